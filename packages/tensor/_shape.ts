@@ -1,0 +1,98 @@
+// Shape arithmetic shared by the Tensor class and the backends: validation,
+// element counts, row-major strides, NumPy broadcasting and axis handling.
+
+/** Formats a shape the way error messages print it: `[2, 3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** Number of elements of a shape (1 for a scalar shape `[]`). */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Checks that `shape` is an array of non-negative integers; returns a frozen copy. */
+export function checkShape(shape: unknown, action: string): readonly number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(
+      `Cannot ${action}: shape must be an array of non-negative integers, got ${String(shape)}`,
+    );
+  }
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(
+        `Cannot ${action}: shape ${fmtShape(shape)} has an invalid dimension ${
+          String(d)
+        }, expected non-negative integers`,
+      );
+    }
+  }
+  return Object.freeze([...shape]);
+}
+
+/** Row-major (C order) strides of a shape, in elements. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** NumPy broadcasting: the shape two operands broadcast to, or a TypeError. */
+export function broadcastShapes(
+  a: readonly number[],
+  b: readonly number[],
+  action: string,
+): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new TypeError(
+        `Cannot ${action}: shapes ${fmtShape(a)} and ${
+          fmtShape(b)
+        } are not broadcastable (dimension ${i} of the result: ${da} != ${db})`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides of `shape` seen through broadcasting to `outShape`: 0 on the
+ * dimensions that are repeated, padded on the left to `outShape.length`.
+ */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const own = stridesOf(shape);
+  const out = new Array<number>(outShape.length).fill(0);
+  const offset = outShape.length - shape.length;
+  for (let i = 0; i < shape.length; i++) {
+    out[offset + i] = shape[i] === 1 ? 0 : own[i];
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against `rank`, or throws a RangeError. */
+export function normalizeAxis(axis: number, rank: number, action: string): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new RangeError(
+      `Cannot ${action}: axis ${axis} is out of range for a tensor of rank ${rank}, expected an integer in [${-rank}, ${
+        rank - 1
+      }]`,
+    );
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Splits `shape` around `axis` into [outer, length, inner] element counts. */
+export function splitAxis(shape: readonly number[], axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+}

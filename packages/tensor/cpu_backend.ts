@@ -1,0 +1,291 @@
+/**
+ * The CPU backend: every kernel of the `Backend` interface as plain
+ * TypeScript loops over typed arrays. It is the reference the other
+ * backends are tested against.
+ *
+ * @module
+ */
+
+import type {
+  Backend,
+  BinaryOp,
+  Device,
+  MatmulInfo,
+  ReduceOp,
+  SoftmaxOp,
+  Storage,
+  UnaryOp,
+} from "./backend.ts";
+import { allocTyped, type DType, type TypedArray } from "./dtype.ts";
+import { broadcastStrides, sizeOf, stridesOf } from "./_shape.ts";
+import { cpuMatmul } from "./_cpu_matmul.ts";
+
+const UNARY: { readonly [K in UnaryOp]: (x: number) => number } = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  square: (x) => x * x,
+  sqrt: Math.sqrt,
+  reciprocal: (x) => 1 / x,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  // Split by sign so exp never overflows: 1/(1+e^-x) for x ≥ 0, e^x/(1+e^x) below.
+  sigmoid: (x) => {
+    if (x >= 0) return 1 / (1 + Math.exp(-x));
+    const e = Math.exp(x);
+    return e / (1 + e);
+  },
+  relu: (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x),
+};
+
+const BINARY: { readonly [K in BinaryOp]: (a: number, b: number) => number } = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  // NaN propagates, as in torch.maximum / torch.minimum.
+  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  equal: (a, b) => (a === b ? 1 : 0),
+  greater: (a, b) => (a > b ? 1 : 0),
+  greaterEqual: (a, b) => (a >= b ? 1 : 0),
+  less: (a, b) => (a < b ? 1 : 0),
+  lessEqual: (a, b) => (a <= b ? 1 : 0),
+};
+
+function asTyped(storage: Storage): TypedArray {
+  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  throw new ReferenceError("Cannot use storage: it does not belong to the CPU backend");
+}
+
+function binaryKernel(
+  op: BinaryOp,
+  a: TypedArray,
+  b: TypedArray,
+  shapes: { readonly a: readonly number[]; readonly b: readonly number[]; readonly out: readonly number[] },
+  out: TypedArray,
+): void {
+  const f = BINARY[op];
+  const n = out.length;
+  if (a.length === n && b.length === n) {
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+    return;
+  }
+  if (b.length === 1) {
+    const bv = b[0];
+    for (let i = 0; i < n; i++) out[i] = f(a[i % a.length], bv);
+    return;
+  }
+  if (a.length === 1) {
+    const av = a[0];
+    for (let i = 0; i < n; i++) out[i] = f(av, b[i % b.length]);
+    return;
+  }
+  // General case: walk the output in C order with an odometer over all but
+  // the last axis, and broadcast strides (0 on repeated axes) for both inputs.
+  const rank = shapes.out.length;
+  const sa = broadcastStrides(shapes.a, shapes.out);
+  const sb = broadcastStrides(shapes.b, shapes.out);
+  const last = shapes.out[rank - 1];
+  const la = sa[rank - 1], lb = sb[rank - 1];
+  const counter = new Array<number>(rank).fill(0);
+  let ia = 0, ib = 0;
+  for (let o = 0; o < n; o += last) {
+    for (let j = 0, pa = ia, pb = ib; j < last; j++, pa += la, pb += lb) out[o + j] = f(a[pa], b[pb]);
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]++;
+      ia += sa[d];
+      ib += sb[d];
+      if (counter[d] < shapes.out[d]) break;
+      ia -= sa[d] * counter[d];
+      ib -= sb[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+function reduceKernel(
+  op: ReduceOp,
+  x: TypedArray,
+  [outer, len, inner]: readonly [number, number, number],
+  out: TypedArray,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let acc: number;
+      if (op === "sum") {
+        acc = 0;
+        for (let r = 0; r < len; r++) acc += x[base + r * inner];
+      } else {
+        // max/min/argmax/argmin: a NaN wins, as in PyTorch; ties keep the first index.
+        const wantMax = op === "max" || op === "argmax";
+        let best = x[base], at = 0;
+        for (let r = 1; r < len && best === best; r++) {
+          const v = x[base + r * inner];
+          if (v !== v || (wantMax ? v > best : v < best)) best = v, at = r;
+        }
+        acc = op === "max" || op === "min" ? best : at;
+      }
+      out[o * inner + i] = acc;
+    }
+  }
+}
+
+function softmaxKernel(
+  op: SoftmaxOp,
+  x: TypedArray,
+  [outer, len, inner]: readonly [number, number, number],
+  out: TypedArray,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let max = -Infinity;
+      for (let r = 0; r < len; r++) max = Math.max(max, x[base + r * inner]);
+      // A row of all -inf has no finite maximum: shift by 0 so the result is NaN, as in PyTorch.
+      if (max === -Infinity) max = 0;
+      let sum = 0;
+      for (let r = 0; r < len; r++) sum += Math.exp(x[base + r * inner] - max);
+      if (op === "softmax") {
+        for (let r = 0; r < len; r++) out[base + r * inner] = Math.exp(x[base + r * inner] - max) / sum;
+      } else {
+        const logSum = Math.log(sum);
+        for (let r = 0; r < len; r++) out[base + r * inner] = x[base + r * inner] - max - logSum;
+      }
+    }
+  }
+}
+
+function permuteKernel(
+  x: TypedArray,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: TypedArray,
+): void {
+  const inStrides = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]);
+  const strides = perm.map((p) => inStrides[p]); // input stride of each output axis
+  const rank = outShape.length;
+  const counter = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let o = 0; o < out.length; o++) {
+    out[o] = x[src];
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      src += strides[d];
+      if (counter[d] < outShape[d]) break;
+      src -= strides[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+/** The CPU implementation of every `Backend` kernel. */
+class CpuBackend implements Backend {
+  readonly name = "cpu";
+
+  upload(values: ArrayLike<number>, dtype: DType): Storage {
+    const out = allocTyped(dtype, values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[i];
+    return out;
+  }
+  fill(size: number, value: number, dtype: DType): Storage {
+    return allocTyped(dtype, size).fill(value);
+  }
+  read(storage: Storage): Promise<TypedArray> {
+    return Promise.resolve(asTyped(storage).slice());
+  }
+  readSync(storage: Storage): TypedArray {
+    return asTyped(storage).slice();
+  }
+  dispose(): void {
+    // Typed arrays are garbage collected; nothing to release.
+  }
+  cast(x: Storage, size: number, _from: DType, to: DType): Storage {
+    const out = allocTyped(to, size);
+    out.set(asTyped(x));
+    return out;
+  }
+  unary(op: UnaryOp, x: Storage, size: number, dtype: DType): Storage {
+    const src = asTyped(x);
+    const out = allocTyped(dtype, size);
+    const f = UNARY[op];
+    for (let i = 0; i < size; i++) out[i] = f(src[i]);
+    return out;
+  }
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    b: Storage,
+    shapes: { readonly a: readonly number[]; readonly b: readonly number[]; readonly out: readonly number[] },
+    dtype: DType,
+  ): Storage {
+    const out = allocTyped(dtype, sizeOf(shapes.out));
+    if (out.length > 0) binaryKernel(op, asTyped(a), asTyped(b), shapes, out);
+    return out;
+  }
+  reduce(op: ReduceOp, x: Storage, dims: readonly [number, number, number], dtype: DType): Storage {
+    const out = allocTyped(dtype, dims[0] * dims[2]);
+    reduceKernel(op, asTyped(x), dims, out);
+    return out;
+  }
+  softmax(op: SoftmaxOp, x: Storage, dims: readonly [number, number, number], dtype: DType): Storage {
+    const out = allocTyped(dtype, dims[0] * dims[1] * dims[2]);
+    softmaxKernel(op, asTyped(x), dims, out);
+    return out;
+  }
+  matmul(a: Storage, b: Storage, info: MatmulInfo): Storage {
+    const out = allocTyped(info.dtype, info.aOffsets.length * info.m * info.n);
+    cpuMatmul(asTyped(a), asTyped(b), out, info);
+    return out;
+  }
+  permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
+    const out = allocTyped(dtype, sizeOf(shape));
+    if (out.length > 0) permuteKernel(asTyped(x), shape, perm, out);
+    return out;
+  }
+  gatherRows(x: Storage, index: readonly number[], rowLength: number, dtype: DType): Storage {
+    const src = asTyped(x);
+    const out = allocTyped(dtype, index.length * rowLength);
+    for (let r = 0; r < index.length; r++) {
+      const start = index[r] * rowLength;
+      out.set(src.subarray(start, start + rowLength), r * rowLength);
+    }
+    return out;
+  }
+  concat(parts: readonly Storage[], outer: number, chunks: readonly number[], dtype: DType): Storage {
+    const total = chunks.reduce((s, c) => s + c, 0);
+    const out = allocTyped(dtype, outer * total);
+    for (let o = 0, dst = 0; o < outer; o++) {
+      for (let p = 0; p < parts.length; p++) {
+        const src = asTyped(parts[p]);
+        const c = chunks[p];
+        out.set(src.subarray(o * c, o * c + c), dst);
+        dst += c;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The CPU device: float64 and float32 tensors in typed arrays. It is the
+ * default device of every creation function.
+ *
+ * @example
+ * ```ts
+ * import { cpu, tensor } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(tensor([1, 2]).device, cpu);
+ * strictEqual(cpu.name, "cpu");
+ * ```
+ */
+export const cpu: Device = Object.freeze({
+  name: "cpu",
+  backend: new CpuBackend(),
+  dtypes: Object.freeze(["float64", "float32"] as const),
+});

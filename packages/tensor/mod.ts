@@ -1,0 +1,37 @@
+/**
+ * `@glassbox/tensor`: n-dimensional arrays of float64 (the default) or
+ * float32 on the CPU or a GPU, the `Backend` seam devices implement, random
+ * numbers identical to PyTorch's CPU generator and to NumPy's legacy
+ * `RandomState`, and `assertClose` for numeric tests.
+ *
+ * @example A forward pass by hand
+ * ```ts
+ * import { manualSeed, randn, tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * manualSeed(0);
+ * const w = randn([2, 3]);
+ * const x = tensor([[-1, 2], [1, -2]]);
+ * const h = x.matmul(w).relu();
+ * deepStrictEqual(h.shape, [2, 3]);
+ * ```
+ *
+ * @module
+ */
+
+export type { Backend, BinaryOp, Device, MatmulInfo, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
+export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray } from "./dtype.ts";
+export { cpu } from "./cpu_backend.ts";
+export { type MatmulOptions, type NestedArray, type ReduceOptions, Tensor } from "./tensor.ts";
+export {
+  arange,
+  type ArangeOptions,
+  concat,
+  type CreateOptions,
+  full,
+  ones,
+  tensor,
+  type TensorOptions,
+  zeros,
+} from "./creation.ts";
+export { assertClose, type CloseOptions, type Comparable } from "./assert_close.ts";
