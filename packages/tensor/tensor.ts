@@ -475,10 +475,9 @@ export class Tensor {
     if (min !== undefined && max !== undefined && min > max) {
       throw new RangeError(`Cannot clamp: min ${min} is greater than max ${max}`);
     }
-    let out: Tensor = this;
-    if (min !== undefined) out = out.maximum(min);
-    if (max !== undefined) out = out.minimum(max);
-    return out === this ? this.clone() : out;
+    const low = min === undefined ? this : this.maximum(min);
+    const high = max === undefined ? low : low.minimum(max);
+    return high === this ? this.clone() : high;
   }
 
   /**
@@ -871,7 +870,7 @@ export class Tensor {
    * ```ts
    * import { tensor } from "@glassbox/tensor";
    * import { strictEqual } from "node:assert/strict";
-   * strictEqual(tensor([0.1]).to("float32").toArray()[0], Math.fround(0.1));
+   * strictEqual(tensor([0.1]).to("float32").item(), Math.fround(0.1));
    * ```
    */
   to(target: DType | Device): Tensor {

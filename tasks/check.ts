@@ -1,0 +1,36 @@
+/**
+ * `deno task check`: every static check CI runs, in order, stopping at the
+ * first failure — formatting, lint, type check, `deno doc --lint` on each
+ * package, and `deno publish --dry-run` for the whole workspace.
+ *
+ * @module
+ */
+
+const PACKAGES = ["tensor", "webgpu-kernels", "layers", "losses", "datasets", "metrics", "trainer"];
+
+const steps: [string, string[]][] = [
+  ["format", ["fmt", "--check"]],
+  ["lint", ["lint"]],
+  ["type check", ["check", "."]],
+  ...PACKAGES.map((
+    p,
+  ): [string, string[]] => [`doc lint @glassbox/${p}`, ["doc", "--lint", `packages/${p}/mod.ts`]]),
+  ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
+];
+
+for (const [name, args] of steps) {
+  const started = performance.now();
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "inherit",
+    stderr: "inherit",
+  })
+    .output();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (code !== 0) {
+    console.error(`check: ${name} FAILED (deno ${args.join(" ")}, exit ${code}, ${seconds}s)`);
+    Deno.exit(1);
+  }
+  console.log(`check: ${name} ok (${seconds}s)`);
+}
+console.log("check: all clean");
