@@ -19,7 +19,16 @@
  * @module
  */
 
-export type { Backend, BinaryOp, Device, MatmulInfo, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
+export type {
+  Backend,
+  BinaryOp,
+  Device,
+  MatmulInfo,
+  ReduceOp,
+  SoftmaxOp,
+  Storage,
+  UnaryOp,
+} from "./backend.ts";
 export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray } from "./dtype.ts";
 export { cpu } from "./cpu_backend.ts";
 export { type MatmulOptions, type NestedArray, type ReduceOptions, Tensor } from "./tensor.ts";
@@ -35,3 +44,16 @@ export {
   zeros,
 } from "./creation.ts";
 export { assertClose, type CloseOptions, type Comparable } from "./assert_close.ts";
+export { DEFAULT_SEED, Generator, type GeneratorState } from "./generator.ts";
+export {
+  getDefaultGenerator,
+  manualSeed,
+  normal,
+  type NormalOptions,
+  rand,
+  randn,
+  type RandomOptions,
+  uniform,
+  type UniformOptions,
+} from "./random.ts";
+export { type ChoiceOptions, RandomState, type RandomStateSnapshot } from "./random_state.ts";

@@ -1,0 +1,259 @@
+// Exact re-creations of the arithmetic PyTorch 1.13's CPU generator performs,
+// so that glassbox's random numbers are PyTorch's, bit for bit. Private: the
+// public face is `Generator` in generator.ts.
+//
+// What is re-created, and why each step is written the way it is:
+// - PyTorch's distribution kernels are compiled with -mavx2 -mfma, and GCC
+//   contracts `a * b + c` into a fused multiply-add wherever the product is
+//   only used by additions. `x * (to - from) + from` in uniform_, and
+//   `radius * cos(theta) * std + mean` in normal_, are therefore rounded
+//   once, not twice; `fma64` and `fma32` reproduce that exactly.
+// - float32 tensors of 16 or more elements are filled by `normal_fill_AVX2`,
+//   which computes log, sin and cos with the float32 Cephes polynomials of
+//   avx_mathfun.h (Julien Pommier's `log256_ps` and `sincos256_ps`), again
+//   with every multiply-add pair fused. `log256` and `sincos256` follow the
+//   instruction sequence of the compiled library operation by operation.
+// - float64 paths call the C library's log, sin and cos; here they are V8's
+//   Math.log, Math.sin and Math.cos (fdlibm). glibc 2.36 and fdlibm disagree
+//   in the last bit for about 0.1% of arguments (neither is correctly
+//   rounded everywhere), so float64 normal samples can differ from
+//   PyTorch's by one rounding; see generator.ts.
+
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+// Index of the low 32-bit word of a float64 in F64_WORDS (endianness-safe).
+const LO = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f ? 0 : 1;
+const HI = 1 - LO;
+
+/**
+ * Rounds `s + err` to odd: returns `s` when `err` is 0 or the last bit of `s`
+ * is already set, else the neighbour of `s` towards `err`. A sum rounded to
+ * odd in 53 bits and then rounded to nearest in p ≤ 51 bits is correctly
+ * rounded (Boldo and Melquiond, 2008).
+ *
+ * @param s The float64 nearest to the exact value.
+ * @param err The exact remainder, `exact − s` (smaller than half an ulp of `s`).
+ * @returns `s` rounded to odd.
+ */
+function roundToOdd(s: number, err: number): number {
+  if (err === 0) return s;
+  F64[0] = s;
+  if ((F64_WORDS[LO] & 1) === 1) return s;
+  if ((err > 0) === (s > 0)) {
+    F64_WORDS[LO] += 1; // even, so no carry
+  } else if (F64_WORDS[LO] === 0) {
+    F64_WORDS[LO] = 0xffffffff;
+    F64_WORDS[HI] -= 1;
+  } else {
+    F64_WORDS[LO] -= 1;
+  }
+  return F64[0];
+}
+
+/**
+ * A float32 fused multiply-add: `a * b + c` rounded once to float32, like
+ * `vfmadd…ss/ps`. The product of two float32 values is exact in float64; the
+ * sum is rounded to odd and then to float32, which avoids double rounding.
+ *
+ * @param a A float32 value.
+ * @param b A float32 value.
+ * @param c A float32 value.
+ * @returns The float32 nearest to the exact `a * b + c`.
+ */
+export function fma32(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  return Math.fround(roundToOdd(s, err));
+}
+
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's splitting constant
+
+/**
+ * A float64 fused multiply-add: `a * b + c` rounded once, like `vfmadd…sd`.
+ * Exact product by Dekker's algorithm, then the sum rounded with a
+ * round-to-odd step (Boldo and Melquiond's emulated FMA). Exact whenever
+ * |a|, |b| < 2^995 and |a·b| > 2^-960 — always in the generator's use; outside
+ * that range it falls back to the twice-rounded `a * b + c`.
+ *
+ * @param a A float64 value.
+ * @param b A float64 value.
+ * @param c A float64 value.
+ * @returns The float64 nearest to the exact `a * b + c`.
+ */
+export function fma64(a: number, b: number, c: number): number {
+  const uh = a * b;
+  const mag = Math.abs(uh);
+  if (
+    !(mag > 2 ** -960 && mag < 2 ** 990 && Math.abs(a) < 2 ** 995 && Math.abs(b) < 2 ** 995) ||
+    !Number.isFinite(c)
+  ) {
+    return uh + c;
+  }
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl; // uh + ul = a * b exactly
+  const th = c + uh;
+  let bv = th - c;
+  const tl = (c - (th - bv)) + (uh - bv); // th + tl = c + uh exactly
+  const v = tl + ul;
+  bv = v - tl;
+  const ve = (tl - (v - bv)) + (ul - bv);
+  return th + roundToOdd(v, ve);
+}
+
+// ---- avx_mathfun.h in float32, one lane at a time -------------------------
+
+const fround = Math.fround;
+const F32 = new Float32Array(1);
+const F32_BITS = new Uint32Array(F32.buffer);
+
+const MIN_NORM_POS = 1.17549435e-38; // smallest normal float32
+const SQRTHF = fround(0.707106781186547524);
+const LOG_P = [
+  7.0376836292e-2,
+  -1.1514610310e-1,
+  1.1676998740e-1,
+  -1.2420140846e-1,
+  1.4249322787e-1,
+  -1.6668057665e-1,
+  2.0000714765e-1,
+  -2.4999993993e-1,
+  3.3333331174e-1,
+].map(fround);
+const LOG_Q1 = fround(-2.12194440e-4);
+const LOG_Q2 = fround(0.693359375);
+
+/**
+ * One lane of avx_mathfun.h's `log256_ps` as compiled into PyTorch 1.13
+ * (Cephes `logf`: x = m·2^e with m in [√½, √2), log(x) = e·ln2 + m−1 +
+ * polynomial), with the fused multiply-adds GCC formed.
+ *
+ * @param v A float32 value.
+ * @returns `log256_ps(v)` for that lane: float32 natural log, NaN for v ≤ 0.
+ */
+export function log256(v: number): number {
+  const invalid = !(v > 0); // the library ORs an all-ones mask in: NaN
+  F32[0] = Math.max(v, MIN_NORM_POS);
+  const bits = F32_BITS[0];
+  let e = fround(((bits >>> 23) - 0x7f) + 1);
+  F32_BITS[0] = (bits & ~0x7f800000) | 0x3f000000; // mantissa in [0.5, 1)
+  let x = F32[0];
+  const small = x < SQRTHF;
+  const tmp = small ? x : 0;
+  x = fround(x - 1);
+  if (small) e = fround(e - 1);
+  x = fround(x + tmp);
+  const z = fround(x * x);
+  let y = LOG_P[0];
+  for (let k = 1; k < LOG_P.length; k++) y = fma32(y, x, LOG_P[k]);
+  y = fround(y * x);
+  y = fma32(y, z, fround(e * LOG_Q1));
+  y = fma32(-z, 0.5, y);
+  const r = fma32(e, LOG_Q2, fround(x + y));
+  return invalid ? NaN : r;
+}
+
+const FOPI = fround(1.27323954473516); // 4/π
+const MINUS_DP1 = fround(-0.78515625);
+const MINUS_DP2 = fround(-2.4187564849853515625e-4);
+const MINUS_DP3 = fround(-3.77489497744594108e-8);
+const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(fround);
+const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(fround);
+
+/** Output of `sincos256`: [sin, cos]. Reused to avoid an allocation per call. */
+export const SINCOS: Float64Array = new Float64Array(2);
+
+/**
+ * One lane of avx_mathfun.h's `sincos256_ps` as compiled into PyTorch 1.13
+ * (Cephes `sinf`/`cosf`: reduction by multiples of π/4 in three float32
+ * pieces, then one of two polynomials on [0, π/4]), with the fused
+ * multiply-adds GCC formed. Meant for |v| < 2^24 (the sampler uses [0, 2π)).
+ *
+ * @param v A float32 angle in radians.
+ * @returns Nothing; writes sin(v) to `SINCOS[0]` and cos(v) to `SINCOS[1]`.
+ */
+export function sincos256(v: number): void {
+  let x = Math.abs(v);
+  let j = Math.trunc(fround(x * FOPI)); // vcvttps2dq
+  j = (j + 1) & ~1;
+  const y = j;
+  const swapSin = (j & 4) !== 0;
+  const sinPoly = (j & 2) === 0; // sin comes from the sine polynomial
+  const negCos = ((j - 2) & 4) === 0;
+  const negSin = (v < 0 || Object.is(v, -0)) !== swapSin;
+  x = fma32(y, MINUS_DP1, x);
+  x = fma32(y, MINUS_DP2, x);
+  x = fma32(y, MINUS_DP3, x);
+  const z = fround(x * x);
+  let c = fma32(COS_P[0], z, COS_P[1]);
+  c = fma32(c, z, COS_P[2]);
+  c = fma32(fround(z * c), z, -fround(z * 0.5));
+  c = fround(c + 1);
+  let s = fma32(SIN_P[0], z, SIN_P[1]);
+  s = fma32(s, z, SIN_P[2]);
+  s = fma32(fround(z * s), x, x);
+  const sinv = sinPoly ? s : c;
+  const cosv = sinPoly ? c : s;
+  SINCOS[0] = negSin ? -sinv : sinv;
+  SINCOS[1] = negCos ? -cosv : cosv;
+}
+
+const TWO_PI_F32 = fround(2 * Math.PI);
+
+/**
+ * PyTorch's `normal_fill_16_AVX2`: turns 16 float32 uniforms in [0, 1) into 16
+ * normal samples by the Box–Muller transform, in place. Element j pairs with
+ * element j+8: u1 = 1 − data[j], u2 = data[j+8], r = √(−2·log u1),
+ * θ = 2π·u2, data[j] = r·cos θ·std + mean, data[j+8] = r·sin θ·std + mean.
+ *
+ * @param data The buffer holding the uniforms.
+ * @param offset Index of the first of the 16 elements.
+ * @param mean The mean, already a float32.
+ * @param std The standard deviation, already a float32.
+ * @returns Nothing; `data[offset .. offset+16)` is overwritten.
+ */
+export function normalFill16Avx2(
+  data: Float32Array,
+  offset: number,
+  mean: number,
+  std: number,
+): void {
+  for (let j = offset; j < offset + 8; j++) {
+    const u1 = fround(1 - data[j]);
+    const radius = fround(Math.sqrt(fround(log256(u1) * -2)));
+    sincos256(fround(TWO_PI_F32 * data[j + 8]));
+    data[j] = fma32(fround(radius * SINCOS[1]), std, mean);
+    data[j + 8] = fma32(fround(radius * SINCOS[0]), std, mean);
+  }
+}
+
+/**
+ * PyTorch's scalar `normal_fill_16<double>`: the same Box–Muller pairing as
+ * `normalFill16Avx2`, in float64 with the C library's log, sin and cos (here
+ * V8's) and a fused final `· std + mean`.
+ *
+ * @param data The buffer holding the uniforms.
+ * @param offset Index of the first of the 16 elements.
+ * @param mean The mean.
+ * @param std The standard deviation.
+ * @returns Nothing; `data[offset .. offset+16)` is overwritten.
+ */
+export function normalFill16Double(
+  data: Float64Array,
+  offset: number,
+  mean: number,
+  std: number,
+): void {
+  for (let j = offset; j < offset + 8; j++) {
+    const radius = Math.sqrt(-2 * Math.log(1 - data[j]));
+    const theta = 2 * Math.PI * data[j + 8];
+    data[j] = fma64(radius * Math.cos(theta), std, mean);
+    data[j + 8] = fma64(radius * Math.sin(theta), std, mean);
+  }
+}
