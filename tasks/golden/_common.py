@@ -68,5 +68,6 @@ def write_fixture(name, payload):
     with os.fdopen(fd, "w") as f:
         f.write(text)
         f.write("\n")
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     print(f"wrote {os.path.relpath(path, ROOT)} ({len(text)} bytes)")
