@@ -4,7 +4,8 @@
 // panels laid out in the order the micro-kernel reads them. Packing is where
 // the transpose flags are honoured, so `Aᵀ·B` and `A·Bᵀ` run the same inner
 // loop as `A·B` and never allocate a transposed matrix. Accumulation is in
-// float64 for both dtypes (float32 results are rounded once when stored).
+// float64 for both dtypes; float32 results are rounded when stored, once per
+// KC-deep block of k (once in all when k ≤ KC).
 
 import type { TypedArray } from "./dtype.ts";
 import type { MatmulInfo } from "./backend.ts";
@@ -108,7 +109,18 @@ function matmulPacked(
         const rows = Math.min(MR, m - i0);
         for (let jp = 0; jp < nPanels; jp++) {
           const j0 = jp * NR;
-          microKernel(pa, ip * kc * MR, pb, jp * kc * NR, kc, out, co + i0 * n + j0, n, rows, Math.min(NR, n - j0));
+          microKernel(
+            pa,
+            ip * kc * MR,
+            pb,
+            jp * kc * NR,
+            kc,
+            out,
+            co + i0 * n + j0,
+            n,
+            rows,
+            Math.min(NR, n - j0),
+          );
         }
       }
     }

@@ -24,12 +24,17 @@ export interface CloseOptions {
 /** A value `assertClose` accepts: a number, nested arrays, a typed array or a CPU tensor. */
 export type Comparable = number | NestedArray | ArrayLike<number> | Tensor;
 
-function flatten(value: Comparable, name: string): { shape: number[] | null; flat: ArrayLike<number> } {
+function flatten(
+  value: Comparable,
+  name: string,
+): { shape: number[] | null; flat: ArrayLike<number> } {
   if (value instanceof Tensor) return { shape: [...value.shape], flat: value.toTypedArray() };
   if (typeof value === "number") return { shape: [], flat: [value] };
   if (ArrayBuffer.isView(value)) return { shape: null, flat: value as ArrayLike<number> };
   if (!Array.isArray(value)) {
-    throw new TypeError(`Cannot assertClose: ${name} must be a number, array or Tensor, got ${typeof value}`);
+    throw new TypeError(
+      `Cannot assertClose: ${name} must be a number, array or Tensor, got ${typeof value}`,
+    );
   }
   const shape: number[] = [];
   for (let v: NestedArray = value; Array.isArray(v); v = v[0]) {
@@ -77,7 +82,11 @@ function indexOf(flat: number, shape: number[] | null): string {
  * throws(() => assertClose([1, 2], [1, 2.5]), /worst at index \[1\]/);
  * ```
  */
-export function assertClose(actual: Comparable, expected: Comparable, options: CloseOptions = {}): void {
+export function assertClose(
+  actual: Comparable,
+  expected: Comparable,
+  options: CloseOptions = {},
+): void {
   const float32 = (actual instanceof Tensor && actual.dtype === "float32") ||
     (expected instanceof Tensor && expected.dtype === "float32");
   const rtol = options.rtol ?? (float32 ? 1e-4 : 1e-12);
@@ -111,7 +120,8 @@ export function assertClose(actual: Comparable, expected: Comparable, options: C
   const abs = Math.abs(x - y);
   const rel = abs / Math.abs(y);
   throw new AssertionError({
-    message: `${prefix}${failures} of ${a.flat.length} elements are not close (atol ${atol}, rtol ${rtol}); ` +
+    message:
+      `${prefix}${failures} of ${a.flat.length} elements are not close (atol ${atol}, rtol ${rtol}); ` +
       `worst at index ${indexOf(worst, e.shape ?? a.shape)}: actual ${x}, expected ${y}, ` +
       `abs error ${abs}, rel error ${rel}`,
   });

@@ -44,7 +44,8 @@ const BINARY: { readonly [K in BinaryOp]: (a: number, b: number) => number } = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  // C's pow, as PyTorch: 1 ** y = 1 for every y (NaN too) and (-1) ** ±∞ = 1; Math.pow gives NaN.
+  pow: (a, b) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b)),
   // NaN propagates, as in torch.maximum / torch.minimum.
   maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
   minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
@@ -64,7 +65,11 @@ function binaryKernel(
   op: BinaryOp,
   a: TypedArray,
   b: TypedArray,
-  shapes: { readonly a: readonly number[]; readonly b: readonly number[]; readonly out: readonly number[] },
+  shapes: {
+    readonly a: readonly number[];
+    readonly b: readonly number[];
+    readonly out: readonly number[];
+  },
   out: TypedArray,
 ): void {
   const f = BINARY[op];
@@ -93,7 +98,9 @@ function binaryKernel(
   const counter = new Array<number>(rank).fill(0);
   let ia = 0, ib = 0;
   for (let o = 0; o < n; o += last) {
-    for (let j = 0, pa = ia, pb = ib; j < last; j++, pa += la, pb += lb) out[o + j] = f(a[pa], b[pb]);
+    for (let j = 0, pa = ia, pb = ib; j < last; j++, pa += la, pb += lb) {
+      out[o + j] = f(a[pa], b[pb]);
+    }
     for (let d = rank - 2; d >= 0; d--) {
       counter[d]++;
       ia += sa[d];
@@ -150,7 +157,9 @@ function softmaxKernel(
       let sum = 0;
       for (let r = 0; r < len; r++) sum += Math.exp(x[base + r * inner] - max);
       if (op === "softmax") {
-        for (let r = 0; r < len; r++) out[base + r * inner] = Math.exp(x[base + r * inner] - max) / sum;
+        for (let r = 0; r < len; r++) {
+          out[base + r * inner] = Math.exp(x[base + r * inner] - max) / sum;
+        }
       } else {
         const logSum = Math.log(sum);
         for (let r = 0; r < len; r++) out[base + r * inner] = x[base + r * inner] - max - logSum;
@@ -220,7 +229,11 @@ class CpuBackend implements Backend {
     op: BinaryOp,
     a: Storage,
     b: Storage,
-    shapes: { readonly a: readonly number[]; readonly b: readonly number[]; readonly out: readonly number[] },
+    shapes: {
+      readonly a: readonly number[];
+      readonly b: readonly number[];
+      readonly out: readonly number[];
+    },
     dtype: DType,
   ): Storage {
     const out = allocTyped(dtype, sizeOf(shapes.out));
@@ -232,7 +245,12 @@ class CpuBackend implements Backend {
     reduceKernel(op, asTyped(x), dims, out);
     return out;
   }
-  softmax(op: SoftmaxOp, x: Storage, dims: readonly [number, number, number], dtype: DType): Storage {
+  softmax(
+    op: SoftmaxOp,
+    x: Storage,
+    dims: readonly [number, number, number],
+    dtype: DType,
+  ): Storage {
     const out = allocTyped(dtype, dims[0] * dims[1] * dims[2]);
     softmaxKernel(op, asTyped(x), dims, out);
     return out;
@@ -256,7 +274,12 @@ class CpuBackend implements Backend {
     }
     return out;
   }
-  concat(parts: readonly Storage[], outer: number, chunks: readonly number[], dtype: DType): Storage {
+  concat(
+    parts: readonly Storage[],
+    outer: number,
+    chunks: readonly number[],
+    dtype: DType,
+  ): Storage {
     const total = chunks.reduce((s, c) => s + c, 0);
     const out = allocTyped(dtype, outer * total);
     for (let o = 0, dst = 0; o < outer; o++) {

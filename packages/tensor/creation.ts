@@ -25,15 +25,26 @@ export interface TensorOptions extends CreateOptions {
 }
 
 /** Resolves dtype/device options and checks that the device can hold the dtype. */
-export function resolveOptions(options: CreateOptions, action: string): { dtype: DType; device: Device } {
+export function resolveOptions(
+  options: CreateOptions,
+  action: string,
+): { dtype: DType; device: Device } {
   const dtype = options.dtype === undefined ? getDefaultDtype() : checkDtype(options.dtype, action);
   const device = options.device ?? cpu;
   if (!device.dtypes.includes(dtype)) {
     throw new TypeError(
-      `Cannot ${action}: device ${device.name} does not support ${dtype}, it supports ${device.dtypes.join(", ")}`,
+      `Cannot ${action}: device ${device.name} does not support ${dtype}, it supports ${
+        device.dtypes.join(", ")
+      }`,
     );
   }
   return { dtype, device };
+}
+
+/** "a string", "an object", "null": how messages name a value that is not what was expected. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
 }
 
 /** Infers the shape of nested arrays and flattens them, naming the first irregular element. */
@@ -46,8 +57,13 @@ function flattenNested(data: NestedArray): { shape: number[]; flat: number[] } {
   const flat: number[] = [];
   const walk = (node: NestedArray, depth: number, path: string): void => {
     if (depth === shape.length) {
+      if (typeof node !== "number" && !Array.isArray(node)) {
+        throw new TypeError(
+          `Cannot create tensor: data${path} is ${describe(node)}, expected a number`,
+        );
+      }
       if (typeof node !== "number") {
-        const what = Array.isArray(node) ? `an array of length ${node.length}` : `a ${typeof node}`;
+        const what = `an array of length ${node.length}`;
         throw new TypeError(
           `Cannot create tensor: ragged nested array, data${path} is ${what} but data${
             "[0]".repeat(depth)
@@ -59,7 +75,7 @@ function flattenNested(data: NestedArray): { shape: number[]; flat: number[] } {
     }
     if (!Array.isArray(node)) {
       throw new TypeError(
-        `Cannot create tensor: ragged nested array, data${path} is a ${typeof node} but shape ${
+        `Cannot create tensor: ragged nested array, data${path} is ${describe(node)} but shape ${
           fmtShape(shape)
         } expects an array of length ${shape[depth]} there`,
       );
@@ -103,7 +119,10 @@ export function tensor(
   const isTyped = data instanceof Float64Array || data instanceof Float32Array ||
     (ArrayBuffer.isView(data) && !(data instanceof DataView));
   const { dtype, device } = resolveOptions(
-    { dtype: options.dtype ?? (data instanceof Float32Array ? "float32" : undefined), device: options.device },
+    {
+      dtype: options.dtype ?? (data instanceof Float32Array ? "float32" : undefined),
+      device: options.device,
+    },
     "create tensor",
   );
   let shape: readonly number[];
@@ -127,7 +146,9 @@ export function tensor(
     const wanted = checkShape(options.shape, "create tensor");
     if (sizeOf(wanted) !== flat.length) {
       throw new RangeError(
-        `Cannot create tensor: shape ${fmtShape(wanted)} needs ${sizeOf(wanted)} elements, data has ${flat.length}`,
+        `Cannot create tensor: shape ${fmtShape(wanted)} needs ${
+          sizeOf(wanted)
+        } elements, data has ${flat.length}`,
       );
     }
     shape = wanted;
@@ -151,11 +172,21 @@ export function tensor(
  * ```
  */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const checked = checkShape(shape, "create full tensor");
+  return filled(shape, value, options, "create full tensor");
+}
+
+/** `full`, `zeros` and `ones`, with the action their error messages name. */
+function filled(
+  shape: readonly number[],
+  value: number,
+  options: CreateOptions,
+  action: string,
+): Tensor {
+  const checked = checkShape(shape, action);
   if (typeof value !== "number") {
-    throw new TypeError(`Cannot create full tensor: value must be a number, got ${typeof value}`);
+    throw new TypeError(`Cannot ${action}: value must be a number, got ${typeof value}`);
   }
-  const { dtype, device } = resolveOptions(options, "create full tensor");
+  const { dtype, device } = resolveOptions(options, action);
   return new Tensor(device.backend.fill(sizeOf(checked), value, dtype), checked, dtype, device);
 }
 
@@ -174,7 +205,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
  * ```
  */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, "create zeros");
 }
 
 /**
@@ -192,7 +223,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
  * ```
  */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled(shape, 1, options, "create ones");
 }
 
 /** Options of `arange`. */
@@ -224,7 +255,9 @@ export function arange(start: number, stop?: number, options: ArangeOptions = {}
   const step = options.step ?? 1;
   for (const [name, v] of [["start", from], ["stop", to], ["step", step]] as const) {
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new RangeError(`Cannot create arange: ${name} must be a finite number, got ${String(v)}`);
+      throw new RangeError(
+        `Cannot create arange: ${name} must be a finite number, got ${String(v)}`,
+      );
     }
   }
   if (step === 0) throw new RangeError("Cannot create arange: step must not be 0");
@@ -273,7 +306,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
         `Cannot concat: tensors[${i}] is ${t.dtype} on ${t.device.name}, tensors[0] is ${first.dtype} on ${first.device.name}`,
       );
     }
-    if (t.rank !== first.rank || t.shape.some((d: number, j: number) => j !== ax && d !== first.shape[j])) {
+    if (
+      t.rank !== first.rank ||
+      t.shape.some((d: number, j: number) => j !== ax && d !== first.shape[j])
+    ) {
       throw new TypeError(
         `Cannot concat: tensors[${i}] has shape ${fmtShape(t.shape)}, incompatible with ${
           fmtShape(first.shape)

@@ -62,7 +62,9 @@ export function getDefaultDtype(): DType {
 export function checkDtype(dtype: unknown, action: string): DType {
   if (dtype === "float64" || dtype === "float32") return dtype;
   throw new TypeError(
-    `Cannot ${action}: dtype ${JSON.stringify(dtype)} is not supported, expected "float64" or "float32"`,
+    `Cannot ${action}: dtype ${
+      JSON.stringify(dtype)
+    } is not supported, expected "float64" or "float32"`,
   );
 }
 

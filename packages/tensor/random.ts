@@ -151,7 +151,12 @@ export function normal(shape: readonly number[], options: NormalOptions = {}): T
   const mean = options.mean ?? 0, std = options.std ?? 1;
   checkFinite("create normal tensor", { mean, std });
   if (std < 0) throw new RangeError(`Cannot create normal tensor: std must be >= 0, got ${std}`);
-  return randomTensor(shape, options, "create normal tensor", (g, out) => g.fillNormal(out, mean, std));
+  return randomTensor(
+    shape,
+    options,
+    "create normal tensor",
+    (g, out) => g.fillNormal(out, mean, std),
+  );
 }
 
 /** Options of `uniform`. */
@@ -184,5 +189,10 @@ export function uniform(shape: readonly number[], options: UniformOptions = {}):
   if (from > to) {
     throw new RangeError(`Cannot create uniform tensor: from ${from} is greater than to ${to}`);
   }
-  return randomTensor(shape, options, "create uniform tensor", (g, out) => g.fillUniform(out, from, to));
+  return randomTensor(
+    shape,
+    options,
+    "create uniform tensor",
+    (g, out) => g.fillUniform(out, from, to),
+  );
 }

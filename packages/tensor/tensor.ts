@@ -84,7 +84,12 @@ export class Tensor {
    * deepStrictEqual(t.toArray(), [1, 2]);
    * ```
    */
-  constructor(storage: Storage | StorageRef, shape: readonly number[], dtype: DType, device: Device) {
+  constructor(
+    storage: Storage | StorageRef,
+    shape: readonly number[],
+    dtype: DType,
+    device: Device,
+  ) {
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.device = device;
@@ -105,7 +110,9 @@ export class Tensor {
   /** The backend storage; throws a ReferenceError after `dispose()`. */
   storage(action = "use tensor"): Storage {
     if (this.#ref === null) {
-      throw new ReferenceError(`Cannot ${action}: the tensor of shape ${fmtShape(this.shape)} was disposed`);
+      throw new ReferenceError(
+        `Cannot ${action}: the tensor of shape ${fmtShape(this.shape)} was disposed`,
+      );
     }
     return this.#ref.storage;
   }
@@ -143,7 +150,14 @@ export class Tensor {
     const rhs = this.#operand(other, op);
     const out = broadcastShapes(this.shape, rhs.shape, op);
     const shapes = { a: this.shape, b: rhs.shape, out };
-    const storage = this.device.backend.binary(op, this.storage(op), rhs.storage(op), shapes, this.dtype);
+    const storage = this.device.backend.binary(
+      op,
+      this.storage(op),
+      rhs.storage(op),
+      shapes,
+      this.dtype,
+    );
+    if (rhs !== other) rhs.dispose(); // the scalar tensor made for a number operand
     return this.#make(storage, out);
   }
 
@@ -477,6 +491,7 @@ export class Tensor {
     }
     const low = min === undefined ? this : this.maximum(min);
     const high = max === undefined ? low : low.minimum(max);
+    if (high !== low && low !== this) low.dispose();
     return high === this ? this.clone() : high;
   }
 
@@ -505,7 +520,9 @@ export class Tensor {
     const ta = options.transposeA ?? false, tb = options.transposeB ?? false;
     if (this.rank === 0 || rhs.rank === 0) {
       throw new TypeError(
-        `Cannot matmul: shapes ${fmtShape(this.shape)} and ${fmtShape(rhs.shape)} include a scalar, expected at least 1-D operands`,
+        `Cannot matmul: shapes ${fmtShape(this.shape)} and ${
+          fmtShape(rhs.shape)
+        } include a scalar, expected at least 1-D operands`,
       );
     }
     const aShape = this.rank === 1 ? [1, this.shape[0]] : this.shape;
@@ -524,7 +541,8 @@ export class Tensor {
       );
     }
     const aBatch = aShape.slice(0, ar - 2), bBatch = bShape.slice(0, br - 2);
-    const batch = broadcastShapes(aBatch, bBatch, "matmul");
+    const action = `matmul batches of ${fmtShape(this.shape)} and ${fmtShape(rhs.shape)}`;
+    const batch = broadcastShapes(aBatch, bBatch, action);
     const aOffsets = batchOffsets(aBatch, batch, aShape[ar - 2] * aShape[ar - 1]);
     const bOffsets = batchOffsets(bBatch, batch, bShape[br - 2] * bShape[br - 1]);
     const storage = this.device.backend.matmul(this.storage("matmul"), rhs.storage("matmul"), {
@@ -543,15 +561,21 @@ export class Tensor {
     return this.#make(storage, outShape);
   }
 
-  #reduce(op: ReduceOp, axis: number | undefined, options: ReduceOptions): Tensor {
+  #reduce(
+    op: ReduceOp,
+    axis: number | undefined,
+    options: ReduceOptions,
+    action: string = op,
+  ): Tensor {
     const flat = axis === undefined;
-    const src = flat ? this.reshape([this.size]) : this;
-    const ax = normalizeAxis(axis ?? 0, src.rank, op);
-    if (src.shape[ax] === 0 && op !== "sum") {
-      throw new RangeError(`Cannot ${op}: axis ${ax} of shape ${fmtShape(this.shape)} is empty`);
+    // Over all elements: the storage viewed as [1, size, 1], with no reshaped view to release.
+    const ax = flat ? 0 : normalizeAxis(axis, this.rank, action);
+    const dims = flat ? [1, this.size, 1] as const : splitAxis(this.shape, ax);
+    if (dims[1] === 0 && op !== "sum") {
+      const what = flat ? "the tensor" : `axis ${ax} of the tensor`;
+      throw new RangeError(`Cannot ${action}: ${what} of shape ${fmtShape(this.shape)} is empty`);
     }
-    const dims = splitAxis(src.shape, ax);
-    const storage = this.device.backend.reduce(op, src.storage(op), dims, this.dtype);
+    const storage = this.device.backend.reduce(op, this.storage(action), dims, this.dtype);
     let shape: number[];
     if (flat) shape = options.keepDims ? this.shape.map(() => 1) : [];
     else if (options.keepDims) shape = this.shape.map((d, i) => (i === ax ? 1 : d));
@@ -589,8 +613,13 @@ export class Tensor {
    * ```
    */
   mean(axis?: number, options: ReduceOptions = {}): Tensor {
-    const count = axis === undefined ? this.size : this.shape[normalizeAxis(axis, this.rank, "mean")];
-    return this.#reduce("sum", axis, options).div(count);
+    const count = axis === undefined
+      ? this.size
+      : this.shape[normalizeAxis(axis, this.rank, "mean")];
+    const sum = this.#reduce("sum", axis, options, "mean");
+    const mean = sum.div(count);
+    sum.dispose();
+    return mean;
   }
   /**
    * Maximum over one axis, or over all elements.
@@ -655,9 +684,14 @@ export class Tensor {
   }
 
   #softmax(op: SoftmaxOp, axis: number): Tensor {
-    if (this.rank === 0) throw new RangeError(`Cannot ${op}: the tensor is a scalar, expected at least 1-D`);
+    if (this.rank === 0) {
+      throw new RangeError(`Cannot ${op}: the tensor is a scalar, expected at least 1-D`);
+    }
     const dims = splitAxis(this.shape, normalizeAxis(axis, this.rank, op));
-    return this.#make(this.device.backend.softmax(op, this.storage(op), dims, this.dtype), this.shape);
+    return this.#make(
+      this.device.backend.softmax(op, this.storage(op), dims, this.dtype),
+      this.shape,
+    );
   }
   /**
    * Softmax along an axis (default the last), stable for large inputs.
@@ -701,16 +735,23 @@ export class Tensor {
    * ```
    */
   reshape(shape: readonly number[]): Tensor {
-    const action = `reshape ${fmtShape(this.shape)} to ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`;
+    const action = `reshape ${fmtShape(this.shape)} to ${
+      Array.isArray(shape) ? fmtShape(shape) : String(shape)
+    }`;
     if (!Array.isArray(shape)) throw new TypeError(`Cannot ${action}: shape must be an array`);
     const inferred = shape.filter((d) => d === -1).length;
     if (inferred > 1) throw new RangeError(`Cannot ${action}: only one dimension may be -1`);
     for (const d of shape) {
       if (!Number.isInteger(d) || d < -1) {
-        throw new RangeError(`Cannot ${action}: dimension ${d} is not a non-negative integer or -1`);
+        throw new RangeError(
+          `Cannot ${action}: dimension ${d} is not a non-negative integer or -1`,
+        );
       }
     }
     const known = sizeOf(shape.filter((d) => d !== -1));
+    if (inferred === 1 && known === 0) {
+      throw new RangeError(`Cannot ${action}: -1 is ambiguous when another dimension is 0`);
+    }
     const resolved = shape.map((d) => d === -1 ? (known === 0 ? 0 : this.size / known) : d);
     if (sizeOf(resolved) !== this.size || resolved.some((d) => !Number.isInteger(d))) {
       throw new RangeError(`Cannot ${action}: ${this.size} elements do not fit`);
@@ -766,10 +807,17 @@ export class Tensor {
     for (const a of axes) seen.add(a);
     if (perm.length !== this.rank || seen.size !== this.rank) {
       throw new RangeError(
-        `Cannot permute: ${fmtShape(perm)} is not a permutation of the ${this.rank} axes of shape ${fmtShape(this.shape)}`,
+        `Cannot permute: ${fmtShape(perm)} is not a permutation of the ${this.rank} axes of shape ${
+          fmtShape(this.shape)
+        }`,
       );
     }
-    const storage = this.device.backend.permute(this.storage("permute"), this.shape, axes, this.dtype);
+    const storage = this.device.backend.permute(
+      this.storage("permute"),
+      this.shape,
+      axes,
+      this.dtype,
+    );
     return this.#make(storage, axes.map((a) => this.shape[a]));
   }
   /**
@@ -807,10 +855,14 @@ export class Tensor {
    * ```
    */
   slice(start: number, end?: number): Tensor {
-    if (this.rank === 0) throw new RangeError("Cannot slice: the tensor is a scalar, expected at least 1-D");
+    if (this.rank === 0) {
+      throw new RangeError("Cannot slice: the tensor is a scalar, expected at least 1-D");
+    }
     const rows = this.shape[0];
     const clampIndex = (i: number, name: string): number => {
-      if (!Number.isInteger(i)) throw new RangeError(`Cannot slice: ${name} ${i} is not an integer`);
+      if (!Number.isInteger(i)) {
+        throw new RangeError(`Cannot slice: ${name} ${i} is not an integer`);
+      }
       return Math.min(rows, Math.max(0, i < 0 ? i + rows : i));
     };
     const s = clampIndex(start, "start");
@@ -830,7 +882,9 @@ export class Tensor {
    * ```
    */
   gather(index: readonly number[] | ArrayLike<number>): Tensor {
-    if (this.rank === 0) throw new RangeError("Cannot gather: the tensor is a scalar, expected at least 1-D");
+    if (this.rank === 0) {
+      throw new RangeError("Cannot gather: the tensor is a scalar, expected at least 1-D");
+    }
     const rows = this.shape[0];
     const idx = Array.from(index, (i, at) => {
       if (!Number.isInteger(i) || i < -rows || i >= rows) {
@@ -842,7 +896,12 @@ export class Tensor {
   }
   #gather(index: number[], action: string): Tensor {
     const rowLength = this.shape[0] === 0 ? 0 : this.size / this.shape[0];
-    const storage = this.device.backend.gatherRows(this.storage(action), index, rowLength, this.dtype);
+    const storage = this.device.backend.gatherRows(
+      this.storage(action),
+      index,
+      rowLength,
+      this.dtype,
+    );
     return this.#make(storage, [index.length, ...this.shape.slice(1)]);
   }
 
@@ -878,9 +937,15 @@ export class Tensor {
       const dtype = checkDtype(target, "convert tensor");
       if (dtype === this.dtype) return this;
       if (!this.device.dtypes.includes(dtype)) {
-        throw new TypeError(`Cannot convert tensor to ${dtype}: device ${this.device.name} does not support it`);
+        throw new TypeError(
+          `Cannot convert tensor to ${dtype}: device ${this.device.name} does not support it`,
+        );
       }
-      return this.#make(this.device.backend.cast(this.storage("to"), this.size, this.dtype, dtype), this.shape, dtype);
+      return this.#make(
+        this.device.backend.cast(this.storage("convert tensor"), this.size, this.dtype, dtype),
+        this.shape,
+        dtype,
+      );
     }
     if (target === this.device) return this;
     if (!target.dtypes.includes(this.dtype)) {
@@ -890,9 +955,11 @@ export class Tensor {
         })`,
       );
     }
-    const host = this.device.backend.readSync(this.storage("to"), this.dtype);
+    const host = this.device.backend.readSync(this.storage("move tensor"), this.dtype);
     if (host === undefined) {
-      throw new TypeError(`Cannot move tensor from ${this.device.name} synchronously: use await tensor.read() first`);
+      throw new TypeError(
+        `Cannot move tensor from ${this.device.name} synchronously: use await tensor.read() first`,
+      );
     }
     return new Tensor(target.backend.upload(host, this.dtype), this.shape, this.dtype, target);
   }
@@ -967,7 +1034,9 @@ export class Tensor {
    */
   item(): number {
     if (this.size !== 1) {
-      throw new RangeError(`Cannot take item: the tensor has shape ${fmtShape(this.shape)}, expected one element`);
+      throw new RangeError(
+        `Cannot take item: the tensor has shape ${fmtShape(this.shape)}, expected one element`,
+      );
     }
     return this.toTypedArray()[0];
   }
@@ -1015,7 +1084,11 @@ export class Tensor {
 }
 
 /** Offsets of each broadcast batch's matrix inside an operand with batch shape `own`. */
-function batchOffsets(own: readonly number[], batch: readonly number[], matrixSize: number): number[] {
+function batchOffsets(
+  own: readonly number[],
+  batch: readonly number[],
+  matrixSize: number,
+): number[] {
   const n = sizeOf(batch);
   const strides = stridesOf(own);
   const offsets = new Array<number>(n);

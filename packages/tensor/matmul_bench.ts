@@ -1,0 +1,86 @@
+// Benchmarks of the CPU backend: matmul (GFLOP/s = the GFLOP count in each
+// name ÷ the time per iteration in seconds), and elementwise, reduction and
+// softmax kernels on [1024, 1024].
+//
+//   deno bench packages/tensor/matmul_bench.ts
+
+import { type DType, type Tensor, tensor } from "./mod.ts";
+
+/** Deterministic values in [-1, 1) (a small LCG), so benches need no RNG. */
+function values(shape: number[], seed: number, dtype: DType): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return tensor(out, { shape, dtype });
+}
+
+/** A multiply and an add per term: 2·m·n·k floating-point operations, in GFLOP. */
+function gflop(m: number, n: number, k: number): string {
+  return (2 * m * n * k / 1e9).toPrecision(3);
+}
+
+const DTYPES: [DType, string][] = [["float64", "f64"], ["float32", "f32"]];
+
+for (const size of [64, 256, 512, 1024]) {
+  for (const [dtype, short] of DTYPES) {
+    const a = values([size, size], 1, dtype), b = values([size, size], 2, dtype);
+    Deno.bench({
+      name: `matmul ${short} ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`,
+      group: `matmul ${size}`,
+      baseline: dtype === "float64",
+      fn: () => {
+        a.matmul(b).dispose();
+      },
+    });
+  }
+}
+
+for (const [dtype, short] of DTYPES) {
+  const size = 512;
+  const a = values([size, size], 3, dtype), b = values([size, size], 4, dtype);
+  for (
+    const [label, options] of [["transposeA", { transposeA: true }], ["transposeB", {
+      transposeB: true,
+    }]] as const
+  ) {
+    Deno.bench({
+      name: `matmul ${short} ${label} ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`,
+      group: `matmul ${size} transposed`,
+      fn: () => {
+        a.matmul(b, options).dispose();
+      },
+    });
+  }
+}
+
+for (const [dtype, short] of DTYPES) {
+  const x = values([1024, 1024], 5, dtype), y = values([1024, 1024], 6, dtype);
+  const row = values([1024], 7, dtype);
+  const group = `[1024, 1024] ${short}`;
+  const cases: [string, () => Tensor][] = [
+    ["add", () => x.add(y)],
+    ["add broadcast row", () => x.add(row)],
+    ["mul number", () => x.mul(0.5)],
+    ["exp", () => x.exp()],
+    ["sigmoid", () => x.sigmoid()],
+    ["sum axis 0", () => x.sum(0)],
+    ["sum axis 1", () => x.sum(1)],
+    ["max axis 1", () => x.max(1)],
+    ["softmax axis 1", () => x.softmax(1)],
+    ["logSoftmax axis 1", () => x.logSoftmax(1)],
+    ["transpose", () => x.transpose()],
+  ];
+  for (const [label, run] of cases) {
+    Deno.bench({
+      name: `${label} ${short} [1024, 1024]`,
+      group,
+      fn: () => {
+        run().dispose();
+      },
+    });
+  }
+}
