@@ -35,8 +35,8 @@ Deno.test("linear regression experiment matches PyTorch float64 training", async
           message: "true weights",
         });
         // The inputs are the same draws (difference exactly 0), not merely close ones.
-      assertClose(result.inputs.flatten(), c.x, { rtol: 0, atol: 0, message: "inputs" });
-      assertClose(result.history.map((h) => h.loss), c.history.map((h) => h.loss), {
+        assertClose(result.inputs.flatten(), c.x, { rtol: 0, atol: 0, message: "inputs" });
+        assertClose(result.history.map((h) => h.loss), c.history.map((h) => h.loss), {
           rtol: 1e-9,
           atol: 0,
           message: "train losses",
