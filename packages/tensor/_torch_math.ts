@@ -13,11 +13,15 @@
 //   avx_mathfun.h (Julien Pommier's `log256_ps` and `sincos256_ps`), again
 //   with every multiply-add pair fused. `log256` and `sincos256` follow the
 //   instruction sequence of the compiled library operation by operation.
-// - float64 paths call the C library's log, sin and cos; here they are V8's
-//   Math.log, Math.sin and Math.cos (fdlibm). glibc 2.36 and fdlibm disagree
-//   in the last bit for about 0.1% of arguments (neither is correctly
-//   rounded everywhere), so float64 normal samples can differ from
-//   PyTorch's by one rounding; see generator.ts.
+// - float64 paths call the C library's log and sincos (GCC merges a sin and
+//   a cos of the same angle into one sincos call). V8's Math.log, Math.sin
+//   and Math.cos (fdlibm) disagree with glibc 2.36 in the last bit for about
+//   0.1% of arguments, so these use bit-exact ports of glibc's FMA builds
+//   instead: `glibcLog` (_random_state_helpers.ts) and `glibcSincos`
+//   (_glibc_sincos.ts).
+
+import { glibcSincos } from "./_glibc_sincos.ts";
+import { glibcLog } from "./_random_state_helpers.ts";
 
 const F64 = new Float64Array(1);
 const F64_WORDS = new Uint32Array(F64.buffer);
@@ -233,10 +237,13 @@ export function normalFill16Avx2(
   }
 }
 
+/** Output of `glibcSincos` in `normalFill16Double`: [sin, cos]. */
+const SINCOS64 = new Float64Array(2);
+
 /**
  * PyTorch's scalar `normal_fill_16<double>`: the same Box–Muller pairing as
- * `normalFill16Avx2`, in float64 with the C library's log, sin and cos (here
- * V8's) and a fused final `· std + mean`.
+ * `normalFill16Avx2`, in float64 with glibc's log and sincos and a fused
+ * final `· std + mean`.
  *
  * @param data The buffer holding the uniforms.
  * @param offset Index of the first of the 16 elements.
@@ -251,9 +258,9 @@ export function normalFill16Double(
   std: number,
 ): void {
   for (let j = offset; j < offset + 8; j++) {
-    const radius = Math.sqrt(-2 * Math.log(1 - data[j]));
-    const theta = 2 * Math.PI * data[j + 8];
-    data[j] = fma64(radius * Math.cos(theta), std, mean);
-    data[j + 8] = fma64(radius * Math.sin(theta), std, mean);
+    const radius = Math.sqrt(-2 * glibcLog(1 - data[j]));
+    glibcSincos(2 * Math.PI * data[j + 8], SINCOS64);
+    data[j] = fma64(radius * SINCOS64[1], std, mean);
+    data[j + 8] = fma64(radius * SINCOS64[0], std, mean);
   }
 }

@@ -13,17 +13,19 @@
  * (builds dispatching to AVX512 or to ARM kernels fill float32 blocks with
  * the C library's logf/sincosf instead, and differ).
  *
- * Bit-identical to PyTorch: all uniform fills, all float32 normal fills, and
- * the engine itself. float64 normal fills use the C library's log, sin and
- * cos in PyTorch and V8's here; they disagree in the last bit for about 0.1%
- * of arguments, so about 0.2% of float64 normal samples differ from PyTorch's
- * (on glibc 2.36) by about one unit in the last place.
+ * Bit-identical to PyTorch: the engine and every uniform and normal fill.
+ * float64 normal fills call the C library's log and sincos in PyTorch; they
+ * are reproduced here as glibc 2.36's x86-64 FMA builds compute them (what
+ * PyTorch calls on x86-64 Linux CPUs with FMA; other glibc versions, CPUs
+ * or C libraries may differ in the last bit).
  *
  * @module
  */
 
 import type { TypedArray } from "./dtype.ts";
 import { Mt19937 } from "./_mt19937.ts";
+import { glibcSincos } from "./_glibc_sincos.ts";
+import { glibcLog } from "./_random_state_helpers.ts";
 import { fma32, fma64, normalFill16Avx2, normalFill16Double } from "./_torch_math.ts";
 
 /** PyTorch's `default_rng_seed_val`: the seed of a new `torch.Generator()`. */
@@ -35,6 +37,8 @@ const TORCH_STATE_BYTES = 5056;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const TWO_M24 = 2 ** -24;
 const TWO_M53 = 2 ** -53;
+/** Output of `glibcSincos` in `#normal`: [sin, cos]. */
+const SINCOS = new Float64Array(2);
 
 /**
  * A snapshot of a `Generator`, from `getState()`. Plain data that survives
@@ -471,10 +475,10 @@ export class Generator {
     }
     const u1 = this.#uniform53();
     const u2 = this.#uniform53();
-    const radius = Math.sqrt(-2 * Math.log(1 - u2));
-    const theta = 2 * Math.PI * u1;
-    this.#nextNormal = radius * Math.sin(theta);
-    return fma64(radius * Math.cos(theta), std, mean);
+    const radius = Math.sqrt(-2 * glibcLog(1 - u2));
+    glibcSincos(2 * Math.PI * u1, SINCOS);
+    this.#nextNormal = radius * SINCOS[0];
+    return fma64(radius * SINCOS[1], std, mean);
   }
 
   /** PyTorch's `normal_fill` skeleton: draw all, transform by 16, redo the ragged tail. */

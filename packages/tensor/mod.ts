@@ -44,6 +44,14 @@ export {
   zeros,
 } from "./creation.ts";
 export { assertClose, type CloseOptions, type Comparable } from "./assert_close.ts";
+export {
+  type Differentiable,
+  gradcheck,
+  type GradcheckElement,
+  type GradcheckInputReport,
+  type GradcheckOptions,
+  type GradcheckReport,
+} from "./gradcheck.ts";
 export { DEFAULT_SEED, Generator, type GeneratorState } from "./generator.ts";
 export {
   getDefaultGenerator,
