@@ -1,0 +1,65 @@
+import { assertClose, tensor } from "@glassbox/tensor";
+import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
+import {
+  ACTIVATION_NAMES,
+  createActivation,
+  Identity,
+  LeakyReLU,
+  LogSoftmax,
+  ReLU,
+  Softmax,
+} from "./mod.ts";
+
+Deno.test("activation backward() fails clearly before a forward pass and on a wrong shape", () => {
+  const relu = new ReLU();
+  throws(
+    () => relu.backward(tensor([1])),
+    /Cannot backward ReLU\(\): there is no forward pass to differentiate/,
+  );
+  relu.forward(tensor([[1, 2]]));
+  throws(
+    () => relu.backward(tensor([1, 2])),
+    /gradOut has shape \[2\], expected \[1, 2\] \(the shape of the last output\)/,
+  );
+  throws(
+    () => relu.forward("x" as never),
+    /Cannot forward ReLU\(\): the input is a string, expected a Tensor/,
+  );
+});
+
+Deno.test("Softmax and LogSoftmax normalise the given axis", () => {
+  const x = tensor([[0, 0], [Math.LN2, 0]]);
+  deepStrictEqual(new Softmax({ axis: 0 }).forward(x).toArray(), [[1 / 3, 0.5], [2 / 3, 0.5]]);
+  const ls = new LogSoftmax({ axis: 0 });
+  ls.forward(x);
+  // ∂L/∂x = Δ − softmax ⊙ Σ_axis Δ.
+  assertClose(ls.backward(tensor([[1, 0], [0, 0]])), [[2 / 3, 0], [-2 / 3, 0]], {
+    rtol: 1e-15,
+    atol: 1e-16,
+  });
+  throws(
+    () => new Softmax({ axis: 0.5 }),
+    /Cannot create Softmax: axis must be an integer, got 0.5/,
+  );
+});
+
+Deno.test("LeakyReLU is exactly x or slope·x, and its gradient exactly Δ or slope·Δ", () => {
+  const f = new LeakyReLU();
+  deepStrictEqual(f.forward(tensor([-3, 0, 2])).toArray(), [-3 * 0.01, 0, 2]);
+  deepStrictEqual(f.backward(tensor([7, 7, 7])).toArray(), [7 * 0.01, 7 * 0.01, 7]);
+  throws(
+    () => new LeakyReLU({ negativeSlope: NaN }),
+    /negativeSlope must be a finite number, got NaN/,
+  );
+});
+
+Deno.test("createActivation() makes a fresh layer for each name", () => {
+  for (const name of ACTIVATION_NAMES) {
+    const a = createActivation(name), b = createActivation(name);
+    strictEqual(a === b, false, name);
+    deepStrictEqual(a.parameters(), []);
+  }
+  strictEqual(String(createActivation("identity")), "Identity()");
+  const id = new Identity();
+  strictEqual(createActivation(id), id);
+});

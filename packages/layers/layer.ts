@@ -1,0 +1,73 @@
+/**
+ * The `Layer` interface every layer and container implements.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import type { Parameter } from "./parameter.ts";
+
+/**
+ * A differentiable function with explicit forward and backward passes.
+ *
+ * `forward(x)` computes the output and remembers what the backward pass
+ * needs; `backward(gradOut)` takes ∂L/∂output for that same pass, adds the
+ * gradient of every parameter into `parameter.grad` (accumulating across
+ * calls until `zeroGrad()`) and returns ∂L/∂input. `parameters()` lists the
+ * trainable tensors under their PyTorch names.
+ *
+ * @example A custom layer: y = x · s with a learned scalar s
+ * ```ts
+ * import { type Layer, Parameter, Sequential } from "@glassbox/layers";
+ * import { type Tensor, tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * class Scale implements Layer {
+ *   readonly scale = new Parameter("scale", tensor([2]));
+ *   #x: Tensor | null = null;
+ *   forward(x: Tensor): Tensor {
+ *     this.#x = x;
+ *     return x.mul(this.scale.value);
+ *   }
+ *   backward(gradOut: Tensor): Tensor {
+ *     this.scale.accumulate(gradOut.mul(this.#x!).sum().reshape([1])); // ∂L/∂s = Σ Δ ⊙ x
+ *     return gradOut.mul(this.scale.value); // ∂L/∂x = Δ · s
+ *   }
+ *   parameters(): Parameter[] {
+ *     return [this.scale];
+ *   }
+ *   zeroGrad(): void {
+ *     this.scale.zeroGrad();
+ *   }
+ * }
+ *
+ * const model = new Sequential([new Scale()]);
+ * deepStrictEqual(model.forward(tensor([[1, 3]])).toArray(), [[2, 6]]);
+ * model.backward(tensor([[1, 1]]));
+ * deepStrictEqual(model.parameters().map((p) => [p.name, p.grad.item()]), [["0.scale", 4]]);
+ * ```
+ */
+export interface Layer {
+  /**
+   * Computes the output for a batch and remembers what `backward` needs.
+   * @param x The input, e.g. `[batch, features]`.
+   * @returns The output.
+   */
+  forward(x: Tensor): Tensor;
+  /**
+   * Back-propagates through the last `forward`: accumulates parameter gradients.
+   * @param gradOut ∂L/∂output, shaped like the last output.
+   * @returns ∂L/∂input, shaped like the last input.
+   */
+  backward(gradOut: Tensor): Tensor;
+  /**
+   * The trainable parameters, named as in a PyTorch state dict.
+   * @returns Live parameters: assigning `value` updates the layer.
+   */
+  parameters(): Parameter[];
+  /**
+   * Resets every parameter's gradient to zeros.
+   * @returns Nothing.
+   */
+  zeroGrad(): void;
+}

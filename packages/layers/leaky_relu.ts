@@ -1,0 +1,83 @@
+/**
+ * `LeakyReLU`: y = x for x > 0, slope·x otherwise.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import { Activation } from "./activation.ts";
+
+/** Options of `LeakyReLU`. */
+export interface LeakyReLUOptions {
+  /** Slope for x ≤ 0 (default 0.01, as `nn.LeakyReLU`). */
+  negativeSlope?: number;
+}
+
+/**
+ * The leaky rectifier, `nn.LeakyReLU(negative_slope)`: y = x where x > 0 and
+ * slope·x elsewhere; ∂L/∂x = Δ where x > 0 and slope·Δ elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { LeakyReLU } from "@glassbox/layers";
+ * import { tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const f = new LeakyReLU({ negativeSlope: 0.5 });
+ * deepStrictEqual(f.forward(tensor([-2, 3])).toArray(), [-1, 3]);
+ * deepStrictEqual(f.backward(tensor([1, 1])).toArray(), [0.5, 1]);
+ * ```
+ */
+export class LeakyReLU extends Activation {
+  /** The slope for x ≤ 0. */
+  readonly negativeSlope: number;
+
+  /**
+   * Creates a leaky rectifier.
+   *
+   * @param options `negativeSlope` (default 0.01).
+   *
+   * @example
+   * ```ts
+   * import { LeakyReLU } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   * strictEqual(new LeakyReLU().negativeSlope, 0.01);
+   * ```
+   */
+  constructor(options: LeakyReLUOptions = {}) {
+    super();
+    const slope = options.negativeSlope ?? 0.01;
+    if (typeof slope !== "number" || !Number.isFinite(slope)) {
+      throw new RangeError(
+        `Cannot create LeakyReLU: negativeSlope must be a finite number, got ${String(slope)}`,
+      );
+    }
+    this.negativeSlope = slope;
+  }
+
+  /** y = max(x, 0) + slope · min(x, 0): exactly x or slope·x. */
+  protected compute(x: Tensor): Tensor {
+    return x.maximum(0).add(x.minimum(0).mul(this.negativeSlope));
+  }
+
+  /** ∂L/∂x = Δ ⊙ ([x > 0] + slope·[x ≤ 0]): exactly Δ or slope·Δ. */
+  protected gradient(gradOut: Tensor, x: Tensor): Tensor {
+    const positive = x.greater(0);
+    const local = positive.add(positive.neg().add(1).mul(this.negativeSlope));
+    return gradOut.mul(local);
+  }
+
+  /**
+   * The layer as PyTorch prints it.
+   * @returns E.g. `LeakyReLU(negativeSlope=0.01)`.
+   * @example
+   * ```ts
+   * import { LeakyReLU } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   * strictEqual(String(new LeakyReLU()), "LeakyReLU(negativeSlope=0.01)");
+   * ```
+   */
+  override toString(): string {
+    return `LeakyReLU(negativeSlope=${this.negativeSlope})`;
+  }
+}

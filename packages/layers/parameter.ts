@@ -1,0 +1,199 @@
+/**
+ * `Parameter`: a named, trainable tensor and the gradient accumulated for it.
+ *
+ * @module
+ */
+
+import { type Device, type DType, type Tensor, zeros } from "@glassbox/tensor";
+import { checkTensor, fmtShape } from "./_util.ts";
+
+/** The state a parameter and its renamed views share. */
+interface Slot {
+  value: Tensor;
+  grad: Tensor | null;
+}
+
+/**
+ * A trainable tensor with a PyTorch-style name (`"weight"`, `"0.bias"`) and
+ * its gradient. Tensors are immutable, so training replaces `value`; every
+ * `backward()` adds into `grad` (`+=`) until `zeroGrad()`.
+ *
+ * Containers hand out renamed views (`renamed("0.weight")`) that share the
+ * value and gradient with the layer's own parameter, so an optimizer that
+ * assigns `p.value` through `model.parameters()` updates the layer.
+ *
+ * @example Accumulate, read and reset a gradient
+ * ```ts
+ * import { Parameter } from "@glassbox/layers";
+ * import { tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const p = new Parameter("weight", tensor([[1, 2]]));
+ * p.accumulate(tensor([[0.5, 0.5]]));
+ * p.accumulate(tensor([[0.5, 1]]));
+ * deepStrictEqual(p.grad.toArray(), [[1, 1.5]]);
+ * p.zeroGrad();
+ * deepStrictEqual(p.grad.toArray(), [[0, 0]]);
+ * ```
+ */
+export class Parameter {
+  /** The name, as in a PyTorch state dict: `"weight"`, or `"0.weight"` inside a Sequential. */
+  readonly name: string;
+  #slot: Slot;
+
+  /**
+   * Creates a parameter with a zero gradient.
+   *
+   * @param name The parameter's name (`"weight"`, `"bias"`).
+   * @param value The initial value.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { zeros } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * deepStrictEqual(new Parameter("bias", zeros([3])).shape, [3]);
+   * ```
+   */
+  constructor(name: string, value: Tensor) {
+    if (typeof name !== "string" || name === "") {
+      throw new TypeError(
+        `Cannot create parameter: name must be a non-empty string, got ${String(name)}`,
+      );
+    }
+    this.name = name;
+    this.#slot = { value: checkTensor(value, `create parameter ${name}`, "value"), grad: null };
+  }
+
+  /** The current value. Assigning checks that shape, dtype and device stay the same. */
+  get value(): Tensor {
+    return this.#slot.value;
+  }
+  set value(value: Tensor) {
+    this.#slot.value = this.#checkLike(value, "set value of");
+  }
+
+  /** The gradient accumulated since the last `zeroGrad()` (zeros before any backward pass). */
+  get grad(): Tensor {
+    const slot = this.#slot;
+    slot.grad ??= zeros(slot.value.shape, { dtype: slot.value.dtype, device: slot.value.device });
+    return slot.grad;
+  }
+  set grad(grad: Tensor) {
+    this.#slot.grad = this.#checkLike(grad, "set gradient of");
+  }
+
+  /** Shape of the value. */
+  get shape(): readonly number[] {
+    return this.#slot.value.shape;
+  }
+
+  /**
+   * Adds a gradient contribution: `grad += gradient`.
+   *
+   * @param gradient A tensor of the value's shape, dtype and device.
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const p = new Parameter("bias", tensor([0, 0]));
+   * p.accumulate(tensor([1, 2]));
+   * deepStrictEqual(p.grad.toArray(), [1, 2]);
+   * ```
+   */
+  accumulate(gradient: Tensor): void {
+    const g = this.#checkLike(gradient, "accumulate gradient of");
+    const slot = this.#slot;
+    slot.grad = slot.grad === null ? g : slot.grad.add(g);
+  }
+
+  /**
+   * Resets the gradient to zeros.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const p = new Parameter("bias", tensor([0]));
+   * p.accumulate(tensor([3]));
+   * p.zeroGrad();
+   * deepStrictEqual(p.grad.toArray(), [0]);
+   * ```
+   */
+  zeroGrad(): void {
+    this.#slot.grad = null;
+  }
+
+  /**
+   * Converts the value and gradient to another dtype or moves them to another device.
+   *
+   * @param target A dtype or a device.
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const p = new Parameter("weight", tensor([[0.1]]));
+   * p.to("float32");
+   * strictEqual(p.value.dtype, "float32");
+   * ```
+   */
+  to(target: DType | Device): void {
+    const slot = this.#slot;
+    slot.value = slot.value.to(target);
+    if (slot.grad !== null) slot.grad = slot.grad.to(target);
+  }
+
+  /**
+   * A view of this parameter under another name, sharing value and gradient
+   * — how containers prefix names (`"weight"` → `"0.weight"`).
+   *
+   * @param name The full name.
+   * @returns A parameter that reads and writes the same state.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const p = new Parameter("weight", tensor([1]));
+   * const view = p.renamed("0.weight");
+   * view.value = tensor([2]);
+   * strictEqual(p.value.item(), 2);
+   * ```
+   */
+  renamed(name: string): Parameter {
+    const view = new Parameter(name, this.#slot.value);
+    view.#slot = this.#slot;
+    return view;
+  }
+
+  #checkLike(t: Tensor, action: string): Tensor {
+    checkTensor(t, `${action} parameter ${this.name}`, "the new tensor");
+    const v = this.#slot.value;
+    const sameShape = t.shape.length === v.shape.length &&
+      t.shape.every((d, i) => d === v.shape[i]);
+    if (!sameShape || t.dtype !== v.dtype || t.device !== v.device) {
+      throw new TypeError(
+        `Cannot ${action} parameter ${this.name}: got ${
+          fmtShape(t.shape)
+        } ${t.dtype} on ${t.device.name}, ` +
+          `expected ${fmtShape(v.shape)} ${v.dtype} on ${v.device.name}`,
+      );
+    }
+    return t;
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * `Sequential`: layers applied one after another, named like `nn.Sequential`.
+ *
+ * @module
+ */
+
+import type { Device, DType, Tensor } from "@glassbox/tensor";
+import type { Layer } from "./layer.ts";
+import type { Parameter } from "./parameter.ts";
+import {
+  loadStateDict,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type StateDict,
+  stateDict,
+} from "./state_dict.ts";
+import { checkTensor, describeLayer, describeValue, fmtShape, isLayer } from "./_util.ts";
+
+/** Rethrows an error of a layer inside a Sequential, naming the layer and the shape it got. */
+function rethrow(
+  error: unknown,
+  action: string,
+  index: number,
+  layer: Layer,
+  input: Tensor,
+): never {
+  if (!(error instanceof Error)) throw error;
+  const Kind = error instanceof TypeError
+    ? TypeError
+    : error instanceof RangeError
+    ? RangeError
+    : error instanceof ReferenceError
+    ? ReferenceError
+    : Error;
+  throw new Kind(
+    `Cannot ${action} Sequential: layer ${index} (${describeLayer(layer)}) failed on ${
+      action === "forward" ? "input" : "gradient"
+    } of shape ${fmtShape(input.shape)}: ${error.message}`,
+    { cause: error },
+  );
+}
+
+/**
+ * A chain of layers: `forward` applies them in order, `backward` runs their
+ * backward passes in reverse. Parameters are named by position, as in
+ * PyTorch: `Sequential([Dense(2, 3), ReLU(), Dense(3, 1)])` has
+ * `0.weight`, `0.bias`, `2.weight`, `2.bias`.
+ *
+ * @example
+ * ```ts
+ * import { Dense, ReLU, Sequential } from "@glassbox/layers";
+ * import { manualSeed, randn } from "@glassbox/tensor";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * manualSeed(0);
+ * const model = new Sequential([new Dense(2, 3), new ReLU(), new Dense(3, 1)]);
+ * const y = model.forward(randn([4, 2]));
+ * deepStrictEqual(y.shape, [4, 1]);
+ * model.backward(y.mul(0).add(1));
+ * deepStrictEqual(model.parameters().map((p) => p.name), ["0.weight", "0.bias", "2.weight", "2.bias"]);
+ * ```
+ */
+export class Sequential implements Layer {
+  /** The layers, in order. */
+  readonly layers: readonly Layer[];
+
+  /**
+   * Creates the chain.
+   *
+   * @param layers Layers in the order they apply.
+   *
+   * @example
+   * ```ts
+   * import { Dense, Sequential, Tanh } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const model = new Sequential([new Dense(2, 3), new Tanh()]);
+   * strictEqual(model.layers.length, 2);
+   * ```
+   */
+  constructor(layers: readonly Layer[]) {
+    if (!Array.isArray(layers)) {
+      throw new TypeError(
+        `Cannot create Sequential: expected an array of layers, got ${describeValue(layers)}`,
+      );
+    }
+    layers.forEach((layer, i) => {
+      if (!isLayer(layer)) {
+        throw new TypeError(
+          `Cannot create Sequential: layers[${i}] is ${
+            describeValue(layer)
+          }, expected a Layer (forward, backward, parameters, zeroGrad)`,
+        );
+      }
+    });
+    this.layers = Object.freeze([...layers]);
+  }
+
+  /**
+   * Applies the layers in order.
+   *
+   * @param x The input batch.
+   * @returns The last layer's output.
+   *
+   * @example
+   * ```ts
+   * import { Dense, Sequential } from "@glassbox/layers";
+   * import { zeros } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const model = new Sequential([new Dense(6, 32)]);
+   * throws(() => model.forward(zeros([8, 5])), /layer 0 \(Dense\(6, 32\)\) failed on input of shape \[8, 5\]/);
+   * ```
+   */
+  forward(x: Tensor): Tensor {
+    checkTensor(x, "forward Sequential", "the input");
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      try {
+        h = layer.forward(h);
+      } catch (error) {
+        rethrow(error, "forward", i, layer, h);
+      }
+    });
+    return h;
+  }
+
+  /**
+   * Back-propagates through the layers in reverse order.
+   *
+   * @param gradOut ∂L/∂output of the last forward pass.
+   * @returns ∂L/∂input.
+   *
+   * @example
+   * ```ts
+   * import { Dense, Sequential } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const model = new Sequential([new Dense(1, 1, { bias: false })]);
+   * model.loadStateDict({ "0.weight": tensor([[3]]) });
+   * model.forward(tensor([[2]]));
+   * deepStrictEqual(model.backward(tensor([[1]])).toArray(), [[3]]);
+   * deepStrictEqual(model.parameters()[0].grad.toArray(), [[2]]);
+   * ```
+   */
+  backward(gradOut: Tensor): Tensor {
+    checkTensor(gradOut, "backward Sequential", "gradOut");
+    let g = gradOut;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      try {
+        g = this.layers[i].backward(g);
+      } catch (error) {
+        rethrow(error, "backward", i, this.layers[i], g);
+      }
+    }
+    return g;
+  }
+
+  /**
+   * Every layer's parameters, prefixed with the layer's index (`0.weight`).
+   *
+   * @returns Live parameters (views sharing the layers' state).
+   *
+   * @example
+   * ```ts
+   * import { Dense, Sequential } from "@glassbox/layers";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const inner = new Sequential([new Dense(2, 2)]);
+   * const model = new Sequential([inner, new Dense(2, 1, { bias: false })]);
+   * deepStrictEqual(model.parameters().map((p) => p.name), ["0.0.weight", "0.0.bias", "1.weight"]);
+   * ```
+   */
+  parameters(): Parameter[] {
+    return this.layers.flatMap((layer, i) =>
+      layer.parameters().map((p) => p.renamed(`${i}.${p.name}`))
+    );
+  }
+
+  /**
+   * Resets every layer's gradients to zeros.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { ok } from "node:assert/strict";
+   *
+   * const model = mlp([2, 2, 1]);
+   * model.zeroGrad();
+   * ok(model.parameters().every((p) => p.grad.toTypedArray().every((g) => g === 0)));
+   * ```
+   */
+  zeroGrad(): void {
+    for (const layer of this.layers) layer.zeroGrad();
+  }
+
+  /**
+   * The parameters as a PyTorch-style state dict (`"0.weight"` is `[out, in]`).
+   *
+   * @returns Tensors by name.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * deepStrictEqual(Object.keys(mlp([2, 1]).stateDict()), ["0.weight", "0.bias"]);
+   * ```
+   */
+  stateDict(): StateDict {
+    return stateDict(this);
+  }
+
+  /**
+   * Loads parameters by name; see `loadStateDict`.
+   *
+   * @param dict Tensors by name.
+   * @param options `strict` (default true), `convertDtype`.
+   * @returns The missing and unexpected keys.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const model = mlp([1, 1]);
+   * const result = model.loadStateDict({ "0.weight": tensor([[2]]) }, { strict: false });
+   * deepStrictEqual(result, { missingKeys: ["0.bias"], unexpectedKeys: [] });
+   * ```
+   */
+  loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return loadStateDict(this, dict, options);
+  }
+
+  /**
+   * Converts every parameter to another dtype or moves it to another device.
+   *
+   * @param target A dtype or a device.
+   * @returns This model.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { ok } from "node:assert/strict";
+   *
+   * const model = mlp([2, 3, 1]).to("float32");
+   * ok(model.parameters().every((p) => p.value.dtype === "float32"));
+   * ```
+   */
+  to(target: DType | Device): this {
+    for (const layer of this.layers) {
+      const movable = layer as Layer & { to?: (target: DType | Device) => unknown };
+      if (typeof movable.to === "function") movable.to(target);
+      else for (const p of layer.parameters()) p.to(target);
+    }
+    return this;
+  }
+
+  /**
+   * The model's description.
+   *
+   * @returns E.g. `Sequential(Dense(2, 3), ReLU(), Dense(3, 1))`.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(String(mlp([2, 3, 1])), "Sequential(Dense(2, 3), ReLU(), Dense(3, 1))");
+   * ```
+   */
+  toString(): string {
+    return `Sequential(${this.layers.map(describeLayer).join(", ")})`;
+  }
+}
