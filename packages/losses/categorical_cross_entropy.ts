@@ -1,0 +1,109 @@
+/**
+ * `CategoricalCrossEntropy`: cross-entropy on probabilities, the notebooks' `CE`.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import {
+  checkMatrix,
+  checkProbabilities,
+  checkReduction,
+  checkSameShape,
+  checkTensor,
+  stored,
+} from "./_checks.ts";
+import { reduce, upstream } from "./_reduction.ts";
+import type { Loss, LossOptions, Reduction } from "./loss.ts";
+
+/**
+ * Cross-entropy of probabilities `p` [N, C] (e.g. the output of a `Softmax`
+ * layer) against targets `y` [N, C] (one-hot or soft, same dtype): the
+ * notebooks' `CE`, `L = −Σ y·log p / m` with `m = N` rows. Terms with
+ * `y = 0` count as 0 even where `p = 0`, so a softmax that underflowed does
+ * not turn the loss into NaN. `"none"` gives the per-row `−Σ_c y·log p`.
+ *
+ * Backward: `∂L/∂p = −y / p / m` (0 where `y = 0`). After a softmax this
+ * equals what `CrossEntropyLoss` gives at the logits, once it has gone back
+ * through the softmax; on logits, prefer `CrossEntropyLoss` (more stable).
+ *
+ * @example
+ * ```ts
+ * import { CategoricalCrossEntropy } from "@glassbox/losses";
+ * import { assertClose, tensor } from "@glassbox/tensor";
+ *
+ * const ce = new CategoricalCrossEntropy();
+ * const p = tensor([[0.25, 0.75], [0.5, 0.5]]);
+ * assertClose(ce.forward(p, tensor([[0, 1], [1, 0]])), -(Math.log(0.75) + Math.log(0.5)) / 2);
+ * assertClose(ce.backward(), [[0, -1 / 0.75 / 2], [-1 / 0.5 / 2, 0]]);
+ * ```
+ */
+export class CategoricalCrossEntropy implements Loss {
+  /** The reduction chosen at construction. */
+  readonly reduction: Reduction;
+  #saved: { safeP: Tensor; target: Tensor } | null = null;
+
+  /**
+   * Creates the loss.
+   *
+   * @param options `reduction`: `"mean"` (default, divides by the N rows), `"sum"` or `"none"`.
+   */
+  constructor(options: LossOptions = {}) {
+    this.reduction = checkReduction(options.reduction, "CategoricalCrossEntropy");
+  }
+
+  /**
+   * Computes the loss and keeps `p` and `y` for `backward`.
+   *
+   * @param pred Probabilities of shape [N, C], values in [0, 1].
+   * @param target Target distribution (one-hot or soft) of the same shape and dtype.
+   * @returns A scalar for `"mean"`/`"sum"`, the per-row losses [N] for `"none"`.
+   *
+   * @example A zero probability where the target is 0 is fine
+   * ```ts
+   * import { CategoricalCrossEntropy } from "@glassbox/losses";
+   * import { assertClose, tensor } from "@glassbox/tensor";
+   *
+   * const ce = new CategoricalCrossEntropy({ reduction: "none" });
+   * assertClose(ce.forward(tensor([[1, 0]]), tensor([[1, 0]])), [0]);
+   * ```
+   */
+  forward(pred: Tensor, target: Tensor): Tensor {
+    const name = "CategoricalCrossEntropy";
+    checkMatrix(name, checkTensor(pred, name, "pred"), "probabilities");
+    checkSameShape(name, pred, checkTensor(target, name, "target"));
+    checkProbabilities(name, pred, "apply softmax first, or use CrossEntropyLoss on logits");
+    // Where y = 0, use p = max(p, 1) ≥ 1 instead: y·log p and y/p are then exactly 0
+    // (never 0·(−∞) or 0/0); elsewhere max(p, 0) = p.
+    const safeP = pred.maximum(target.equal(0));
+    this.#saved = { safeP, target };
+    // ℓ_i = −Σ_c y[i, c]·log p[i, c]
+    const perRow = target.mul(safeP.log()).sum(1).neg();
+    return reduce(perRow, this.reduction, pred.shape[0]);
+  }
+
+  /**
+   * ∂L/∂pred for the last `forward`.
+   *
+   * @param gradOutput Upstream gradient: a scalar for `"mean"`/`"sum"`, shape
+   *   [N] for `"none"`; default ones (for `"none"`: the gradient of the sum).
+   * @returns A tensor of shape [N, C].
+   *
+   * @example
+   * ```ts
+   * import { CategoricalCrossEntropy } from "@glassbox/losses";
+   * import { assertClose, tensor } from "@glassbox/tensor";
+   *
+   * const ce = new CategoricalCrossEntropy({ reduction: "sum" });
+   * ce.forward(tensor([[0.2, 0.8]]), tensor([[0.5, 0.5]]));
+   * assertClose(ce.backward(), [[-2.5, -0.625]]);
+   * ```
+   */
+  backward(gradOutput?: Tensor): Tensor {
+    const { safeP, target: y } = stored(this.#saved, "CategoricalCrossEntropy");
+    const n = safeP.shape[0];
+    const g = upstream("CategoricalCrossEntropy", this.reduction, gradOutput, safeP, [n], n);
+    // ∂ℓ_i/∂p[i, c] = −y[i, c] / p[i, c]
+    return y.neg().div(safeP).mul(g.reshape([-1, 1]));
+  }
+}

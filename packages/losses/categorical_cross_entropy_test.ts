@@ -1,0 +1,54 @@
+import { throws } from "node:assert/strict";
+import { assertClose, tensor } from "@glassbox/tensor";
+import { gradcheck } from "../tensor/gradcheck.ts";
+import { CategoricalCrossEntropy } from "./categorical_cross_entropy.ts";
+import { CrossEntropyLoss } from "./cross_entropy_loss.ts";
+import type { Reduction } from "./loss.ts";
+
+const LOGITS = tensor([[1, -0.5, 2], [0.3, 0.2, -1], [-2, 1.5, 0.5]]);
+const ONE_HOT = tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+
+Deno.test("CategoricalCrossEntropy backward() matches finite differences for every reduction", () => {
+  const p = LOGITS.softmax();
+  for (const reduction of ["mean", "sum", "none"] as Reduction[]) {
+    for (const y of [ONE_HOT, tensor([[0.2, 0.3, 0.5], [0.6, 0.4, 0], [0, 0.9, 0.1]])]) {
+      const ce = new CategoricalCrossEntropy({ reduction });
+      gradcheck({ forward: (q) => ce.forward(q, y), backward: (g) => ce.backward(g) }, [p]);
+    }
+  }
+});
+
+Deno.test("CategoricalCrossEntropy after a softmax gives CrossEntropyLoss's gradient at the logits", () => {
+  // The notebooks' point: CE(softmax(z)) and CrossEntropyLoss(z) are the same function of z.
+  const ce = new CategoricalCrossEntropy(), xent = new CrossEntropyLoss();
+  const a = LOGITS.softmax();
+  assertClose(ce.forward(a, ONE_HOT), xent.forward(LOGITS, tensor([2, 0, 1])));
+  const delta = ce.backward();
+  // Softmax backward: a ⊙ (Δ − rowsum(Δ ⊙ a))
+  const throughSoftmax = a.mul(delta.sub(delta.mul(a).sum(1, { keepDims: true })));
+  assertClose(throughSoftmax, xent.backward());
+});
+
+Deno.test("CategoricalCrossEntropy counts 0·log 0 as 0 and keeps its gradient 0", () => {
+  const ce = new CategoricalCrossEntropy({ reduction: "none" });
+  assertClose(ce.forward(tensor([[1, 0], [0.5, 0.5]]), tensor([[1, 0], [0, 1]])), [0, Math.LN2]);
+  assertClose(ce.backward(), [[-1, 0], [0, -2]]);
+});
+
+Deno.test("CategoricalCrossEntropy throws clear errors for non-probabilities and bad shapes", () => {
+  const ce = new CategoricalCrossEntropy();
+  throws(() => ce.forward(LOGITS, ONE_HOT), {
+    name: "RangeError",
+    message:
+      "Cannot compute CategoricalCrossEntropy: pred[0, 1] = -0.5 is not a probability, expected values in [0, 1] (apply softmax first, or use CrossEntropyLoss on logits)",
+  });
+  throws(() => ce.forward(LOGITS.softmax(), tensor([2, 0, 1])), {
+    message: /pred has shape \[3, 3\] but target has shape \[3\], expected the same shape/,
+  });
+  throws(() => ce.forward(tensor([0.5, 0.5]), tensor([1, 0])), {
+    message: /expected probabilities of shape \[N, C\]/,
+  });
+  throws(() => ce.backward(), {
+    message: /CategoricalCrossEntropy.backward: no forward pass is stored/,
+  });
+});

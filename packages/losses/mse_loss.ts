@@ -1,0 +1,95 @@
+/**
+ * `MSELoss`: the mean squared error, as `torch.nn.MSELoss`.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import { checkReduction, checkSameShape, checkTensor, stored } from "./_checks.ts";
+import { reduce, upstream } from "./_reduction.ts";
+import type { Loss, LossOptions, Reduction } from "./loss.ts";
+
+/**
+ * Mean squared error `L = Σ (p − t)² / n` over all `n` elements, as
+ * `torch.nn.MSELoss`. `pred` and `target` must have the same shape and dtype
+ * (no broadcasting).
+ *
+ * Backward: `∂L/∂p = 2 (p − t) / n` (without the `/ n` for `"sum"`; for
+ * `"none"`, `2 (p − t) ⊙ gradOutput`).
+ *
+ * @example
+ * ```ts
+ * import { MSELoss } from "@glassbox/losses";
+ * import { tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const loss = new MSELoss();
+ * strictEqual(loss.forward(tensor([1, 2, 3]), tensor([1, 0, 0])).item(), (0 + 4 + 9) / 3);
+ * deepStrictEqual(loss.backward().toArray(), [0, 4 / 3, 2]);
+ * ```
+ */
+export class MSELoss implements Loss {
+  /** The reduction chosen at construction. */
+  readonly reduction: Reduction;
+  #saved: { diff: Tensor } | null = null;
+
+  /**
+   * Creates the loss.
+   *
+   * @param options `reduction`: `"mean"` (default), `"sum"` or `"none"`.
+   */
+  constructor(options: LossOptions = {}) {
+    this.reduction = checkReduction(options.reduction, "MSELoss");
+  }
+
+  /**
+   * Computes the loss and keeps `p − t` for `backward`.
+   *
+   * @param pred Predictions, any shape.
+   * @param target Targets of the same shape and dtype.
+   * @returns A scalar for `"mean"`/`"sum"`, the squared errors (shape of `pred`) for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { MSELoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const none = new MSELoss({ reduction: "none" });
+   * deepStrictEqual(none.forward(tensor([1, 2]), tensor([0, 0])).toArray(), [1, 4]);
+   * ```
+   */
+  forward(pred: Tensor, target: Tensor): Tensor {
+    checkTensor(pred, "MSELoss", "pred");
+    checkSameShape("MSELoss", pred, checkTensor(target, "MSELoss", "target"));
+    const diff = pred.sub(target);
+    this.#saved = { diff };
+    return reduce(diff.square(), this.reduction, pred.size);
+  }
+
+  /**
+   * ∂L/∂pred for the last `forward`.
+   *
+   * @param gradOutput Upstream gradient: a scalar for `"mean"`/`"sum"`, the
+   *   loss's shape for `"none"`; default ones (for `"none"`: the gradient of
+   *   the sum of the squared errors).
+   * @returns A tensor shaped like `pred`.
+   *
+   * @example
+   * ```ts
+   * import { MSELoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const loss = new MSELoss({ reduction: "sum" });
+   * loss.forward(tensor([3, 1]), tensor([1, 1]));
+   * deepStrictEqual(loss.backward(tensor(0.5)).toArray(), [2, 0]);
+   * ```
+   */
+  backward(gradOutput?: Tensor): Tensor {
+    const { diff } = stored(this.#saved, "MSELoss");
+    // ℓ = (p − t)²  ⇒  ∂ℓ/∂p = 2 (p − t); the reduction scales by g (or g / n).
+    const g = upstream("MSELoss", this.reduction, gradOutput, diff, diff.shape, diff.size);
+    return diff.mul(2).mul(g);
+  }
+}

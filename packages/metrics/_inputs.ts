@@ -1,0 +1,61 @@
+// Reading metric inputs on the host, with the checks every metric shares.
+// Metrics compute in float64 on the host whatever the tensors' dtype.
+
+import { Tensor } from "@glassbox/tensor";
+
+/** `[2, 3]`, as the tensor package prints shapes. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** The elements of a CPU tensor as float64, or a clear error. */
+export function hostValues(metric: string, t: unknown, name: string): Float64Array {
+  if (!(t instanceof Tensor)) {
+    throw new TypeError(
+      `Cannot compute ${metric}: ${name} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+    );
+  }
+  const values = t.device.backend.readSync(t.storage(metric), t.dtype);
+  if (values === undefined) {
+    throw new TypeError(
+      `Cannot compute ${metric}: ${name} is on ${t.device.name}, metrics read values on the CPU; move it first (await ${name}.read())`,
+    );
+  }
+  return Float64Array.from(values);
+}
+
+/** Checks that `pred` and `truth` are tensors of the same, non-empty shape. */
+export function checkPair(
+  metric: string,
+  pred: unknown,
+  truth: unknown,
+): { pred: Tensor; truth: Tensor } {
+  for (const [name, t] of [["pred", pred], ["truth", truth]] as const) {
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(
+        `Cannot compute ${metric}: ${name} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+      );
+    }
+  }
+  const p = pred as Tensor, t = truth as Tensor;
+  if (p.rank !== t.rank || p.shape.some((d, i) => d !== t.shape[i])) {
+    throw new TypeError(
+      `Cannot compute ${metric}: pred has shape ${fmtShape(p.shape)} but truth has shape ${
+        fmtShape(t.shape)
+      }, expected the same shape`,
+    );
+  }
+  if (p.size === 0) {
+    throw new RangeError(
+      `Cannot compute ${metric}: the tensors are empty, expected at least one value`,
+    );
+  }
+  return { pred: p, truth: t };
+}
+
+/** Sum of `values` (plain left-to-right; metrics sum positive terms, so the order hardly matters). */
+export function sum(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return s;
+}

@@ -1,0 +1,102 @@
+// Shared by the regression metrics: inputs of shape [N] or [N, K] as columns,
+// and scikit-learn's averaging over outputs.
+
+import { checkPair, fmtShape, hostValues } from "./_inputs.ts";
+import type { Multioutput } from "./multioutput.ts";
+
+/** `pred` and `truth` as K columns of N float64 values each. */
+export interface Columns {
+  pred: Float64Array[];
+  truth: Float64Array[];
+  n: number;
+}
+
+/** Reads [N] (one output) or [N, K] (K outputs) predictions and truths as columns. */
+export function columns(metric: string, pred: unknown, truth: unknown): Columns {
+  const pair = checkPair(metric, pred, truth);
+  const shape = pair.pred.shape;
+  if (shape.length !== 1 && shape.length !== 2) {
+    throw new TypeError(
+      `Cannot compute ${metric}: inputs have shape ${
+        fmtShape(shape)
+      }, expected [N] or [N, K] (K outputs)`,
+    );
+  }
+  const [n, k] = shape.length === 1 ? [shape[0], 1] : [shape[0], shape[1]];
+  const p = hostValues(metric, pair.pred, "pred"), t = hostValues(metric, pair.truth, "truth");
+  const split = (flat: Float64Array) =>
+    Array.from(
+      { length: k },
+      (_, j) => Float64Array.from({ length: n }, (_, i) => flat[i * k + j]),
+    );
+  return { pred: split(p), truth: split(t), n };
+}
+
+/** Validates the `multioutput` option against the number of outputs. */
+export function checkMultioutput(
+  metric: string,
+  multioutput: unknown,
+  outputs: number,
+  allowed: string[],
+): void {
+  if (
+    multioutput === undefined || (typeof multioutput === "string" && allowed.includes(multioutput))
+  ) return;
+  if (Array.isArray(multioutput)) {
+    if (
+      multioutput.length !== outputs ||
+      !multioutput.every((w) => typeof w === "number" && Number.isFinite(w))
+    ) {
+      throw new RangeError(
+        `Cannot compute ${metric}: multioutput has ${multioutput.length} weights, expected ${outputs} finite numbers (one per output)`,
+      );
+    }
+    return;
+  }
+  throw new RangeError(
+    `Cannot compute ${metric}: multioutput ${
+      JSON.stringify(multioutput)
+    } is not supported, expected ${
+      allowed.map((a) => `"${a}"`).join(", ")
+    } or an array of ${outputs} weights`,
+  );
+}
+
+/** `np.average(scores, weights)`: the mean, or `Σ w·s / Σ w`. */
+export function average(
+  metric: string,
+  scores: readonly number[],
+  weights?: readonly number[],
+): number {
+  if (weights === undefined) return scores.reduce((a, b) => a + b, 0) / scores.length;
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total === 0) {
+    throw new RangeError(`Cannot compute ${metric}: the multioutput weights sum to 0`);
+  }
+  return scores.reduce((a, s, i) => a + s * weights[i], 0) / total;
+}
+
+/** Per-output scores combined as `multioutput` says ("raw_values" keeps them). */
+export function combine(
+  metric: string,
+  scores: number[],
+  multioutput: Multioutput | "raw_values" | undefined,
+): number | number[] {
+  if (multioutput === "raw_values") return scores;
+  return average(
+    metric,
+    scores,
+    multioutput === undefined || multioutput === "uniform_average" ? undefined : multioutput,
+  );
+}
+
+/** The mean of `f(pred_i, truth_i)` over one column. */
+export function meanOf(
+  p: Float64Array,
+  t: Float64Array,
+  f: (p: number, t: number) => number,
+): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += f(p[i], t[i]);
+  return s / p.length;
+}

@@ -1,0 +1,65 @@
+/**
+ * `mae`: the mean absolute error, as scikit-learn's `mean_absolute_error`.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import { checkMultioutput, columns, combine, meanOf } from "./_regression.ts";
+import type { RawValuesOptions, RegressionOptions } from "./multioutput.ts";
+
+/**
+ * Mean absolute error `Σ |t − p| / N` of each output, averaged over outputs,
+ * as scikit-learn's `mean_absolute_error`. Inputs of shape [N] or [N, K],
+ * prediction first; float64 on the CPU.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options `multioutput`: `"uniform_average"` (default), weights per output, or `"raw_values"`.
+ * @returns The error; with `multioutput: "raw_values"`, one error per output.
+ *
+ * @example
+ * ```ts
+ * import { mae } from "@glassbox/metrics";
+ * import { tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(mae(tensor([1, 2, 5]), tensor([1, 0, 2])), (0 + 2 + 3) / 3);
+ * const pred = tensor([[1, 0], [2, 2]]), truth = tensor([[0, 0], [0, 3]]);
+ * deepStrictEqual(mae(pred, truth, { multioutput: "raw_values" }), [1.5, 0.5]);
+ * strictEqual(mae(pred, truth, { multioutput: [3, 1] }), (3 * 1.5 + 0.5) / 4);
+ * ```
+ */
+export function mae(pred: Tensor, truth: Tensor, options?: RegressionOptions): number;
+/**
+ * Mean absolute error of each output.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options `{ multioutput: "raw_values" }`.
+ * @returns One error per output.
+ */
+export function mae(pred: Tensor, truth: Tensor, options: RawValuesOptions): number[];
+/**
+ * Either form, when the `multioutput` option is only known at run time.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options Any options of the two forms above.
+ * @returns A number, or one value per output for `"raw_values"`.
+ */
+export function mae(
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions,
+): number | number[];
+export function mae(
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions = {},
+): number | number[] {
+  const cols = columns("mae", pred, truth);
+  checkMultioutput("mae", options.multioutput, cols.pred.length, ["uniform_average", "raw_values"]);
+  const scores = cols.pred.map((p, k) => meanOf(p, cols.truth[k], (a, b) => Math.abs(b - a)));
+  return combine("mae", scores, options.multioutput);
+}

@@ -1,0 +1,42 @@
+/**
+ * `mape`: the notebooks' modified mean absolute percentage error.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import { checkPair, hostValues } from "./_inputs.ts";
+
+/**
+ * Mean absolute percentage error, modified as in the notebooks so that a
+ * truth of 0 does not divide by zero: element by element `|(t − p) / t|`,
+ * or `|p|` where `t = 0`; then the mean over all elements, times 100.
+ * Any shape; `pred` and `truth` must have the same shape (no broadcasting).
+ * Computed in float64 on the CPU.
+ *
+ * Note the argument order, prediction first, as everywhere in glassbox
+ * (scikit-learn's metrics take the truth first).
+ *
+ * @param pred Predictions.
+ * @param truth True values, same shape.
+ * @returns The error in percent (0 for a perfect prediction).
+ *
+ * @example
+ * ```ts
+ * import { mape } from "@glassbox/metrics";
+ * import { tensor } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * // |(2 − 1)/2| = 0.5, |(4 − 5)/4| = 0.25, and |0.5| where the truth is 0.
+ * strictEqual(mape(tensor([1, 5, 0.5]), tensor([2, 4, 0])), (0.5 + 0.25 + 0.5) / 3 * 100);
+ * ```
+ */
+export function mape(pred: Tensor, truth: Tensor): number {
+  checkPair("mape", pred, truth);
+  const p = hostValues("mape", pred, "pred"), t = hostValues("mape", truth, "truth");
+  let total = 0;
+  for (let i = 0; i < p.length; i++) {
+    total += t[i] === 0 ? Math.abs(p[i]) : Math.abs((t[i] - p[i]) / t[i]);
+  }
+  return total / p.length * 100;
+}

@@ -1,0 +1,130 @@
+/**
+ * `mse` and `rmse`: the mean squared error and its square root, as
+ * scikit-learn's `mean_squared_error` (with `squared=False` for `rmse`).
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import { checkMultioutput, columns, combine, meanOf } from "./_regression.ts";
+import type { RawValuesOptions, RegressionOptions } from "./multioutput.ts";
+
+const ALLOWED = ["uniform_average", "raw_values"];
+
+/**
+ * Mean squared error `Σ (t − p)² / N` of each output, averaged over outputs,
+ * as scikit-learn's `mean_squared_error`. Inputs of shape [N] (one output)
+ * or [N, K] (K outputs), prediction first; float64 on the CPU.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options `multioutput`: `"uniform_average"` (default), weights per output, or `"raw_values"`.
+ * @returns The error; with `multioutput: "raw_values"`, one error per output.
+ *
+ * @example
+ * ```ts
+ * import { mse } from "@glassbox/metrics";
+ * import { tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(mse(tensor([1, 2, 5]), tensor([1, 0, 2])), (0 + 4 + 9) / 3);
+ * const pred = tensor([[1, 0], [2, 2]]), truth = tensor([[0, 0], [0, 2]]);
+ * deepStrictEqual(mse(pred, truth, { multioutput: "raw_values" }), [2.5, 0]);
+ * strictEqual(mse(pred, truth), 1.25);
+ * ```
+ */
+export function mse(pred: Tensor, truth: Tensor, options?: RegressionOptions): number;
+/**
+ * Mean squared error of each output.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options `{ multioutput: "raw_values" }`.
+ * @returns One error per output.
+ */
+export function mse(pred: Tensor, truth: Tensor, options: RawValuesOptions): number[];
+/**
+ * Either form, when the `multioutput` option is only known at run time.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options Any options of the two forms above.
+ * @returns A number, or one value per output for `"raw_values"`.
+ */
+export function mse(
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions,
+): number | number[];
+export function mse(
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions = {},
+): number | number[] {
+  const { scores } = squaredErrors("mse", pred, truth, options);
+  return combine("mse", scores, options.multioutput);
+}
+
+/**
+ * Root mean squared error: the square root of each output's mean squared
+ * error, then averaged over outputs, as scikit-learn 1.2's
+ * `mean_squared_error(squared=False)` (so for several outputs it is not
+ * `√mse`). Prediction first; float64 on the CPU.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options `multioutput`: `"uniform_average"` (default), weights per output, or `"raw_values"`.
+ * @returns The error; with `multioutput: "raw_values"`, one error per output.
+ *
+ * @example
+ * ```ts
+ * import { rmse } from "@glassbox/metrics";
+ * import { tensor } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(rmse(tensor([3, -1]), tensor([0, 3])), Math.sqrt((9 + 16) / 2));
+ * strictEqual(rmse(tensor([[3, 0], [3, 0]]), tensor([[0, 0], [0, 0]])), (3 + 0) / 2);
+ * ```
+ */
+export function rmse(pred: Tensor, truth: Tensor, options?: RegressionOptions): number;
+/**
+ * Root mean squared error of each output.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options `{ multioutput: "raw_values" }`.
+ * @returns One error per output.
+ */
+export function rmse(pred: Tensor, truth: Tensor, options: RawValuesOptions): number[];
+/**
+ * Either form, when the `multioutput` option is only known at run time.
+ *
+ * @param pred Predictions, [N] or [N, K].
+ * @param truth True values, same shape.
+ * @param options Any options of the two forms above.
+ * @returns A number, or one value per output for `"raw_values"`.
+ */
+export function rmse(
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions,
+): number | number[];
+export function rmse(
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions = {},
+): number | number[] {
+  const { scores } = squaredErrors("rmse", pred, truth, options);
+  return combine("rmse", scores.map(Math.sqrt), options.multioutput);
+}
+
+function squaredErrors(
+  metric: string,
+  pred: Tensor,
+  truth: Tensor,
+  options: RegressionOptions | RawValuesOptions,
+): { scores: number[] } {
+  const cols = columns(metric, pred, truth);
+  checkMultioutput(metric, options.multioutput, cols.pred.length, ALLOWED);
+  return { scores: cols.pred.map((p, k) => meanOf(p, cols.truth[k], (a, b) => (b - a) ** 2)) };
+}
