@@ -25,16 +25,41 @@ function gflop(m: number, n: number, k: number): string {
 
 const DTYPES: [DType, string][] = [["float64", "f64"], ["float32", "f32"]];
 
+/**
+ * The reference every matmul figure is read against: a plain i-k-j triple
+ * loop over Float64Arrays (about 0.5 GFLOP/s on the project's machines, since
+ * V8 does not vectorise it).
+ */
+function naiveMatmul(a: Float64Array, b: Float64Array, out: Float64Array, n: number): void {
+  out.fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      for (let j = 0; j < n; j++) out[i * n + j] += aik * b[k * n + j];
+    }
+  }
+}
+
 for (const size of [64, 256, 512, 1024]) {
   for (const [dtype, short] of DTYPES) {
     const a = values([size, size], 1, dtype), b = values([size, size], 2, dtype);
     Deno.bench({
       name: `matmul ${short} ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`,
       group: `matmul ${size}`,
-      baseline: dtype === "float64",
       fn: () => {
         a.matmul(b).dispose();
       },
+    });
+  }
+  if (size <= 512) {
+    const a = values([size, size], 1, "float64").toTypedArray() as Float64Array;
+    const b = values([size, size], 2, "float64").toTypedArray() as Float64Array;
+    const out = new Float64Array(size * size);
+    Deno.bench({
+      name: `naive triple loop f64 ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`,
+      group: `matmul ${size}`,
+      baseline: true,
+      fn: () => naiveMatmul(a, b, out, size),
     });
   }
 }
