@@ -7,7 +7,7 @@
 //   contracts `a * b + c` into a fused multiply-add wherever the product is
 //   only used by additions. `x * (to - from) + from` in uniform_, and
 //   `radius * cos(theta) * std + mean` in normal_, are therefore rounded
-//   once, not twice; `fma64` and `fma32` reproduce that exactly.
+//   once, not twice; `fma64` and `fma32` (_fma.ts) reproduce that exactly.
 // - float32 tensors of 16 or more elements are filled by `normal_fill_AVX2`,
 //   which computes log, sin and cos with the float32 Cephes polynomials of
 //   avx_mathfun.h (Julien Pommier's `log256_ps` and `sincos256_ps`), again
@@ -17,99 +17,12 @@
 //   a cos of the same angle into one sincos call). V8's Math.log, Math.sin
 //   and Math.cos (fdlibm) disagree with glibc 2.36 in the last bit for about
 //   0.1% of arguments, so these use bit-exact ports of glibc's FMA builds
-//   instead: `glibcLog` (_random_state_helpers.ts) and `glibcSincos`
+//   instead: `glibcLog` (_glibc_log.ts) and `glibcSincos`
 //   (_glibc_sincos.ts).
 
 import { glibcSincos } from "./_glibc_sincos.ts";
-import { glibcLog } from "./_random_state_helpers.ts";
-
-const F64 = new Float64Array(1);
-const F64_WORDS = new Uint32Array(F64.buffer);
-// Index of the low 32-bit word of a float64 in F64_WORDS (endianness-safe).
-const LO = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f ? 0 : 1;
-const HI = 1 - LO;
-
-/**
- * Rounds `s + err` to odd: returns `s` when `err` is 0 or the last bit of `s`
- * is already set, else the neighbour of `s` towards `err`. A sum rounded to
- * odd in 53 bits and then rounded to nearest in p ≤ 51 bits is correctly
- * rounded (Boldo and Melquiond, 2008).
- *
- * @param s The float64 nearest to the exact value.
- * @param err The exact remainder, `exact − s` (smaller than half an ulp of `s`).
- * @returns `s` rounded to odd.
- */
-function roundToOdd(s: number, err: number): number {
-  if (err === 0) return s;
-  F64[0] = s;
-  if ((F64_WORDS[LO] & 1) === 1) return s;
-  if ((err > 0) === (s > 0)) {
-    F64_WORDS[LO] += 1; // even, so no carry
-  } else if (F64_WORDS[LO] === 0) {
-    F64_WORDS[LO] = 0xffffffff;
-    F64_WORDS[HI] -= 1;
-  } else {
-    F64_WORDS[LO] -= 1;
-  }
-  return F64[0];
-}
-
-/**
- * A float32 fused multiply-add: `a * b + c` rounded once to float32, like
- * `vfmadd…ss/ps`. The product of two float32 values is exact in float64; the
- * sum is rounded to odd and then to float32, which avoids double rounding.
- *
- * @param a A float32 value.
- * @param b A float32 value.
- * @param c A float32 value.
- * @returns The float32 nearest to the exact `a * b + c`.
- */
-export function fma32(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  const bb = s - p;
-  const err = (p - (s - bb)) + (c - bb);
-  return Math.fround(roundToOdd(s, err));
-}
-
-const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's splitting constant
-
-/**
- * A float64 fused multiply-add: `a * b + c` rounded once, like `vfmadd…sd`.
- * Exact product by Dekker's algorithm, then the sum rounded with a
- * round-to-odd step (Boldo and Melquiond's emulated FMA). Exact whenever
- * |a|, |b| < 2^995 and |a·b| > 2^-960 — always in the generator's use; outside
- * that range it falls back to the twice-rounded `a * b + c`.
- *
- * @param a A float64 value.
- * @param b A float64 value.
- * @param c A float64 value.
- * @returns The float64 nearest to the exact `a * b + c`.
- */
-export function fma64(a: number, b: number, c: number): number {
-  const uh = a * b;
-  const mag = Math.abs(uh);
-  if (
-    !(mag > 2 ** -960 && mag < 2 ** 990 && Math.abs(a) < 2 ** 995 && Math.abs(b) < 2 ** 995) ||
-    !Number.isFinite(c)
-  ) {
-    return uh + c;
-  }
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl; // uh + ul = a * b exactly
-  const th = c + uh;
-  let bv = th - c;
-  const tl = (c - (th - bv)) + (uh - bv); // th + tl = c + uh exactly
-  const v = tl + ul;
-  bv = v - tl;
-  const ve = (tl - (v - bv)) + (ul - bv);
-  return th + roundToOdd(v, ve);
-}
+import { fma32, fma64 } from "./_fma.ts";
+import { glibcLog } from "./_glibc_log.ts";
 
 // ---- avx_mathfun.h in float32, one lane at a time -------------------------
 

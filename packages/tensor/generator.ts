@@ -25,8 +25,9 @@
 import type { TypedArray } from "./dtype.ts";
 import { Mt19937 } from "./_mt19937.ts";
 import { glibcSincos } from "./_glibc_sincos.ts";
-import { glibcLog } from "./_random_state_helpers.ts";
-import { fma32, fma64, normalFill16Avx2, normalFill16Double } from "./_torch_math.ts";
+import { fma32, fma64 } from "./_fma.ts";
+import { glibcLog } from "./_glibc_log.ts";
+import { normalFill16Avx2, normalFill16Double } from "./_torch_math.ts";
 
 /** PyTorch's `default_rng_seed_val`: the seed of a new `torch.Generator()`. */
 export const DEFAULT_SEED: bigint = 67280421310721n;

@@ -9,7 +9,6 @@ import {
   checkNumber,
   checkProbabilities,
   countOf,
-  glibcLog,
   nextDouble,
   nextInterval,
   normalisedCdf,
@@ -17,6 +16,7 @@ import {
   show,
   weightedDistinct,
 } from "./_random_state_helpers.ts";
+import { glibcLog } from "./_glibc_log.ts";
 
 const UINT32_MAX = 0xffffffff;
 const KEY_LENGTH = 624;
