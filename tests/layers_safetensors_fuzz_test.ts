@@ -4,6 +4,7 @@
 // SafetensorsFormatError — never another error, a crash or a hang — and
 // decode(encode(dict)) gives back the dict bit for bit.
 
+import { build } from "./_safetensors_util.ts";
 import { decodeSafetensors, encodeSafetensors, SafetensorsFormatError } from "@glassbox/layers";
 import { type Tensor, tensor } from "@glassbox/tensor";
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
@@ -15,19 +16,6 @@ function bits(t: Tensor): Uint8Array {
   return new Uint8Array(
     values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength),
   );
-}
-
-/** A file from a header (an object, or raw header text/bytes) and a data section. */
-function build(header: unknown, data: Uint8Array | number = 0, length?: bigint): Uint8Array {
-  const json = header instanceof Uint8Array
-    ? header
-    : new TextEncoder().encode(typeof header === "string" ? header : JSON.stringify(header));
-  const body = typeof data === "number" ? new Uint8Array(data) : data;
-  const out = new Uint8Array(8 + json.length + body.length);
-  new DataView(out.buffer).setBigUint64(0, length ?? BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(body, 8 + json.length);
-  return out;
 }
 
 function decodesOrRejects(bytes: Uint8Array): boolean {

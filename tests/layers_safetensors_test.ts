@@ -5,6 +5,7 @@
 // each fails with a clear SafetensorsFormatError (fuzzing:
 // layers_safetensors_fuzz_test.ts).
 
+import { build } from "./_safetensors_util.ts";
 import {
   type ActivationName,
   decodeSafetensors,
@@ -152,19 +153,6 @@ Deno.test("saveSafetensors replaces a file atomically and leaves it intact when 
 
 // ---------------------------------------------------------------------------
 // Malformed files.
-
-/** A file from a header (an object, or raw header text/bytes) and a data section. */
-function build(header: unknown, data: Uint8Array | number = 0, length?: bigint): Uint8Array {
-  const json = header instanceof Uint8Array
-    ? header
-    : new TextEncoder().encode(typeof header === "string" ? header : JSON.stringify(header));
-  const body = typeof data === "number" ? new Uint8Array(data) : data;
-  const out = new Uint8Array(8 + json.length + body.length);
-  new DataView(out.buffer).setBigUint64(0, length ?? BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(body, 8 + json.length);
-  return out;
-}
 
 const f64 = (shape: number[], begin: number, end: number) => ({
   dtype: "F64",

@@ -8,24 +8,8 @@ import {
   tensor,
   zeros,
 } from "./mod.ts";
-import { deepStrictEqual, notStrictEqual, strictEqual, throws } from "node:assert/strict";
-
-type ErrorClass = typeof TypeError | typeof RangeError | typeof ReferenceError;
-
-/** Asserts that `fn` throws exactly `cls` and that its message contains every fragment. */
-function throwsWith(fn: () => unknown, cls: ErrorClass, ...fragments: string[]): void {
-  throws(fn, (e: unknown) => {
-    strictEqual((e as Error).constructor, cls, `error class of: ${(e as Error).message}`);
-    for (const f of fragments) {
-      strictEqual(
-        (e as Error).message.includes(f),
-        true,
-        `"${(e as Error).message}" should name "${f}"`,
-      );
-    }
-    return true;
-  });
-}
+import { deepStrictEqual, notStrictEqual, strictEqual } from "node:assert/strict";
+import { throwsWith } from "./_test_util.ts";
 
 // ------------------------------------------------------------------ behaviour
 
