@@ -11,9 +11,9 @@
 // that have it; the evaluation order below, including which products are
 // fused, follows that build (as disassembled from Debian's glibc 2.36), and the
 // constants are that build's (ln2 split, polynomials, 128-entry table). FMA is
-// emulated exactly by `fma64` (_fma.ts).
+// emulated exactly by `fma64` (fma.ts).
 
-import { fma64 as fma } from "./_fma.ts";
+import { fma } from "./fma.ts";
 
 const BITS = new DataView(new ArrayBuffer(8));
 

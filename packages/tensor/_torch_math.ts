@@ -7,7 +7,7 @@
 //   contracts `a * b + c` into a fused multiply-add wherever the product is
 //   only used by additions. `x * (to - from) + from` in uniform_, and
 //   `radius * cos(theta) * std + mean` in normal_, are therefore rounded
-//   once, not twice; `fma64` and `fma32` (_fma.ts) reproduce that exactly.
+//   once, not twice; `fma64` and `fma32` (fma.ts) reproduce that exactly.
 // - float32 tensors of 16 or more elements are filled by `normal_fill_AVX2`,
 //   which computes log, sin and cos with the float32 Cephes polynomials of
 //   avx_mathfun.h (Julien Pommier's `log256_ps` and `sincos256_ps`), again
@@ -21,7 +21,7 @@
 //   (_glibc_sincos.ts).
 
 import { glibcSincos } from "./_glibc_sincos.ts";
-import { fma32, fma64 } from "./_fma.ts";
+import { fma as fma64, fmaf as fma32 } from "./fma.ts";
 import { glibcLog } from "./_glibc_log.ts";
 
 // ---- avx_mathfun.h in float32, one lane at a time -------------------------

@@ -25,7 +25,7 @@
 import type { TypedArray } from "./dtype.ts";
 import { Mt19937 } from "./_mt19937.ts";
 import { glibcSincos } from "./_glibc_sincos.ts";
-import { fma32, fma64 } from "./_fma.ts";
+import { fma as fma64, fmaf as fma32 } from "./fma.ts";
 import { glibcLog } from "./_glibc_log.ts";
 import { normalFill16Avx2, normalFill16Double } from "./_torch_math.ts";
 

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { DEFAULT_SEED, Generator, type GeneratorState } from "./generator.ts";
 import { glibcCos, glibcSin, glibcSincos } from "./_glibc_sincos.ts";
-import { fma32, fma64 } from "./_fma.ts";
+import { fma as fma64, fmaf as fma32 } from "./fma.ts";
 
 interface Call {
   op: "randn" | "rand" | "normal" | "uniform" | "random31" | "random62";

@@ -52,6 +52,7 @@ export {
   type GradcheckOptions,
   type GradcheckReport,
 } from "./gradcheck.ts";
+export { fma, fmaf, productError } from "./fma.ts";
 export { DEFAULT_SEED, Generator, type GeneratorState } from "./generator.ts";
 export {
   getDefaultGenerator,

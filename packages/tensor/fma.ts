@@ -1,6 +1,15 @@
-// Exact fused multiply-add emulation, shared by every bit-exact port in this
-// package (PyTorch's generator kernels, glibc's log and sincos). JavaScript
-// has no FMA, and `a * b + c` rounds twice; these round once.
+/**
+ * Exact fused multiply-add, which JavaScript lacks: `a * b + c` rounded once,
+ * as the FMA instructions of compiled libraries compute it. Every bit-exact
+ * port in glassbox is built on it — PyTorch's generator kernels, glibc's log
+ * and sincos here, OpenBLAS's summation orders in `@glassbox/datasets`.
+ *
+ * `fma` and `fmaf` take three positional arguments, like C's `fma`/`fmaf`,
+ * rather than the house style's two plus options.
+ *
+ * @module
+ */
+
 //
 // float64: the product is split exactly with Dekker's algorithm
 // (a·b = ph + pl), the sum with Knuth's TwoSum (c + ph = sh + sl); the tail
@@ -41,15 +50,24 @@ function roundToOdd(s: number, err: number): number {
 }
 
 /**
- * A float32 fused multiply-add: `a * b + c` rounded once to float32, like
- * `vfmadd…ss/ps`.
+ * A float32 fused multiply-add: `a * b + c` rounded once to float32, like C's
+ * `fmaf` or `vfmadd…ss/ps`.
  *
  * @param a A float32 value.
  * @param b A float32 value.
  * @param c A float32 value.
  * @returns The float32 nearest to the exact `a * b + c`.
+ *
+ * @example
+ * ```ts
+ * import { fmaf } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const a = Math.fround(1 + 2 ** -12);
+ * strictEqual(fmaf(a, a, -Math.fround(1 + 2 ** -11)), 2 ** -24);
+ * ```
  */
-export function fma32(a: number, b: number, c: number): number {
+export function fmaf(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
   const bb = s - p;
@@ -58,7 +76,8 @@ export function fma32(a: number, b: number, c: number): number {
 }
 
 /**
- * A float64 fused multiply-add: `a * b + c` rounded once, like `vfmadd…sd`.
+ * A float64 fused multiply-add: `a * b + c` rounded once, like C's `fma` or
+ * `vfmadd…sd`.
  * Exact whenever |a|, |b| < 2^995 and |a·b| > 2^-960 (Dekker's split needs
  * the headroom) — always so in this package's uses; outside that range, and
  * for non-finite operands, it returns the twice-rounded `a * b + c`.
@@ -72,8 +91,18 @@ export function fma32(a: number, b: number, c: number): number {
  * @param b A float64 value.
  * @param c A float64 value.
  * @returns The float64 nearest to the exact `a * b + c`.
+ *
+ * @example Two roundings lose what one keeps
+ * ```ts
+ * import { fma } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const a = 1 + 2 ** -30;
+ * strictEqual(fma(a, a, -(1 + 2 ** -29)), 2 ** -60);
+ * strictEqual(a * a - (1 + 2 ** -29), 0);
+ * ```
  */
-export function fma64(a: number, b: number, c: number): number {
+export function fma(a: number, b: number, c: number): number {
   const ph = a * b;
   const mag = Math.abs(ph);
   if (
@@ -103,4 +132,32 @@ export function fma64(a: number, b: number, c: number): number {
     return (ve > 0) === (e > 0) ? r + 2 * e : r;
   }
   return sh + roundToOdd(v, ve);
+}
+
+/**
+ * The exact rounding error of a product: `a · b − fl(a · b)`, for operands
+ * whose product is a normal number (Dekker's algorithm).
+ *
+ * @param a A float64 value.
+ * @param b A float64 value.
+ * @returns The error, so that `a * b + productError(a, b)` is `a · b` exactly.
+ *
+ * @example
+ * ```ts
+ * import { productError } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const a = 1 + 2 ** -30;
+ * strictEqual(productError(a, a), 2 ** -60);
+ * ```
+ */
+export function productError(a: number, b: number): number {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const aHi = t - (t - a);
+  const aLo = a - aHi;
+  t = SPLITTER * b;
+  const bHi = t - (t - b);
+  const bLo = b - bHi;
+  return ((aHi * bHi - p) + aHi * bLo + aLo * bHi) + aLo * bLo;
 }

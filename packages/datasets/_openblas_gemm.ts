@@ -1,0 +1,307 @@
+// `C = A @ B` for row-major float64 matrices, summed in exactly the order
+// that NumPy 1.24's `np.dot` gets from OpenBLAS 0.3.21 (Debian's
+// libopenblas0-pthread, DYNAMIC_ARCH) on an AVX-512 "SkylakeX" CPU.
+//
+// NumPy calls cblas_dgemm(RowMajor, NoTrans, NoTrans, n, t, k), which
+// OpenBLAS turns into the column-major product C' (t x n) = B' (t x k) A' (k x n):
+// its "M" is NumPy's column count t, its "N" NumPy's row count n. Every entry
+// is a k-term dot product; what differs is how the terms are grouped:
+//
+// - M*N*K <= 1e6: the "small matrix" kernel (dgemm_small_kernel_b0_nn). One
+//   FMA chain per entry, except when the last M % 8 columns number 1 to 4 and
+//   K >= 16: then 8 k-lanes are accumulated and reduced either by the
+//   REDUCE_4 shuffle tree or by GCC's _mm512_reduce_add_pd.
+// - larger: the packed kernel (dgemm_kernel_16x2_skylakex) under level3.c
+//   (one thread) or level3_thread.c (several). A call of the kernel that
+//   covers 12 or more columns of B at once treats its M % 8 remainder rows
+//   specially: 4 rows accumulate k in 2 interleaved chains, 2 rows and 1 row
+//   in 4 chains. Which calls are that wide depends on the thread partition,
+//   so the OpenBLAS thread count is a parameter.
+// - K is cut into blocks of at most GEMM_Q = 384; block sums are added in order.
+//
+// Constants measured on the reference machine: GEMM_P 192, GEMM_Q 384,
+// GEMM_R 43472, unroll 16 x 2, SWITCH_RATIO 2, DIVIDE_RATE 2.
+
+import { fma } from "@glassbox/tensor";
+
+const GEMM_P = 192;
+const GEMM_Q = 384;
+const GEMM_R = 43472;
+const UNROLL_M = 16;
+const UNROLL_N = 2;
+const SWITCH_RATIO = 2;
+const DIVIDE_RATE = 2;
+const SMALL_MNK = 1e6;
+
+/** Operands in the column-major view: A'(i, k) = b[k * t + i], B'(k, j) = a[j * k + kk]. */
+interface Operands {
+  a: Float64Array; // NumPy's left matrix, n x k, row-major
+  b: Float64Array; // NumPy's right matrix, k x t, row-major
+  c: Float64Array; // result, n x t, row-major
+  k: number;
+  t: number;
+}
+
+/** One FMA chain over k in [k0, k1) for C(row j, column i). */
+function chain(o: Operands, i: number, j: number, k0: number, k1: number): number {
+  const { a, b, t, k } = o;
+  let acc = 0;
+  for (let kk = k0, ai = j * k + k0, bi = k0 * t + i; kk < k1; kk++, ai++, bi += t) {
+    acc = fma(b[bi], a[ai], acc);
+  }
+  return acc;
+}
+
+/** `lanes` interleaved FMA chains over k in [k0, k0 + full), reduced pairwise, then a tail chain. */
+function laned(o: Operands, i: number, j: number, k0: number, k1: number, lanes: 2 | 4): number {
+  const { a, b, t, k } = o;
+  const full = (k1 - k0) - ((k1 - k0) % lanes);
+  const acc = [0, 0, 0, 0];
+  let kk = k0;
+  for (; kk < k0 + full; kk++) {
+    const l = (kk - k0) % lanes;
+    acc[l] = fma(b[kk * t + i], a[j * k + kk], acc[l]);
+  }
+  let s = full === 0 ? 0 : lanes === 2 ? acc[0] + acc[1] : (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; kk < k1; kk++) s = fma(b[kk * t + i], a[j * k + kk], s);
+  return s;
+}
+
+/** The 8 k-lane accumulators of the small kernel's dot-like path. */
+function eightLanes(o: Operands, i: number, j: number): number[] {
+  const { a, b, t, k } = o;
+  const acc = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let kk = 0; kk < k; kk++) acc[kk & 7] = fma(b[kk * t + i], a[j * k + kk], acc[kk & 7]);
+  return acc;
+}
+
+/** REDUCE_4's shuffle tree (and the 256-bit halves added last). */
+function tree4(l: number[]): number {
+  return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
+
+/** GCC's _mm512_reduce_add_pd: high 256 + low 256, then 128-bit halves, then the pair. */
+function reduceAdd(l: number[]): number {
+  return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+}
+
+/** dgemm_small_kernel_b0_nn_skylakex with M = t, N = n, K = k. */
+function smallKernel(o: Operands, n: number): void {
+  const { t: M, k: K, c } = o;
+  const m8 = M & ~7;
+  const mm = M - m8;
+  const dotLike = mm > 0 && mm <= 4 && K >= 16;
+  const n4 = n & ~3;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < M; i++) {
+      let v: number;
+      if (!dotLike || i < m8) {
+        v = chain(o, i, j, 0, K);
+      } else {
+        const lanes = eightLanes(o, i, j);
+        v = mm === 4 || j < n4 ? tree4(lanes) : reduceAdd(lanes);
+      }
+      c[j * M + i] = v;
+    }
+  }
+}
+
+/**
+ * One call of the packed kernel on rows [m0, m0 + mc) of C' (NumPy columns),
+ * columns [n0, n0 + nc) (NumPy rows) and k in [k0, k1), adding into C.
+ * `wide` says whether the call is made with a full B panel (its 12-column
+ * blocks take the interleaved paths) or with a 6-column packing chunk.
+ */
+function kernelCall(
+  o: Operands,
+  m0: number,
+  mc: number,
+  n0: number,
+  nc: number,
+  k0: number,
+  k1: number,
+  wide: boolean,
+): void {
+  const { c, t } = o;
+  const m8 = mc & ~7;
+  const twelve = wide ? nc - (nc % 12) : 0;
+  for (let jj = 0; jj < nc; jj++) {
+    const j = n0 + jj;
+    for (let ii = 0; ii < mc; ii++) {
+      const i = m0 + ii;
+      let v: number;
+      if (jj >= twelve || ii < m8) {
+        v = chain(o, i, j, k0, k1);
+      } else {
+        // Remainder rows after the 16- and 8-row blocks: 4, then 2, then 1.
+        const rest = mc - m8;
+        const inFour = rest >= 4 && ii < m8 + 4;
+        v = laned(o, i, j, k0, k1, inFour ? 2 : 4);
+      }
+      c[j * t + i] += v;
+    }
+  }
+}
+
+/** K blocks as level3.c (one thread) or level3_thread.c cut them. */
+function kBlocks(K: number, threaded: boolean): number[] {
+  const cuts = [0];
+  for (let ls = 0; ls < K;) {
+    let minL = K - ls;
+    if (minL >= GEMM_Q * 2) minL = GEMM_Q;
+    else if (minL > GEMM_Q) {
+      minL = threaded
+        ? Math.floor((minL + 1) / 2)
+        : Math.floor((Math.floor(minL / 2) + UNROLL_M - 1) / UNROLL_M) * UNROLL_M;
+    }
+    ls += minL;
+    cuts.push(ls);
+  }
+  return cuts;
+}
+
+/** Widths of the M blocks (GEMM_P logic) of a range of `m` rows. */
+function mBlocks(m: number, threaded: boolean): number[] {
+  const widths: number[] = [];
+  let first = true;
+  for (let rest = m; rest > 0;) {
+    let w = rest;
+    if (w >= GEMM_P * 2) w = GEMM_P;
+    else if (w > GEMM_P) {
+      const half = first || !threaded ? Math.floor(w / 2) : Math.floor((w + 1) / 2);
+      w = Math.floor((half + UNROLL_M - 1) / UNROLL_M) * UNROLL_M;
+    }
+    widths.push(w);
+    rest -= w;
+    first = false;
+  }
+  return widths;
+}
+
+/** The packing chunks (min_jj) of a B region in the first M block: 6, then 2s, then 1. */
+function* chunks(n0: number, n1: number): Generator<[number, number]> {
+  for (let j = n0; j < n1;) {
+    let w = n1 - j;
+    if (w >= 3 * UNROLL_N) w = 3 * UNROLL_N;
+    else if (w > UNROLL_N) w = UNROLL_N;
+    yield [j, w];
+    j += w;
+  }
+}
+
+/** level3.c: one thread. */
+function level3Single(o: Operands, n: number): void {
+  const M = o.t;
+  const ks = kBlocks(o.k, false);
+  for (let js = 0; js < n; js += GEMM_R) {
+    const minJ = Math.min(n - js, GEMM_R);
+    for (let q = 0; q + 1 < ks.length; q++) {
+      let is = 0;
+      mBlocks(M, false).forEach((minI, block) => {
+        if (block === 0) {
+          for (const [j, w] of chunks(js, js + minJ)) {
+            kernelCall(o, is, minI, j, w, ks[q], ks[q + 1], false);
+          }
+        } else {
+          kernelCall(o, is, minI, js, minJ, ks[q], ks[q + 1], true);
+        }
+        is += minI;
+      });
+    }
+  }
+}
+
+/** Splits `total` into `parts` ranges as OpenBLAS does (ceil division, optional minimum width). */
+function partition(from: number, total: number, parts: number, minWidth: number): number[] {
+  const range = [from];
+  let rest = total;
+  for (let p = 0; rest > 0; p++) {
+    let w = Math.floor((rest + parts - p - 1) / (parts - p));
+    if (w < minWidth) w = minWidth;
+    rest -= w;
+    if (rest < 0) w += rest;
+    range.push(range[range.length - 1] + w);
+  }
+  while (range.length < parts + 1) range.push(range[range.length - 1]);
+  return range;
+}
+
+/** level3_thread.c's gemm_driver with nthreads_m x nthreads_n threads. */
+function level3Threaded(o: Operands, n: number, threadsM: number, threadsN: number): void {
+  const M = o.t;
+  const nthreads = threadsM * threadsN;
+  const rangeM = partition(0, M, threadsM, 0);
+  const ks = kBlocks(o.k, true);
+  for (let js = 0; js < n; js += GEMM_R * nthreads) {
+    const rangeN = partition(js, Math.min(n - js, GEMM_R * nthreads), nthreads, SWITCH_RATIO);
+    for (let me = 0; me < nthreads; me++) {
+      const posN = Math.floor(me / threadsM);
+      const mFrom = rangeM[me - posN * threadsM];
+      const mTo = rangeM[me - posN * threadsM + 1];
+      const group: number[] = [];
+      for (let p = posN * threadsM; p < (posN + 1) * threadsM; p++) group.push(p);
+      // Regions in visiting order: own first, then the next ones cyclically.
+      const order = group.map((_, s) => group[(group.indexOf(me) + s) % group.length]);
+      const parts = (p: number): [number, number][] => {
+        const from = rangeN[p];
+        const to = rangeN[p + 1];
+        const div = Math.floor((to - from + DIVIDE_RATE - 1) / DIVIDE_RATE);
+        const out: [number, number][] = [];
+        for (let s = from; s < to; s += div) out.push([s, Math.min(to - s, div)]);
+        return out;
+      };
+      for (let q = 0; q + 1 < ks.length; q++) {
+        let is = mFrom;
+        mBlocks(mTo - mFrom, true).forEach((minI, block) => {
+          for (const p of order) {
+            for (const [s, w] of parts(p)) {
+              if (block === 0 && p === me) {
+                for (const [j, cw] of chunks(s, s + w)) {
+                  kernelCall(o, is, minI, j, cw, ks[q], ks[q + 1], false);
+                }
+              } else {
+                kernelCall(o, is, minI, s, w, ks[q], ks[q + 1], true);
+              }
+            }
+          }
+          is += minI;
+        });
+      }
+    }
+  }
+}
+
+/**
+ * `a (n x k) @ b (k x t)`, both row-major with n, k, t >= 2 (the shapes for
+ * which NumPy calls dgemm), summed as OpenBLAS does with `threads` threads.
+ */
+export function openblasGemm(
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  k: number,
+  t: number,
+  threads: number,
+): Float64Array {
+  const o: Operands = { a, b, c: new Float64Array(n * t), k, t };
+  if (t * n * k <= SMALL_MNK) {
+    smallKernel(o, n);
+    return o.c;
+  }
+  const M = t;
+  let threadsM = 1;
+  let threadsN = 1;
+  if (threads > 1) {
+    if (M >= 2 * SWITCH_RATIO) {
+      threadsM = threads;
+      while (M < threadsM * SWITCH_RATIO) threadsM = Math.floor(threadsM / 2);
+    }
+    if (n >= SWITCH_RATIO * threadsM) {
+      threadsN = Math.ceil(n / (SWITCH_RATIO * threadsM));
+      if (threadsM * threadsN > threads) threadsN = Math.floor(threads / threadsM);
+    }
+  }
+  if (threadsM * threadsN <= 1) level3Single(o, n);
+  else level3Threaded(o, n, threadsM, threadsN);
+  return o.c;
+}
