@@ -1,10 +1,37 @@
 /**
- * `@glassbox/webgpu-kernels`: wGSL kernels and the WebGPU `Backend` for glassbox tensors (float32).
+ * `@glassbox/webgpu-kernels`: the WebGPU device for glassbox tensors
+ * (float32). `requestWebGPU()` returns a `Device` whose tensors live in
+ * pooled GPU buffers and whose operations run as WGSL compute kernels:
+ * elementwise with broadcasting, tiled register-blocked matmul with
+ * transposed reads, deterministic tree reductions, row softmax, permute,
+ * row gather and concatenation — one kernel for every primitive of the
+ * `Backend` interface of `@glassbox/tensor`, proven against its CPU backend.
  *
- * Not built yet: this package exists so the workspace has its final shape.
- * It will hold `requestWebGPU()` returning a device usable as `tensor(..., { device })` and `model.to(device)`; WGSL kernels for every primitive of the `Backend` interface in `@glassbox/tensor` (elementwise with broadcasting, tiled matmul with transpose variants, deterministic tree reductions, softmax); fused dense/softmax-cross-entropy/optimizer kernels; pooled GPU buffers with explicit `dispose()`. WGSL has no f64, so float64 tensors are a clear error here, never a silent downcast.
+ * @example
+ * ```ts
+ * import { requestWebGPU, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
+ * import { assertClose, tensor } from "@glassbox/tensor";
+ *
+ * try {
+ *   const gpu = await requestWebGPU();
+ *   const logits = tensor([[1, 2, 3], [0, 0, 0]], { dtype: "float32", device: gpu });
+ *   const p = logits.softmax();
+ *   assertClose(await p.sum(1).read(), [1, 1], { rtol: 1e-6 });
+ *   gpu.destroy();
+ * } catch (error) {
+ *   if (!(error instanceof WebGPUUnavailableError)) throw error;
+ * }
+ * ```
  *
  * @module
  */
 
-export {};
+export {
+  requestWebGPU,
+  type RequestWebGPUOptions,
+  type WebGPUDevice,
+  type WebGPULostInfo,
+  type WebGPUMemoryStats,
+} from "./request_webgpu.ts";
+export { WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
+export { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";

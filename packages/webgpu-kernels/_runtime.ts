@@ -1,0 +1,297 @@
+// The runtime under the WebGPU backend: buffers from the pools, pipelines
+// cached by key, and command batching.
+//
+// Dispatches are recorded into one open command encoder (and compute pass)
+// and submitted together when work is read back, when `flush()` is called,
+// after `FLUSH_EVERY` dispatches, or at the next microtask. A buffer
+// released while the open encoder may still use it waits in `#deferred`
+// until that encoder is submitted; only then can the pool hand it out again
+// and `queue.writeBuffer` overwrite it, because queue operations run in the
+// order they were issued.
+
+import { BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
+
+/** Dispatches recorded before the encoder is submitted without being asked. */
+const FLUSH_EVERY = 64;
+
+/** A tensor's elements in a GPU buffer (the backend's `Storage`). */
+export class GpuStorage {
+  #buffer: GPUBuffer | null;
+  constructor(buffer: GPUBuffer, readonly size: number, readonly runtime: GpuRuntime) {
+    this.#buffer = buffer;
+    runtime.track(this, buffer);
+  }
+  /** Bytes the kernels may touch (a multiple of 4, at least 4). */
+  get bytes(): number {
+    return Math.max(4, this.size * 4);
+  }
+  /** The buffer; a ReferenceError once released. */
+  buffer(action: string): GPUBuffer {
+    if (this.#buffer === null) {
+      throw new ReferenceError(`Cannot ${action}: its WebGPU storage was disposed`);
+    }
+    return this.#buffer;
+  }
+  /** Gives the buffer back to the runtime; idempotent. */
+  release(): void {
+    if (this.#buffer === null) return;
+    this.runtime.untrack(this);
+    this.runtime.release(this.#buffer);
+    this.#buffer = null;
+  }
+}
+
+/** A buffer bound to a kernel: a storage, or raw bytes uploaded for one dispatch. */
+export type Binding = GpuStorage | Uint32Array<ArrayBuffer>;
+
+/** Memory counts of a runtime: tensor storage and read-back staging buffers. */
+export interface RuntimeStats {
+  readonly storage: PoolStats;
+  readonly staging: PoolStats;
+  readonly pipelines: number;
+  readonly dispatches: number;
+  readonly submits: number;
+  readonly finalized: number;
+}
+
+/** The device-wide state of the WebGPU backend. */
+export class GpuRuntime {
+  readonly device: GPUDevice;
+  readonly label: string;
+  readonly storagePool: BufferPool;
+  readonly stagingPool: BufferPool;
+  readonly errors: string[] = [];
+  #pipelines = new Map<string, GPUComputePipeline>();
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #recorded = 0;
+  #deferred: GPUBuffer[] = [];
+  #lost: GPUDeviceLostInfo | null = null;
+  #scheduled = false;
+  #dispatches = 0;
+  #submits = 0;
+  #finalized = 0;
+  // A storage garbage collected without dispose() still returns its buffer.
+  readonly #finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => {
+    this.#finalized++;
+    this.release(buffer);
+  });
+
+  constructor(device: GPUDevice, label: string, maxPooledBytes: number) {
+    this.device = device;
+    this.label = label;
+    const limits = device.limits;
+    this.storagePool = new BufferPool(device, {
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      label: "storage",
+      maxBytes: limits.maxStorageBufferBindingSize,
+      limitName: "maxStorageBufferBindingSize",
+      maxPooledBytes,
+    });
+    this.stagingPool = new BufferPool(device, {
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      label: "staging",
+      maxBytes: limits.maxBufferSize,
+      limitName: "maxBufferSize",
+      maxPooledBytes,
+    });
+    device.lost.then((info) => {
+      this.#lost = info;
+    });
+    device.addEventListener("uncapturederror", (event) => {
+      const message = (event as GPUUncapturedErrorEvent).error.message;
+      this.errors.push(message);
+      console.error(`WebGPU error on ${label}: ${message}`);
+    });
+  }
+
+  /** Throws WebGPUDeviceLostError when the device is gone. */
+  check(action: string): void {
+    if (this.#lost === null) return;
+    const { reason, message } = this.#lost;
+    throw new WebGPUDeviceLostError(
+      `Cannot ${action}: the WebGPU device ${this.label} was lost (${reason}${
+        message ? `: ${message}` : ""
+      })`,
+      { reason: String(reason) },
+    );
+  }
+
+  /** A new storage of `size` float32 elements, contents undefined. */
+  alloc(size: number, action: string): GpuStorage {
+    this.check(action);
+    return new GpuStorage(this.storagePool.acquire(Math.max(4, size * 4), action), size, this);
+  }
+
+  /** A new storage holding `values`. */
+  upload(values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, action: string): GpuStorage {
+    const out = this.alloc(values.length, action);
+    if (values.length > 0) this.device.queue.writeBuffer(out.buffer(action), 0, values);
+    return out;
+  }
+
+  /** Watches a storage so that its buffer is released if it is collected undisposed. */
+  track(storage: GpuStorage, buffer: GPUBuffer): void {
+    this.#finalizer.register(storage, buffer, storage);
+  }
+
+  /** Stops watching a storage (it was disposed). */
+  untrack(storage: GpuStorage): void {
+    this.#finalizer.unregister(storage);
+  }
+
+  /** Returns a buffer to its pool once no unsubmitted command can use it. */
+  release(buffer: GPUBuffer): void {
+    if (this.#lost !== null) return; // destroy() already destroyed every buffer
+    if (this.#encoder !== null) this.#deferred.push(buffer);
+    else this.storagePool.release(buffer);
+  }
+
+  /** The pipeline cached under `key`, compiled from `code()` on first use. */
+  pipeline(key: string, code: () => string): GPUComputePipeline {
+    let pipeline = this.#pipelines.get(key);
+    if (pipeline === undefined) {
+      const module = this.device.createShaderModule({ code: code(), label: key });
+      pipeline = this.device.createComputePipeline({
+        layout: "auto",
+        compute: { module, entryPoint: "main" },
+        label: key,
+      });
+      this.#pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /**
+   * Records one dispatch of the kernel `key` over `groups` workgroups.
+   * `bindings` are bound in order; a Uint32Array becomes a scratch buffer
+   * released after the dispatch is submitted.
+   */
+  dispatch(
+    key: string,
+    code: () => string,
+    bindings: readonly Binding[],
+    groups: readonly [number, number?, number?],
+  ): void {
+    this.check(`run ${key}`);
+    const pipeline = this.pipeline(key, code);
+    const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => {
+      if (b instanceof GpuStorage) {
+        return { binding, resource: { buffer: b.buffer(`run ${key}`), size: b.bytes } };
+      }
+      const size = Math.max(4, b.byteLength);
+      const buffer = this.storagePool.acquire(size, `run ${key}`);
+      this.device.queue.writeBuffer(buffer, 0, b);
+      this.#deferred.push(buffer); // released once this dispatch is submitted
+      return { binding, resource: { buffer, size } };
+    });
+    const bindGroup = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries,
+    });
+    const pass = this.#computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+    this.#dispatches++;
+    this.#recorded++;
+    if (this.#recorded >= FLUSH_EVERY) this.flush();
+  }
+
+  /** Records a buffer-to-buffer copy of `bytes` bytes. */
+  copy(src: GpuStorage, dst: GpuStorage, bytes: number, action: string): void {
+    this.check(action);
+    if (bytes === 0) return;
+    const encoder = this.#openEncoder();
+    this.#endPass();
+    encoder.copyBufferToBuffer(src.buffer(action), 0, dst.buffer(action), 0, bytes);
+    this.#recorded++;
+  }
+
+  /** Submits everything recorded so far and frees the buffers it was holding. */
+  flush(): void {
+    if (this.#encoder === null) return;
+    this.#endPass();
+    const commands = this.#encoder.finish();
+    this.#encoder = null;
+    this.#recorded = 0;
+    this.device.queue.submit([commands]);
+    this.#submits++;
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    // Scratch buffers were never handed to a storage: acquired for the dispatch only.
+    for (const b of deferred) this.storagePool.release(b);
+  }
+
+  /** Copies a storage to the host once every recorded command has run. */
+  async read(src: GpuStorage, action: string): Promise<Float32Array> {
+    this.check(action);
+    if (src.size === 0) return new Float32Array(0);
+    const bytes = src.size * 4;
+    const staging = this.stagingPool.acquire(bytes, action);
+    const encoder = this.#openEncoder();
+    this.#endPass();
+    encoder.copyBufferToBuffer(src.buffer(action), 0, staging, 0, bytes);
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    } catch (cause) {
+      this.check(action);
+      throw new Error(`Cannot ${action}: mapping the read-back buffer failed`, { cause });
+    }
+    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    this.stagingPool.release(staging);
+    return out;
+  }
+
+  /** Pool counts after submitting pending work (so deferred buffers are back). */
+  stats(): RuntimeStats {
+    this.flush();
+    return {
+      storage: this.storagePool.stats(),
+      staging: this.stagingPool.stats(),
+      pipelines: this.#pipelines.size,
+      dispatches: this.#dispatches,
+      submits: this.#submits,
+      finalized: this.#finalized,
+    };
+  }
+
+  /** Destroys every buffer and the device; later operations throw WebGPUDeviceLostError. */
+  destroy(): void {
+    this.#pass = null;
+    this.#encoder = null;
+    this.#deferred = [];
+    this.storagePool.destroyAll();
+    this.stagingPool.destroyAll();
+    this.device.destroy();
+    this.#lost ??= { reason: "destroyed", message: "destroy() was called" } as GPUDeviceLostInfo;
+  }
+
+  #openEncoder(): GPUCommandEncoder {
+    if (this.#encoder === null) {
+      this.#encoder = this.device.createCommandEncoder();
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        queueMicrotask(() => {
+          this.#scheduled = false;
+          if (this.#lost === null) this.flush();
+        });
+      }
+    }
+    return this.#encoder;
+  }
+
+  #computePass(): GPUComputePassEncoder {
+    const encoder = this.#openEncoder();
+    this.#pass ??= encoder.beginComputePass();
+    return this.#pass;
+  }
+
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = null;
+  }
+}
