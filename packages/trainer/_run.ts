@@ -1,0 +1,201 @@
+/**
+ * One training run of `fit`: epochs of batches, validation, the scheduler,
+ * callbacks, cancellation.
+ *
+ * @module
+ */
+
+import type { Layer, Parameter } from "@glassbox/layers";
+import type { Loss } from "@glassbox/losses";
+import type { Generator, Tensor } from "@glassbox/tensor";
+import type { BatchInfo, Callback, TrainContext } from "./callback.ts";
+import { lossValue, type Metric } from "./_checks.ts";
+import { evaluate } from "./evaluate.ts";
+import { type EpochRecord, History, type StopInfo } from "./history.ts";
+import type { LRScheduler } from "./lr_scheduler.ts";
+import type { Optimizer } from "./optimizer.ts";
+import { randperm } from "./randperm.ts";
+
+/** Everything a run needs, checked by `fit`. */
+export interface RunPlan {
+  x: Tensor;
+  y: Tensor;
+  loss: Loss;
+  optimizer: Optimizer;
+  scheduler?: LRScheduler;
+  epochs: number;
+  batchSize: number;
+  /** The shuffling generator, or null for batches in order. */
+  generator: Generator | null;
+  /** The in-order batches, sliced once for all epochs and runs (null when shuffling). */
+  fixedBatches: { x: Tensor; y: Tensor }[] | null;
+  validation?: { x: Tensor; y: Tensor };
+  metrics: Record<string, Metric>;
+  callbacks: readonly Callback[];
+  signal?: AbortSignal;
+  restarts: number;
+}
+
+/** How often (ms) a run lets timers and signal handlers run, so an abort is seen. */
+const YIELD_EVERY_MS = 50;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+class RunContext implements TrainContext {
+  readonly history: History;
+  readonly params: readonly Parameter[];
+  readonly batchesPerEpoch: number;
+  stopped: StopInfo | null = null;
+  epoch = 0;
+  batch: number | null = null;
+
+  constructor(
+    readonly model: Layer,
+    readonly plan: RunPlan,
+    readonly restart: number,
+  ) {
+    this.history = new History(model);
+    this.history.restart = restart;
+    this.params = model.parameters();
+    this.batchesPerEpoch = Math.ceil(plan.x.shape[0] / plan.batchSize);
+  }
+  get optimizer(): Optimizer {
+    return this.plan.optimizer;
+  }
+  get epochs(): number {
+    return this.plan.epochs;
+  }
+  get rows(): number {
+    return this.plan.x.shape[0];
+  }
+  get batchSize(): number {
+    return this.plan.batchSize;
+  }
+  get hasValidation(): boolean {
+    return this.plan.validation !== undefined;
+  }
+  get restarts(): number {
+    return this.plan.restarts;
+  }
+  stop(kind: StopInfo["kind"], message: string): void {
+    this.stopped ??= { kind, message, epoch: this.epoch, batch: this.batch };
+  }
+}
+
+/** Calls one hook of every callback in order, awaiting the async ones. */
+async function emit<K extends keyof Callback>(
+  callbacks: readonly Callback[],
+  hook: K,
+  ...args: Parameters<NonNullable<Callback[K]>>
+): Promise<void> {
+  for (const cb of callbacks) {
+    const f = cb[hook] as ((...a: typeof args) => void | Promise<void>) | undefined;
+    if (f !== undefined) {
+      const result = f.apply(cb, args);
+      if (result instanceof Promise) await result;
+    }
+  }
+}
+
+/** Whether the optimizer is already bound to exactly these parameters. */
+function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): boolean {
+  const own = optimizer.params;
+  return own.length === params.length &&
+    own.every((p, i) => p.name === params[i].name && p.value === params[i].value);
+}
+
+function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  const where = batch === null ? `before epoch ${epoch}` : `after epoch ${epoch}, batch ${batch}`;
+  return `Training was cancelled (${reason}) ${where}; the model holds the weights of the last completed step`;
+}
+
+/** Trains `model` once under `plan` and returns its history. */
+export async function runTraining(model: Layer, plan: RunPlan, restart: number): Promise<History> {
+  const ctx = new RunContext(model, plan, restart);
+  const { x, y, loss, optimizer, callbacks, signal } = plan;
+  if (restart > 0 || !attachedTo(optimizer, ctx.params)) optimizer.attach(ctx.params);
+  if (restart > 0) plan.scheduler?.reset();
+  const rows = x.shape[0];
+  let lastYield = performance.now();
+
+  await emit(callbacks, "onTrainBegin", ctx);
+  for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
+    ctx.epoch = epoch;
+    ctx.batch = null;
+    if (signal?.aborted) {
+      ctx.stop("aborted", abortMessage(signal, epoch, null));
+      break;
+    }
+    const started = performance.now();
+    const lr = optimizer.lr;
+    await emit(callbacks, "onEpochBegin", ctx, epoch);
+    const order = plan.generator === null ? null : randperm(rows, plan.generator);
+    const losses: number[] = [];
+    for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
+      const end = Math.min(start + plan.batchSize, rows);
+      const info: BatchInfo = { epoch, batch: b, start, end };
+      ctx.batch = b;
+      let xb: Tensor, yb: Tensor;
+      if (order === null) ({ x: xb, y: yb } = plan.fixedBatches![b]);
+      else {
+        const index = order.subarray(start, end);
+        xb = x.gather(index);
+        yb = y.gather(index);
+      }
+      await emit(callbacks, "onBatchBegin", ctx, info);
+      const closure = (): number => {
+        model.zeroGrad();
+        const value = lossValue(loss.forward(model.forward(xb), yb), "fit");
+        model.backward(loss.backward());
+        return value;
+      };
+      let value: number;
+      if (optimizer.requiresClosure) value = optimizer.step(closure) as number;
+      else {
+        value = closure();
+        optimizer.step();
+      }
+      losses.push(value);
+      await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: value });
+      if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
+      if (ctx.stopped !== null) break;
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+        if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
+        if (ctx.stopped !== null) break;
+      }
+    }
+    if (ctx.stopped !== null) break; // an unfinished epoch is not recorded
+    ctx.batch = null;
+    let sum = 0;
+    for (const l of losses) sum += l;
+    const record: EpochRecord = {
+      epoch,
+      loss: sum / losses.length,
+      metrics: {},
+      lr,
+      batches: losses.length,
+      timeMs: 0,
+    };
+    plan.scheduler?.step();
+    const names = Object.keys(plan.metrics);
+    if (plan.validation !== undefined) {
+      const v = evaluate(model, plan.validation.x, plan.validation.y, {
+        loss,
+        metrics: plan.metrics,
+      });
+      record.validLoss = v.loss;
+      record.metrics = v.metrics;
+    } else if (names.length > 0) {
+      record.metrics = evaluate(model, x, y, { metrics: plan.metrics }).metrics;
+    }
+    record.timeMs = performance.now() - started;
+    ctx.history.epochs.push(record);
+    await emit(callbacks, "onEpochEnd", ctx, record);
+  }
+  ctx.history.stop = ctx.stopped;
+  await emit(callbacks, "onTrainEnd", ctx);
+  return ctx.history;
+}

@@ -1,0 +1,160 @@
+/**
+ * `History`: what `fit` records per epoch, why it stopped, and (with
+ * restarts) every run.
+ *
+ * @module
+ */
+
+import type { Layer } from "@glassbox/layers";
+
+/** One epoch of training. */
+export interface EpochRecord {
+  /** The epoch index, from 0. */
+  epoch: number;
+  /** Training loss: the mean of the epoch's batch losses (each taken before its step). */
+  loss: number;
+  /** Loss on the validation split after the epoch (absent without validation). */
+  validLoss?: number;
+  /** Metrics after the epoch, on the validation split (or the training split without one). */
+  metrics: Record<string, number>;
+  /** The learning rate the epoch's steps used. */
+  lr: number;
+  /** Optimizer steps taken. */
+  batches: number;
+  /** Wall-clock time of the epoch, validation included, in milliseconds. */
+  timeMs: number;
+}
+
+/** Why training ended before its last epoch. */
+export interface StopInfo {
+  /** `"earlyStopping"`, `"nonFinite"` (NaN/Inf guard), `"aborted"` (AbortSignal) or `"callback"`. */
+  kind: "earlyStopping" | "nonFinite" | "aborted" | "callback";
+  /** A sentence saying what happened and what the model holds now. */
+  message: string;
+  /** The epoch during which training stopped. */
+  epoch: number;
+  /** The batch after which it stopped, or null when it stopped at the end of an epoch. */
+  batch: number | null;
+}
+
+/** Numeric fields of an epoch record, for `History.column`. */
+export type EpochColumn = "epoch" | "loss" | "validLoss" | "lr" | "batches" | "timeMs";
+
+/**
+ * The record of one training run: one `EpochRecord` per completed epoch, the
+ * reason it stopped early (if it did), and the trained model. With
+ * `restarts`, `fit` returns the best run's history, whose `runs` lists every
+ * run in order.
+ *
+ * @example
+ * ```ts
+ * import { History } from "@glassbox/trainer";
+ * import { mlp } from "@glassbox/layers";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const history = new History(mlp([1, 1]));
+ * history.epochs.push({ epoch: 0, loss: 2, validLoss: 3, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+ * history.epochs.push({ epoch: 1, loss: 1, validLoss: 2.5, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+ * deepStrictEqual(history.column("loss"), [2, 1]);
+ * deepStrictEqual(history.last?.validLoss, 2.5);
+ * ```
+ */
+export class History {
+  /** Completed epochs, in order. */
+  readonly epochs: EpochRecord[] = [];
+  /** Why training stopped early, or null when it ran every epoch. */
+  stop: StopInfo | null = null;
+  /** The trained model. */
+  model: Layer;
+  /** Which run this is (0 without restarts). */
+  restart: number = 0;
+  /**
+   * How restarts are compared (lower is better): the final model's
+   * validation loss, or without validation the last epoch's training loss.
+   * NaN until `fit` compares runs.
+   */
+  score: number = NaN;
+  /** Every run's history when `fit` ran restarts (this one among them); else empty. */
+  runs: History[] = [];
+
+  /**
+   * Creates an empty history.
+   *
+   * @param model The model trained.
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(new History(mlp([1, 1])).epochs.length, 0);
+   * ```
+   */
+  constructor(model: Layer) {
+    this.model = model;
+  }
+
+  /** The last completed epoch, if any. */
+  get last(): EpochRecord | undefined {
+    return this.epochs[this.epochs.length - 1];
+  }
+
+  /**
+   * One field of every epoch, e.g. the curve to plot.
+   *
+   * @param name `"loss"`, `"validLoss"`, `"lr"`, … or a metric's name.
+   * @returns One value per epoch (NaN where an epoch lacks it).
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const history = new History(mlp([1, 1]));
+   * history.epochs.push({ epoch: 0, loss: 2, metrics: { mape: 12 }, lr: 0.1, batches: 4, timeMs: 1 });
+   * deepStrictEqual(history.column("mape"), [12]);
+   * deepStrictEqual(history.column("validLoss"), [NaN]);
+   * ```
+   */
+  column(name: EpochColumn | string): number[] {
+    return this.epochs.map((e) => {
+      const value = name in e && name !== "metrics"
+        ? (e as unknown as Record<string, number>)[name]
+        : e.metrics[name];
+      return typeof value === "number" ? value : NaN;
+    });
+  }
+
+  /**
+   * A plain object for `JSON.stringify` (the model is left out).
+   *
+   * @returns `{ restart, score, stop, epochs, runs }` (runs without their epochs' nesting of runs).
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const history = new History(mlp([1, 1]));
+   * deepStrictEqual(JSON.parse(JSON.stringify(history)), {
+   *   restart: 0,
+   *   score: null,
+   *   stop: null,
+   *   epochs: [],
+   *   runs: [],
+   * });
+   * ```
+   */
+  toJSON(): Record<string, unknown> {
+    const own = (h: History) => ({
+      restart: h.restart,
+      score: Number.isFinite(h.score) ? h.score : null,
+      stop: h.stop,
+      epochs: h.epochs,
+    });
+    return { ...own(this), runs: this.runs.map(own) };
+  }
+}

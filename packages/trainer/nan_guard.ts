@@ -1,0 +1,96 @@
+/**
+ * `NanGuard`: stops training at the first NaN or infinite loss or weight and
+ * keeps the last good weights.
+ *
+ * @module
+ */
+
+import type { Tensor } from "@glassbox/tensor";
+import { allFinite } from "./_host.ts";
+import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
+
+/**
+ * Watches every batch: if the batch loss is NaN or ±Infinity, or a weight is
+ * after the optimizer step, it puts back the weights from before that step
+ * (they were finite) and stops training with a message naming the epoch,
+ * the batch and its rows, the value and — for a weight — the parameter.
+ * `fit` adds one unless `nanGuard: false`; the message lands in
+ * `history.stop` (`kind: "nonFinite"`).
+ *
+ * @example A learning rate far too large
+ * ```ts
+ * import { mlp } from "@glassbox/layers";
+ * import { MSELoss } from "@glassbox/losses";
+ * import { fit, SGD } from "@glassbox/trainer";
+ * import { manualSeed, randn } from "@glassbox/tensor";
+ * import { match, ok, strictEqual } from "node:assert/strict";
+ *
+ * manualSeed(0);
+ * const x = randn([64, 2]).mul(100), y = randn([64, 1]);
+ * const history = await fit(mlp([2, 16, 1]), {
+ *   x, y, loss: new MSELoss(), optimizer: new SGD({ lr: 1e3 }), epochs: 50, batchSize: 8,
+ * });
+ * strictEqual(history.stop?.kind, "nonFinite");
+ * match(history.stop!.message, /^Stopped at epoch \d+, batch \d+ \(rows \d+–\d+\)/);
+ * ok(history.model.parameters().every((p) => p.value.toTypedArray().every(Number.isFinite)));
+ * ```
+ */
+export class NanGuard implements Callback {
+  #before: Tensor[] = [];
+
+  /**
+   * Remembers the weights before the step (tensors are immutable: no copy).
+   *
+   * @param ctx The run.
+   * @param _batch The batch.
+   *
+   * @example
+   * ```ts
+   * import { NanGuard } from "@glassbox/trainer";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(typeof new NanGuard().onBatchBegin, "function");
+   * ```
+   */
+  onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
+    this.#before = ctx.params.map((p) => p.value);
+  }
+
+  /**
+   * Checks the loss and the updated weights; restores and stops on a non-finite value.
+   *
+   * @param ctx The run.
+   * @param batch The batch and its loss.
+   *
+   * @example
+   * ```ts
+   * import { NanGuard } from "@glassbox/trainer";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(typeof new NanGuard().onBatchEnd, "function");
+   * ```
+   */
+  onBatchEnd(ctx: TrainContext, batch: BatchResult): void {
+    let problem: string | null = null;
+    if (!Number.isFinite(batch.loss)) problem = `the loss is ${batch.loss}`;
+    else {
+      for (const p of ctx.params) {
+        const storage = p.value.storage("check parameter");
+        if (!(storage instanceof Float64Array || storage instanceof Float32Array)) continue;
+        if (!allFinite(storage)) {
+          const bad = storage.find((v) => !Number.isFinite(v));
+          problem = `parameter ${p.name} became ${bad} after the step (loss ${batch.loss})`;
+          break;
+        }
+      }
+    }
+    if (problem === null) return;
+    ctx.params.forEach((p, i) => (p.value = this.#before[i]));
+    ctx.stop(
+      "nonFinite",
+      `Stopped at epoch ${batch.epoch}, batch ${batch.batch} (rows ${batch.start}–${
+        batch.end - 1
+      }): ${problem}; kept the weights from before this batch's step`,
+    );
+  }
+}
