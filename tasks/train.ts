@@ -1,137 +1,215 @@
 /**
- * `deno task train`: trains a model and prints the epoch log.
+ * `deno task train`: trains one of the notebooks' experiments (default: the
+ * first MLP notebook's 6-32-32-32-32-3 regression network) with
+ * `@glassbox/trainer`, prints the epoch log in the notebooks' format and a
+ * summary, and writes history.json, model.safetensors and plots.
  *
- * Until the trainer package lands this runs the seed linear-regression
- * experiment (tasks/experiments/linear_regression.ts), written directly in
- * tensor operations and checked against the same run in PyTorch.
- *
- * Run `deno task train --help` for the flags.
+ * Run `deno task train --help` for the flags. The pieces live in
+ * tasks/experiments/ (flags, data, experiments, training, saving) and
+ * tasks/plots/ (Vega-Lite specs and SVG rendering).
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
-import {
-  LINEAR_REGRESSION_DEFAULTS as D,
-  runLinearRegression,
-} from "./experiments/linear_regression.ts";
+import type { Tensor } from "@glassbox/tensor";
+import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
+import { csvData } from "./experiments/data.ts";
+import { NotebookLog } from "./experiments/epoch_log.ts";
+import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
+import { findExperiment } from "./experiments/registry.ts";
+import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
+import { runReport, saveRun } from "./experiments/save_run.ts";
 
-const USAGE = `Usage: deno task train [options]
-
-Trains a linear regression y = X·w + b on synthetic data with mini-batch
-gradient descent on the mean squared error, printing one line per epoch
-in the notebooks' format: "Epoch: 0 - L: <train loss> - L_v <validation loss>".
-
-Options:
-  --samples <n>      training + validation samples (default ${D.samples})
-  --features <n>     input features (default ${D.features})
-  --epochs <n>       passes over the training data (default ${D.epochs})
-  --batch-size <n>   samples per gradient step (default ${D.batchSize})
-  --lr <x>           learning rate (default ${D.lr})
-  --noise <x>        standard deviation of the label noise (default ${D.noise})
-  --seed <n>         seed of the PyTorch-identical generator (default ${D.seed})
-  --json             print one JSON object instead of the log
-  -h, --help         show this help
-`;
-
-function fail(message: string): never {
-  console.error(`train: ${message}\n\n${USAGE}`);
+function usageExit(error: UsageError): never {
+  const flag = error.flag === "" ? "" : ` [${error.flag}]`;
+  console.error(`train: ${error.message}${flag}\n\n${USAGE}`);
   Deno.exit(2);
 }
 
-function parseFlags(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        samples: { type: "string", default: String(D.samples) },
-        features: { type: "string", default: String(D.features) },
-        epochs: { type: "string", default: String(D.epochs) },
-        "batch-size": { type: "string", default: String(D.batchSize) },
-        lr: { type: "string", default: String(D.lr) },
-        noise: { type: "string", default: String(D.noise) },
-        seed: { type: "string", default: String(D.seed) },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    fail((error as Error).message);
+/** Checks up front that the permissions cover the data file and the output folder. */
+function checkPermissions(flags: TrainFlags): void {
+  const granted = (name: "read" | "write", path: string): boolean =>
+    Deno.permissions.querySync({ name, path }).state === "granted";
+  const { data } = flags.config;
+  const args = Deno.args.join(" ");
+  if (data.kind === "csv" && !granted("read", data.path)) {
+    throw new UsageError(
+      "--data",
+      `--data ${data.path}: no permission to read it. \`deno task train\` reads only inside this repository; run\n` +
+        `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
+    );
   }
-  const v = parsed.values;
-  if (v.help) {
-    console.log(USAGE);
-    Deno.exit(0);
+  // Files are created new (a temporary file, then a rename), which Deno counts as reading too.
+  if (flags.out !== null && !(granted("write", flags.out) && granted("read", flags.out))) {
+    const out = flags.out;
+    throw new UsageError(
+      "--out",
+      `--out ${out}: no permission to write there. \`deno task train\` writes only under runs/; run\n` +
+        `  deno run --allow-read=.,${out} --allow-write=${out} tasks/train.ts ${args}\n` +
+        `or pick --out runs/<name>, or pass --no-save`,
+    );
   }
-  const int = (name: string, text: string, min: number): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) {
-      fail(`--${name} must be an integer >= ${min}, got "${text}"`);
+}
+
+async function loadData(flags: TrainFlags): Promise<Dataset> {
+  const c = flags.config;
+  let dataset: Dataset;
+  if (c.data.kind === "csv") {
+    try {
+      dataset = await csvData(c.data.path, {
+        target: c.data.target,
+        task: c.loss === "mse" ? "regression" : "classification",
+        seed: c.seed,
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new UsageError(
+        /target|column|class indices/i.test(message) ? "--target" : "--data",
+        message,
+      );
     }
-    return n;
-  };
-  const num = (name: string, text: string, min: number): number => {
-    const n = Number(text);
-    if (text.trim() === "" || !Number.isFinite(n) || n < min) {
-      fail(`--${name} must be a number >= ${min}, got "${text}"`);
-    }
-    return n;
-  };
-  const samples = int("samples", v.samples, 10);
+  } else {
+    dataset = findExperiment(c.experiment)!.data(c.seed);
+  }
+  if (c.dtype === "float64") return dataset;
+  const cast = (t: Tensor): Tensor => t.to(c.dtype);
   return {
-    samples,
-    features: int("features", v.features, 1),
-    epochs: int("epochs", v.epochs, 1),
-    batchSize: int("batch-size", v["batch-size"], 1),
-    lr: num("lr", v.lr, 0),
-    noise: num("noise", v.noise, 0),
-    seed: int("seed", v.seed, 0),
-    json: v.json,
+    ...dataset,
+    xTrain: cast(dataset.xTrain),
+    yTrain: cast(dataset.yTrain),
+    xValid: cast(dataset.xValid),
+    yValid: cast(dataset.yValid),
   };
 }
 
-function main(): void {
-  const opts = parseFlags(Deno.args);
-  const started = performance.now();
-  const result = runLinearRegression(opts, ({ epoch, loss, validLoss }) => {
-    if (!opts.json) {
-      console.log(`Epoch: ${epoch} - L: ${loss.toFixed(4)} - L_v ${validLoss.toFixed(4)}`);
-    }
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const last = result.history[result.history.length - 1];
-  const summary = {
-    experiment: "linear-regression",
-    ...opts,
-    json: undefined,
-    trueWeights: Array.from(result.trueWeights.toTypedArray()),
-    trueBias: result.trueBias,
-    weights: Array.from(result.weights.toTypedArray()),
-    bias: result.bias.item(),
-    finalLoss: last.loss,
-    finalValidLoss: last.validLoss,
-    seconds,
-  };
-  if (opts.json) {
-    console.log(JSON.stringify({ ...summary, history: result.history }));
+function describeRun(flags: TrainFlags, dataset: Dataset): string {
+  const c = flags.config;
+  const spec = findExperiment(c.experiment)!;
+  const batch = c.batchSize === null ? "full batch" : `batch ${c.batchSize}`;
+  const extra = [
+    c.momentum !== 0 ? `momentum ${c.momentum}` : "",
+    c.weightDecay !== null ? `weight decay ${c.weightDecay}` : "",
+    c.restarts > 1 ? `best of ${c.restarts} restarts` : "",
+  ].filter((s) => s !== "").join(", ");
+  return [
+    `${c.experiment}: ${c.data.kind === "builtin" ? spec.title : "on a CSV file"}`,
+    `data: ${dataset.description}`,
+    `training: ${
+      OPTIMIZER_LABELS[c.optimizer]
+    } lr ${c.lr}, ${batch}, ${c.epochs} epochs, ${c.loss} loss, ${c.dtype}, seed ${c.seed}${
+      extra === "" ? "" : ", " + extra
+    }`,
+  ].join("\n");
+}
+
+function metricText(metrics: Record<string, number>): string {
+  const parts: string[] = [];
+  if ("mape" in metrics) parts.push(`validation MAPE ${metrics.mape.toFixed(2)}%`);
+  if ("r2" in metrics) parts.push(`R² ${metrics.r2.toFixed(4)}`);
+  if ("accuracy" in metrics) {
+    parts.push(`validation accuracy ${(metrics.accuracy * 100).toFixed(1)}%`);
+  }
+  return parts.join(", ");
+}
+
+function printSummary(result: ExperimentResult): void {
+  const c = result.config;
+  console.log("");
+  if (result.runs.length === 0) {
+    console.log("nothing trained");
     return;
   }
-  const fmt = (v: number[]) => v.map((x) => x.toFixed(4)).join(", ");
-  const nTrain = Math.floor(opts.samples * 0.8);
+  if (result.runs.length === 1) {
+    const r = result.runs[0];
+    const acts = r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`;
+    console.log(`model: ${r.label} ${acts}, ${r.parameters} parameters`);
+    console.log(
+      `result: ${r.summary.epochs} epochs in ${r.summary.seconds.toFixed(2)} s - L ${
+        r.summary.trainLoss.toFixed(4)
+      } - L_v ${r.summary.validLoss.toFixed(4)} - ${metricText(r.summary.metrics)}`,
+    );
+    return;
+  }
+  const width = Math.max(12, ...result.runs.map((r) => r.label.length + 2));
   console.log(
-    `\nlinear regression, ${nTrain} train / ${opts.samples - nTrain} validation samples, ` +
-      `${opts.features} features, ${opts.epochs} epochs in ${seconds.toFixed(2)} s`,
+    `${"architecture".padEnd(width)}${"params".padStart(7)}${"L".padStart(12)}${
+      "L_v".padStart(12)
+    }  seconds`,
   );
-  console.log(`  learned w = [${fmt(summary.weights)}], b = ${summary.bias.toFixed(4)}`);
-  console.log(`  true    w = [${fmt(summary.trueWeights)}], b = ${summary.trueBias.toFixed(4)}`);
+  for (const r of result.runs) {
+    console.log(
+      `${r.label.padEnd(width)}${String(r.parameters).padStart(7)}${
+        r.summary.trainLoss.toFixed(4).padStart(12)
+      }${r.summary.validLoss.toFixed(4).padStart(12)}  ${r.summary.seconds.toFixed(2)}`,
+    );
+  }
+  const best = result.runs[result.best];
   console.log(
-    `  validation MSE ${last.validLoss.toFixed(4)} (label noise variance ${
-      (opts.noise ** 2).toFixed(4)
-    })`,
+    `best: ${best.label} - L_v ${best.summary.validLoss.toFixed(4)} - ${
+      metricText(best.summary.metrics)
+    } (${result.seconds.toFixed(2)} s in all)`,
   );
 }
 
-main();
+async function main(): Promise<number> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  let flags: TrainFlags;
+  let dataset: Dataset;
+  try {
+    flags = parseTrainFlags(Deno.args);
+    checkPermissions(flags);
+    dataset = await loadData(flags);
+  } catch (error) {
+    if (error instanceof UsageError) usageExit(error);
+    throw error;
+  }
+  const c = flags.config;
+  if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
+
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) Deno.exit(130); // a second Ctrl-C: leave now
+    console.error(
+      "\ntrain: interrupted; stopping after this batch and saving (Ctrl-C again to quit)",
+    );
+    controller.abort("Ctrl-C");
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const several = c.architectures.length > 1;
+  let result: ExperimentResult;
+  try {
+    result = await runExperiment(c, dataset, {
+      signal: controller.signal,
+      callbacks: flags.json ? undefined : (label) => [
+        new NotebookLog({
+          prefix: several ? `${label}: ` : "",
+          lastOnly: several && c.restarts > 1,
+        }),
+      ],
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+  const interrupted = controller.signal.aborted;
+  const report = runReport(result, interrupted);
+  if (flags.out !== null && result.runs.length > 0) await saveRun(flags.out, result, report);
+  if (flags.json) {
+    console.log(JSON.stringify(report));
+  } else {
+    printSummary(result);
+    if (flags.out !== null && report.files.length > 0) {
+      console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
+    }
+  }
+  return interrupted ? 130 : 0;
+}
+
+try {
+  Deno.exit(await main());
+} catch (error) {
+  console.error(`train: ${(error as Error).message}`);
+  Deno.exit(1);
+}

@@ -59,6 +59,45 @@ export interface LinearRegressionResult {
   history: EpochRecord[];
 }
 
+/** The seed experiment's data and initial weights, in the order they are drawn. */
+export interface LinearRegressionDraws {
+  /** The true weights `[f, 1]`. */
+  trueWeights: Tensor;
+  /** The true bias (0.5). */
+  trueBias: number;
+  /** All inputs `[n, f]`, training rows first. */
+  x: Tensor;
+  /** All targets `[n, 1]`. */
+  y: Tensor;
+  /** Training rows: the first 80%. */
+  nTrain: number;
+  /** Initial weights `[f, 1]` (the bias starts at 0). */
+  initialWeights: Tensor;
+}
+
+/**
+ * Seeds the default generator with `config.seed` and draws, in float64:
+ * true weights `randn([f, 1]) * 2`, inputs `randn([n, f])`, noise
+ * `randn([n, 1])`, initial weights `randn([f, 1]) * 0.1`.
+ *
+ * @param config Sizes, noise and seed.
+ * @returns The draws.
+ */
+export function drawLinearRegression(
+  config: Pick<LinearRegressionConfig, "samples" | "features" | "noise" | "seed">,
+): LinearRegressionDraws {
+  const { samples: n, features: f } = config;
+  manualSeed(config.seed);
+  const trueWeights = randn([f, 1], { dtype: "float64" }).mul(2);
+  const trueBias = 0.5;
+  const x = randn([n, f], { dtype: "float64" });
+  const y = x.matmul(trueWeights).add(trueBias).add(
+    randn([n, 1], { dtype: "float64" }).mul(config.noise),
+  );
+  const initialWeights = randn([f, 1], { dtype: "float64" }).mul(0.1);
+  return { trueWeights, trueBias, x, y, nTrain: Math.floor(n * 0.8), initialWeights };
+}
+
 /**
  * Runs the experiment. Draw order (all float64, default generator after
  * `manualSeed(seed)`): true weights `randn([f, 1]) * 2`, inputs
@@ -69,18 +108,14 @@ export function runLinearRegression(
   config: LinearRegressionConfig,
   onEpoch: (record: EpochRecord) => void = () => {},
 ): LinearRegressionResult {
-  const { samples: n, features: f, batchSize, lr } = config;
-  manualSeed(config.seed);
-  const trueWeights = randn([f, 1]).mul(2);
-  const trueBias = 0.5;
-  const x = randn([n, f]);
-  const y = x.matmul(trueWeights).add(trueBias).add(randn([n, 1]).mul(config.noise));
-  const nTrain = Math.floor(n * 0.8);
-  const [xTrain, yTrain] = [x.slice(0, nTrain), y.slice(0, nTrain)];
-  const [xValid, yValid] = [x.slice(nTrain), y.slice(nTrain)];
+  const { batchSize, lr } = config;
+  const data = drawLinearRegression(config);
+  const { x, nTrain } = data;
+  const [xTrain, yTrain] = [x.slice(0, nTrain), data.y.slice(0, nTrain)];
+  const [xValid, yValid] = [x.slice(nTrain), data.y.slice(nTrain)];
 
-  let w = randn([f, 1]).mul(0.1);
-  let b = zeros([1]);
+  let w = data.initialWeights;
+  let b = zeros([1], { dtype: "float64" });
   const history: EpochRecord[] = [];
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     let lossSum = 0, batches = 0;
@@ -102,5 +137,12 @@ export function runLinearRegression(
     history.push(record);
     onEpoch(record);
   }
-  return { trueWeights, trueBias, inputs: x, weights: w, bias: b, history };
+  return {
+    trueWeights: data.trueWeights,
+    trueBias: data.trueBias,
+    inputs: x,
+    weights: w,
+    bias: b,
+    history,
+  };
 }

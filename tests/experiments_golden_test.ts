@@ -1,0 +1,188 @@
+// The experiments of `deno task train`, run through the CLI's own functions
+// (parseTrainFlags → the experiment's data → runExperiment → fit), against
+// the same runs in PyTorch 1.13 float64 (tasks/golden/experiments.py): same
+// data (exact checksums), same initial weights (bit for bit), per-epoch
+// training and validation losses, the winning restart, final weights and
+// validation predictions within rtol 1e-9 (DESIGN.md: whole training runs).
+
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import type { Sequential, StateDict } from "@glassbox/layers";
+import { assertClose, type Tensor } from "@glassbox/tensor";
+import type { Callback, History, TrainContext } from "@glassbox/trainer";
+import { parseTrainFlags } from "../tasks/experiments/flags.ts";
+import { findExperiment } from "../tasks/experiments/registry.ts";
+import { runExperiment } from "../tasks/experiments/run_experiment.ts";
+
+type Nested = number | Nested[];
+interface Sums {
+  sum: number;
+  sumAbs: number;
+}
+interface Epoch {
+  epoch: number;
+  loss: number;
+  validLoss: number;
+}
+interface Architecture {
+  label: string;
+  restarts: { initial: Record<string, Nested>; history: Epoch[]; score: number }[];
+  best: number;
+  final: Record<string, Nested>;
+  validLoss: number;
+  predictionRows: number[];
+  predictions: Nested;
+  predictionSums: Sums;
+}
+interface Case {
+  args: string[];
+  config: Record<string, unknown>;
+  data: Record<"xTrain" | "yTrain" | "xValid" | "yValid", Sums>;
+  architectures: Architecture[];
+}
+
+const fixture: { torch: string; cases: Case[] } = JSON.parse(
+  await Deno.readTextFile(new URL("./golden/experiments.json", import.meta.url)),
+);
+
+const RTOL = 1e-9;
+
+/** Exactly rounded sum (Shewchuk's algorithm, as Python's math.fsum). */
+function fsum(values: Iterable<number>): number {
+  const partials: number[] = [];
+  for (let x of values) {
+    let i = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[i++] = lo;
+      x = hi;
+    }
+    partials.length = i;
+    partials.push(x);
+  }
+  let n = partials.length;
+  if (n === 0) return 0;
+  let hi = partials[--n];
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n];
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo !== 0) break;
+  }
+  if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
+}
+
+function sums(t: Tensor): Sums {
+  const v = Array.from(t.toTypedArray());
+  return { sum: fsum(v), sumAbs: fsum(v.map(Math.abs)) };
+}
+
+/** Largest |a − e| / |e| (elements with e = 0 count |a|). */
+function maxRel(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i], a = actual[i];
+    worst = Math.max(worst, e === 0 ? Math.abs(a) : Math.abs(a - e) / Math.abs(e));
+  }
+  return worst;
+}
+
+const flat = (n: Nested): number[] => Array.isArray(n) ? n.flatMap(flat) : [n];
+
+/** Records each restart's initial state dict. */
+class InitialWeights implements Callback {
+  readonly states: StateDict[] = [];
+  onTrainBegin(ctx: TrainContext): void {
+    const dict = (ctx.model as Sequential).stateDict();
+    this.states.push(Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.clone()])));
+  }
+}
+
+Deno.test("train experiments match PyTorch float64 training runs", async (t) => {
+  for (const c of fixture.cases) {
+    await t.step(`deno task train ${c.args.join(" ")}`.trim(), async () => {
+      const { config } = parseTrainFlags(c.args);
+      // The fixture was generated for the settings the CLI resolves today.
+      deepStrictEqual(JSON.parse(JSON.stringify(config)), c.config);
+      const dataset = findExperiment(config.experiment)!.data(config.seed);
+      for (const part of ["xTrain", "yTrain", "xValid", "yValid"] as const) {
+        deepStrictEqual(sums(dataset[part]), c.data[part], `${part} checksums`);
+      }
+      const recorders = new Map<string, InitialWeights>();
+      const result = await runExperiment(config, dataset, {
+        callbacks: (label) => {
+          const r = new InitialWeights();
+          recorders.set(label, r);
+          return [r];
+        },
+      });
+      strictEqual(result.runs.length, c.architectures.length);
+      const worst = { losses: 0, params: 0, predictions: 0 };
+      c.architectures.forEach((expected, a) => {
+        const run = result.runs[a];
+        strictEqual(run.label, expected.label);
+        const initials = recorders.get(run.label)!.states;
+        strictEqual(initials.length, expected.restarts.length);
+        const histories: History[] = run.history.runs.length > 0 ? run.history.runs : [run.history];
+        expected.restarts.forEach((r, i) => {
+          for (const [name, value] of Object.entries(r.initial)) {
+            assertClose(initials[i][name].flatten(), flat(value), {
+              rtol: 0,
+              atol: 0,
+              message: `${run.label} restart ${i} initial ${name}`,
+            });
+          }
+          const h = histories[i].epochs;
+          const got = h.flatMap((e) => [e.loss, e.validLoss!]);
+          const want = r.history.flatMap((e) => [e.loss, e.validLoss]);
+          strictEqual(got.length, want.length, `${run.label} restart ${i} epochs`);
+          assertClose(got, want, {
+            rtol: RTOL,
+            atol: 0,
+            message: `${run.label} restart ${i} losses`,
+          });
+          worst.losses = Math.max(worst.losses, maxRel(got, want));
+        });
+        strictEqual(run.history.restart, expected.best, `${run.label} best restart`);
+        const final = run.model.stateDict();
+        for (const [name, value] of Object.entries(expected.final)) {
+          const want = flat(value);
+          assertClose(final[name].flatten(), want, {
+            rtol: RTOL,
+            atol: 0,
+            message: `${run.label} final ${name}`,
+          });
+          worst.params = Math.max(worst.params, maxRel(final[name].toTypedArray(), want));
+        }
+        assertClose(run.summary.validLoss, expected.validLoss, { rtol: RTOL, atol: 0 });
+        const pred = run.predictions.gather(expected.predictionRows);
+        const want = flat(expected.predictions);
+        assertClose(pred.flatten(), want, {
+          rtol: RTOL,
+          atol: 0,
+          message: `${run.label} validation predictions`,
+        });
+        worst.predictions = Math.max(worst.predictions, maxRel(pred.toTypedArray(), want));
+        const s = sums(run.predictions);
+        assertClose(s.sumAbs, expected.predictionSums.sumAbs, { rtol: RTOL, atol: 0 });
+        assertClose(s.sum, expected.predictionSums.sum, {
+          rtol: 0,
+          atol: RTOL * expected.predictionSums.sumAbs,
+        });
+      });
+      console.log(
+        `    max rel error: losses ${worst.losses.toExponential(1)}, final params ${
+          worst.params.toExponential(1)
+        }, predictions ${worst.predictions.toExponential(1)}`,
+      );
+    });
+  }
+});

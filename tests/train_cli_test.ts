@@ -1,0 +1,213 @@
+// `deno task train` end to end: the CLI as a subprocess (`deno run` with the
+// least privilege it needs) on tiny configurations — exit codes, the epoch
+// log, `--json`, the files `--out` writes, CSV input, and bad flags (exit 2,
+// the flag named, the usage printed).
+//
+// Needs --allow-run (to start `deno`); without it every test here is
+// reported as ignored, with a note saying why.
+
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { loadSafetensors } from "@glassbox/layers";
+import { TRAIN_OPTIONS } from "../tasks/experiments/flags.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const CAN_RUN = Deno.permissions.querySync({ name: "run" }).state === "granted";
+if (!CAN_RUN) {
+  console.warn(
+    "train_cli_test.ts: skipped — starting `deno train.ts` needs --allow-run (deno test --allow-run …)",
+  );
+}
+
+interface Output {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs tasks/train.ts with `--allow-read=.` plus `read`, `--allow-write` only for `write`. */
+async function train(
+  args: string[],
+  perms: { read?: string[]; write?: string[] } = {},
+): Promise<Output> {
+  const flags = [`--allow-read=${[".", ...(perms.read ?? [])].join(",")}`];
+  if (perms.write !== undefined) {
+    // Files are created new and renamed, which needs read access to the folder too.
+    flags[0] += `,${perms.write.join(",")}`;
+    flags.push(`--allow-write=${perms.write.join(",")}`);
+  }
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, "tasks/train.ts", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder();
+  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+}
+
+function cliTest(name: string, fn: (dir: string) => Promise<void>): void {
+  Deno.test({
+    name,
+    ignore: !CAN_RUN,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "glassbox_train_" });
+      try {
+        await fn(dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+const EPOCH_LINE = /^Epoch: (\d+) - L: \d+\.\d{4} - L_v \d+\.\d{4}$/gm;
+
+cliTest(
+  "train prints the notebooks' epoch log and writes history, model and plots",
+  async (dir) => {
+    const out = `${dir}/run`;
+    const r = await train(["--experiment", "linear-regression", "--epochs", "2", "--out", out], {
+      write: [dir],
+    });
+    strictEqual(r.code, 0, r.stderr);
+    deepStrictEqual([...r.stdout.matchAll(EPOCH_LINE)].map((m) => m[1]), ["0", "1"]);
+    match(r.stdout, /^result: 2 epochs in [\d.]+ s - L [\d.]+ - L_v [\d.]+ - validation MAPE/m);
+    const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    deepStrictEqual(files, ["history.json", "loss.svg", "loss.vl.json", "model.safetensors"]);
+    const history = JSON.parse(await Deno.readTextFile(`${out}/history.json`));
+    strictEqual(history.experiment, "linear-regression");
+    strictEqual(history.architectures[0].history.epochs.length, 2);
+    deepStrictEqual(history.files.sort(), files);
+    const { tensors, metadata } = await loadSafetensors(`${out}/model.safetensors`);
+    deepStrictEqual(Object.keys(tensors).sort(), ["0.bias", "0.weight"]);
+    deepStrictEqual(tensors["0.weight"].shape, [1, 3]);
+    strictEqual(metadata.architecture, "3-1");
+    match(await Deno.readTextFile(`${out}/loss.svg`), /^<svg[^>]*>[\s\S]*<\/svg>$/);
+    strictEqual(JSON.parse(await Deno.readTextFile(`${out}/loss.vl.json`)).data.values.length, 4);
+  },
+);
+
+cliTest("train --json prints one JSON object and no log", async () => {
+  const r = await train([
+    "--experiment",
+    "logistic-regression",
+    "--epochs",
+    "3",
+    "--json",
+    "--no-save",
+  ]);
+  strictEqual(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  strictEqual(report.format, "glassbox-train/1");
+  strictEqual(report.architectures[0].label, "5-3");
+  strictEqual(report.architectures[0].history.epochs.length, 3);
+  ok(report.architectures[0].summary.metrics.accuracy > 0.3);
+  deepStrictEqual(report.files, []);
+  ok(!r.stdout.includes("Epoch:"));
+});
+
+cliTest("train --data trains on a CSV file given read permission for it", async (dir) => {
+  const rows = ["a,b,y"];
+  for (let i = 0; i < 40; i++) {
+    const a = (i % 7) / 7, b = (i % 5) / 5;
+    rows.push(`${a},${b},${(2 * a - b + 0.5).toFixed(6)}`);
+  }
+  const csv = `${dir}/tiny.csv`;
+  await Deno.writeTextFile(csv, rows.join("\n") + "\n");
+  const out = `${dir}/csv_run`;
+  const r = await train(
+    [
+      "--data",
+      csv,
+      "--target",
+      "y",
+      "--layers",
+      "4",
+      "--epochs",
+      "2",
+      "--batch-size",
+      "8",
+      "--out",
+      out,
+    ],
+    { read: [csv], write: [dir] },
+  );
+  strictEqual(r.code, 0, r.stderr);
+  match(r.stdout, /32 rows train, 8 validate/);
+  deepStrictEqual([...r.stdout.matchAll(EPOCH_LINE)].length, 2);
+  match(r.stdout, /^model: 2-4-1 \(relu\)/m);
+  ok((await Deno.stat(`${out}/model.safetensors`)).isFile);
+});
+
+cliTest("train --experiment mlp-1d draws the fitted curve with its hidden units", async (dir) => {
+  const out = `${dir}/curve`;
+  const r = await train(
+    ["--experiment", "mlp-1d", "--layers", "3", "--epochs", "2", "--restarts", "2", "--out", out],
+    { write: [dir] },
+  );
+  strictEqual(r.code, 0, r.stderr);
+  match(r.stdout, /^restart 2\/2$/m);
+  const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+  deepStrictEqual(files, [
+    "fit.svg",
+    "fit.vl.json",
+    "history.json",
+    "loss.svg",
+    "loss.vl.json",
+    "model.safetensors",
+  ]);
+  const spec = JSON.parse(await Deno.readTextFile(`${out}/fit.vl.json`));
+  const units = new Set(spec.vconcat[1].data.values.map((v: { unit: string }) => v.unit));
+  deepStrictEqual([...units], ["unit 1", "unit 2", "unit 3"]);
+});
+
+cliTest("train --help documents every flag", async () => {
+  const r = await train(["--help"]);
+  strictEqual(r.code, 0);
+  for (const flag of Object.keys(TRAIN_OPTIONS)) ok(r.stdout.includes(`--${flag}`), flag);
+  for (const name of ["mlp-regression", "mlp-classification", "mlp-1d", "linear-regression"]) {
+    ok(r.stdout.includes(name), name);
+  }
+});
+
+const BAD: [string[], string, RegExp][] = [
+  [["--lr", "fast"], "--lr", /--lr must be a number >= 0, got "fast"/],
+  [["--bogus"], "--bogus", /Unknown option '--bogus'/],
+  [["--epochs", "0"], "--epochs", /--epochs must be an integer >= 1/],
+  [["--experiment", "nope"], "--experiment", /must be one of mlp-regression, /],
+  [["--device", "webgpu"], "--device", /webgpu is not available in the CLI yet/],
+  [["--optimizer", "rmsprop"], "--optimizer", /sgd, adam, adamw, lbfgs/],
+  [["--layers", "32,x"], "--layers", /--layers must be an integer >= 1, got "x"/],
+  [["--activation", "swish"], "--activation", /--activation must be one of identity, relu/],
+  [["--data", "x.csv"], "--target", /--data needs --target/],
+  [["--loss", "cross-entropy"], "--loss", /does not fit mlp-regression's data/],
+  [["--epochs"], "--epochs", /argument missing/],
+];
+
+cliTest("train exits with code 2 naming the flag on bad flags and values", async () => {
+  for (const [args, flag, message] of BAD) {
+    const r = await train(args);
+    strictEqual(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+    ok(r.stderr.includes(flag), `${args.join(" ")} names ${flag}: ${r.stderr.slice(0, 200)}`);
+    match(r.stderr, message);
+    match(r.stderr, /Usage: deno task train/);
+    strictEqual(r.stdout, "");
+  }
+});
+
+cliTest(
+  "train refuses an --out or --data its permissions do not cover, before training",
+  async (dir) => {
+    const allowed = `${dir}/allowed`;
+    const r = await train(["--epochs", "1", "--out", `${dir}/elsewhere`], { write: [allowed] });
+    strictEqual(r.code, 2);
+    match(r.stderr, /--out .*elsewhere: no permission to write there/);
+    const csv = `${dir}/secret.csv`;
+    await Deno.writeTextFile(csv, "a,y\n1,2\n3,4\n");
+    const r2 = await train(["--data", csv, "--target", "y", "--no-save"]);
+    strictEqual(r2.code, 2);
+    match(r2.stderr, /--data .*secret\.csv: no permission to read it/);
+    strictEqual(r2.stdout, "");
+  },
+);
