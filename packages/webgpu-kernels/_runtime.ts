@@ -20,7 +20,6 @@ export class GpuStorage {
   #buffer: GPUBuffer | null;
   constructor(buffer: GPUBuffer, readonly size: number, readonly runtime: GpuRuntime) {
     this.#buffer = buffer;
-    runtime.track(this, buffer);
   }
   /** Bytes the kernels may touch (a multiple of 4, at least 4). */
   get bytes(): number {
@@ -36,7 +35,6 @@ export class GpuStorage {
   /** Gives the buffer back to the runtime; idempotent. */
   release(): void {
     if (this.#buffer === null) return;
-    this.runtime.untrack(this);
     this.runtime.release(this.#buffer);
     this.#buffer = null;
   }
@@ -52,7 +50,6 @@ export interface RuntimeStats {
   readonly pipelines: number;
   readonly dispatches: number;
   readonly submits: number;
-  readonly finalized: number;
 }
 
 /** The device-wide state of the WebGPU backend. */
@@ -71,12 +68,10 @@ export class GpuRuntime {
   #scheduled = false;
   #dispatches = 0;
   #submits = 0;
-  #finalized = 0;
-  // A storage garbage collected without dispose() still returns its buffer.
-  readonly #finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => {
-    this.#finalized++;
-    this.release(buffer);
-  });
+  // No FinalizationRegistry returns undisposed buffers to the pool: releasing
+  // buffers from finalizers made lavapipe abort at process exit now and then
+  // ("double free or corruption") after every test had passed. An undisposed
+  // storage's buffer is freed when V8 collects its GPUBuffer instead.
 
   constructor(device: GPUDevice, label: string, maxPooledBytes: number) {
     this.device = device;
@@ -129,16 +124,6 @@ export class GpuRuntime {
     const out = this.alloc(values.length, action);
     if (values.length > 0) this.device.queue.writeBuffer(out.buffer(action), 0, values);
     return out;
-  }
-
-  /** Watches a storage so that its buffer is released if it is collected undisposed. */
-  track(storage: GpuStorage, buffer: GPUBuffer): void {
-    this.#finalizer.register(storage, buffer, storage);
-  }
-
-  /** Stops watching a storage (it was disposed). */
-  untrack(storage: GpuStorage): void {
-    this.#finalizer.unregister(storage);
   }
 
   /** Returns a buffer to its pool once no unsubmitted command can use it. */
@@ -255,7 +240,6 @@ export class GpuRuntime {
       pipelines: this.#pipelines.size,
       dispatches: this.#dispatches,
       submits: this.#submits,
-      finalized: this.#finalized,
     };
   }
 

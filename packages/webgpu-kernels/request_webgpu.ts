@@ -58,11 +58,6 @@ export interface WebGPUMemoryStats {
   readonly dispatches: number;
   /** Queue submits so far. */
   readonly submits: number;
-  /**
-   * Storages garbage collected without `dispose()` whose buffers were
-   * returned by the finalizer (a safety net: dispose to free memory promptly).
-   */
-  readonly finalizedBuffers: number;
 }
 
 /** A glassbox device backed by WebGPU (float32 only). */
@@ -195,7 +190,7 @@ export async function requestWebGPU(options: RequestWebGPUOptions = {}): Promise
   const runtime = new GpuRuntime(device, name, options.maxPooledBytes ?? 256 * 2 ** 20);
   const lost = device.lost.then((info) => ({ reason: String(info.reason), message: info.message }));
   const memory = (): WebGPUMemoryStats => {
-    const { storage, staging, pipelines, dispatches, submits, finalized } = runtime.stats();
+    const { storage, staging, pipelines, dispatches, submits } = runtime.stats();
     return {
       liveBuffers: storage.liveBuffers,
       liveBytes: storage.liveBytes,
@@ -206,7 +201,6 @@ export async function requestWebGPU(options: RequestWebGPUOptions = {}): Promise
       pipelines,
       dispatches,
       submits,
-      finalizedBuffers: finalized,
     };
   };
   return Object.freeze({

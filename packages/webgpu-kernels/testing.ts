@@ -33,6 +33,24 @@ function inCi(): boolean {
   }
 }
 
+let shared: Promise<WebGPUDevice> | null = null;
+
+/**
+ * One device for every test module of the process, destroyed once when the
+ * process unloads. A device per module, left to process teardown, made
+ * lavapipe abort at exit now and then ("double free or corruption") after
+ * every test had passed.
+ */
+function sharedDevice(): Promise<WebGPUDevice> {
+  if (shared === null) {
+    shared = requestWebGPU();
+    shared.then((device) => {
+      globalThis.addEventListener("unload", () => device.destroy());
+    }, () => {});
+  }
+  return shared;
+}
+
 /**
  * Requests the device a test module runs on. Without an adapter it prints a
  * warning that the module's WebGPU tests are skipped, and returns
@@ -58,7 +76,7 @@ function inCi(): boolean {
  */
 export async function setupWebGPUTests(suite: string): Promise<WebGPUTestContext> {
   try {
-    const device = await requestWebGPU();
+    const device = await sharedDevice();
     return { device, ignore: false, reason: "" };
   } catch (error) {
     if (!(error instanceof WebGPUUnavailableError)) throw error;
