@@ -6,9 +6,14 @@
 // loop as `A·B` and never allocate a transposed matrix. Accumulation is in
 // float64 for both dtypes; float32 results are rounded when stored, once per
 // KC-deep block of k (once in all when k ≤ KC).
+//
+// Products of at least WASM_MIN multiply-adds go to the WebAssembly SIMD kernel
+// (_wasm_gemm.ts, same blocking, float32 accumulated in float32) unless it is
+// switched off; this file stays the reference and the fallback.
 
 import type { TypedArray } from "./dtype.ts";
 import type { MatmulInfo } from "./backend.ts";
+import { wasmGemm, wasmMatmulMode } from "./_wasm_gemm.ts";
 
 const MR = 4;
 const NR = 4;
@@ -18,17 +23,24 @@ const MC = 128;
 /** Below this many multiply-adds the packing costs more than it saves. */
 const SMALL = 4096;
 
+/** From this many multiply-adds on, the WebAssembly kernel is faster (measured). */
+const WASM_MIN = 512;
+
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * 64);
 
 /** Computes every batch of `out = op(A) · op(B)`; `out` is zero-filled by the caller. */
 export function cpuMatmul(a: TypedArray, b: TypedArray, out: TypedArray, info: MatmulInfo): void {
   const { m, n, k } = info;
+  const work = m * n * k;
+  const mode = work === 0 ? "off" : wasmMatmulMode();
+  const wasm = mode === "always" || (mode === "auto" && work >= WASM_MIN);
   for (let batch = 0; batch < info.aOffsets.length; batch++) {
     const ao = info.aOffsets[batch];
     const bo = info.bOffsets[batch];
     const co = batch * m * n;
-    if (m * n * k <= SMALL) {
+    if (wasm && wasmGemm(a, ao, b, bo, out, co, info)) continue;
+    if (work <= SMALL) {
       matmulSmall(a, ao, b, bo, out, co, info);
     } else {
       matmulPacked(a, ao, b, bo, out, co, info);

@@ -1,10 +1,12 @@
 // Benchmarks of the CPU backend: matmul (GFLOP/s = the GFLOP count in each
-// name ÷ the time per iteration in seconds), and elementwise, reduction and
-// softmax kernels on [1024, 1024].
+// name ÷ the time per iteration in seconds) on the WebAssembly SIMD path and
+// the TypeScript path side by side, and elementwise, reduction and softmax
+// kernels on [1024, 1024].
 //
 //   deno bench packages/tensor/matmul_bench.ts
 
-import { type DType, type Tensor, tensor } from "./mod.ts";
+import { type DType, type MatmulOptions, type Tensor, tensor } from "./mod.ts";
+import { setWasmMatmul, wasmGemmKind } from "./_wasm_gemm.ts";
 
 /** Deterministic values in [-1, 1) (a small LCG), so benches need no RNG. */
 function values(shape: number[], seed: number, dtype: DType): Tensor {
@@ -40,16 +42,32 @@ function naiveMatmul(a: Float64Array, b: Float64Array, out: Float64Array, n: num
   }
 }
 
+/** The two CPU paths: WebAssembly SIMD (relaxed-SIMD FMA where the runtime has it) and TypeScript. */
+const PATHS = [[`wasm-${wasmGemmKind()}`, "always"], ["ts", "off"]] as const;
+
+/** One bench per path for `a.matmul(b, options)`, in the same group. */
+function benchPaths(
+  label: string,
+  group: string,
+  [a, b, options]: [Tensor, Tensor, MatmulOptions],
+): void {
+  for (const [path, mode] of PATHS) {
+    Deno.bench({
+      name: `${label} ${path}`,
+      group,
+      fn: () => {
+        setWasmMatmul(mode);
+        a.matmul(b, options).dispose();
+      },
+    });
+  }
+}
+
 for (const size of [64, 256, 512, 1024]) {
   for (const [dtype, short] of DTYPES) {
     const a = values([size, size], 1, dtype), b = values([size, size], 2, dtype);
-    Deno.bench({
-      name: `matmul ${short} ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`,
-      group: `matmul ${size}`,
-      fn: () => {
-        a.matmul(b).dispose();
-      },
-    });
+    const label = `matmul ${short} ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`;
+    benchPaths(label, `matmul ${size}`, [a, b, {}]);
   }
   if (size <= 512) {
     const a = values([size, size], 1, "float64").toTypedArray() as Float64Array;
@@ -64,21 +82,20 @@ for (const size of [64, 256, 512, 1024]) {
   }
 }
 
-for (const [dtype, short] of DTYPES) {
-  const size = 512;
-  const a = values([size, size], 3, dtype), b = values([size, size], 4, dtype);
-  for (
-    const [label, options] of [["transposeA", { transposeA: true }], ["transposeB", {
-      transposeB: true,
-    }]] as const
-  ) {
-    Deno.bench({
-      name: `matmul ${short} ${label} ${size}x${size}x${size} (${gflop(size, size, size)} GFLOP)`,
-      group: `matmul ${size} transposed`,
-      fn: () => {
-        a.matmul(b, options).dispose();
-      },
-    });
+const VARIANTS: [string, MatmulOptions][] = [
+  ["transposeA", { transposeA: true }],
+  ["transposeB", { transposeB: true }],
+  ["transposeA+B", { transposeA: true, transposeB: true }],
+];
+for (const size of [256, 512]) {
+  for (const [dtype, short] of DTYPES) {
+    const a = values([size, size], 3, dtype), b = values([size, size], 4, dtype);
+    for (const [variant, options] of VARIANTS) {
+      const label = `matmul ${short} ${variant} ${size}x${size}x${size} (${
+        gflop(size, size, size)
+      } GFLOP)`;
+      benchPaths(label, `matmul ${size} transposed`, [a, b, options]);
+    }
   }
 }
 

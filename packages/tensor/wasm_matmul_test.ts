@@ -1,0 +1,200 @@
+// The WebAssembly SIMD matmul against the TypeScript path (the reference), for both
+// builds (relaxed-SIMD FMA and portable), every transpose variant, odd and skinny shapes,
+// batches and both dtypes. Parity with PyTorch is the goldens' job (tests/).
+
+import { strictEqual } from "node:assert/strict";
+import { assertClose, type DType, type Tensor, tensor } from "./mod.ts";
+import {
+  loadWasmGemm,
+  setWasmMatmul,
+  wasmGemmKind,
+  type WasmMatmulMode,
+  wasmMatmulMode,
+} from "./_wasm_gemm.ts";
+
+/** Deterministic values in [-1, 1) (a small LCG). */
+function values(shape: number[], seed: number, dtype: DType): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return tensor(out, { shape, dtype });
+}
+
+/** The largest element of a tensor. */
+function largest(x: Tensor): number {
+  return (x.toTypedArray() as Float64Array).reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** Runs `fn` with matmul in `mode`, restoring the previous mode afterwards. */
+function withMode<T>(mode: WasmMatmulMode, fn: () => T): T {
+  const previous = wasmMatmulMode();
+  setWasmMatmul(mode);
+  try {
+    return fn();
+  } finally {
+    setWasmMatmul(previous);
+  }
+}
+
+// [m, n, k]: odd sizes around the 4 × 4 / 4 × 8 tiles, row and column vectors, k = 1,
+// k across the 256-deep slices and m across the 128-row blocks.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 5],
+  [5, 1, 9],
+  [3, 5, 7],
+  [4, 8, 1],
+  [17, 13, 1],
+  [1, 300, 257],
+  [300, 1, 129],
+  [33, 65, 31],
+  [129, 9, 513],
+  [130, 131, 256],
+  [64, 64, 64],
+];
+const VARIANTS = [[false, false], [true, false], [false, true], [true, true]] as const;
+
+/** op(A) · op(B) through both paths for one shape, batch prefix and transpose variant. */
+function bothPaths(
+  [m, n, k]: [number, number, number],
+  { dtype, ta, tb, batchA = [], batchB = [] }: {
+    dtype: DType;
+    ta: boolean;
+    tb: boolean;
+    batchA?: number[];
+    batchB?: number[];
+  },
+): { wasm: Tensor; ts: Tensor; bound: Tensor } {
+  const a = values([...batchA, ...(ta ? [k, m] : [m, k])], m * 31 + k, dtype);
+  const b = values([...batchB, ...(tb ? [n, k] : [k, n])], n * 17 + k + 1, dtype);
+  const options = { transposeA: ta, transposeB: tb };
+  const wasm = withMode("always", () => a.matmul(b, options));
+  const ts = withMode("off", () => a.matmul(b, options));
+  // Σ_p |a_ip|·|b_pj| in float64: the scale of each element's rounding error.
+  const bound = withMode("off", () => a.to("float64").abs().matmul(b.to("float64").abs(), options));
+  return { wasm, ts, bound };
+}
+
+for (const build of ["relaxed", "portable"] as const) {
+  Deno.test(`wasm matmul (${build}) matches the TypeScript path within rtol 1e-12 in float64`, async (t) => {
+    if (!loadWasmGemm(build)) {
+      console.warn(
+        `%cskipped: this runtime rejects the ${build} WebAssembly build`,
+        "color: yellow",
+      );
+      return;
+    }
+    try {
+      for (const shape of SHAPES) {
+        for (const [ta, tb] of VARIANTS) {
+          await t.step(`${shape.join("×")} ta=${ta} tb=${tb}`, () => {
+            const { wasm, ts, bound } = bothPaths(shape, { dtype: "float64", ta, tb });
+            strictEqual(wasm.dtype, "float64");
+            const scale = largest(bound);
+            assertClose(wasm, ts, { rtol: 1e-12, atol: 1e-12 * scale });
+          });
+        }
+      }
+    } finally {
+      loadWasmGemm("relaxed") || loadWasmGemm("portable");
+    }
+  });
+
+  Deno.test(`wasm matmul (${build}) stays within float32's error bound of the TypeScript path`, async (t) => {
+    if (!loadWasmGemm(build)) {
+      console.warn(
+        `%cskipped: this runtime rejects the ${build} WebAssembly build`,
+        "color: yellow",
+      );
+      return;
+    }
+    try {
+      for (const shape of SHAPES) {
+        for (const [ta, tb] of VARIANTS) {
+          await t.step(`${shape.join("×")} ta=${ta} tb=${tb}`, () => {
+            const { wasm, ts, bound } = bothPaths(shape, { dtype: "float32", ta, tb });
+            strictEqual(wasm.dtype, "float32");
+            // float32 accumulation over k terms: |error| ≤ γ_k·Σ|a||b| with γ_k ≈ k·2⁻²⁴, plus
+            // the reference's own rounding to float32 (float64 accumulation, one rounding
+            // per 256-deep slice).
+            const w = wasm.toTypedArray(), r = ts.toTypedArray(), s = bound.toTypedArray();
+            const k = shape[2], u = 2 ** -24;
+            for (let i = 0; i < w.length; i++) {
+              const allowed = (k + Math.ceil(k / 256) + 1) * u * s[i] + 1e-30;
+              if (!(Math.abs(w[i] - r[i]) <= allowed)) {
+                throw new Error(
+                  `element ${i}: wasm ${w[i]} vs TypeScript ${r[i]}, |diff| ${
+                    Math.abs(w[i] - r[i])
+                  } > ${allowed}`,
+                );
+              }
+            }
+          });
+        }
+      }
+    } finally {
+      loadWasmGemm("relaxed") || loadWasmGemm("portable");
+    }
+  });
+}
+
+Deno.test("wasm matmul handles batches, broadcast batches and both dtypes", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    for (const [ta, tb] of VARIANTS) {
+      for (const [batchA, batchB] of [[[3], [3]], [[2, 3], []], [[], [4]], [[2, 1], [1, 3]]]) {
+        const { wasm, ts, bound } = bothPaths([19, 21, 37], { dtype, ta, tb, batchA, batchB });
+        strictEqual(wasm.shape.join(), ts.shape.join());
+        const scale = largest(bound);
+        const tol = dtype === "float64" ? 1e-12 : 40 * 2 ** -24;
+        assertClose(wasm, ts, { rtol: tol, atol: tol * scale });
+      }
+    }
+  }
+});
+
+Deno.test("wasm matmul grows its memory for a large product and still serves small ones", () => {
+  for (const shape of [[3, 4, 5], [700, 650, 600], [6, 5, 4]] as [number, number, number][]) {
+    const { wasm, ts, bound } = bothPaths(shape, { dtype: "float64", ta: false, tb: true });
+    const scale = largest(bound);
+    assertClose(wasm, ts, { rtol: 1e-12, atol: 1e-12 * scale });
+  }
+});
+
+Deno.test("wasm matmul propagates NaN and infinities as the TypeScript path does", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    const a = tensor([[1, Infinity, 0, 2, 1], [NaN, 1, 1, 1, 1], [1, 1, 1, 1, 1]], { dtype });
+    const b = values([5, 6], 9, dtype);
+    const wasm = withMode("always", () => a.matmul(b));
+    const ts = withMode("off", () => a.matmul(b));
+    assertClose(wasm, ts, { rtol: 1e-6, atol: 1e-6, equalNan: true });
+  }
+});
+
+Deno.test("wasm matmul returns zeros when k = 0 and empty results when m or n = 0", () => {
+  const zeros = withMode(
+    "always",
+    () => values([3, 0], 1, "float64").matmul(values([0, 2], 2, "float64")),
+  );
+  assertClose(zeros, [[0, 0], [0, 0], [0, 0]], { rtol: 0, atol: 0 });
+  const empty = withMode(
+    "always",
+    () => values([0, 4], 1, "float32").matmul(values([4, 5], 2, "float32")),
+  );
+  strictEqual(empty.shape.join(), "0,5");
+});
+
+Deno.test("setWasmMatmul() switches the path and GLASSBOX_WASM sets the initial mode", () => {
+  strictEqual(wasmGemmKind() === "relaxed" || wasmGemmKind() === "portable", true);
+  const env = Deno.permissions.querySync({ name: "env", variable: "GLASSBOX_WASM" }).state ===
+      "granted"
+    ? Deno.env.get("GLASSBOX_WASM")
+    : undefined;
+  const expected = env === "off" || env === "always" ? env : "auto";
+  strictEqual(wasmMatmulMode(), expected);
+  withMode("off", () => strictEqual(wasmMatmulMode(), "off"));
+  strictEqual(wasmMatmulMode(), expected);
+});
