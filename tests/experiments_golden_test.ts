@@ -5,6 +5,7 @@
 // training and validation losses, the winning restart, final weights and
 // validation predictions within rtol 1e-9 (DESIGN.md: whole training runs).
 
+import { fsum } from "./_fsum.ts";
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { Sequential, StateDict } from "@glassbox/layers";
 import { assertClose, type Tensor } from "@glassbox/tensor";
@@ -45,40 +46,6 @@ const fixture: { torch: string; cases: Case[] } = JSON.parse(
 );
 
 const RTOL = 1e-9;
-
-/** Exactly rounded sum (Shewchuk's algorithm, as Python's math.fsum). */
-function fsum(values: Iterable<number>): number {
-  const partials: number[] = [];
-  for (let x of values) {
-    let i = 0;
-    for (let y of partials) {
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) partials[i++] = lo;
-      x = hi;
-    }
-    partials.length = i;
-    partials.push(x);
-  }
-  let n = partials.length;
-  if (n === 0) return 0;
-  let hi = partials[--n];
-  let lo = 0;
-  while (n > 0) {
-    const x = hi;
-    const y = partials[--n];
-    hi = x + y;
-    lo = y - (hi - x);
-    if (lo !== 0) break;
-  }
-  if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
-    const y = lo * 2;
-    const x = hi + y;
-    if (y === x - hi) hi = x;
-  }
-  return hi;
-}
 
 function sums(t: Tensor): Sums {
   const v = Array.from(t.toTypedArray());
