@@ -5,6 +5,7 @@
 // moved with `model.to(device)`; class-index targets stay on the CPU, as
 // @glassbox/losses requires.
 
+import { decodeStored, lossFixture, makeLoss, type Stored, storedTensor } from "./_loss_fixture.ts";
 import {
   type ActivationName,
   createActivation,
@@ -20,8 +21,6 @@ import {
   CrossEntropyLoss,
   type Loss,
   MSELoss,
-  NLLLoss,
-  type Reduction,
 } from "@glassbox/losses";
 import {
   assertClose,
@@ -145,59 +144,10 @@ Deno.test({
   },
 });
 
-interface Stored {
-  shape: number[];
-  data: (number | string)[];
-}
-interface LossCase {
-  name: string;
-  loss: string;
-  options: {
-    reduction: Reduction;
-    weight?: number[];
-    posWeight?: number[];
-    ignoreIndex?: number;
-    labelSmoothing?: number;
-  };
-  dtype: DType;
-  pred: Stored;
-  target: Stored;
-  gradOutput: Stored | null;
-  value: Stored;
-  grad: Stored;
-}
-const losses: { cases: LossCase[] } = JSON.parse(
-  await Deno.readTextFile(new URL("./golden/losses.json", import.meta.url)),
-);
-
-const decode = (s: Stored) => s.data.map((v) => typeof v === "number" ? v : Number(v));
+const losses = lossFixture;
+const decode = decodeStored;
 const load = (s: Stored, where: Device | "cpu") =>
-  tensor(decode(s), {
-    shape: s.shape,
-    dtype: "float32",
-    device: where === "cpu" ? undefined : where,
-  });
-
-function makeLoss(c: LossCase): Loss {
-  const { reduction, weight, posWeight, ignoreIndex, labelSmoothing } = c.options;
-  const w = weight && tensor(weight, { dtype: "float32", device: gpu });
-  const pw = posWeight && tensor(posWeight, { dtype: "float32", device: gpu });
-  switch (c.loss) {
-    case "MSELoss":
-      return new MSELoss({ reduction });
-    case "CrossEntropyLoss":
-      return new CrossEntropyLoss({ reduction, weight: w, ignoreIndex, labelSmoothing });
-    case "NLLLoss":
-      return new NLLLoss({ reduction, weight: w, ignoreIndex });
-    case "BCELoss":
-      return new BCELoss({ reduction, weight: w });
-    case "BCEWithLogitsLoss":
-      return new BCEWithLogitsLoss({ reduction, weight: w, posWeight: pw });
-    case "CategoricalCrossEntropy":
-      return new CategoricalCrossEntropy({ reduction });
-  }
-  throw new Error(`unknown loss ${c.loss} in the fixture`);
-}
+  storedTensor(s, { dtype: "float32", device: where === "cpu" ? undefined : where });
 
 Deno.test({
   name: "every loss on WebGPU matches PyTorch float32 autograd: value and gradient",
@@ -207,7 +157,7 @@ Deno.test({
       await t.step(`${c.loss}: ${c.name}`, async () => {
         const classIndices = c.target.shape.length === 1 && c.pred.shape.length === 2;
         const target = load(c.target, classIndices ? "cpu" : gpu);
-        const loss = makeLoss(c);
+        const loss = makeLoss(c, { dtype: "float32", device: gpu });
         await close(loss.forward(load(c.pred, gpu), target), decode(c.value), "loss");
         const g = c.gradOutput === null ? loss.backward() : loss.backward(load(c.gradOutput, gpu));
         await close(g, decode(c.grad), "gradient");
