@@ -52,6 +52,16 @@ export type SoftmaxOp = "softmax" | "logSoftmax";
  */
 export type Storage = object;
 
+/** Shapes of a broadcasting binary operation: both operands and the result. */
+export interface BinaryShapes {
+  /** Shape of the left operand. */
+  readonly a: readonly number[];
+  /** Shape of the right operand. */
+  readonly b: readonly number[];
+  /** The broadcast shape of the result. */
+  readonly out: readonly number[];
+}
+
 /** Geometry of a (batched) matrix product `C[b] = op(A[b]) · op(B[b])`. */
 export interface MatmulInfo {
   /** Element type of A, B and C. */
@@ -98,11 +108,7 @@ export interface Backend {
     op: BinaryOp,
     a: Storage,
     b: Storage,
-    shapes: {
-      readonly a: readonly number[];
-      readonly b: readonly number[];
-      readonly out: readonly number[];
-    },
+    shapes: BinaryShapes,
     dtype: DType,
   ): Storage;
   /** Reduces the middle axis of a tensor viewed as [outer, length, inner] to [outer, inner]. */

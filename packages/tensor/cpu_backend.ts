@@ -9,6 +9,7 @@
 import type {
   Backend,
   BinaryOp,
+  BinaryShapes,
   Device,
   MatmulInfo,
   ReduceOp,
@@ -163,11 +164,7 @@ function binaryKernel(
   op: BinaryOp,
   a: TypedArray,
   b: TypedArray,
-  shapes: {
-    readonly a: readonly number[];
-    readonly b: readonly number[];
-    readonly out: readonly number[];
-  },
+  shapes: BinaryShapes,
   out: TypedArray,
 ): void {
   const f = BINARY[op];
@@ -332,11 +329,7 @@ class CpuBackend implements Backend {
     op: BinaryOp,
     a: Storage,
     b: Storage,
-    shapes: {
-      readonly a: readonly number[];
-      readonly b: readonly number[];
-      readonly out: readonly number[];
-    },
+    shapes: BinaryShapes,
     dtype: DType,
   ): Storage {
     const out = allocTyped(dtype, sizeOf(shapes.out));

@@ -22,6 +22,7 @@
 export type {
   Backend,
   BinaryOp,
+  BinaryShapes,
   Device,
   MatmulInfo,
   ReduceOp,

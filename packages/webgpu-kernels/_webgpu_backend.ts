@@ -5,6 +5,7 @@
 import type {
   Backend,
   BinaryOp,
+  BinaryShapes,
   DType,
   MatmulInfo,
   ReduceOp,
@@ -130,11 +131,7 @@ export class WebGPUBackend implements Backend {
     op: BinaryOp,
     a: Storage,
     b: Storage,
-    shapes: {
-      readonly a: readonly number[];
-      readonly b: readonly number[];
-      readonly out: readonly number[];
-    },
+    shapes: BinaryShapes,
     dtype: DType,
   ): Storage {
     checkDtype(dtype, op);
