@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { keep, type Tensor, tidy } from "@glassbox/tensor";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
 import { checkTensor, fmtShape } from "./_util.ts";
@@ -38,6 +38,13 @@ import { checkTensor, fmtShape } from "./_util.ts";
 export abstract class Activation implements Layer {
   #x: Tensor | null = null;
   #y: Tensor | null = null;
+
+  /** Disposes the views kept from the last forward pass. */
+  #release(): void {
+    this.#x?.dispose();
+    this.#y?.dispose();
+    this.#x = this.#y = null;
+  }
 
   /**
    * The function itself.
@@ -72,9 +79,14 @@ export abstract class Activation implements Layer {
    */
   forward(x: Tensor): Tensor {
     checkTensor(x, `forward ${this}`, "the input");
-    const y = this.compute(x);
-    this.#x = x;
-    this.#y = y;
+    this.#release();
+    // The layer keeps its own views of x and y for backward: the caller may dispose both.
+    const y = tidy(() => {
+      const out = this.compute(x);
+      return out === x ? x.view() : out;
+    });
+    this.#x = keep(x.view());
+    this.#y = keep(y.view());
     return y;
   }
 
@@ -113,7 +125,10 @@ export abstract class Activation implements Layer {
         } (the shape of the last output)`,
       );
     }
-    return this.gradient(gradOut, x, y);
+    return tidy(() => {
+      const gradIn = this.gradient(gradOut, x, y);
+      return gradIn === gradOut ? gradOut.view() : gradIn;
+    });
   }
 
   /**

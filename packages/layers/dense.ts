@@ -10,7 +10,9 @@ import {
   type DType,
   type Generator,
   getDefaultDtype,
+  keep,
   type Tensor,
+  tidy,
 } from "@glassbox/tensor";
 import { type ActivationName, createActivation } from "./activation_name.ts";
 import { Identity } from "./identity.ts";
@@ -89,6 +91,13 @@ export class Dense implements Layer {
   #weight: Tensor | null = null;
   #outputShape: readonly number[] = [];
 
+  /** Disposes the views kept from the last forward pass. */
+  #release(): void {
+    this.#input?.dispose();
+    this.#weight?.dispose();
+    this.#input = this.#weight = null;
+  }
+
   /**
    * Creates the layer and draws its initial parameters from the generator.
    *
@@ -153,7 +162,7 @@ export class Dense implements Layer {
   forward(x: Tensor): Tensor {
     const action = `forward ${this}`;
     checkTensor(x, action, "the input");
-    const w = this.weight.value;
+    const w = this.weight.borrow();
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new TypeError(
         `Cannot ${action}: input has shape ${
@@ -168,15 +177,21 @@ export class Dense implements Layer {
           `convert the input with .to() or the layer with layer.to()`,
       );
     }
-    const a = x.rank === 2 ? x : x.reshape([-1, this.inFeatures]);
-    let z = a.matmul(w, { transposeB: true }); // Z = A·Wᵀ
-    if (this.bias !== null) z = z.add(this.bias.value); //   + b
+    this.#release();
+    // Our own views of the input and weight for backward: the caller may dispose x, and an
+    // optimizer step may replace (and release) the weight before backward runs.
+    const a = keep(x.rank === 2 ? x.view() : x.reshape([-1, this.inFeatures]));
     const outputShape = [...x.shape.slice(0, -1), this.outFeatures];
     this.#input = a;
     this.#inputShape = x.shape;
-    this.#weight = w;
+    this.#weight = keep(w.view());
     this.#outputShape = outputShape;
-    return this.activation.forward(x.rank === 2 ? z : z.reshape(outputShape));
+    const bias = this.bias?.borrow();
+    return tidy(() => {
+      let z = a.matmul(w, { transposeB: true }); // Z = A·Wᵀ
+      if (bias !== undefined) z = z.add(bias); //   + b
+      return this.activation.forward(x.rank === 2 ? z : z.reshape(outputShape));
+    });
   }
 
   /**
@@ -220,12 +235,14 @@ export class Dense implements Layer {
         } (the shape of the last output)`,
       );
     }
-    const dz = this.activation.backward(gradOut);
-    const delta = dz.rank === 2 ? dz : dz.reshape([-1, this.outFeatures]); // Δ = ∂L/∂Z, [N, out]
-    this.weight.accumulate(delta.matmul(a, { transposeA: true })); // ∂L/∂W = Δᵀ·A
-    this.bias?.accumulate(delta.sum(0)); // ∂L/∂b = 1ᵀ·Δ
-    const gradIn = delta.matmul(w); // ∂L/∂A = Δ·W
-    return this.#inputShape.length === 2 ? gradIn : gradIn.reshape(this.#inputShape);
+    return tidy(() => {
+      const dz = this.activation.backward(gradOut);
+      const delta = dz.rank === 2 ? dz : dz.reshape([-1, this.outFeatures]); // Δ = ∂L/∂Z, [N, out]
+      this.weight.accumulate(delta.matmul(a, { transposeA: true })); // ∂L/∂W = Δᵀ·A
+      this.bias?.accumulate(delta.sum(0)); // ∂L/∂b = 1ᵀ·Δ
+      const gradIn = delta.matmul(w); // ∂L/∂A = Δ·W
+      return this.#inputShape.length === 2 ? gradIn : gradIn.reshape(this.#inputShape);
+    });
   }
 
   /**
@@ -322,7 +339,7 @@ export class Dense implements Layer {
    */
   to(target: DType | Device): this {
     for (const p of this.parameters()) p.to(target);
-    this.#input = this.#weight = null;
+    this.#release();
     return this;
   }
 

@@ -17,7 +17,7 @@ Deno.test("Dense.backward() accumulates gradients across calls until zeroGrad()"
   const x = randn([4, 3]), g = randn([4, 2]);
   layer.forward(x);
   layer.backward(g);
-  const once = layer.parameters().map((p) => p.grad);
+  const once = layer.parameters().map((p) => p.grad.view()); // the next accumulate releases p.grad itself
   layer.forward(x);
   layer.backward(g);
   layer.parameters().forEach((p, i) => assertClose(p.grad, once[i].mul(2), { rtol: 1e-15 }));

@@ -25,10 +25,10 @@ import { Activation } from "./activation.ts";
 export class Identity extends Activation {
   /** y = x. */
   protected compute(x: Tensor): Tensor {
-    return x;
+    return x.view(); // a new reference: the caller owns what forward returns
   }
   /** ∂L/∂x = Δ. */
   protected gradient(gradOut: Tensor): Tensor {
-    return gradOut;
+    return gradOut.view();
   }
 }

@@ -16,6 +16,14 @@ import type { Parameter } from "./parameter.ts";
  * calls until `zeroGrad()`) and returns ∂L/∂input. `parameters()` lists the
  * trainable tensors under their PyTorch names.
  *
+ * Ownership: `forward` and `backward` return new tensors that belong to the
+ * caller (never their own argument). `Sequential` disposes the
+ * intermediate outputs of one pass when the next forward pass starts, and
+ * each intermediate gradient once the layer below has used it, so a training
+ * loop reuses memory instead of allocating every step. The built-in layers
+ * keep their own `view()` of what their backward pass needs, so a caller may
+ * dispose what it passed in as soon as `forward` returns.
+ *
  * @example A custom layer: y = x · s with a learned scalar s
  * ```ts
  * import { type Layer, Parameter, Sequential } from "@glassbox/layers";
@@ -26,7 +34,8 @@ import type { Parameter } from "./parameter.ts";
  *   readonly scale = new Parameter("scale", tensor([2]));
  *   #x: Tensor | null = null;
  *   forward(x: Tensor): Tensor {
- *     this.#x = x;
+ *     this.#x?.dispose();
+ *     this.#x = x.view(); // our own reference: the caller may dispose x
  *     return x.mul(this.scale.value);
  *   }
  *   backward(gradOut: Tensor): Tensor {

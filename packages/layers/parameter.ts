@@ -4,13 +4,17 @@
  * @module
  */
 
-import { type Device, type DType, type Tensor, zeros } from "@glassbox/tensor";
+import { type Device, type DType, keep, type Tensor, zeros } from "@glassbox/tensor";
 import { checkTensor, fmtShape } from "./_util.ts";
 
 /** The state a parameter and its renamed views share. */
 interface Slot {
   value: Tensor;
   grad: Tensor | null;
+  /** The value came from `replace()`: the parameter may release it. */
+  owned: boolean;
+  /** Someone read the value through the `value` getter: it must stay valid. */
+  pinned: boolean;
 }
 
 /**
@@ -63,25 +67,105 @@ export class Parameter {
       );
     }
     this.name = name;
-    this.#slot = { value: checkTensor(value, `create parameter ${name}`, "value"), grad: null };
+    this.#slot = {
+      value: keep(checkTensor(value, `create parameter ${name}`, "value")),
+      grad: null,
+      owned: false,
+      pinned: false,
+    };
   }
 
-  /** The current value. Assigning checks that shape, dtype and device stay the same. */
+  /**
+   * The current value. Assigning checks that shape, dtype and device stay the
+   * same. A value read here stays valid after later optimizer steps (they
+   * make new tensors; tensors are immutable).
+   */
   get value(): Tensor {
-    return this.#slot.value;
+    const slot = this.#slot;
+    slot.pinned = true;
+    return slot.value;
   }
   set value(value: Tensor) {
-    this.#slot.value = this.#checkLike(value, "set value of");
+    // Kept: a value assigned inside a tidy() outlives it.
+    const slot = this.#slot;
+    slot.value = keep(this.#checkLike(value, "set value of"));
+    slot.owned = slot.pinned = false;
   }
 
-  /** The gradient accumulated since the last `zeroGrad()` (zeros before any backward pass). */
+  /**
+   * The current value for code inside a training step (a layer's forward
+   * pass, an optimizer): unlike `value`, reading it does not stop the next
+   * `replace()` from releasing it, so it is valid only until then. Take a
+   * `view()` to hold it longer.
+   *
+   * @returns The current value.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1]));
+   * w.replace(tensor([2]));
+   * const borrowed = w.borrow();
+   * w.replace(tensor([3])); // releases [2]: nobody read it through `value`
+   * strictEqual(borrowed.disposed, true);
+   * strictEqual(w.value.item(), 3);
+   * ```
+   */
+  borrow(): Tensor {
+    return this.#slot.value;
+  }
+
+  /**
+   * Sets the value the way an optimizer step does: like assigning `value`,
+   * but the parameter owns the new tensor and releases it (its storage goes
+   * back to the pool) when the next `replace()` supersedes it — unless it
+   * was read through `value` in between, which keeps it valid for whoever
+   * read it. A value set by assignment or at construction is never released.
+   *
+   * @param value The new value: same shape, dtype and device.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1]));
+   * w.replace(tensor([2]));
+   * const before = w.value; // read through value: stays valid
+   * w.replace(tensor([3]));
+   * strictEqual(before.item(), 2);
+   * ```
+   */
+  replace(value: Tensor): void {
+    const slot = this.#slot;
+    const next = keep(this.#checkLike(value, "replace value of"));
+    const old = slot.value;
+    slot.value = next;
+    if (slot.owned && !slot.pinned && old !== next) old.dispose();
+    slot.owned = true;
+    slot.pinned = false;
+  }
+
+  /**
+   * The gradient accumulated since the last `zeroGrad()` (zeros before any
+   * backward pass). The parameter owns it: the next `accumulate()` or
+   * `zeroGrad()` releases it, so take a `view()` or `clone()` to keep it.
+   */
   get grad(): Tensor {
     const slot = this.#slot;
-    slot.grad ??= zeros(slot.value.shape, { dtype: slot.value.dtype, device: slot.value.device });
+    slot.grad ??= keep(
+      zeros(slot.value.shape, { dtype: slot.value.dtype, device: slot.value.device }),
+    );
     return slot.grad;
   }
   set grad(grad: Tensor) {
-    this.#slot.grad = this.#checkLike(grad, "set gradient of");
+    const own = keep(this.#checkLike(grad, "set gradient of").view());
+    this.#slot.grad?.dispose();
+    this.#slot.grad = own;
   }
 
   /** Shape of the value. */
@@ -109,7 +193,11 @@ export class Parameter {
   accumulate(gradient: Tensor): void {
     const g = this.#checkLike(gradient, "accumulate gradient of");
     const slot = this.#slot;
-    slot.grad = slot.grad === null ? g : slot.grad.add(g);
+    // The gradient is the parameter's own tensor (a view of g, or a new sum), released by
+    // zeroGrad(): the caller may dispose g.
+    const old = slot.grad;
+    slot.grad = keep(old === null ? g.view() : old.add(g));
+    old?.dispose();
   }
 
   /**
@@ -130,6 +218,7 @@ export class Parameter {
    * ```
    */
   zeroGrad(): void {
+    this.#slot.grad?.dispose();
     this.#slot.grad = null;
   }
 
@@ -152,8 +241,13 @@ export class Parameter {
    */
   to(target: DType | Device): void {
     const slot = this.#slot;
-    slot.value = slot.value.to(target);
-    if (slot.grad !== null) slot.grad = slot.grad.to(target);
+    slot.value = keep(slot.value.to(target));
+    slot.owned = slot.pinned = false;
+    const old = slot.grad;
+    if (old !== null) {
+      slot.grad = keep(old.to(target));
+      if (slot.grad !== old) old.dispose();
+    }
   }
 
   /**

@@ -63,6 +63,7 @@ function rethrow(
 export class Sequential implements Layer {
   /** The layers, in order. */
   readonly layers: readonly Layer[];
+  #intermediates: Tensor[] = [];
 
   /**
    * Creates the chain.
@@ -114,13 +115,20 @@ export class Sequential implements Layer {
    */
   forward(x: Tensor): Tensor {
     checkTensor(x, "forward Sequential", "the input");
+    // The last pass's intermediate outputs are ours; the layers' backward passes are done
+    // with them once a new forward pass starts.
+    for (const t of this.#intermediates) t.dispose();
+    this.#intermediates = [];
     let h = x;
     this.layers.forEach((layer, i) => {
+      let next: Tensor;
       try {
-        h = layer.forward(h);
+        next = layer.forward(h);
       } catch (error) {
         rethrow(error, "forward", i, layer, h);
       }
+      if (h !== x && next !== h) this.#intermediates.push(h);
+      h = next;
     });
     return h;
   }
@@ -148,11 +156,14 @@ export class Sequential implements Layer {
     checkTensor(gradOut, "backward Sequential", "gradOut");
     let g = gradOut;
     for (let i = this.layers.length - 1; i >= 0; i--) {
+      let next: Tensor;
       try {
-        g = this.layers[i].backward(g);
+        next = this.layers[i].backward(g);
       } catch (error) {
         rethrow(error, "backward", i, this.layers[i], g);
       }
+      if (g !== gradOut && next !== g) g.dispose(); // an intermediate gradient is ours
+      g = next;
     }
     return g;
   }

@@ -2,7 +2,7 @@
 // "Cannot <action>: <what was wrong>, <expected>", and names the loss.
 
 import type { Reduction } from "./loss.ts";
-import { Tensor, type TypedArray } from "@glassbox/tensor";
+import { keep, Tensor, type TypedArray } from "@glassbox/tensor";
 
 /** `[2, 3]`, as the tensor package prints shapes. */
 export function fmtShape(shape: readonly number[]): string {
@@ -99,7 +99,10 @@ export function checkWeight(
 
 /** The elements of `t` when the host can read them synchronously (the CPU), else undefined. */
 export function hostValues(t: Tensor): TypedArray | undefined {
-  return t.device.backend.readSync(t.storage(), t.dtype);
+  const storage = t.storage();
+  // CPU storage is the typed array itself: read it in place, without a copy.
+  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  return t.device.backend.readSync(storage, t.dtype);
 }
 
 /**
@@ -129,4 +132,21 @@ export function stored<T>(saved: T | null, loss: string): T {
     );
   }
   return saved;
+}
+
+/**
+ * What a forward pass stores for backward, with each tensor replaced by the
+ * loss's own kept view: the caller may dispose pred and target, and the
+ * forward pass's `tidy` may dispose the intermediates.
+ */
+export function hold<T extends object>(saved: T): T {
+  const out = { ...saved } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) if (v instanceof Tensor) out[k] = keep(v.view());
+  return out as T;
+}
+
+/** Disposes the views `hold` made (a no-op for null). */
+export function drop(saved: object | null): void {
+  if (saved === null) return;
+  for (const v of Object.values(saved)) if (v instanceof Tensor) v.dispose();
 }

@@ -1,7 +1,7 @@
 // Class-index targets shared by NLLLoss and CrossEntropyLoss: validation,
 // the one-hot mask, and picking x[i, t_i] without touching other classes.
 
-import { concat, type Tensor, tensor, zeros } from "@glassbox/tensor";
+import { concat, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
 import { checkLike, fmtShape, hostValues } from "./_checks.ts";
 
 /** What a batch of class-index targets means for scores of shape [N, C]. */
@@ -38,8 +38,11 @@ export function classTargets(
       `Cannot compute ${loss}: class-index targets must be readable on the host, target is on ${target.device.name}; pass a CPU tensor`,
     );
   }
-  const oneHot = new Float64Array(n * c);
-  const keep = new Float64Array(n);
+  // Built in pooled CPU tensors (no new arrays per step once warm), then moved to pred's device.
+  const oneHotHost = zeros([n, c], { dtype: pred.dtype });
+  const keepHost = zeros([n], { dtype: pred.dtype });
+  const oneHot = oneHotHost.storage() as TypedArray;
+  const keep = keepHost.storage() as TypedArray;
   const pickIndex = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const t = labels[i];
@@ -59,12 +62,13 @@ export function classTargets(
     keep[i] = 1;
     pickIndex[i] = i * c + t;
   }
-  const like = { dtype: pred.dtype, device: pred.device };
-  return {
-    oneHot: tensor(oneHot, { ...like, shape: [n, c] }),
-    keep: tensor(keep, like),
-    pickIndex,
+  const toDevice = (t: Tensor): Tensor => {
+    if (t.device === pred.device) return t;
+    const moved = t.to(pred.device);
+    t.dispose();
+    return moved;
   };
+  return { oneHot: toDevice(oneHotHost), keep: toDevice(keepHost), pickIndex };
 }
 
 /**

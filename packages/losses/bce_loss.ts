@@ -4,13 +4,15 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { type Tensor, tidy } from "@glassbox/tensor";
 import {
   checkProbabilities,
   checkReduction,
   checkSameShape,
   checkTensor,
   checkWeight,
+  drop,
+  hold,
   stored,
 } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
@@ -87,11 +89,17 @@ export class BCELoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
+    drop(this.#saved);
+    this.#saved = null;
+    return tidy(() => this.#forward(pred, target));
+  }
+
+  #forward(pred: Tensor, target: Tensor): Tensor {
     checkTensor(pred, "BCELoss", "pred");
     checkSameShape("BCELoss", pred, checkTensor(target, "BCELoss", "target"));
     checkWeight("BCELoss", pred, this.weight, "weight", pred.shape);
     checkProbabilities("BCELoss", pred, "apply sigmoid first, or use BCEWithLogitsLoss on logits");
-    this.#saved = { pred, target };
+    this.#saved = hold({ pred, target });
     const logP = pred.log().maximum(LOG_FLOOR);
     const log1mP = pred.neg().add(1).log().maximum(LOG_FLOOR);
     // ℓ = −w·(t·log p + (1 − t)·log(1 − p))
@@ -118,6 +126,10 @@ export class BCELoss implements Loss {
    * ```
    */
   backward(gradOutput?: Tensor): Tensor {
+    return tidy(() => this.#backward(gradOutput));
+  }
+
+  #backward(gradOutput?: Tensor): Tensor {
     const { pred: p, target: t } = stored(this.#saved, "BCELoss");
     const g = upstream("BCELoss", this.reduction, gradOutput, p, p.shape, p.size);
     // ∂ℓ/∂p = −t/p + (1 − t)/(1 − p) = (p − t) / (p·(1 − p))

@@ -5,8 +5,16 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { checkReduction, checkSameShape, checkTensor, checkWeight, stored } from "./_checks.ts";
+import { type Tensor, tidy } from "@glassbox/tensor";
+import {
+  checkReduction,
+  checkSameShape,
+  checkTensor,
+  checkWeight,
+  drop,
+  hold,
+  stored,
+} from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
@@ -83,12 +91,18 @@ export class BCEWithLogitsLoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
+    drop(this.#saved);
+    this.#saved = null;
+    return tidy(() => this.#forward(pred, target));
+  }
+
+  #forward(pred: Tensor, target: Tensor): Tensor {
     const name = "BCEWithLogitsLoss";
     checkTensor(pred, name, "pred");
     checkSameShape(name, pred, checkTensor(target, name, "target"));
     checkWeight(name, pred, this.weight, "weight", pred.shape);
     checkWeight(name, pred, this.posWeight, "posWeight", pred.shape);
-    this.#saved = { pred, target };
+    this.#saved = hold({ pred, target });
     const x = pred, t = target;
     // softplus(−x) = log(1 + e^−x), shifted by m = max(−x, 0) so no exp overflows.
     const m = x.neg().maximum(0);
@@ -126,6 +140,10 @@ export class BCEWithLogitsLoss implements Loss {
    * ```
    */
   backward(gradOutput?: Tensor): Tensor {
+    return tidy(() => this.#backward(gradOutput));
+  }
+
+  #backward(gradOutput?: Tensor): Tensor {
     const { pred: x, target: t } = stored(this.#saved, "BCEWithLogitsLoss");
     const g = upstream("BCEWithLogitsLoss", this.reduction, gradOutput, x, x.shape, x.size);
     // ∂/∂x [(1 − t)·x + lw·softplus(−x)] = (1 − t) − lw·(1 − σ(x)) = lw·σ(x) − pw·t

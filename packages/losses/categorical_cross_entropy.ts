@@ -4,13 +4,15 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { type Tensor, tidy } from "@glassbox/tensor";
 import {
   checkMatrix,
   checkProbabilities,
   checkReduction,
   checkSameShape,
   checkTensor,
+  drop,
+  hold,
   stored,
 } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
@@ -69,6 +71,12 @@ export class CategoricalCrossEntropy implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
+    drop(this.#saved);
+    this.#saved = null;
+    return tidy(() => this.#forward(pred, target));
+  }
+
+  #forward(pred: Tensor, target: Tensor): Tensor {
     const name = "CategoricalCrossEntropy";
     checkMatrix(name, checkTensor(pred, name, "pred"), "probabilities");
     checkSameShape(name, pred, checkTensor(target, name, "target"));
@@ -76,7 +84,7 @@ export class CategoricalCrossEntropy implements Loss {
     // Where y = 0, use p = max(p, 1) ≥ 1 instead: y·log p and y/p are then exactly 0
     // (never 0·(−∞) or 0/0); elsewhere max(p, 0) = p.
     const safeP = pred.maximum(target.equal(0));
-    this.#saved = { safeP, target };
+    this.#saved = hold({ safeP, target });
     // ℓ_i = −Σ_c y[i, c]·log p[i, c]
     const perRow = target.mul(safeP.log()).sum(1).neg();
     return reduce(perRow, this.reduction, pred.shape[0]);
@@ -100,6 +108,10 @@ export class CategoricalCrossEntropy implements Loss {
    * ```
    */
   backward(gradOutput?: Tensor): Tensor {
+    return tidy(() => this.#backward(gradOutput));
+  }
+
+  #backward(gradOutput?: Tensor): Tensor {
     const { safeP, target: y } = stored(this.#saved, "CategoricalCrossEntropy");
     const n = safeP.shape[0];
     const g = upstream("CategoricalCrossEntropy", this.reduction, gradOutput, safeP, [n], n);

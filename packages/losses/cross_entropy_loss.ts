@@ -4,9 +4,17 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { type Tensor, tidy } from "@glassbox/tensor";
 import { checkClassWeight, classTargets, pick } from "./_class_targets.ts";
-import { checkMatrix, checkReduction, checkSameShape, checkTensor, stored } from "./_checks.ts";
+import {
+  checkMatrix,
+  checkReduction,
+  checkSameShape,
+  checkTensor,
+  drop,
+  hold,
+  stored,
+} from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
@@ -112,6 +120,12 @@ export class CrossEntropyLoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
+    drop(this.#saved);
+    this.#saved = null;
+    return tidy(() => this.#forward(pred, target));
+  }
+
+  #forward(pred: Tensor, target: Tensor): Tensor {
     const name = "CrossEntropyLoss";
     checkMatrix(name, checkTensor(pred, name, "pred"), "logits");
     checkTensor(target, name, "target");
@@ -141,7 +155,7 @@ export class CrossEntropyLoss implements Loss {
       // "mean" divides by the total weight of the kept rows. All rows ignored: the
       // loss is 0/0 = NaN, as in PyTorch, and the gradient 0 (divide by 1 there).
       const totalWeight = sampleWeight.sum();
-      this.#saved = { logp, gradLogp, denominator: totalWeight.add(totalWeight.equal(0)) };
+      this.#saved = hold({ logp, gradLogp, denominator: totalWeight.add(totalWeight.equal(0)) });
       return reduce(perSample, this.reduction, totalWeight);
     }
     checkSameShape(name, pred, target);
@@ -150,7 +164,7 @@ export class CrossEntropyLoss implements Loss {
     const weighted = w === undefined ? q : q.mul(w);
     perSample = logp.mul(weighted).sum(1).neg();
     gradLogp = weighted.neg();
-    this.#saved = { logp, gradLogp, denominator: n };
+    this.#saved = hold({ logp, gradLogp, denominator: n });
     return reduce(perSample, this.reduction, n);
   }
 
@@ -174,6 +188,10 @@ export class CrossEntropyLoss implements Loss {
    * ```
    */
   backward(gradOutput?: Tensor): Tensor {
+    return tidy(() => this.#backward(gradOutput));
+  }
+
+  #backward(gradOutput?: Tensor): Tensor {
     const { logp, gradLogp, denominator } = stored(this.#saved, "CrossEntropyLoss");
     const n = logp.shape[0];
     const g = upstream("CrossEntropyLoss", this.reduction, gradOutput, logp, [n], denominator);

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { checkReduction, checkSameShape, checkTensor, stored } from "./_checks.ts";
+import { type Tensor, tidy } from "@glassbox/tensor";
+import { checkReduction, checkSameShape, checkTensor, drop, hold, stored } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
@@ -60,10 +60,16 @@ export class MSELoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
+    drop(this.#saved);
+    this.#saved = null;
+    return tidy(() => this.#forward(pred, target));
+  }
+
+  #forward(pred: Tensor, target: Tensor): Tensor {
     checkTensor(pred, "MSELoss", "pred");
     checkSameShape("MSELoss", pred, checkTensor(target, "MSELoss", "target"));
     const diff = pred.sub(target);
-    this.#saved = { diff };
+    this.#saved = hold({ diff });
     return reduce(diff.square(), this.reduction, pred.size);
   }
 
@@ -87,6 +93,10 @@ export class MSELoss implements Loss {
    * ```
    */
   backward(gradOutput?: Tensor): Tensor {
+    return tidy(() => this.#backward(gradOutput));
+  }
+
+  #backward(gradOutput?: Tensor): Tensor {
     const { diff } = stored(this.#saved, "MSELoss");
     // ℓ = (p − t)²  ⇒  ∂ℓ/∂p = 2 (p − t); the reduction scales by g (or g / n).
     const g = upstream("MSELoss", this.reduction, gradOutput, diff, diff.shape, diff.size);

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { type Tensor, tidy } from "@glassbox/tensor";
 import { checkClassWeight, classTargets, pick } from "./_class_targets.ts";
-import { checkMatrix, checkReduction, checkTensor, stored } from "./_checks.ts";
+import { checkMatrix, checkReduction, checkTensor, drop, hold, stored } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
@@ -86,6 +86,12 @@ export class NLLLoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
+    drop(this.#saved);
+    this.#saved = null;
+    return tidy(() => this.#forward(pred, target));
+  }
+
+  #forward(pred: Tensor, target: Tensor): Tensor {
     checkMatrix("NLLLoss", checkTensor(pred, "NLLLoss", "pred"), "log-probabilities");
     checkClassWeight("NLLLoss", pred, this.weight);
     const targets = classTargets(
@@ -100,7 +106,7 @@ export class NLLLoss implements Loss {
       : targets.oneHot.mul(this.weight);
     const sampleWeight = targetWeight.sum(1);
     const totalWeight = sampleWeight.sum();
-    this.#saved = { targetWeight, totalWeight, pred, n: pred.shape[0] };
+    this.#saved = hold({ targetWeight, totalWeight, pred, n: pred.shape[0] });
     // ℓ_i = −w[t_i] · x[i, t_i]
     const perSample = pick(pred, targets).mul(sampleWeight).neg();
     return reduce(perSample, this.reduction, totalWeight);
@@ -124,6 +130,10 @@ export class NLLLoss implements Loss {
    * ```
    */
   backward(gradOutput?: Tensor): Tensor {
+    return tidy(() => this.#backward(gradOutput));
+  }
+
+  #backward(gradOutput?: Tensor): Tensor {
     const { targetWeight, totalWeight, pred, n } = stored(this.#saved, "NLLLoss");
     // An all-ignored batch has loss 0/0 = NaN (as PyTorch) but gradient 0: divide by 1 then.
     const denominator = totalWeight.add(totalWeight.equal(0));

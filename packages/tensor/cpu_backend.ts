@@ -17,7 +17,8 @@ import type {
   Storage,
   UnaryOp,
 } from "./backend.ts";
-import { allocTyped, type DType, type TypedArray } from "./dtype.ts";
+import type { DType, TypedArray } from "./dtype.ts";
+import { allocHost, releaseHost } from "./cpu_memory.ts";
 import { broadcastStrides, sizeOf, stridesOf } from "./_shape.ts";
 import { cpuMatmul } from "./_cpu_matmul.ts";
 
@@ -240,13 +241,17 @@ function reduceKernel(
   }
 }
 
+/** One row's exponentials, reused by every softmax call (grown when a row is longer). */
+let softmaxScratch = new Float64Array(64);
+
 function softmaxKernel(
   op: SoftmaxOp,
   x: TypedArray,
   [outer, len, inner]: readonly [number, number, number],
   out: TypedArray,
 ): void {
-  const exps = new Float64Array(len); // e^(x − max) of one row, computed once, kept in float64
+  if (softmaxScratch.length < len) softmaxScratch = new Float64Array(len);
+  const exps = softmaxScratch; // e^(x − max) of one row, computed once, kept in float64
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
@@ -295,12 +300,12 @@ class CpuBackend implements Backend {
   readonly name = "cpu";
 
   upload(values: ArrayLike<number>, dtype: DType): Storage {
-    const out = allocTyped(dtype, values.length);
+    const out = allocHost(dtype, values.length, false);
     for (let i = 0; i < values.length; i++) out[i] = values[i];
     return out;
   }
   fill(size: number, value: number, dtype: DType): Storage {
-    return allocTyped(dtype, size).fill(value);
+    return allocHost(dtype, size, false).fill(value);
   }
   read(storage: Storage): Promise<TypedArray> {
     return Promise.resolve(asTyped(storage).slice());
@@ -308,17 +313,17 @@ class CpuBackend implements Backend {
   readSync(storage: Storage): TypedArray {
     return asTyped(storage).slice();
   }
-  dispose(): void {
-    // Typed arrays are garbage collected; nothing to release.
+  dispose(storage: Storage): void {
+    releaseHost(storage); // back to the pool when the backend made it
   }
   cast(x: Storage, size: number, _from: DType, to: DType): Storage {
-    const out = allocTyped(to, size);
+    const out = allocHost(to, size, false);
     out.set(asTyped(x));
     return out;
   }
   unary(op: UnaryOp, x: Storage, size: number, dtype: DType): Storage {
     const src = asTyped(x);
-    const out = allocTyped(dtype, size);
+    const out = allocHost(dtype, size, false);
     if (!unaryFast(op, src, out, size)) {
       const f = UNARY[op];
       for (let i = 0; i < size; i++) out[i] = f(src[i]);
@@ -332,12 +337,12 @@ class CpuBackend implements Backend {
     shapes: BinaryShapes,
     dtype: DType,
   ): Storage {
-    const out = allocTyped(dtype, sizeOf(shapes.out));
+    const out = allocHost(dtype, sizeOf(shapes.out), false);
     if (out.length > 0) binaryKernel(op, asTyped(a), asTyped(b), shapes, out);
     return out;
   }
   reduce(op: ReduceOp, x: Storage, dims: readonly [number, number, number], dtype: DType): Storage {
-    const out = allocTyped(dtype, dims[0] * dims[2]);
+    const out = allocHost(dtype, dims[0] * dims[2]);
     reduceKernel(op, asTyped(x), dims, out);
     return out;
   }
@@ -347,23 +352,23 @@ class CpuBackend implements Backend {
     dims: readonly [number, number, number],
     dtype: DType,
   ): Storage {
-    const out = allocTyped(dtype, dims[0] * dims[1] * dims[2]);
+    const out = allocHost(dtype, dims[0] * dims[1] * dims[2], false);
     softmaxKernel(op, asTyped(x), dims, out);
     return out;
   }
   matmul(a: Storage, b: Storage, info: MatmulInfo): Storage {
-    const out = allocTyped(info.dtype, info.aOffsets.length * info.m * info.n);
+    const out = allocHost(info.dtype, info.aOffsets.length * info.m * info.n);
     cpuMatmul(asTyped(a), asTyped(b), out, info);
     return out;
   }
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
-    const out = allocTyped(dtype, sizeOf(shape));
+    const out = allocHost(dtype, sizeOf(shape), false);
     if (out.length > 0) permuteKernel(asTyped(x), shape, perm, out);
     return out;
   }
   gatherRows(x: Storage, index: readonly number[], rowLength: number, dtype: DType): Storage {
     const src = asTyped(x);
-    const out = allocTyped(dtype, index.length * rowLength);
+    const out = allocHost(dtype, index.length * rowLength, false);
     for (let r = 0; r < index.length; r++) {
       const start = index[r] * rowLength;
       out.set(src.subarray(start, start + rowLength), r * rowLength);
@@ -377,7 +382,7 @@ class CpuBackend implements Backend {
     dtype: DType,
   ): Storage {
     const total = chunks.reduce((s, c) => s + c, 0);
-    const out = allocTyped(dtype, outer * total);
+    const out = allocHost(dtype, outer * total, false);
     for (let o = 0, dst = 0; o < outer; o++) {
       for (let p = 0; p < parts.length; p++) {
         const src = asTyped(parts[p]);

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { allocHost } from "./cpu_memory.ts";
+
 /**
  * The element types a tensor can hold. `float64` is the default, as in the
  * notebooks glassbox grew from; `float32` is what WebGPU runs. Integer data
@@ -68,7 +70,10 @@ export function checkDtype(dtype: unknown, action: string): DType {
   );
 }
 
-/** Allocates a zeroed typed array of `size` elements of `dtype`. */
+/**
+ * A zeroed typed array of `size` elements of `dtype`, from the CPU backend's
+ * pool when one is free (see `cpuMemory()`).
+ */
 export function allocTyped(dtype: DType, size: number): TypedArray {
-  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  return allocHost(dtype, size);
 }

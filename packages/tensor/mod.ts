@@ -32,6 +32,8 @@ export type {
 } from "./backend.ts";
 export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray } from "./dtype.ts";
 export { cpu } from "./cpu_backend.ts";
+export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu_memory.ts";
+export { keep, tidy } from "./tidy.ts";
 export { type MatmulOptions, type NestedArray, type ReduceOptions, Tensor } from "./tensor.ts";
 export {
   arange,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { trackTensor } from "./tidy.ts";
 import type { BinaryOp, Device, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
 import { checkDtype, type DType, type TypedArray } from "./dtype.ts";
 import {
@@ -95,6 +96,7 @@ export class Tensor {
     this.device = device;
     this.size = sizeOf(shape);
     this.#ref = storage instanceof StorageRef ? storage : new StorageRef(storage, device);
+    trackTensor(this);
   }
 
   /** Number of axes. */
@@ -1038,7 +1040,32 @@ export class Tensor {
         `Cannot take item: the tensor has shape ${fmtShape(this.shape)}, expected one element`,
       );
     }
+    const storage = this.storage("take item");
+    // CPU storage is the typed array itself: read it without a copy.
+    if (storage instanceof Float64Array || storage instanceof Float32Array) return storage[0];
     return this.toTypedArray()[0];
+  }
+
+  /**
+   * Another tensor object over the same storage (no copy). The storage is
+   * released when every view of it is disposed, so a view keeps elements
+   * alive past the `dispose()` of the tensor it was taken from.
+   * @returns A view with the same shape.
+   * @example
+   * ```ts
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   * const t = tensor([1, 2]);
+   * const v = t.view();
+   * t.dispose();
+   * deepStrictEqual(v.toArray(), [1, 2]);
+   * ```
+   */
+  view(): Tensor {
+    const ref = this.#ref;
+    if (ref === null) this.storage("take a view");
+    ref!.refs++;
+    return new Tensor(ref!, this.shape, this.dtype, this.device);
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { allocLike, hostView, rounder, wrap } from "./_host.ts";
+import { allocLike, hostView, replaceValue, rounder } from "./_host.ts";
 import type { ParamBuffers } from "./_param_buffers.ts";
 
 /** Hyperparameters of one Adam step. */
@@ -44,7 +44,7 @@ export function adamStep(
   action: string,
 ): void {
   const param: Parameter = state.params[i];
-  const value = param.value;
+  const value = param.borrow();
   const r = rounder(value.dtype);
   const theta = hostView(value, action, `parameter ${param.name}`);
   const grad = hostView(param.grad, action, `the gradient of ${param.name}`);
@@ -77,5 +77,5 @@ export function adamStep(
     const denom = r(r(r(Math.sqrt(second)) / bc2Sqrt) + eps);
     out[k] = r(t + r(r(negStepSize * m[k]) / denom));
   }
-  param.value = wrap(out, value.shape);
+  replaceValue(param, out, value.shape);
 }

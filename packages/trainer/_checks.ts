@@ -103,5 +103,7 @@ export function lossValue(t: Tensor, action: string): number {
       }]), expected one: use reduction "mean" or "sum"`,
     );
   }
-  return t.item();
+  const value = t.item();
+  t.dispose(); // the loss tensor is the caller's; only its value is needed
+  return value;
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { cpu, type DType, Tensor, type TypedArray } from "@glassbox/tensor";
+import type { Parameter } from "@glassbox/layers";
+import { cpu, type DType, keep, Tensor, type TypedArray, zeros } from "@glassbox/tensor";
 
 /**
  * The elements of a CPU tensor, without a copy. Callers only read them:
@@ -20,9 +21,13 @@ export function hostView(t: Tensor, action: string, what: string): TypedArray {
   );
 }
 
-/** A new array of `size` elements of the dtype. */
+/**
+ * A zeroed array for an optimizer's output or state, from the CPU backend's
+ * pool (taken from a kept `zeros` tensor, so an enclosing `tidy` cannot
+ * release it); `dispose()` of the tensor that later wraps it returns it.
+ */
 export function allocLike(dtype: DType, size: number): TypedArray {
-  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  return keep(zeros([size], { dtype })).storage("allocate") as TypedArray;
 }
 
 /** Wraps a typed array as a CPU tensor of the shape (no copy: the array must not be reused). */
@@ -48,4 +53,13 @@ export function allFinite(values: ArrayLike<number>): boolean {
     if (v - v !== 0) return false; // NaN and ±Infinity give NaN
   }
   return true;
+}
+
+/**
+ * Gives `param` the values an optimizer step computed into `out` (from
+ * `allocLike`); the parameter releases them when a later step replaces them,
+ * unless someone read them through `param.value` in between.
+ */
+export function replaceValue(param: Parameter, out: TypedArray, shape: readonly number[]): void {
+  param.replace(wrap(out, shape));
 }

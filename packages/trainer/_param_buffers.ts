@@ -30,7 +30,7 @@ export function checkParams(params: unknown, action: string): Parameter[] {
       throw new RangeError(`Cannot ${action}: two parameters are named ${p.name}`);
     }
     names.add(p.name);
-    hostView(p.value, action, `parameter ${p.name}`);
+    hostView(p.borrow(), action, `parameter ${p.name}`);
   });
   return [...params];
 }
@@ -50,7 +50,7 @@ export class ParamBuffers {
   /** The buffer `name` of parameter `i`, created filled with zeros when missing. */
   zeros(i: number, name: string): TypedArray {
     const p = this.params[i];
-    return (this.buffers[i][name] ??= allocLike(p.value.dtype, p.value.size));
+    return (this.buffers[i][name] ??= allocLike(p.borrow().dtype, p.borrow().size));
   }
 
   /** Copies of every existing buffer as tensors shaped like their parameter. */
@@ -59,7 +59,7 @@ export class ParamBuffers {
     this.params.forEach((p, i) => {
       for (const name of this.#names) {
         const b = this.buffers[i][name];
-        if (b !== null) out[`${p.name}.${name}`] = wrap(b.slice(), p.value.shape);
+        if (b !== null) out[`${p.name}.${name}`] = wrap(b.slice(), p.borrow().shape);
       }
     });
     return out;
@@ -78,13 +78,13 @@ export class ParamBuffers {
           entry[name] = null;
           continue;
         }
-        const sameShape = t.shape.length === p.value.shape.length &&
-          t.shape.every((d, k) => d === p.value.shape[k]);
-        if (!sameShape || t.dtype !== p.value.dtype) {
+        const sameShape = t.shape.length === p.borrow().shape.length &&
+          t.shape.every((d, k) => d === p.borrow().shape[k]);
+        if (!sameShape || t.dtype !== p.borrow().dtype) {
           throw new TypeError(
             `Cannot ${action}: ${key} is [${t.shape.join(", ")}] ${t.dtype}, expected [${
-              p.value.shape.join(", ")
-            }] ${p.value.dtype}`,
+              p.borrow().shape.join(", ")
+            }] ${p.borrow().dtype}`,
           );
         }
         entry[name] = hostView(t, action, key).slice();

@@ -101,7 +101,7 @@ async function emit<K extends keyof Callback>(
 function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): boolean {
   const own = optimizer.params;
   return own.length === params.length &&
-    own.every((p, i) => p.name === params[i].name && p.value === params[i].value);
+    own.every((p, i) => p.name === params[i].name && p.borrow() === params[i].borrow());
 }
 
 function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
@@ -146,8 +146,15 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
       await emit(callbacks, "onBatchBegin", ctx, info);
       const closure = (): number => {
         model.zeroGrad();
-        const value = lossValue(loss.forward(model.forward(xb), yb), "fit");
-        model.backward(loss.backward());
+        // Each intermediate is released as soon as it is used, so the pool serves every
+        // later step and the loop allocates nothing new once it is warm.
+        const pred = model.forward(xb);
+        const value = lossValue(loss.forward(pred, yb), "fit");
+        const grad = loss.backward();
+        const gradIn = model.backward(grad);
+        if (gradIn !== grad) gradIn.dispose();
+        grad.dispose();
+        if (pred !== xb) pred.dispose();
         return value;
       };
       let value: number;
@@ -157,6 +164,10 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
         optimizer.step();
       }
       losses.push(value);
+      if (order !== null) {
+        xb.dispose();
+        yb.dispose();
+      }
       await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: value });
       if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
       if (ctx.stopped !== null) break;
@@ -188,8 +199,11 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
       });
       record.validLoss = v.loss;
       record.metrics = v.metrics;
+      if (v.predictions !== plan.validation.x) v.predictions.dispose();
     } else if (names.length > 0) {
-      record.metrics = evaluate(model, x, y, { metrics: plan.metrics }).metrics;
+      const v = evaluate(model, x, y, { metrics: plan.metrics });
+      record.metrics = v.metrics;
+      if (v.predictions !== x) v.predictions.dispose();
     }
     record.timeMs = performance.now() - started;
     ctx.history.epochs.push(record);

@@ -141,7 +141,11 @@ export class EarlyStopping implements Callback {
       this.bestValue = value;
       this.bestEpoch = record.epoch;
       this.#wait = 0;
-      if (this.restoreBest) this.#best = ctx.params.map((p) => p.value);
+      if (this.restoreBest) {
+        // Views: optimizer steps release the values they replace, these keep the best ones.
+        for (const t of this.#best ?? []) t.dispose();
+        this.#best = ctx.params.map((p) => p.borrow().view());
+      }
       return;
     }
     this.#wait++;
@@ -173,5 +177,6 @@ export class EarlyStopping implements Callback {
     const best = this.#best;
     if (best === null) return;
     ctx.params.forEach((p, i) => (p.value = best[i]));
+    this.#best = null; // now the parameters' values
   }
 }

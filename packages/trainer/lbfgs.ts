@@ -199,7 +199,7 @@ export class LBFGS implements Optimizer {
       const theta = hostView(v, "step LBFGS", `parameter ${p.name}`);
       const out = allocLike(v.dtype, v.size);
       for (let k = 0; k < v.size; k++) out[k] = theta[k] + t * d[offset + k];
-      p.value = wrap(out, v.shape);
+      p.value = wrap(out, v.shape); // not released later: the line search holds earlier values
       offset += v.size;
     }
   }

@@ -192,7 +192,7 @@ export class ModelCheckpoint implements Callback {
    */
   async onTrainEnd(ctx: TrainContext): Promise<void> {
     const saved = this.#saved;
-    const changed = saved === null || ctx.params.some((p, i) => p.value !== saved[i]);
+    const changed = saved === null || ctx.params.some((p, i) => p.borrow() !== saved[i]);
     if (this.saveLast && changed) await this.#saveLast(ctx);
   }
 
@@ -208,7 +208,7 @@ export class ModelCheckpoint implements Callback {
   }
 
   async #saveLast(ctx: TrainContext): Promise<void> {
-    this.#saved = ctx.params.map((p) => p.value);
+    this.#saved = ctx.params.map((p) => p.borrow()); // compared by identity only
     await saveSafetensors(ctx.model, this.lastPath, {
       metadata: this.#metadata(ctx, this.#lastRecord),
     });

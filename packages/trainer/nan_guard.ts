@@ -53,7 +53,9 @@ export class NanGuard implements Callback {
    * ```
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
-    this.#before = ctx.params.map((p) => p.value);
+    // Views: the step releases the values it replaces, these keep them for a restore.
+    for (const t of this.#before) t.dispose();
+    this.#before = ctx.params.map((p) => p.borrow().view());
   }
 
   /**
@@ -75,7 +77,7 @@ export class NanGuard implements Callback {
     if (!Number.isFinite(batch.loss)) problem = `the loss is ${batch.loss}`;
     else {
       for (const p of ctx.params) {
-        const storage = p.value.storage("check parameter");
+        const storage = p.borrow().storage("check parameter");
         if (!(storage instanceof Float64Array || storage instanceof Float32Array)) continue;
         if (!allFinite(storage)) {
           const bad = storage.find((v) => !Number.isFinite(v));
@@ -86,6 +88,7 @@ export class NanGuard implements Callback {
     }
     if (problem === null) return;
     ctx.params.forEach((p, i) => (p.value = this.#before[i]));
+    this.#before = []; // now the parameters' values
     ctx.stop(
       "nonFinite",
       `Stopped at epoch ${batch.epoch}, batch ${batch.batch} (rows ${batch.start}–${

@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { allocLike, hostView, rounder, wrap } from "./_host.ts";
+import { allocLike, hostView, replaceValue, rounder } from "./_host.ts";
 import { checkBoolean, checkKeys, checkNumber, checkOptions } from "./_options.ts";
 import { checkParams, checkStateType, ParamBuffers, zeroGrads } from "./_param_buffers.ts";
 import type { Closure, Optimizer, OptimizerState } from "./optimizer.ts";
@@ -168,7 +168,7 @@ export class SGD implements Optimizer {
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = this;
     state.params.forEach((param, i) => {
       const action = "step SGD";
-      const value = param.value;
+      const value = param.borrow();
       const r = rounder(value.dtype);
       const theta = hostView(value, action, `parameter ${param.name}`);
       const grad = hostView(param.grad, action, `the gradient of ${param.name}`);
@@ -187,7 +187,7 @@ export class SGD implements Optimizer {
         }
         out[k] = r(theta[k] + step * g);
       }
-      param.value = wrap(out, value.shape);
+      replaceValue(param, out, value.shape);
     });
     return loss;
   }

@@ -1,0 +1,131 @@
+/**
+ * The CPU backend's memory: a pool of typed arrays that disposed tensors
+ * return their storage to, so that a training loop which disposes its
+ * intermediates allocates no new arrays once it has warmed up.
+ *
+ * @module
+ */
+
+import type { DType, TypedArray } from "./dtype.ts";
+
+/** Counters of the CPU backend's typed-array pool (see `cpuMemory()`). */
+export interface CpuMemoryStats {
+  /** Typed arrays created by the CPU backend since the process started. */
+  readonly allocations: number;
+  /** Bytes of those arrays. */
+  readonly allocatedBytes: number;
+  /** Requests served from the pool instead of a new array. */
+  readonly reuses: number;
+  /** Arrays waiting in the pool. */
+  readonly pooledArrays: number;
+  /** Bytes waiting in the pool. */
+  readonly pooledBytes: number;
+  /** The most bytes the pool keeps; released storage beyond it is left to the garbage collector. */
+  readonly poolLimitBytes: number;
+}
+
+/** Arrays the backend made: only these may go back to the pool (never a caller's array). */
+const owned = new WeakSet<TypedArray>();
+/** Arrays in the pool now, so a second release of one is ignored. */
+const pooled = new WeakSet<TypedArray>();
+const free64 = new Map<number, Float64Array[]>();
+const free32 = new Map<number, Float32Array[]>();
+let allocations = 0;
+let allocatedBytes = 0;
+let reuses = 0;
+let pooledArrays = 0;
+let pooledBytes = 0;
+let poolLimitBytes = 512 * 1024 * 1024;
+
+/**
+ * A typed array of `size` elements for a kernel's output, from the pool when
+ * one of that length is free. Zero-filled unless `zero` is false (for kernels
+ * that write every element).
+ */
+export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
+  const bin = dtype === "float64" ? free64.get(size) : free32.get(size);
+  const reused = bin === undefined ? undefined : bin.pop();
+  if (reused !== undefined) {
+    pooled.delete(reused);
+    pooledArrays--;
+    pooledBytes -= reused.byteLength;
+    reuses++;
+    return zero ? reused.fill(0) : reused;
+  }
+  const made = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  allocations++;
+  allocatedBytes += made.byteLength;
+  owned.add(made);
+  return made;
+}
+
+/**
+ * Returns an array made by `allocHost` to the pool; any other array (a
+ * caller's, a view) is ignored, as is a second release of the same array.
+ */
+export function releaseHost(values: unknown): void {
+  if (!(values instanceof Float64Array || values instanceof Float32Array)) return;
+  if (!owned.has(values) || pooled.has(values) || values.length === 0) return;
+  if (pooledBytes + values.byteLength > poolLimitBytes) return;
+  const bins: Map<number, TypedArray[]> = values instanceof Float64Array ? free64 : free32;
+  let bin = bins.get(values.length);
+  if (bin === undefined) bins.set(values.length, bin = []);
+  bin.push(values);
+  pooled.add(values);
+  pooledArrays++;
+  pooledBytes += values.byteLength;
+}
+
+/**
+ * The CPU backend's allocation counters and pool contents. A training loop
+ * that disposes what it no longer needs stops increasing `allocations` after
+ * its first steps; tests use that to prove a loop allocates nothing per step.
+ *
+ * @returns A snapshot of the counters.
+ *
+ * @example
+ * ```ts
+ * import { cpuMemory, tensor } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const x = tensor([1, 2, 3]);
+ * x.exp().dispose(); // its storage goes back to the pool
+ * const before = cpuMemory().allocations;
+ * x.exp().dispose(); // served from the pool
+ * strictEqual(cpuMemory().allocations, before);
+ * ```
+ */
+export function cpuMemory(): CpuMemoryStats {
+  return { allocations, allocatedBytes, reuses, pooledArrays, pooledBytes, poolLimitBytes };
+}
+
+/**
+ * Sets how many bytes of released storage the pool keeps (default 512 MiB);
+ * `0` turns pooling off. Lowering the limit empties the pool.
+ *
+ * @param bytes A non-negative number of bytes.
+ *
+ * @example
+ * ```ts
+ * import { cpuMemory, setCpuPoolLimit } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * setCpuPoolLimit(0);
+ * strictEqual(cpuMemory().pooledBytes, 0);
+ * setCpuPoolLimit(512 * 1024 * 1024);
+ * ```
+ */
+export function setCpuPoolLimit(bytes: number): void {
+  if (typeof bytes !== "number" || !(bytes >= 0)) {
+    throw new RangeError(
+      `Cannot set the CPU pool limit: bytes must be a number ≥ 0, got ${String(bytes)}`,
+    );
+  }
+  if (bytes < poolLimitBytes) {
+    free64.clear();
+    free32.clear();
+    pooledArrays = 0;
+    pooledBytes = 0;
+  }
+  poolLimitBytes = bytes;
+}
