@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Tensor } from "./tensor.ts";
+
 /** What a scope needs of a tensor (the Tensor class, without importing it here). */
 interface Disposable {
   readonly disposed: boolean;
@@ -109,7 +111,7 @@ export function tidy<T>(fn: () => T): T {
  * deepStrictEqual(cached!.shape, [2]); // still usable after tidy returned
  * ```
  */
-export function keep<T extends Disposable>(t: T): T {
+export function keep<T extends Tensor>(t: T): T {
   if (!isTracked(t)) {
     throw new TypeError(`Cannot keep: expected a Tensor, got ${t === null ? "null" : typeof t}`);
   }
