@@ -97,10 +97,10 @@ def dataset(experiment, seed):
     raise ValueError(experiment)
 
 
-def build(sizes, activations):
+def build(sizes, activations, dtype=F64):
     layers = []
     for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=F64))
+        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=dtype))
         if i < len(sizes) - 2:
             layers.append(ACT[activations[i]]())
     return nn.Sequential(*layers)
@@ -163,6 +163,15 @@ def activations_for(activation, hidden):
 def run(args, c):
     data, init = dataset(c["experiment"], c["seed"])
     xt, yt, xv, yv = data
+    sums = {"xTrain": fsums(xt), "yTrain": fsums(yt.double()), "xValid": fsums(xv), "yValid": fsums(yv.double())}
+    dtype = torch.float32 if c["dtype"] == "float32" else F64
+    if dtype != F64:  # as the CLI does: the float64 data and initial weights cast once
+        xt, xv = xt.to(dtype), xv.to(dtype)
+        if c["loss"] == "mse":
+            yt, yv = yt.to(dtype), yv.to(dtype)
+        data = (xt, yt, xv, yv)
+        if init is not None:
+            init = {k: v.to(dtype) for k, v in init.items()}
     outputs = int(yt.max().item()) + 1 if c["loss"] == "cross-entropy" else yt.shape[1]
     loss_fn = nn.MSELoss() if c["loss"] == "mse" else nn.CrossEntropyLoss()
     rows = list(range(xv.shape[0]))
@@ -176,7 +185,7 @@ def run(args, c):
         torch.manual_seed(c["seed"])
         restarts = []
         for _ in range(c["restarts"]):
-            model = build(sizes, acts)
+            model = build(sizes, acts, dtype)
             if init is not None and not hidden and c["restarts"] == 1:
                 with torch.no_grad():
                     model[0].weight.copy_(init["0.weight"])
@@ -205,7 +214,7 @@ def run(args, c):
         })
     return {
         "args": args, "config": c,
-        "data": {"xTrain": fsums(xt), "yTrain": fsums(yt.double()), "xValid": fsums(xv), "yValid": fsums(yv.double())},
+        "data": sums,
         "architectures": architectures,
     }
 

@@ -1,0 +1,42 @@
+"""The notebook experiments of `deno task train` in float32, run in PyTorch 1.13.
+
+Writes tests/golden/experiments_float32.json: the same cases as experiments.py
+(same data, seeds, models, loops; see its docstring) with `--dtype float32`:
+the float64 data and initial weights cast once, the model created in float32
+(nn.Linear(..., dtype=torch.float32) draws its own float32 initialisation).
+tests/experiments_float32_golden_test.ts trains them on the CPU and, where a
+WebGPU adapter exists, on WebGPU, and compares within the float32 contract
+for whole training runs (1e-3).
+"""
+
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import write_fixture  # noqa: E402
+from experiments import config, run  # noqa: E402
+
+
+def cases():
+    f32 = ["--dtype", "float32"]
+    return [
+        run(f32, config("mlp-regression", dtype="float32")),
+        run(["--experiment", "mlp-classification", *f32], config("mlp-classification", dtype="float32")),
+        run(["--experiment", "linear-regression", *f32], config("linear-regression", dtype="float32")),
+        run(["--experiment", "multi-output-linear-regression", *f32],
+            config("multi-output-linear-regression", dtype="float32")),
+        run(["--experiment", "logistic-regression", *f32], config("logistic-regression", dtype="float32")),
+        run(["--experiment", "mlp-classification", "--optimizer", "adam", "--lr", "0.005", "--epochs", "12", *f32],
+            config("mlp-classification", optimizer="adam", lr=0.005, epochs=12, dtype="float32")),
+    ]
+
+
+def main():
+    write_fixture("experiments_float32", {"torch": torch.__version__, "numpy": np.__version__, "cases": cases()})
+
+
+if __name__ == "__main__":
+    main()

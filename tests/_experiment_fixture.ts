@@ -1,0 +1,175 @@
+// Runs fixture cases of tasks/golden/experiments*.py through the CLI's own
+// functions (parseTrainFlags → the experiment's data → runExperiment → fit) and
+// compares with PyTorch: same data (exact checksums), same initial weights (bit
+// for bit), per-epoch training and validation losses, the winning restart, final
+// weights and validation predictions within a tolerance.
+
+import { fsum } from "./_fsum.ts";
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import type { Sequential, StateDict } from "@glassbox/layers";
+import { assertClose, type DType, type Tensor } from "@glassbox/tensor";
+import type { Callback, History, TrainContext } from "@glassbox/trainer";
+import type { Dataset } from "../tasks/experiments/config.ts";
+import { parseTrainFlags } from "../tasks/experiments/flags.ts";
+import { findExperiment } from "../tasks/experiments/registry.ts";
+import { runExperiment } from "../tasks/experiments/run_experiment.ts";
+
+type Nested = number | Nested[];
+interface Sums {
+  sum: number;
+  sumAbs: number;
+}
+interface Epoch {
+  epoch: number;
+  loss: number;
+  validLoss: number;
+}
+interface Architecture {
+  label: string;
+  restarts: { initial: Record<string, Nested>; history: Epoch[]; score: number }[];
+  best: number;
+  final: Record<string, Nested>;
+  validLoss: number;
+  predictionRows: number[];
+  predictions: Nested;
+  predictionSums: Sums;
+}
+export interface Case {
+  args: string[];
+  config: Record<string, unknown>;
+  data: Record<"xTrain" | "yTrain" | "xValid" | "yValid", Sums>;
+  architectures: Architecture[];
+}
+
+/** Tolerance of a fixture's comparison. */
+export interface Tolerance {
+  rtol: number;
+  /** Absolute slack for final weights near zero. */
+  atol: number;
+}
+
+/** The data cast to the run's dtype, as `deno task train` does. */
+function castDataset(d: Dataset, dtype: DType): Dataset {
+  if (dtype === "float64") return d;
+  const cast = (t: Tensor): Tensor => t.to(dtype);
+  return {
+    ...d,
+    xTrain: cast(d.xTrain),
+    yTrain: cast(d.yTrain),
+    xValid: cast(d.xValid),
+    yValid: cast(d.yValid),
+  };
+}
+
+function sums(t: Tensor): Sums {
+  const v = Array.from(t.toTypedArray());
+  return { sum: fsum(v), sumAbs: fsum(v.map(Math.abs)) };
+}
+
+/** Largest |a − e| / |e| (elements with e = 0 count |a|). */
+function maxRel(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i], a = actual[i];
+    worst = Math.max(worst, e === 0 ? Math.abs(a) : Math.abs(a - e) / Math.abs(e));
+  }
+  return worst;
+}
+
+const flat = (n: Nested): number[] => Array.isArray(n) ? n.flatMap(flat) : [n];
+
+/** Records each restart's initial state dict. */
+class InitialWeights implements Callback {
+  readonly states: StateDict[] = [];
+  onTrainBegin(ctx: TrainContext): void {
+    const dict = (ctx.model as Sequential).stateDict();
+    this.states.push(Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.clone()])));
+  }
+}
+
+/** One test step per case: the CLI's run against the fixture, within `tol`. */
+export async function checkExperimentCases(
+  t: Deno.TestContext,
+  cases: readonly Case[],
+  tol: Tolerance,
+): Promise<void> {
+  for (const c of cases) {
+    await t.step(`deno task train ${c.args.join(" ")}`.trim(), async () => {
+      const { config } = parseTrainFlags(c.args);
+      // The fixture was generated for the settings the CLI resolves today.
+      deepStrictEqual(JSON.parse(JSON.stringify(config)), c.config);
+      const raw = findExperiment(config.experiment)!.data(config.seed);
+      for (const part of ["xTrain", "yTrain", "xValid", "yValid"] as const) {
+        deepStrictEqual(sums(raw[part]), c.data[part], `${part} checksums`);
+      }
+      const dataset = castDataset(raw, config.dtype);
+      const recorders = new Map<string, InitialWeights>();
+      const result = await runExperiment(config, dataset, {
+        callbacks: (label) => {
+          const r = new InitialWeights();
+          recorders.set(label, r);
+          return [r];
+        },
+      });
+      strictEqual(result.runs.length, c.architectures.length);
+      const worst = { losses: 0, params: 0, predictions: 0 };
+      c.architectures.forEach((expected, a) => {
+        const run = result.runs[a];
+        strictEqual(run.label, expected.label);
+        const initials = recorders.get(run.label)!.states;
+        strictEqual(initials.length, expected.restarts.length);
+        const histories: History[] = run.history.runs.length > 0 ? run.history.runs : [run.history];
+        expected.restarts.forEach((r, i) => {
+          for (const [name, value] of Object.entries(r.initial)) {
+            assertClose(initials[i][name].flatten(), flat(value), {
+              rtol: 0,
+              atol: 0,
+              message: `${run.label} restart ${i} initial ${name}`,
+            });
+          }
+          const h = histories[i].epochs;
+          const got = h.flatMap((e) => [e.loss, e.validLoss!]);
+          const want = r.history.flatMap((e) => [e.loss, e.validLoss]);
+          strictEqual(got.length, want.length, `${run.label} restart ${i} epochs`);
+          assertClose(got, want, {
+            rtol: tol.rtol,
+            atol: 0,
+            message: `${run.label} restart ${i} losses`,
+          });
+          worst.losses = Math.max(worst.losses, maxRel(got, want));
+        });
+        strictEqual(run.history.restart, expected.best, `${run.label} best restart`);
+        const final = run.model.stateDict();
+        for (const [name, value] of Object.entries(expected.final)) {
+          const want = flat(value);
+          assertClose(final[name].flatten(), want, {
+            rtol: tol.rtol,
+            atol: tol.atol,
+            message: `${run.label} final ${name}`,
+          });
+          worst.params = Math.max(worst.params, maxRel(final[name].toTypedArray(), want));
+        }
+        assertClose(run.summary.validLoss, expected.validLoss, { rtol: tol.rtol, atol: 0 });
+        const pred = run.predictions.gather(expected.predictionRows);
+        const want = flat(expected.predictions);
+        assertClose(pred.flatten(), want, {
+          rtol: tol.rtol,
+          atol: 0,
+          message: `${run.label} validation predictions`,
+        });
+        worst.predictions = Math.max(worst.predictions, maxRel(pred.toTypedArray(), want));
+        const s = sums(run.predictions);
+        assertClose(s.sumAbs, expected.predictionSums.sumAbs, { rtol: tol.rtol, atol: 0 });
+        assertClose(s.sum, expected.predictionSums.sum, {
+          rtol: 0,
+          atol: tol.rtol * expected.predictionSums.sumAbs,
+        });
+      });
+      console.log(
+        `    max rel error: losses ${worst.losses.toExponential(1)}, final params ${
+          worst.params.toExponential(1)
+        }, predictions ${worst.predictions.toExponential(1)}`,
+      );
+    });
+  }
+}
