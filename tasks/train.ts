@@ -11,6 +11,7 @@
  * @module
  */
 
+import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
 import { csvData } from "./experiments/data.ts";
@@ -179,9 +180,21 @@ async function main(): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   const several = c.architectures.length > 1;
+  let gpu: WebGPUDevice | undefined;
+  if (flags.device === "webgpu") {
+    try {
+      gpu = await requestWebGPU();
+    } catch (error) {
+      if (!(error instanceof WebGPUUnavailableError)) throw error;
+      console.error(`train: --device webgpu: ${error.message}`);
+      return 1;
+    }
+    if (!flags.json) console.log(`device: ${gpu.name}\n`);
+  }
   let result: ExperimentResult;
   try {
     result = await runExperiment(c, dataset, {
+      device: gpu,
       signal: controller.signal,
       callbacks: flags.json ? undefined : (label) => [
         new NotebookLog({
@@ -192,6 +205,7 @@ async function main(): Promise<number> {
     });
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+    gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
   const report = runReport(result, interrupted);

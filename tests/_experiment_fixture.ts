@@ -7,7 +7,7 @@
 import { fsum } from "./_fsum.ts";
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { Sequential, StateDict } from "@glassbox/layers";
-import { assertClose, type DType, type Tensor } from "@glassbox/tensor";
+import { assertClose, cpu, type Device, type DType, type Tensor } from "@glassbox/tensor";
 import type { Callback, History, TrainContext } from "@glassbox/trainer";
 import type { Dataset } from "../tasks/experiments/config.ts";
 import { parseTrainFlags } from "../tasks/experiments/flags.ts";
@@ -41,11 +41,13 @@ export interface Case {
   architectures: Architecture[];
 }
 
-/** Tolerance of a fixture's comparison. */
+/** Tolerance of a fixture's comparison, and where to train. */
 export interface Tolerance {
   rtol: number;
   /** Absolute slack for final weights near zero. */
   atol: number;
+  /** Train on this device (WebGPU); the CPU when absent. */
+  device?: Device;
 }
 
 /** The data cast to the run's dtype, as `deno task train` does. */
@@ -81,9 +83,12 @@ const flat = (n: Nested): number[] => Array.isArray(n) ? n.flatMap(flat) : [n];
 /** Records each restart's initial state dict. */
 class InitialWeights implements Callback {
   readonly states: StateDict[] = [];
-  onTrainBegin(ctx: TrainContext): void {
+  async onTrainBegin(ctx: TrainContext): Promise<void> {
     const dict = (ctx.model as Sequential).stateDict();
-    this.states.push(Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.clone()])));
+    const entries = await Promise.all(
+      Object.entries(dict).map(async ([k, v]) => [k, await v.clone().toAsync(cpu)] as const),
+    );
+    this.states.push(Object.fromEntries(entries));
   }
 }
 
@@ -105,6 +110,7 @@ export async function checkExperimentCases(
       const dataset = castDataset(raw, config.dtype);
       const recorders = new Map<string, InitialWeights>();
       const result = await runExperiment(config, dataset, {
+        device: tol.device,
         callbacks: (label) => {
           const r = new InitialWeights();
           recorders.set(label, r);

@@ -2,8 +2,11 @@
 // runs in PyTorch 1.13 float32 (tasks/golden/experiments_float32.py): same data,
 // same float32 initial weights (bit for bit), per-epoch losses, final weights
 // and validation predictions within the float32 contract for whole training
-// runs (DESIGN.md: 1e-3; atol 1e-5 for weights near zero).
+// runs (DESIGN.md: 1e-3; atol 1e-5 for weights near zero) — trained on the CPU,
+// and trained end to end on WebGPU (the resident path of fit: one submit per
+// step, the loss read once per epoch) where an adapter exists.
 
+import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import { type Case, checkExperimentCases } from "./_experiment_fixture.ts";
 
 const fixture: { torch: string; cases: Case[] } = JSON.parse(
@@ -12,4 +15,14 @@ const fixture: { torch: string; cases: Case[] } = JSON.parse(
 
 Deno.test("train experiments in float32 on the CPU match PyTorch float32 training runs", async (t) => {
   await checkExperimentCases(t, fixture.cases, { rtol: 1e-3, atol: 1e-5 });
+});
+
+const { device, ignore } = await setupWebGPUTests("experiments_float32_golden_test.ts");
+
+Deno.test({
+  name: "train experiments on WebGPU match PyTorch float32 training runs",
+  ignore,
+  fn: async (t) => {
+    await checkExperimentCases(t, fixture.cases, { rtol: 1e-3, atol: 1e-5, device: device! });
+  },
 });

@@ -8,6 +8,7 @@
 
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { loadSafetensors } from "@glassbox/layers";
+import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import { TRAIN_OPTIONS } from "../tasks/experiments/flags.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -176,7 +177,9 @@ const BAD: [string[], string, RegExp][] = [
   [["--bogus"], "--bogus", /Unknown option '--bogus'/],
   [["--epochs", "0"], "--epochs", /--epochs must be an integer >= 1/],
   [["--experiment", "nope"], "--experiment", /must be one of mlp-regression, /],
-  [["--device", "webgpu"], "--device", /webgpu is not available in the CLI yet/],
+  [["--device", "tpu"], "--device", /--device must be one of cpu, webgpu, got "tpu"/],
+  [["--device", "webgpu", "--dtype", "float64"], "--dtype", /WGSL has no float64/],
+  [["--device", "webgpu", "--experiment", "mlp-1d"], "--device", /lbfgs needs synchronous reads/],
   [["--optimizer", "rmsprop"], "--optimizer", /sgd, adam, adamw, lbfgs/],
   [["--layers", "32,x"], "--layers", /--layers must be an integer >= 1, got "x"/],
   [["--activation", "swish"], "--activation", /--activation must be one of identity, relu/],
@@ -211,3 +214,38 @@ cliTest(
     strictEqual(r2.stdout, "");
   },
 );
+
+const webgpu = await setupWebGPUTests("train_cli_test.ts");
+
+Deno.test({
+  name: "train --device webgpu trains on the GPU in float32 and saves the weights from the CPU",
+  ignore: !CAN_RUN || webgpu.ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "glassbox_train_" });
+    try {
+      const out = `${dir}/run`;
+      const r = await train(
+        [
+          "--device",
+          "webgpu",
+          "--experiment",
+          "logistic-regression",
+          "--epochs",
+          "2",
+          "--out",
+          out,
+        ],
+        { write: [dir] },
+      );
+      strictEqual(r.code, 0, r.stderr);
+      match(r.stdout, /float32/);
+      match(r.stdout, /^device: webgpu:/m);
+      deepStrictEqual([...r.stdout.matchAll(EPOCH_LINE)].map((m) => m[1]), ["0", "1"]);
+      const { tensors } = await loadSafetensors(`${out}/model.safetensors`);
+      strictEqual(tensors["0.weight"].dtype, "float32");
+      ok(tensors["0.weight"].toTypedArray().every(Number.isFinite));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -251,6 +251,72 @@ export class Parameter {
   }
 
   /**
+   * Sets the value from a copy kept elsewhere: same shape and dtype, on any
+   * device — e.g. the weights a trainer kept on the CPU when its GPU device
+   * was lost, when the old value can no longer be read. The gradient is
+   * dropped.
+   *
+   * @param value The value to restore.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1, 2]));
+   * w.restore(tensor([3, 4]));
+   * deepStrictEqual(w.value.toArray(), [3, 4]);
+   * ```
+   */
+  restore(value: Tensor): void {
+    const slot = this.#slot;
+    checkTensor(value, `restore parameter ${this.name}`, "value");
+    const v = slot.value;
+    const sameShape = value.shape.length === v.shape.length &&
+      value.shape.every((d, i) => d === v.shape[i]);
+    if (!sameShape || value.dtype !== v.dtype) {
+      throw new TypeError(
+        `Cannot restore parameter ${this.name}: got ${fmtShape(value.shape)} ${value.dtype}, ` +
+          `expected ${fmtShape(v.shape)} ${v.dtype}`,
+      );
+    }
+    slot.grad?.dispose();
+    slot.grad = null;
+    slot.value = keep(value);
+    slot.owned = slot.pinned = false;
+  }
+
+  /**
+   * `to(target)` for any pair of devices: reads the value (and gradient) back
+   * first where the source has no synchronous read, e.g. to bring a
+   * parameter trained on WebGPU back to the CPU.
+   *
+   * @param target A dtype or a device.
+   * @returns A promise that resolves once the parameter has moved.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { cpu, tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1, 2]));
+   * await w.toAsync(cpu);
+   * strictEqual(w.value.device, cpu);
+   * ```
+   */
+  async toAsync(target: DType | Device): Promise<void> {
+    const slot = this.#slot;
+    const value = keep(await slot.value.toAsync(target));
+    const grad = slot.grad === null ? null : keep(await slot.grad.toAsync(target));
+    if (grad !== slot.grad) slot.grad?.dispose();
+    slot.value = value;
+    slot.grad = grad;
+    slot.owned = slot.pinned = false;
+  }
+
+  /**
    * A view of this parameter under another name, sharing value and gradient
    * — how containers prefix names (`"weight"` → `"0.weight"`).
    *

@@ -21,6 +21,7 @@ import type { DType, TypedArray } from "./dtype.ts";
 import { allocHost, releaseHost } from "./cpu_memory.ts";
 import { broadcastStrides, sizeOf, stridesOf } from "./_shape.ts";
 import { cpuMatmul } from "./_cpu_matmul.ts";
+import { wasmSoftmaxRows, wasmUnary } from "./_wasm_elementwise.ts";
 
 const UNARY: { readonly [K in UnaryOp]: (x: number) => number } = {
   neg: (x) => -x,
@@ -324,7 +325,8 @@ class CpuBackend implements Backend {
   unary(op: UnaryOp, x: Storage, size: number, dtype: DType): Storage {
     const src = asTyped(x);
     const out = allocHost(dtype, size, false);
-    if (!unaryFast(op, src, out, size)) {
+    // WebAssembly SIMD for exp/tanh/sigmoid when the mode and size call for it.
+    if (!wasmUnary(op, src, out, size) && !unaryFast(op, src, out, size)) {
       const f = UNARY[op];
       for (let i = 0; i < size; i++) out[i] = f(src[i]);
     }
@@ -353,7 +355,11 @@ class CpuBackend implements Backend {
     dtype: DType,
   ): Storage {
     const out = allocHost(dtype, dims[0] * dims[1] * dims[2], false);
-    softmaxKernel(op, asTyped(x), dims, out);
+    const src = asTyped(x);
+    // WebAssembly SIMD covers the last axis (inner = 1), the common case.
+    if (dims[2] !== 1 || !wasmSoftmaxRows(op, src, out, dims[0], dims[1])) {
+      softmaxKernel(op, src, dims, out);
+    }
     return out;
   }
   matmul(a: Storage, b: Storage, info: MatmulInfo): Storage {

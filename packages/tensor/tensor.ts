@@ -967,6 +967,29 @@ export class Tensor {
   }
 
   /**
+   * `to(target)` for any pair of devices: reads the elements back first where
+   * the source has no synchronous read (a GPU), so it works for a tensor on
+   * WebGPU going to the CPU.
+   * @param target A dtype or a device.
+   * @returns The converted tensor (`this` when nothing changes).
+   * @example
+   * ```ts
+   * import { cpu, tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   * const t = await tensor([1, 2]).toAsync(cpu);
+   * deepStrictEqual(t.toArray(), [1, 2]);
+   * ```
+   */
+  async toAsync(target: DType | Device): Promise<Tensor> {
+    if (typeof target === "string" || target === this.device) return this.to(target);
+    const storage = this.storage("move tensor");
+    if (storage instanceof Float64Array || storage instanceof Float32Array) return this.to(target);
+    if (!target.dtypes.includes(this.dtype)) return this.to(target); // throws to()'s clear error
+    const host = await this.readTypedArray();
+    return new Tensor(target.backend.upload(host, this.dtype), this.shape, this.dtype, target);
+  }
+
+  /**
    * The elements as a flat typed array in C order (a copy). CPU only.
    * @returns Float64Array or Float32Array, by dtype.
    * @example

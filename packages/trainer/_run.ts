@@ -7,7 +7,8 @@
 
 import type { Layer, Parameter } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
-import type { Generator, Tensor } from "@glassbox/tensor";
+import { cpu, type Generator, type Tensor } from "@glassbox/tensor";
+import { runResident } from "./_run_resident.ts";
 import type { BatchInfo, Callback, TrainContext } from "./callback.ts";
 import { lossValue, type Metric } from "./_checks.ts";
 import { evaluate } from "./evaluate.ts";
@@ -37,23 +38,27 @@ export interface RunPlan {
 }
 
 /** How often (ms) a run lets timers and signal handlers run, so an abort is seen. */
-const YIELD_EVERY_MS = 50;
+export const YIELD_EVERY_MS = 50;
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, 0));
 
-class RunContext implements TrainContext {
+export class RunContext implements TrainContext {
   readonly history: History;
   readonly params: readonly Parameter[];
   readonly batchesPerEpoch: number;
   stopped: StopInfo | null = null;
   epoch = 0;
   batch: number | null = null;
+  readonly batchLosses: boolean;
 
   constructor(
     readonly model: Layer,
     readonly plan: RunPlan,
     readonly restart: number,
+    batchLosses = true,
   ) {
+    this.batchLosses = batchLosses;
     this.history = new History(model);
     this.history.restart = restart;
     this.params = model.parameters();
@@ -83,7 +88,7 @@ class RunContext implements TrainContext {
 }
 
 /** Calls one hook of every callback in order, awaiting the async ones. */
-async function emit<K extends keyof Callback>(
+export async function emit<K extends keyof Callback>(
   callbacks: readonly Callback[],
   hook: K,
   ...args: Parameters<NonNullable<Callback[K]>>
@@ -98,13 +103,13 @@ async function emit<K extends keyof Callback>(
 }
 
 /** Whether the optimizer is already bound to exactly these parameters. */
-function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): boolean {
+export function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): boolean {
   const own = optimizer.params;
   return own.length === params.length &&
     own.every((p, i) => p.name === params[i].name && p.borrow() === params[i].borrow());
 }
 
-function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
+export function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
   const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
   const where = batch === null ? `before epoch ${epoch}` : `after epoch ${epoch}, batch ${batch}`;
   return `Training was cancelled (${reason}) ${where}; the model holds the weights of the last completed step`;
@@ -112,6 +117,10 @@ function abortMessage(signal: AbortSignal, epoch: number, batch: number | null):
 
 /** Trains `model` once under `plan` and returns its history. */
 export async function runTraining(model: Layer, plan: RunPlan, restart: number): Promise<History> {
+  // Parameters on a GPU device: the whole step stays there (one submit, no read-back).
+  if (model.parameters()[0]?.borrow().device !== cpu) {
+    return await runResident(model, plan, restart);
+  }
   const ctx = new RunContext(model, plan, restart);
   const { x, y, loss, optimizer, callbacks, signal } = plan;
   if (restart > 0 || !attachedTo(optimizer, ctx.params)) optimizer.attach(ctx.params);

@@ -35,6 +35,12 @@ export interface TrainContext {
   /** The stop requested so far, or null. */
   readonly stopped: StopInfo | null;
   /**
+   * Whether `onBatchEnd` receives each batch's loss. False when the model
+   * trains on a WebGPU device: the loss is summed on the GPU and read once
+   * per epoch (`BatchResult.loss` is NaN; the epoch record has the mean).
+   */
+  readonly batchLosses: boolean;
+  /**
    * Ends training after the current batch (from `onBatchEnd`) or epoch (from
    * `onEpochEnd`). The first request wins.
    * @param kind Why.
@@ -57,7 +63,7 @@ export interface BatchInfo {
 
 /** A batch after its optimizer step. */
 export interface BatchResult extends BatchInfo {
-  /** The batch loss, before the step. */
+  /** The batch loss, before the step (NaN when `ctx.batchLosses` is false). */
   loss: number;
 }
 

@@ -27,8 +27,11 @@ export interface EpochRecord {
 
 /** Why training ended before its last epoch. */
 export interface StopInfo {
-  /** `"earlyStopping"`, `"nonFinite"` (NaN/Inf guard), `"aborted"` (AbortSignal) or `"callback"`. */
-  kind: "earlyStopping" | "nonFinite" | "aborted" | "callback";
+  /**
+   * `"earlyStopping"`, `"nonFinite"` (NaN/Inf guard), `"aborted"` (AbortSignal),
+   * `"callback"`, or `"deviceLost"` (the GPU device was lost mid-run).
+   */
+  kind: "earlyStopping" | "nonFinite" | "aborted" | "callback" | "deviceLost";
   /** A sentence saying what happened and what the model holds now. */
   message: string;
   /** The epoch during which training stopped. */

@@ -53,6 +53,7 @@ export class NanGuard implements Callback {
    * ```
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
+    if (!ctx.batchLosses) return;
     // Views: the step releases the values it replaces, these keep them for a restore.
     for (const t of this.#before) t.dispose();
     this.#before = ctx.params.map((p) => p.borrow().view());
@@ -73,6 +74,8 @@ export class NanGuard implements Callback {
    * ```
    */
   onBatchEnd(ctx: TrainContext, batch: BatchResult): void {
+    // A GPU run checks each epoch's loss itself and keeps the last finite epoch's weights.
+    if (!ctx.batchLosses) return;
     let problem: string | null = null;
     if (!Number.isFinite(batch.loss)) problem = `the loss is ${batch.loss}`;
     else {

@@ -159,11 +159,14 @@ export class ProgressBar implements Callback {
     const remaining = (ctx.epochs - batch.epoch) * total - done;
     const eta = ((now - this.#started) / this.#stepsDone) * remaining;
     const run = ctx.restarts > 1 ? `Run ${ctx.restart + 1}/${ctx.restarts} ` : "";
-    const loss = (this.#epochLoss / this.#epochBatches).toFixed(4);
+    // On a GPU the loss is read once per epoch: the bar shows progress only.
+    const loss = ctx.batchLosses
+      ? ` - L: ${(this.#epochLoss / this.#epochBatches).toFixed(4)}`
+      : "";
     this.#output.write(
       `\r\x1b[2K${run}Epoch ${
         batch.epoch + 1
-      }/${ctx.epochs} [${bar}] ${done}/${total} - L: ${loss} - ETA ${formatDuration(eta)}`,
+      }/${ctx.epochs} [${bar}] ${done}/${total}${loss} - ETA ${formatDuration(eta)}`,
     );
   }
 

@@ -50,6 +50,29 @@ export interface RuntimeStats {
   readonly pipelines: number;
   readonly dispatches: number;
   readonly submits: number;
+  /** Bind groups created so far. */
+  readonly bindGroups: number;
+  /** Buffers mapped for reading so far (`mapAsync` calls). */
+  readonly readbacks: number;
+}
+
+/** One dispatch of a prepared pipeline and bind group, for `submitPass`. */
+export interface PassDispatch {
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  readonly groups: readonly [number, number, number];
+}
+
+const RUNTIMES = new WeakMap<object, GpuRuntime>();
+
+/** Records the runtime behind a device made by `requestWebGPU`. */
+export function registerRuntime(device: object, runtime: GpuRuntime): void {
+  RUNTIMES.set(device, runtime);
+}
+
+/** The runtime behind a device made by `requestWebGPU`, or undefined for any other device. */
+export function runtimeOf(device: unknown): GpuRuntime | undefined {
+  return typeof device === "object" && device !== null ? RUNTIMES.get(device) : undefined;
 }
 
 /** The device-wide state of the WebGPU backend. */
@@ -68,6 +91,8 @@ export class GpuRuntime {
   #scheduled = false;
   #dispatches = 0;
   #submits = 0;
+  #bindGroups = 0;
+  #readbacks = 0;
   // No FinalizationRegistry returns undisposed buffers to the pool: releasing
   // buffers from finalizers made lavapipe abort at process exit now and then
   // ("double free or corruption") after every test had passed. An undisposed
@@ -175,6 +200,7 @@ export class GpuRuntime {
       layout: pipeline.getBindGroupLayout(0),
       entries,
     });
+    this.#bindGroups++;
     const pass = this.#computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -184,13 +210,75 @@ export class GpuRuntime {
     if (this.#recorded >= FLUSH_EVERY) this.flush();
   }
 
-  /** Records a buffer-to-buffer copy of `bytes` bytes. */
-  copy(src: GpuStorage, dst: GpuStorage, bytes: number, action: string): void {
+  /**
+   * A bind group of `pipeline` binding the whole buffers of `storages` in
+   * order, counted in `stats().bindGroups`. For kernels that keep their bind
+   * groups: a group cached by buffer stays right when the pool hands that
+   * buffer to another storage of a different size.
+   */
+  bindGroup(
+    pipeline: GPUComputePipeline,
+    storages: readonly GpuStorage[],
+    action: string,
+  ): GPUBindGroup {
+    this.check(action);
+    const entries = storages.map((s, binding) => ({
+      binding,
+      resource: { buffer: s.buffer(action) },
+    }));
+    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    this.#bindGroups++;
+    return group;
+  }
+
+  /**
+   * Submits pending work, then records `dispatches` in one compute pass of a
+   * new command encoder and submits it: one submit for the whole list.
+   */
+  submitPass(dispatches: readonly PassDispatch[], action: string): void {
+    this.check(action);
+    this.flush();
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const { pipeline, bindGroup, groups } of dispatches) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.#dispatches += dispatches.length;
+    this.#submits++;
+  }
+
+  /** Records a buffer-to-buffer copy of `bytes` bytes, from and to byte offsets (default 0). */
+  copy(
+    src: GpuStorage,
+    dst: GpuStorage,
+    bytes: number,
+    action: string,
+    offsets: { readonly src?: number; readonly dst?: number } = {},
+  ): void {
     this.check(action);
     if (bytes === 0) return;
     const encoder = this.#openEncoder();
     this.#endPass();
-    encoder.copyBufferToBuffer(src.buffer(action), 0, dst.buffer(action), 0, bytes);
+    encoder.copyBufferToBuffer(
+      src.buffer(action),
+      offsets.src ?? 0,
+      dst.buffer(action),
+      offsets.dst ?? 0,
+      bytes,
+    );
+    this.#recorded++;
+  }
+
+  /** Records setting every byte of a storage to zero. */
+  clear(dst: GpuStorage, action: string): void {
+    this.check(action);
+    const encoder = this.#openEncoder();
+    this.#endPass();
+    encoder.clearBuffer(dst.buffer(action));
     this.#recorded++;
   }
 
@@ -219,6 +307,7 @@ export class GpuRuntime {
     this.#endPass();
     encoder.copyBufferToBuffer(src.buffer(action), 0, staging, 0, bytes);
     this.flush();
+    this.#readbacks++;
     try {
       await staging.mapAsync(GPUMapMode.READ, 0, bytes);
     } catch (cause) {
@@ -240,6 +329,8 @@ export class GpuRuntime {
       pipelines: this.#pipelines.size,
       dispatches: this.#dispatches,
       submits: this.#submits,
+      bindGroups: this.#bindGroups,
+      readbacks: this.#readbacks,
     };
   }
 

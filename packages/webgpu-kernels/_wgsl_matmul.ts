@@ -103,12 +103,38 @@ function loads(
   return lines.join("\n    ");
 }
 
+/** One element of C an invocation owns: where it is and the WGSL value that holds it. */
+export interface GemmOutput {
+  /** Row within the workgroup's tile (a WGSL u32 expression). */
+  readonly rowAt: string;
+  /** Column within the tile. */
+  readonly colAt: string;
+  /** The accumulator element. */
+  readonly value: string;
+}
+
+/** The register-blocked core of a tiled GEMM, as WGSL pieces a kernel puts together. */
+export interface GemmParts {
+  /** Workgroup-memory tiles `As` and `Bs`. */
+  readonly tiles: string;
+  /** Accumulator declarations. */
+  readonly acc: string;
+  /** Statements of one step of k: staging loads, barrier, the inner loop, barrier. */
+  readonly loop: (innerExtra?: string) => string;
+  /** The values of op(A) an invocation reads at `kk`, with their row within the tile. */
+  readonly rows: readonly (readonly [string, string])[];
+  /** Every element of C an invocation owns. */
+  readonly outputs: readonly GemmOutput[];
+}
+
 /**
- * The kernel of one variant. Bindings: A, B, C, params
- * [m, n, k, batchBase, rowTileBase], offsets [aOffset₀, bOffset₀, aOffset₁, …].
- * Dispatch: x = column tiles, y = row tiles, z = batches.
+ * The tiling and register blocking shared by every GEMM kernel. The kernel
+ * must define `m`, `n`, `k`, `a_off`, `b_off`, `row0`, `col0`, `lx`, `ly`,
+ * `li` and the bindings `A` and `B`; `loop(extra)` is the body of
+ * `for (var t = 0u; t < k; t += BK)`, with `extra` run after the registers of
+ * each `kk` are loaded.
  */
-export function matmulWgsl(variant: MatmulVariant): string {
+export function gemmParts(variant: MatmulVariant): GemmParts {
   const { tm, tn } = variant;
   const { rows: bm, cols: bn } = tileOf(variant);
   const vecA = tm >= 4, vecB = tn >= 4;
@@ -135,30 +161,57 @@ export function matmulWgsl(variant: MatmulVariant): string {
     regs.push(`let b0 = Bs[kk * ${bn}u + lx];`);
     cols.push(["b0", "lx", 1]);
   }
-  const acc: string[] = [], fmas: string[] = [], stores: string[] = [];
+  const acc: string[] = [], fmas: string[] = [], outputs: GemmOutput[] = [];
   rows.forEach(([a, rowAt], i) => {
     cols.forEach(([b, colAt, width], j) => {
       const c = `c${i}_${j}`;
       acc.push(`var ${c} = ${width === 4 ? "vec4<f32>()" : "0.0"};`);
       fmas.push(`${c} = ${c} + ${a} * ${b};`);
       for (let e = 0; e < width; e++) {
-        const value = width === 4 ? `${c}[${e}]` : c;
-        stores.push(`{ let row = row0 + ${rowAt}; let col = col0 + ${colAt} + ${e}u;
-    if (row < m && col < n) { C[c_off + row * n + col] = epilogue(${value}, col); } }`);
+        outputs.push({ rowAt, colAt: `${colAt} + ${e}u`, value: width === 4 ? `${c}[${e}]` : c });
       }
     });
   });
   const loadsPerThread = (span: number) => (span * BK) / (SIDE * SIDE);
   const tile = (vec: boolean, size: number) =>
     vec ? `array<vec4<f32>, ${size / 4}>` : `array<f32, ${size}>`;
+  const loop = (innerExtra = "") => `
+    ${loads("As", loadsPerThread(bm), variant.transposeA, bm)}
+    ${loads("Bs", loadsPerThread(bn), variant.transposeB, bn)}
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${BK}u; kk++) {
+      ${regs.join("\n      ")}
+      ${fmas.join("\n      ")}${innerExtra}
+    }
+    workgroupBarrier();`;
+  return {
+    tiles: `var<workgroup> As: ${tile(vecA, bm * BK)};\nvar<workgroup> Bs: ${tile(vecB, bn * BK)};`,
+    acc: acc.join("\n  "),
+    loop,
+    rows,
+    outputs,
+  };
+}
+
+/**
+ * The kernel of one variant. Bindings: A, B, C, params
+ * [m, n, k, batchBase, rowTileBase], offsets [aOffset₀, bOffset₀, aOffset₁, …].
+ * Dispatch: x = column tiles, y = row tiles, z = batches.
+ */
+export function matmulWgsl(variant: MatmulVariant): string {
+  const { rows: bm, cols: bn } = tileOf(variant);
+  const parts = gemmParts(variant);
+  const stores = parts.outputs.map(({ rowAt, colAt, value }) =>
+    `{ let row = row0 + ${rowAt}; let col = col0 + ${colAt};
+    if (row < m && col < n) { C[c_off + row * n + col] = epilogue(${value}, col); } }`
+  );
   return `
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<storage, read> p: array<u32>;
 @group(0) @binding(4) var<storage, read> offsets: array<u32>;
-var<workgroup> As: ${tile(vecA, bm * BK)};
-var<workgroup> Bs: ${tile(vecB, bn * BK)};
+${parts.tiles}
 ${epilogueWgsl(variant.epilogue)}
 @compute @workgroup_size(${SIDE}, ${SIDE})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u,
@@ -174,16 +227,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let col0 = wg.x * ${bn}u;
   let lx = lid.x;
   let ly = lid.y;
-  ${acc.join("\n  ")}
-  for (var t = 0u; t < k; t += ${BK}u) {
-    ${loads("As", loadsPerThread(bm), variant.transposeA, bm)}
-    ${loads("Bs", loadsPerThread(bn), variant.transposeB, bn)}
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${BK}u; kk++) {
-      ${regs.join("\n      ")}
-      ${fmas.join("\n      ")}
-    }
-    workgroupBarrier();
+  ${parts.acc}
+  for (var t = 0u; t < k; t += ${BK}u) {${parts.loop()}
   }
   ${stores.join("\n  ")}
 }`;

@@ -6,6 +6,8 @@
  * transposed reads, deterministic tree reductions, row softmax, permute,
  * row gather and concatenation — one kernel for every primitive of the
  * `Backend` interface of `@glassbox/tensor`, proven against its CPU backend.
+ * `ResidentTrainer` trains a stack of dense layers without leaving the GPU:
+ * one submit, about one dispatch per GEMM and no read-back per step.
  *
  * @example
  * ```ts
@@ -33,5 +35,16 @@ export {
   type WebGPULostInfo,
   type WebGPUMemoryStats,
 } from "./request_webgpu.ts";
+export {
+  type DenseLayerSpec,
+  type LossReading,
+  type ResidentActivation,
+  type ResidentLoss,
+  type ResidentOptimizer,
+  type ResidentOptimizerState,
+  ResidentTrainer,
+  type ResidentTrainerOptions,
+  type StepOptions,
+} from "./resident_trainer.ts";
 export { WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
 export { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { Backend, Device, DType } from "@glassbox/tensor";
-import { GpuRuntime } from "./_runtime.ts";
+import { GpuRuntime, registerRuntime } from "./_runtime.ts";
 import { WebGPUBackend } from "./_webgpu_backend.ts";
 import { LAVAPIPE_HINT, WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
 
@@ -52,6 +52,12 @@ export interface WebGPUMemoryStats {
   readonly createdBuffers: number;
   /** Read-back staging buffers in use. */
   readonly liveStagingBuffers: number;
+  /** Read-back staging buffers created so far. */
+  readonly createdStagingBuffers: number;
+  /** Bind groups created so far (kernels that cache theirs keep this flat). */
+  readonly bindGroups: number;
+  /** Read-backs so far: buffers mapped with `mapAsync`, each a wait for the GPU. */
+  readonly readbacks: number;
   /** Compute pipelines compiled so far (one per kernel variant). */
   readonly pipelines: number;
   /** Kernel dispatches recorded so far. */
@@ -190,7 +196,8 @@ export async function requestWebGPU(options: RequestWebGPUOptions = {}): Promise
   const runtime = new GpuRuntime(device, name, options.maxPooledBytes ?? 256 * 2 ** 20);
   const lost = device.lost.then((info) => ({ reason: String(info.reason), message: info.message }));
   const memory = (): WebGPUMemoryStats => {
-    const { storage, staging, pipelines, dispatches, submits } = runtime.stats();
+    const { storage, staging, pipelines, dispatches, submits, bindGroups, readbacks } = runtime
+      .stats();
     return {
       liveBuffers: storage.liveBuffers,
       liveBytes: storage.liveBytes,
@@ -198,12 +205,15 @@ export async function requestWebGPU(options: RequestWebGPUOptions = {}): Promise
       pooledBytes: storage.pooledBytes,
       createdBuffers: storage.createdBuffers,
       liveStagingBuffers: staging.liveBuffers,
+      createdStagingBuffers: staging.createdBuffers,
+      bindGroups,
+      readbacks,
       pipelines,
       dispatches,
       submits,
     };
   };
-  return Object.freeze({
+  const gpuDevice: WebGPUDevice = Object.freeze({
     name,
     backend: new WebGPUBackend(runtime),
     dtypes: Object.freeze(["float32"] as const),
@@ -221,4 +231,6 @@ export async function requestWebGPU(options: RequestWebGPUOptions = {}): Promise
     errors: () => [...runtime.errors],
     destroy: () => runtime.destroy(),
   });
+  registerRuntime(gpuDevice, runtime);
+  return gpuDevice;
 }

@@ -83,7 +83,8 @@ Training (default: the experiment's):
                           (default: the experiment's: 0, or 2 for linear-regression, which
                           draws its data from this seed too)
   --dtype <name>          float64 (default) or float32
-  --device <name>         cpu (default); webgpu is not available in the CLI yet
+  --device <name>         cpu (default) or webgpu (float32; sgd, adam or adamw; the whole
+                          training step stays on the GPU, the loss is read once per epoch)
 
 Output:
   --out <dir>             where to write history.json, model.safetensors and the plots
@@ -104,10 +105,17 @@ Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 130 interrupted by
 Ctrl-C (training stops after the current batch and the last weights are saved).
 `;
 
+/** Devices `--device` accepts. */
+export const DEVICE_NAMES = ["cpu", "webgpu"] as const;
+/** A device `--device` accepts. */
+export type DeviceName = typeof DEVICE_NAMES[number];
+
 /** What the command line asks for. */
 export interface TrainFlags {
   /** The resolved settings. */
   config: ExperimentConfig;
+  /** Where to train: the CPU, or the first WebGPU adapter. */
+  device: DeviceName;
   /** Output folder, or null with `--no-save`. */
   out: string | null;
   /** Print JSON instead of text. */
@@ -206,14 +214,7 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     );
   }
   const d = spec.defaults;
-  if (v.device !== undefined && v.device !== "cpu") {
-    throw new UsageError(
-      "--device",
-      v.device === "webgpu"
-        ? `--device webgpu is not available in the CLI yet: train on the CPU (--device cpu), or use @glassbox/webgpu-kernels from code`
-        : `--device must be cpu (webgpu is not available in the CLI yet), got "${v.device}"`,
-    );
-  }
+  const device = v.device === undefined ? "cpu" : oneOf("--device", v.device, DEVICE_NAMES);
   if (v.data !== undefined && v.target === undefined) {
     throw new UsageError("--target", `--data needs --target <column> naming the column to predict`);
   }
@@ -286,8 +287,25 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     batchSize,
     restarts: v.restarts === undefined ? d.restarts : positiveInt("--restarts", v.restarts, 1),
     seed: v.seed === undefined ? d.seed : positiveInt("--seed", v.seed, 0),
-    dtype: v.dtype === undefined ? d.dtype : oneOf("--dtype", v.dtype, ["float64", "float32"]),
+    // WebGPU holds float32 only: it is the default there, and float64 a usage error.
+    dtype: v.dtype === undefined
+      ? (device === "webgpu" ? "float32" : d.dtype)
+      : oneOf("--dtype", v.dtype, ["float64", "float32"]),
   };
+  if (device === "webgpu" && config.dtype === "float64") {
+    throw new UsageError(
+      "--dtype",
+      `--device webgpu trains in float32 (WGSL has no float64), got --dtype float64`,
+    );
+  }
+  if (device === "webgpu" && optimizer === "lbfgs") {
+    throw new UsageError(
+      "--device",
+      `--device webgpu trains with sgd, adam or adamw; --optimizer lbfgs needs synchronous reads ` +
+        `of the loss and gradients, which WebGPU does not offer (train ${name} on the CPU, or pick ` +
+        `another --optimizer)`,
+    );
+  }
   if (v.out !== undefined && v["no-save"]) {
     throw new UsageError("--out", `--out and --no-save contradict each other`);
   }
@@ -296,6 +314,7 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   }
   return {
     config,
+    device,
     out: v["no-save"] ? null : v.out ?? `runs/${name}`,
     json: v.json ?? false,
     help: v.help ?? false,

@@ -14,7 +14,7 @@
 import { mlp, type Sequential } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss, MSELoss } from "@glassbox/losses";
 import { accuracy, mape, r2Score } from "@glassbox/metrics";
-import { manualSeed, type Tensor } from "@glassbox/tensor";
+import { cpu, type Device, manualSeed, type Tensor } from "@glassbox/tensor";
 import {
   Adam,
   AdamW,
@@ -89,6 +89,8 @@ export interface RunExperimentOptions {
   callbacks?: (label: string) => Callback[];
   /** Cancels training; architectures not yet started are skipped. */
   signal?: AbortSignal;
+  /** Train on this device (a WebGPU device); the final model comes back to the CPU. */
+  device?: Device;
 }
 
 /**
@@ -168,7 +170,7 @@ export async function runExperiment(
         );
         model.loadStateDict(init);
       }
-      return model;
+      return options.device === undefined ? model : model.to(options.device);
     };
     const t0 = performance.now();
     manualSeed(config.seed);
@@ -187,6 +189,10 @@ export async function runExperiment(
       restarts: config.restarts,
     });
     const model = history.model as Sequential;
+    if (options.device !== undefined) {
+      // Back to the CPU for the summary, the saved weights and the plots.
+      for (const p of model.parameters()) await p.toAsync(cpu);
+    }
     const final = evaluate(model, dataset.xValid, dataset.yValid, { loss });
     runs.push({
       hidden,

@@ -1,0 +1,173 @@
+// The WebAssembly SIMD elementwise kernels (wasm/elementwise.wat, embedded as base64 by
+// `deno task build:wasm`): exp, tanh and sigmoid, and softmax / log-softmax over the last
+// axis. The CPU backend tries these first and keeps its TypeScript loops (the reference)
+// when they decline: mode "off", an operation or layout they do not cover, fewer elements
+// than the measured break-even size in mode "auto", or no WebAssembly SIMD at all.
+//
+// The mode is matmul's (`GLASSBOX_WASM`, `setWasmMatmul`): one switch for every WebAssembly
+// kernel. Data goes through the module's memory in chunks that stay in cache, converted to
+// float64 on the way in: float32 tensors are computed in float64 and rounded once on the
+// way out, as on the TypeScript path.
+
+import type { TypedArray } from "./dtype.ts";
+import type { SoftmaxOp, UnaryOp } from "./backend.ts";
+import { type WasmMatmulMode, wasmMatmulMode } from "./_wasm_gemm.ts";
+import { ELEMENTWISE_WASM } from "./_wasm_elementwise_bytes.ts";
+
+/** The unary operations with a WebAssembly kernel. */
+export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";
+
+/**
+ * Element counts from which mode "auto" uses WebAssembly, measured with
+ * packages/tensor/elementwise_bench.ts (the copies in and out cost about as much as
+ * the TypeScript loop on a few dozen elements; see the bench's header for the figures).
+ */
+export const WASM_ELEMENTWISE_THRESHOLD: { readonly [K in WasmUnaryOp | SoftmaxOp]: number } = {
+  exp: 64,
+  tanh: 64,
+  sigmoid: 64,
+  softmax: 256,
+  logSoftmax: 256,
+};
+
+/** Elements per chunk copied through the module's memory (128 KiB of float64). */
+const CHUNK = 16384;
+const PAGE = 65536;
+/** Bytes 0..63 are left unused; arrays start on 64-byte boundaries. */
+const BASE = 64;
+
+type Kernel = (src: number, dst: number, n: number) => void;
+interface ElementwiseExports {
+  memory: WebAssembly.Memory;
+  exp_f64: Kernel;
+  tanh_f64: Kernel;
+  sigmoid_f64: Kernel;
+  softmax_rows_f64: (x: number, e: number, rows: number, len: number, sums: number) => void;
+  rows_apply_f64: (x: number, rows: number, len: number, per: number, op: number) => void;
+}
+
+let module: ElementwiseExports | null | undefined;
+let override: WasmMatmulMode | undefined;
+let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+
+/** Whether the module could be instantiated (instantiates it on first use). */
+export function wasmElementwiseAvailable(): boolean {
+  if (module === undefined) module = load();
+  return module !== null;
+}
+
+/**
+ * Sets a mode for these kernels alone (tests and benchmarks compare the two paths without
+ * moving matmul); `undefined` goes back to following matmul's mode.
+ */
+export function setWasmElementwise(mode: WasmMatmulMode | undefined): void {
+  override = mode;
+}
+
+/** Whether the current mode sends `size` elements of `op` to WebAssembly. */
+function wanted(op: WasmUnaryOp | SoftmaxOp, size: number): boolean {
+  const mode = override ?? wasmMatmulMode();
+  if (mode === "off" || size === 0) return false;
+  if (mode === "auto" && size < WASM_ELEMENTWISE_THRESHOLD[op]) return false;
+  return wasmElementwiseAvailable();
+}
+
+function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
+  return op === "exp" || op === "tanh" || op === "sigmoid";
+}
+
+/**
+ * `out[i] = op(src[i])` for `i < n` with WebAssembly. Returns false, having written
+ * nothing, when the operation has no kernel or the mode and size keep TypeScript.
+ */
+export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
+  if (!isWasmUnary(op) || !wanted(op, n)) return false;
+  const kernel = op === "exp"
+    ? module!.exp_f64
+    : op === "tanh"
+    ? module!.tanh_f64
+    : module!.sigmoid_f64;
+  const span = Math.min(n, CHUNK);
+  if (!reserve(BASE + span * 8 + 16)) return false;
+  const at = BASE / 8;
+  for (let start = 0; start < n; start += CHUNK) {
+    const count = Math.min(CHUNK, n - start);
+    f64.set(src.subarray(start, start + count), at);
+    kernel(BASE, BASE, count);
+    out.set(f64.subarray(at, at + count), start);
+  }
+  return true;
+}
+
+/**
+ * Softmax or log-softmax over each of `rows` contiguous rows of `len` elements with
+ * WebAssembly: the same steps and order of additions as the TypeScript kernel, with the
+ * module's exp (and, for log-softmax, `Math.log` of each row's sum). Returns false,
+ * having written nothing, when the mode and size keep TypeScript.
+ */
+export function wasmSoftmaxRows(
+  op: SoftmaxOp,
+  x: TypedArray,
+  out: TypedArray,
+  rows: number,
+  len: number,
+): boolean {
+  if (!wanted(op, rows * len)) return false;
+  const rowsPer = Math.max(1, Math.floor(CHUNK / len));
+  const span = rowsPer * len;
+  const xAt = BASE;
+  const eAt = align(xAt + span * 8 + 16);
+  const sumsAt = align(eAt + span * 8 + 16);
+  if (!reserve(sumsAt + rowsPer * 8)) return false;
+  const { softmax_rows_f64: firstPass, rows_apply_f64: apply } = module!;
+  const log = op === "logSoftmax";
+  const resultAt = (log ? xAt : eAt) / 8;
+  for (let row = 0; row < rows; row += rowsPer) {
+    const count = Math.min(rowsPer, rows - row);
+    const from = row * len, size = count * len;
+    f64.set(x.subarray(from, from + size), xAt / 8);
+    firstPass(xAt, eAt, count, len, sumsAt);
+    if (log) {
+      const s = sumsAt / 8;
+      for (let r = s; r < s + count; r++) f64[r] = Math.log(f64[r]);
+      apply(xAt, count, len, sumsAt, 1);
+    } else {
+      apply(eAt, count, len, sumsAt, 0);
+    }
+    out.set(f64.subarray(resultAt, resultAt + size), from);
+  }
+  return true;
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+/** Grows the memory to at least `bytes` and refreshes the view after a grow; false if it cannot. */
+function reserve(bytes: number): boolean {
+  const memory = module!.memory;
+  if (memory.buffer.byteLength < bytes) {
+    if (bytes > 2 ** 32) return false;
+    try {
+      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    } catch {
+      return false;
+    }
+  }
+  if (f64.buffer !== memory.buffer) f64 = new Float64Array(memory.buffer);
+  return true;
+}
+
+function load(): ElementwiseExports | null {
+  if (typeof WebAssembly === "undefined") return null;
+  try {
+    const binary = atob(ELEMENTWISE_WASM);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    if (!WebAssembly.validate(bytes)) return null;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    return instance.exports as unknown as ElementwiseExports;
+  } catch {
+    return null; // no SIMD: the TypeScript kernels run
+  }
+}

@@ -1,0 +1,232 @@
+;; glassbox elementwise kernels for WebAssembly SIMD: exp, tanh, sigmoid and the row passes of
+;; softmax / log-softmax over the last axis, in float64 (f64x2, two lanes per instruction).
+;;
+;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into _wasm_elementwise_bytes.ts.
+;; Only standard (non-relaxed) SIMD is used, so every runtime computes the same bits.
+;; float32 tensors are widened to float64 by the caller's copy into memory and rounded once
+;; on the copy out, exactly as the TypeScript path computes them.
+;;
+;; Arrays are byte addresses of float64 elements. The element loops work on whole v128
+;; pairs: with an odd count they read and write one element past the end, so the caller
+;; leaves 16 bytes of room after every array.
+;;
+;; All three functions go through one exponential, e^a = 2^n · e^r with n = round(a / ln 2)
+;; and r = a − n·ln 2, |r| ≤ ln 2 / 2 (plus a rounding of a / ln 2):
+;; - ln 2 is split into HI (42 significant bits, so n·HI is exact for |n| < 2^11) and
+;;   LO = ln 2 − HI; r = (a − n·HI) − n·LO, and c = ((a − n·HI) − r) − n·LO is the rounding
+;;   error of r, carried as e^(r + c) − 1 ≈ (e^r − 1) + c·e^r.
+;; - e^r − 1 is the Taylor series r + r²·(1/2! + r/3! + … + r^11/13!) (Horner): the first
+;;   omitted term, r^14/14!, is below 5e-18 on that range, and the correction r²·q is at
+;;   most a fifth of r, so small |r| keep full relative accuracy.
+;; - n comes from the "shifter" 1.5·2^52: adding it rounds a / ln 2 to an integer held in
+;;   the low bits of the sum, and those bits build 2^n directly in the exponent field.
+;; The constants live in locals set before the loop: V8 rebuilds a v128.const at every use,
+;; which made the loop about a third slower.
+
+(module
+  (memory (export "memory") 1)
+
+  ;; dst[i] = f(src[i]) for i < n rounded up to even (src and dst may be the same array),
+  ;; f by `op`:
+  ;;   0  e^x. x clamped to [−746, 710] (NaN passes through: pmin/pmax keep their first
+  ;;      operand when the comparison fails); beyond, e^x is 0 or +∞ anyway. 2^n is applied
+  ;;      as 2^(n − floor(n/2)) · 2^floor(n/2), two normal numbers, so a subnormal result is rounded
+  ;;      once, by the last multiply.
+  ;;   1  tanh(x) = sign(x) · t / (t + 2) with t = e^(2a) − 1 = 2^n·(e^r − 1) + (2^n − 1) and
+  ;;      a = |x| clamped to 20 (tanh rounds to 1 from 19.1 on; |n| ≤ 58 keeps 2^n normal).
+  ;;      t ≥ 0 keeps this well conditioned: a relative error ε in t moves the result by
+  ;;      ε·2/(t + 2) ≤ ε, and near 0, t ≈ 2a keeps full relative accuracy. The quotient is
+  ;;      never negative; the sign bit comes from x, so tanh(−0) = −0.
+  ;;   2  sigmoid(x) = 1 / (1 + e^−x), PyTorch's formula and rounding steps. It is stable:
+  ;;      for x < −709.78, e^−x is +∞ and the result 0 (the exact value is below 2^−1022),
+  ;;      never NaN; for large positive x it is 1.
+  (func $map (param $src i32) (param $dst i32) (param $n i32) (param $op i32)
+    (local $end i32) (local $x v128) (local $a v128) (local $t v128) (local $hi v128)
+    (local $lo v128) (local $r v128) (local $q v128) (local $s v128) (local $k v128)
+    (local $half v128) (local $scale v128) (local $y v128)
+    (local $one v128) (local $two v128) (local $sign v128) (local $min v128) (local $max v128) (local $cap v128)
+    (local $log2e v128) (local $shifter v128) (local $ln2hi v128) (local $ln2lo v128)
+    (local $bias v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $c8 v128) (local $c9 v128) (local $c10 v128) (local $c11 v128)
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $two (v128.const f64x2 2 2))
+    (local.set $sign (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+    (local.set $min (v128.const f64x2 -746 -746))
+    (local.set $max (v128.const f64x2 710 710))
+    (local.set $cap (v128.const f64x2 20 20))
+    (local.set $log2e (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+    (local.set $shifter (v128.const f64x2 6755399441055744 6755399441055744))
+    (local.set $ln2hi (v128.const f64x2 0.6931471805598903 0.6931471805598903))
+    (local.set $ln2lo (v128.const f64x2 5.497923018708371e-14 5.497923018708371e-14))
+    (local.set $bias (v128.const i64x2 1023 1023))
+    (local.set $c0 (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
+    (local.set $c1 (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09))
+    (local.set $c2 (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))
+    (local.set $c3 (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07))
+    (local.set $c4 (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))
+    (local.set $c5 (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05))
+    (local.set $c6 (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))
+    (local.set $c7 (v128.const f64x2 0.001388888888888889 0.001388888888888889))
+    (local.set $c8 (v128.const f64x2 0.008333333333333333 0.008333333333333333))
+    (local.set $c9 (v128.const f64x2 0.041666666666666664 0.041666666666666664))
+    (local.set $c10 (v128.const f64x2 0.16666666666666666 0.16666666666666666))
+    (local.set $c11 (v128.const f64x2 0.5 0.5))
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $x (v128.load (local.get $src)))
+        ;; The argument of the exponential.
+        (local.set $a
+          (if (result v128) (i32.eq (local.get $op) (i32.const 1))
+            (then
+              (local.set $a (f64x2.pmin (f64x2.abs (local.get $x)) (local.get $cap)))
+              (f64x2.add (local.get $a) (local.get $a)))
+            (else
+              (if (result v128) (local.get $op)
+                (then (f64x2.neg (local.get $x)))
+                (else (local.get $x))))))
+        (local.set $a
+          (f64x2.pmax (f64x2.pmin (local.get $a) (local.get $max)) (local.get $min)))
+        ;; n (in the low bits of t), r and r's rounding error (kept in hi).
+        (local.set $t
+          (f64x2.add (f64x2.mul (local.get $a) (local.get $log2e)) (local.get $shifter)))
+        (local.set $k (f64x2.sub (local.get $t) (local.get $shifter)))
+        (local.set $hi (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (local.get $ln2hi))))
+        (local.set $lo (f64x2.mul (local.get $k) (local.get $ln2lo)))
+        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+        (local.set $hi (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo)))
+        ;; s = e^(r + c) − 1.
+        (local.set $q (local.get $c0))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c1)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c2)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c3)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c4)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c5)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c6)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c7)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c8)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c9)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c10)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c11)))
+        (local.set $s
+          (f64x2.add (local.get $r)
+            (f64x2.mul (f64x2.mul (local.get $r) (local.get $r)) (local.get $q))))
+        (local.set $s
+          (f64x2.add (local.get $s)
+            (f64x2.mul (local.get $hi) (f64x2.add (local.get $one) (local.get $s)))))
+        ;; n as an integer: the low bits of t minus the shifter's.
+        (local.set $k (i64x2.sub (local.get $t) (local.get $shifter)))
+        (if (i32.eq (local.get $op) (i32.const 1))
+          (then
+            (local.set $scale
+              (i64x2.shl (i64x2.add (local.get $k) (local.get $bias)) (i32.const 52)))
+            (local.set $t
+              (f64x2.add (f64x2.mul (local.get $scale) (local.get $s))
+                (f64x2.sub (local.get $scale) (local.get $one))))
+            (local.set $y
+              (v128.or
+                (f64x2.div (local.get $t) (f64x2.add (local.get $t) (local.get $two)))
+                (v128.and (local.get $x) (local.get $sign)))))
+          (else
+            (local.set $half (i64x2.shr_s (local.get $k) (i32.const 1)))
+            (local.set $y
+              (f64x2.mul
+                (f64x2.mul (f64x2.add (local.get $one) (local.get $s))
+                  (i64x2.shl (i64x2.add (local.get $half) (local.get $bias)) (i32.const 52)))
+                (i64x2.shl
+                  (i64x2.add (i64x2.sub (local.get $k) (local.get $half)) (local.get $bias))
+                  (i32.const 52))))
+            (if (local.get $op)
+              (then
+                (local.set $y
+                  (f64x2.div (local.get $one) (f64x2.add (local.get $one) (local.get $y))))))))
+        (v128.store (local.get $dst) (local.get $y))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $next))))
+
+  (func (export "exp_f64") (param $src i32) (param $dst i32) (param $n i32)
+    (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 0)))
+  (func (export "tanh_f64") (param $src i32) (param $dst i32) (param $n i32)
+    (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 1)))
+  (func (export "sigmoid_f64") (param $src i32) (param $dst i32) (param $n i32)
+    (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 2)))
+
+  ;; The first softmax pass over `rows` rows of `len` elements at x: shifts each row by its
+  ;; maximum in place (by 0 when the maximum is −∞, so an all −∞ row gives NaN; a NaN
+  ;; maximum makes the row NaN, as in PyTorch), writes e^(x − max) to e, and each row's sum
+  ;; of those, added left to right, to sums.
+  (func (export "softmax_rows_f64") (param $x i32) (param $e i32) (param $rows i32)
+    (param $len i32) (param $sums i32)
+    (local $row i32) (local $p i32) (local $end i32) (local $max f64) (local $sum f64)
+    (local.set $p (local.get $x))
+    (local.set $row (local.get $rows))
+    (block $done
+      (loop $shift
+        (br_if $done (i32.eqz (local.get $row)))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
+        (local.set $max (f64.const -inf))
+        (local.set $row (i32.sub (local.get $row) (i32.const 1)))
+        (block $maxed
+          (loop $find
+            (br_if $maxed (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $max (f64.max (local.get $max) (f64.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $find)))
+        (if (f64.eq (local.get $max) (f64.const -inf)) (then (local.set $max (f64.const 0))))
+        (local.set $p (i32.sub (local.get $end) (i32.shl (local.get $len) (i32.const 3))))
+        (block $shifted
+          (loop $sub
+            (br_if $shifted (i32.ge_u (local.get $p) (local.get $end)))
+            (f64.store (local.get $p) (f64.sub (f64.load (local.get $p)) (local.get $max)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $sub)))
+        (br $shift)))
+    (call $map (local.get $x) (local.get $e) (i32.mul (local.get $rows) (local.get $len)) (i32.const 0))
+    (local.set $p (local.get $e))
+    (local.set $row (local.get $rows))
+    (block $summed
+      (loop $sum_rows
+        (br_if $summed (i32.eqz (local.get $row)))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
+        (local.set $sum (f64.const 0))
+        (block $row_done
+          (loop $add
+            (br_if $row_done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $sum (f64.add (local.get $sum) (f64.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $add)))
+        (f64.store (local.get $sums) (local.get $sum))
+        (local.set $sums (i32.add (local.get $sums) (i32.const 8)))
+        (local.set $row (i32.sub (local.get $row) (i32.const 1)))
+        (br $sum_rows))))
+
+  ;; x[row, j] = x[row, j] ∘ per[row] for ∘ = ÷ (op 0, softmax: e / sum) or − (op 1,
+  ;; log-softmax: (x − max) − log sum), in place.
+  (func (export "rows_apply_f64") (param $x i32) (param $rows i32) (param $len i32)
+    (param $per i32) (param $op i32)
+    (local $end i32) (local $v f64)
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $end (i32.add (local.get $x) (i32.shl (local.get $len) (i32.const 3))))
+        (local.set $v (f64.load (local.get $per)))
+        (if (local.get $op)
+          (then
+            (block $subbed
+              (loop $sub
+                (br_if $subbed (i32.ge_u (local.get $x) (local.get $end)))
+                (f64.store (local.get $x) (f64.sub (f64.load (local.get $x)) (local.get $v)))
+                (local.set $x (i32.add (local.get $x) (i32.const 8)))
+                (br $sub))))
+          (else
+            (block $divided
+              (loop $div
+                (br_if $divided (i32.ge_u (local.get $x) (local.get $end)))
+                (f64.store (local.get $x) (f64.div (f64.load (local.get $x)) (local.get $v)))
+                (local.set $x (i32.add (local.get $x) (i32.const 8)))
+                (br $div)))))
+        (local.set $per (i32.add (local.get $per) (i32.const 8)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+)

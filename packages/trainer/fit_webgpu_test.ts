@@ -1,0 +1,140 @@
+// fit() with a model on a WebGPU device: the resident path (the step stays on the GPU,
+// the loss is read once per epoch). Runs where an adapter exists (lavapipe in CI).
+
+import { mlp } from "@glassbox/layers";
+import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss } from "@glassbox/losses";
+import { assertClose, cpu, manualSeed, randn, type Tensor, tensor } from "@glassbox/tensor";
+import { requestWebGPU } from "@glassbox/webgpu-kernels";
+import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
+import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
+import { fit, LBFGS, SGD, StepLR } from "./mod.ts";
+
+const { device, ignore } = await setupWebGPUTests("fit_webgpu_test.ts");
+
+/** The parameters' values on the host. */
+async function hostWeights(params: readonly { borrow(): Tensor }[]): Promise<Float32Array[]> {
+  return await Promise.all(
+    params.map(async (p) => (await p.borrow().readTypedArray()) as Float32Array),
+  );
+}
+
+Deno.test({
+  name: "fit on WebGPU with shuffling and a scheduler follows the same run on the CPU",
+  ignore,
+  fn: async () => {
+    manualSeed(3);
+    const x = randn([90, 4], { dtype: "float32" });
+    const y = tensor(Array.from({ length: 90 }, (_, i) => i % 3), { dtype: "float32" });
+    const run = async (onGpu: boolean) => {
+      manualSeed(0);
+      const model = mlp([4, 8, 8, 3], { activation: "tanh", dtype: "float32" });
+      if (onGpu) model.to(device!);
+      const optimizer = new SGD({ lr: 0.2, momentum: 0.9, nesterov: true });
+      const history = await fit(model, {
+        x,
+        y,
+        loss: new CrossEntropyLoss(),
+        optimizer,
+        scheduler: new StepLR(optimizer, { stepSize: 2, gamma: 0.5 }),
+        epochs: 5,
+        batchSize: 32,
+        shuffle: true,
+        seed: 7,
+        validation: { x, y },
+      });
+      return { history, weights: await hostWeights(model.parameters()) };
+    };
+    const cpuRun = await run(false), gpuRun = await run(true);
+    deepStrictEqual(gpuRun.history.epochs.map((e) => e.lr), [0.2, 0.2, 0.1, 0.1, 0.05]);
+    assertClose(
+      gpuRun.history.epochs.flatMap((e) => [e.loss, e.validLoss!]),
+      cpuRun.history.epochs.flatMap((e) => [e.loss, e.validLoss!]),
+      { rtol: 1e-3, atol: 1e-5, message: "per-epoch losses" },
+    );
+    gpuRun.weights.forEach((w, i) =>
+      assertClose(w, cpuRun.weights[i], { rtol: 1e-3, atol: 1e-5, message: `parameter ${i}` })
+    );
+  },
+});
+
+Deno.test({
+  name: "fit on WebGPU stops on a non-finite epoch loss and keeps the previous epoch's weights",
+  ignore,
+  fn: async () => {
+    manualSeed(1);
+    const x = randn([40, 2], { dtype: "float32" }).mul(1e18);
+    const y = randn([40, 1], { dtype: "float32" });
+    const model = mlp([2, 4, 1], { dtype: "float32" }).to(device!);
+    const start = await hostWeights(model.parameters());
+    const history = await fit(model, {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new SGD({ lr: 1e6 }),
+      epochs: 4,
+      batchSize: 10,
+    });
+    strictEqual(history.stop?.kind, "nonFinite");
+    match(history.stop!.message, /Stopped at epoch \d: the mean batch loss is (NaN|Infinity)/);
+    const kept = await hostWeights(model.parameters());
+    if (history.epochs.length === 0) kept.forEach((w, i) => deepStrictEqual(w, start[i]));
+    ok(kept.every((w) => w.every(Number.isFinite)));
+  },
+});
+
+Deno.test({
+  name:
+    "fit on WebGPU: a lost device stops training with the last completed epoch's weights on the CPU",
+  ignore,
+  fn: async () => {
+    const gpu = await requestWebGPU(); // its own device: destroying it must not touch the others
+    manualSeed(2);
+    const x = randn([64, 3], { dtype: "float32" }), y = randn([64, 2], { dtype: "float32" });
+    const model = mlp([3, 8, 2], { activation: "relu", dtype: "float32" }).to(gpu);
+    let afterEpoch1: Float32Array[] = [];
+    const history = await fit(model, {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new SGD({ lr: 0.05 }),
+      epochs: 5,
+      batchSize: 16,
+      callbacks: [{
+        onEpochEnd: async (ctx, record) => {
+          if (record.epoch !== 1) return;
+          afterEpoch1 = await hostWeights(ctx.params);
+          gpu.destroy(); // as a driver reset would
+        },
+      }],
+    });
+    strictEqual(history.stop?.kind, "deviceLost");
+    match(history.stop!.message, /The WebGPU device was lost during epoch 2 \(destroyed/);
+    strictEqual(history.epochs.length, 2);
+    const params = model.parameters();
+    ok(params.every((p) => p.value.device === cpu), "the weights are on the CPU");
+    params.forEach((p, i) => deepStrictEqual(p.value.toTypedArray(), afterEpoch1[i]));
+  },
+});
+
+Deno.test({
+  name: "fit on WebGPU rejects losses and optimizers the GPU path does not run, naming them",
+  ignore,
+  fn: async () => {
+    const x = randn([8, 2], { dtype: "float32" }), y = randn([8, 1], { dtype: "float32" });
+    const model = mlp([2, 1], { dtype: "float32" }).to(device!);
+    await rejects(
+      fit(model, { x, y, loss: new MSELoss(), optimizer: new LBFGS(), epochs: 1 }),
+      /the optimizer must be SGD, Adam or AdamW, got LBFGS/,
+    );
+    await rejects(
+      fit(model, {
+        x,
+        y: y.greater(0),
+        loss: new BCEWithLogitsLoss(),
+        optimizer: new SGD({ lr: 0.1 }),
+        epochs: 1,
+      }),
+      /the loss must be MSELoss or CrossEntropyLoss .* got BCEWithLogitsLoss/,
+    );
+  },
+});
