@@ -9,7 +9,8 @@
 //
 // Products of at least WASM_MIN multiply-adds go to the WebAssembly SIMD kernel
 // (_wasm_gemm.ts, same blocking, float32 accumulated in float32) unless it is
-// switched off; this file stays the reference and the fallback.
+// switched off — split across worker threads when large (_parallel_gemm.ts,
+// bit-identical to one thread); this file stays the reference and the fallback.
 
 import type { TypedArray } from "./dtype.ts";
 import type { MatmulInfo } from "./backend.ts";

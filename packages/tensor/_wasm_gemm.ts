@@ -1,13 +1,30 @@
 // The WebAssembly SIMD GEMM (wasm/gemm.wat, embedded as base64 by `deno task build:wasm`):
-// lazy instantiation, one growable memory, and the copy in / copy out around a call.
+// lazy instantiation, one growable memory, the copy in / copy out around a call, and the
+// split of a large product into row or column blocks for threads (_parallel_gemm.ts).
 //
 // The relaxed-SIMD build (fused multiply-add) is used where the runtime validates it, the
 // portable build (multiply then add) elsewhere; without WebAssembly at all `wasmGemm` reports
-// that it cannot run and the caller keeps the TypeScript path.
+// that it cannot run and the caller keeps the TypeScript path. Where SharedArrayBuffer exists
+// the module runs on a shared memory (its "shared" build), so workers can run it on the same
+// operands; elsewhere on a memory of its own, on one thread.
 
 import type { TypedArray } from "./dtype.ts";
 import type { MatmulInfo } from "./backend.ts";
-import { GEMM_PORTABLE_WASM, GEMM_RELAXED_WASM } from "./_wasm_gemm_bytes.ts";
+import {
+  GEMM_PORTABLE_SHARED_WASM,
+  GEMM_PORTABLE_WASM,
+  GEMM_RELAXED_SHARED_WASM,
+  GEMM_RELAXED_WASM,
+} from "./_wasm_gemm_bytes.ts";
+import {
+  CONTROL_BYTES,
+  defaultWorkerFactory,
+  GemmPool,
+  type GemmTask,
+  matmulThreads,
+  MAX_TASKS,
+  type WorkerFactory,
+} from "./_parallel_gemm.ts";
 
 /** When matmul uses WebAssembly: above the measured size threshold, never, or for every size. */
 export type WasmMatmulMode = "auto" | "off" | "always";
@@ -21,29 +38,45 @@ const KC = 256;
 const MR = 4;
 const PAGE = 65536;
 
+/**
+ * From this many multiply-adds on, a product is split across threads: below, waking a
+ * worker costs more than its share saves. Measured on 2 cores (square products, threads
+ * against one thread, min of alternating runs): float64 breaks even near 112³ (1.1–1.15×
+ * at 112, 1.2× at 128), float32 near 128³–144³ (1.0–1.08× at 128, 1.06× at 144, 1.3× at
+ * 160) — about 0.2 ms of one thread's work either way.
+ */
+const PARALLEL_MIN_F64 = 3 * 2 ** 19;
+const PARALLEL_MIN_F32 = 3 * 2 ** 20;
+/** Tasks per thread: more than one lets a thread whose core is busy take fewer. */
+const TASKS_PER_THREAD = 2;
+/** A task covers at least this many rows (or columns) of C, to amortise its packing. */
+const MIN_TASK_LINES = 32;
+
+type GemmFn = (...args: number[]) => void;
 interface GemmExports {
-  memory: WebAssembly.Memory;
   gemm_f64: GemmFn;
   gemm_f32: GemmFn;
+  pack_b_f64: GemmFn;
+  pack_b_f32: GemmFn;
 }
-type GemmFn = (
-  a: number,
-  ars: number,
-  aks: number,
-  b: number,
-  bks: number,
-  bcs: number,
-  c: number,
-  m: number,
-  n: number,
-  k: number,
-  pa: number,
-  pb: number,
-) => void;
+
+/** One instantiated build: its memory, and its threads once a product was large enough. */
+interface Engine {
+  kind: "relaxed" | "portable";
+  /** The module bytes (for workers) when the memory is shared, else undefined. */
+  sharedBytes?: Uint8Array<ArrayBuffer>;
+  memory: WebAssembly.Memory;
+  gemm: GemmExports;
+  pool?: GemmPool;
+  /** `matmulThreads()` and the worker factory the pool was started with. */
+  poolFor?: [number, WorkerFactory | undefined];
+}
 
 let mode: WasmMatmulMode | undefined;
-let kind: WasmGemmKind | undefined;
-let gemm: GemmExports | undefined;
+let engine: Engine | null | undefined;
+let factory: WorkerFactory | undefined | "default" = "default";
+/** Products run again on one thread because a task failed (a diagnostic; 0 when all is well). */
+let retried = 0;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
@@ -63,22 +96,62 @@ export function wasmMatmulMode(): WasmMatmulMode {
 
 /** Instantiates the module on first use and says which build runs. */
 export function wasmGemmKind(): WasmGemmKind {
-  if (kind === undefined) load(["relaxed", "portable"]);
-  return kind!;
+  if (engine === undefined) load(["relaxed", "portable"], true);
+  return engine?.kind ?? "none";
 }
 
 /**
- * Instantiates one build in place of the current one (tests run both); returns false
- * and leaves WebAssembly off when the runtime rejects it.
+ * Instantiates one build in place of the current one (tests run both), on a shared memory
+ * unless `shared` is false; returns false and leaves WebAssembly off when the runtime
+ * rejects it.
  */
-export function loadWasmGemm(build: "relaxed" | "portable"): boolean {
-  load([build]);
-  return kind === build;
+export function loadWasmGemm(
+  build: "relaxed" | "portable",
+  { shared = true }: { shared?: boolean } = {},
+): boolean {
+  load([build], shared);
+  return engine?.kind === build;
 }
 
 /**
- * Computes one batch of `out[co…] = op(A) · op(B)` with WebAssembly. Returns false (and
- * writes nothing) when no WebAssembly SIMD module could be instantiated.
+ * Sets how threads are started (tests: a factory that fails, or web Workers); `"default"`
+ * restores the runtime's own. Takes effect at the next product large enough for threads.
+ */
+export function setGemmWorkerFactory(next: WorkerFactory | undefined | "default"): void {
+  factory = next;
+}
+
+/** What the current build's threads are doing (see {@linkcode wasmGemmThreads}). */
+export interface WasmGemmThreads {
+  /** The module runs on a shared memory, so workers can join. */
+  shared: boolean;
+  /** Workers started (0 until a product is large enough, or when none could start). */
+  workers: number;
+  /** Workers that have instantiated the module and take tasks. */
+  alive: number;
+  /** Tasks that workers have run so far. */
+  workerTasks: number;
+  /** Products run again on one thread after a task failed, since the process started. */
+  retried: number;
+}
+
+/** The current build's threads: whether its memory is shared, workers started and running. */
+export function wasmGemmThreads(): WasmGemmThreads {
+  wasmGemmKind();
+  const pool = engine?.pool;
+  return {
+    shared: engine?.sharedBytes !== undefined,
+    workers: pool?.workers ?? 0,
+    alive: pool?.alive ?? 0,
+    workerTasks: pool?.workerTasks ?? 0,
+    retried,
+  };
+}
+
+/**
+ * Computes one batch of `out[co…] = op(A) · op(B)` with WebAssembly, on several threads
+ * when the product is large enough. Returns false (and writes nothing) when no WebAssembly
+ * SIMD module could be instantiated.
  */
 export function wasmGemm(
   a: TypedArray,
@@ -96,31 +169,44 @@ export function wasmGemm(
   const nr = double ? 4 : 8;
   const nPad = Math.ceil(n / nr) * nr;
   const mPad = Math.ceil(m / MR) * MR;
-  // Byte layout: 64 unused, A, B, C (padded), packed A block, packed B slice.
-  const aAt = 64;
+  const pool = m * n * k >= (double ? PARALLEL_MIN_F64 : PARALLEL_MIN_F32)
+    ? poolOf(engine!)
+    : undefined;
+  // Read after poolOf, which starts a new engine (memory) when the thread count changed.
+  const run = engine;
+  if (!run) return false;
+  const threads = pool === undefined ? 1 : pool.workers + 1;
+  // Byte layout: the pool's control block (or 64 unused bytes), A, B, C (padded), all of B
+  // packed (for threads that split C by rows), then for each thread a packed A block and a
+  // packed B slice.
+  const ldc = nPad * es;
+  const aAt = run.sharedBytes === undefined ? 64 : CONTROL_BYTES;
   const bAt = align(aAt + m * k * es);
   const cAt = align(bAt + k * n * es);
-  const paAt = align(cAt + mPad * nPad * es);
-  const pbAt = align(paAt + MC * KC * es);
+  const packedAt = align(cAt + mPad * ldc);
+  const scratch = threads > 1 ? align(packedAt + k * ldc) : packedAt;
+  const pbOffset = align(MC * KC * es);
+  const stride = pbOffset + align(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
-  if (!reserve(pbAt + KC * nPad * es)) return false;
+  if (!reserve(run.memory, scratch + threads * stride)) return false;
   const view = double ? f64 : f32;
   view.set(a.subarray(ao, ao + m * k), aAt / es);
   view.set(b.subarray(bo, bo + k * n), bAt / es);
-  (double ? gemm!.gemm_f64 : gemm!.gemm_f32)(
-    aAt,
-    transposeA ? es : k * es,
-    transposeA ? m * es : es,
-    bAt,
-    transposeB ? es : n * es,
-    transposeB ? k * es : es,
-    cAt,
-    m,
-    n,
-    k,
-    paAt,
-    pbAt,
-  );
+  const ars = transposeA ? es : k * es, aks = transposeA ? m * es : es;
+  const bks = transposeB ? es : n * es, bcs = transposeB ? k * es : es;
+  const whole: GemmTask = [double ? 1 : 0, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
+  const tasks = threads > 1 ? split(whole, threads * TASKS_PER_THREAD, packedAt) : [whole];
+  if (tasks[0][12] !== 0) {
+    (double ? run.gemm.pack_b_f64 : run.gemm.pack_b_f32)(bAt, bks, bcs, ldc, n, k, packedAt);
+  }
+  const ran = tasks.length > 1 && pool!.run(run.gemm, tasks, { scratch, stride, pbOffset });
+  if (tasks.length > 1 && !ran) retried++;
+  if (!ran) {
+    // One thread (or a task failed: every task writes its block whole, so running the
+    // product again on this thread gives the same result as if nothing had failed).
+    const fn = double ? run.gemm.gemm_f64 : run.gemm.gemm_f32;
+    fn(...whole.slice(1, 12), scratch, scratch + pbOffset, 0);
+  }
   const c = cAt / es;
   if (n === nPad) {
     out.set(view.subarray(c, c + m * n), co);
@@ -128,6 +214,71 @@ export function wasmGemm(
     for (let i = 0; i < m; i++) out.set(view.subarray(c + i * nPad, c + i * nPad + n), co + i * n);
   }
   return true;
+}
+
+/**
+ * Splits a product into at most `parts` tasks over blocks of rows of C (multiples of MR) or,
+ * when C has more column panels than row panels, of columns (multiples of NR). Each task's
+ * block is disjoint from the others' (padding included) and every element keeps the
+ * summation order of the whole product. Row blocks read op(B) packed once at `packedAt`
+ * (the caller packs it when the first task says so); column blocks pack their own columns.
+ */
+export function split(task: GemmTask, parts: number, packedAt: number): GemmTask[] {
+  const [double, a, ars, aks, b, bks, bcs, c, ldc, m, n, k] = task;
+  const es = double ? 8 : 4, nr = double ? 4 : 8;
+  const byRows = Math.ceil(m / MR) >= Math.ceil(n / nr);
+  const unit = byRows ? MR : nr;
+  const panels = Math.ceil((byRows ? m : n) / unit);
+  const count = Math.max(
+    1,
+    Math.min(parts, MAX_TASKS, Math.floor(panels * unit / MIN_TASK_LINES), panels),
+  );
+  if (count === 1) return [task];
+  const tasks: GemmTask[] = [];
+  for (let t = 0; t < count; t++) {
+    const from = Math.floor(t * panels / count) * unit;
+    const to = Math.min(Math.floor((t + 1) * panels / count) * unit, byRows ? m : n);
+    tasks.push(
+      byRows
+        ? [
+          double,
+          a + from * ars,
+          ars,
+          aks,
+          b,
+          bks,
+          bcs,
+          c + from * ldc,
+          ldc,
+          to - from,
+          n,
+          k,
+          packedAt,
+        ]
+        : [double, a, ars, aks, b + from * bcs, bks, bcs, c + from * es, ldc, m, to - from, k, 0],
+    );
+  }
+  return tasks;
+}
+
+/**
+ * The engine's pool for the current thread setting, started (or restarted, on a fresh
+ * memory) when the setting changed; undefined when one thread is all there is.
+ */
+function poolOf(run: Engine): GemmPool | undefined {
+  const threads = matmulThreads();
+  const make = factory === "default" ? defaultWorkerFactory() : factory;
+  if (threads < 2 || run.sharedBytes === undefined || make === undefined) return undefined;
+  if (run.pool !== undefined && (run.poolFor![0] !== threads || run.poolFor![1] !== make)) {
+    // New workers get a new memory: the old ones may still be starting on the old one.
+    load([run.kind], true);
+    return engine?.sharedBytes === undefined ? undefined : poolOf(engine);
+  }
+  if (run.pool === undefined) {
+    run.pool = new GemmPool(run.memory, run.sharedBytes, { threads, factory: make });
+    run.poolFor = [threads, make];
+  }
+  return run.pool.workers > 0 ? run.pool : undefined;
 }
 
 function align(bytes: number): number {
@@ -138,8 +289,7 @@ function align(bytes: number): number {
  * Grows the memory to at least `bytes` (it never shrinks: the largest product so far
  * sets its size) and refreshes the typed views after a grow; false if it cannot.
  */
-function reserve(bytes: number): boolean {
-  const memory = gemm!.memory;
+function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
   if (memory.buffer.byteLength < bytes) {
     if (bytes > 2 ** 32) return false;
     try {
@@ -155,20 +305,39 @@ function reserve(bytes: number): boolean {
   return true;
 }
 
-function load(builds: ("relaxed" | "portable")[]): void {
-  kind = "none";
-  gemm = undefined;
+/** Instantiates the first build the runtime accepts, on a shared memory where it can. */
+function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
+  engine?.pool?.close();
+  engine = null;
   if (typeof WebAssembly === "undefined") return;
-  for (const name of builds) {
-    try {
-      const bytes = decodeBase64(name === "relaxed" ? GEMM_RELAXED_WASM : GEMM_PORTABLE_WASM);
-      if (!WebAssembly.validate(bytes)) continue;
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      gemm = instance.exports as unknown as GemmExports;
-      kind = name;
-      return;
-    } catch {
-      // Try the next build; with none, matmul stays on the TypeScript path.
+  const sharings = shared && typeof SharedArrayBuffer === "function" ? [true, false] : [false];
+  for (const kind of builds) {
+    for (const share of sharings) {
+      try {
+        const bytes = decodeBase64(
+          kind === "relaxed"
+            ? (share ? GEMM_RELAXED_SHARED_WASM : GEMM_RELAXED_WASM)
+            : (share ? GEMM_PORTABLE_SHARED_WASM : GEMM_PORTABLE_WASM),
+        );
+        if (!WebAssembly.validate(bytes)) continue;
+        const memory = share
+          ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })
+          : undefined;
+        const module = new WebAssembly.Module(bytes);
+        const instance = new WebAssembly.Instance(module, memory ? { env: { memory } } : {});
+        const exports = instance.exports as unknown as GemmExports & {
+          memory?: WebAssembly.Memory;
+        };
+        engine = {
+          kind,
+          sharedBytes: share ? bytes : undefined,
+          memory: memory ?? exports.memory!,
+          gemm: exports,
+        };
+        return;
+      } catch {
+        // Try the next build; with none, matmul stays on the TypeScript path.
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
-// The WebAssembly SIMD matmul against the TypeScript path (the reference), for both
-// builds (relaxed-SIMD FMA and portable), every transpose variant, odd and skinny shapes,
-// batches and both dtypes. Parity with PyTorch is the goldens' job (tests/).
+// The WebAssembly SIMD matmul against the TypeScript path (the reference), for every build
+// (relaxed-SIMD FMA and portable, each on a shared memory and on its own), every transpose
+// variant, odd and skinny shapes, batches and both dtypes. Parity with PyTorch is the
+// goldens' job (tests/); threads against one thread are parallel_matmul_test.ts's.
 
 import { strictEqual } from "node:assert/strict";
 import { assertClose, type DType, type Tensor, tensor } from "./mod.ts";
@@ -57,6 +58,13 @@ const SHAPES: [number, number, number][] = [
   [64, 64, 64],
 ];
 const VARIANTS = [[false, false], [true, false], [false, true], [true, true]] as const;
+/** Every build: relaxed-SIMD FMA or portable, on a shared memory (threads) or its own. */
+const BUILDS = [
+  ["relaxed", true],
+  ["portable", true],
+  ["relaxed", false],
+  ["portable", false],
+] as const;
 
 /** op(A) · op(B) through both paths for one shape, batch prefix and transpose variant. */
 function bothPaths(
@@ -79,11 +87,12 @@ function bothPaths(
   return { wasm, ts, bound };
 }
 
-for (const build of ["relaxed", "portable"] as const) {
-  Deno.test(`wasm matmul (${build}) matches the TypeScript path within rtol 1e-12 in float64`, async (t) => {
-    if (!loadWasmGemm(build)) {
+for (const [build, shared] of BUILDS) {
+  const name = `${build}${shared ? ", shared memory" : ""}`;
+  Deno.test(`wasm matmul (${name}) matches the TypeScript path within rtol 1e-12 in float64`, async (t) => {
+    if (!loadWasmGemm(build, { shared })) {
       console.warn(
-        `%cskipped: this runtime rejects the ${build} WebAssembly build`,
+        `%cskipped: this runtime rejects the ${name} WebAssembly build`,
         "color: yellow",
       );
       return;
@@ -104,10 +113,10 @@ for (const build of ["relaxed", "portable"] as const) {
     }
   });
 
-  Deno.test(`wasm matmul (${build}) stays within float32's error bound of the TypeScript path`, async (t) => {
-    if (!loadWasmGemm(build)) {
+  Deno.test(`wasm matmul (${name}) stays within float32's error bound of the TypeScript path`, async (t) => {
+    if (!loadWasmGemm(build, { shared })) {
       console.warn(
-        `%cskipped: this runtime rejects the ${build} WebAssembly build`,
+        `%cskipped: this runtime rejects the ${name} WebAssembly build`,
         "color: yellow",
       );
       return;

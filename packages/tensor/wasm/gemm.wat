@@ -1,15 +1,21 @@
 ;; glassbox GEMM for WebAssembly SIMD: C = op(A) · op(B), float64 (f64x2) and float32 (f32x4).
 ;;
-;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into two modules: this text as
-;; written (relaxed-SIMD fused multiply-add) and a portable one where every
-;; `(fNxM.relaxed_madd X Y Z)` is rewritten to `(fNxM.add (fNxM.mul X Y) Z)`.
+;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into four modules: this text as
+;; written (relaxed-SIMD fused multiply-add), a portable one where every
+;; `(fNxM.relaxed_madd X Y Z)` is rewritten to `(fNxM.add (fNxM.mul X Y) Z)`, and both again
+;; over an imported shared memory (`env.memory`) for the multi-threaded path.
 ;;
 ;; The caller copies A and B into memory and passes byte addresses and byte strides:
 ;; op(A)[i, p] is at a + i·ars + p·aks, op(B)[p, j] at b + p·bks + j·bcs, so every transpose
 ;; variant is a choice of strides and runs the same packing and micro-kernel. C is written
-;; row-major with ceil(m / MR)·MR rows of ceil(n / NR)·NR columns (the padding holds zeros or
-;; partial sums of zero padding and is dropped by the caller). Scratch: `pa` holds
-;; MC × KC elements, `pb` holds KC × ceil(n / NR)·NR elements; address 0..63 is left unused.
+;; row-major with ceil(m / MR)·MR rows of ceil(n / NR)·NR columns at a row stride of `ldc`
+;; bytes (the padding holds zeros or partial sums of zero padding and is dropped by the
+;; caller). A call may cover any block of rows or of NR-aligned columns of a larger product:
+;; each element of C is summed in the same order whatever block computes it, which is what
+;; lets threads split one product and still match one thread bit for bit. Scratch: `pa` holds
+;; MC × KC elements, `pb` holds KC × ceil(n / NR)·NR elements — or, with `packed` set, `pb`
+;; already holds all of op(B) as pack_b_f64 / pack_b_f32 wrote it, and is only read (threads
+;; that split C by rows share it instead of each packing B again).
 ;;
 ;; Blocking (as in BLIS / GotoBLAS): for each KC-deep slice of k, op(B) is packed into column
 ;; panels of NR; for each MC-tall block of rows, op(A) into row panels of MR; the micro-kernel
@@ -209,22 +215,55 @@
     (v128.store (local.get $c) (local.get $c30))
     (v128.store offset=16 (local.get $c) (local.get $c31)))
 
-  ;; C = op(A) · op(B) in float64 (tile 4 × 4). Strides are in bytes; see the top of the file.
-  (func (export "gemm_f64") (param $a i32) (param $ars i32) (param $aks i32)
-    (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32)
-    (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32)
-    (local $ldc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
-    (local $jr i32) (local $ir i32) (local $panels i32) (local $first i32)
-    ;; Row stride of C: n rounded up to NR = 4 columns of 8 bytes.
-    (local.set $ldc (i32.shl (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4))
-      (i32.const 3)))
-    (local.set $first (i32.const 1))
+  ;; All of op(B) (f64), packed as gemm_f64 packs it one KC-deep slice at a time: the slice
+  ;; starting at row pc of op(B) goes to pb + pc·ldc (ldc = C's row stride, n rounded up to
+  ;; NR, in bytes), so threads that split C by rows can share one packed B.
+  (func (export "pack_b_f64") (param $b i32) (param $bks i32) (param $bcs i32) (param $ldc i32)
+    (param $n i32) (param $k i32) (param $pb i32)
+    (local $pc i32) (local $kc i32)
     (loop $slices
       (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
         (i32.lt_u (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
       (call $pack_f64 (i32.add (local.get $b) (i32.mul (local.get $pc) (local.get $bks)))
         (local.get $bcs) (local.get $bks) (local.get $n) (local.get $kc) (i32.const 4)
-        (local.get $pb))
+        (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $ldc))))
+      (br_if $slices (i32.lt_u (local.tee $pc (i32.add (local.get $pc) (global.get $KC)))
+        (local.get $k)))))
+
+  ;; All of op(B) (f32), packed as gemm_f32 packs it one KC-deep slice at a time: the slice
+  ;; starting at row pc of op(B) goes to pb + pc·ldc (ldc = C's row stride, n rounded up to
+  ;; NR, in bytes), so threads that split C by rows can share one packed B.
+  (func (export "pack_b_f32") (param $b i32) (param $bks i32) (param $bcs i32) (param $ldc i32)
+    (param $n i32) (param $k i32) (param $pb i32)
+    (local $pc i32) (local $kc i32)
+    (loop $slices
+      (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
+        (i32.lt_u (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
+      (call $pack_f32 (i32.add (local.get $b) (i32.mul (local.get $pc) (local.get $bks)))
+        (local.get $bcs) (local.get $bks) (local.get $n) (local.get $kc) (i32.const 8)
+        (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $ldc))))
+      (br_if $slices (i32.lt_u (local.tee $pc (i32.add (local.get $pc) (global.get $KC)))
+        (local.get $k)))))
+
+  ;; C = op(A) · op(B) in float64 (tile 4 × 4). Strides are in bytes; see the top of the file.
+  (func (export "gemm_f64") (param $a i32) (param $ars i32) (param $aks i32)
+    (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $ldc i32)
+    (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32)
+    (param $packed i32)
+    (local $pc i32) (local $kc i32) (local $pbs i32) (local $ic i32) (local $mc i32)
+    (local $jr i32) (local $ir i32) (local $panels i32) (local $first i32)
+    (local.set $first (i32.const 1))
+    (loop $slices
+      (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
+        (i32.lt_u (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
+      ;; This slice of op(B), packed by pack_b_f64 before the call or now.
+      (if (local.get $packed)
+        (then (local.set $pbs (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $ldc)))))
+        (else
+          (local.set $pbs (local.get $pb))
+          (call $pack_f64 (i32.add (local.get $b) (i32.mul (local.get $pc) (local.get $bks)))
+            (local.get $bcs) (local.get $bks) (local.get $n) (local.get $kc) (i32.const 4)
+            (local.get $pb))))
       (local.set $ic (i32.const 0))
       (loop $blocks
         (local.set $mc (select (global.get $MC) (i32.sub (local.get $m) (local.get $ic))
@@ -243,7 +282,7 @@
           (loop $rows
             (call $kernel_f64
               (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $ir) (local.get $kc)) (i32.const 32)))
-              (i32.add (local.get $pb) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
+              (i32.add (local.get $pbs) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
               (local.get $kc)
               (i32.add (i32.add (local.get $c)
                 (i32.mul (i32.add (local.get $ic) (i32.shl (local.get $ir) (i32.const 2))) (local.get $ldc)))
@@ -261,20 +300,23 @@
 
   ;; C = op(A) · op(B) in float32 (tile 4 × 8, float32 accumulation).
   (func (export "gemm_f32") (param $a i32) (param $ars i32) (param $aks i32)
-    (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32)
+    (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $ldc i32)
     (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32)
-    (local $ldc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
+    (param $packed i32)
+    (local $pc i32) (local $kc i32) (local $pbs i32) (local $ic i32) (local $mc i32)
     (local $jr i32) (local $ir i32) (local $panels i32) (local $first i32)
-    ;; Row stride of C: n rounded up to NR = 8 columns of 4 bytes.
-    (local.set $ldc (i32.shl (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8))
-      (i32.const 2)))
     (local.set $first (i32.const 1))
     (loop $slices
       (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
         (i32.lt_u (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
-      (call $pack_f32 (i32.add (local.get $b) (i32.mul (local.get $pc) (local.get $bks)))
-        (local.get $bcs) (local.get $bks) (local.get $n) (local.get $kc) (i32.const 8)
-        (local.get $pb))
+      ;; This slice of op(B), packed by pack_b_f32 before the call or now.
+      (if (local.get $packed)
+        (then (local.set $pbs (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $ldc)))))
+        (else
+          (local.set $pbs (local.get $pb))
+          (call $pack_f32 (i32.add (local.get $b) (i32.mul (local.get $pc) (local.get $bks)))
+            (local.get $bcs) (local.get $bks) (local.get $n) (local.get $kc) (i32.const 8)
+            (local.get $pb))))
       (local.set $ic (i32.const 0))
       (loop $blocks
         (local.set $mc (select (global.get $MC) (i32.sub (local.get $m) (local.get $ic))
@@ -291,7 +333,7 @@
           (loop $rows
             (call $kernel_f32
               (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $ir) (local.get $kc)) (i32.const 16)))
-              (i32.add (local.get $pb) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
+              (i32.add (local.get $pbs) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
               (local.get $kc)
               (i32.add (i32.add (local.get $c)
                 (i32.mul (i32.add (local.get $ic) (i32.shl (local.get $ir) (i32.const 2))) (local.get $ldc)))

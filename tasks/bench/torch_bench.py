@@ -1,0 +1,153 @@
+"""The PyTorch engine of `deno task bench`: the same workloads as glassbox, same shapes and dtypes.
+
+    /usr/bin/python3 tasks/bench/torch_bench.py --threads 2 < workloads.json
+
+Reads the workload list (JSON, built by tasks/bench/suite.ts) on stdin and writes one JSON message per
+line on stdout, as tasks/bench/protocol.ts describes: first an "engine" line (torch version, the
+thread count torch chose by itself and the one used, set with torch.set_num_threads), then one line
+per workload.
+
+Workloads:
+- matmul: torch.mm(op(a), op(b)) on N x N operands, op = .t() for a transposed operand (a view, so
+  BLAS reads it transposed; no copy), a fresh output each run.
+- mlp: nn.Sequential(Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)) in the
+  workload's dtype; one step = zero_grad, forward, CrossEntropyLoss on class indices, backward,
+  torch.optim.SGD step.
+- experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
+  fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
+  with its full validation pass, restarts; data generation happens once, untimed.
+
+Timing, identical to tasks/bench/measure.ts: warm up (at least one untimed run, and until warmupMs
+has passed); choose inner = the number of back-to-back runs that makes one sample last at least
+minSampleMs; take `samples` samples (stopping early after minSamples once budgetMs is spent) with
+time.perf_counter; report the median sample / inner in ms per run, with min and max.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
+
+DTYPES = {"float64": torch.float64, "float32": torch.float32}
+
+
+def emit(message):
+    print(json.dumps(message), flush=True)
+
+
+def measure(run, timing):
+    warm_start = time.perf_counter()
+    warm_runs = 0
+    while True:
+        run()
+        warm_runs += 1
+        if (time.perf_counter() - warm_start) * 1000 >= timing["warmupMs"]:
+            break
+    per_run = (time.perf_counter() - warm_start) * 1000 / warm_runs
+    inner = max(1, math.ceil(timing["minSampleMs"] / max(per_run, 1e-3)))
+    figures = []
+    started = time.perf_counter()
+    while len(figures) < timing["samples"]:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            run()
+        figures.append((time.perf_counter() - t0) * 1000 / inner)
+        spent = (time.perf_counter() - started) * 1000
+        if len(figures) >= timing["minSamples"] and spent >= timing["budgetMs"]:
+            break
+    s = sorted(figures)
+    mid = len(s) // 2
+    med = s[mid] if len(s) % 2 == 1 else (s[mid - 1] + s[mid]) / 2
+    return {"ms": med, "minMs": s[0], "maxMs": s[-1], "samples": len(s), "inner": inner}
+
+
+def values(shape, seed, dtype):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(*shape, generator=g, dtype=dtype) * 2 - 1
+
+
+def matmul_runner(w):
+    dtype = DTYPES[w["dtype"]]
+    n = w["n"]
+    a, b = values((n, n), 1, dtype), values((n, n), 2, dtype)
+    a = a.t() if w["variant"][0] == "t" else a
+    b = b.t() if w["variant"][1] == "t" else b
+    return lambda: torch.mm(a, b)
+
+
+def mlp_runner(w):
+    dtype = DTYPES[w["dtype"]]
+    sizes = w["sizes"]
+    torch.manual_seed(0)
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=dtype))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    x = values((w["batch"], sizes[0]), 3, dtype)
+    y = torch.arange(w["batch"]) % sizes[-1]
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def experiment_runner(w):
+    import experiments as ex  # tasks/golden/experiments.py
+    c = ex.config(w["experiment"])
+    data, init = ex.dataset(c["experiment"], c["seed"])
+    xt, yt, _, _ = data
+    classification = c["loss"] == "cross-entropy"
+    outputs = int(yt.max().item()) + 1 if classification else yt.shape[1]
+    loss_fn = nn.CrossEntropyLoss() if classification else nn.MSELoss()
+
+    def run():
+        for hidden in c["architectures"]:
+            torch.manual_seed(c["seed"])
+            for _ in range(c["restarts"]):
+                model = ex.build([xt.shape[1], *hidden, outputs], ex.activations_for(c["activation"], hidden))
+                if init is not None and not hidden and c["restarts"] == 1:
+                    with torch.no_grad():
+                        model[0].weight.copy_(init["0.weight"])
+                        model[0].bias.copy_(init["0.bias"])
+                ex.train(model, c, loss_fn, data)
+    return run
+
+
+RUNNERS = {"matmul": matmul_runner, "mlp": mlp_runner, "experiment": experiment_runner}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: leave torch's choice)")
+    args = parser.parse_args()
+    workloads = json.load(sys.stdin)
+    default_threads = torch.get_num_threads()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    emit({"type": "engine", "info": {
+        "engine": "torch", "version": torch.__version__, "defaultThreads": default_threads,
+        "threads": torch.get_num_threads(), "python": sys.version.split()[0], "available": True,
+    }})
+    for w in workloads:
+        try:
+            emit({"type": "result", "id": w["id"], **measure(RUNNERS[w["kind"]](w), w["timing"])})
+        except Exception as error:  # reported per workload; the run goes on
+            emit({"type": "error", "id": w["id"], "message": f"{type(error).__name__}: {error}"})
+
+
+if __name__ == "__main__":
+    main()
