@@ -296,6 +296,7 @@ let threads: number | undefined;
  *
  * @example
  * ```ts
+ * import { matmulThreads, setMatmulThreads } from "@glassbox/tensor";
  * import { strictEqual } from "node:assert/strict";
  *
  * setMatmulThreads(1);
@@ -319,6 +320,7 @@ export function setMatmulThreads(count: number | "auto"): void {
  *
  * @example
  * ```ts
+ * import { matmulThreads, setMatmulThreads } from "@glassbox/tensor";
  * import { strictEqual } from "node:assert/strict";
  *
  * setMatmulThreads(2);

@@ -34,6 +34,7 @@ export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray }
 export { cpu } from "./cpu_backend.ts";
 export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu_memory.ts";
 export { keep, tidy } from "./tidy.ts";
+export { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
 export { type MatmulOptions, type NestedArray, type ReduceOptions, Tensor } from "./tensor.ts";
 export {
   arange,

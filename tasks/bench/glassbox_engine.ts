@@ -18,7 +18,7 @@ import { mlp, type Sequential } from "@glassbox/layers";
 import { CrossEntropyLoss } from "@glassbox/losses";
 import { type Device, manualSeed, type Tensor, tensor } from "@glassbox/tensor";
 import { SGD } from "@glassbox/trainer";
-import { requestWebGPU, type WebGPUDevice } from "@glassbox/webgpu-kernels";
+import { requestWebGPU, ResidentTrainer, type WebGPUDevice } from "@glassbox/webgpu-kernels";
 import { parseTrainFlags } from "../experiments/flags.ts";
 import { findExperiment } from "../experiments/registry.ts";
 import { runExperiment } from "../experiments/run_experiment.ts";
@@ -43,7 +43,7 @@ function matmulRunner(w: Workload & { kind: "matmul" }, gpu?: WebGPUDevice): Run
   return { run: () => a.matmul(b, options).dispose(), sync: gpu && (() => settle(gpu)) };
 }
 
-/** One SGD training step of the MLP: zero, forward, loss, backward, update. */
+/** One SGD training step of the MLP: zero, forward, loss, backward, update (resident on a GPU). */
 function mlpRunner(w: Workload & { kind: "mlp" }, gpu?: WebGPUDevice): Runner {
   manualSeed(0);
   const model: Sequential = mlp(w.sizes, { activation: "relu", dtype: w.dtype });
@@ -70,18 +70,16 @@ function mlpRunner(w: Workload & { kind: "mlp" }, gpu?: WebGPUDevice): Runner {
       },
     };
   }
-  const params = model.parameters();
+  // On the GPU the step is the resident one fit() uses: one submit, no read-back.
+  const yGpu = tensor(labels, { dtype: w.dtype, device: gpu });
+  const trainer = new ResidentTrainer(gpu, {
+    model,
+    loss: "crossEntropy",
+    optimizer: { name: "SGD", lr: w.lr },
+    batchSize: w.batch,
+  });
   return {
-    run: () => {
-      forwardBackward();
-      for (const p of params) {
-        const step = p.grad.mul(w.lr);
-        const old = p.value;
-        p.value = old.sub(step);
-        old.dispose();
-        step.dispose();
-      }
-    },
+    run: () => trainer.step(x, yGpu),
     sync: () => settle(gpu),
   };
 }
