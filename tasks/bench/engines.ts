@@ -185,6 +185,7 @@ export async function runEngine(
         maxMs: message.maxMs,
         samples: message.samples,
         inner: message.inner,
+        ...(message.perRun === undefined ? {} : { perRun: message.perRun }),
       }
       : message.type === "skip"
       ? { skip: message.reason }

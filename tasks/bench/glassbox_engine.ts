@@ -96,6 +96,22 @@ function experimentRunner(w: Workload & { kind: "experiment" }): Runner {
   };
 }
 
+/** What one warm run asks of the device: dispatches, submits, read-backs, buffers and bind groups made. */
+async function countsPerRun(gpu: WebGPUDevice, runner: Runner): Promise<Record<string, number>> {
+  await settle(gpu);
+  const before = gpu.memory();
+  await runner.run();
+  await settle(gpu);
+  const after = gpu.memory();
+  return {
+    dispatches: after.dispatches - before.dispatches,
+    submits: after.submits - before.submits,
+    readbacks: after.readbacks - before.readbacks,
+    buffersCreated: after.createdBuffers - before.createdBuffers,
+    bindGroupsCreated: after.bindGroups - before.bindGroups,
+  };
+}
+
 async function settle(gpu: WebGPUDevice): Promise<void> {
   gpu.flush();
   await gpu.gpu.queue.onSubmittedWorkDone();
@@ -127,8 +143,12 @@ async function main(path: Path): Promise<void> {
     switch (w.kind) {
       case "matmul":
         return await measure(matmulRunner(w, gpu), w.timing);
-      case "mlp":
-        return await measure(mlpRunner(w, gpu), w.timing);
+      case "mlp": {
+        const runner = mlpRunner(w, gpu);
+        const m = await measure(runner, w.timing);
+        if (gpu !== undefined) m.perRun = await countsPerRun(gpu, runner);
+        return m;
+      }
       case "experiment":
         if (gpu !== undefined) return "the experiments train on the CPU";
         return await measure(experimentRunner(w), w.timing);

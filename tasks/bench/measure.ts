@@ -27,6 +27,8 @@ export interface Measurement {
   samples: number;
   /** Runs per sample. */
   inner: number;
+  /** Per-run counts an engine adds (WebGPU: dispatches, submits, read-backs, buffers made). */
+  perRun?: Record<string, number>;
 }
 
 /** A workload body: one run; `sync` waits for queued device work (WebGPU). */

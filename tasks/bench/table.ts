@@ -96,6 +96,13 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
     "time ÷ best's time in this run (above 1: glassbox is faster). — = not applicable.",
   );
   out.push(`PyTorch: ${results.pytorch.note}`);
+  for (const r of results.rows) {
+    for (const [id, o] of Object.entries(r.engines)) {
+      if (!("perRun" in o) || o.perRun === undefined) continue;
+      const counts = Object.entries(o.perRun).map(([k, v]) => `${v} ${k}`).join(", ");
+      out.push(`${r.label} [${id}], per step: ${counts}`);
+    }
+  }
   const errors = results.rows.flatMap((r) =>
     Object.entries(r.engines).flatMap(([id, o]) =>
       "error" in o ? [`  ${r.label} [${id}]: ${o.error}`] : []
