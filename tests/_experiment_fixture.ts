@@ -2,7 +2,9 @@
 // functions (parseTrainFlags → the experiment's data → runExperiment → fit) and
 // compares with PyTorch: same data (exact checksums), same initial weights (bit
 // for bit), per-epoch training and validation losses, the winning restart, final
-// weights and validation predictions within a tolerance.
+// weights and validation predictions within a tolerance — or, for float32
+// L-BFGS, within twice PyTorch's own one-ulp sensitivity (Architecture.spread):
+// 20 L-BFGS iterations amplify last-bit differences far past 1e-3 there.
 
 import { fsum } from "./_fsum.ts";
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
@@ -33,6 +35,13 @@ interface Architecture {
   predictionRows: number[];
   predictions: Nested;
   predictionSums: Sums;
+  /**
+   * Float32 L-BFGS cases only: how far PyTorch's own final weights,
+   * predictions (absolute) and per-epoch losses (relative) move when one
+   * initial weight moves by one ulp, over every restart (measured by the
+   * generator). They are checked within twice this.
+   */
+  spread?: { params: number; predictions: number; losses: number };
 }
 export interface Case {
   args: string[];
@@ -138,7 +147,7 @@ export async function checkExperimentCases(
           const want = r.history.flatMap((e) => [e.loss, e.validLoss]);
           strictEqual(got.length, want.length, `${run.label} restart ${i} epochs`);
           assertClose(got, want, {
-            rtol: tol.rtol,
+            rtol: Math.max(tol.rtol, 2 * (expected.spread?.losses ?? 0)),
             atol: 0,
             message: `${run.label} restart ${i} losses`,
           });
@@ -146,29 +155,40 @@ export async function checkExperimentCases(
         });
         strictEqual(run.history.restart, expected.best, `${run.label} best restart`);
         const final = run.model.stateDict();
+        const slack = {
+          params: Math.max(tol.atol, 2 * (expected.spread?.params ?? 0)),
+          predictions: 2 * (expected.spread?.predictions ?? 0),
+        };
         for (const [name, value] of Object.entries(expected.final)) {
           const want = flat(value);
           assertClose(final[name].flatten(), want, {
             rtol: tol.rtol,
-            atol: tol.atol,
+            atol: slack.params,
             message: `${run.label} final ${name}`,
           });
           worst.params = Math.max(worst.params, maxRel(final[name].toTypedArray(), want));
         }
-        assertClose(run.summary.validLoss, expected.validLoss, { rtol: tol.rtol, atol: 0 });
+        assertClose(run.summary.validLoss, expected.validLoss, {
+          rtol: Math.max(tol.rtol, 2 * (expected.spread?.losses ?? 0)),
+          atol: 0,
+        });
         const pred = run.predictions.gather(expected.predictionRows);
         const want = flat(expected.predictions);
         assertClose(pred.flatten(), want, {
           rtol: tol.rtol,
-          atol: 0,
+          atol: slack.predictions,
           message: `${run.label} validation predictions`,
         });
         worst.predictions = Math.max(worst.predictions, maxRel(pred.toTypedArray(), want));
         const s = sums(run.predictions);
-        assertClose(s.sumAbs, expected.predictionSums.sumAbs, { rtol: tol.rtol, atol: 0 });
+        const rows = run.predictions.size;
+        assertClose(s.sumAbs, expected.predictionSums.sumAbs, {
+          rtol: tol.rtol,
+          atol: rows * slack.predictions,
+        });
         assertClose(s.sum, expected.predictionSums.sum, {
           rtol: 0,
-          atol: tol.rtol * expected.predictionSums.sumAbs,
+          atol: tol.rtol * expected.predictionSums.sumAbs + rows * slack.predictions,
         });
       });
       console.log(

@@ -6,7 +6,11 @@ the float64 data and initial weights cast once, the model created in float32
 (nn.Linear(..., dtype=torch.float32) draws its own float32 initialisation).
 tests/experiments_float32_golden_test.ts trains them on the CPU and, where a
 WebGPU adapter exists, on WebGPU, and compares within the float32 contract
-for whole training runs (1e-3).
+for whole training runs (1e-3). The L-BFGS case also records `spread`: how
+far PyTorch's own float32 result moves when one initial weight moves by one
+ulp (see experiments.spread); its final weights and predictions are checked
+against that measured sensitivity, since no implementation that is not bit
+for bit PyTorch's can be closer.
 """
 
 import os
@@ -31,6 +35,8 @@ def cases():
         run(["--experiment", "logistic-regression", *f32], config("logistic-regression", dtype="float32")),
         run(["--experiment", "mlp-classification", "--optimizer", "adam", "--lr", "0.005", "--epochs", "12", *f32],
             config("mlp-classification", optimizer="adam", lr=0.005, epochs=12, dtype="float32")),
+        run(["--experiment", "mlp-1d", "--layers", "2", "--layers", "8", "--epochs", "1", "--restarts", "2", *f32],
+            config("mlp-1d", architectures=[[2], [8]], epochs=1, restarts=2, dtype="float32"), with_spread=True),
     ]
 
 
