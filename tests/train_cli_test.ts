@@ -179,7 +179,6 @@ const BAD: [string[], string, RegExp][] = [
   [["--experiment", "nope"], "--experiment", /must be one of mlp-regression, /],
   [["--device", "tpu"], "--device", /--device must be one of cpu, webgpu, got "tpu"/],
   [["--device", "webgpu", "--dtype", "float64"], "--dtype", /WGSL has no float64/],
-  [["--device", "webgpu", "--experiment", "mlp-1d"], "--device", /lbfgs needs synchronous reads/],
   [["--optimizer", "rmsprop"], "--optimizer", /sgd, adam, adamw, lbfgs/],
   [["--layers", "32,x"], "--layers", /--layers must be an integer >= 1, got "x"/],
   [["--activation", "swish"], "--activation", /--activation must be one of identity, relu/],

@@ -12,8 +12,12 @@ import { allocLike, hostView, wrap } from "./_host.ts";
 import { describe } from "./_options.ts";
 import type { OptimizerState } from "./optimizer.ts";
 
-/** Checks a parameter list: Parameters with unique names, on the CPU. */
-export function checkParams(params: unknown, action: string): Parameter[] {
+/**
+ * Checks a parameter list: Parameters with unique names, on the CPU — or,
+ * with `anyDevice`, all on one device (L-BFGS steps device parameters
+ * through host copies in `stepAsync`).
+ */
+export function checkParams(params: unknown, action: string, anyDevice = false): Parameter[] {
   if (!Array.isArray(params)) {
     throw new TypeError(
       `Cannot ${action}: params must be an array of Parameters (model.parameters()), got ${
@@ -30,7 +34,13 @@ export function checkParams(params: unknown, action: string): Parameter[] {
       throw new RangeError(`Cannot ${action}: two parameters are named ${p.name}`);
     }
     names.add(p.name);
-    hostView(p.borrow(), action, `parameter ${p.name}`);
+    if (!anyDevice) hostView(p.borrow(), action, `parameter ${p.name}`);
+    else if (p.borrow().device !== params[0].borrow().device) {
+      throw new TypeError(
+        `Cannot ${action}: parameter ${p.name} lives on ${p.borrow().device.name} but ` +
+          `${params[0].name} on ${params[0].borrow().device.name}; move the model to one device`,
+      );
+    }
   });
   return [...params];
 }

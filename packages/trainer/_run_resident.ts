@@ -2,7 +2,10 @@
  * One `fit` run on a WebGPU device: every training step stays on the GPU
  * (`ResidentTrainer`: one command encoder, one submit, no read-back), the
  * loss is read once per epoch, validation runs the model forward on the GPU
- * and scores the predictions on the host.
+ * and scores the predictions on the host. L-BFGS runs forward and backward
+ * on the GPU op by op and its two-loop recursion and line search on the
+ * host (`LBFGS.stepAsync`), reading the loss and gradients back at each
+ * closure evaluation.
  *
  * @module
  */
@@ -20,8 +23,10 @@ import {
 } from "@glassbox/webgpu-kernels";
 import type { BatchInfo } from "./callback.ts";
 import type { EpochRecord, History } from "./history.ts";
+import { LBFGS } from "./lbfgs.ts";
 import {
   abortMessage,
+  attachedTo,
   emit,
   RunContext,
   type RunPlan,
@@ -29,6 +34,19 @@ import {
   yieldToEventLoop,
 } from "./_run.ts";
 import { randperm } from "./randperm.ts";
+
+/**
+ * Checks that `loss` runs forward and backward on a WebGPU device op by op
+ * (the L-BFGS path): any loss whose reduction makes a single value.
+ */
+function checkDeviceLoss(loss: Loss): void {
+  if ("reduction" in loss && loss.reduction === "none") {
+    throw new TypeError(
+      `Cannot fit on WebGPU: the loss must reduce to one value (reduction "mean" or "sum"), ` +
+        `got ${loss.constructor.name} with reduction "none"`,
+    );
+  }
+}
 
 /** The resident trainer's description of `loss`, or a TypeError naming what is unsupported. */
 function residentLoss(loss: Loss): ResidentLoss {
@@ -57,10 +75,24 @@ function residentOptimizer(optimizer: RunPlan["optimizer"]): ResidentOptimizer {
     return optimizer as unknown as ResidentOptimizer; // the same fields and defaults
   }
   throw new TypeError(
-    `Cannot fit on WebGPU: the optimizer must be SGD, Adam or AdamW, got ${name}; ` +
-      `L-BFGS needs synchronous reads of the loss and gradients, which WebGPU does not offer: ` +
+    `Cannot fit on WebGPU: the optimizer must be SGD, Adam, AdamW or LBFGS, got ${name}; ` +
       `train on the CPU`,
   );
+}
+
+/** What training one epoch's batches gave. */
+type EpochOutcome =
+  | { kind: "trained"; mean: number; batches: number }
+  | { kind: "lost"; info: WebGPULostInfo }
+  | { kind: "stopped" };
+
+/** The lost-device details of `error`, or the error rethrown when it is something else. */
+function lostInfo(error: unknown, lost: WebGPULostInfo | null): WebGPULostInfo {
+  if (lost !== null) return lost;
+  if (error instanceof WebGPUDeviceLostError) {
+    return { reason: error.reason, message: error.message };
+  }
+  throw error;
 }
 
 /** A tensor on `device` (the same one when it is there already; `owned` says whether we made it). */
@@ -76,16 +108,25 @@ async function toHost(t: Tensor): Promise<Tensor> {
 
 /** Trains `model` (parameters on a WebGPU device) once under `plan`. */
 export async function runResident(model: Layer, plan: RunPlan, restart: number): Promise<History> {
-  const ctx = new RunContext(model, plan, restart, false);
   const { loss, optimizer, callbacks, signal } = plan;
+  const lbfgs = optimizer.name === "LBFGS";
+  // L-BFGS reads the loss at every closure evaluation, so it reports batch losses.
+  const ctx = new RunContext(model, plan, restart, lbfgs);
   const params = ctx.params;
   const device = params[0].borrow().device as WebGPUDevice;
-  const trainer = new ResidentTrainer(device, {
+  if (lbfgs && !(optimizer instanceof LBFGS)) {
+    throw new TypeError(`Cannot fit on WebGPU: the optimizer named LBFGS is not an LBFGS`);
+  }
+  const trainer = lbfgs ? null : new ResidentTrainer(device, {
     model,
     loss: residentLoss(loss),
     optimizer: residentOptimizer(optimizer),
     batchSize: plan.batchSize,
   });
+  if (optimizer instanceof LBFGS) {
+    checkDeviceLoss(loss);
+    if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
+  }
   let lost: WebGPULostInfo | null = null;
   device.lost.then((info) => (lost = info));
   const x = onDevice(plan.x, device), y = onDevice(plan.y, device);
@@ -103,9 +144,104 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
   let lastYield = performance.now();
   if (restart > 0) plan.scheduler?.reset();
 
+  /** Lets timers and signal handlers run now and then; records an abort. */
+  const pause = async (epoch: number, b: number): Promise<void> => {
+    if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
+    if (ctx.stopped === null && performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+      if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
+    }
+  };
+
+  /** One epoch of resident steps (no read-back), then one read of the accumulated loss. */
+  const residentEpoch = async (epoch: number, xs: Tensor, ys: Tensor): Promise<EpochOutcome> => {
+    trainer!.lr = optimizer.lr; // a scheduler may have changed it
+    let batches = 0;
+    for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
+      const end = Math.min(start + plan.batchSize, rows);
+      const info: BatchInfo = { epoch, batch: b, start, end };
+      ctx.batch = b;
+      await emit(callbacks, "onBatchBegin", ctx, info);
+      try {
+        trainer!.step(xs, ys, { start, rows: end - start });
+      } catch (error) {
+        return { kind: "lost", info: lostInfo(error, lost) };
+      }
+      batches++;
+      await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: NaN });
+      await pause(epoch, b);
+      if (ctx.stopped !== null) break;
+    }
+    let reading;
+    try {
+      reading = await trainer!.readLoss();
+    } catch (error) {
+      return { kind: "lost", info: lostInfo(error, lost) };
+    }
+    if (lost !== null) return { kind: "lost", info: lost };
+    if (ctx.stopped !== null) {
+      // Aborted mid-epoch: the steps taken so far are kept, the epoch is not recorded.
+      writeBack();
+      return { kind: "stopped" };
+    }
+    if (Number.isFinite(reading.mean)) writeBack();
+    return { kind: "trained", mean: reading.mean, batches };
+  };
+
+  /**
+   * One epoch of L-BFGS steps: forward and backward on the GPU, the loss and
+   * gradients read back at each closure evaluation, the two-loop recursion
+   * and line search on the host (`LBFGS.stepAsync`).
+   */
+  const lbfgsEpoch = async (epoch: number, xs: Tensor, ys: Tensor): Promise<EpochOutcome> => {
+    const opt = optimizer as LBFGS;
+    const losses: number[] = [];
+    for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
+      const end = Math.min(start + plan.batchSize, rows);
+      const info: BatchInfo = { epoch, batch: b, start, end };
+      ctx.batch = b;
+      const whole = start === 0 && end === rows;
+      const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
+      await emit(callbacks, "onBatchBegin", ctx, info);
+      const closure = async (): Promise<number> => {
+        model.zeroGrad();
+        const pred = model.forward(xb);
+        const lossT = loss.forward(pred, yb);
+        const grad = loss.backward();
+        const gradIn = model.backward(grad);
+        if (gradIn !== grad) gradIn.dispose();
+        grad.dispose();
+        if (pred !== xb) pred.dispose();
+        const value = (await lossT.readTypedArray())[0];
+        lossT.dispose();
+        return value;
+      };
+      let value: number;
+      try {
+        value = await opt.stepAsync(closure);
+      } catch (error) {
+        return { kind: "lost", info: lostInfo(error, lost) };
+      } finally {
+        if (!whole) {
+          xb.dispose();
+          yb.dispose();
+        }
+      }
+      if (lost !== null) return { kind: "lost", info: lost };
+      losses.push(value);
+      await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: value });
+      await pause(epoch, b);
+      if (ctx.stopped !== null) return { kind: "stopped" };
+    }
+    let sum = 0;
+    for (const l of losses) sum += l;
+    return { kind: "trained", mean: sum / losses.length, batches: losses.length };
+  };
+
   /** The trained values into the model; each epoch's copy releases the previous epoch's. */
   const writeBack = (): void => {
-    const values = trainer.parameters();
+    const values = trainer!.parameters();
     params.forEach((p, i) => p.replace(values[i]));
   };
 
@@ -130,7 +266,6 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       }
       const started = performance.now();
       const lr = optimizer.lr;
-      trainer.lr = lr; // a scheduler may have changed it
       await emit(callbacks, "onEpochBegin", ctx, epoch);
       let xs = x.t, ys = y.t;
       if (plan.generator !== null) {
@@ -138,69 +273,37 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         xs = x.t.gather(order);
         ys = y.t.gather(order);
       }
-      let batches = 0, gone = false;
-      for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
-        const end = Math.min(start + plan.batchSize, rows);
-        const info: BatchInfo = { epoch, batch: b, start, end };
-        ctx.batch = b;
-        await emit(callbacks, "onBatchBegin", ctx, info);
-        try {
-          trainer.step(xs, ys, { start, rows: end - start });
-        } catch (error) {
-          if (!(error instanceof WebGPUDeviceLostError)) throw error;
-          lostStop(epoch, lost ?? { reason: error.reason, message: error.message });
-          gone = true;
-          break;
-        }
-        batches++;
-        await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: NaN });
-        if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
-        if (ctx.stopped !== null) break;
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-          if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
-          if (ctx.stopped !== null) break;
-        }
-      }
-      if (xs !== x.t) {
-        xs.dispose();
-        ys.dispose();
-      }
-      if (gone) break;
-      let reading;
+      let outcome: EpochOutcome;
       try {
-        reading = await trainer.readLoss();
-      } catch (error) {
-        if (lost === null && !(error instanceof WebGPUDeviceLostError)) throw error;
-        lost ??= { reason: (error as WebGPUDeviceLostError).reason, message: String(error) };
+        outcome = lbfgs ? await lbfgsEpoch(epoch, xs, ys) : await residentEpoch(epoch, xs, ys);
+      } finally {
+        if (xs !== x.t) {
+          xs.dispose();
+          ys.dispose();
+        }
       }
-      if (lost !== null) {
-        lostStop(epoch, lost);
+      if (outcome.kind === "lost") {
+        lostStop(epoch, outcome.info);
         break;
       }
-      if (ctx.stopped !== null) {
-        // Aborted mid-epoch: the steps taken so far are kept, the epoch is not recorded.
-        writeBack();
-        break;
-      }
-      if (!Number.isFinite(reading!.mean)) {
+      if (outcome.kind === "stopped") break;
+      ctx.batch = null;
+      if (!Number.isFinite(outcome.mean)) {
         params.forEach((p, i) => (p.value = lastGood[i].to(device)));
         ctx.stop(
           "nonFinite",
-          `Stopped at epoch ${epoch}: the mean batch loss is ${reading!.mean}; ` +
+          `Stopped at epoch ${epoch}: the mean batch loss is ${outcome.mean}; ` +
             `kept the weights from the end of the previous epoch`,
         );
         break;
       }
-      writeBack();
       lastGood = await Promise.all(params.map((p) => toHost(p.borrow())));
       const record: EpochRecord = {
         epoch,
-        loss: reading!.mean,
+        loss: outcome.mean,
         metrics: {},
         lr,
-        batches,
+        batches: outcome.batches,
         timeMs: 0,
       };
       plan.scheduler?.step();
@@ -233,7 +336,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       await emit(callbacks, "onEpochEnd", ctx, record);
     }
   } finally {
-    trainer.dispose();
+    trainer?.dispose();
     if (x.owned) x.t.dispose();
     if (y.owned) y.t.dispose();
     if (validation?.x.owned) validation.x.t.dispose();

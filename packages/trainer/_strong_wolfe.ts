@@ -85,8 +85,16 @@ export function cubicInterpolate(
   return { v: (lo.v + hi.v) / 2, tensor: lo.tensor || hi.tensor };
 }
 
-/** Evaluates the loss and flat gradient at x + t·d (and restores x). */
-export type DirectionalObjective = (t: number, d: Float64Array) => [number, Float64Array];
+/**
+ * Evaluates the loss and flat gradient at x + t·d (and restores x). A
+ * generator: it yields once to ask its driver for the loss at the moved
+ * point (the driver runs the closure, synchronously or not, and passes the
+ * loss back), then returns the loss and the gradient.
+ */
+export type DirectionalObjective = (
+  t: number,
+  d: Float64Array,
+) => Generator<void, [number, Float64Array], number>;
 
 /** What the line search found. */
 export interface LineSearchResult {
@@ -103,9 +111,10 @@ export interface LineSearchResult {
 /**
  * Finds a step t along d satisfying the strong Wolfe conditions
  * (sufficient decrease c1, curvature c2), from the loss f, gradient g and
- * directional derivative gtd at t = 0.
+ * directional derivative gtd at t = 0. Yields whenever the objective asks
+ * for a loss (see `DirectionalObjective`).
  */
-export function strongWolfe(
+export function* strongWolfe(
   obj: DirectionalObjective,
   t: Step,
   d: Float64Array,
@@ -116,10 +125,10 @@ export function strongWolfe(
   c2 = 0.9,
   toleranceChange = 1e-9,
   maxLs = 25,
-): LineSearchResult {
+): Generator<void, LineSearchResult, number> {
   const dNorm = absMax(d);
   g = g.slice();
-  let [fNew, gNew] = obj(t.v, d);
+  let [fNew, gNew] = yield* obj(t.v, d);
   let evals = 1;
   let gtdNew = dot(gNew, d);
 
@@ -160,7 +169,7 @@ export function strongWolfe(
     fPrev = fNew;
     gPrev = gNew.slice();
     gtdPrev = gtdNew;
-    [fNew, gNew] = obj(t.v, d);
+    [fNew, gNew] = yield* obj(t.v, d);
     evals += 1;
     gtdNew = dot(gNew, d);
     lsIter += 1;
@@ -200,7 +209,7 @@ export function strongWolfe(
     } else {
       insufProgress = false;
     }
-    [fNew, gNew] = obj(t.v, d);
+    [fNew, gNew] = yield* obj(t.v, d);
     evals += 1;
     gtdNew = dot(gNew, d);
     lsIter += 1;

@@ -7,7 +7,7 @@
 
 import type { Layer } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
-import { Generator, getDefaultGenerator, type Tensor } from "@glassbox/tensor";
+import { cpu, Generator, getDefaultGenerator, type Tensor } from "@glassbox/tensor";
 import type { Callback } from "./callback.ts";
 import { checkLoss, checkMetrics, checkModel, checkPair, type Metric } from "./_checks.ts";
 import { checkBoolean, checkInteger, checkKeys, checkOptions, describe } from "./_options.ts";
@@ -220,12 +220,25 @@ function plan(options: FitOptions, action: string): RunPlan {
 }
 
 /** A run's score: final validation loss, or the last epoch's training loss (lower is better). */
-function score(history: History, p: RunPlan): number {
-  if (p.validation !== undefined) {
-    const v = evaluate(history.model, p.validation.x, p.validation.y, { loss: p.loss });
-    return v.loss!;
+async function score(history: History, p: RunPlan): Promise<number> {
+  if (p.validation === undefined) return history.last?.loss ?? NaN;
+  const model = history.model;
+  const device = model.parameters()[0]?.borrow().device ?? cpu;
+  if (device === cpu) {
+    return evaluate(model, p.validation.x, p.validation.y, { loss: p.loss }).loss!;
   }
-  return history.last?.loss ?? NaN;
+  // A device model: forward there, the loss on the host (one read-back).
+  const x = p.validation.x.device === device ? p.validation.x : p.validation.x.to(device);
+  const pred = model.forward(x);
+  const [host, y] = await Promise.all([pred.toAsync(cpu), p.validation.y.toAsync(cpu)]);
+  if (pred !== x) pred.dispose();
+  if (x !== p.validation.x) x.dispose();
+  const value = p.loss.forward(host, y);
+  const result = value.item();
+  value.dispose();
+  host.dispose();
+  if (y !== p.validation.y) y.dispose();
+  return result;
 }
 
 /**
@@ -307,7 +320,7 @@ export async function fit(model: Layer | (() => Layer), options: FitOptions): Pr
   const runs: History[] = [];
   for (let r = 0; r < p.restarts; r++) {
     const history = await runTraining(make(), p, r);
-    history.score = score(history, p);
+    history.score = await score(history, p);
     runs.push(history);
     if (history.stop?.kind === "aborted") break;
   }

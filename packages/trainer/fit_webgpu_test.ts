@@ -1,5 +1,7 @@
 // fit() with a model on a WebGPU device: the resident path (the step stays on the GPU,
-// the loss is read once per epoch). Runs where an adapter exists (lavapipe in CI).
+// the loss is read once per epoch), and L-BFGS (forward and backward on the GPU, the
+// two-loop recursion and line search on the host). Runs where an adapter exists
+// (lavapipe in CI).
 
 import { mlp } from "@glassbox/layers";
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss } from "@glassbox/losses";
@@ -122,9 +124,30 @@ Deno.test({
   fn: async () => {
     const x = randn([8, 2], { dtype: "float32" }), y = randn([8, 1], { dtype: "float32" });
     const model = mlp([2, 1], { dtype: "float32" }).to(device!);
+    const custom = {
+      name: "Lion",
+      lr: 1e-4,
+      params: [],
+      requiresClosure: false,
+      attach() {
+        return this;
+      },
+      step: () => undefined,
+      zeroGrad: () => undefined,
+    } as unknown as SGD;
     await rejects(
-      fit(model, { x, y, loss: new MSELoss(), optimizer: new LBFGS(), epochs: 1 }),
-      /the optimizer must be SGD, Adam or AdamW, got LBFGS/,
+      fit(model, { x, y, loss: new MSELoss(), optimizer: custom, epochs: 1 }),
+      /the optimizer must be SGD, Adam, AdamW or LBFGS, got Lion/,
+    );
+    await rejects(
+      fit(model, {
+        x,
+        y,
+        loss: new MSELoss({ reduction: "none" }),
+        optimizer: new LBFGS(),
+        epochs: 1,
+      }),
+      /the loss must reduce to one value .* got MSELoss with reduction "none"/,
     );
     await rejects(
       fit(model, {
@@ -136,5 +159,83 @@ Deno.test({
       }),
       /the loss must be MSELoss or CrossEntropyLoss .* got BCEWithLogitsLoss/,
     );
+  },
+});
+
+Deno.test({
+  name: "fit on WebGPU with L-BFGS follows the same run on the CPU and leaks no buffers",
+  ignore,
+  fn: async () => {
+    manualSeed(4);
+    const x = randn([60, 1], { dtype: "float32" });
+    const y = x.mul(x).sub(0.5);
+    // Few iterations per step: float32 L-BFGS amplifies last-bit differences over longer runs
+    // (a line-search decision flips once two trial losses are equal to float32 precision).
+    const run = async (onGpu: boolean, epochs = 2) => {
+      manualSeed(0);
+      const model = mlp([1, 4, 1], { activation: "sigmoid", dtype: "float32" });
+      if (onGpu) model.to(device!);
+      const optimizer = new LBFGS({ maxIter: 2, lineSearchFn: "strong_wolfe" });
+      const history = await fit(model, {
+        x,
+        y,
+        loss: new MSELoss(),
+        optimizer,
+        epochs,
+        validation: { x, y },
+      });
+      return { history, optimizer, weights: await hostWeights(model.parameters()) };
+    };
+    const cpuRun = await run(false);
+    const before = device!.liveBuffers();
+    const gpuRun = await run(true);
+    const afterShort = device!.liveBuffers();
+    strictEqual(gpuRun.optimizer.funcEvals, cpuRun.optimizer.funcEvals, "closure evaluations");
+    strictEqual(gpuRun.history.epochs[0].batches, 1);
+    assertClose(
+      gpuRun.history.epochs.flatMap((e) => [e.loss, e.validLoss!]),
+      cpuRun.history.epochs.flatMap((e) => [e.loss, e.validLoss!]),
+      { rtol: 1e-5, atol: 0, message: "per-epoch losses" },
+    );
+    ok(gpuRun.history.last!.loss < gpuRun.history.epochs[0].loss, "the loss falls");
+    gpuRun.weights.forEach((w, i) =>
+      assertClose(w, cpuRun.weights[i], { rtol: 1e-3, atol: 1e-5, message: `parameter ${i}` })
+    );
+    // A run three times as long leaves as many live buffers as the short one: every trial
+    // point's upload and every evaluation's intermediates went back to the pool; what
+    // stays is the model's weights and its last forward's kept views.
+    await run(true, 6);
+    strictEqual(device!.liveBuffers() - afterShort, afterShort - before, "live buffers held");
+  },
+});
+
+Deno.test({
+  name: "fit on WebGPU with L-BFGS: a lost device keeps the last completed epoch's weights",
+  ignore,
+  fn: async () => {
+    const gpu = await requestWebGPU();
+    manualSeed(5);
+    const x = randn([40, 2], { dtype: "float32" }), y = randn([40, 1], { dtype: "float32" });
+    const model = mlp([2, 3, 1], { activation: "tanh", dtype: "float32" }).to(gpu);
+    let afterEpoch0: Float32Array[] = [];
+    const history = await fit(model, {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new LBFGS({ maxIter: 4 }),
+      epochs: 3,
+      callbacks: [{
+        onEpochEnd: async (ctx, record) => {
+          if (record.epoch !== 0) return;
+          afterEpoch0 = await hostWeights(ctx.params);
+          gpu.destroy();
+        },
+      }],
+    });
+    strictEqual(history.stop?.kind, "deviceLost");
+    strictEqual(history.epochs.length, 1);
+    const params = model.parameters();
+    ok(params.every((p) => p.borrow().device === cpu), "the weights are on the CPU");
+    params.forEach((p, i) => deepStrictEqual(p.borrow().toTypedArray(), afterEpoch0[i]));
   },
 });

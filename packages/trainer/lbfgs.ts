@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import type { Tensor } from "@glassbox/tensor";
+import { cpu, type Device, type Tensor, tensor, type TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
 import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
 import { checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
@@ -38,6 +38,20 @@ export interface LBFGSOptions {
   lineSearchFn?: "strong_wolfe" | null;
   /** Parameters to attach at once (default: none; `fit` attaches the model's). */
   params?: readonly Parameter[];
+}
+
+/** A host copy of a device tensor (one read-back). */
+async function hostCopy(t: Tensor): Promise<Tensor> {
+  return tensor(await t.readTypedArray(), { shape: t.shape, dtype: t.dtype });
+}
+
+/** Throws unless `closure` is a function. */
+function checkClosure(closure: unknown): asserts closure is () => unknown {
+  if (typeof closure !== "function") {
+    throw new TypeError(
+      "Cannot step LBFGS: it needs a closure that zeroes the gradients, runs forward and backward and returns the loss",
+    );
+  }
 }
 
 const KEYS = [
@@ -102,6 +116,8 @@ export class LBFGS implements Optimizer {
   readonly lineSearchFn: "strong_wolfe" | null;
   #params: readonly Parameter[] = [];
   #state: LbfgsState = freshState();
+  /** During `stepAsync` on a device: the parameters' and gradients' host copies. */
+  #mirror: { device: Device; values: Tensor[]; grads: TypedArray[] } | null = null;
 
   /**
    * Creates the optimizer.
@@ -175,37 +191,61 @@ export class LBFGS implements Optimizer {
    * ```
    */
   attach(params: readonly Parameter[]): this {
-    this.#params = checkParams(params, "attach LBFGS");
+    this.#params = checkParams(params, "attach LBFGS", true);
     this.#state = freshState();
     return this;
   }
 
   #gatherFlatGrad(): Float64Array {
-    const size = this.#params.reduce((n, p) => n + p.value.size, 0);
+    const size = this.#params.reduce((n, p) => n + p.borrow().size, 0);
     const flat = new Float64Array(size);
     let offset = 0;
-    for (const p of this.#params) {
-      flat.set(hostView(p.grad, "step LBFGS", `the gradient of ${p.name}`), offset);
-      offset += p.value.size;
-    }
+    this.#params.forEach((p, i) => {
+      const grad = this.#mirror?.grads[i] ??
+        hostView(p.grad, "step LBFGS", `the gradient of ${p.name}`);
+      flat.set(grad, offset);
+      offset += grad.length;
+    });
     return flat;
+  }
+
+  /** The current value of parameter `i`, on the host. */
+  #hostValue(i: number): Tensor {
+    return this.#mirror?.values[i] ?? this.#params[i].value;
+  }
+
+  /** Makes `value` (a host tensor) parameter `i`'s value, uploading it when the parameter lives on a device. */
+  #publish(i: number, value: Tensor): void {
+    const p = this.#params[i];
+    if (this.#mirror === null) {
+      p.value = value; // not released later: the line search holds earlier values
+      return;
+    }
+    this.#mirror.values[i] = value;
+    p.replace(value.to(this.#mirror.device));
   }
 
   /** θ ← θ + t·d for the flat direction d. */
   #addGrad(t: number, d: Float64Array): void {
     let offset = 0;
-    for (const p of this.#params) {
-      const v = p.value;
+    this.#params.forEach((p, i) => {
+      const v = this.#hostValue(i);
       const theta = hostView(v, "step LBFGS", `parameter ${p.name}`);
       const out = allocLike(v.dtype, v.size);
       for (let k = 0; k < v.size; k++) out[k] = theta[k] + t * d[offset + k];
-      p.value = wrap(out, v.shape); // not released later: the line search holds earlier values
+      this.#publish(i, wrap(out, v.shape));
       offset += v.size;
-    }
+    });
   }
 
-  #setParams(values: readonly Tensor[]): void {
-    this.#params.forEach((p, i) => (p.value = values[i]));
+  /** Checks what a closure returned. */
+  #loss(value: unknown): number {
+    if (typeof value !== "number") {
+      throw new TypeError(
+        `Cannot step LBFGS: the closure must return the loss as a number, got ${describe(value)}`,
+      );
+    }
+    return value;
   }
 
   /**
@@ -233,24 +273,97 @@ export class LBFGS implements Optimizer {
    * ```
    */
   step(closure?: Closure): number | undefined {
-    if (typeof closure !== "function") {
+    checkClosure(closure);
+    const device = this.#params[0]?.borrow().device ?? cpu;
+    if (device !== cpu) {
       throw new TypeError(
-        "Cannot step LBFGS: it needs a closure that zeroes the gradients, runs forward and backward and returns the loss",
+        `Cannot step LBFGS: the parameters live on ${device.name}, which cannot be read ` +
+          `synchronously; use await stepAsync(closure)`,
       );
     }
-    const evaluate = (): number => {
-      const value = closure();
-      if (typeof value !== "number") {
-        throw new TypeError(
-          `Cannot step LBFGS: the closure must return the loss as a number, got ${describe(value)}`,
-        );
+    const run = this.#iterate();
+    let next = run.next();
+    while (!next.done) next = run.next(this.#loss(closure()));
+    return next.value;
+  }
+
+  /**
+   * `step` for parameters on a device that cannot be read synchronously
+   * (WebGPU): the closure may be async, and the curvature pairs, the
+   * two-loop recursion and the line search run on the host (in double
+   * precision, as on the CPU) over host copies of the parameters and of each
+   * evaluation's gradients. Each closure evaluation costs one read-back of
+   * the gradients; each trial point one upload of the parameters. On the
+   * CPU it gives exactly `step`'s result.
+   *
+   * @param closure Zeroes the gradients, runs forward and backward, returns (a promise of) the loss.
+   * @returns The loss of the first evaluation, as `step`.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { LBFGS } from "@glassbox/trainer";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([4]));
+   * const opt = new LBFGS({ params: [w] });
+   * const loss = await opt.stepAsync(async () => {
+   *   opt.zeroGrad();
+   *   w.accumulate(w.value.mul(2));
+   *   return (await w.value.square().readTypedArray())[0];
+   * });
+   * strictEqual(loss, 16);
+   * ```
+   */
+  async stepAsync(closure: () => number | Promise<number>): Promise<number> {
+    checkClosure(closure);
+    const params = this.#params;
+    const device = params[0]?.borrow().device ?? cpu;
+    const onDevice = device !== cpu;
+    if (onDevice) {
+      const values = await Promise.all(params.map((p) => hostCopy(p.borrow())));
+      this.#mirror = { device, values, grads: [] };
+    }
+    try {
+      const run = this.#iterate();
+      let next = run.next();
+      while (!next.done) {
+        const value = this.#loss(await closure());
+        if (this.#mirror !== null) {
+          this.#mirror.grads = await Promise.all(params.map((p) => p.grad.readTypedArray()));
+        }
+        next = run.next(value);
       }
-      return value;
-    };
+      return next.value;
+    } finally {
+      this.#mirror = null;
+    }
+  }
+
+  /** The line search's objective: the loss and gradient at x + t·d, then back to x. */
+  *#trialPoint(
+    x: readonly Tensor[],
+    t: number,
+    d: Float64Array,
+  ): Generator<void, [number, Float64Array], number> {
+    this.#addGrad(t, d);
+    const value: number = yield;
+    const grad = this.#gatherFlatGrad();
+    x.forEach((v, i) => this.#publish(i, v));
+    return [value, grad];
+  }
+
+  /**
+   * The algorithm of one `step`, PyTorch's line for line. It yields whenever
+   * it needs the closure evaluated at the current parameters; its driver
+   * (`step` or `stepAsync`) passes the loss back.
+   */
+  *#iterate(): Generator<void, number, number> {
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = this;
     const state = this.#state;
 
-    const origLoss = evaluate();
+    const origLoss: number = yield;
     let loss = origLoss;
     let currentEvals = 1;
     state.funcEvals += 1;
@@ -308,16 +421,12 @@ export class LBFGS implements Optimizer {
 
       let lsFuncEvals = 0;
       if (this.lineSearchFn === "strong_wolfe") {
-        const x = this.#params.map((p) => p.value); // tensors are immutable: no copy needed
+        // Tensors are immutable: the values themselves are the copy to come back to.
+        const x = this.#params.map((_, i) => this.#hostValue(i));
         const dir = d;
-        const objective = (step: number, direction: Float64Array): [number, Float64Array] => {
-          this.#addGrad(step, direction);
-          const value = evaluate();
-          const grad = this.#gatherFlatGrad();
-          this.#setParams(x);
-          return [value, grad];
-        };
-        const found = strongWolfe(objective, step, dir, loss, flatGrad, gtd);
+        const objective = (step: number, direction: Float64Array) =>
+          this.#trialPoint(x, step, direction);
+        const found = yield* strongWolfe(objective, step, dir, loss, flatGrad, gtd);
         loss = found.loss;
         flatGrad = found.grad;
         t = found.t.v;
@@ -327,7 +436,7 @@ export class LBFGS implements Optimizer {
       } else {
         this.#addGrad(t, d);
         if (nIter !== maxIter) {
-          loss = evaluate();
+          loss = yield;
           flatGrad = this.#gatherFlatGrad();
           optCond = absMax(flatGrad) <= toleranceGrad;
           lsFuncEvals = 1;
@@ -435,7 +544,7 @@ export class LBFGS implements Optimizer {
   loadStateDict(state: OptimizerState): void {
     const action = "load LBFGS state";
     checkStateType(state, this.name, action);
-    const size = this.#params.reduce((n, p) => n + p.value.size, 0);
+    const size = this.#params.reduce((n, p) => n + p.borrow().size, 0);
     const next = stateFromTensors(state, size, action);
     this.lr = checkNumber(state.options.lr, action, "options.lr", { min: 0 });
     this.#state = next;

@@ -1,6 +1,6 @@
 import { Parameter } from "@glassbox/layers";
 import { assertClose, tensor } from "@glassbox/tensor";
-import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import { LBFGS } from "./lbfgs.ts";
 
 /** Rosenbrock's function f(a, b) = (1 − a)² + 100 (b − a²)² as a closure over w = [a, b]. */
@@ -26,6 +26,36 @@ Deno.test("LBFGS.step() with strong Wolfe minimises Rosenbrock's function", () =
   strictEqual(opt.funcEvals, 43);
   strictEqual(opt.iterations, 35);
   ok(opt.funcEvals <= opt.maxEval);
+});
+
+Deno.test("LBFGS.stepAsync() with an async closure takes exactly step()'s path", async () => {
+  for (const lineSearchFn of ["strong_wolfe", null] as const) {
+    const ws = new Parameter("w", tensor([-1.2, 1]));
+    const sync = new LBFGS({ lineSearchFn, maxIter: 7, lr: 0.1, params: [ws] });
+    const wa = new Parameter("w", tensor([-1.2, 1]));
+    const async = new LBFGS({ lineSearchFn, maxIter: 7, lr: 0.1, params: [wa] });
+    const closure = rosenbrock(async, wa);
+    for (let k = 0; k < 4; k++) {
+      const a = sync.step(rosenbrock(sync, ws));
+      const b = await async.stepAsync(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        return closure();
+      });
+      strictEqual(b, a, `step ${k} (${lineSearchFn}): the loss`);
+      deepStrictEqual(wa.value.toTypedArray(), ws.value.toTypedArray(), `step ${k}: weights`);
+    }
+    strictEqual(async.funcEvals, sync.funcEvals);
+    strictEqual(async.iterations, sync.iterations);
+  }
+});
+
+Deno.test("LBFGS.stepAsync() rejects a closure that resolves to something other than a number", async () => {
+  const w = new Parameter("w", tensor([1]));
+  const opt = new LBFGS({ params: [w] });
+  await rejects(
+    opt.stepAsync(async () => (await Promise.resolve("1")) as unknown as number),
+    /the closure must return the loss as a number, got "1"/,
+  );
 });
 
 Deno.test("LBFGS.step() without a line search stops where PyTorch's does", () => {

@@ -83,8 +83,9 @@ Training (default: the experiment's):
                           (default: the experiment's: 0, or 2 for linear-regression, which
                           draws its data from this seed too)
   --dtype <name>          float64 (default) or float32
-  --device <name>         cpu (default) or webgpu (float32; sgd, adam or adamw; the whole
-                          training step stays on the GPU, the loss is read once per epoch)
+  --device <name>         cpu (default) or webgpu (float32; with sgd, adam or adamw the whole
+                          training step stays on the GPU and the loss is read once per epoch;
+                          lbfgs reads the loss and gradients back at every evaluation)
 
 Output:
   --out <dir>             where to write history.json, model.safetensors and the plots
@@ -296,14 +297,6 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     throw new UsageError(
       "--dtype",
       `--device webgpu trains in float32 (WGSL has no float64), got --dtype float64`,
-    );
-  }
-  if (device === "webgpu" && optimizer === "lbfgs") {
-    throw new UsageError(
-      "--device",
-      `--device webgpu trains with sgd, adam or adamw; --optimizer lbfgs needs synchronous reads ` +
-        `of the loss and gradients, which WebGPU does not offer (train ${name} on the CPU, or pick ` +
-        `another --optimizer)`,
     );
   }
   if (v.out !== undefined && v["no-save"]) {
