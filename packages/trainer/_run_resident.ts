@@ -204,7 +204,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       const whole = start === 0 && end === rows;
       const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
       await emit(callbacks, "onBatchBegin", ctx, info);
-      const closure = async (): Promise<number> => {
+      const closure = (): Tensor => {
         model.zeroGrad();
         const pred = model.forward(xb);
         const lossT = loss.forward(pred, yb);
@@ -213,9 +213,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         if (gradIn !== grad) gradIn.dispose();
         grad.dispose();
         if (pred !== xb) pred.dispose();
-        const value = (await lossT.readTypedArray())[0];
-        lossT.dispose();
-        return value;
+        return lossT; // read back with the gradients, then disposed, by stepAsync
       };
       let value: number;
       try {

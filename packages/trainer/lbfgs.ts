@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { cpu, type Device, type Tensor, tensor, type TypedArray } from "@glassbox/tensor";
+import { cpu, type Device, Tensor, tensor, type TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
 import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
 import { checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
@@ -293,10 +293,12 @@ export class LBFGS implements Optimizer {
    * two-loop recursion and the line search run on the host (in double
    * precision, as on the CPU) over host copies of the parameters and of each
    * evaluation's gradients. Each closure evaluation costs one read-back of
-   * the gradients; each trial point one upload of the parameters. On the
-   * CPU it gives exactly `step`'s result.
+   * the gradients; each trial point one upload of the parameters. A closure
+   * that returns the loss as a one-element tensor lets the loss come back
+   * with the gradients in one wait (the tensor is disposed). On the CPU it
+   * gives exactly `step`'s result.
    *
-   * @param closure Zeroes the gradients, runs forward and backward, returns (a promise of) the loss.
+   * @param closure Zeroes the gradients, runs forward and backward, returns (a promise of) the loss, as a number or a one-element tensor.
    * @returns The loss of the first evaluation, as `step`.
    *
    * @example
@@ -316,12 +318,13 @@ export class LBFGS implements Optimizer {
    * strictEqual(loss, 16);
    * ```
    */
-  async stepAsync(closure: () => number | Promise<number>): Promise<number> {
+  async stepAsync(
+    closure: () => number | Tensor | Promise<number | Tensor>,
+  ): Promise<number> {
     checkClosure(closure);
     const params = this.#params;
     const device = params[0]?.borrow().device ?? cpu;
-    const onDevice = device !== cpu;
-    if (onDevice) {
+    if (device !== cpu) {
       const values = await Promise.all(params.map((p) => hostCopy(p.borrow())));
       this.#mirror = { device, values, grads: [] };
     }
@@ -329,11 +332,28 @@ export class LBFGS implements Optimizer {
       const run = this.#iterate();
       let next = run.next();
       while (!next.done) {
-        const value = this.#loss(await closure());
-        if (this.#mirror !== null) {
+        const result = await closure();
+        let value: unknown = result;
+        if (result instanceof Tensor) {
+          // The loss and the gradients come back together: one wait for the device, not two.
+          const [loss, ...grads] = await Promise.all([
+            result.readTypedArray(),
+            ...(this.#mirror === null ? [] : params.map((p) => p.grad.readTypedArray())),
+          ]);
+          if (result.size !== 1) {
+            throw new TypeError(
+              `Cannot step LBFGS: the closure's loss tensor must hold one value, got shape [${
+                result.shape.join(", ")
+              }]`,
+            );
+          }
+          value = loss[0];
+          result.dispose();
+          if (this.#mirror !== null) this.#mirror.grads = grads;
+        } else if (this.#mirror !== null) {
           this.#mirror.grads = await Promise.all(params.map((p) => p.grad.readTypedArray()));
         }
-        next = run.next(value);
+        next = run.next(this.#loss(value));
       }
       return next.value;
     } finally {

@@ -49,12 +49,34 @@ Deno.test("LBFGS.stepAsync() with an async closure takes exactly step()'s path",
   }
 });
 
-Deno.test("LBFGS.stepAsync() rejects a closure that resolves to something other than a number", async () => {
+Deno.test("LBFGS.stepAsync() takes the loss as a one-element tensor too", async () => {
+  const quadratic = (opt: LBFGS, w: Parameter, asTensor: boolean) => () => {
+    opt.zeroGrad();
+    w.accumulate(w.value.mul(2));
+    const loss = w.value.square().sum();
+    return asTensor ? loss : loss.item();
+  };
+  const wn = new Parameter("w", tensor([3, -1]));
+  const byNumber = new LBFGS({ lr: 0.3, maxIter: 5, params: [wn] });
+  const wt = new Parameter("w", tensor([3, -1]));
+  const byTensor = new LBFGS({ lr: 0.3, maxIter: 5, params: [wt] });
+  strictEqual(
+    await byTensor.stepAsync(quadratic(byTensor, wt, true)),
+    await byNumber.stepAsync(quadratic(byNumber, wn, false)),
+  );
+  deepStrictEqual(wt.value.toTypedArray(), wn.value.toTypedArray());
+});
+
+Deno.test("LBFGS.stepAsync() rejects a closure that resolves to something other than a loss", async () => {
   const w = new Parameter("w", tensor([1]));
   const opt = new LBFGS({ params: [w] });
   await rejects(
     opt.stepAsync(async () => (await Promise.resolve("1")) as unknown as number),
     /the closure must return the loss as a number, got "1"/,
+  );
+  await rejects(
+    opt.stepAsync(() => tensor([1, 2])),
+    /the closure's loss tensor must hold one value, got shape \[2\]/,
   );
 });
 
