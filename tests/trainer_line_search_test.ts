@@ -6,7 +6,12 @@
 // evaluations must be identical, bit for bit.
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { cubicInterpolate, float, strongWolfe } from "../packages/trainer/_strong_wolfe.ts";
+import {
+  cubicInterpolate,
+  float,
+  type LineSearchResult,
+  strongWolfe,
+} from "../packages/trainer/_strong_wolfe.ts";
 
 type Poly = (x: number) => [number, number];
 
@@ -53,7 +58,11 @@ Deno.test("strongWolfe() takes torch's _strong_wolfe steps bit for bit", () => {
   for (const c of cases) {
     const fg = POLYNOMIALS[c.fn];
     const points: number[] = [];
-    const objective = (t: number, d: Float64Array): [number, Float64Array] => {
+    // The objective computes its loss itself, so it never yields to ask a driver for one.
+    const objective = function* (
+      t: number,
+      d: Float64Array,
+    ): Generator<void, [number, Float64Array], number> {
       const x = c.x0 + t * d[0];
       points.push(x);
       const [f, g] = fg(x);
@@ -61,7 +70,9 @@ Deno.test("strongWolfe() takes torch's _strong_wolfe steps bit for bit", () => {
     };
     const d = new Float64Array([-c.g0]);
     const g = new Float64Array([c.g0]);
-    const found = strongWolfe(objective, float(c.t0), d, c.f0, g, c.g0 * -c.g0);
+    const search = strongWolfe(objective, float(c.t0), d, c.f0, g, c.g0 * -c.g0).next();
+    strictEqual(search.done, true, "the search finished without asking for a loss");
+    const found = search.value as LineSearchResult;
     const where = `${c.fn} from x0 = ${c.x0}, t0 = ${c.t0}`;
     deepStrictEqual(points, c.points, `${where}: trial points`);
     strictEqual(found.t.v, c.t, `${where}: step`);
