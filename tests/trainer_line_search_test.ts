@@ -58,21 +58,28 @@ Deno.test("strongWolfe() takes torch's _strong_wolfe steps bit for bit", () => {
   for (const c of cases) {
     const fg = POLYNOMIALS[c.fn];
     const points: number[] = [];
-    // The objective computes its loss itself, so it never yields to ask a driver for one.
+    // As in LBFGS: the objective moves to the trial point and yields to ask its driver for
+    // the loss there; it computes the gradient itself once the loss is back.
     const objective = function* (
       t: number,
       d: Float64Array,
     ): Generator<void, [number, Float64Array], number> {
       const x = c.x0 + t * d[0];
       points.push(x);
-      const [f, g] = fg(x);
-      return [f, new Float64Array([g])];
+      const f: number = yield;
+      return [f, new Float64Array([fg(x)[1]])];
     };
     const d = new Float64Array([-c.g0]);
     const g = new Float64Array([c.g0]);
-    const search = strongWolfe(objective, float(c.t0), d, c.f0, g, c.g0 * -c.g0).next();
-    strictEqual(search.done, true, "the search finished without asking for a loss");
-    const found = search.value as LineSearchResult;
+    const search = strongWolfe(objective, float(c.t0), d, c.f0, g, c.g0 * -c.g0);
+    let step = search.next();
+    let asked = 0;
+    while (!step.done) {
+      asked++;
+      step = search.next(fg(points[points.length - 1])[0]);
+    }
+    const found: LineSearchResult = step.value;
+    strictEqual(asked, found.evals, "one request for a loss per evaluation");
     const where = `${c.fn} from x0 = ${c.x0}, t0 = ${c.t0}`;
     deepStrictEqual(points, c.points, `${where}: trial points`);
     strictEqual(found.t.v, c.t, `${where}: step`);
