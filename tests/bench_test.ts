@@ -163,3 +163,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "deno task bench --out where it may not write: exit 2 before measuring, naming --out",
+  ignore: !CAN_RUN,
+  async fn() {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read=.",
+        "--allow-write=bench",
+        "--allow-run=deno,/usr/bin/python3,cat",
+        "--allow-sys=loadavg",
+        "tasks/bench/main.ts",
+        "--quick",
+        "--out",
+        "/nonexistent/results.json",
+      ],
+      cwd: ROOT,
+    }).output();
+    const text = new TextDecoder().decode(stderr);
+    strictEqual(code, 2, text);
+    match(text, /--out \/nonexistent\/results.json: no permission to write there/);
+    ok(!text.includes("bench: matmul on"), "nothing was measured");
+  },
+});

@@ -205,6 +205,22 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Checked before minutes of measuring, not when the results are written: the file is
+  // created new (a temporary file, then a rename), which needs read and write access.
+  const out = flags.out;
+  if (out !== undefined) {
+    const granted = (name: "read" | "write") =>
+      Deno.permissions.querySync({ name, path: out }).state === "granted";
+    if (!granted("write") || !granted("read")) {
+      console.error(
+        `--out ${out}: no permission to write there. \`deno task bench\` writes only under bench/; run\n` +
+          `  deno run --allow-read=.,${out} --allow-write=${out} --allow-run=deno,/usr/bin/python3,cat ` +
+          `--allow-sys=loadavg tasks/bench/main.ts ${args.join(" ")}\n` +
+          `or pick --out bench/<name>.json\n\n${USAGE}`,
+      );
+      return 2;
+    }
+  }
   const started = new Date();
   const machine = await describeMachine(started);
   const workloads = buildSuite({ quick: flags.quick, only: flags.only, sizes: flags.sizes });
