@@ -1,6 +1,22 @@
-// Assertion helpers shared by this package's tests (not published).
+// Helpers shared by this package's tests and benches (not published).
 
 import { strictEqual, throws } from "node:assert/strict";
+import { type DType, type Tensor, tensor } from "./mod.ts";
+
+/**
+ * Deterministic values in [-1, 1) from a small LCG, so tests and benches
+ * need no RNG: the same shape and seed give the same tensor.
+ */
+export function lcgTensor(shape: number[], seed = 1, dtype: DType = "float64"): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return tensor(out, { shape, dtype });
+}
 
 /** The error classes the house style uses for bad input. */
 export type ErrorClass = typeof TypeError | typeof RangeError | typeof ReferenceError;

@@ -4,18 +4,13 @@
 //
 //   deno bench --allow-read packages/tensor/elementwise_bench.ts
 
-import { type Tensor, tensor } from "./mod.ts";
+import type { Tensor } from "./mod.ts";
 import { setWasmElementwise, wasmElementwiseAvailable } from "./_wasm_elementwise.ts";
+import { lcgTensor } from "./_test_util.ts";
 
 /** Deterministic values in [-4, 4) (a small LCG), so benches need no RNG. */
 function values(rows: number, cols: number): Tensor {
-  const out = new Float64Array(rows * cols);
-  let s = 7;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * 4;
-  }
-  return tensor(out, { shape: [rows, cols] });
+  return lcgTensor([rows, cols], 7).mul(4); // × 4 is exact: the same values as before
 }
 
 const PATHS = wasmElementwiseAvailable()

@@ -9,21 +9,10 @@
 // Read thread speed-ups as ratios within one run: a core busy with another
 // process takes its share from the threads.
 
-import { type DType, type MatmulOptions, type Tensor, tensor } from "./mod.ts";
+import type { DType, MatmulOptions, Tensor } from "./mod.ts";
 import { setWasmMatmul, wasmGemmKind } from "./_wasm_gemm.ts";
 import { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
-
-/** Deterministic values in [-1, 1) (a small LCG), so benches need no RNG. */
-function values(shape: number[], seed: number, dtype: DType): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return tensor(out, { shape, dtype });
-}
+import { lcgTensor as values } from "./_test_util.ts";
 
 /** A multiply and an add per term: 2·m·n·k floating-point operations, in GFLOP. */
 function gflop(m: number, n: number, k: number): string {

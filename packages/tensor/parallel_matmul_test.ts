@@ -4,7 +4,7 @@
 // run, one thread), the thread settings, and that workers never keep a process alive.
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { type DType, type Tensor, tensor } from "./mod.ts";
+import type { DType, Tensor } from "./mod.ts";
 import {
   loadWasmGemm,
   setGemmWorkerFactory,
@@ -14,19 +14,7 @@ import {
   wasmGemmThreads,
 } from "./_wasm_gemm.ts";
 import { matmulThreads, setMatmulThreads, webWorkerFactory } from "./_parallel_gemm.ts";
-import { throwsWith } from "./_test_util.ts";
-
-/** Deterministic values in [-1, 1) (a small LCG). */
-function values(shape: number[], seed: number, dtype: DType): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return tensor(out, { shape, dtype });
-}
+import { lcgTensor as values, throwsWith } from "./_test_util.ts";
 
 /** Runs `fn` with `threads` matmul threads and the WebAssembly path forced on. */
 function withThreads<T>(threads: number, fn: () => T): T {

@@ -10,19 +10,7 @@ import {
   zeros,
 } from "./mod.ts";
 import { deepStrictEqual, notStrictEqual, strictEqual } from "node:assert/strict";
-import { throwsWith } from "./_test_util.ts";
-
-/** Deterministic values in [-1, 1) (a small LCG), so tests need no RNG. */
-function values(shape: number[], seed = 1, dtype: "float64" | "float32" = "float64"): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return tensor(out, { shape, dtype });
-}
+import { lcgTensor as values, throwsWith } from "./_test_util.ts";
 
 /** A CPU device whose backend counts live storages, to test that operations release what they make. */
 function countingDevice(): { device: Device; live: () => number } {

@@ -12,18 +12,7 @@ import {
   type WasmMatmulMode,
   wasmMatmulMode,
 } from "./_wasm_gemm.ts";
-
-/** Deterministic values in [-1, 1) (a small LCG). */
-function values(shape: number[], seed: number, dtype: DType): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return tensor(out, { shape, dtype });
-}
+import { lcgTensor as values } from "./_test_util.ts";
 
 /** The largest element of a tensor. */
 function largest(x: Tensor): number {
