@@ -38,10 +38,9 @@ export interface RunPlan {
 }
 
 /** How often (ms) a run lets timers and signal handlers run, so an abort is seen. */
-export const YIELD_EVERY_MS = 50;
+const YIELD_EVERY_MS = 50;
 
-export const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, 0));
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export class RunContext implements TrainContext {
   readonly history: History;
@@ -85,6 +84,23 @@ export class RunContext implements TrainContext {
   stop(kind: StopInfo["kind"], message: string): void {
     this.stopped ??= { kind, message, epoch: this.epoch, batch: this.batch };
   }
+
+  #lastYield = performance.now();
+
+  /**
+   * After each batch: records an abort of `plan.signal`, and every
+   * `YIELD_EVERY_MS` lets timers and signal handlers run (so an abort is
+   * seen), checking again afterwards.
+   */
+  async afterBatch(epoch: number, batch: number): Promise<void> {
+    const signal = this.plan.signal;
+    if (signal?.aborted) this.stop("aborted", abortMessage(signal, epoch, batch));
+    if (this.stopped === null && performance.now() - this.#lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      this.#lastYield = performance.now();
+      if (signal?.aborted) this.stop("aborted", abortMessage(signal, epoch, batch));
+    }
+  }
 }
 
 /** Calls one hook of every callback in order, awaiting the async ones. */
@@ -126,7 +142,6 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
   if (restart > 0 || !attachedTo(optimizer, ctx.params)) optimizer.attach(ctx.params);
   if (restart > 0) plan.scheduler?.reset();
   const rows = x.shape[0];
-  let lastYield = performance.now();
 
   await emit(callbacks, "onTrainBegin", ctx);
   for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
@@ -178,14 +193,8 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
         yb.dispose();
       }
       await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: value });
-      if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
+      await ctx.afterBatch(epoch, b);
       if (ctx.stopped !== null) break;
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-        if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
-        if (ctx.stopped !== null) break;
-      }
     }
     if (ctx.stopped !== null) break; // an unfinished epoch is not recorded
     ctx.batch = null;

@@ -12,7 +12,7 @@
 
 import type { Layer } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss, MSELoss } from "@glassbox/losses";
-import { cpu, type Tensor, tensor } from "@glassbox/tensor";
+import { cpu, type Tensor } from "@glassbox/tensor";
 import {
   type ResidentLoss,
   type ResidentOptimizer,
@@ -24,15 +24,7 @@ import {
 import type { BatchInfo } from "./callback.ts";
 import type { EpochRecord, History } from "./history.ts";
 import { LBFGS } from "./lbfgs.ts";
-import {
-  abortMessage,
-  attachedTo,
-  emit,
-  RunContext,
-  type RunPlan,
-  YIELD_EVERY_MS,
-  yieldToEventLoop,
-} from "./_run.ts";
+import { abortMessage, attachedTo, emit, RunContext, type RunPlan } from "./_run.ts";
 import { randperm } from "./randperm.ts";
 
 /**
@@ -100,10 +92,18 @@ function onDevice(t: Tensor, device: WebGPUDevice): { t: Tensor; owned: boolean 
   return t.device === device ? { t, owned: false } : { t: t.to(device), owned: true };
 }
 
-/** A CPU copy of a device tensor (one read-back). */
-async function toHost(t: Tensor): Promise<Tensor> {
-  if (t.device === cpu) return t;
-  return tensor(await t.readTypedArray(), { shape: t.shape, dtype: t.dtype });
+/** A CPU copy of a device tensor (one read-back); a CPU tensor itself. */
+const toHost = (t: Tensor): Promise<Tensor> => t.toAsync(cpu);
+
+/**
+ * The model's predictions for `x` (on the model's device), brought to the
+ * host; the device copy is released.
+ */
+export async function hostForward(model: Layer, x: Tensor): Promise<Tensor> {
+  const pred = model.forward(x);
+  const host = await toHost(pred);
+  if (pred !== x) pred.dispose();
+  return host;
 }
 
 /** Trains `model` (parameters on a WebGPU device) once under `plan`. */
@@ -141,18 +141,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
   /** The weights after the last epoch that finished with a finite loss, on the host. */
   let lastGood: Tensor[] = await Promise.all(params.map((p) => toHost(p.borrow())));
   const rows = x.t.shape[0];
-  let lastYield = performance.now();
   if (restart > 0) plan.scheduler?.reset();
-
-  /** Lets timers and signal handlers run now and then; records an abort. */
-  const pause = async (epoch: number, b: number): Promise<void> => {
-    if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
-    if (ctx.stopped === null && performance.now() - lastYield > YIELD_EVERY_MS) {
-      await yieldToEventLoop();
-      lastYield = performance.now();
-      if (signal?.aborted) ctx.stop("aborted", abortMessage(signal, epoch, b));
-    }
-  };
 
   /** One epoch of resident steps (no read-back), then one read of the accumulated loss. */
   const residentEpoch = async (epoch: number, xs: Tensor, ys: Tensor): Promise<EpochOutcome> => {
@@ -170,7 +159,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       }
       batches++;
       await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: NaN });
-      await pause(epoch, b);
+      await ctx.afterBatch(epoch, b);
       if (ctx.stopped !== null) break;
     }
     let reading;
@@ -229,7 +218,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       if (lost !== null) return { kind: "lost", info: lost };
       losses.push(value);
       await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: value });
-      await pause(epoch, b);
+      await ctx.afterBatch(epoch, b);
       if (ctx.stopped !== null) return { kind: "stopped" };
     }
     let sum = 0;
@@ -306,9 +295,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       };
       plan.scheduler?.step();
       if (validation !== undefined) {
-        const pred = model.forward(validation.x.t);
-        const host = await toHost(pred);
-        pred.dispose();
+        const host = await hostForward(model, validation.x.t);
         const lossT = loss.forward(host, validation.y);
         record.validLoss = lossT.item();
         lossT.dispose();
@@ -317,9 +304,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         }
         host.dispose();
       } else if (trainY !== null) {
-        const pred = model.forward(x.t);
-        const host = await toHost(pred);
-        pred.dispose();
+        const host = await hostForward(model, x.t);
         for (const [name, metric] of Object.entries(plan.metrics)) {
           record.metrics[name] = metric(host, trainY);
         }

@@ -12,6 +12,7 @@ import type { Callback } from "./callback.ts";
 import { checkLoss, checkMetrics, checkModel, checkPair, type Metric } from "./_checks.ts";
 import { checkBoolean, checkInteger, checkKeys, checkOptions, describe } from "./_options.ts";
 import { type RunPlan, runTraining } from "./_run.ts";
+import { hostForward } from "./_run_resident.ts";
 import { evaluate } from "./evaluate.ts";
 import type { History } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
@@ -229,9 +230,7 @@ async function score(history: History, p: RunPlan): Promise<number> {
   }
   // A device model: forward there, the loss on the host (one read-back).
   const x = p.validation.x.device === device ? p.validation.x : p.validation.x.to(device);
-  const pred = model.forward(x);
-  const [host, y] = await Promise.all([pred.toAsync(cpu), p.validation.y.toAsync(cpu)]);
-  if (pred !== x) pred.dispose();
+  const [host, y] = await Promise.all([hostForward(model, x), p.validation.y.toAsync(cpu)]);
   if (x !== p.validation.x) x.dispose();
   const value = p.loss.forward(host, y);
   const result = value.item();

@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { cpu, type Device, Tensor, tensor, type TypedArray } from "@glassbox/tensor";
+import { cpu, type Device, Tensor, type TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
 import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
 import { checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
@@ -38,11 +38,6 @@ export interface LBFGSOptions {
   lineSearchFn?: "strong_wolfe" | null;
   /** Parameters to attach at once (default: none; `fit` attaches the model's). */
   params?: readonly Parameter[];
-}
-
-/** A host copy of a device tensor (one read-back). */
-async function hostCopy(t: Tensor): Promise<Tensor> {
-  return tensor(await t.readTypedArray(), { shape: t.shape, dtype: t.dtype });
 }
 
 /** Throws unless `closure` is a function. */
@@ -325,7 +320,7 @@ export class LBFGS implements Optimizer {
     const params = this.#params;
     const device = params[0]?.borrow().device ?? cpu;
     if (device !== cpu) {
-      const values = await Promise.all(params.map((p) => hostCopy(p.borrow())));
+      const values = await Promise.all(params.map((p) => p.borrow().toAsync(cpu)));
       this.#mirror = { device, values, grads: [] };
     }
     try {
