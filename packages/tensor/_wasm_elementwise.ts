@@ -13,6 +13,7 @@ import type { TypedArray } from "./dtype.ts";
 import type { SoftmaxOp, UnaryOp } from "./backend.ts";
 import { type WasmMatmulMode, wasmMatmulMode } from "./_wasm_gemm.ts";
 import { ELEMENTWISE_WASM } from "./_wasm_elementwise_bytes.ts";
+import { align64, growTo } from "./_wasm_memory.ts";
 
 /** The unary operations with a WebAssembly kernel. */
 export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";
@@ -32,7 +33,6 @@ export const WASM_ELEMENTWISE_THRESHOLD: { readonly [K in WasmUnaryOp | SoftmaxO
 
 /** Elements per chunk copied through the module's memory (128 KiB of float64). */
 const CHUNK = 16384;
-const PAGE = 65536;
 /** Bytes 0..63 are left unused; arrays start on 64-byte boundaries. */
 const BASE = 64;
 
@@ -116,8 +116,8 @@ export function wasmSoftmaxRows(
   const rowsPer = Math.max(1, Math.floor(CHUNK / len));
   const span = rowsPer * len;
   const xAt = BASE;
-  const eAt = align(xAt + span * 8 + 16);
-  const sumsAt = align(eAt + span * 8 + 16);
+  const eAt = align64(xAt + span * 8 + 16);
+  const sumsAt = align64(eAt + span * 8 + 16);
   if (!reserve(sumsAt + rowsPer * 8)) return false;
   const { softmax_rows_f64: firstPass, rows_apply_f64: apply } = module!;
   const log = op === "logSoftmax";
@@ -139,21 +139,10 @@ export function wasmSoftmaxRows(
   return true;
 }
 
-function align(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
-}
-
 /** Grows the memory to at least `bytes` and refreshes the view after a grow; false if it cannot. */
 function reserve(bytes: number): boolean {
   const memory = module!.memory;
-  if (memory.buffer.byteLength < bytes) {
-    if (bytes > 2 ** 32) return false;
-    try {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
-    } catch {
-      return false;
-    }
-  }
+  if (!growTo(memory, bytes)) return false;
   if (f64.buffer !== memory.buffer) f64 = new Float64Array(memory.buffer);
   return true;
 }

@@ -10,6 +10,7 @@
 
 import type { TypedArray } from "./dtype.ts";
 import type { MatmulInfo } from "./backend.ts";
+import { align64, growTo } from "./_wasm_memory.ts";
 import {
   GEMM_PORTABLE_SHARED_WASM,
   GEMM_PORTABLE_WASM,
@@ -36,7 +37,6 @@ export type WasmGemmKind = "relaxed" | "portable" | "none";
 const MC = 128;
 const KC = 256;
 const MR = 4;
-const PAGE = 65536;
 
 /**
  * From this many multiply-adds on, a product is split across threads: below, waking a
@@ -181,12 +181,12 @@ export function wasmGemm(
   // packed B slice.
   const ldc = nPad * es;
   const aAt = run.sharedBytes === undefined ? 64 : CONTROL_BYTES;
-  const bAt = align(aAt + m * k * es);
-  const cAt = align(bAt + k * n * es);
-  const packedAt = align(cAt + mPad * ldc);
-  const scratch = threads > 1 ? align(packedAt + k * ldc) : packedAt;
-  const pbOffset = align(MC * KC * es);
-  const stride = pbOffset + align(KC * ldc);
+  const bAt = align64(aAt + m * k * es);
+  const cAt = align64(bAt + k * n * es);
+  const packedAt = align64(cAt + mPad * ldc);
+  const scratch = threads > 1 ? align64(packedAt + k * ldc) : packedAt;
+  const pbOffset = align64(MC * KC * es);
+  const stride = pbOffset + align64(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
   if (!reserve(run.memory, scratch + threads * stride)) return false;
   const view = double ? f64 : f32;
@@ -281,23 +281,12 @@ function poolOf(run: Engine): GemmPool | undefined {
   return run.pool.workers > 0 ? run.pool : undefined;
 }
 
-function align(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
-}
-
 /**
  * Grows the memory to at least `bytes` (it never shrinks: the largest product so far
  * sets its size) and refreshes the typed views after a grow; false if it cannot.
  */
 function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
-  if (memory.buffer.byteLength < bytes) {
-    if (bytes > 2 ** 32) return false;
-    try {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
-    } catch {
-      return false;
-    }
-  }
+  if (!growTo(memory, bytes)) return false;
   if (f64.buffer !== memory.buffer) {
     f64 = new Float64Array(memory.buffer);
     f32 = new Float32Array(memory.buffer);
