@@ -217,7 +217,38 @@ export class Dense implements Layer {
    * ```
    */
   backward(gradOut: Tensor): Tensor {
-    const action = `backward ${this}`;
+    return this.#backward(gradOut, "backward", true)!;
+  }
+
+  /**
+   * Back-propagates ∂L/∂Y of the last forward pass into ∂L/∂W and ∂L/∂b
+   * only: `backward` without the product Δ·W for ∂L/∂A, which a training
+   * step does not need when A is the data (see `Layer.accumulateGrad`).
+   *
+   * @param gradOut ∂L/∂Y, shaped like the last output.
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { Dense } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const layer = new Dense(2, 1);
+   * layer.weight.value = tensor([[1, 2]]);
+   * layer.forward(tensor([[1, 1], [2, 0]]));
+   * layer.accumulateGrad(tensor([[1], [-1]]));
+   * deepStrictEqual(layer.weight.grad.toArray(), [[-1, 1]]); // Δᵀ·A, as backward gives
+   * deepStrictEqual(layer.bias!.grad.toArray(), [0]); // 1ᵀ·Δ
+   * ```
+   */
+  accumulateGrad(gradOut: Tensor): void {
+    this.#backward(gradOut, "accumulateGrad", false);
+  }
+
+  /** The backward pass: parameter gradients, and ∂L/∂A when `input` is true. */
+  #backward(gradOut: Tensor, method: string, input: boolean): Tensor | null {
+    const action = `${method} ${this}`;
     checkTensor(gradOut, action, "gradOut");
     const a = this.#input, w = this.#weight;
     if (a === null || w === null) {
@@ -240,6 +271,7 @@ export class Dense implements Layer {
       const delta = dz.rank === 2 ? dz : dz.reshape([-1, this.outFeatures]); // Δ = ∂L/∂Z, [N, out]
       this.weight.accumulate(delta.matmul(a, { transposeA: true })); // ∂L/∂W = Δᵀ·A
       this.bias?.accumulate(delta.sum(0)); // ∂L/∂b = 1ᵀ·Δ
+      if (!input) return null;
       const gradIn = delta.matmul(w); // ∂L/∂A = Δ·W
       return this.#inputShape.length === 2 ? gradIn : gradIn.reshape(this.#inputShape);
     });

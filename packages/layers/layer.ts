@@ -13,8 +13,9 @@ import type { Parameter } from "./parameter.ts";
  * `forward(x)` computes the output and remembers what the backward pass
  * needs; `backward(gradOut)` takes ∂L/∂output for that same pass, adds the
  * gradient of every parameter into `parameter.grad` (accumulating across
- * calls until `zeroGrad()`) and returns ∂L/∂input. `parameters()` lists the
- * trainable tensors under their PyTorch names.
+ * calls until `zeroGrad()`) and returns ∂L/∂input; the optional
+ * `accumulateGrad(gradOut)` does the same without computing ∂L/∂input.
+ * `parameters()` lists the trainable tensors under their PyTorch names.
  *
  * Ownership: `forward` and `backward` return new tensors that belong to the
  * caller (never their own argument). `Sequential` disposes the
@@ -69,6 +70,18 @@ export interface Layer {
    * @returns ∂L/∂input, shaped like the last input.
    */
   backward(gradOut: Tensor): Tensor;
+  /**
+   * Optional: back-propagates like `backward`, accumulating the parameters'
+   * gradients, but without ∂L/∂input, which a training step on data does not
+   * need (PyTorch skips it too: the input does not require a gradient). For
+   * the first `Dense` layer of an MLP this saves the largest product of the
+   * backward pass. `Sequential` calls it on its first layer when the layer has
+   * it, and `fit` calls it on the model; a layer without it is trained through
+   * `backward`, whose result is then discarded.
+   * @param gradOut ∂L/∂output, shaped like the last output.
+   * @returns Nothing.
+   */
+  accumulateGrad?(gradOut: Tensor): void;
   /**
    * The trainable parameters, named as in a PyTorch state dict.
    * @returns Live parameters: assigning `value` updates the layer.

@@ -169,6 +169,50 @@ export class Sequential implements Layer {
   }
 
   /**
+   * Back-propagates into the parameters' gradients only: every layer's
+   * `backward` in reverse order, except that the first layer gets
+   * `accumulateGrad` when it has one (a `Dense` layer then skips ∂L/∂input,
+   * the largest product of an MLP's backward pass on wide inputs). The
+   * gradients are those `backward` leaves, bit for bit.
+   *
+   * @param gradOut ∂L/∂output of the last forward pass.
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { ones } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const model = mlp([3, 4, 1]);
+   * const gradients = (train: (g: ReturnType<typeof ones>) => void) => {
+   *   model.zeroGrad();
+   *   model.forward(ones([2, 3]));
+   *   train(ones([2, 1]));
+   *   return model.parameters().map((p) => p.grad.toArray());
+   * };
+   * deepStrictEqual(gradients((g) => model.accumulateGrad(g)), gradients((g) => model.backward(g)));
+   * ```
+   */
+  accumulateGrad(gradOut: Tensor): void {
+    checkTensor(gradOut, "accumulateGrad Sequential", "gradOut");
+    let g = gradOut;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const layer = this.layers[i];
+      let next = g; // unchanged where the first layer skips ∂L/∂input
+      try {
+        if (i === 0 && layer.accumulateGrad !== undefined) layer.accumulateGrad(g);
+        else next = layer.backward(g);
+      } catch (error) {
+        rethrow(error, "accumulateGrad", i, layer, g);
+      }
+      if (g !== gradOut && next !== g) g.dispose(); // an intermediate gradient is ours
+      g = next;
+    }
+    if (g !== gradOut) g.dispose(); // the last gradient made, which nobody asked for
+  }
+
+  /**
    * Every layer's parameters, prefixed with the layer's index (`0.weight`).
    *
    * @returns Live parameters (views sharing the layers' state).

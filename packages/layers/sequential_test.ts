@@ -1,6 +1,6 @@
-import { manualSeed, randn, zeros } from "@glassbox/tensor";
+import { manualSeed, randn, Tensor, zeros } from "@glassbox/tensor";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import { Dense, mlp, ReLU, Sequential, Sigmoid, Tanh } from "./mod.ts";
+import { Dense, type Layer, mlp, ReLU, Sequential, Sigmoid, Tanh } from "./mod.ts";
 
 Deno.test("Sequential.parameters() names parameters by layer index, as nn.Sequential", () => {
   const model = new Sequential([new Dense(2, 3), new ReLU(), new Dense(3, 1, { bias: false })]);
@@ -54,4 +54,68 @@ Deno.test("Sequential.to() converts every nested parameter", () => {
   const model = new Sequential([mlp([2, 2, 2]), new ReLU(), new Dense(2, 1)]).to("float32");
   ok(model.parameters().every((p) => p.value.dtype === "float32" && p.grad.dtype === "float32"));
   strictEqual(model.forward(zeros([1, 2], { dtype: "float32" })).dtype, "float32");
+});
+
+/** Counts Tensor.matmul calls while fn runs. */
+function countMatmuls(fn: () => void): number {
+  const proto = Tensor.prototype;
+  const matmul = proto.matmul;
+  let calls = 0;
+  proto.matmul = function (this: Tensor, ...args: Parameters<Tensor["matmul"]>) {
+    calls++;
+    return matmul.apply(this, args);
+  };
+  try {
+    fn();
+  } finally {
+    proto.matmul = matmul;
+  }
+  return calls;
+}
+
+Deno.test("Sequential.accumulateGrad() leaves backward's gradients bit for bit and skips the first layer's ∂L/∂x", () => {
+  manualSeed(5);
+  const model = mlp([7, 5, 4, 3], { activation: "tanh" });
+  const x = randn([6, 7]), gradOut = randn([6, 3]);
+  const run = (pass: () => void) => {
+    model.zeroGrad();
+    model.forward(x);
+    const matmuls = countMatmuls(pass);
+    return { matmuls, grads: model.parameters().map((p) => Array.from(p.grad.toTypedArray())) };
+  };
+  const viaBackward = run(() => model.backward(gradOut).dispose());
+  const viaAccumulate = run(() => model.accumulateGrad(gradOut));
+  deepStrictEqual(viaAccumulate.grads, viaBackward.grads);
+  // Three Dense layers: Δᵀ·A for each, Δ·W for the upper two only.
+  strictEqual(viaBackward.matmuls, 6);
+  strictEqual(viaAccumulate.matmuls, 5);
+  strictEqual(gradOut.disposed, false); // the caller's gradient is left alone
+});
+
+Deno.test("Sequential.accumulateGrad() runs backward on a first layer without accumulateGrad and names a failing layer", () => {
+  manualSeed(6);
+  const calls: string[] = [];
+  const first: Layer = {
+    forward: (x) => x.tanh(),
+    backward: (g) => {
+      calls.push("backward");
+      return g.mul(2);
+    },
+    parameters: () => [],
+    zeroGrad: () => {},
+  };
+  const model = new Sequential([first, new Dense(3, 2)]);
+  const x = randn([4, 3]);
+  model.forward(x);
+  model.accumulateGrad(randn([4, 2]));
+  deepStrictEqual(calls, ["backward"]);
+  throws(
+    () => model.accumulateGrad(zeros([4, 5])),
+    /Cannot accumulateGrad Sequential: layer 1 \(Dense\(3, 2\)\) failed on gradient of shape \[4, 5\]: Cannot backward Dense\(3, 2\): gradOut has shape \[4, 5\], expected \[4, 2\]/,
+  );
+  const dense = new Sequential([new Dense(3, 2)]);
+  throws(
+    () => dense.accumulateGrad(zeros([4, 2])),
+    /Cannot accumulateGrad Sequential: layer 0 \(Dense\(3, 2\)\) failed on gradient of shape \[4, 2\]: Cannot accumulateGrad Dense\(3, 2\): there is no forward pass to differentiate/,
+  );
 });

@@ -79,7 +79,11 @@ function isTrailing(inner: readonly number[], outer: readonly number[]): boolean
 // loops give the same values with the arithmetic inline. Each returns false
 // for an operation it does not cover, and the caller uses the table.
 
-/** `out = a ∘ b` for + − × ÷ where `b` repeats with period `b.length` (1 for a scalar). */
+/**
+ * `out = a ∘ b` for + − × ÷ where `b` repeats with period `b.length` (1 for a scalar), and
+ * the comparisons against a scalar: loops written out per operation, since calling the
+ * table's function per element costs about 15× as much (ReLU's mask, 131k float32: 2.2 ms).
+ */
 function arithmeticFast(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): boolean {
   const n = out.length, m = b.length;
   if (m === 1) {
@@ -96,6 +100,19 @@ function arithmeticFast(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedAr
         return true;
       case "div":
         for (let i = 0; i < n; i++) out[i] = a[i] / v;
+        return true;
+      // The masks of the activations' backward passes (ReLU's `y > 0`).
+      case "greater":
+        for (let i = 0; i < n; i++) out[i] = a[i] > v ? 1 : 0;
+        return true;
+      case "greaterEqual":
+        for (let i = 0; i < n; i++) out[i] = a[i] >= v ? 1 : 0;
+        return true;
+      case "less":
+        for (let i = 0; i < n; i++) out[i] = a[i] < v ? 1 : 0;
+        return true;
+      case "lessEqual":
+        for (let i = 0; i < n; i++) out[i] = a[i] <= v ? 1 : 0;
         return true;
       default:
         return false;

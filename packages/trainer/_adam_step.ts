@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { allocLike, hostView, replaceValue, rounder } from "./_host.ts";
+import { allocLike, hostView, replaceValue, round } from "./_host.ts";
 import type { ParamBuffers } from "./_param_buffers.ts";
 
 /** Hyperparameters of one Adam step. */
@@ -23,6 +23,81 @@ export interface AdamHyper {
 }
 
 /** The per-parameter buffers, named as in PyTorch's state. */
+/** One Adam update's settings, its scalars rounded to the parameter's dtype. */
+interface AdamUpdate {
+  maximize: boolean;
+  /** AdamW: θ ← θ·(1 − lr·λ) before the update. */
+  decoupled: boolean;
+  /** Adam with weight decay: g ← g + λθ. */
+  coupled: boolean;
+  negStepSize: number;
+  bc2Sqrt: number;
+  eps: number;
+  b1: number;
+  a1: number;
+  b2: number;
+  a2: number;
+  wd: number;
+  decay: number;
+}
+
+/** torch.maximum: NaN wins. */
+function maximum(a: number, b: number): number {
+  return a !== a || b !== b ? NaN : a > b ? a : b;
+}
+
+// PyTorch's update, one loop per dtype: each sees one typed-array type and calls
+// Math.fround by name, which V8 compiles to tight code (see sgd.ts). In float32 every
+// operation is rounded, as PyTorch's float32 kernels are; a store into a Float32Array
+// rounds the last one.
+
+function adam64(
+  theta: Float64Array,
+  grad: ArrayLike<number>,
+  m: Float64Array,
+  v: Float64Array,
+  vMax: Float64Array | null,
+  out: Float64Array,
+  u: AdamUpdate,
+): void {
+  const { maximize, decoupled, coupled, negStepSize, bc2Sqrt, eps, b1, a1, b2, a2, wd, decay } = u;
+  for (let k = 0; k < theta.length; k++) {
+    let g = maximize ? -grad[k] : grad[k];
+    let t = theta[k];
+    if (decoupled) t = t * decay;
+    else if (coupled) g = g + wd * t;
+    m[k] = m[k] * b1 + a1 * g;
+    v[k] = v[k] * b2 + a2 * g * g;
+    const second = vMax === null ? v[k] : (vMax[k] = maximum(vMax[k], v[k]));
+    const denom = Math.sqrt(second) / bc2Sqrt + eps;
+    out[k] = t + negStepSize * m[k] / denom;
+  }
+}
+
+function adam32(
+  theta: Float32Array,
+  grad: ArrayLike<number>,
+  m: Float32Array,
+  v: Float32Array,
+  vMax: Float32Array | null,
+  out: Float32Array,
+  u: AdamUpdate,
+): void {
+  const { maximize, decoupled, coupled, negStepSize, bc2Sqrt, eps, b1, a1, b2, a2, wd, decay } = u;
+  const fr = Math.fround;
+  for (let k = 0; k < theta.length; k++) {
+    let g = maximize ? -grad[k] : grad[k];
+    let t = theta[k];
+    if (decoupled) t = fr(t * decay);
+    else if (coupled) g = fr(g + wd * t);
+    m[k] = fr(m[k] * b1) + a1 * g;
+    v[k] = fr(v[k] * b2) + fr(fr(a2 * g) * g);
+    const second = vMax === null ? v[k] : (vMax[k] = maximum(vMax[k], v[k]));
+    const denom = fr(fr(fr(Math.sqrt(second)) / bc2Sqrt) + eps);
+    out[k] = t + fr(fr(negStepSize * m[k]) / denom);
+  }
+}
+
 export const ADAM_BUFFERS: readonly string[] = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
 
 /**
@@ -45,7 +120,7 @@ export function adamStep(
 ): void {
   const param: Parameter = state.params[i];
   const value = param.borrow();
-  const r = rounder(value.dtype);
+  const f32 = value.dtype === "float32";
   const theta = hostView(value, action, `parameter ${param.name}`);
   const grad = hostView(param.grad, action, `the gradient of ${param.name}`);
   const m = state.zeros(i, "exp_avg");
@@ -54,28 +129,27 @@ export function adamStep(
   const biasCorrection1 = 1 - h.beta1 ** step;
   const biasCorrection2 = 1 - h.beta2 ** step;
   // Scalars in double precision, then rounded once where they meet float32 tensors.
-  const negStepSize = r(-(h.lr / biasCorrection1));
-  const bc2Sqrt = r(Math.sqrt(biasCorrection2));
-  const eps = r(h.eps);
-  const b1 = r(h.beta1), a1 = r(1 - h.beta1), b2 = r(h.beta2), a2 = r(1 - h.beta2);
-  const wd = r(h.weightDecay), decay = r(1 - h.lr * h.weightDecay);
-  const coupled = h.weightDecay !== 0 && !h.decoupled;
-  const n = theta.length;
-  const out = allocLike(value.dtype, n);
-  for (let k = 0; k < n; k++) {
-    let g = h.maximize ? -grad[k] : grad[k];
-    let t = theta[k];
-    if (h.decoupled) t = r(t * decay);
-    else if (coupled) g = r(g + wd * t);
-    m[k] = r(r(m[k] * b1) + a1 * g);
-    v[k] = r(r(v[k] * b2) + r(r(a2 * g) * g));
-    let second = v[k];
-    if (vMax !== null) {
-      const prev = vMax[k]; // torch.maximum: NaN wins
-      second = vMax[k] = prev !== prev || second !== second ? NaN : prev > second ? prev : second;
-    }
-    const denom = r(r(r(Math.sqrt(second)) / bc2Sqrt) + eps);
-    out[k] = r(t + r(r(negStepSize * m[k]) / denom));
+  const u: AdamUpdate = {
+    maximize: h.maximize,
+    decoupled: h.decoupled,
+    coupled: h.weightDecay !== 0 && !h.decoupled,
+    negStepSize: round(f32, -(h.lr / biasCorrection1)),
+    bc2Sqrt: round(f32, Math.sqrt(biasCorrection2)),
+    eps: round(f32, h.eps),
+    b1: round(f32, h.beta1),
+    a1: round(f32, 1 - h.beta1),
+    b2: round(f32, h.beta2),
+    a2: round(f32, 1 - h.beta2),
+    wd: round(f32, h.weightDecay),
+    decay: round(f32, 1 - h.lr * h.weightDecay),
+  };
+  const out = allocLike(value.dtype, theta.length);
+  if (f32) {
+    const [t, m32, v32, max32, o] = [theta, m, v, vMax, out] as Float32Array[];
+    adam32(t, grad, m32, v32, max32, o, u);
+  } else {
+    const [t, m64, v64, max64, o] = [theta, m, v, vMax, out] as Float64Array[];
+    adam64(t, grad, m64, v64, max64, o, u);
   }
   replaceValue(param, out, value.shape);
 }

@@ -35,15 +35,18 @@ export function wrap(values: TypedArray, shape: readonly number[]): Tensor {
   return new Tensor(values, shape, values instanceof Float32Array ? "float32" : "float64", cpu);
 }
 
-const identity = (x: number): number => x;
-
 /**
  * Rounding after each arithmetic operation: `Math.fround` for float32 (one
  * PyTorch float32 operation = one double operation rounded to float32, exact
- * for +, −, ×, ÷ and √), nothing for float64.
+ * for +, −, ×, ÷ and √), nothing for float64 (`single` false).
+ *
+ * A plain function called by name, not a closure chosen per dtype: V8 inlines
+ * it into the optimizers' loops, where calling `Math.fround` or an identity
+ * through a variable cost 3–4× the whole update (measured on SGD, 670k
+ * float32 parameters: 5.4 ms against 1.6 ms).
  */
-export function rounder(dtype: DType): (x: number) => number {
-  return dtype === "float32" ? Math.fround : identity;
+export function round(single: boolean, x: number): number {
+  return single ? Math.fround(x) : x;
 }
 
 /** Whether every element is finite. */

@@ -175,8 +175,7 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
         const pred = model.forward(xb);
         const value = lossValue(loss.forward(pred, yb), "fit");
         const grad = loss.backward();
-        const gradIn = model.backward(grad);
-        if (gradIn !== grad) gradIn.dispose();
+        backpropagate(model, grad);
         grad.dispose();
         if (pred !== xb) pred.dispose();
         return value;
@@ -230,4 +229,15 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
   ctx.history.stop = ctx.stopped;
   await emit(callbacks, "onTrainEnd", ctx);
   return ctx.history;
+}
+
+/**
+ * ∂L/∂parameters of the last forward pass, accumulated into the gradients:
+ * `accumulateGrad` where the model has it (no ∂L/∂input, which training on
+ * data never uses), else `backward` with its result disposed.
+ */
+export function backpropagate(model: Layer, grad: Tensor): void {
+  if (model.accumulateGrad !== undefined) return model.accumulateGrad(grad);
+  const gradIn = model.backward(grad);
+  if (gradIn !== grad) gradIn.dispose();
 }

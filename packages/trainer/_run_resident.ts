@@ -24,7 +24,7 @@ import {
 import type { BatchInfo } from "./callback.ts";
 import type { EpochRecord, History } from "./history.ts";
 import { LBFGS } from "./lbfgs.ts";
-import { abortMessage, attachedTo, emit, RunContext, type RunPlan } from "./_run.ts";
+import { abortMessage, attachedTo, backpropagate, emit, RunContext, type RunPlan } from "./_run.ts";
 import { randperm } from "./randperm.ts";
 
 /**
@@ -198,8 +198,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         const pred = model.forward(xb);
         const lossT = loss.forward(pred, yb);
         const grad = loss.backward();
-        const gradIn = model.backward(grad);
-        if (gradIn !== grad) gradIn.dispose();
+        backpropagate(model, grad);
         grad.dispose();
         if (pred !== xb) pred.dispose();
         return lossT; // read back with the gradients, then disposed, by stepAsync

@@ -284,3 +284,40 @@ Deno.test("fit() restarts each run from a fresh optimizer state and schedule", a
   // The optimizer ends attached to the last run's model.
   strictEqual(optimizer.params[0].value, history.runs[1].model.parameters()[0].value);
 });
+
+Deno.test("fit() back-propagates through accumulateGrad where the model has it, else backward", async () => {
+  const { x, y } = data(20);
+  const options = () => ({
+    x,
+    y,
+    loss: new MSELoss(),
+    optimizer: new SGD({ lr: 0.1 }),
+    epochs: 2,
+    batchSize: 8,
+  });
+  manualSeed(1);
+  const plain = mlp([2, 4, 1]);
+  manualSeed(1);
+  const model = mlp([2, 4, 1]);
+  let accumulated = 0;
+  const accumulate = model.accumulateGrad.bind(model);
+  model.accumulateGrad = (g) => void (accumulated++, accumulate(g));
+  model.backward = () => {
+    throw new Error("fit called backward");
+  };
+  const viaAccumulate = await fit(model, options());
+  strictEqual(accumulated, 6); // 3 batches × 2 epochs
+  // A layer without accumulateGrad trains through backward, to the same weights.
+  const withoutAccumulate: Layer = {
+    forward: (t) => plain.forward(t),
+    backward: (g) => plain.backward(g),
+    parameters: () => plain.parameters(),
+    zeroGrad: () => plain.zeroGrad(),
+  };
+  const viaBackward = await fit(withoutAccumulate, options());
+  deepStrictEqual(viaAccumulate.epochs.map((e) => e.loss), viaBackward.epochs.map((e) => e.loss));
+  deepStrictEqual(
+    model.parameters().map((p) => Array.from(p.value.toTypedArray())),
+    plain.parameters().map((p) => Array.from(p.value.toTypedArray())),
+  );
+});

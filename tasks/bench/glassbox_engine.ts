@@ -57,7 +57,7 @@ function mlpRunner(w: Workload & { kind: "mlp" }, gpu?: WebGPUDevice): Runner {
     const out = model.forward(x);
     loss.forward(out, y).dispose();
     const grad = loss.backward();
-    model.backward(grad).dispose();
+    model.accumulateGrad(grad); // no ∂L/∂x, as in PyTorch, where x does not require a gradient
     grad.dispose();
     out.dispose();
   };
