@@ -60,6 +60,21 @@ function residentLoss(loss: Loss): ResidentLoss {
   );
 }
 
+/** Class-index targets for `classes` classes, checked before they go to the GPU. */
+function checkClassIndices(labels: ArrayLike<number>, classes: number, ignoreIndex: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    const t = labels[i];
+    if (t === ignoreIndex || (Number.isInteger(t) && t >= 0 && t < classes)) continue;
+    const what = Number.isInteger(t)
+      ? `is out of range for ${classes} classes`
+      : "is not an integer class index";
+    throw new RangeError(
+      `Cannot fit on WebGPU: y[${i}] = ${t} ${what}, expected an integer in [0, ${classes}) ` +
+        `or ignoreIndex ${ignoreIndex}`,
+    );
+  }
+}
+
 /** The resident trainer's description of `optimizer` (SGD, Adam, AdamW), or a TypeError. */
 function residentOptimizer(optimizer: RunPlan["optimizer"]): ResidentOptimizer {
   const name = optimizer.name;
@@ -123,6 +138,10 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
     optimizer: residentOptimizer(optimizer),
     batchSize: plan.batchSize,
   });
+  if (trainer !== null && loss instanceof CrossEntropyLoss && plan.y.rank === 1) {
+    // The GPU takes class indices as they are: one out of range would only show as a NaN.
+    checkClassIndices(await plan.y.readTypedArray(), trainer.outFeatures, loss.ignoreIndex);
+  }
   if (optimizer instanceof LBFGS) {
     checkDeviceLoss(loss);
     if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);

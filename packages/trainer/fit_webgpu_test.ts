@@ -239,3 +239,31 @@ Deno.test({
     params.forEach((p, i) => deepStrictEqual(p.borrow().toTypedArray(), afterEpoch0[i]));
   },
 });
+
+Deno.test({
+  name: "fit on WebGPU checks class-index targets on the host before training, naming the row",
+  ignore,
+  fn: async () => {
+    const x = randn([6, 2], { dtype: "float32" });
+    const model = mlp([2, 3], { dtype: "float32" }).to(device!);
+    const before = await hostWeights(model.parameters());
+    const run = (labels: number[], loss = new CrossEntropyLoss()) =>
+      fit(model, {
+        x,
+        y: tensor(labels, { dtype: "float32", device: device! }),
+        loss,
+        optimizer: new SGD({ lr: 0.1 }),
+        epochs: 1,
+      });
+    await rejects(
+      run([0, 1, 2, 3, 0, 1]),
+      /Cannot fit on WebGPU: y\[3\] = 3 is out of range for 3 classes, expected an integer in \[0, 3\) or ignoreIndex -100/,
+    );
+    await rejects(run([0, 1, 0.5, 2, 0, 1]), /y\[2\] = 0\.5 is not an integer class index/);
+    // Nothing was trained by the rejected runs.
+    deepStrictEqual(await hostWeights(model.parameters()), before);
+    // ignoreIndex is a valid target.
+    const history = await run([0, 7, 2, 1, 0, 1], new CrossEntropyLoss({ ignoreIndex: 7 }));
+    ok(Number.isFinite(history.epochs[0].loss));
+  },
+});

@@ -175,6 +175,34 @@ export class ResidentTrainer {
   #disposed = false;
 
   /**
+   * Width of the model's output: the number of classes that class-index
+   * targets must lie below under cross-entropy. The GPU does not check the
+   * targets (an index out of range gives a NaN loss), so a caller that
+   * cannot vouch for them checks them on the host against this once.
+   *
+   * @example
+   * ```ts
+   * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * try {
+   *   const gpu = await requestWebGPU();
+   *   const model = mlp([4, 8, 3], { dtype: "float32" });
+   *   model.to(gpu);
+   *   const t = new ResidentTrainer(gpu, { model, loss: "crossEntropy", optimizer: { name: "SGD", lr: 0.1 } });
+   *   strictEqual(t.outFeatures, 3);
+   *   gpu.destroy();
+   * } catch (error) {
+   *   if (!(error instanceof WebGPUUnavailableError)) throw error;
+   * }
+   * ```
+   */
+  get outFeatures(): number {
+    return this.#plan.layers[this.#plan.layers.length - 1].outFeatures;
+  }
+
+  /**
    * Copies the parameters into flat buffers and checks the options; the
    * kernels are compiled on the first step.
    *
