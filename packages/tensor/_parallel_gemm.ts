@@ -1,5 +1,6 @@
 // Threads for the WebAssembly GEMM: workers that share the module's memory and take tasks
-// (one `gemm_f64` / `gemm_f32` call each, on a block of rows or columns of C) from a queue
+// (one `gemm_f64` / `gemm_f32` call each, on a block of rows or columns of C, or one
+// `pack_b_*` call on a block of op(B)'s columns) from a queue
 // in that memory, while the main thread takes tasks too and then blocks until all are done.
 //
 // Synchronisation is Atomics only, no messages, so nothing is pending on the main thread's
@@ -40,44 +41,67 @@ const SPIN_MS = 0.25;
 const DEFAULT_CAP = 8;
 
 /**
- * One GEMM call: [f64 ? 1 : 0, a, ars, aks, b, bks, bcs, c, ldc, m, n, k, packedB] (see
- * wasm/gemm.wat), where packedB is the address of all of op(B) already packed, or 0 for the
- * task to pack B itself in its thread's scratch.
+ * One task, 13 Int32s. A GEMM call: [f64 ? 1 : 0, a, ars, aks, b, bks, bcs, c, ldc, m, n,
+ * k, packedB] (see wasm/gemm.wat), where packedB is the address of all of op(B) already
+ * packed, or 0 for the task to pack B itself in its thread's scratch. A packing call:
+ * [f64 ? 3 : 2, b, bks, bcs, ldc, n, k, pb] (`pack_b_f64` / `pack_b_f32`, the rest unused),
+ * so that threads pack op(B) together before they share it.
  */
 export type GemmTask = readonly number[];
 
 /** The exported functions of the GEMM module, as the threads call them. */
 type Gemm = (...args: number[]) => void;
 
+/** What a thread calls: the module's exports. */
+export interface GemmCalls {
+  gemm_f64: Gemm;
+  gemm_f32: Gemm;
+  pack_b_f64: Gemm;
+  pack_b_f32: Gemm;
+}
+
 /**
  * Claims and runs tasks of the current job until none is left; returns the ticket word seen
  * last. Runs on the main thread and, as source text, in every worker: it must not refer to
  * anything outside itself, so the slots above appear as numbers.
  */
-function claimTasks(ctl: Int32Array, f64: Gemm, f32: Gemm, id: number): number {
+function claimTasks(ctl: Int32Array, gemm: GemmCalls, id: number): number {
   for (;;) {
     const v = Atomics.load(ctl, 0);
     const next = v & 4095, count = (v >>> 12) & 4095;
     if (next >= count) return v;
     if (Atomics.compareExchange(ctl, 0, v, v + 1) !== v) continue;
-    const t = 128 + next * 13, pa = ctl[3] + id * ctl[4], packed = ctl[t + 12];
+    const t = 128 + next * 13, kind = ctl[t];
     try {
-      (ctl[t] ? f64 : f32)(
-        ctl[t + 1],
-        ctl[t + 2],
-        ctl[t + 3],
-        ctl[t + 4],
-        ctl[t + 5],
-        ctl[t + 6],
-        ctl[t + 7],
-        ctl[t + 8],
-        ctl[t + 9],
-        ctl[t + 10],
-        ctl[t + 11],
-        pa,
-        packed || pa + ctl[5],
-        packed ? 1 : 0,
-      );
+      if (kind >= 2) {
+        (kind === 3 ? gemm.pack_b_f64 : gemm.pack_b_f32)(
+          ctl[t + 1],
+          ctl[t + 2],
+          ctl[t + 3],
+          ctl[t + 4],
+          ctl[t + 5],
+          ctl[t + 6],
+          ctl[t + 7],
+        );
+      } else {
+        const pa = ctl[3] + id * ctl[4], packed = ctl[t + 12];
+        (kind ? gemm.gemm_f64 : gemm.gemm_f32)(
+          ctl[t + 1],
+          ctl[t + 2],
+          ctl[t + 3],
+          ctl[t + 4],
+          ctl[t + 5],
+          ctl[t + 6],
+          ctl[t + 7],
+          ctl[t + 8],
+          ctl[t + 9],
+          ctl[t + 10],
+          ctl[t + 11],
+          pa,
+          packed || pa + ctl[5],
+          packed ? 1 : 0,
+        );
+      }
     } catch {
       Atomics.add(ctl, 2, 1);
     }
@@ -94,13 +118,11 @@ function workerMain(
   const { memory, bytes, id } = data;
   const ctl = new Int32Array(memory.buffer, 0, 16384); // the control block (CONTROL_BYTES)
   const imports = { env: { memory } };
-  const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as {
-    gemm_f64: Gemm;
-    gemm_f32: Gemm;
-  };
+  const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports)
+    .exports as unknown as GemmCalls;
   Atomics.add(ctl, 6, 1);
   while (Atomics.load(ctl, 8 + id) === 0) {
-    Atomics.wait(ctl, 0, claim(ctl, gemm.gemm_f64, gemm.gemm_f32, id));
+    Atomics.wait(ctl, 0, claim(ctl, gemm, id));
   }
   Atomics.sub(ctl, 6, 1);
 }
@@ -232,7 +254,7 @@ export class GemmPool {
    * `scratch + id·stride` (packed A) and `+ pbOffset` (packed B); false if a task threw.
    */
   run(
-    gemm: { gemm_f64: Gemm; gemm_f32: Gemm },
+    gemm: GemmCalls,
     tasks: readonly GemmTask[],
     { scratch, stride, pbOffset }: { scratch: number; stride: number; pbOffset: number },
   ): boolean {
@@ -245,7 +267,7 @@ export class GemmPool {
     ctl[STRIDE] = stride;
     ctl[PB_OFFSET] = pbOffset;
     this.#publish(tasks.length);
-    claimTasks(ctl, gemm.gemm_f64, gemm.gemm_f32, 0);
+    claimTasks(ctl, gemm, 0);
     // The last tasks usually end within microseconds of each other: spinning a moment
     // first saves the wake-up of a sleep (20–30% at 128 × 128 × 128 in float64, measured).
     const spinUntil = performance.now() + SPIN_MS;

@@ -20,6 +20,7 @@ import {
 import {
   CONTROL_BYTES,
   defaultWorkerFactory,
+  type GemmCalls,
   GemmPool,
   type GemmTask,
   matmulThreads,
@@ -52,13 +53,7 @@ const TASKS_PER_THREAD = 2;
 /** A task covers at least this many rows (or columns) of C, to amortise its packing. */
 const MIN_TASK_LINES = 32;
 
-type GemmFn = (...args: number[]) => void;
-interface GemmExports {
-  gemm_f64: GemmFn;
-  gemm_f32: GemmFn;
-  pack_b_f64: GemmFn;
-  pack_b_f32: GemmFn;
-}
+type GemmExports = GemmCalls;
 
 /** One instantiated build: its memory, and its threads once a product was large enough. */
 interface Engine {
@@ -196,10 +191,13 @@ export function wasmGemm(
   const bks = transposeB ? es : n * es, bcs = transposeB ? k * es : es;
   const whole: GemmTask = [double ? 1 : 0, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
   const tasks = threads > 1 ? split(whole, threads * TASKS_PER_THREAD, packedAt) : [whole];
-  if (tasks[0][12] !== 0) {
-    (double ? run.gemm.pack_b_f64 : run.gemm.pack_b_f32)(bAt, bks, bcs, ldc, n, k, packedAt);
-  }
-  const ran = tasks.length > 1 && pool!.run(run.gemm, tasks, { scratch, stride, pbOffset });
+  const layout = { scratch, stride, pbOffset };
+  // Row blocks share all of op(B), packed first by every thread together.
+  const packs = tasks[0][12] !== 0
+    ? packTasks(double, bAt, bks, bcs, ldc, n, k, packedAt, threads)
+    : [];
+  const ran = tasks.length > 1 && (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
+    pool!.run(run.gemm, tasks, layout);
   if (tasks.length > 1 && !ran) retried++;
   if (!ran) {
     // One thread (or a task failed: every task writes its block whole, so running the
@@ -214,6 +212,52 @@ export function wasmGemm(
     for (let i = 0; i < m; i++) out.set(view.subarray(c + i * nPad, c + i * nPad + n), co + i * n);
   }
   return true;
+}
+
+/**
+ * The tasks that pack all of op(B) (`k` × `n`, read at `b` with strides `bks`, `bcs`) at
+ * `packed` as `pack_b_*` would in one call: for each KC-deep slice, `parts` blocks of whole
+ * NR-column panels. A slice is laid out as consecutive kc × NR panels, so the block from
+ * column j0 starts j0·kc elements into it.
+ */
+export function packTasks(
+  double: boolean,
+  b: number,
+  bks: number,
+  bcs: number,
+  ldc: number,
+  n: number,
+  k: number,
+  packed: number,
+  parts: number,
+): GemmTask[] {
+  const es = double ? 8 : 4, nr = double ? 4 : 8;
+  const panels = Math.ceil(n / nr);
+  const count = Math.max(1, Math.min(parts, panels));
+  const tasks: GemmTask[] = [];
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let t = 0; t < count; t++) {
+      const from = Math.floor(t * panels / count) * nr;
+      const to = Math.min(Math.floor((t + 1) * panels / count) * nr, n);
+      tasks.push([
+        double ? 3 : 2,
+        b + pc * bks + from * bcs,
+        bks,
+        bcs,
+        ldc,
+        to - from,
+        kc,
+        packed + pc * ldc + from * kc * es,
+        0,
+        0,
+        0,
+        0,
+        0,
+      ]);
+    }
+  }
+  return tasks;
 }
 
 /**

@@ -7,6 +7,7 @@ import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { DType, Tensor } from "./mod.ts";
 import {
   loadWasmGemm,
+  packTasks,
   setGemmWorkerFactory,
   setWasmMatmul,
   split,
@@ -15,6 +16,7 @@ import {
 } from "./_wasm_gemm.ts";
 import { matmulThreads, setMatmulThreads, webWorkerFactory } from "./_parallel_gemm.ts";
 import { lcgTensor as values, throwsWith } from "./_test_util.ts";
+import { GEMM_PORTABLE_WASM } from "./_wasm_gemm_bytes.ts";
 
 /** Runs `fn` with `threads` matmul threads and the WebAssembly path forced on. */
 function withThreads<T>(threads: number, fn: () => T): T {
@@ -180,6 +182,46 @@ Deno.test("split() covers C with disjoint blocks of whole tiles and keeps every 
   // Too little to split: the whole product as one task, packing its own B.
   const small = [0, 64, 4, 4, 0, 4, 4, 0, 32, 4, 1, 1, 0];
   deepStrictEqual(split(small, 8, 9000), [small]);
+});
+
+Deno.test("packTasks() packs op(B) in column blocks to the same bytes as one pack_b call", () => {
+  const module = new WebAssembly.Module(
+    Uint8Array.from(atob(GEMM_PORTABLE_WASM), (c) => c.charCodeAt(0)),
+  );
+  const gemm = new WebAssembly.Instance(module).exports as unknown as {
+    memory: WebAssembly.Memory;
+    pack_b_f64(...args: number[]): void;
+    pack_b_f32(...args: number[]): void;
+  };
+  gemm.memory.grow(64);
+  const bytes = new Uint8Array(gemm.memory.buffer);
+  // k spans two KC slices (the second partial) and n ends in a partial panel; transposed or not.
+  for (
+    const [double, n, k, transposed, parts] of [
+      [true, 37, 300, false, 2],
+      [false, 45, 257, true, 3],
+      [false, 5, 40, false, 8], // fewer panels than parts: one block per panel
+    ] as [boolean, number, number, boolean, number][]
+  ) {
+    const es = double ? 8 : 4, nr = double ? 4 : 8;
+    const ldc = Math.ceil(n / nr) * nr * es;
+    const b = 1024, whole = 400_000, blocks = 1_200_000;
+    const view = double
+      ? new Float64Array(gemm.memory.buffer)
+      : new Float32Array(gemm.memory.buffer);
+    for (let i = 0; i < k * n; i++) view[b / es + i] = (i * 7919) % 1013 - 500;
+    bytes.fill(0xee, whole, blocks + 800_000); // packing must write every byte it owns
+    const bks = transposed ? es : n * es, bcs = transposed ? k * es : es;
+    (double ? gemm.pack_b_f64 : gemm.pack_b_f32)(b, bks, bcs, ldc, n, k, whole);
+    const tasks = packTasks(double, b, bks, bcs, ldc, n, k, blocks, parts);
+    strictEqual(tasks.length, Math.ceil(k / 256) * Math.min(parts, Math.ceil(n / nr)));
+    for (const t of tasks) {
+      strictEqual(t[0], double ? 3 : 2);
+      (double ? gemm.pack_b_f64 : gemm.pack_b_f32)(...t.slice(1, 8));
+    }
+    const size = k * ldc;
+    deepStrictEqual(bytes.slice(blocks, blocks + size), bytes.slice(whole, whole + size));
+  }
 });
 
 Deno.test("parallel matmul falls back to one thread, with the same bits, when threads cannot help", async (t) => {
