@@ -30,7 +30,7 @@ const WASM_MIN = 512;
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * 64);
 
-/** Computes every batch of `out = op(A) · op(B)`; `out` is zero-filled by the caller. */
+/** Computes every batch of `out = op(A) · op(B)`, writing every element (`out` may hold old values). */
 export function cpuMatmul(a: TypedArray, b: TypedArray, out: TypedArray, info: MatmulInfo): void {
   const { m, n, k } = info;
   const work = m * n * k;
@@ -44,6 +44,7 @@ export function cpuMatmul(a: TypedArray, b: TypedArray, out: TypedArray, info: M
     if (work <= SMALL) {
       matmulSmall(a, ao, b, bo, out, co, info);
     } else {
+      out.fill(0, co, co + m * n); // the packed kernel accumulates into C
       matmulPacked(a, ao, b, bo, out, co, info);
     }
   }

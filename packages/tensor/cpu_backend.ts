@@ -380,7 +380,8 @@ class CpuBackend implements Backend {
     return out;
   }
   matmul(a: Storage, b: Storage, info: MatmulInfo): Storage {
-    const out = allocHost(info.dtype, info.aOffsets.length * info.m * info.n);
+    // Not zeroed: cpuMatmul writes every element (zeroing first where it accumulates).
+    const out = allocHost(info.dtype, info.aOffsets.length * info.m * info.n, false);
     cpuMatmul(asTyped(a), asTyped(b), out, info);
     return out;
   }

@@ -1,5 +1,6 @@
 import { strictEqual, throws } from "node:assert/strict";
 import { cpu, cpuMemory, keep, setCpuPoolLimit, Tensor, tensor, tidy, zeros } from "./mod.ts";
+import { setWasmMatmul } from "./_wasm_gemm.ts";
 
 Deno.test("tidy() disposes intermediates, keeps what it returns and what keep() marks", () => {
   const x = tensor([1, 2, 3]);
@@ -76,4 +77,25 @@ Deno.test("a caller's typed array is never pooled, and the pool limit is honoure
     setCpuPoolLimit(512 * 1024 * 1024);
   }
   throws(() => setCpuPoolLimit(-1), /bytes must be a number ≥ 0, got -1/);
+});
+
+Deno.test("matmul writes every element of a reused pool array on both CPU paths", () => {
+  // 20 × 30 · 30 × 25 = 15,000 multiply-adds: the packed TypeScript kernel (which accumulates
+  // into C) when WebAssembly is off, the WebAssembly one otherwise.
+  const a = tensor(Array.from({ length: 600 }, (_, i) => (i % 7) - 3), { shape: [20, 30] });
+  const b = tensor(Array.from({ length: 750 }, (_, i) => (i % 5) - 2), { shape: [30, 25] });
+  const expected = a.matmul(b).toTypedArray();
+  for (const mode of ["off", "always"] as const) {
+    setWasmMatmul(mode);
+    try {
+      // A dirty array of C's size waits in the pool; the product must not add to it.
+      const before = cpuMemory().reuses;
+      tensor(new Array(500).fill(1e6), { shape: [20, 25] }).mul(1).dispose();
+      const c = a.matmul(b);
+      strictEqual(cpuMemory().reuses > before, true, `${mode}: the product reused a pooled array`);
+      strictEqual(c.toTypedArray().every((v, i) => v === expected[i]), true, `${mode}: values`);
+    } finally {
+      setWasmMatmul("auto");
+    }
+  }
 });
