@@ -13,11 +13,12 @@ import { describe } from "./_options.ts";
 import type { OptimizerState } from "./optimizer.ts";
 
 /**
- * Checks a parameter list: Parameters with unique names, on the CPU — or,
- * with `anyDevice`, all on one device (L-BFGS steps device parameters
- * through host copies in `stepAsync`).
+ * Checks a parameter list: Parameters with unique names, all on one device.
+ * SGD and Adam update CPU parameters only (their `step` says so), but may be
+ * attached to a device model: `fit` steps it on the GPU and hands the state
+ * back. L-BFGS steps device parameters through host copies in `stepAsync`.
  */
-export function checkParams(params: unknown, action: string, anyDevice = false): Parameter[] {
+export function checkParams(params: unknown, action: string): Parameter[] {
   if (!Array.isArray(params)) {
     throw new TypeError(
       `Cannot ${action}: params must be an array of Parameters (model.parameters()), got ${
@@ -34,8 +35,7 @@ export function checkParams(params: unknown, action: string, anyDevice = false):
       throw new RangeError(`Cannot ${action}: two parameters are named ${p.name}`);
     }
     names.add(p.name);
-    if (!anyDevice) hostView(p.borrow(), action, `parameter ${p.name}`);
-    else if (p.borrow().device !== params[0].borrow().device) {
+    if (p.borrow().device !== params[0].borrow().device) {
       throw new TypeError(
         `Cannot ${action}: parameter ${p.name} lives on ${p.borrow().device.name} but ` +
           `${params[0].name} on ${params[0].borrow().device.name}; move the model to one device`,

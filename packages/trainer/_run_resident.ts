@@ -25,6 +25,7 @@ import type { BatchInfo } from "./callback.ts";
 import type { EpochRecord, History } from "./history.ts";
 import { LBFGS } from "./lbfgs.ts";
 import { abortMessage, attachedTo, backpropagate, emit, RunContext, type RunPlan } from "./_run.ts";
+import type { Optimizer, OptimizerState } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
 
 /**
@@ -58,6 +59,41 @@ function residentLoss(loss: Loss): ResidentLoss {
       (("reduction" in loss) ? ` with reduction "${String(loss.reduction)}"` : "") +
       `; train on the CPU for other losses`,
   );
+}
+
+/** The optimizer's state into the resident trainer; the CPU copies are released after. */
+function loadOptimizerState(trainer: ResidentTrainer, state: OptimizerState): void {
+  try {
+    trainer.loadOptimizerState(state);
+  } finally {
+    for (const t of Object.values(state.tensors)) t.dispose();
+  }
+}
+
+/**
+ * Gives the CPU optimizer the resident trainer's state (SGD momenta, Adam moments and step
+ * count), read back once, so that training continued on the CPU (or a saved optimizer
+ * state) goes on from where the GPU stopped rather than from fresh buffers. A device lost
+ * while reading leaves the optimizer as it was.
+ */
+async function copyOptimizerState(trainer: ResidentTrainer, optimizer: Optimizer): Promise<void> {
+  const state = trainer.optimizerState();
+  const entries = Object.entries(state.tensors);
+  let host: Tensor[];
+  try {
+    host = await Promise.all(entries.map(([, t]) => toHost(t)));
+  } catch (error) {
+    if (error instanceof WebGPUDeviceLostError) return;
+    throw error;
+  } finally {
+    for (const [, t] of entries) t.dispose();
+  }
+  const tensors = Object.fromEntries(entries.map(([name], i) => [name, host[i]]));
+  try {
+    optimizer.loadStateDict({ ...state, tensors });
+  } finally {
+    for (const t of host) t.dispose();
+  }
 }
 
 /** Class-index targets for `classes` classes, checked before they go to the GPU. */
@@ -138,13 +174,19 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
     optimizer: residentOptimizer(optimizer),
     batchSize: plan.batchSize,
   });
-  if (trainer !== null && loss instanceof CrossEntropyLoss && plan.y.rank === 1) {
-    // The GPU takes class indices as they are: one out of range would only show as a NaN.
-    checkClassIndices(await plan.y.readTypedArray(), trainer.outFeatures, loss.ignoreIndex);
-  }
-  if (optimizer instanceof LBFGS) {
-    checkDeviceLoss(loss);
+  try {
+    if (trainer !== null && loss instanceof CrossEntropyLoss && plan.y.rank === 1) {
+      // The GPU takes class indices as they are: one out of range would only show as a NaN.
+      checkClassIndices(await plan.y.readTypedArray(), trainer.outFeatures, loss.ignoreIndex);
+    }
+    if (optimizer instanceof LBFGS) checkDeviceLoss(loss);
     if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
+    // As on the CPU, training goes on from the optimizer's state (fresh when just attached):
+    // the GPU takes it here and hands it back at the end (copyOptimizerState).
+    if (trainer !== null) loadOptimizerState(trainer, optimizer.stateDict());
+  } catch (error) {
+    trainer?.dispose(); // nothing was trained: leave no buffers behind
+    throw error;
   }
   let lost: WebGPULostInfo | null = null;
   device.lost.then((info) => (lost = info));
@@ -335,6 +377,9 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
       record.timeMs = performance.now() - started;
       ctx.history.epochs.push(record);
       await emit(callbacks, "onEpochEnd", ctx, record);
+    }
+    if (trainer !== null && ctx.stopped?.kind !== "deviceLost") {
+      await copyOptimizerState(trainer, optimizer);
     }
   } finally {
     trainer?.dispose();

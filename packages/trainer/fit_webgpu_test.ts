@@ -9,7 +9,7 @@ import { assertClose, cpu, manualSeed, randn, type Tensor, tensor } from "@glass
 import { requestWebGPU } from "@glassbox/webgpu-kernels";
 import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
-import { fit, LBFGS, SGD, StepLR } from "./mod.ts";
+import { Adam, fit, LBFGS, SGD, StepLR } from "./mod.ts";
 
 const { device, ignore } = await setupWebGPUTests("fit_webgpu_test.ts");
 
@@ -265,5 +265,63 @@ Deno.test({
     // ignoreIndex is a valid target.
     const history = await run([0, 7, 2, 1, 0, 1], new CrossEntropyLoss({ ignoreIndex: 7 }));
     ok(Number.isFinite(history.epochs[0].loss));
+  },
+});
+
+Deno.test({
+  name: "fit on WebGPU hands the optimizer state back and continues from it, on the GPU or the CPU",
+  ignore,
+  fn: async () => {
+    manualSeed(4);
+    const x = randn([32, 3], { dtype: "float32" }), y = randn([32, 2], { dtype: "float32" });
+    const options = (optimizer: Adam | SGD, epochs: number) => ({
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer,
+      epochs,
+      batchSize: 8,
+    });
+    const fresh = () => {
+      manualSeed(0);
+      return mlp([3, 6, 2], { activation: "tanh", dtype: "float32" });
+    };
+    const hostState = async (opt: Adam | SGD) => {
+      const { scalars, tensors } = opt.stateDict();
+      const values = await Promise.all(Object.values(tensors).map((t) => t.readTypedArray()));
+      return { scalars, keys: Object.keys(tensors), values };
+    };
+    for (const make of [() => new Adam({ lr: 0.02 }), () => new SGD({ lr: 0.05, momentum: 0.9 })]) {
+      // The CPU: two epochs, then one more with the same optimizer (its state goes on).
+      const cpuModel = fresh(), cpuOpt = make();
+      await fit(cpuModel, options(cpuOpt, 2));
+      const cpuState = await hostState(cpuOpt);
+      await fit(cpuModel, options(cpuOpt, 1));
+      const cpuWeights = await hostWeights(cpuModel.parameters());
+      // The GPU: the same two epochs leave the same state in the optimizer...
+      const gpuModel = fresh().to(device!), gpuOpt = make();
+      await fit(gpuModel, options(gpuOpt, 2));
+      const gpuState = await hostState(gpuOpt);
+      deepStrictEqual(gpuState.scalars, cpuState.scalars, `${gpuOpt.name}: step count`);
+      deepStrictEqual(gpuState.keys, cpuState.keys, `${gpuOpt.name}: buffers`);
+      gpuState.values.forEach((v, i) =>
+        assertClose(v, cpuState.values[i], { rtol: 1e-3, atol: 1e-6, message: gpuState.keys[i] })
+      );
+      // ...and a third epoch continues from it, on the GPU or after moving to the CPU.
+      const onCpu = fresh().to(device!), onCpuOpt = make();
+      await fit(onCpu, options(onCpuOpt, 2));
+      for (const p of onCpu.parameters()) await p.toAsync(cpu);
+      await fit(onCpu, options(onCpuOpt, 1));
+      await fit(gpuModel, options(gpuOpt, 1));
+      for (const [what, model] of [["GPU", gpuModel], ["GPU then CPU", onCpu]] as const) {
+        (await hostWeights(model.parameters())).forEach((w, i) =>
+          assertClose(w, cpuWeights[i], {
+            rtol: 1e-3,
+            atol: 1e-5,
+            message: `${gpuOpt.name}, ${what}: parameter ${i}`,
+          })
+        );
+      }
+    }
   },
 });

@@ -186,7 +186,7 @@ export class LBFGS implements Optimizer {
    * ```
    */
   attach(params: readonly Parameter[]): this {
-    this.#params = checkParams(params, "attach LBFGS", true);
+    this.#params = checkParams(params, "attach LBFGS");
     this.#state = freshState();
     return this;
   }

@@ -171,6 +171,8 @@ export class ResidentTrainer {
   /** Bind groups that bind x or y, by their buffers. */
   readonly #groups = new Map<GPUBuffer, Map<GPUBuffer, GPUBindGroup[]>>();
   #steps = 0;
+  /** Whether the state buffers hold a run's state (SGD's first step starts its momentum). */
+  #started = false;
   #batches = 0;
   #disposed = false;
 
@@ -400,13 +402,14 @@ export class ResidentTrainer {
     sp[SP.rows] = rows;
     sp[SP.xRow] = start;
     sp[SP.yRow] = start;
-    sp[SP.first] = step === 1 ? 1 : 0;
+    sp[SP.first] = this.#started ? 0 : 1;
     this.#spFloats.set(optimizerScalars(this.#opt, step), SP.scalars);
     const dispatches = compiled.dispatches(xs.storage, ys.storage, rows);
     this.#rt.flush(); // earlier work first: writeBuffer goes ahead of unsubmitted commands
     this.#rt.device.queue.writeBuffer(this.#sp.buffer(action), 0, sp);
     this.#rt.submitPass(dispatches, action);
     this.#steps = step;
+    this.#started = true;
     this.#batches++;
   }
 
@@ -746,7 +749,7 @@ export class ResidentTrainer {
         type: "SGD",
         options: { lr, momentum, dampening, nesterov, weightDecay, maximize },
         scalars: {},
-        tensors: this.#steps === 0 ? {} : tensors,
+        tensors: this.#started ? tensors : {},
       };
     }
     const { lr, betas, eps, weightDecay, amsgrad, maximize } = o;
@@ -756,6 +759,100 @@ export class ResidentTrainer {
       scalars: { step: this.#steps },
       tensors,
     };
+  }
+
+  /**
+   * Continues from a saved optimizer state instead of fresh buffers: the
+   * inverse of `optimizerState()`, and what `@glassbox/trainer`'s
+   * `stateDict()` gives (tensors on the CPU or on this device). A state
+   * without buffers (an optimizer that has not stepped) leaves the trainer
+   * fresh.
+   *
+   * @param state `type` (the trainer's optimizer), `scalars.step` for Adam, and
+   *   `"<parameter>.<buffer>"` float32 tensors shaped like the parameters.
+   * @returns Nothing.
+   *
+   * @example Adam's step count and moments carry over
+   * ```ts
+   * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
+   * import { mlp } from "@glassbox/layers";
+   * import { deepStrictEqual, throws } from "node:assert/strict";
+   *
+   * try {
+   *   const gpu = await requestWebGPU();
+   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
+   *   const t = new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "Adam" } });
+   *   const state = t.optimizerState();
+   *   t.loadOptimizerState({ ...state, scalars: { step: 7 } });
+   *   deepStrictEqual(t.optimizerState().scalars, { step: 7 });
+   *   throws(() => t.loadOptimizerState({ ...state, type: "SGD" }), /state of SGD, expected Adam/);
+   *   gpu.destroy();
+   * } catch (error) {
+   *   if (!(error instanceof WebGPUUnavailableError)) throw error;
+   * }
+   * ```
+   */
+  loadOptimizerState(
+    state: Pick<ResidentOptimizerState, "type" | "scalars" | "tensors">,
+  ): void {
+    const action = "load ResidentTrainer optimizer state";
+    this.#check(action);
+    const o = this.#opt;
+    if (state?.type !== o.name) {
+      throw new TypeError(`Cannot ${action}: got a state of ${state?.type}, expected ${o.name}`);
+    }
+    let steps = 0;
+    if (o.name !== "SGD") {
+      const step = state.scalars?.step;
+      if (typeof step !== "number" || !Number.isInteger(step) || step < 0) {
+        throw new RangeError(`Cannot ${action}: scalars.step must be an integer >= 0, got ${step}`);
+      }
+      steps = step;
+    }
+    const names = stateNames(o);
+    const tensors = state.tensors ?? {};
+    const keys = this.#plan.parameters.flatMap((p) => names.map((n) => `${p.name}.${n}`));
+    const given = keys.filter((key) => tensors[key] !== undefined);
+    const unknown = Object.keys(tensors).filter((key) => !keys.includes(key));
+    if (unknown.length > 0 || (given.length > 0 && given.length < keys.length)) {
+      const what = unknown.length > 0
+        ? `a buffer ${unknown[0]} no parameter owns`
+        : `no ${keys.find((key) => tensors[key] === undefined)}`;
+      throw new RangeError(`Cannot ${action}: the state has ${what}; expected ${keys.join(", ")}`);
+    }
+    const size = this.#plan.size;
+    this.#plan.parameters.forEach((p) => {
+      names.forEach((name, j) => {
+        const t = tensors[`${p.name}.${name}`];
+        if (t === undefined) return;
+        const key = `${p.name}.${name}`;
+        if (
+          t.dtype !== "float32" || t.shape.length !== p.shape.length ||
+          t.shape.some((d, i) => d !== p.shape[i])
+        ) {
+          throw new TypeError(
+            `Cannot ${action}: ${key} is [${t.shape.join(", ")}] ${t.dtype}, expected [${
+              p.shape.join(", ")
+            }] float32`,
+          );
+        }
+        const offset = (j * size + p.offset) * 4;
+        const storage = t.storage(action);
+        if (t.device === this.device) {
+          this.#rt.copy(storage as GpuStorage, this.#state!, t.size * 4, action, { dst: offset });
+        } else if (storage instanceof Float32Array) {
+          this.#rt.flush(); // earlier work first: writeBuffer goes ahead of unsubmitted commands
+          const values = storage as Float32Array<ArrayBuffer>; // the CPU backend's own arrays
+          this.#rt.device.queue.writeBuffer(this.#state!.buffer(action), offset, values);
+        } else {
+          throw new TypeError(
+            `Cannot ${action}: ${key} lives on ${t.device.name}, expected the CPU or this device`,
+          );
+        }
+      });
+    });
+    this.#steps = steps;
+    this.#started = given.length > 0 || steps > 0;
   }
 
   /**

@@ -530,3 +530,82 @@ Deno.test({
     for (const t of [xs, ys, ...model32.parameters().map((p) => p.value)]) t.dispose();
   },
 });
+
+Deno.test({
+  name: "ResidentTrainer.loadOptimizerState() continues a saved SGD momentum and checks the state",
+  ignore,
+  fn: async () => {
+    manualSeed(8);
+    const x = randn([6, 3], { dtype: "float32" }), y = randn([6, 2], { dtype: "float32" });
+    const settings = { lr: 0.1, momentum: 0.9, dampening: 0.5 };
+    const model = () => {
+      manualSeed(1);
+      return new Sequential([new Dense(3, 2, { dtype: "float32" })]);
+    };
+    // A saved momentum of 1 everywhere: the next step must use it (μ·1 + (1 − τ)·g), not
+    // start the momentum as g as a fresh optimizer does.
+    const cpuModel = model();
+    const cpuOpt = new SGD({ ...settings, params: cpuModel.parameters() });
+    const ones = (p: { shape: readonly number[] }) =>
+      tensor(new Array(p.shape.reduce((a, b) => a * b, 1)).fill(1), {
+        shape: [...p.shape],
+        dtype: "float32",
+      });
+    const saved = {
+      type: "SGD",
+      options: { ...settings, nesterov: false, weightDecay: 0, maximize: false },
+      scalars: {},
+      tensors: Object.fromEntries(
+        cpuModel.parameters().map((p) => [`${p.name}.momentum_buffer`, ones(p)]),
+      ),
+    };
+    cpuOpt.loadStateDict(saved);
+    cpuModel.zeroGrad();
+    const loss = new MSELoss();
+    loss.forward(cpuModel.forward(x), y);
+    cpuModel.backward(loss.backward());
+    cpuOpt.step();
+
+    const gpuModel = model().to(device!);
+    const t = new ResidentTrainer(device!, {
+      model: gpuModel,
+      loss: "mse",
+      optimizer: { name: "SGD", ...settings },
+    });
+    try {
+      t.loadOptimizerState(saved);
+      t.step(x.to(device!), y.to(device!));
+      const values = await Promise.all(t.parameters().map((p) => p.readTypedArray()));
+      values.forEach((v, i) =>
+        assertClose(v, cpuModel.parameters()[i].value.toTypedArray(), {
+          rtol: 1e-5,
+          atol: 1e-6,
+          message: `parameter ${i}`,
+        })
+      );
+      const bad = (tensors: Record<string, Tensor>, pattern: RegExp) => {
+        try {
+          t.loadOptimizerState({ ...saved, tensors });
+        } catch (error) {
+          ok(pattern.test((error as Error).message), (error as Error).message);
+          return;
+        }
+        throw new Error(`no error for ${pattern}`);
+      };
+      bad(
+        { "0.weight.momentum_buffer": saved.tensors["0.weight.momentum_buffer"] },
+        /no 0\.bias\.momentum_buffer/,
+      );
+      bad(
+        { ...saved.tensors, "9.weight.momentum_buffer": ones({ shape: [1] }) },
+        /a buffer 9\.weight\.momentum_buffer no parameter owns/,
+      );
+      bad(
+        { ...saved.tensors, "0.bias.momentum_buffer": ones({ shape: [3] }) },
+        /0\.bias\.momentum_buffer is \[3\] float32, expected \[2\] float32/,
+      );
+    } finally {
+      t.dispose();
+    }
+  },
+});
