@@ -45,19 +45,26 @@ const DEFAULT_CAP = 8;
  * k, packedB] (see wasm/gemm.wat), where packedB is the address of all of op(B) already
  * packed, or 0 for the task to pack B itself in its thread's scratch. A packing call:
  * [f64 ? 3 : 2, b, bks, bcs, ldc, n, k, pb] (`pack_b_f64` / `pack_b_f32`, the rest unused),
- * so that threads pack op(B) together before they share it.
+ * so that threads pack op(B) together before they share it. Elementwise calls (the
+ * elementwise module on the same memory): [4, f, src, dst, n] with f 0 exp, 1 tanh,
+ * 2 sigmoid; [5, x, e, rows, len, sums]: softmax of `rows` rows into e.
  */
 export type GemmTask = readonly number[];
 
 /** The exported functions of the GEMM module, as the threads call them. */
 type Gemm = (...args: number[]) => void;
 
-/** What a thread calls: the module's exports. */
+/** What a thread calls: the GEMM module's exports, and the elementwise module's where loaded. */
 export interface GemmCalls {
   gemm_f64: Gemm;
   gemm_f32: Gemm;
   pack_b_f64: Gemm;
   pack_b_f32: Gemm;
+  exp_f64?: Gemm;
+  tanh_f64?: Gemm;
+  sigmoid_f64?: Gemm;
+  softmax_rows_f64?: Gemm;
+  rows_apply_f64?: Gemm;
 }
 
 /**
@@ -73,7 +80,17 @@ function claimTasks(ctl: Int32Array, gemm: GemmCalls, id: number): number {
     if (Atomics.compareExchange(ctl, 0, v, v + 1) !== v) continue;
     const t = 128 + next * 13, kind = ctl[t];
     try {
-      if (kind >= 2) {
+      if (kind === 4) {
+        const f = ctl[t + 1] === 0
+          ? gemm.exp_f64
+          : ctl[t + 1] === 1
+          ? gemm.tanh_f64
+          : gemm.sigmoid_f64;
+        f!(ctl[t + 2], ctl[t + 3], ctl[t + 4]);
+      } else if (kind === 5) {
+        gemm.softmax_rows_f64!(ctl[t + 1], ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5]);
+        gemm.rows_apply_f64!(ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5], 0);
+      } else if (kind >= 2) {
         (kind === 3 ? gemm.pack_b_f64 : gemm.pack_b_f32)(
           ctl[t + 1],
           ctl[t + 2],
@@ -110,16 +127,17 @@ function claimTasks(ctl: Int32Array, gemm: GemmCalls, id: number): number {
   }
 }
 
-/** A worker's life: instantiate the module on the shared memory, then claim, sleep, repeat. */
-function workerMain(
-  data: { memory: WebAssembly.Memory; bytes: Uint8Array<ArrayBuffer>; id: number },
-  claim: typeof claimTasks,
-): void {
-  const { memory, bytes, id } = data;
+/** A worker's life: instantiate the modules on the shared memory, then claim, sleep, repeat. */
+function workerMain(data: WorkerData, claim: typeof claimTasks): void {
+  const { memory, bytes, elementwise, id } = data;
   const ctl = new Int32Array(memory.buffer, 0, 16384); // the control block (CONTROL_BYTES)
   const imports = { env: { memory } };
-  const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports)
-    .exports as unknown as GemmCalls;
+  const instance = (code: Uint8Array<ArrayBuffer>) =>
+    new WebAssembly.Instance(new WebAssembly.Module(code), imports).exports;
+  const gemm = {
+    ...instance(bytes),
+    ...(elementwise === undefined ? {} : instance(elementwise)),
+  } as unknown as GemmCalls;
   Atomics.add(ctl, 6, 1);
   while (Atomics.load(ctl, 8 + id) === 0) {
     Atomics.wait(ctl, 0, claim(ctl, gemm, id));
@@ -144,12 +162,18 @@ export interface GemmWorker {
   terminate?(): void;
 }
 
-/** Starts worker `id` on the memory and module bytes; throws if it cannot. */
-export type WorkerFactory = (data: {
+/** What a worker is started with: the shared memory, the modules' bytes and its id. */
+export interface WorkerData {
   memory: WebAssembly.Memory;
+  /** The GEMM module (shared-memory build). */
   bytes: Uint8Array<ArrayBuffer>;
+  /** The elementwise module (shared-memory build), when the runtime accepted it. */
+  elementwise?: Uint8Array<ArrayBuffer>;
   id: number;
-}) => GemmWorker;
+}
+
+/** Starts worker `id` on the memory and module bytes; throws if it cannot. */
+export type WorkerFactory = (data: WorkerData) => GemmWorker;
 
 interface NodeWorker {
   on(event: "error", listener: (error: unknown) => void): void;
@@ -220,14 +244,18 @@ export class GemmPool {
   constructor(
     memory: WebAssembly.Memory,
     bytes: Uint8Array<ArrayBuffer>,
-    { threads, factory }: { threads: number; factory: WorkerFactory | undefined },
+    { threads, factory, elementwise }: {
+      threads: number;
+      factory: WorkerFactory | undefined;
+      elementwise?: Uint8Array<ArrayBuffer>;
+    },
   ) {
     this.threads = threads;
     this.#ctl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
     if (factory === undefined) return;
     for (let id = 1; id < threads; id++) {
       try {
-        this.#workers.push(factory({ memory, bytes, id }));
+        this.#workers.push(factory({ memory, bytes, elementwise, id }));
       } catch {
         break; // One worker fewer, or none: the calling thread takes their tasks.
       }
@@ -312,7 +340,9 @@ let threads: number | undefined;
  * same bits as on one; smaller ones stay on the calling thread. The default, `"auto"`, is
  * the environment variable `GLASSBOX_THREADS` when the process may read it (`--allow-env`),
  * else `navigator.hardwareConcurrency` up to 8. Workers start at the next large matmul; if
- * none can start (or there is no SharedArrayBuffer), matmul runs on one thread.
+ * none can start (or there is no SharedArrayBuffer), matmul runs on one thread. Once they
+ * run, `exp`, `tanh`, `sigmoid` and `softmax` over at least 65,536 elements are split over
+ * the same threads too, again with the same bits.
  *
  * @param count A whole number from 1 (every matmul on the calling thread) to 120, or `"auto"`.
  *

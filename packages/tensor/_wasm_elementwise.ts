@@ -11,7 +11,7 @@
 
 import type { TypedArray } from "./dtype.ts";
 import type { SoftmaxOp, UnaryOp } from "./backend.ts";
-import { type WasmMatmulMode, wasmMatmulMode } from "./_wasm_gemm.ts";
+import { sharedElementwise, type WasmMatmulMode, wasmMatmulMode } from "./_wasm_gemm.ts";
 import { ELEMENTWISE_WASM } from "./_wasm_elementwise_bytes.ts";
 import { align64, growTo } from "./_wasm_memory.ts";
 
@@ -33,6 +33,11 @@ export const WASM_ELEMENTWISE_THRESHOLD: { readonly [K in WasmUnaryOp | SoftmaxO
 
 /** Elements per chunk copied through the module's memory (128 KiB of float64). */
 const CHUNK = 16384;
+/**
+ * From this many elements an exp / tanh / sigmoid / softmax is split over the GEMM threads
+ * (when there are some).
+ */
+const PARALLEL_MIN = 4 * CHUNK;
 /** Bytes 0..63 are left unused; arrays start on 64-byte boundaries. */
 const BASE = 64;
 
@@ -82,6 +87,7 @@ function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
  */
 export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
   if (!isWasmUnary(op) || !wanted(op, n)) return false;
+  if (n >= PARALLEL_MIN && unaryOnThreads(op, src, out, n)) return true;
   const kernel = op === "exp"
     ? module!.exp_f64
     : op === "tanh"
@@ -113,6 +119,9 @@ export function wasmSoftmaxRows(
   len: number,
 ): boolean {
   if (!wanted(op, rows * len)) return false;
+  if (op === "softmax" && rows * len >= PARALLEL_MIN && softmaxOnThreads(x, out, rows, len)) {
+    return true;
+  }
   const rowsPer = Math.max(1, Math.floor(CHUNK / len));
   const span = rowsPer * len;
   const xAt = BASE;
@@ -137,6 +146,60 @@ export function wasmSoftmaxRows(
     out.set(f64.subarray(resultAt, resultAt + size), from);
   }
   return true;
+}
+
+/**
+ * `wasmUnary` split over the GEMM threads: the input goes into their shared memory once,
+ * each task maps one CHUNK (an even count, so that no task's paired last element lands in
+ * another's), and the result comes back once. Each element is computed by the same code as
+ * on one thread, so the bits are the same. False (nothing written) without threads, or if
+ * a task failed.
+ */
+function unaryOnThreads(op: WasmUnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
+  const shared = sharedElementwise(align64(n * 8 + 16));
+  if (shared === null) return false;
+  const { f64: view, base } = shared;
+  view.set(src.subarray(0, n), base / 8);
+  const f = op === "exp" ? 0 : op === "tanh" ? 1 : 2;
+  const tasks: number[][] = [];
+  for (let start = 0; start < n; start += CHUNK) {
+    const at = base + start * 8;
+    tasks.push([4, f, at, at, Math.min(CHUNK, n - start)]);
+  }
+  if (!shared.run(tasks)) return false;
+  out.set(view.subarray(base / 8, base / 8 + n), 0);
+  return true;
+}
+
+/** Softmax rows split over the GEMM threads in blocks of whole rows (see `unaryOnThreads`). */
+function softmaxOnThreads(x: TypedArray, out: TypedArray, rows: number, len: number): boolean {
+  const size = rows * len;
+  const eAt = align64(size * 8 + 16), sumsAt = align64(eAt + size * 8 + 16);
+  const shared = sharedElementwise(sumsAt + rows * 8);
+  if (shared === null) return false;
+  const { f64: view, base } = shared;
+  view.set(x.subarray(0, size), base / 8);
+  const tasks = softmaxBlocks(rows, len).map(([row, count]) => {
+    const offset = row * len * 8;
+    return [5, base + offset, base + eAt + offset, count, len, base + sumsAt + row * 8];
+  });
+  if (!shared.run(tasks)) return false;
+  out.set(view.subarray((base + eAt) / 8, (base + eAt) / 8 + size), 0);
+  return true;
+}
+
+/**
+ * The row blocks `[first row, rows]` of a softmax split over threads, about a CHUNK of
+ * elements each. The exp pass maps pairs, so a block with an odd element count writes one
+ * past its end: every block but the last holds an even number of elements, or that write
+ * would land in the next block's first element while another thread works on it.
+ */
+export function softmaxBlocks(rows: number, len: number): [number, number][] {
+  let per = Math.max(1, Math.floor(CHUNK / len));
+  if (len % 2 === 1 && per % 2 === 1) per = per === 1 ? 2 : per - 1;
+  const blocks: [number, number][] = [];
+  for (let row = 0; row < rows; row += per) blocks.push([row, Math.min(per, rows - row)]);
+  return blocks;
 }
 
 /** Grows the memory to at least `bytes` and refreshes the view after a grow; false if it cannot. */

@@ -17,6 +17,7 @@ import {
   GEMM_RELAXED_SHARED_WASM,
   GEMM_RELAXED_WASM,
 } from "./_wasm_gemm_bytes.ts";
+import { ELEMENTWISE_SHARED_WASM } from "./_wasm_elementwise_bytes.ts";
 import {
   CONTROL_BYTES,
   defaultWorkerFactory,
@@ -65,6 +66,8 @@ interface Engine {
   kind: "relaxed" | "portable";
   /** The module bytes (for workers) when the memory is shared, else undefined. */
   sharedBytes?: Uint8Array<ArrayBuffer>;
+  /** The elementwise module's shared build, when it runs on this memory too (threads). */
+  elementwiseBytes?: Uint8Array<ArrayBuffer>;
   memory: WebAssembly.Memory;
   gemm: GemmExports;
   pool?: GemmPool;
@@ -329,7 +332,11 @@ function poolOf(run: Engine): GemmPool | undefined {
     return engine?.sharedBytes === undefined ? undefined : poolOf(engine);
   }
   if (run.pool === undefined) {
-    run.pool = new GemmPool(run.memory, run.sharedBytes, { threads, factory: make });
+    run.pool = new GemmPool(run.memory, run.sharedBytes, {
+      threads,
+      factory: make,
+      elementwise: run.elementwiseBytes,
+    });
     run.poolFor = [threads, make];
   }
   return run.pool.workers > 0 ? run.pool : undefined;
@@ -377,12 +384,58 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
           memory: memory ?? exports.memory!,
           gemm: exports,
         };
+        if (memory !== undefined) addElementwise(engine, memory);
         return;
       } catch {
         // Try the next build; with none, matmul stays on the TypeScript path.
       }
     }
   }
+}
+
+/**
+ * Instantiates the elementwise module's shared build on the engine's memory, so that large
+ * exp / tanh / sigmoid / softmax calls can be split over the GEMM threads
+ * (`sharedElementwise`); without it they stay on one thread.
+ */
+function addElementwise(run: Engine, memory: WebAssembly.Memory): void {
+  try {
+    const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    run.gemm = { ...instance.exports, ...run.gemm } as GemmCalls;
+    run.elementwiseBytes = bytes;
+  } catch {
+    // The GEMM alone: elementwise kernels run on the calling thread only.
+  }
+}
+
+/** The shared memory and threads, lent to the elementwise kernels for one large call. */
+export interface SharedElementwise {
+  /** A float64 view of the whole memory (refreshed after a grow). */
+  f64: Float64Array<ArrayBufferLike>;
+  /** The first byte the caller may use (after the threads' control block). */
+  base: number;
+  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed. */
+  run(tasks: readonly GemmTask[]): boolean;
+}
+
+/**
+ * The GEMM's shared memory, grown to `base + bytes`, and its threads, for a large
+ * elementwise call; null when there are no threads to split it over (one thread set, no
+ * shared memory or no workers) or WebAssembly matmul is off.
+ */
+export function sharedElementwise(bytes: number): SharedElementwise | null {
+  if (wasmGemmKind() === "none") return null;
+  const pool = poolOf(engine!);
+  const run = engine;
+  if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
+  if (pool.alive === 0) return null; // workers still loading: the calling thread alone
+  if (!reserve(run.memory, CONTROL_BYTES + bytes)) return null;
+  return {
+    f64,
+    base: CONTROL_BYTES,
+    run: (tasks) => pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 }),
+  };
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

@@ -364,3 +364,34 @@ Deno.test({
     });
   },
 });
+
+Deno.test("large exp / tanh / sigmoid / softmax split over the GEMM threads keep the one-thread bits", async () => {
+  if (wasmGemmKind() === "none" || !wasmGemmThreads().shared) {
+    console.warn("%cskipped: no WebAssembly SIMD on a shared memory here", "color: yellow");
+    return;
+  }
+  const a = values([256, 256], 3, "float64");
+  withThreads(2, () => a.matmul(a)); // starts the worker
+  strictEqual(await workersAlive(), true, "a worker instantiated the modules");
+  // Sizes from the split's threshold (4 chunks of 16,384) up, odd ones included (the last
+  // chunk maps one element past its end); softmax rows of odd length, also longer than a
+  // chunk (one row per block would be odd: blocks take two).
+  const cases: [string, number[], (x: Tensor) => Tensor][] = [
+    ["exp", [65536], (x) => x.exp()],
+    ["tanh", [65537], (x) => x.tanh()],
+    ["sigmoid", [3, 66667], (x) => x.sigmoid()],
+    ["softmax", [4000, 33], (x) => x.softmax(-1)],
+    ["softmax", [5, 16385], (x) => x.softmax(-1)],
+    ["softmax", [2048, 64], (x) => x.softmax(-1)],
+  ];
+  const before = wasmGemmThreads().workerTasks;
+  for (const dtype of ["float64", "float32"] as const) {
+    for (const [name, shape, f] of cases) {
+      const x = values(shape, 5, dtype).mul(8); // exp over about [−8, 8]
+      const single = withThreads(1, () => f(x));
+      const split = withThreads(2, () => f(x));
+      assertSameBits(split, single, `${dtype} ${name} ${shape.join("×")}`);
+    }
+  }
+  strictEqual(wasmGemmThreads().workerTasks > before, true, "the worker ran elementwise tasks");
+});

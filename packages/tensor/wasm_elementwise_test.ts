@@ -7,6 +7,7 @@ import { assertClose, type DType, tensor } from "./mod.ts";
 import type { WasmMatmulMode } from "./_wasm_gemm.ts";
 import {
   setWasmElementwise,
+  softmaxBlocks,
   WASM_ELEMENTWISE_THRESHOLD,
   wasmElementwiseAvailable,
   wasmUnary,
@@ -264,4 +265,22 @@ Deno.test({
     strictEqual(out[0], Math.tanh(0.5));
     strictEqual(withMode("always", () => wasmUnary("relu", src, out, src.length)), false);
   },
+});
+
+Deno.test("softmaxBlocks() covers every row once, in blocks of an even element count but the last", () => {
+  for (
+    const [rows, len] of [[4000, 33], [5, 16385], [2048, 64], [7, 1], [1, 99999], [100, 16383]]
+  ) {
+    const blocks = softmaxBlocks(rows, len);
+    let next = 0;
+    blocks.forEach(([row, count], i) => {
+      strictEqual(row, next, `${rows}×${len}: block ${i} starts where the last ended`);
+      ok(count > 0);
+      if (i < blocks.length - 1) strictEqual((count * len) % 2, 0, `${rows}×${len}: block ${i}`);
+      next = row + count;
+    });
+    strictEqual(next, rows, `${rows}×${len}: every row`);
+  }
+  strictEqual(softmaxBlocks(4000, 33)[0][1], 496); // 16,384 / 33 = 496 rows, already even
+  strictEqual(softmaxBlocks(5, 16385)[0][1], 2); // one odd row would be odd: two
 });
