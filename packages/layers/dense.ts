@@ -188,8 +188,7 @@ export class Dense implements Layer {
     this.#outputShape = outputShape;
     const bias = this.bias?.borrow();
     return tidy(() => {
-      let z = a.matmul(w, { transposeB: true }); // Z = A·Wᵀ
-      if (bias !== undefined) z = z.add(bias); //   + b
+      const z = a.matmul(w, { transposeB: true, bias }); // Z = A·Wᵀ + b
       return this.activation.forward(x.rank === 2 ? z : z.reshape(outputShape));
     });
   }

@@ -40,13 +40,21 @@ export function cpuMatmul(a: TypedArray, b: TypedArray, out: TypedArray, info: M
     const ao = info.aOffsets[batch];
     const bo = info.bOffsets[batch];
     const co = batch * m * n;
-    if (wasm && wasmGemm(a, ao, b, bo, out, co, info)) continue;
+    if (wasm && wasmGemm(a, ao, b, bo, out, co, info)) continue; // bias added on the way out
     if (work <= SMALL) {
       matmulSmall(a, ao, b, bo, out, co, info);
     } else {
       out.fill(0, co, co + m * n); // the packed kernel accumulates into C
       matmulPacked(a, ao, b, bo, out, co, info);
     }
+    if (info.bias !== undefined) addRows(out, co, m, n, info.bias as TypedArray);
+  }
+}
+
+/** `out[co + i·n + j] += bias[j]` for every row i < m: a dense layer's + b. */
+function addRows(out: TypedArray, co: number, m: number, n: number, bias: TypedArray): void {
+  for (let i = 0, row = co; i < m; i++, row += n) {
+    for (let j = 0; j < n; j++) out[row + j] += bias[j];
   }
 }
 

@@ -80,6 +80,11 @@ export interface MatmulInfo {
   readonly aOffsets: readonly number[];
   /** Element offset of each batch's B matrix (same length as `aOffsets`). */
   readonly bOffsets: readonly number[];
+  /**
+   * A row of `n` values added to every row of C after the product, given only to a
+   * backend whose `matmulBias` is true (others get the product, and the tensor adds).
+   */
+  readonly bias?: Storage;
 }
 
 /**
@@ -122,6 +127,11 @@ export interface Backend {
   ): Storage;
   /** Batched matrix product with optional transposed reads of A and B. */
   matmul(a: Storage, b: Storage, info: MatmulInfo): Storage;
+  /**
+   * Whether `matmul` adds `info.bias` itself (in the same pass that writes C), with the
+   * values a separate broadcast add would give.
+   */
+  readonly matmulBias?: boolean;
   /** Reorders axes: `out` has shape `shape[perm[i]]`. */
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage;
   /**

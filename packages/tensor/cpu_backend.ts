@@ -316,6 +316,7 @@ function permuteKernel(
 /** The CPU implementation of every `Backend` kernel. */
 class CpuBackend implements Backend {
   readonly name = "cpu";
+  readonly matmulBias = true;
 
   upload(values: ArrayLike<number>, dtype: DType): Storage {
     const out = allocHost(dtype, values.length, false);

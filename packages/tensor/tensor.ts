@@ -32,6 +32,12 @@ export interface MatmulOptions {
   transposeA?: boolean;
   /** Use the transpose of the last two axes of `other`. */
   transposeB?: boolean;
+  /**
+   * A 1-D tensor of the product's last-axis length, added to every row: the values of
+   * `a.matmul(b).add(bias)`, which the CPU computes while it writes the product (one pass
+   * over the result fewer). A dense layer's `x·Wᵀ + b`.
+   */
+  bias?: Tensor;
 }
 
 /** A storage shared by tensors that view the same elements (reshape does not copy). */
@@ -505,16 +511,20 @@ export class Tensor {
    * — the path backward passes use for `Xᵀ·δ` and `δ·Wᵀ`.
    *
    * @param other Right operand.
-   * @param options `transposeA` / `transposeB`.
-   * @returns `op(this) · op(other)`.
+   * @param options `transposeA` / `transposeB`, `bias`.
+   * @returns `op(this) · op(other)` (+ `bias`).
    * @example
    * ```ts
    * import { tensor } from "@glassbox/tensor";
-   * import { deepStrictEqual } from "node:assert/strict";
+   * import { deepStrictEqual, throws } from "node:assert/strict";
    *
    * const x = tensor([[1, 2], [3, 4], [5, 6]]); // [3, 2]
    * const d = tensor([[1], [0], [1]]); // [3, 1]
    * deepStrictEqual(x.matmul(d, { transposeA: true }).toArray(), [[6], [8]]);
+   * const w = tensor([[1, 0], [0, 1], [1, 1]]); // [3, 2], a dense layer's [out, in]
+   * const b = tensor([10, 20, 30]);
+   * deepStrictEqual(x.matmul(w, { transposeB: true, bias: b }).toArray(), [[11, 22, 33], [13, 24, 37], [15, 26, 41]]);
+   * throws(() => x.matmul(w, { transposeB: true, bias: tensor([1, 2]) }), /bias has shape \[2\], expected \[3\]/);
    * ```
    */
   matmul(other: Tensor, options: MatmulOptions = {}): Tensor {
@@ -547,7 +557,10 @@ export class Tensor {
     const batch = broadcastShapes(aBatch, bBatch, action);
     const aOffsets = batchOffsets(aBatch, batch, aShape[ar - 2] * aShape[ar - 1]);
     const bOffsets = batchOffsets(bBatch, batch, bShape[br - 2] * bShape[br - 1]);
-    const storage = this.device.backend.matmul(this.storage("matmul"), rhs.storage("matmul"), {
+    const bias = options.bias === undefined ? undefined : this.#matmulBias(options.bias, n);
+    const backend = this.device.backend;
+    const fused = bias !== undefined && backend.matmulBias === true;
+    const storage = backend.matmul(this.storage("matmul"), rhs.storage("matmul"), {
       dtype: this.dtype,
       m,
       n,
@@ -556,11 +569,30 @@ export class Tensor {
       transposeB: tb,
       aOffsets,
       bOffsets,
+      bias: fused ? bias.storage("matmul") : undefined,
     });
     const outShape = [...batch];
     if (this.rank > 1) outShape.push(m);
     if (rhs.rank > 1) outShape.push(n);
-    return this.#make(storage, outShape);
+    const product = this.#make(storage, outShape);
+    if (bias === undefined || fused) return product;
+    const sum = product.add(bias);
+    product.dispose();
+    return sum;
+  }
+
+  /** Checks a matmul bias: 1-D, `n` long, the same dtype and device as `this`. */
+  #matmulBias(bias: Tensor, n: number): Tensor {
+    if (!(bias instanceof Tensor)) {
+      throw new TypeError(`Cannot matmul: bias must be a Tensor, got ${typeof bias}`);
+    }
+    if (bias.rank !== 1 || bias.shape[0] !== n) {
+      throw new TypeError(
+        `Cannot matmul: bias has shape ${fmtShape(bias.shape)}, expected [${n}] ` +
+          `(one value per column of the product)`,
+      );
+    }
+    return this.#operand(bias, "matmul with a bias");
   }
 
   #reduce(

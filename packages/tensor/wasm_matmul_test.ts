@@ -196,3 +196,46 @@ Deno.test("setWasmMatmul() switches the path and GLASSBOX_WASM sets the initial 
   withMode("off", () => strictEqual(wasmMatmulMode(), "off"));
   strictEqual(wasmMatmulMode(), expected);
 });
+
+/** [m, n, k, batch]: skinny (narrow C rows), tile-sized, above the small-product size, batched. */
+const SKINNY_AND_BATCHED: [number, number, number, number[]][] = [
+  [9, 3, 5, []],
+  [16, 8, 32, []],
+  [40, 33, 70, []],
+  [5, 6, 7, [3]],
+];
+
+Deno.test("matmul with a bias gives matmul().add(bias) bit for bit on both CPU paths, and checks the bias", () => {
+  const sameBits = (x: Tensor, y: Tensor, what: string) => {
+    const a = x.toTypedArray(), b = y.toTypedArray();
+    strictEqual(x.shape.join(), y.shape.join(), `${what}: shape`);
+    strictEqual(a.every((v, i) => Object.is(v, b[i])), true, `${what}: values`);
+  };
+  for (const mode of ["off", "always"] as const) {
+    for (const dtype of ["float64", "float32"] as const) {
+      for (const [m, n, k, batch] of SKINNY_AND_BATCHED) {
+        const a = values([...batch, m, k], 1, dtype), w = values([n, k], 2, dtype);
+        const bias = values([n], 3, dtype).mul(100);
+        withMode(mode, () => {
+          const fused = a.matmul(w, { transposeB: true, bias });
+          const separate = a.matmul(w, { transposeB: true }).add(bias);
+          sameBits(fused, separate, `${mode} ${dtype} ${[...batch, m, n, k].join("×")}`);
+        });
+      }
+    }
+  }
+  const a = values([4, 3], 1, "float64"), b = values([3, 5], 2, "float64");
+  const check = (bias: unknown, pattern: RegExp) => {
+    try {
+      a.matmul(b, { bias: bias as Tensor });
+    } catch (error) {
+      strictEqual(pattern.test((error as Error).message), true, (error as Error).message);
+      return;
+    }
+    throw new Error(`no error for ${pattern}`);
+  };
+  check(values([4], 1, "float64"), /bias has shape \[4\], expected \[5\] \(one value per column/);
+  check(values([1, 5], 1, "float64"), /bias has shape \[1, 5\], expected \[5\]/);
+  check(values([5], 1, "float32"), /Cannot matmul with a bias: dtypes float64 and float32 differ/);
+  check([1, 2, 3, 4, 5], /bias must be a Tensor, got object/);
+});

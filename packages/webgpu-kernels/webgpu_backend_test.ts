@@ -277,6 +277,12 @@ test("matmul batches with broadcasting, vectors and an empty k", async () => {
       rnd(sb, 8),
     ], { message: `[${sa}]·[${sb}]` });
   }
+  // A bias (a dense layer's + b): the GPU backend does not fuse it; the tensor adds it.
+  await match("matmul", (x, w, b) => x.matmul(w, { transposeB: true, bias: b }), [
+    rnd([9, 11], 9),
+    rnd([5, 11], 10),
+    rnd([5], 11),
+  ], { message: "bias" });
 });
 
 test("permute, transpose, gather, slice and concat match the CPU exactly", async () => {
