@@ -91,29 +91,11 @@ function claimTasks(ctl: Int32Array, gemm: GemmCalls, id: number): number {
         gemm.softmax_rows_f64!(ctl[t + 1], ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5]);
         gemm.rows_apply_f64!(ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5], 0);
       } else if (kind >= 2) {
-        (kind === 3 ? gemm.pack_b_f64 : gemm.pack_b_f32)(
-          ctl[t + 1],
-          ctl[t + 2],
-          ctl[t + 3],
-          ctl[t + 4],
-          ctl[t + 5],
-          ctl[t + 6],
-          ctl[t + 7],
-        );
+        (kind === 3 ? gemm.pack_b_f64 : gemm.pack_b_f32)(...ctl.subarray(t + 1, t + 8));
       } else {
         const pa = ctl[3] + id * ctl[4], packed = ctl[t + 12];
         (kind ? gemm.gemm_f64 : gemm.gemm_f32)(
-          ctl[t + 1],
-          ctl[t + 2],
-          ctl[t + 3],
-          ctl[t + 4],
-          ctl[t + 5],
-          ctl[t + 6],
-          ctl[t + 7],
-          ctl[t + 8],
-          ctl[t + 9],
-          ctl[t + 10],
-          ctl[t + 11],
+          ...ctl.subarray(t + 1, t + 12),
           pa,
           packed || pa + ctl[5],
           packed ? 1 : 0,
