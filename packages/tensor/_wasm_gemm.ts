@@ -59,8 +59,6 @@ const TASKS_PER_THREAD = 2;
 /** A task covers at least this many rows (or columns) of C, to amortise its packing. */
 const MIN_TASK_LINES = 32;
 
-type GemmExports = GemmCalls;
-
 /** One instantiated build: its memory, and its threads once a product was large enough. */
 interface Engine {
   kind: "relaxed" | "portable";
@@ -69,7 +67,7 @@ interface Engine {
   /** The elementwise module's shared build, when it runs on this memory too (threads). */
   elementwiseBytes?: Uint8Array<ArrayBuffer>;
   memory: WebAssembly.Memory;
-  gemm: GemmExports;
+  gemm: GemmCalls;
   pool?: GemmPool;
   /** `matmulThreads()` and the worker factory the pool was started with. */
   poolFor?: [number, WorkerFactory | undefined];
@@ -381,7 +379,7 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
           : undefined;
         const module = new WebAssembly.Module(bytes);
         const instance = new WebAssembly.Instance(module, memory ? { env: { memory } } : {});
-        const exports = instance.exports as unknown as GemmExports & {
+        const exports = instance.exports as unknown as GemmCalls & {
           memory?: WebAssembly.Memory;
         };
         engine = {

@@ -22,7 +22,6 @@ export interface AdamHyper {
   decoupled: boolean;
 }
 
-/** The per-parameter buffers, named as in PyTorch's state. */
 /** One Adam update's settings, its scalars rounded to the parameter's dtype. */
 interface AdamUpdate {
   maximize: boolean;
@@ -98,6 +97,7 @@ function adam32(
   }
 }
 
+/** The per-parameter buffers, named as in PyTorch's state. */
 export const ADAM_BUFFERS: readonly string[] = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
 
 /**

@@ -42,6 +42,13 @@ const YIELD_EVERY_MS = 50;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** An epoch under way: its index, when it started and the learning rate it trains with. */
+export interface EpochStart {
+  readonly epoch: number;
+  readonly started: number;
+  readonly lr: number;
+}
+
 export class RunContext implements TrainContext {
   readonly history: History;
   readonly params: readonly Parameter[];
@@ -88,6 +95,43 @@ export class RunContext implements TrainContext {
   #lastYield = performance.now();
 
   /**
+   * The start of epoch `epoch`, the same for every kind of run: records it, stops on an
+   * abort of `plan.signal` (null), else runs `onEpochBegin` and returns when the epoch
+   * started and the learning rate it trains with.
+   */
+  async beginEpoch(epoch: number): Promise<EpochStart | null> {
+    this.epoch = epoch;
+    this.batch = null;
+    const signal = this.plan.signal;
+    if (signal?.aborted) {
+      this.stop("aborted", abortMessage(signal, epoch, null));
+      return null;
+    }
+    const start = { epoch, started: performance.now(), lr: this.plan.optimizer.lr };
+    await emit(this.plan.callbacks, "onEpochBegin", this, epoch);
+    return start;
+  }
+
+  /** A finished epoch's record: its mean batch loss, batches and learning rate, no metrics yet. */
+  record(start: EpochStart, loss: number, batches: number): EpochRecord {
+    return { epoch: start.epoch, loss, metrics: {}, lr: start.lr, batches, timeMs: 0 };
+  }
+
+  /** The end of an epoch: its time, the record in the history, then `onEpochEnd`. */
+  async endEpoch(start: EpochStart, record: EpochRecord): Promise<void> {
+    record.timeMs = performance.now() - start.started;
+    this.history.epochs.push(record);
+    await emit(this.plan.callbacks, "onEpochEnd", this, record);
+  }
+
+  /** The end of the run: why it stopped (null when it ran every epoch), then `onTrainEnd`. */
+  async endTraining(): Promise<History> {
+    this.history.stop = this.stopped;
+    await emit(this.plan.callbacks, "onTrainEnd", this);
+    return this.history;
+  }
+
+  /**
    * After each batch: records an abort of `plan.signal`, and every
    * `YIELD_EVERY_MS` lets timers and signal handlers run (so an abort is
    * seen), checking again afterwards.
@@ -125,7 +169,7 @@ export function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): 
     own.every((p, i) => p.name === params[i].name && p.borrow() === params[i].borrow());
 }
 
-export function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
+function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
   const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
   const where = batch === null ? `before epoch ${epoch}` : `after epoch ${epoch}, batch ${batch}`;
   return `Training was cancelled (${reason}) ${where}; the model holds the weights of the last completed step`;
@@ -138,22 +182,15 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
     return await runResident(model, plan, restart);
   }
   const ctx = new RunContext(model, plan, restart);
-  const { x, y, loss, optimizer, callbacks, signal } = plan;
+  const { x, y, loss, optimizer, callbacks } = plan;
   if (restart > 0 || !attachedTo(optimizer, ctx.params)) optimizer.attach(ctx.params);
   if (restart > 0) plan.scheduler?.reset();
   const rows = x.shape[0];
 
   await emit(callbacks, "onTrainBegin", ctx);
   for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
-    ctx.epoch = epoch;
-    ctx.batch = null;
-    if (signal?.aborted) {
-      ctx.stop("aborted", abortMessage(signal, epoch, null));
-      break;
-    }
-    const started = performance.now();
-    const lr = optimizer.lr;
-    await emit(callbacks, "onEpochBegin", ctx, epoch);
+    const start = await ctx.beginEpoch(epoch);
+    if (start === null) break;
     const order = plan.generator === null ? null : randperm(rows, plan.generator);
     const losses: number[] = [];
     for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
@@ -199,14 +236,7 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
     ctx.batch = null;
     let sum = 0;
     for (const l of losses) sum += l;
-    const record: EpochRecord = {
-      epoch,
-      loss: sum / losses.length,
-      metrics: {},
-      lr,
-      batches: losses.length,
-      timeMs: 0,
-    };
+    const record = ctx.record(start, sum / losses.length, losses.length);
     plan.scheduler?.step();
     const names = Object.keys(plan.metrics);
     if (plan.validation !== undefined) {
@@ -222,13 +252,9 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
       record.metrics = v.metrics;
       if (v.predictions !== x) v.predictions.dispose();
     }
-    record.timeMs = performance.now() - started;
-    ctx.history.epochs.push(record);
-    await emit(callbacks, "onEpochEnd", ctx, record);
+    await ctx.endEpoch(start, record);
   }
-  ctx.history.stop = ctx.stopped;
-  await emit(callbacks, "onTrainEnd", ctx);
-  return ctx.history;
+  return await ctx.endTraining();
 }
 
 /**

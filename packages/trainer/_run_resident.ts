@@ -22,9 +22,9 @@ import {
   type WebGPULostInfo,
 } from "@glassbox/webgpu-kernels";
 import type { BatchInfo } from "./callback.ts";
-import type { EpochRecord, History } from "./history.ts";
+import type { History } from "./history.ts";
 import { LBFGS } from "./lbfgs.ts";
-import { abortMessage, attachedTo, backpropagate, emit, RunContext, type RunPlan } from "./_run.ts";
+import { attachedTo, backpropagate, emit, RunContext, type RunPlan } from "./_run.ts";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
 
@@ -159,7 +159,7 @@ export async function hostForward(model: Layer, x: Tensor): Promise<Tensor> {
 
 /** Trains `model` (parameters on a WebGPU device) once under `plan`. */
 export async function runResident(model: Layer, plan: RunPlan, restart: number): Promise<History> {
-  const { loss, optimizer, callbacks, signal } = plan;
+  const { loss, optimizer, callbacks } = plan;
   const lbfgs = optimizer.name === "LBFGS";
   // L-BFGS reads the loss at every closure evaluation, so it reports batch losses.
   const ctx = new RunContext(model, plan, restart, lbfgs);
@@ -305,15 +305,8 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
   await emit(callbacks, "onTrainBegin", ctx);
   try {
     for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
-      ctx.epoch = epoch;
-      ctx.batch = null;
-      if (signal?.aborted) {
-        ctx.stop("aborted", abortMessage(signal, epoch, null));
-        break;
-      }
-      const started = performance.now();
-      const lr = optimizer.lr;
-      await emit(callbacks, "onEpochBegin", ctx, epoch);
+      const start = await ctx.beginEpoch(epoch);
+      if (start === null) break;
       let xs = x.t, ys = y.t;
       if (plan.generator !== null) {
         const order = Array.from(randperm(rows, plan.generator));
@@ -345,14 +338,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         break;
       }
       lastGood = await Promise.all(params.map((p) => toHost(p.borrow())));
-      const record: EpochRecord = {
-        epoch,
-        loss: outcome.mean,
-        metrics: {},
-        lr,
-        batches: outcome.batches,
-        timeMs: 0,
-      };
+      const record = ctx.record(start, outcome.mean, outcome.batches);
       plan.scheduler?.step();
       if (validation !== undefined) {
         const host = await hostForward(model, validation.x.t);
@@ -374,9 +360,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         lostStop(epoch, lost);
         break;
       }
-      record.timeMs = performance.now() - started;
-      ctx.history.epochs.push(record);
-      await emit(callbacks, "onEpochEnd", ctx, record);
+      await ctx.endEpoch(start, record);
     }
     if (trainer !== null && ctx.stopped?.kind !== "deviceLost") {
       await copyOptimizerState(trainer, optimizer);
@@ -387,7 +371,5 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
     if (y.owned) y.t.dispose();
     if (validation?.x.owned) validation.x.t.dispose();
   }
-  ctx.history.stop = ctx.stopped;
-  await emit(callbacks, "onTrainEnd", ctx);
-  return ctx.history;
+  return await ctx.endTraining();
 }

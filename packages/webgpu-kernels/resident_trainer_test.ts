@@ -18,6 +18,19 @@ import {
 
 const { device, ignore } = await setupWebGPUTests("resident_trainer_test.ts");
 
+/** What `fn` throws, asserted to be a `kind` whose message matches `message`. */
+function refusal(fn: () => unknown, kind: ErrorConstructor, message: RegExp): Error {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  ok(caught instanceof kind, `expected ${kind.name} matching ${message}, got ${caught}`);
+  ok(message.test((caught as Error).message), `${(caught as Error).message} !~ ${message}`);
+  return caught as Error;
+}
+
 /** A training scenario: layer sizes and activations, data, loss, optimizer, batching. */
 interface Scenario {
   sizes: number[];
@@ -395,15 +408,7 @@ Deno.test({
       ],
     ];
     for (const [fn, kind, message] of cases) {
-      let caught: unknown;
-      try {
-        fn();
-      } catch (error) {
-        caught = error;
-      }
-      ok(caught instanceof kind, `expected ${kind.name} matching ${message}, got ${caught}`);
-      ok(message.test((caught as Error).message), `${(caught as Error).message} !~ ${message}`);
-      ok((caught as Error).message.startsWith("Cannot create ResidentTrainer: "));
+      ok(refusal(fn, kind, message).message.startsWith("Cannot create ResidentTrainer: "));
     }
   },
 });
@@ -453,25 +458,10 @@ Deno.test({
       ],
       [() => trainer.step("x" as never, y), TypeError, /x is "x", expected a Tensor/],
     ];
-    for (const [fn, kind, message] of cases) {
-      let caught: unknown;
-      try {
-        fn();
-      } catch (error) {
-        caught = error;
-      }
-      ok(caught instanceof kind, `expected ${kind.name} matching ${message}, got ${caught}`);
-      ok(message.test((caught as Error).message), `${(caught as Error).message} !~ ${message}`);
-    }
+    for (const [fn, kind, message] of cases) refusal(fn, kind, message);
     strictEqual(trainer.stepCount, 0, "no refused step was taken");
     trainer.dispose();
-    let caught: unknown;
-    try {
-      trainer.step(x, y);
-    } catch (error) {
-      caught = error;
-    }
-    ok(caught instanceof ReferenceError && /was disposed/.test(caught.message), String(caught));
+    refusal(() => trainer.step(x, y), ReferenceError, /was disposed/);
     for (const t of [x, y, ...model.parameters().map((p) => p.value)]) t.dispose();
   },
 });
@@ -583,15 +573,8 @@ Deno.test({
           message: `parameter ${i}`,
         })
       );
-      const bad = (tensors: Record<string, Tensor>, pattern: RegExp) => {
-        try {
-          t.loadOptimizerState({ ...saved, tensors });
-        } catch (error) {
-          ok(pattern.test((error as Error).message), (error as Error).message);
-          return;
-        }
-        throw new Error(`no error for ${pattern}`);
-      };
+      const bad = (tensors: Record<string, Tensor>, pattern: RegExp) =>
+        refusal(() => t.loadOptimizerState({ ...saved, tensors }), Error, pattern);
       bad(
         { "0.weight.momentum_buffer": saved.tensors["0.weight.momentum_buffer"] },
         /no 0\.bias\.momentum_buffer/,
