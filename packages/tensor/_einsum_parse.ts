@@ -21,11 +21,11 @@ export interface EinsumPlan {
   readonly sizes: ReadonlyMap<number, number>;
 }
 
-/** How an error message shows a label: its letter, or `...` for an ellipsis axis. */
+/** How an error message shows a label: its letter, or `...[k]` for axis k under the ellipsis. */
 export function labelName(label: number): string {
   if (label < 26) return String.fromCharCode(65 + label);
   if (label < ELLIPSIS_BASE) return String.fromCharCode(97 + label - 26);
-  return `... axis ${label - ELLIPSIS_BASE}`;
+  return `...[${label - ELLIPSIS_BASE}]`;
 }
 
 /** One side of a term: its letters and where (if anywhere) its ellipsis stands. */
