@@ -10,57 +10,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { loadSafetensors } from "@glassbox/layers";
 import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import { TRAIN_OPTIONS } from "../tasks/experiments/flags.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const CAN_RUN = Deno.permissions.querySync({ name: "run" }).state === "granted";
-if (!CAN_RUN) {
-  console.warn(
-    "train_cli_test.ts: skipped — starting `deno train.ts` needs --allow-run (deno test --allow-run …)",
-  );
-}
-
-interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs tasks/train.ts with `--allow-read=.` plus `read`, `--allow-write` only for `write`. */
-async function train(
-  args: string[],
-  perms: { read?: string[]; write?: string[] } = {},
-): Promise<Output> {
-  const flags = [`--allow-read=${[".", ...(perms.read ?? [])].join(",")}`];
-  if (perms.write !== undefined) {
-    // Files are created new and renamed, which needs read access to the folder too.
-    flags[0] += `,${perms.write.join(",")}`;
-    flags.push(`--allow-write=${perms.write.join(",")}`);
-  }
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, "tasks/train.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
-
-function cliTest(name: string, fn: (dir: string) => Promise<void>): void {
-  Deno.test({
-    name,
-    ignore: !CAN_RUN,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "glassbox_train_" });
-      try {
-        await fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
-  });
-}
+import { CAN_RUN, cliTest, train } from "./_train_cli.ts";
 
 const EPOCH_LINE = /^Epoch: (\d+) - L: \d+\.\d{4} - L_v \d+\.\d{4}$/gm;
 

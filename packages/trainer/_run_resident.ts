@@ -24,7 +24,14 @@ import {
 import type { BatchInfo } from "./callback.ts";
 import type { History } from "./history.ts";
 import { LBFGS } from "./lbfgs.ts";
-import { attachedTo, backpropagate, emit, RunContext, type RunPlan } from "./_run.ts";
+import {
+  attachedTo,
+  backpropagate,
+  emit,
+  nonFiniteEpochMessage,
+  RunContext,
+  type RunPlan,
+} from "./_run.ts";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
 
@@ -332,12 +339,10 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         params.forEach((p, i) => (p.value = lastGood[i].to(device)));
         ctx.stop(
           "nonFinite",
-          `Stopped at epoch ${epoch}: the mean batch loss is ${outcome.mean}; ` +
-            `kept the weights from the end of the previous epoch`,
+          nonFiniteEpochMessage(epoch, `the mean batch loss is ${outcome.mean}`),
         );
         break;
       }
-      lastGood = await Promise.all(params.map((p) => toHost(p.borrow())));
       const record = ctx.record(start, outcome.mean, outcome.batches);
       plan.scheduler?.step();
       if (validation !== undefined) {
@@ -360,6 +365,13 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         lostStop(epoch, lost);
         break;
       }
+      if (ctx.stopIfNonFinite(record)) {
+        params.forEach((p, i) => (p.value = lastGood[i].to(device)));
+        break;
+      }
+      const good = await Promise.all(params.map((p) => toHost(p.borrow())));
+      for (const t of lastGood) t.dispose();
+      lastGood = good;
       await ctx.endEpoch(start, record);
     }
     if (trainer !== null && ctx.stopped?.kind !== "deviceLost") {

@@ -86,6 +86,34 @@ Deno.test({
 
 Deno.test({
   name:
+    "fit on WebGPU with L-BFGS stops at the step that made a weight NaN and keeps finite weights",
+  ignore,
+  fn: async () => {
+    manualSeed(4);
+    const x = randn([60, 3], { dtype: "float32" }), y = randn([60, 2], { dtype: "float32" });
+    const model = mlp([3, 8, 2], { activation: "tanh", dtype: "float32" }).to(device!);
+    const history = await fit(model, {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new LBFGS({ lr: 1e10, maxIter: 5 }),
+      epochs: 4,
+      batchSize: 60,
+    });
+    strictEqual(history.stop?.kind, "nonFinite");
+    // The weights are read back after each step: a NaN is caught at the step that made it,
+    // not at the next loss, when the weights "before" it would already be NaN.
+    match(
+      history.stop!.message,
+      /parameter \d\.(weight|bias) became (NaN|-?Infinity) after the step/,
+    );
+    const kept = await hostWeights(model.parameters());
+    ok(kept.every((w) => w.every(Number.isFinite)), "the kept weights are finite");
+  },
+});
+
+Deno.test({
+  name:
     "fit on WebGPU: a lost device stops training with the last completed epoch's weights on the CPU",
   ignore,
   fn: async () => {
