@@ -19,6 +19,7 @@ import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
+import { checkModelSize } from "./experiments/model_size.ts";
 import { checkRunFolder } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 
@@ -174,6 +175,11 @@ async function main(): Promise<number> {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
     dataset = await loadData(flags);
+    try {
+      checkModelSize(flags.config, dataset.xTrain.shape[1], dataset.outputs);
+    } catch (error) {
+      throw new UsageError("--layers", (error as Error).message);
+    }
   } catch (error) {
     if (error instanceof UsageError) usageExit(error);
     throw error;

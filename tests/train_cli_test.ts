@@ -135,6 +135,26 @@ const BAD: [string[], string, RegExp][] = [
   [["--data", "x.csv"], "--target", /--data needs --target/],
   [["--loss", "cross-entropy"], "--loss", /does not fit mlp-regression's data/],
   [["--epochs"], "--epochs", /argument missing/],
+  // Negative values are named as such, not as a missing argument.
+  [["--lr", "-1"], "--lr", /--lr must be a number >= 0, got "-1"/],
+  [["--epochs", "-3"], "--epochs", /--epochs must be an integer >= 1, got "-3"/],
+  [["--seed", "-1"], "--seed", /--seed must be an integer >= 0, got "-1"/],
+  [["--layers", "-4"], "--layers", /--layers must be an integer >= 1, got "-4"/],
+  // Only decimal literals: no hexadecimal, no exponent in a count.
+  [["--lr", "0x10"], "--lr", /--lr must be a number >= 0, got "0x10" \(a decimal number/],
+  [
+    ["--epochs", "1e1"],
+    "--epochs",
+    /--epochs must be an integer >= 1, got "1e1" \(a decimal integer/,
+  ],
+  [["--lr", "Infinity"], "--lr", /got "Infinity"/],
+  [["--epochs", "2", "--epochs", "3"], "--epochs", /--epochs was given more than once/],
+  // The model's size is checked before anything is allocated.
+  [
+    ["--layers", "50000,50000"],
+    "--layers",
+    /Cannot build the model 6-50000-50000-3: it has 2,500,550,003 parameters, and training it with sgd in float64 needs about 55\.9 GiB/,
+  ],
 ];
 
 cliTest("train exits with code 2 naming the flag on bad flags and values", async () => {
