@@ -151,7 +151,7 @@ const BAD: [string[], string, RegExp][] = [
   [["--epochs", "2", "--epochs", "3"], "--epochs", /--epochs was given more than once/],
   // The model's size is checked before anything is allocated.
   [
-    ["--layers", "50000,50000"],
+    ["--layers", "50000,50000", "--no-save"],
     "--layers",
     /Cannot build the model 6-50000-50000-3: it has 2,500,550,003 parameters, and training it with sgd in float64 needs about 55\.9 GiB/,
   ],
