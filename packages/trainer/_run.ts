@@ -293,6 +293,8 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
     await ctx.endEpoch(start, record);
   }
   for (const t of epochStart) t.dispose();
+  model.release?.(); // what the last forward kept for backward: training is over
+  loss.release?.();
   return await ctx.endTraining();
 }
 

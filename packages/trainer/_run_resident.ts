@@ -161,6 +161,7 @@ export async function hostForward(model: Layer, x: Tensor): Promise<Tensor> {
   const pred = model.forward(x);
   const host = await toHost(pred);
   if (pred !== x) pred.dispose();
+  model.release?.(); // inference: nothing is kept for a backward pass
   return host;
 }
 
@@ -379,6 +380,11 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
     }
   } finally {
     trainer?.dispose();
+    // Device buffers the last forward and backward kept: the views for backward, and the
+    // gradients (L-BFGS accumulates them in the parameters) — the model keeps its weights only.
+    model.release?.();
+    loss.release?.();
+    if (lbfgs) model.zeroGrad();
     if (x.owned) x.t.dispose();
     if (y.owned) y.t.dispose();
     if (validation?.x.owned) validation.x.t.dispose();

@@ -114,6 +114,36 @@ Deno.test({
 
 Deno.test({
   name:
+    "fit on WebGPU gives back every buffer it made: after 50 fits only the models' weights are live",
+  ignore,
+  fn: async () => {
+    manualSeed(5);
+    const x = randn([48, 3], { dtype: "float32" }), y = randn([48, 2], { dtype: "float32" });
+    const base = device!.memory().liveBuffers;
+    let weights = 0;
+    for (let i = 0; i < 50; i++) {
+      const model = mlp([3, 8, 2], { activation: "tanh", dtype: "float32" }).to(device!);
+      weights += model.parameters().length;
+      await fit(model, {
+        x,
+        y,
+        loss: new MSELoss(),
+        optimizer: i % 5 === 4
+          ? new LBFGS({ lr: 0.5, maxIter: 3 })
+          : i % 2 === 0
+          ? new SGD({ lr: 0.1, momentum: 0.9 })
+          : new Adam({ lr: 0.01 }),
+        epochs: 2,
+        batchSize: 16,
+        validation: i % 3 === 0 ? { x, y } : undefined,
+      });
+      strictEqual(device!.memory().liveBuffers, base + weights, `live buffers after fit ${i}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
     "fit on WebGPU: a lost device stops training with the last completed epoch's weights on the CPU",
   ignore,
   fn: async () => {

@@ -102,4 +102,22 @@ export class NanGuard implements Callback {
       }): ${problem}; kept the weights from before this batch's step`,
     );
   }
+
+  /**
+   * Lets go of the weights it kept from before the last step.
+   *
+   * @param _ctx The run.
+   *
+   * @example
+   * ```ts
+   * import { NanGuard } from "@glassbox/trainer";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(typeof new NanGuard().onTrainEnd, "function");
+   * ```
+   */
+  onTrainEnd(_ctx: TrainContext): void {
+    for (const t of this.#before) t.dispose();
+    this.#before = [];
+  }
 }
