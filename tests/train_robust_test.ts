@@ -191,3 +191,45 @@ Deno.test({
     }
   },
 });
+
+/** Mounts a tmpfs of `kib` KiB at a new folder (root only); null where that is not allowed. */
+async function smallDisk(kib: number): Promise<string | null> {
+  const dir = await Deno.makeTempDir({ prefix: "glassbox_full_" });
+  const { success } = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", `size=${kib}k`, "tmpfs", dir],
+    stderr: "null",
+  }).output().catch(() => ({ success: false }));
+  if (success) return dir;
+  await Deno.remove(dir);
+  return null;
+}
+
+Deno.test({
+  name: "train on a full disk names the run folder, and the previous run stays whole",
+  ignore: !CAN_RUN || Deno.build.os !== "linux",
+  fn: async () => {
+    const disk = await smallDisk(16);
+    if (disk === null) {
+      console.warn("train_robust_test.ts: full-disk case skipped — mounting a tmpfs needs root");
+      return;
+    }
+    try {
+      const out = `${disk}/run`;
+      await Deno.mkdir(out);
+      await Deno.writeTextFile(`${out}/history.json`, "{}\n"); // an earlier run's folder
+      const r = await train(["--experiment", "linear-regression", "--epochs", "1", "--out", out], {
+        write: [disk],
+      });
+      strictEqual(r.code, 1, r.stderr);
+      match(
+        r.stderr,
+        /Cannot save the run to .*\/run: No space left on device \(os error 28\); .*\/run still holds the previous run/,
+      );
+      strictEqual(await Deno.readTextFile(`${out}/history.json`), "{}\n");
+      deepStrictEqual([...Deno.readDirSync(disk)].map((e) => e.name), ["run"], "no leftovers");
+    } finally {
+      await new Deno.Command("umount", { args: [disk] }).output();
+      await Deno.remove(disk, { recursive: true });
+    }
+  },
+});

@@ -64,7 +64,8 @@ export function checkRunFolder(dir: string): void {
  * folder beside `dir`, which then replaces `dir` by two renames (the old
  * folder aside, the new one in, the old one removed). Leftovers of earlier
  * interrupted saves of `dir` are removed first. If `write` throws, the
- * staging folder is removed and `dir` is untouched.
+ * staging folder is removed, `dir` is untouched, and the Error names `dir`
+ * and says what it still holds.
  *
  * @param dir The output folder.
  * @param write Writes every file of the run into the folder it is given.
@@ -88,7 +89,15 @@ export async function writeRunFolder<T>(
     result = await write(staging);
   } catch (error) {
     await Deno.remove(staging, { recursive: true }).catch(() => {});
-    throw error;
+    // A full disk says only "No space left on device (os error 28)": name the run and what
+    // became of it.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Cannot save the run to ${dir}: ${reason}; ${
+        statOrNull(dir) === null ? "nothing was written" : `${dir} still holds the previous run`
+      }`,
+      { cause: error },
+    );
   }
   const replaced = `${parent}/.${base}.replaced-${tag()}`;
   const existed = statOrNull(dir) !== null;
