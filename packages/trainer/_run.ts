@@ -16,6 +16,7 @@ import { type EpochRecord, History, type StopInfo } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
 import type { Optimizer } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
+import { hostView, wrap } from "./_host.ts";
 
 /** Everything a run needs, checked by `fit`. */
 export interface RunPlan {
@@ -217,13 +218,18 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
   const rows = x.shape[0];
 
   await emit(callbacks, "onTrainBegin", ctx);
-  /** The weights at the start of the epoch (views: a step replaces values, it never edits them). */
-  let epochStart: Tensor[] = [];
+  // The weights at the start of each epoch, copied into arrays made once: views would keep
+  // the values a step replaces out of the pool, and each epoch's first step would allocate.
+  const epochStart = plan.nanGuard
+    ? ctx.params.map((p) => {
+      const t = p.borrow();
+      return t.dtype === "float32" ? new Float32Array(t.size) : new Float64Array(t.size);
+    })
+    : [];
   for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
     const start = await ctx.beginEpoch(epoch);
     if (start === null) break;
-    for (const t of epochStart) t.dispose();
-    epochStart = plan.nanGuard ? ctx.params.map((p) => p.borrow().view()) : [];
+    epochStart.forEach((a, i) => a.set(hostView(ctx.params[i].borrow(), "fit", "a parameter")));
     const order = plan.generator === null ? null : randperm(rows, plan.generator);
     const losses: number[] = [];
     for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
@@ -286,13 +292,11 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
       if (v.predictions !== x) v.predictions.dispose();
     }
     if (ctx.stopIfNonFinite(record)) {
-      ctx.params.forEach((p, i) => (p.value = epochStart[i]));
-      epochStart = []; // now the parameters' values
+      ctx.params.forEach((p, i) => (p.value = wrap(epochStart[i], p.shape)));
       break;
     }
     await ctx.endEpoch(start, record);
   }
-  for (const t of epochStart) t.dispose();
   model.release?.(); // what the last forward kept for backward: training is over
   loss.release?.();
   return await ctx.endTraining();
