@@ -19,6 +19,8 @@ import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
+import { checkModelSize } from "./experiments/model_size.ts";
+import { checkRunFolder } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 
 function usageExit(error: UsageError): never {
@@ -40,15 +42,25 @@ function checkPermissions(flags: TrainFlags): void {
         `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
     );
   }
-  // Files are created new (a temporary file, then a rename), which Deno counts as reading too.
-  if (flags.out !== null && !(granted("write", flags.out) && granted("read", flags.out))) {
+  // The run is written into a staging folder beside --out, then renamed into place: that
+  // needs the folder holding --out (Deno counts creating files as reading too).
+  if (flags.out !== null) {
     const out = flags.out;
-    throw new UsageError(
-      "--out",
-      `--out ${out}: no permission to write there. \`deno task train\` writes only under runs/; run\n` +
-        `  deno run --allow-read=.,${out} --allow-write=${out} tasks/train.ts ${args}\n` +
-        `or pick --out runs/<name>, or pass --no-save`,
-    );
+    const parent = out.includes("/") ? out.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/" : ".";
+    if (!(granted("write", parent) && granted("read", parent))) {
+      throw new UsageError(
+        "--out",
+        `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
+          `renamed into place). \`deno task train\` writes only under runs/; run\n` +
+          `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${args}\n` +
+          `or pick --out runs/<name>, or pass --no-save`,
+      );
+    }
+    try {
+      checkRunFolder(out);
+    } catch (error) {
+      throw new UsageError("--out", (error as Error).message);
+    }
   }
 }
 
@@ -163,6 +175,11 @@ async function main(): Promise<number> {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
     dataset = await loadData(flags);
+    try {
+      checkModelSize(flags.config, dataset.xTrain.shape[1], dataset.outputs);
+    } catch (error) {
+      throw new UsageError("--layers", (error as Error).message);
+    }
   } catch (error) {
     if (error instanceof UsageError) usageExit(error);
     throw error;
@@ -171,14 +188,19 @@ async function main(): Promise<number> {
   if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
 
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    if (controller.signal.aborted) Deno.exit(130); // a second Ctrl-C: leave now
-    console.error(
-      "\ntrain: interrupted; stopping after this batch and saving (Ctrl-C again to quit)",
-    );
-    controller.abort("Ctrl-C");
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  // SIGINT (Ctrl-C) and SIGTERM (kill, a service manager) both stop after the batch and save.
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((signal) => {
+    const handler = (): void => {
+      if (controller.signal.aborted) Deno.exit(130); // a second signal: leave now
+      console.error(
+        `\ntrain: ${signal}: stopping after this batch and saving (Ctrl-C again to quit)`,
+      );
+      controller.abort(signal === "SIGINT" ? "Ctrl-C" : signal);
+    };
+    Deno.addSignalListener(signal, handler);
+    return { signal, handler };
+  });
   const several = c.architectures.length > 1;
   let gpu: WebGPUDevice | undefined;
   if (flags.device === "webgpu") {
@@ -204,7 +226,7 @@ async function main(): Promise<number> {
       ],
     });
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
     gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
@@ -218,7 +240,9 @@ async function main(): Promise<number> {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
     }
   }
-  return interrupted ? 130 : 0;
+  if (interrupted) return 130;
+  // A run the non-finite guard stopped saved earlier weights than asked for: say so by status.
+  return result.runs.some((r) => r.history.stop?.kind === "nonFinite") ? 3 : 0;
 }
 
 try {

@@ -10,57 +10,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { loadSafetensors } from "@glassbox/layers";
 import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import { TRAIN_OPTIONS } from "../tasks/experiments/flags.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const CAN_RUN = Deno.permissions.querySync({ name: "run" }).state === "granted";
-if (!CAN_RUN) {
-  console.warn(
-    "train_cli_test.ts: skipped — starting `deno train.ts` needs --allow-run (deno test --allow-run …)",
-  );
-}
-
-interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs tasks/train.ts with `--allow-read=.` plus `read`, `--allow-write` only for `write`. */
-async function train(
-  args: string[],
-  perms: { read?: string[]; write?: string[] } = {},
-): Promise<Output> {
-  const flags = [`--allow-read=${[".", ...(perms.read ?? [])].join(",")}`];
-  if (perms.write !== undefined) {
-    // Files are created new and renamed, which needs read access to the folder too.
-    flags[0] += `,${perms.write.join(",")}`;
-    flags.push(`--allow-write=${perms.write.join(",")}`);
-  }
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, "tasks/train.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
-
-function cliTest(name: string, fn: (dir: string) => Promise<void>): void {
-  Deno.test({
-    name,
-    ignore: !CAN_RUN,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "glassbox_train_" });
-      try {
-        await fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
-  });
-}
+import { CAN_RUN, cliTest, train } from "./_train_cli.ts";
 
 const EPOCH_LINE = /^Epoch: (\d+) - L: \d+\.\d{4} - L_v \d+\.\d{4}$/gm;
 
@@ -185,6 +135,31 @@ const BAD: [string[], string, RegExp][] = [
   [["--data", "x.csv"], "--target", /--data needs --target/],
   [["--loss", "cross-entropy"], "--loss", /does not fit mlp-regression's data/],
   [["--epochs"], "--epochs", /argument missing/],
+  // Negative values are named as such, not as a missing argument.
+  [["--lr", "-1"], "--lr", /--lr must be a number >= 0, got "-1"/],
+  [["--epochs", "-3"], "--epochs", /--epochs must be an integer >= 1, got "-3"/],
+  [["--seed", "-1"], "--seed", /--seed must be an integer >= 0, got "-1"/],
+  [["--layers", "-4"], "--layers", /--layers must be an integer >= 1, got "-4"/],
+  // Only decimal literals: no hexadecimal, no exponent in a count.
+  [["--lr", "0x10"], "--lr", /--lr must be a number >= 0, got "0x10" \(a decimal number/],
+  [
+    ["--epochs", "1e1"],
+    "--epochs",
+    /--epochs must be an integer >= 1, got "1e1" \(a decimal integer/,
+  ],
+  [["--lr", "Infinity"], "--lr", /got "Infinity"/],
+  [["--epochs", "2", "--epochs", "3"], "--epochs", /--epochs was given more than once/],
+  [
+    ["--device", "webgpu", "--batch-size", "70000"],
+    "--batch-size",
+    /--batch-size 70000 is more than one WebGPU training step takes \(65535 rows\)/,
+  ],
+  // The model's size is checked before anything is allocated.
+  [
+    ["--layers", "50000,50000", "--no-save"],
+    "--layers",
+    /Cannot build the model 6-50000-50000-3: it has 2,500,550,003 parameters, and training it with sgd in float64 needs about 55\.9 GiB/,
+  ],
 ];
 
 cliTest("train exits with code 2 naming the flag on bad flags and values", async () => {

@@ -52,7 +52,17 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
     reuses++;
     return zero ? reused.fill(0) : reused;
   }
-  const made = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  let made: TypedArray;
+  try {
+    made = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = size * (dtype === "float64" ? 8 : 4);
+    throw new RangeError(
+      `Cannot allocate a ${dtype} tensor of ${size.toLocaleString("en-US")} elements ` +
+        `(${(bytes / 2 ** 30).toFixed(2)} GiB): the runtime refused the memory (${error.message})`,
+    );
+  }
   allocations++;
   allocatedBytes += made.byteLength;
   owned.add(made);

@@ -12,6 +12,7 @@ import { type FormatInput, formatTensor, formatTensorHtml } from "./_format.ts";
 import {
   broadcastShapes,
   fmtShape,
+  MAX_RANK,
   normalizeAxis,
   sizeOf,
   splitAxis,
@@ -98,6 +99,11 @@ export class Tensor {
     dtype: DType,
     device: Device,
   ) {
+    if (shape.length > MAX_RANK) {
+      throw new RangeError(
+        `Cannot create tensor: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+      );
+    }
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.device = device;

@@ -38,6 +38,7 @@ export {
 export {
   type DenseLayerSpec,
   type LossReading,
+  MAX_STEP_ROWS,
   type ResidentActivation,
   type ResidentLoss,
   type ResidentOptimizer,

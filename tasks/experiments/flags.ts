@@ -8,6 +8,7 @@
 
 import { parseArgs } from "node:util";
 import { ACTIVATION_NAMES, type ActivationName } from "@glassbox/layers";
+import { MAX_STEP_ROWS } from "@glassbox/webgpu-kernels";
 import {
   type ExperimentConfig,
   LOSS_NAMES,
@@ -102,8 +103,10 @@ needs read and write: files are created new, then renamed), e.g.
   deno run --allow-read=.,/data/my.csv,/tmp/run --allow-write=/tmp/run tasks/train.ts \\
     --data /data/my.csv --target y --out /tmp/run
 
-Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 130 interrupted by
-Ctrl-C (training stops after the current batch and the last weights are saved).
+Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 3 stopped on a NaN or
+infinite loss (the weights saved are the last finite ones, as the log says);
+130 interrupted by Ctrl-C or SIGTERM (training stops after the current batch and
+the last weights are saved).
 `;
 
 /** Devices `--device` accepts. */
@@ -125,20 +128,66 @@ export interface TrainFlags {
   help: boolean;
 }
 
+/** A decimal integer literal ("0x10", "1e1", " 3" are not). */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+/** A decimal number literal: digits, an optional fraction and exponent ("0x10", "Infinity" are not). */
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function positiveInt(flag: string, text: string, min: number): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(flag, `${flag} must be an integer >= ${min}, got "${text}"`);
+  if (!DECIMAL_INTEGER.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(
+      flag,
+      `${flag} must be an integer >= ${min}, got "${text}" (a decimal integer, like ${
+        Math.max(min, 10)
+      })`,
+    );
   }
   return n;
 }
 
 function nonNegative(flag: string, text: string): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(flag, `${flag} must be a number >= 0, got "${text}"`);
+  if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(
+      flag,
+      `${flag} must be a number >= 0, got "${text}" (a decimal number, like 0.01 or 1e-3)`,
+    );
   }
   return n;
+}
+
+/**
+ * `--flag -1` as `--flag=-1`: `parseArgs` would call a value that starts with a dash
+ * ambiguous, and the value check then says what is wrong with it.
+ */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
+    const option = name === null ? undefined : TRAIN_OPTIONS[name as keyof typeof TRAIN_OPTIONS];
+    if (option?.type === "string" && i + 1 < args.length && /^-[\d.]/.test(args[i + 1])) {
+      out.push(`${args[i]}=${args[++i]}`);
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
+/** A UsageError for a flag given twice that takes one value (only `--layers` is a list). */
+function checkRepeats(tokens: readonly { kind: string; name?: string }[]): void {
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== "option" || t.name === undefined) continue;
+    const option = TRAIN_OPTIONS[t.name as keyof typeof TRAIN_OPTIONS];
+    if (option === undefined || ("multiple" in option && option.multiple)) continue;
+    if (seen.has(t.name)) {
+      throw new UsageError(
+        `--${t.name}`,
+        `--${t.name} was given more than once; give it once (only --layers may repeat)`,
+      );
+    }
+    seen.add(t.name);
+  }
 }
 
 function oneOf<T extends string>(flag: string, text: string, names: readonly T[]): T {
@@ -198,13 +247,19 @@ function flagOf(message: string): string {
  * @throws UsageError naming the flag for an unknown flag, a missing value or a bad value.
  */
 export function parseTrainFlags(args: readonly string[]): TrainFlags {
-  let values;
+  let values, tokens;
   try {
-    ({ values } = parseArgs({ args: [...args], options: TRAIN_OPTIONS, strict: true }));
+    ({ values, tokens } = parseArgs({
+      args: joinNegativeValues(args),
+      options: TRAIN_OPTIONS,
+      strict: true,
+      tokens: true,
+    }));
   } catch (error) {
     const message = (error as Error).message;
     throw new UsageError(flagOf(message), message);
   }
+  checkRepeats(tokens);
   const v = values;
   const name = v.experiment ?? DEFAULT_EXPERIMENT;
   const spec = findExperiment(name);
@@ -272,6 +327,13 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     : optimizer === "lbfgs"
     ? null
     : d.batchSize ?? 32;
+  if (device === "webgpu" && batchSize !== null && batchSize > MAX_STEP_ROWS) {
+    throw new UsageError(
+      "--batch-size",
+      `--batch-size ${batchSize} is more than one WebGPU training step takes (${MAX_STEP_ROWS} rows); ` +
+        `use --batch-size ${MAX_STEP_ROWS} or less, or --device cpu`,
+    );
+  }
   const config: ExperimentConfig = {
     experiment: name,
     data: v.data === undefined
