@@ -70,7 +70,7 @@ async function loadData(flags: TrainFlags): Promise<Dataset> {
       );
     }
   } else {
-    dataset = findExperiment(c.experiment)!.data(c.seed);
+    dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
   }
   if (c.dtype === "float64") return dataset;
   const cast = (t: Tensor): Tensor => t.to(c.dtype);
@@ -200,6 +200,7 @@ async function main(): Promise<number> {
         new NotebookLog({
           prefix: several ? `${label}: ` : "",
           lastOnly: several && c.restarts > 1,
+          style: c.data.kind === "builtin" ? findExperiment(c.experiment)!.log : undefined,
         }),
       ],
     });
