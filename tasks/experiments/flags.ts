@@ -34,7 +34,9 @@ export class UsageError extends Error {
 }
 
 const nameWidth = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
-const experimentList = EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`).join("\n");
+const experimentList = EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`).join(
+  "\n",
+);
 
 /** The text of `--help`. */
 export const USAGE = `Usage: deno task train [options]
@@ -341,6 +343,12 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
       ? (device === "webgpu" ? "float32" : d.dtype)
       : oneOf("--dtype", v.dtype, ["float64", "float32"]),
   };
+  if (device === "webgpu" && config.loss === "categorical-cross-entropy") {
+    throw new UsageError(
+      "--device",
+      `--device webgpu trains with mse or cross-entropy; ${name}'s Softmax output layer with categorical-cross-entropy trains on the CPU`,
+    );
+  }
   if (device === "webgpu" && config.dtype === "float64") {
     throw new UsageError(
       "--dtype",
@@ -374,7 +382,9 @@ function checkComparable(config: ExperimentConfig, device: DeviceName): void {
   if (config.architectures.length !== 1) {
     bad("--layers", `compares one architecture, got ${config.architectures.length}`);
   }
-  if (config.restarts !== 1) bad("--restarts", `compares one start, got --restarts ${config.restarts}`);
+  if (config.restarts !== 1) {
+    bad("--restarts", `compares one start, got --restarts ${config.restarts}`);
+  }
   if (config.optimizer === "lbfgs") {
     bad("--optimizer", `supports sgd, adam and adamw, got --optimizer lbfgs`);
   }

@@ -43,7 +43,9 @@ export function firstRows(
   const n = x.shape[0];
   if (!Number.isSafeInteger(nTrain) || nTrain < 1 || nTrain >= n) {
     throw new RangeError(
-      `Cannot split the data: training rows must be an integer in [1, ${n - 1}] (${n} rows in all), got ${nTrain}`,
+      `Cannot split the data: training rows must be an integer in [1, ${
+        n - 1
+      }] (${n} rows in all), got ${nTrain}`,
     );
   }
   return {
