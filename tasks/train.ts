@@ -20,6 +20,9 @@ import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experimen
 import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
+import { formatComparison } from "./compare/comparison.ts";
+import { finishComparison, type PendingComparison, startComparison } from "./compare/run_compare.ts";
+import { TwinUnavailableError } from "./compare/twin.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
@@ -168,6 +171,17 @@ async function main(): Promise<number> {
     throw error;
   }
   const c = flags.config;
+  const logStyle = c.data.kind === "builtin" ? findExperiment(c.experiment)!.log : undefined;
+  let pending: PendingComparison | undefined;
+  if (flags.compare !== null) {
+    try {
+      pending = await startComparison(c, dataset, logStyle ?? "loss");
+    } catch (error) {
+      if (!(error instanceof TwinUnavailableError)) throw error;
+      console.error(`train: ${error.message}`);
+      return 2;
+    }
+  }
   if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
 
   const controller = new AbortController();
@@ -196,11 +210,12 @@ async function main(): Promise<number> {
     result = await runExperiment(c, dataset, {
       device: gpu,
       signal: controller.signal,
-      callbacks: flags.json ? undefined : (label) => [
+      callbacks: flags.json && pending === undefined ? undefined : (label) => [
         new NotebookLog({
           prefix: several ? `${label}: ` : "",
           lastOnly: several && c.restarts > 1,
-          style: c.data.kind === "builtin" ? findExperiment(c.experiment)!.log : undefined,
+          style: logStyle,
+          output: pending?.log,
         }),
       ],
     });
@@ -209,12 +224,16 @@ async function main(): Promise<number> {
     gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
-  const report = runReport(result, interrupted);
+  const comparison = pending === undefined || interrupted
+    ? undefined
+    : await finishComparison(pending, result);
+  const report = { ...runReport(result, interrupted), ...(comparison && { comparison }) };
   if (flags.out !== null && result.runs.length > 0) await saveRun(flags.out, result, report);
   if (flags.json) {
     console.log(JSON.stringify(report));
   } else {
     printSummary(result);
+    if (comparison !== undefined) console.log("\n" + formatComparison(comparison).join("\n"));
     if (flags.out !== null && report.files.length > 0) {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
     }
