@@ -21,7 +21,11 @@ import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 import { formatComparison } from "./compare/comparison.ts";
-import { finishComparison, type PendingComparison, startComparison } from "./compare/run_compare.ts";
+import {
+  finishComparison,
+  type PendingComparison,
+  startComparison,
+} from "./compare/run_compare.ts";
 import { TwinUnavailableError } from "./compare/twin.ts";
 
 function usageExit(error: UsageError): never {

@@ -32,13 +32,17 @@ export function decodeArray(a: unknown, what: string): Float64Array {
     typeof w !== "object" || w === null || !Array.isArray(w.shape) || typeof w.f64 !== "string" ||
     !w.shape.every((n) => Number.isSafeInteger(n) && n >= 0)
   ) {
-    throw new TypeError(`Cannot read the PyTorch twin's ${what}: expected {shape, f64}, got ${typeof a}`);
+    throw new TypeError(
+      `Cannot read the PyTorch twin's ${what}: expected {shape, f64}, got ${typeof a}`,
+    );
   }
   const binary = atob(w.f64);
   const size = w.shape.reduce((p, n) => p * n, 1);
   if (binary.length !== size * 8) {
     throw new TypeError(
-      `Cannot read the PyTorch twin's ${what}: shape [${w.shape}] needs ${size * 8} bytes, got ${binary.length}`,
+      `Cannot read the PyTorch twin's ${what}: shape [${w.shape}] needs ${
+        size * 8
+      } bytes, got ${binary.length}`,
     );
   }
   const view = new DataView(new ArrayBuffer(binary.length));

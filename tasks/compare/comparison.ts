@@ -191,7 +191,9 @@ export function compareRuns(
 
 function figureText(row: Row): string {
   const rel = row.maxRel === 0 ? "0" : row.maxRel.toExponential(1);
-  return `${row.label === "" ? "" : `${row.label}: `}MAPE ${pythonRepr(row.mape)} - max rel diff ${rel}`;
+  return `${row.label === "" ? "" : `${row.label}: `}MAPE ${
+    pythonRepr(row.mape)
+  } - max rel diff ${rel}`;
 }
 
 /**

@@ -10,7 +10,12 @@ import { memoryOutput, type TextOutput } from "@glassbox/trainer";
 import type { Dataset, ExperimentConfig } from "../experiments/config.ts";
 import type { LogStyle } from "../experiments/epoch_log.ts";
 import type { ExperimentResult } from "../experiments/run_experiment.ts";
-import { type Comparison, compareRuns, prepareComparison, type PreparedComparison } from "./comparison.ts";
+import {
+  compareRuns,
+  type Comparison,
+  prepareComparison,
+  type PreparedComparison,
+} from "./comparison.ts";
 import { probeTwin, runTwin } from "./twin.ts";
 
 /** A comparison under way. */
