@@ -20,6 +20,7 @@ import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experimen
 import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
+import { summaryNotes, wrapNote } from "./experiments/summary_notes.ts";
 import { formatComparison } from "./compare/comparison.ts";
 import {
   finishComparison,
@@ -129,7 +130,8 @@ function printSummary(result: ExperimentResult): void {
   }
   if (result.runs.length === 1) {
     const r = result.runs[0];
-    const acts = r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`;
+    const acts = (r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`) +
+      (c.loss === "categorical-cross-entropy" ? " + softmax output" : "");
     console.log(`model: ${r.label} ${acts}, ${r.parameters} parameters`);
     console.log(
       `result: ${r.summary.epochs} epochs in ${r.summary.seconds.toFixed(2)} s - L ${
@@ -237,6 +239,10 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(report));
   } else {
     printSummary(result);
+    const notes = summaryNotes(result);
+    if (notes.length > 0) {
+      console.log(["\nwhat these numbers mean:", ...notes.flatMap((n) => wrapNote(n))].join("\n"));
+    }
     if (comparison !== undefined) console.log("\n" + formatComparison(comparison).join("\n"));
     if (flags.out !== null && report.files.length > 0) {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);

@@ -76,10 +76,11 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
       trainRows: 1000,
     },
     notes: [
-      "Notebook 3.1's network converges poorly by design: the softmax hidden layer squeezes its 32 " +
-      "units into values that sum to 1 and the sigmoid after it saturates, so the targets (spread " +
-      "in the hundreds) are barely reached; the notebook's own log ends at L: 13045.4378 - L_v " +
-      "13571.5880 and it says its goal is to show the inner workings, not a good predictor.",
+      "Notebook 3.1's network converges poorly by design: its second hidden layer is a softmax, " +
+      "which squeezes 32 units into values that sum to 1, so the layers after it see inputs that " +
+      "barely vary from row to row and the model can hardly do better than predict each target's " +
+      "mean (R² near 0). The notebook's own log ends at L: 13045.4378 - L_v 13571.5880 (on its own " +
+      "random data); it says its goal is to show the inner workings, not a good predictor.",
     ],
   },
   {
@@ -99,8 +100,8 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
     log: "mse",
     notes: [
       "Notebook 1.1 trains 16 epochs on only 100 rows with lr 0.01, so w and b are still far from " +
-      "the data's slope and bias when it stops: MSE falls by a factor of about 4.5, as in the " +
-      "notebook's log (727.0301 to 159.4786 there).",
+      "the data's slope and bias when it stops (its own log goes from MSE 727.0301 to 159.4786, " +
+      "on its own random data); the point is that the hand-derived update matches torch.nn.",
     ],
   },
   {
@@ -140,8 +141,8 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
       trainRows: SMALL_TRAIN_ROWS,
     },
     notes: [
-      "L is the notebook's CE, −Σ y·log p / m over one-hot rows: ln 3 ≈ 1.0986 is a uniform guess " +
-      "over the 3 classes; the notebook's log goes from 1.1058 to 0.3644 (L_v 0.6296). Its PyTorch " +
+      "A CE of ln 3 ≈ 1.0986 is a uniform guess over the 3 classes; the notebook's log goes from " +
+      "1.1058 to 0.3644 (L_v 0.6296, on its own random data). Its PyTorch " +
       "twin drops the Softmax layer, because nn.CrossEntropyLoss applies softmax itself " +
       "(--compare pytorch shows both).",
     ],
