@@ -243,6 +243,8 @@ async function main(): Promise<number> {
     if (notes.length > 0) {
       console.log(["\nwhat these numbers mean:", ...notes.flatMap((n) => wrapNote(n))].join("\n"));
     }
+    const extra = c.data.kind === "builtin" ? findExperiment(c.experiment)!.extra?.(result) : [];
+    if (extra !== undefined && extra.length > 0) console.log("\n" + extra.join("\n"));
     if (comparison !== undefined) console.log("\n" + formatComparison(comparison).join("\n"));
     if (flags.out !== null && report.files.length > 0) {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);

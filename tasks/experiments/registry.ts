@@ -8,6 +8,8 @@
 import type { Dataset, ExperimentConfig } from "./config.ts";
 import { CURVE, curveData, notebookClassificationData, notebookRegressionData } from "./data.ts";
 import type { LogStyle } from "./epoch_log.ts";
+import { describeExtraGradients, extraGradients } from "./extra_gradient.ts";
+import type { ExperimentResult } from "./run_experiment.ts";
 import {
   multivariateRegressionData,
   oneHotClassificationData,
@@ -38,6 +40,26 @@ export interface ExperimentSpec {
   notes?: readonly string[];
   /** Whether the plots include the fitted curve over the data (1-D inputs). */
   curve?: boolean;
+  /** Extra lines printed after the summary (a notebook's extra section). */
+  extra?: (result: ExperimentResult) => string[];
+}
+
+/**
+ * Notebook 1.2's [Extra]: the weight gradient of the trained 6→3 model on the
+ * first training batch, as Xᵀ·δ, through the Kronecker product and einsum,
+ * and through einsum alone.
+ */
+function linearExtra(result: ExperimentResult): string[] {
+  const run = result.runs[result.best];
+  if (run === undefined || run.hidden.length !== 0) return [];
+  const state = run.model.stateDict();
+  const rows = result.config.batchSize ?? result.dataset.xTrain.shape[0];
+  const x = result.dataset.xTrain.slice(0, rows), y = result.dataset.yTrain.slice(0, rows);
+  const g = extraGradients(x, y, { w: state["0.weight"].transpose(), b: state["0.bias"] });
+  return [
+    ...describeExtraGradients(g),
+    `  (on the first training batch, ${x.shape[0]} rows, with the trained W and b)`,
+  ];
 }
 
 /** The first MLP notebook's 6-32-32-32-32-3 network: hidden activations in this order. */
@@ -124,6 +146,7 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
       "Notebook 1.2 stops after 16 epochs on 100 rows, long before convergence (its log goes from " +
       "MSE 17391.688 to 8274.389); the point is that the hand-derived update matches torch.nn.",
     ],
+    extra: linearExtra,
   },
   {
     name: "mlp-classification",
