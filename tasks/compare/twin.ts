@@ -175,7 +175,7 @@ export async function probeTwin(python: string = TWIN_PYTHON): Promise<void> {
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       throw new TwinUnavailableError(
-        `--compare pytorch starts ${python}; run with --allow-run=${python} (deno task train grants it)`,
+        `--compare pytorch starts ${python} (with PyTorch: ${TWIN_INSTALL}); run with --allow-run=${python} (deno task train grants it)`,
       );
     }
     throw new TwinUnavailableError(
