@@ -38,7 +38,15 @@ export type LogStyle = "loss" | "mse";
  * import { notebookLine } from "./epoch_log.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * const record = { epoch: 4, loss: 475.710000001, validLoss: 738.483, metrics: {} };
+ * const record = {
+ *   epoch: 4,
+ *   loss: 475.710000001,
+ *   validLoss: 738.483,
+ *   metrics: {},
+ *   lr: 0.01,
+ *   batches: 4,
+ *   timeMs: 1,
+ * };
  * strictEqual(notebookLine(record, "mse"), "epoch: 4 - MSE: 475.71 - MSE_v: 738.483");
  * strictEqual(notebookLine(record, "loss"), "Epoch: 4 - L: 475.7100 - L_v 738.4830");
  * ```
