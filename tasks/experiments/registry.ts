@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Tensor } from "@glassbox/tensor";
 import type { Dataset, ExperimentConfig } from "./config.ts";
 import { CURVE, curveData, notebookClassificationData, notebookRegressionData } from "./data.ts";
 import type { LogStyle } from "./epoch_log.ts";
@@ -54,8 +55,14 @@ function linearExtra(result: ExperimentResult): string[] {
   if (run === undefined || run.hidden.length !== 0) return [];
   const state = run.model.stateDict();
   const rows = result.config.batchSize ?? result.dataset.xTrain.shape[0];
-  const x = result.dataset.xTrain.slice(0, rows), y = result.dataset.yTrain.slice(0, rows);
-  const g = extraGradients(x, y, { w: state["0.weight"].transpose(), b: state["0.bias"] });
+  // In float64 whatever the run's dtype (extraGradients' identity matrix is float64).
+  const f64 = (t: Tensor): Tensor => t.to("float64");
+  const x = f64(result.dataset.xTrain.slice(0, rows)),
+    y = f64(result.dataset.yTrain.slice(0, rows));
+  const g = extraGradients(x, y, {
+    w: f64(state["0.weight"].transpose()),
+    b: f64(state["0.bias"]),
+  });
   return [
     ...describeExtraGradients(g),
     `  (on the first training batch, ${x.shape[0]} rows, with the trained W and b)`,
