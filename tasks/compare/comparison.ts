@@ -213,6 +213,12 @@ export function formatComparison(c: Comparison): string[] {
     `Scratch vs torch.nn: PyTorch ${c.torch} (${TWIN_PYTHON}), ${c.dtype}, same data, same initial parameters`,
     "  MAPE: the notebooks' modified MAPE in percent, the mean over the elements of |(t − p)/t|",
     "  (|p| where t = 0), t = PyTorch's value, p = glassbox's; max rel diff: the largest such term",
+    ...(c.predict.length > 1
+      ? [
+        "  PyTorch's twin has the same layers without the final Softmax and trains with",
+        "  nn.CrossEntropyLoss, which applies the softmax itself: its raw outputs are logits",
+      ]
+      : []),
     "predict (each model with its own random initial parameters)",
     ...rows(c.predict),
     "copy parameters (PyTorch's initial parameters into glassbox's model)",
