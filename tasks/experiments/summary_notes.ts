@@ -12,7 +12,7 @@ import type { Tensor } from "@glassbox/tensor";
 import { findExperiment } from "./registry.ts";
 import type { ExperimentResult } from "./run_experiment.ts";
 
-/** How the modified MAPE of `pred` against `truth` is made up: its median term and the share of near-zero targets. */
+/** How the modified MAPE of predictions against targets is made up: its median term and the share of near-zero targets. */
 export interface MapeBreakdown {
   /** The median of the per-element terms |(t − p)/t| (|p| where t = 0), in percent. */
   median: number;
@@ -23,10 +23,11 @@ export interface MapeBreakdown {
 }
 
 /**
- * Splits the modified MAPE into its terms.
+ * Splits the modified MAPE into its terms. Truth first, as scikit-learn's
+ * metrics take their arguments.
  *
- * @param pred Predictions.
- * @param truth Targets, same shape.
+ * @param truth Targets.
+ * @param pred Predictions, same shape.
  * @returns The median term and what targets with |t| < 1 contribute.
  *
  * @example
@@ -36,12 +37,12 @@ export interface MapeBreakdown {
  * import { strictEqual } from "node:assert/strict";
  *
  * // Terms 10%, 10% and 1000% (the target 0.01 is near zero).
- * const b = mapeBreakdown(tensor([11, 22, 0.11]), tensor([10, 20, 0.01]));
+ * const b = mapeBreakdown(tensor([10, 20, 0.01]), tensor([11, 22, 0.11]));
  * strictEqual(Math.round(b.median), 10);
  * strictEqual(b.nearZeroShare, 1 / 3);
  * ```
  */
-export function mapeBreakdown(pred: Tensor, truth: Tensor): MapeBreakdown {
+export function mapeBreakdown(truth: Tensor, pred: Tensor): MapeBreakdown {
   const p = pred.toTypedArray(), t = truth.toTypedArray();
   if (p.length !== t.length || p.length === 0) {
     throw new TypeError(
@@ -92,7 +93,7 @@ export function summaryNotes(result: ExperimentResult): string[] {
     `L is ${lossName}: the mean of the last epoch's batch losses; L_v the same loss on the validation rows after training.`,
   );
   if ("mape" in m) {
-    const b = mapeBreakdown(run.predictions, result.dataset.yValid);
+    const b = mapeBreakdown(result.dataset.yValid, run.predictions);
     notes.push(
       `validation MAPE is the notebooks' modified MAPE of the predictions against the validation targets: ` +
         `the mean of |(t − p)/t| × 100, or |p| × 100 where t = 0. A target near zero makes its term explode ` +
