@@ -22,6 +22,14 @@ import { type ExperimentResult, runExperiment } from "./experiments/run_experime
 import { checkModelSize } from "./experiments/model_size.ts";
 import { checkRunFolder } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
+import { summaryNotes, wrapNote } from "./experiments/summary_notes.ts";
+import { formatComparison } from "./compare/comparison.ts";
+import {
+  finishComparison,
+  type PendingComparison,
+  startComparison,
+} from "./compare/run_compare.ts";
+import { TwinUnavailableError } from "./compare/twin.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
@@ -82,7 +90,7 @@ async function loadData(flags: TrainFlags): Promise<Dataset> {
       );
     }
   } else {
-    dataset = findExperiment(c.experiment)!.data(c.seed);
+    dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
   }
   if (c.dtype === "float64") return dataset;
   const cast = (t: Tensor): Tensor => t.to(c.dtype);
@@ -134,7 +142,8 @@ function printSummary(result: ExperimentResult): void {
   }
   if (result.runs.length === 1) {
     const r = result.runs[0];
-    const acts = r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`;
+    const acts = (r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`) +
+      (c.loss === "categorical-cross-entropy" ? " + softmax output" : "");
     console.log(`model: ${r.label} ${acts}, ${r.parameters} parameters`);
     console.log(
       `result: ${r.summary.epochs} epochs in ${r.summary.seconds.toFixed(2)} s - L ${
@@ -185,6 +194,17 @@ async function main(): Promise<number> {
     throw error;
   }
   const c = flags.config;
+  const logStyle = c.data.kind === "builtin" ? findExperiment(c.experiment)!.log : undefined;
+  let pending: PendingComparison | undefined;
+  if (flags.compare !== null) {
+    try {
+      pending = await startComparison(c, dataset, logStyle ?? "loss");
+    } catch (error) {
+      if (!(error instanceof TwinUnavailableError)) throw error;
+      console.error(`train: ${error.message}`);
+      return 2;
+    }
+  }
   if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
 
   const controller = new AbortController();
@@ -218,10 +238,12 @@ async function main(): Promise<number> {
     result = await runExperiment(c, dataset, {
       device: gpu,
       signal: controller.signal,
-      callbacks: flags.json ? undefined : (label) => [
+      callbacks: flags.json && pending === undefined ? undefined : (label) => [
         new NotebookLog({
           prefix: several ? `${label}: ` : "",
           lastOnly: several && c.restarts > 1,
+          style: logStyle,
+          output: pending?.log,
         }),
       ],
     });
@@ -230,12 +252,22 @@ async function main(): Promise<number> {
     gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
-  const report = runReport(result, interrupted);
+  const comparison = pending === undefined || interrupted
+    ? undefined
+    : await finishComparison(pending, result);
+  const report = { ...runReport(result, interrupted), ...(comparison && { comparison }) };
   if (flags.out !== null && result.runs.length > 0) await saveRun(flags.out, result, report);
   if (flags.json) {
     console.log(JSON.stringify(report));
   } else {
     printSummary(result);
+    const notes = summaryNotes(result);
+    if (notes.length > 0) {
+      console.log(["\nwhat these numbers mean:", ...notes.flatMap((n) => wrapNote(n))].join("\n"));
+    }
+    const extra = c.data.kind === "builtin" ? findExperiment(c.experiment)!.extra?.(result) : [];
+    if (extra !== undefined && extra.length > 0) console.log("\n" + extra.join("\n"));
+    if (comparison !== undefined) console.log("\n" + formatComparison(comparison).join("\n"));
     if (flags.out !== null && report.files.length > 0) {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
     }
