@@ -89,7 +89,7 @@ Deno.test({
         dir,
       );
       const stderr = new Response(child.stderr).text();
-      await waitFor(child.stdout, "Epoch: 1 ");
+      await waitFor(child.stdout, "epoch: 1 ");
       child.kill("SIGTERM");
       const status = await child.status;
       strictEqual(status.code, 130, await stderr);
