@@ -24,13 +24,14 @@ import {
   type GemmCalls,
   GemmPool,
   type GemmTask,
+  GemmWorkerError,
   matmulThreads,
   MAX_TASKS,
   type WorkerFactory,
 } from "./_parallel_gemm.ts";
+import { type WasmMatmulMode, wasmModeFromEnv } from "./_env.ts";
 
-/** When matmul uses WebAssembly: above the measured size threshold, never, or for every size. */
-export type WasmMatmulMode = "auto" | "off" | "always";
+export type { WasmMatmulMode } from "./_env.ts";
 
 /** Which build was instantiated, or `"none"` when WebAssembly SIMD is not available. */
 export type WasmGemmKind = "relaxed" | "portable" | "none";
@@ -59,6 +60,16 @@ const TASKS_PER_THREAD = 2;
 /** A task covers at least this many rows (or columns) of C, to amortise its packing. */
 const MIN_TASK_LINES = 32;
 
+/**
+ * After an operation that left the memory larger than this, the memory (and the threads
+ * bound to it) is handed back once the calling code yields: a fresh small one replaces it.
+ * A WebAssembly memory cannot shrink, and without this one 8000 × 8 × 8000 product kept
+ * about 1 GB for the life of the process.
+ */
+const RELEASE_BYTES = 512 * 2 ** 20;
+/** Pools retired after a worker stalled before threads are turned off for good. */
+const MAX_RESTARTS = 3;
+
 /** One instantiated build: its memory, and its threads once a product was large enough. */
 interface Engine {
   kind: "relaxed" | "portable";
@@ -73,11 +84,21 @@ interface Engine {
   poolFor?: [number, WorkerFactory | undefined];
 }
 
+/** `GLASSBOX_WASM`, read (and checked: a bad value fails here) when this module loads. */
+const ENV_MODE: WasmMatmulMode = wasmModeFromEnv();
 let mode: WasmMatmulMode | undefined;
 let engine: Engine | null | undefined;
 let factory: WorkerFactory | undefined | "default" = "default";
 /** Products run again on one thread because a task failed (a diagnostic; 0 when all is well). */
 let retried = 0;
+/** Pools retired because a worker stalled (exited, threw or hung after claiming a task). */
+let restarts = 0;
+/** Set after MAX_RESTARTS: every operation stays on the calling thread. */
+let threadsOff = false;
+/** A release of the memory is queued (see RELEASE_BYTES). */
+let releaseQueued = false;
+/** The one-time warning about products too large for WebAssembly memory was given. */
+let warnedTooLarge = false;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
@@ -92,7 +113,7 @@ export function setWasmMatmul(next: WasmMatmulMode): void {
 
 /** The current mode (see {@linkcode setWasmMatmul}). */
 export function wasmMatmulMode(): WasmMatmulMode {
-  return mode ??= modeFromEnv();
+  return mode ??= ENV_MODE;
 }
 
 /** Instantiates the module on first use and says which build runs. */
@@ -134,6 +155,8 @@ export interface WasmGemmThreads {
   workerTasks: number;
   /** Products run again on one thread after a task failed, since the process started. */
   retried: number;
+  /** Pools closed (and started again at the next large product) because a worker stalled. */
+  restarts: number;
 }
 
 /** The current build's threads: whether its memory is shared, workers started and running. */
@@ -146,6 +169,7 @@ export function wasmGemmThreads(): WasmGemmThreads {
     alive: pool?.alive ?? 0,
     workerTasks: pool?.workerTasks ?? 0,
     retried,
+    restarts,
   };
 }
 
@@ -189,7 +213,10 @@ export function wasmGemm(
   const pbOffset = align64(MC * KC * es);
   const stride = pbOffset + align64(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
-  if (!reserve(run.memory, scratch + threads * stride)) return false;
+  if (!reserve(run.memory, scratch + threads * stride)) {
+    warnTooLarge(info, scratch + threads * stride);
+    return false;
+  }
   const view = double ? f64 : f32;
   view.set(a.subarray(ao, ao + m * k), aAt / es);
   view.set(b.subarray(bo, bo + k * n), bAt / es);
@@ -202,12 +229,23 @@ export function wasmGemm(
   const packs = tasks[0][12] !== 0
     ? packTasks(double, bAt, bks, bcs, ldc, n, k, packedAt, threads)
     : [];
-  const ran = tasks.length > 1 && (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
-    pool!.run(run.gemm, tasks, layout);
-  if (tasks.length > 1 && !ran) retried++;
+  let ran = false;
+  let stalled: GemmWorkerError | undefined;
+  if (tasks.length > 1) {
+    try {
+      ran = (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
+        pool!.run(run.gemm, tasks, layout);
+    } catch (error) {
+      if (!(error instanceof GemmWorkerError)) throw error;
+      stalled = error;
+    }
+    if (!ran) retried++;
+  }
   if (!ran) {
-    // One thread (or a task failed: every task writes its block whole, so running the
-    // product again on this thread gives the same result as if nothing had failed).
+    // One thread (or a task failed or a worker stalled: every task writes its block whole,
+    // so running the product again on this thread gives the same result as if nothing had
+    // failed; a stalled worker uses its own scratch, never thread 0's, and writes into C
+    // only the values this run writes).
     const fn = double ? run.gemm.gemm_f64 : run.gemm.gemm_f32;
     fn(...whole.slice(1, 12), scratch, scratch + pbOffset, 0);
   }
@@ -228,7 +266,60 @@ export function wasmGemm(
       for (let j = 0; j < n; j++) out[to + j] = view[from + j];
     }
   }
+  if (stalled !== undefined) retire(run, stalled);
+  else releaseLater(run);
   return true;
+}
+
+/**
+ * Closes a pool whose worker stalled, on a memory that worker may still write into, by
+ * replacing the engine (a fresh memory; new workers start at the next large operation),
+ * or, after MAX_RESTARTS, turns threads off for the rest of the process. Says so once each
+ * time on the console: the result is right, but something killed or stopped a thread.
+ */
+function retire(run: Engine, error: GemmWorkerError): void {
+  restarts++;
+  if (restarts >= MAX_RESTARTS) threadsOff = true;
+  if (engine === run) load([run.kind], run.sharedBytes !== undefined);
+  console.warn(
+    `glassbox: ${error.message}. The operation was computed again on the calling thread ` +
+      `(same result); ${
+        threadsOff
+          ? `after ${restarts} such failures, CPU operations stay on one thread from now on`
+          : "the worker threads start again at the next large operation"
+      }.`,
+  );
+}
+
+/**
+ * Queues the release of a memory grown past RELEASE_BYTES, for when the calling code
+ * yields (a microtask: a synchronous loop of large products keeps its memory; nothing is
+ * left pending on the event loop).
+ */
+function releaseLater(run: Engine): void {
+  if (releaseQueued || run.memory.buffer.byteLength <= RELEASE_BYTES) return;
+  releaseQueued = true;
+  queueMicrotask(() => {
+    releaseQueued = false;
+    if (engine === run && run.memory.buffer.byteLength > RELEASE_BYTES) {
+      load([run.kind], run.sharedBytes !== undefined);
+    }
+  });
+}
+
+/** Warns once that a product is too large for WebAssembly's memory and runs in TypeScript. */
+function warnTooLarge(info: MatmulInfo, bytes: number): void {
+  if (warnedTooLarge) return;
+  warnedTooLarge = true;
+  const { m, n, k, dtype } = info;
+  const gib = (bytes / 2 ** 30).toFixed(1);
+  console.warn(
+    `glassbox: a ${dtype} matmul of [${m}, ${k}] by [${k}, ${n}] needs ${gib} GiB of ` +
+      `WebAssembly memory, ${
+        bytes > 2 ** 32 ? "past its 4 GiB limit" : "more than the runtime would give"
+      }: it runs in TypeScript on one thread, several times slower. Split the product ` +
+      `(fewer rows at a time) to keep the fast path. This warning is shown once.`,
+  );
 }
 
 /**
@@ -329,7 +420,9 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
 function poolOf(run: Engine): GemmPool | undefined {
   const threads = matmulThreads();
   const make = factory === "default" ? defaultWorkerFactory() : factory;
-  if (threads < 2 || run.sharedBytes === undefined || make === undefined) return undefined;
+  if (threads < 2 || threadsOff || run.sharedBytes === undefined || make === undefined) {
+    return undefined;
+  }
   if (run.pool !== undefined && (run.poolFor![0] !== threads || run.poolFor![1] !== make)) {
     // New workers get a new memory: the old ones may still be starting on the old one.
     load([run.kind], true);
@@ -363,6 +456,9 @@ function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
 function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
   engine?.pool?.close();
   engine = null;
+  // Drop the views of the old memory, so that nothing here keeps it alive.
+  f64 = new Float64Array(0);
+  f32 = new Float32Array(0);
   if (typeof WebAssembly === "undefined") return;
   const sharings = shared && typeof SharedArrayBuffer === "function" ? [true, false] : [false];
   for (const kind of builds) {
@@ -419,7 +515,7 @@ export interface SharedElementwise {
   f64: Float64Array<ArrayBufferLike>;
   /** The first byte the caller may use (after the threads' control block). */
   base: number;
-  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed. */
+  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed or a worker stalled. */
   run(tasks: readonly GemmTask[]): boolean;
 }
 
@@ -438,7 +534,18 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   return {
     f64,
     base: CONTROL_BYTES,
-    run: (tasks) => pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 }),
+    run: (tasks) => {
+      let ran = false;
+      try {
+        ran = pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 });
+      } catch (error) {
+        if (!(error instanceof GemmWorkerError)) throw error;
+        retire(run, error);
+        return false;
+      }
+      releaseLater(run);
+      return ran;
+    },
   };
 }
 
@@ -447,17 +554,4 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-/** `GLASSBOX_WASM` if the environment may be read without a prompt, else "auto". */
-function modeFromEnv(): WasmMatmulMode {
-  try {
-    if (typeof Deno === "undefined") return "auto";
-    const query = { name: "env", variable: "GLASSBOX_WASM" } as const;
-    if (Deno.permissions.querySync(query).state !== "granted") return "auto";
-    const value = Deno.env.get("GLASSBOX_WASM");
-    return value === "off" || value === "always" ? value : "auto";
-  } catch {
-    return "auto";
-  }
 }
