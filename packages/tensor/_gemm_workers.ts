@@ -79,8 +79,11 @@ export function claimTasks(
   }
 }
 
-/** The signature of `claimTasks` (tests start workers with a faulty one). */
-export type ClaimTasks = (ctl: Int32Array, gemm: GemmCalls, id: number) => number;
+/** The signature of `claimTasks`, as `workerMain` calls it. */
+type ClaimTasks = (ctl: Int32Array, gemm: GemmCalls, id: number) => number;
+
+/** The source of `claimTasks`, which workers run (tests start workers with a faulty one). */
+export const CLAIM_TASKS_SOURCE: string = String(claimTasks);
 
 /** What a worker is started with: the shared memory, the modules' bytes and its id. */
 export interface WorkerData {
@@ -110,8 +113,11 @@ function workerMain(data: WorkerData, claim: ClaimTasks): void {
   Atomics.sub(ctl, 6, 1);
 }
 
-/** The worker's source for `node:worker_threads` (eval) or a web Worker (blob URL). */
-function workerSource(kind: "node" | "web", claim: ClaimTasks): string {
+/**
+ * The worker's source for `node:worker_threads` (eval) or a web Worker (blob URL), with
+ * `claim`, the source of a function like `claimTasks`.
+ */
+function workerSource(kind: "node" | "web", claim: string): string {
   return kind === "node"
     ? `"use strict";
 const { workerData } = require("node:worker_threads");
@@ -191,9 +197,10 @@ function nodeWorkerThreads(): NodeWorkerThreads | undefined {
 
 /**
  * A factory of unref'd `node:worker_threads` workers (they never keep the process alive)
- * that share the environment instead of copying it (no env access), running `claim`.
+ * that share the environment instead of copying it (no env access), running `claim` (the
+ * source of a function like `claimTasks`).
  */
-export function nodeWorkerFactory(claim: ClaimTasks = claimTasks): WorkerFactory {
+export function nodeWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFactory {
   const source = workerSource("node", claim);
   return (data) => {
     const threads = nodeWorkerThreads();
@@ -212,7 +219,7 @@ export function nodeWorkerFactory(claim: ClaimTasks = claimTasks): WorkerFactory
 }
 
 /** A factory of module web Workers from a blob URL (each keeps a Deno process alive until terminated). */
-export function webWorkerFactory(claim: ClaimTasks = claimTasks): WorkerFactory {
+export function webWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFactory {
   const source = workerSource("web", claim);
   return (data) => {
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));

@@ -159,6 +159,15 @@ export interface WasmGemmThreads {
   restarts: number;
 }
 
+/**
+ * Forgets the pools retired because a worker stalled, so that threads are used again after
+ * MAX_RESTARTS (tests that inject faults).
+ */
+export function resetWorkerFailures(): void {
+  restarts = 0;
+  threadsOff = false;
+}
+
 /** The current build's threads: whether its memory is shared, workers started and running. */
 export function wasmGemmThreads(): WasmGemmThreads {
   wasmGemmKind();
