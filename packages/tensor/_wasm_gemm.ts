@@ -62,11 +62,16 @@ const MIN_TASK_LINES = 32;
 
 /**
  * After an operation that left the memory larger than this, the memory (and the threads
- * bound to it) is handed back once the calling code yields: a fresh small one replaces it.
- * A WebAssembly memory cannot shrink, and without this one 8000 × 8 × 8000 product kept
- * about 1 GB for the life of the process.
+ * bound to it) is handed back once the calling code yields: a fresh small one replaces it
+ * and the garbage collector frees the old one. A WebAssembly memory cannot shrink, and
+ * without this one 8000 × 8 × 8000 product kept about 1 GB for the life of the process.
+ * Only once: when a later operation needs that much again, the workload is one of large
+ * operations, and releasing each time would only leave old memories waiting for the
+ * collector (measured: 3.1 GB after four such products with a yield between each).
  */
 const RELEASE_BYTES = 512 * 2 ** 20;
+/** The most bytes a WebAssembly (32-bit) memory can have. */
+const MEMORY_CAP = 2 ** 32;
 /** Pools retired after a worker stalled before threads are turned off for good. */
 const MAX_RESTARTS = 3;
 
@@ -97,8 +102,15 @@ let restarts = 0;
 let threadsOff = false;
 /** A release of the memory is queued (see RELEASE_BYTES). */
 let releaseQueued = false;
+/** A memory was released; set `keepLarge` when one grows past RELEASE_BYTES again. */
+let released = false;
+/** Large memories are kept from now on (see RELEASE_BYTES). */
+let keepLarge = false;
 /** The one-time warning about products too large for WebAssembly memory was given. */
 let warnedTooLarge = false;
+/** MEMORY_CAP and RELEASE_BYTES, unless a test lowered them. */
+let memoryCap = MEMORY_CAP;
+let releaseBytes = RELEASE_BYTES;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
@@ -157,6 +169,23 @@ export interface WasmGemmThreads {
   retried: number;
   /** Pools closed (and started again at the next large product) because a worker stalled. */
   restarts: number;
+  /** Bytes of the current WebAssembly memory (it grows with the largest operation). */
+  memoryBytes: number;
+}
+
+/**
+ * Lowers the WebAssembly memory limit (`cap`, 4 GiB) and the size past which memory is
+ * handed back (`release`, 512 MiB) so that tests reach both with small products; with no
+ * argument restores both. Either way forgets the one-time warning and past releases.
+ */
+export function setWasmMemoryLimits(
+  { cap = MEMORY_CAP, release = RELEASE_BYTES }: { cap?: number; release?: number } = {},
+): void {
+  memoryCap = cap;
+  releaseBytes = release;
+  warnedTooLarge = false;
+  released = false;
+  keepLarge = false;
 }
 
 /**
@@ -179,6 +208,7 @@ export function wasmGemmThreads(): WasmGemmThreads {
     workerTasks: pool?.workerTasks ?? 0,
     retried,
     restarts,
+    memoryBytes: engine?.memory.buffer.byteLength ?? 0,
   };
 }
 
@@ -306,12 +336,13 @@ function retire(run: Engine, error: GemmWorkerError): void {
  * left pending on the event loop).
  */
 function releaseLater(run: Engine): void {
-  if (releaseQueued || run.memory.buffer.byteLength <= RELEASE_BYTES) return;
+  if (keepLarge || releaseQueued || run.memory.buffer.byteLength <= releaseBytes) return;
   releaseQueued = true;
   queueMicrotask(() => {
     releaseQueued = false;
-    if (engine === run && run.memory.buffer.byteLength > RELEASE_BYTES) {
+    if (engine === run && run.memory.buffer.byteLength > releaseBytes) {
       load([run.kind], run.sharedBytes !== undefined);
+      released = true;
     }
   });
 }
@@ -325,7 +356,9 @@ function warnTooLarge(info: MatmulInfo, bytes: number): void {
   console.warn(
     `glassbox: a ${dtype} matmul of [${m}, ${k}] by [${k}, ${n}] needs ${gib} GiB of ` +
       `WebAssembly memory, ${
-        bytes > 2 ** 32 ? "past its 4 GiB limit" : "more than the runtime would give"
+        bytes > memoryCap
+          ? `past its ${(memoryCap / 2 ** 30).toFixed(memoryCap < 2 ** 30 ? 3 : 0)} GiB limit`
+          : "more than the runtime would give"
       }: it runs in TypeScript on one thread, several times slower. Split the product ` +
       `(fewer rows at a time) to keep the fast path. This warning is shown once.`,
   );
@@ -453,6 +486,8 @@ function poolOf(run: Engine): GemmPool | undefined {
  * sets its size) and refreshes the typed views after a grow; false if it cannot.
  */
 function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
+  if (bytes > memoryCap) return false;
+  if (released && bytes > releaseBytes && memory.buffer.byteLength < bytes) keepLarge = true;
   if (!growTo(memory, bytes)) return false;
   if (f64.buffer !== memory.buffer) {
     f64 = new Float64Array(memory.buffer);
