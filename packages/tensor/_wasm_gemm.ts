@@ -30,6 +30,14 @@ import {
   type WorkerFactory,
 } from "./_parallel_gemm.ts";
 import { type WasmMatmulMode, wasmModeFromEnv } from "./_env.ts";
+import {
+  mayGrow,
+  releaseLater,
+  threadsOff,
+  warnTooLarge,
+  workerRestarts,
+  workerStalled,
+} from "./_wasm_gemm_policy.ts";
 
 export type { WasmMatmulMode } from "./_env.ts";
 
@@ -60,21 +68,6 @@ const TASKS_PER_THREAD = 2;
 /** A task covers at least this many rows (or columns) of C, to amortise its packing. */
 const MIN_TASK_LINES = 32;
 
-/**
- * After an operation that left the memory larger than this, the memory (and the threads
- * bound to it) is handed back once the calling code yields: a fresh small one replaces it
- * and the garbage collector frees the old one. A WebAssembly memory cannot shrink, and
- * without this one 8000 × 8 × 8000 product kept about 1 GB for the life of the process.
- * Only once: when a later operation needs that much again, the workload is one of large
- * operations, and releasing each time would only leave old memories waiting for the
- * collector (measured: 3.1 GB after four such products with a yield between each).
- */
-const RELEASE_BYTES = 512 * 2 ** 20;
-/** The most bytes a WebAssembly (32-bit) memory can have. */
-const MEMORY_CAP = 2 ** 32;
-/** Pools retired after a worker stalled before threads are turned off for good. */
-const MAX_RESTARTS = 3;
-
 /** One instantiated build: its memory, and its threads once a product was large enough. */
 interface Engine {
   kind: "relaxed" | "portable";
@@ -96,21 +89,6 @@ let engine: Engine | null | undefined;
 let factory: WorkerFactory | undefined | "default" = "default";
 /** Products run again on one thread because a task failed (a diagnostic; 0 when all is well). */
 let retried = 0;
-/** Pools retired because a worker stalled (exited, threw or hung after claiming a task). */
-let restarts = 0;
-/** Set after MAX_RESTARTS: every operation stays on the calling thread. */
-let threadsOff = false;
-/** A release of the memory is queued (see RELEASE_BYTES). */
-let releaseQueued = false;
-/** A memory was released; set `keepLarge` when one grows past RELEASE_BYTES again. */
-let released = false;
-/** Large memories are kept from now on (see RELEASE_BYTES). */
-let keepLarge = false;
-/** The one-time warning about products too large for WebAssembly memory was given. */
-let warnedTooLarge = false;
-/** MEMORY_CAP and RELEASE_BYTES, unless a test lowered them. */
-let memoryCap = MEMORY_CAP;
-let releaseBytes = RELEASE_BYTES;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
@@ -173,30 +151,6 @@ export interface WasmGemmThreads {
   memoryBytes: number;
 }
 
-/**
- * Lowers the WebAssembly memory limit (`cap`, 4 GiB) and the size past which memory is
- * handed back (`release`, 512 MiB) so that tests reach both with small products; with no
- * argument restores both. Either way forgets the one-time warning and past releases.
- */
-export function setWasmMemoryLimits(
-  { cap = MEMORY_CAP, release = RELEASE_BYTES }: { cap?: number; release?: number } = {},
-): void {
-  memoryCap = cap;
-  releaseBytes = release;
-  warnedTooLarge = false;
-  released = false;
-  keepLarge = false;
-}
-
-/**
- * Forgets the pools retired because a worker stalled, so that threads are used again after
- * MAX_RESTARTS (tests that inject faults).
- */
-export function resetWorkerFailures(): void {
-  restarts = 0;
-  threadsOff = false;
-}
-
 /** The current build's threads: whether its memory is shared, workers started and running. */
 export function wasmGemmThreads(): WasmGemmThreads {
   wasmGemmKind();
@@ -207,7 +161,7 @@ export function wasmGemmThreads(): WasmGemmThreads {
     alive: pool?.alive ?? 0,
     workerTasks: pool?.workerTasks ?? 0,
     retried,
-    restarts,
+    restarts: workerRestarts(),
     memoryBytes: engine?.memory.buffer.byteLength ?? 0,
   };
 }
@@ -253,7 +207,7 @@ export function wasmGemm(
   const stride = pbOffset + align64(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
   if (!reserve(run.memory, scratch + threads * stride)) {
-    warnTooLarge(info, scratch + threads * stride);
+    warnTooLarge(info.dtype, info.m, info.k, info.n, scratch + threads * stride);
     return false;
   }
   const view = double ? f64 : f32;
@@ -305,63 +259,9 @@ export function wasmGemm(
       for (let j = 0; j < n; j++) out[to + j] = view[from + j];
     }
   }
-  if (stalled !== undefined) retire(run, stalled);
-  else releaseLater(run);
+  if (stalled !== undefined) workerStalled(stalled, () => replace(run));
+  else releaseLater(run.memory, () => replace(run));
   return true;
-}
-
-/**
- * Closes a pool whose worker stalled, on a memory that worker may still write into, by
- * replacing the engine (a fresh memory; new workers start at the next large operation),
- * or, after MAX_RESTARTS, turns threads off for the rest of the process. Says so once each
- * time on the console: the result is right, but something killed or stopped a thread.
- */
-function retire(run: Engine, error: GemmWorkerError): void {
-  restarts++;
-  if (restarts >= MAX_RESTARTS) threadsOff = true;
-  if (engine === run) load([run.kind], run.sharedBytes !== undefined);
-  console.warn(
-    `glassbox: ${error.message}. The operation was computed again on the calling thread ` +
-      `(same result); ${
-        threadsOff
-          ? `after ${restarts} such failures, CPU operations stay on one thread from now on`
-          : "the worker threads start again at the next large operation"
-      }.`,
-  );
-}
-
-/**
- * Queues the release of a memory grown past RELEASE_BYTES, for when the calling code
- * yields (a microtask: a synchronous loop of large products keeps its memory; nothing is
- * left pending on the event loop).
- */
-function releaseLater(run: Engine): void {
-  if (keepLarge || releaseQueued || run.memory.buffer.byteLength <= releaseBytes) return;
-  releaseQueued = true;
-  queueMicrotask(() => {
-    releaseQueued = false;
-    if (engine === run && run.memory.buffer.byteLength > releaseBytes) {
-      load([run.kind], run.sharedBytes !== undefined);
-      released = true;
-    }
-  });
-}
-
-/** Warns once that a product is too large for WebAssembly's memory and runs in TypeScript. */
-function warnTooLarge(info: MatmulInfo, bytes: number): void {
-  if (warnedTooLarge) return;
-  warnedTooLarge = true;
-  const { m, n, k, dtype } = info;
-  const gib = (bytes / 2 ** 30).toFixed(1);
-  console.warn(
-    `glassbox: a ${dtype} matmul of [${m}, ${k}] by [${k}, ${n}] needs ${gib} GiB of ` +
-      `WebAssembly memory, ${
-        bytes > memoryCap
-          ? `past its ${(memoryCap / 2 ** 30).toFixed(memoryCap < 2 ** 30 ? 3 : 0)} GiB limit`
-          : "more than the runtime would give"
-      }: it runs in TypeScript on one thread, several times slower. Split the product ` +
-      `(fewer rows at a time) to keep the fast path. This warning is shown once.`,
-  );
 }
 
 /**
@@ -462,7 +362,7 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
 function poolOf(run: Engine): GemmPool | undefined {
   const threads = matmulThreads();
   const make = factory === "default" ? defaultWorkerFactory() : factory;
-  if (threads < 2 || threadsOff || run.sharedBytes === undefined || make === undefined) {
+  if (threads < 2 || threadsOff() || run.sharedBytes === undefined || make === undefined) {
     return undefined;
   }
   if (run.pool !== undefined && (run.poolFor![0] !== threads || run.poolFor![1] !== make)) {
@@ -486,14 +386,21 @@ function poolOf(run: Engine): GemmPool | undefined {
  * sets its size) and refreshes the typed views after a grow; false if it cannot.
  */
 function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
-  if (bytes > memoryCap) return false;
-  if (released && bytes > releaseBytes && memory.buffer.byteLength < bytes) keepLarge = true;
+  if (!mayGrow(memory, bytes)) return false;
   if (!growTo(memory, bytes)) return false;
   if (f64.buffer !== memory.buffer) {
     f64 = new Float64Array(memory.buffer);
     f32 = new Float32Array(memory.buffer);
   }
   return true;
+}
+
+/**
+ * Closes the engine `run` (its workers too) and puts a fresh one of the same build in its
+ * place, if it is still the current one: a small memory that no old worker can write into.
+ */
+function replace(run: Engine): void {
+  if (engine === run) load([run.kind], run.sharedBytes !== undefined);
 }
 
 /** Instantiates the first build the runtime accepts, on a shared memory where it can. */
@@ -584,10 +491,10 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
         ran = pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 });
       } catch (error) {
         if (!(error instanceof GemmWorkerError)) throw error;
-        retire(run, error);
+        workerStalled(error, () => replace(run));
         return false;
       }
-      releaseLater(run);
+      releaseLater(run.memory, () => replace(run));
       return ran;
     },
   };

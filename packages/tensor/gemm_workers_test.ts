@@ -10,12 +10,12 @@ import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import type { Tensor } from "./mod.ts";
 import {
   loadWasmGemm,
-  resetWorkerFailures,
   setGemmWorkerFactory,
   setWasmMatmul,
   wasmGemmKind,
   wasmGemmThreads,
 } from "./_wasm_gemm.ts";
+import { resetWorkerFailures } from "./_wasm_gemm_policy.ts";
 import { setMatmulThreads } from "./_parallel_gemm.ts";
 import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./_gemm_workers.ts";
 import { lcgTensor as values } from "./_test_util.ts";
