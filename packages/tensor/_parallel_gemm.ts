@@ -217,10 +217,12 @@ const ENV_THREADS = threadsFromEnv();
  * Sets how many threads a large CPU matmul may use, the calling thread included. Products of
  * at least 2^21 multiply-adds (128 × 128 × 128) are split over that many threads, with the
  * same bits as on one; smaller ones stay on the calling thread. The default, `"auto"`, is
- * the environment variable `GLASSBOX_THREADS` when the process may read it (`--allow-env`),
- * else `navigator.hardwareConcurrency` up to 8. Workers start at the next large matmul; if
- * none can start (or there is no SharedArrayBuffer), matmul runs on one thread. Once they
- * run, `exp`, `tanh`, `sigmoid` and `softmax` over at least 65,536 elements are split over
+ * the environment variable `GLASSBOX_THREADS` when the process may read it (`--allow-env`
+ * already granted: it is never asked for), else the number of cores
+ * (`navigator.hardwareConcurrency`, or Node's `os`) up to 8. Workers start at the next
+ * large matmul; if none can start (or there is no SharedArrayBuffer), matmul runs on one
+ * thread. If a worker dies or hangs mid-operation, the operation is computed again on the
+ * calling thread (same bits) and new workers start. Once they run, `exp`, `tanh`, `sigmoid` and `softmax` over at least 65,536 elements are split over
  * the same threads too, again with the same bits.
  *
  * @param count A whole number from 1 (every matmul on the calling thread) to 120, or `"auto"`.
@@ -263,7 +265,20 @@ export function matmulThreads(): number {
   return threads ?? ENV_THREADS ?? defaultThreads();
 }
 
+/** The cores `navigator` reports (Deno, browsers) or Node's `os` (Node 20 has no navigator), up to 8. */
 function defaultThreads(): number {
-  const cores = typeof navigator === "object" ? navigator.hardwareConcurrency : undefined;
+  let cores = typeof navigator === "object" ? navigator.hardwareConcurrency : undefined;
+  if (cores === undefined) {
+    try {
+      const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } })
+        .process;
+      const os = process?.getBuiltinModule?.("node:os") as
+        | { availableParallelism?(): number }
+        | undefined;
+      cores = os?.availableParallelism?.();
+    } catch {
+      // One thread.
+    }
+  }
   return Number.isInteger(cores) && cores! >= 1 ? Math.min(cores!, DEFAULT_CAP) : 1;
 }
