@@ -1,8 +1,9 @@
-// `deno task train` in a real terminal: run under a pseudo-terminal (`script -qec`), where
-// Deno asks `Deno requests … access. Allow?` for any permission the task does not grant
-// (piped output never shows that prompt, so every other test passes while a user's first
-// command hangs). Nobody answers here: a prompt fails the test at once, naming it; a hang
-// fails it at the timeout. Each run must finish and print its summary.
+// `deno task train`, and a user's script that runs a large matmul, in a real terminal: run
+// under a pseudo-terminal (`script -qec`), where Deno asks `Deno requests … access. Allow?`
+// for any permission the process does not have (piped output never shows that prompt, so
+// every other test passes while a user's first command hangs). Nobody answers here: a
+// prompt fails the test at once, naming it; a hang fails it at the timeout. Each run must
+// finish and print its result.
 
 import { match, strictEqual } from "node:assert/strict";
 
@@ -31,9 +32,9 @@ function plain(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "").replace(/\r/g, "");
 }
 
-/** Runs `deno task train <args>` in a pseudo-terminal; fails at the first permission prompt. */
-async function trainInPty(args: string[], timeoutMs = 120_000): Promise<PtyRun> {
-  const command = [Deno.execPath(), "task", "train", ...args]
+/** Runs `deno <args>` in a pseudo-terminal; fails at the first permission prompt. */
+async function denoInPty(args: string[], timeoutMs = 120_000): Promise<PtyRun> {
+  const command = [Deno.execPath(), ...args]
     .map((word) => `'${word.replaceAll("'", "'\\''")}'`)
     .join(" ");
   const child = new Deno.Command(SCRIPT, {
@@ -67,7 +68,7 @@ async function trainInPty(args: string[], timeoutMs = 120_000): Promise<PtyRun> 
   await child.stdin.close().catch(() => {});
   output = plain(output);
   if (failure !== undefined) {
-    throw new Error(`deno task train ${args.join(" ")} in a terminal: ${failure}:\n${output}`);
+    throw new Error(`deno ${args.join(" ")} in a terminal: ${failure}:\n${output}`);
   }
   return { code, output };
 }
@@ -83,11 +84,32 @@ Deno.test({
       ]
     ) {
       await t.step(`deno task train ${args.join(" ")}`, async () => {
-        const { code, output } = await trainInPty(args);
+        const { code, output } = await denoInPty(["task", "train", ...args]);
         strictEqual(code, 0, output);
         match(output, /Epoch: 0 /);
         match(output, /^result: 1 epochs in [0-9.]+ s - L /m);
       });
     }
+  },
+});
+
+Deno.test({
+  name: "a script's large matmul (worker threads) asks for no permission in a terminal",
+  ignore: !canRun,
+  fn: async () => {
+    const mod = new URL("../packages/tensor/mod.ts", import.meta.url).href;
+    const script = `
+      import { matmulThreads, tensor } from ${JSON.stringify(mod)};
+      const a = tensor(new Float64Array(400 * 400).fill(0.5), { shape: [400, 400] });
+      for (let i = 0; i < 20; i++) a.matmul(a).dispose();
+      console.log("c00", a.matmul(a).toTypedArray()[0], "threads", matmulThreads());
+    `;
+    const { code, output } = await denoInPty([
+      "run",
+      "--no-lock",
+      `data:application/typescript,${encodeURIComponent(script)}`,
+    ]);
+    strictEqual(code, 0, output);
+    match(output, /^c00 100 threads \d+$/m);
   },
 });
