@@ -48,6 +48,7 @@ export {
   zeros,
 } from "./creation.ts";
 export { assertClose, type CloseOptions, type Comparable } from "./assert_close.ts";
+export { AssertionError } from "./assertion_error.ts";
 export {
   type Differentiable,
   gradcheck,
