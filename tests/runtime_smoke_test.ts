@@ -1,0 +1,257 @@
+// The packages outside Deno: `tests/runtime_smoke/entry.ts` bundled into one ES module
+// with `deno bundle --platform browser`, then run
+//   - by Node 20+ (the machine's `node`): train an MLP on makeClassification, save and load
+//     it through safetensors bytes, save and load files (node:fs/promises), ModelCheckpoint,
+//     and `fit({ verbose: true })` printing to process.stdout;
+//   - by headless Chromium (/usr/bin/chromium, driven by playwright-core from npm, the page
+//     served on 127.0.0.1 with the cross-origin isolation headers): the same training on the
+//     CPU, the console as the epoch log's output, the file helpers' refusal, and the same
+//     training again on WebGPU (SwiftShader, `--enable-unsafe-webgpu`).
+// The CPU losses must equal Deno's own run of the same module to 1e-6.
+//
+// Without `node` or Chromium the tests are reported as ignored, with a warning saying why;
+// when the CI environment variable is set they fail instead (CI installs both).
+
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { assertClose } from "@glassbox/tensor";
+import { runSmoke, type SmokeResult } from "./runtime_smoke/smoke.ts";
+import type { FileRoundTrip } from "./runtime_smoke/files.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const CHROMIUM = "/usr/bin/chromium";
+/** Node's first version with everything the packages use (ES2022, fetch, structuredClone). */
+const NODE_MAJOR = 20;
+
+const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
+const inCi = Deno.permissions.querySync({ name: "env", variable: "CI" }).state === "granted" &&
+  (Deno.env.get("CI") ?? "") !== "";
+
+const text = new TextDecoder();
+
+/** Runs a command; undefined when the program does not exist. */
+async function run(
+  program: string,
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(program, {
+      args,
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", ...options.env },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
+    }).output();
+    return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Why `node` cannot run the bundle here, or "" when it can. */
+async function nodeMissing(): Promise<string> {
+  const out = await run("node", ["--version"]);
+  if (out === undefined) return "`node` is not installed (apt-get install nodejs, or nodejs.org)";
+  const major = Number(/^v(\d+)\./.exec(out.stdout.trim())?.[1]);
+  return major >= NODE_MAJOR ? "" : `node ${out.stdout.trim()} is older than ${NODE_MAJOR}`;
+}
+
+/** Why Chromium cannot run the page here, or "" when it can. */
+async function chromiumMissing(): Promise<string> {
+  try {
+    await Deno.stat(CHROMIUM);
+    return "";
+  } catch {
+    return `${CHROMIUM} is missing (apt-get install chromium)`;
+  }
+}
+
+/**
+ * Registers `fn` as a test, or, when `missing` says why it cannot run, as an
+ * ignored test with a warning, or under CI as a failing test.
+ */
+function smokeTest(name: string, missing: string, fn: () => Promise<void>): void {
+  if (missing === "") {
+    Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+  } else if (inCi) {
+    Deno.test(`${name} (required when CI is set)`, () => {
+      throw new Error(`Cannot run the runtime smoke test: ${missing}`);
+    });
+  } else {
+    console.warn(`%cruntime_smoke_test.ts: SKIPPED "${name}": ${missing}`, "color: yellow");
+    Deno.test({ name, ignore: true, fn });
+  }
+}
+
+const noRun = canRun ? "" : "starting node, chromium and deno bundle needs --allow-run";
+const nodeReason = noRun || await nodeMissing();
+const chromiumReason = noRun || await chromiumMissing();
+
+let bundled: Promise<string> | undefined;
+/** The folder holding smoke.mjs, built once per test process. */
+function bundle(): Promise<string> {
+  bundled ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "glassbox_smoke_" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    const out = await run(Deno.execPath(), [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--output",
+      `${dir}/smoke.mjs`,
+      "tests/runtime_smoke/entry.ts",
+    ]);
+    if (out?.code !== 0) throw new Error(`deno bundle failed (exit ${out?.code}): ${out?.stderr}`);
+    return dir;
+  })();
+  return bundled;
+}
+
+let reference: Promise<{ float64: SmokeResult; float32: SmokeResult }> | undefined;
+/** Deno's own run of the smoke module, in float64 and float32. */
+function denoRun(): Promise<{ float64: SmokeResult; float32: SmokeResult }> {
+  reference ??= (async () => ({
+    float64: await runSmoke(),
+    float32: await runSmoke({ dtype: "float32" }),
+  }))();
+  return reference;
+}
+
+/** Checks a CPU run from another runtime against Deno's: every loss to 1e-6. */
+function assertSameTraining(actual: SmokeResult, expected: SmokeResult, where: string): void {
+  strictEqual(actual.device, "cpu");
+  strictEqual(actual.dtype, expected.dtype);
+  assertClose(actual.epochLosses, expected.epochLosses, {
+    rtol: 0,
+    atol: 1e-6,
+    message: `${where}: epoch losses`,
+  });
+  assertClose(actual.loss, expected.loss, { rtol: 0, atol: 1e-6, message: `${where}: loss` });
+  strictEqual(actual.reloadedLoss, actual.loss, `${where}: the reloaded model's loss`);
+  strictEqual(actual.bytes, expected.bytes);
+}
+
+/** The epoch log's lines `EpochLogger` prints for a run (`Epoch: 7 - L: 0.3891`). */
+function epochLines(result: SmokeResult): string[] {
+  return result.epochLosses.map((loss, epoch) => `Epoch: ${epoch} - L: ${loss.toFixed(4)}`);
+}
+
+const NODE_RUNNER = `// Runs the smoke bundle in Node and prints its results as the last line.
+import { readdir, writeFile } from "node:fs/promises";
+const [bundle, dir] = process.argv.slice(2);
+const smoke = await import(bundle);
+const cpu = await smoke.runSmoke({ verbose: true });
+const files = await smoke.fileRoundTrip(dir, (d) => readdir(d), (p, b) => writeFile(p, b));
+console.log(JSON.stringify({ cpu, files }));
+`;
+
+smokeTest(
+  "Node runs the bundled packages: trains, saves through bytes and files, matches Deno to 1e-6",
+  nodeReason,
+  async () => {
+    const dir = await bundle();
+    const files = await Deno.makeTempDir({ prefix: "glassbox_smoke_files_" });
+    try {
+      await Deno.writeTextFile(`${dir}/run_node.mjs`, NODE_RUNNER);
+      const out = await run("node", [`${dir}/run_node.mjs`, `${dir}/smoke.mjs`, files]);
+      strictEqual(out?.code, 0, `node failed: ${out?.stderr}`);
+      const lines = out!.stdout.trimEnd().split("\n");
+      const result = JSON.parse(lines.at(-1)!) as { cpu: SmokeResult; files: FileRoundTrip };
+      const { float64 } = await denoRun();
+      assertSameTraining(result.cpu, float64, "node");
+      // fit({ verbose: true }) and EpochLogger wrote to process.stdout.
+      for (const line of epochLines(float64)) {
+        ok(lines.includes(line), `no "${line}" in\n${out!.stdout}`);
+      }
+      ok(result.files.identical, "the file Node saved loads back bit for bit");
+      deepStrictEqual(result.files.metadata, { format: "pt", run: "smoke" });
+      deepStrictEqual(result.files.files, ["model.safetensors"], "a temporary file was left");
+      deepStrictEqual(result.files.checkpointTensors, ["0.bias", "0.weight", "2.bias", "2.weight"]);
+      match(
+        result.files.malformed,
+        /^SafetensorsFormatError: Cannot load safetensors file .*bad\.safetensors: it is 3 bytes long/,
+      );
+    } finally {
+      await Deno.remove(files, { recursive: true });
+    }
+  },
+);
+
+interface BrowserResult {
+  crossOriginIsolated: boolean;
+  cpu: SmokeResult;
+  cpuFloat32: SmokeResult;
+  refusals: { save: string; checkpoint: string };
+  adapter?: string;
+  webgpu?: SmokeResult;
+  webgpuError?: string;
+  console: string[];
+  pageErrors: string[];
+}
+
+let browserRun: Promise<BrowserResult> | undefined;
+/** One Chromium session for both browser tests. */
+function inChromium(): Promise<BrowserResult> {
+  browserRun ??= (async () => {
+    const dir = await bundle();
+    // Its own import map and lock file: playwright-core never enters the workspace's lock.
+    const out = await run(Deno.execPath(), [
+      "run",
+      "--no-config",
+      "--import-map=tests/runtime_smoke/import_map.json",
+      "--lock=tests/runtime_smoke/deno.lock",
+      "--frozen",
+      "--allow-all", // playwright-core probes /proc and starts Chromium with pipes
+      "tests/runtime_smoke/chromium_driver.ts",
+      dir,
+      CHROMIUM,
+    ], { timeoutMs: 180_000 });
+    if (out?.code !== 0) {
+      throw new Error(`the Chromium driver failed (exit ${out?.code}): ${out?.stderr}`);
+    }
+    return JSON.parse(out.stdout.trimEnd().split("\n").at(-1)!) as BrowserResult;
+  })();
+  return browserRun;
+}
+
+smokeTest(
+  "headless Chromium runs the bundled packages on the CPU, cross-origin isolated, matching Deno to 1e-6",
+  chromiumReason,
+  async () => {
+    const result = await inChromium();
+    deepStrictEqual(result.pageErrors, []);
+    strictEqual(result.crossOriginIsolated, true, "COOP/COEP headers give SharedArrayBuffer");
+    const { float64, float32 } = await denoRun();
+    assertSameTraining(result.cpu, float64, "chromium");
+    assertSameTraining(result.cpuFloat32, float32, "chromium float32");
+    // With no stdout, fit({ verbose: true }) and EpochLogger log to the console line by line.
+    for (const line of epochLines(float64)) {
+      ok(result.console.includes(`log: ${line}`), `no "${line}" in ${result.console}`);
+    }
+    match(result.refusals.save, /^Cannot save safetensors: this runtime has no file system/);
+    match(result.refusals.checkpoint, /^Cannot create the checkpoint folder: this runtime has no/);
+  },
+);
+
+smokeTest(
+  "headless Chromium with --enable-unsafe-webgpu trains the same model on WebGPU",
+  chromiumReason,
+  async () => {
+    const result = await inChromium();
+    ok(result.webgpu !== undefined, `no WebGPU run: ${result.webgpuError}`);
+    const gpu = result.webgpu;
+    ok(gpu.device.startsWith("webgpu:"), gpu.device);
+    strictEqual(gpu.dtype, "float32");
+    // float32 kernels that sum in another order than the CPU's: close, not equal.
+    const { float32 } = await denoRun();
+    assertClose(gpu.epochLosses, float32.epochLosses, { rtol: 1e-4, atol: 0 });
+    strictEqual(gpu.reloadedLoss, gpu.loss, "the reloaded model's loss");
+    ok(
+      gpu.loss < gpu.epochLosses[0] / 2,
+      `the loss fell from ${gpu.epochLosses[0]} to ${gpu.loss}`,
+    );
+  },
+);
