@@ -12,9 +12,9 @@
  * @module
  */
 
-import { cpu, type Device, type DType, manualSeed, type Tensor } from "@glassbox/tensor";
+import { type Device, type DType, manualSeed, type Tensor, tensor } from "@glassbox/tensor";
 import { makeClassification } from "@glassbox/datasets";
-import { decodeSafetensors, encodeSafetensors, mlp } from "@glassbox/layers";
+import { decodeSafetensors, encodeSafetensors, mlp, type Sequential } from "@glassbox/layers";
 import { CrossEntropyLoss } from "@glassbox/losses";
 import { EpochLogger, evaluate, fit, SGD } from "@glassbox/trainer";
 
@@ -38,6 +38,17 @@ export interface SmokeResult {
 
 /** The experiment's sizes; small, so each runtime finishes in about a second. */
 const SIZES = [5, 32, 32, 3];
+
+/** A CPU copy of a model whose weights are on a GPU (read back asynchronously). */
+async function readToHost(model: Sequential, dtype: DType): Promise<Sequential> {
+  const host = mlp(SIZES, { activation: "relu" }).to(dtype);
+  const weights: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(model.stateDict())) {
+    weights[name] = tensor(await t.readTypedArray(), { shape: t.shape, dtype: t.dtype });
+  }
+  host.loadStateDict(weights);
+  return host;
+}
 
 /** Options of `runSmoke`. */
 export interface SmokeOptions {
@@ -89,7 +100,7 @@ export async function runSmoke(options: SmokeOptions = {}): Promise<SmokeResult>
   });
   const fitMs = performance.now() - started;
 
-  const onHost = device === undefined ? model : model.to(cpu);
+  const onHost = device === undefined ? model : await readToHost(model, dtype);
   const hostX = X.to(dtype), hostY = y.to(dtype);
   const trained = evaluate(onHost, hostX, hostY, { loss });
   const bytes = encodeSafetensors(onHost.stateDict(), { metadata: { format: "pt" } });
