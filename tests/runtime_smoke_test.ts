@@ -9,8 +9,9 @@
 //     training again on WebGPU (SwiftShader, `--enable-unsafe-webgpu`).
 // The CPU losses must equal Deno's own run of the same module to 1e-6.
 //
-// Without `node` or Chromium the tests are reported as ignored, with a warning saying why;
-// when the CI environment variable is set they fail instead (CI installs both).
+// Without `node` or Chromium (/usr/bin/chromium, or the executable GLASSBOX_CHROMIUM names)
+// the tests are reported as ignored, with a warning saying why; when the CI environment
+// variable is set they fail instead (CI installs both).
 
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { assertClose } from "@glassbox/tensor";
@@ -18,13 +19,19 @@ import { runSmoke, type SmokeResult } from "./runtime_smoke/smoke.ts";
 import type { FileRoundTrip } from "./runtime_smoke/files.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const CHROMIUM = "/usr/bin/chromium";
 /** Node's first version with everything the packages use (ES2022, fetch, structuredClone). */
 const NODE_MAJOR = 20;
 
 const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
-const inCi = Deno.permissions.querySync({ name: "env", variable: "CI" }).state === "granted" &&
-  (Deno.env.get("CI") ?? "") !== "";
+
+/** An environment variable, or "" when it is unset or env access is not granted. */
+function env(name: string): string {
+  const granted = Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
+  return granted ? Deno.env.get(name) ?? "" : "";
+}
+const inCi = env("CI") !== "";
+/** Debian's Chromium unless GLASSBOX_CHROMIUM names another build. */
+const CHROMIUM = env("GLASSBOX_CHROMIUM") || "/usr/bin/chromium";
 
 const text = new TextDecoder();
 
@@ -64,7 +71,7 @@ async function chromiumMissing(): Promise<string> {
     await Deno.stat(CHROMIUM);
     return "";
   } catch {
-    return `${CHROMIUM} is missing (apt-get install chromium)`;
+    return `${CHROMIUM} is missing (apt-get install chromium, or set GLASSBOX_CHROMIUM)`;
   }
 }
 
