@@ -17,6 +17,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { assertClose } from "@glassbox/tensor";
 import { runSmoke, type SmokeResult } from "./runtime_smoke/smoke.ts";
 import type { FileRoundTrip } from "./runtime_smoke/files.ts";
+import { type ThreadedMatmul, threadedMatmul } from "./runtime_smoke/threads.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 /** Node's first version with everything the packages use (ES2022, fetch, structuredClone). */
@@ -117,14 +118,28 @@ function bundle(): Promise<string> {
   return bundled;
 }
 
-let reference: Promise<{ float64: SmokeResult; float32: SmokeResult }> | undefined;
-/** Deno's own run of the smoke module, in float64 and float32. */
-function denoRun(): Promise<{ float64: SmokeResult; float32: SmokeResult }> {
+interface DenoRun {
+  float64: SmokeResult;
+  float32: SmokeResult;
+  threads: ThreadedMatmul;
+}
+let reference: Promise<DenoRun> | undefined;
+/** Deno's own run of the smoke module, in float64 and float32, and the threaded matmul. */
+function denoRun(): Promise<DenoRun> {
   reference ??= (async () => ({
     float64: await runSmoke(),
     float32: await runSmoke({ dtype: "float32" }),
+    threads: await threadedMatmul(),
   }))();
   return reference;
+}
+
+/** Checks that worker threads computed part of the product, and that it is Deno's to the bit. */
+function assertThreaded(actual: ThreadedMatmul, expected: ThreadedMatmul, where: string): void {
+  strictEqual(actual.shared, true, `${where}: the WebAssembly memory is shared`);
+  ok(actual.workerTasks > 0, `${where}: no worker took a task in ${actual.products} products`);
+  strictEqual(actual.sum, expected.sum, `${where}: the threaded product's checksum`);
+  deepStrictEqual(actual.corner, expected.corner);
 }
 
 /** Checks a CPU run from another runtime against Deno's: every loss to 1e-6. */
@@ -152,11 +167,12 @@ const [bundle, dir] = process.argv.slice(2);
 const smoke = await import(bundle);
 const cpu = await smoke.runSmoke({ verbose: true });
 const files = await smoke.fileRoundTrip(dir, (d) => readdir(d), (p, b) => writeFile(p, b));
-console.log(JSON.stringify({ cpu, files }));
+const threads = await smoke.threadedMatmul();
+console.log(JSON.stringify({ cpu, files, threads }));
 `;
 
 smokeTest(
-  "Node runs the bundled packages: trains, saves through bytes and files, matches Deno to 1e-6",
+  "Node runs the bundled packages: trains, saves through bytes and files, uses threads, matches Deno",
   nodeReason,
   async () => {
     const dir = await bundle();
@@ -166,9 +182,14 @@ smokeTest(
       const out = await run("node", [`${dir}/run_node.mjs`, `${dir}/smoke.mjs`, files]);
       strictEqual(out?.code, 0, `node failed: ${out?.stderr}`);
       const lines = out!.stdout.trimEnd().split("\n");
-      const result = JSON.parse(lines.at(-1)!) as { cpu: SmokeResult; files: FileRoundTrip };
-      const { float64 } = await denoRun();
+      const result = JSON.parse(lines.at(-1)!) as {
+        cpu: SmokeResult;
+        files: FileRoundTrip;
+        threads: ThreadedMatmul;
+      };
+      const { float64, threads } = await denoRun();
       assertSameTraining(result.cpu, float64, "node");
+      assertThreaded(result.threads, threads, "node");
       // fit({ verbose: true }) and EpochLogger wrote to process.stdout.
       for (const line of epochLines(float64)) {
         ok(lines.includes(line), `no "${line}" in\n${out!.stdout}`);
@@ -192,6 +213,7 @@ interface BrowserResult {
   cpu: SmokeResult;
   cpuFloat32: SmokeResult;
   refusals: { save: string; checkpoint: string };
+  threads: ThreadedMatmul;
   adapter?: string;
   webgpu?: SmokeResult;
   webgpuError?: string;
@@ -225,14 +247,15 @@ function inChromium(): Promise<BrowserResult> {
 }
 
 smokeTest(
-  "headless Chromium runs the bundled packages on the CPU, cross-origin isolated, matching Deno to 1e-6",
+  "headless Chromium runs the bundled packages on the CPU, with worker threads, matching Deno to 1e-6",
   chromiumReason,
   async () => {
     const result = await inChromium();
     deepStrictEqual(result.pageErrors, []);
     strictEqual(result.crossOriginIsolated, true, "COOP/COEP headers give SharedArrayBuffer");
-    const { float64, float32 } = await denoRun();
+    const { float64, float32, threads } = await denoRun();
     assertSameTraining(result.cpu, float64, "chromium");
+    assertThreaded(result.threads, threads, "chromium");
     assertSameTraining(result.cpuFloat32, float32, "chromium float32");
     // With no stdout, fit({ verbose: true }) and EpochLogger log to the console line by line.
     for (const line of epochLines(float64)) {

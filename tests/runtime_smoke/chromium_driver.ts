@@ -121,6 +121,7 @@ try {
     out.cpu = await smoke.runSmoke({ verbose: true });
     out.cpuFloat32 = await smoke.runSmoke({ dtype: "float32" });
     out.refusals = await smoke.fileSystemRefusals();
+    out.threads = await smoke.threadedMatmul();
     try {
       const gpu = await smoke.requestWebGPU();
       out.adapter = gpu.adapter;
