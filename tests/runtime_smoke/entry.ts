@@ -8,5 +8,5 @@
 export { runSmoke, type SmokeOptions, type SmokeResult } from "./smoke.ts";
 export { type FileRoundTrip, fileRoundTrip, fileSystemRefusals } from "./files.ts";
 export { requestWebGPU } from "@glassbox/webgpu-kernels";
-export { matmulThreads } from "@glassbox/tensor";
+export { matmulThreads, setMatmulThreads } from "@glassbox/tensor";
 export { type ThreadedMatmul, threadedMatmul } from "./threads.ts";

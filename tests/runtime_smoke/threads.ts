@@ -9,7 +9,7 @@
 
 import { manualSeed, randn } from "@glassbox/tensor";
 // A diagnostic the package does not export; the bundle holds one copy of the module.
-import { wasmGemmThreads } from "../../packages/tensor/_wasm_gemm.ts";
+import { wasmGemmKind, wasmGemmThreads } from "../../packages/tensor/_wasm_gemm.ts";
 
 /** What `threadedMatmul` saw. */
 export interface ThreadedMatmul {
@@ -17,6 +17,12 @@ export interface ThreadedMatmul {
   sum: number;
   /** A few of its elements. */
   corner: number[];
+  /**
+   * The WebAssembly build that ran: `"relaxed"` (relaxed SIMD, fused multiply-adds where
+   * the hardware has them) or `"portable"`; runtimes on different builds differ in the
+   * last bits.
+   */
+  kind: string;
   /** Whether the WebAssembly memory is shared, so workers can join. */
   shared: boolean;
   /** Workers running. */
@@ -47,5 +53,6 @@ export async function threadedMatmul(tries = 40): Promise<ThreadedMatmul> {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];
   const { shared, alive, workerTasks } = wasmGemmThreads();
-  return { sum, corner: Array.from(values).slice(0, 4), shared, alive, workerTasks, products };
+  const corner = Array.from(values).slice(0, 4);
+  return { sum, corner, kind: wasmGemmKind(), shared, alive, workerTasks, products };
 }
