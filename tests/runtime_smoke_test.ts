@@ -106,6 +106,7 @@ function bundle(): Promise<string> {
     const out = await run(Deno.execPath(), [
       "bundle",
       "--quiet",
+      "--no-lock", // the bundle's graph needs no npm package; leave every lock file alone
       "--platform",
       "browser",
       "--output",
