@@ -7,7 +7,8 @@
 //     served on 127.0.0.1 with the cross-origin isolation headers): the same training on the
 //     CPU, the console as the epoch log's output, the file helpers' refusal, and the same
 //     training again on WebGPU (SwiftShader, `--enable-unsafe-webgpu`).
-// The CPU losses must equal Deno's own run of the same module to 1e-6.
+// The CPU losses must equal Deno's own run of the same module to 1e-6. Where `bun` is on
+// the PATH, Bun runs what Node runs.
 //
 // Without `node` or Chromium (/usr/bin/chromium, or the executable GLASSBOX_CHROMIUM names)
 // the tests are reported as ignored, with a warning saying why; when the CI environment
@@ -96,6 +97,8 @@ function smokeTest(name: string, missing: string, fn: () => Promise<void>): void
 const noRun = canRun ? "" : "starting node, chromium and deno bundle needs --allow-run";
 const nodeReason = noRun || await nodeMissing();
 const chromiumReason = noRun || await chromiumMissing();
+const bunReason = noRun ||
+  ((await run("bun", ["--version"])) === undefined ? "`bun` is not on the PATH" : "");
 
 let bundled: Promise<string> | undefined;
 /** The folder holding smoke.mjs, built once per test process. */
@@ -136,20 +139,16 @@ function denoRun(): Promise<DenoRun> {
 }
 
 /**
- * Checks that worker threads computed part of the product, and that it is Deno's: to the
- * bit on the same WebAssembly build (threads never change a result), within the float64
- * contract's rtol 1e-12 on another (relaxed SIMD fuses multiply-adds, the portable build
- * does not).
+ * Checks that worker threads computed part of the product, and that it is Deno's within the
+ * float64 contract's rtol 1e-12: not to the bit, since the WebAssembly builds differ by
+ * runtime (relaxed SIMD may fuse multiply-adds, and whether it does is the engine's choice).
  */
 function assertThreaded(actual: ThreadedMatmul, expected: ThreadedMatmul, where: string): void {
   strictEqual(actual.shared, true, `${where}: the WebAssembly memory is shared`);
   ok(actual.workerTasks > 0, `${where}: no worker took a task in ${actual.products} products`);
-  if (actual.kind === expected.kind) {
-    strictEqual(actual.sum, expected.sum, `${where}: the threaded product's checksum`);
-    deepStrictEqual(actual.corner, expected.corner);
-  } else {
-    assertClose(actual.corner, expected.corner, { message: `${where} (${actual.kind} build)` });
-  }
+  const message = `${where} (${actual.kind} build; Deno: ${expected.kind})`;
+  assertClose(actual.corner, expected.corner, { message });
+  assertClose(actual.sum, expected.sum, { message });
 }
 
 /** Checks a CPU run from another runtime against Deno's: every loss to 1e-6. */
@@ -184,47 +183,64 @@ const threads = await smoke.threadedMatmul();
 console.log(JSON.stringify({ cpu, files, threads, defaultThreads }));
 `;
 
+/** Runs the bundle with a Node-compatible runtime (`node` or `bun`) and checks everything. */
+async function checkServerRuntime(program: string): Promise<void> {
+  const dir = await bundle();
+  const files = await Deno.makeTempDir({ prefix: "glassbox_smoke_files_" });
+  try {
+    await Deno.writeTextFile(`${dir}/run_node.mjs`, NODE_RUNNER);
+    const out = await run(program, [`${dir}/run_node.mjs`, `${dir}/smoke.mjs`, files]);
+    strictEqual(out?.code, 0, `${program} failed: ${out?.stderr}`);
+    const lines = out!.stdout.trimEnd().split("\n");
+    const result = JSON.parse(lines.at(-1)!) as {
+      cpu: SmokeResult;
+      files: FileRoundTrip;
+      threads: ThreadedMatmul;
+      defaultThreads: number;
+    };
+    const { float64, threads } = await denoRun();
+    console.log(
+      `${program}: default matmul threads ${result.defaultThreads}; with 2, ` +
+        `${result.threads.workerTasks} worker tasks, ${result.threads.kind} build ` +
+        `(Deno: ${threads.kind}); loss ${result.cpu.loss} (Deno: ${float64.loss})`,
+    );
+    assertSameTraining(result.cpu, float64, program);
+    assertThreaded(result.threads, threads, program);
+    // fit({ verbose: true }) and EpochLogger wrote to process.stdout.
+    for (const line of epochLines(float64)) {
+      ok(lines.includes(line), `no "${line}" in\n${out!.stdout}`);
+    }
+    ok(result.files.identical, `the file ${program} saved loads back bit for bit`);
+    deepStrictEqual(result.files.metadata, { format: "pt", run: "smoke" });
+    deepStrictEqual(result.files.files, ["model.safetensors"], "a temporary file was left");
+    deepStrictEqual(result.files.checkpointTensors, ["0.bias", "0.weight", "2.bias", "2.weight"]);
+    match(
+      result.files.malformed,
+      /^SafetensorsFormatError: Cannot load safetensors file .*bad\.safetensors: it is 3 bytes long/,
+    );
+  } finally {
+    await Deno.remove(files, { recursive: true });
+  }
+}
+
 smokeTest(
   "Node runs the bundled packages: trains, saves through bytes and files, uses threads, matches Deno",
   nodeReason,
-  async () => {
-    const dir = await bundle();
-    const files = await Deno.makeTempDir({ prefix: "glassbox_smoke_files_" });
-    try {
-      await Deno.writeTextFile(`${dir}/run_node.mjs`, NODE_RUNNER);
-      const out = await run("node", [`${dir}/run_node.mjs`, `${dir}/smoke.mjs`, files]);
-      strictEqual(out?.code, 0, `node failed: ${out?.stderr}`);
-      const lines = out!.stdout.trimEnd().split("\n");
-      const result = JSON.parse(lines.at(-1)!) as {
-        cpu: SmokeResult;
-        files: FileRoundTrip;
-        threads: ThreadedMatmul;
-        defaultThreads: number;
-      };
-      console.log(
-        `node: default matmul threads ${result.defaultThreads}; with 2, ${result.threads.workerTasks} ` +
-          `worker tasks, ${result.threads.kind} build (Deno: ${(await denoRun()).threads.kind})`,
-      );
-      const { float64, threads } = await denoRun();
-      assertSameTraining(result.cpu, float64, "node");
-      assertThreaded(result.threads, threads, "node");
-      // fit({ verbose: true }) and EpochLogger wrote to process.stdout.
-      for (const line of epochLines(float64)) {
-        ok(lines.includes(line), `no "${line}" in\n${out!.stdout}`);
-      }
-      ok(result.files.identical, "the file Node saved loads back bit for bit");
-      deepStrictEqual(result.files.metadata, { format: "pt", run: "smoke" });
-      deepStrictEqual(result.files.files, ["model.safetensors"], "a temporary file was left");
-      deepStrictEqual(result.files.checkpointTensors, ["0.bias", "0.weight", "2.bias", "2.weight"]);
-      match(
-        result.files.malformed,
-        /^SafetensorsFormatError: Cannot load safetensors file .*bad\.safetensors: it is 3 bytes long/,
-      );
-    } finally {
-      await Deno.remove(files, { recursive: true });
-    }
-  },
+  () => checkServerRuntime("node"),
 );
+
+// Bun is checked where it is installed; CI does not install it, so it is never required.
+if (bunReason === "") {
+  Deno.test({
+    name:
+      "Bun runs the bundled packages: trains, saves through bytes and files, uses threads, matches Deno",
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () => checkServerRuntime("bun"),
+  });
+} else {
+  console.warn(`%cruntime_smoke_test.ts: Bun not checked: ${bunReason}`, "color: yellow");
+}
 
 interface BrowserResult {
   crossOriginIsolated: boolean;
