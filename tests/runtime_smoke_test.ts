@@ -7,6 +7,7 @@
 //     served on 127.0.0.1 with the cross-origin isolation headers): the same training on the
 //     CPU, the console as the epoch log's output, the file helpers' refusal, and the same
 //     training again on WebGPU (SwiftShader, `--enable-unsafe-webgpu`).
+// Both also multiply two 256×256 matrices until a worker thread has taken a task.
 // The CPU losses must equal Deno's own run of the same module to 1e-6. Where `bun` is on
 // the PATH, Bun runs what Node runs.
 //
@@ -21,7 +22,7 @@ import type { FileRoundTrip } from "./runtime_smoke/files.ts";
 import { type ThreadedMatmul, threadedMatmul } from "./runtime_smoke/threads.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-/** Node's first version with everything the packages use (ES2022, fetch, structuredClone). */
+/** The oldest Node the packages support. */
 const NODE_MAJOR = 20;
 
 const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
@@ -41,7 +42,7 @@ const text = new TextDecoder();
 async function run(
   program: string,
   args: string[],
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+  options: { timeoutMs?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
   try {
     const { code, stdout, stderr } = await new Deno.Command(program, {
@@ -49,7 +50,7 @@ async function run(
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", ...options.env },
+      env: { NO_COLOR: "1" },
       signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
     }).output();
     return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
