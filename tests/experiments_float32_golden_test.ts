@@ -2,7 +2,7 @@
 // runs in PyTorch 1.13 float32 (tasks/golden/experiments_float32.py): same data,
 // same float32 initial weights (bit for bit), per-epoch losses, final weights
 // and validation predictions within the float32 contract for whole training
-// runs (DESIGN.md: 1e-3; atol 1e-5 for weights near zero) — trained on the CPU,
+// runs (docs/numerics.md: 1e-3; atol 1e-5 for weights near zero) — trained on the CPU,
 // and trained end to end on WebGPU (the resident path of fit: one submit per
 // step, the loss read once per epoch) where an adapter exists.
 

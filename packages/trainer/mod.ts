@@ -55,7 +55,7 @@ export { evaluate, type EvaluateOptions, type Evaluation } from "./evaluate.ts";
 export { predict, type PredictOptions } from "./predict.ts";
 export { type EpochColumn, type EpochRecord, History, type StopInfo } from "./history.ts";
 export type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
-export { memoryOutput, stdoutOutput, type TextOutput } from "./text_output.ts";
+export { consoleOutput, memoryOutput, stdoutOutput, type TextOutput } from "./text_output.ts";
 export { EpochLogger, type EpochLoggerOptions, formatEpoch } from "./epoch_logger.ts";
 export { ProgressBar, type ProgressBarOptions } from "./progress_bar.ts";
 export { EarlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";

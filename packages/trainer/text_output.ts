@@ -1,6 +1,7 @@
 /**
- * `TextOutput`: where the progress bar and the epoch log write, and the
- * default, standard output.
+ * `TextOutput`: where the progress bar and the epoch log write; the
+ * default, standard output, in whichever runtime this is; and the console
+ * and in-memory sinks.
  *
  * @module
  */
@@ -21,8 +22,16 @@ export interface TextOutput {
 
 const encoder = new TextEncoder();
 
+/** Node's and Bun's `process.stdout`, as far as a sink needs it. */
+interface NodeStdout {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 /**
- * Standard output: synchronous writes, `Deno.stdout.isTerminal()`.
+ * Standard output: in Deno synchronous writes to `Deno.stdout`, in Node and
+ * Bun `process.stdout`; where neither exists (a browser) the console, one
+ * `console.log` per line (see `consoleOutput`).
  *
  * @returns The sink.
  *
@@ -35,13 +44,67 @@ const encoder = new TextEncoder();
  * ```
  */
 export function stdoutOutput(): TextOutput {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno !== undefined) {
+    return {
+      write(text: string): void {
+        const bytes = encoder.encode(text);
+        let written = 0;
+        while (written < bytes.length) written += deno.stdout.writeSync(bytes.subarray(written));
+      },
+      isTerminal: () => deno.stdout.isTerminal(),
+    };
+  }
+  const stdout = (globalThis as { process?: { stdout?: NodeStdout } }).process?.stdout;
+  if (stdout !== undefined && typeof stdout.write === "function") {
+    return {
+      write(text: string): void {
+        stdout.write(text);
+      },
+      isTerminal: () => stdout.isTTY === true,
+    };
+  }
+  return consoleOutput();
+}
+
+/**
+ * The console: text is collected until a newline and each complete line
+ * goes to `console.log` (without its newline), so a browser's console shows
+ * the epoch log line by line. It is never a terminal, so a progress bar
+ * prints one line per epoch instead of redrawing.
+ *
+ * @returns The sink.
+ *
+ * @example
+ * ```ts
+ * import { consoleOutput } from "@glassbox/trainer";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const logged: unknown[] = [];
+ * const log = console.log;
+ * console.log = (...args: unknown[]) => logged.push(...args);
+ * try {
+ *   const out = consoleOutput();
+ *   out.write("Epoch: 0 - ");
+ *   out.write("L: 1.5\nEpoch: 1");
+ *   out.write(" - L: 0.9\n");
+ * } finally {
+ *   console.log = log;
+ * }
+ * deepStrictEqual(logged, ["Epoch: 0 - L: 1.5", "Epoch: 1 - L: 0.9"]);
+ * ```
+ */
+export function consoleOutput(): TextOutput {
+  let pending = "";
   return {
     write(text: string): void {
-      const bytes = encoder.encode(text);
-      let written = 0;
-      while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+      pending += text;
+      for (let end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
+        console.log(pending.slice(0, end));
+        pending = pending.slice(end + 1);
+      }
     },
-    isTerminal: () => Deno.stdout.isTerminal(),
+    isTerminal: () => false,
   };
 }
 

@@ -28,6 +28,8 @@
  * @module
  */
 
+/// <reference types="npm:@webgpu/types@0.1.74" />
+
 export {
   requestWebGPU,
   type RequestWebGPUOptions,
