@@ -1,41 +1,31 @@
 /**
  * The dense linear algebra of SciPy's BFGS: `np.dot` of two vectors, of a
- * matrix and a vector, and of two matrices (row-major n×n), and the norms of
- * its `vecnorm`.
+ * matrix and a vector, and of two matrices (row-major n×n) — NumPy hands
+ * these to OpenBLAS, whose blocked, fused multiply-add summation order
+ * `npDot` reproduces — and the norms of SciPy's `vecnorm`.
  *
  * @module
  */
 
-/** The dot product of two vectors. */
-export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
+import { npDot } from "@glassbox/datasets";
+
+/** NumPy's products as OpenBLAS computes them with a given thread count. */
+export interface Blas {
+  /** `np.dot(a, b)` of two vectors (ddot). */
+  dot(a: Float64Array, b: Float64Array): number;
+  /** `np.dot(H, v)` for the n×n row-major H (dgemv). */
+  matVec(h: Float64Array, v: Float64Array): Float64Array;
+  /** `np.dot(A, B)` for n×n row-major matrices (dgemm). */
+  matMul(a: Float64Array, b: Float64Array, n: number): Float64Array;
 }
 
-/** H·v for the n×n row-major matrix H. */
-export function matVec(h: Float64Array, v: Float64Array): Float64Array {
-  const n = v.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += h[i * n + j] * v[j];
-    out[i] = s;
-  }
-  return out;
-}
-
-/** A·B for n×n row-major matrices. */
-export function matMul(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];
-      out[i * n + j] = s;
-    }
-  }
-  return out;
+/** NumPy 1.24's `np.dot` on OpenBLAS running `threads` threads, in its summation order. */
+export function numpyBlas(threads: number): Blas {
+  return {
+    dot: (a, b) => npDot(a, 1, a.length, b, 1, threads)[0],
+    matVec: (h, v) => npDot(h, v.length, v.length, v, 1, threads),
+    matMul: (a, b, n) => npDot(a, n, n, b, n, threads),
+  };
 }
 
 /** numpy's pairwise sum of a contiguous float64 array (`np.sum`). */

@@ -11,7 +11,6 @@
  */
 
 import { DcsrchSearch } from "./_dcsrch.ts";
-import { dot } from "./_blas.ts";
 
 /** The objective along the search line, x + α·p. */
 export interface LineFunctions {
@@ -21,6 +20,8 @@ export interface LineFunctions {
   grad(alpha: number): Float64Array;
   /** The direction p. */
   pk: Float64Array;
+  /** NumPy's dot product of two vectors. */
+  dot(a: Float64Array, b: Float64Array): number;
 }
 
 /**
@@ -58,7 +59,7 @@ export function lineSearchWolfe1(
   o: WolfeOptions,
 ): LineSearchResult | null {
   let gval = gfk;
-  const derphi0 = dot(gfk, ls.pk);
+  const derphi0 = ls.dot(gfk, ls.pk);
   let alpha1 = firstStep(oldFval, oldOldFval, derphi0);
   if (alpha1 < 0) alpha1 = 1;
   const search = new DcsrchSearch({
@@ -71,7 +72,7 @@ export function lineSearchWolfe1(
   let phi1 = oldFval;
   let { task, stp } = search.start(alpha1, phi1, derphi0);
   for (let i = 0; i < 100; i++) {
-    if (i > 0) ({ task, stp } = search.next(phi1, dot(gval, ls.pk)));
+    if (i > 0) ({ task, stp } = search.next(phi1, ls.dot(gval, ls.pk)));
     if (task !== "FG") break;
     phi1 = ls.phi(stp);
     gval = ls.grad(stp);
@@ -233,10 +234,10 @@ export function lineSearchWolfe2(
   let gval: Float64Array | null = null;
   const derphi = (alpha: number): number => {
     gval = ls.grad(alpha);
-    return dot(gval, ls.pk);
+    return ls.dot(gval, ls.pk);
   };
   const phi0 = oldFval;
-  const derphi0 = dot(gfk, ls.pk);
+  const derphi0 = ls.dot(gfk, ls.pk);
   let alpha0 = 0;
   let alpha1 = firstStep(phi0, oldOldFval, derphi0);
   if (alpha1 < 0) alpha1 = 1;

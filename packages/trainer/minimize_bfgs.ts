@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dot, matMul, matVec, vecnorm } from "./_blas.ts";
+import { numpyBlas, vecnorm } from "./_blas.ts";
 import { lineSearchWolfe12 } from "./_line_search_wolfe.ts";
 import { type Objective, ScalarFunction } from "./_scalar_function.ts";
 import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
@@ -27,6 +27,12 @@ export interface BfgsOptions {
   c2?: number;
   /** Called with the new point after every iteration. */
   callback?: (x: Float64Array) => void;
+  /**
+   * OpenBLAS's thread count in the SciPy run to reproduce (default 2): NumPy's
+   * products go to OpenBLAS, which for 96 or more variables splits them
+   * between threads, and the split decides the last bit of some sums.
+   */
+  blasThreads?: number;
   /** Print SciPy's closing lines: `true` to the console, or to this function, one line per call. */
   disp?: boolean | ((line: string) => void);
 }
@@ -63,7 +69,7 @@ export const BFGS_MESSAGES: Readonly<Record<"success" | "maxiter" | "prLoss" | "
   nan: "NaN result encountered.",
 };
 
-const KEYS = ["gtol", "norm", "maxiter", "xrtol", "c1", "c2", "callback", "disp"];
+const KEYS = ["gtol", "norm", "maxiter", "xrtol", "c1", "c2", "callback", "disp", "blasThreads"];
 const ACTION = "minimize with BFGS";
 
 /** Checks x0 and copies it into a float64 vector. */
@@ -182,6 +188,9 @@ export function minimizeBfgs(
     );
   }
   const print = printer(o.disp);
+  const { dot, matVec, matMul } = numpyBlas(
+    checkInteger(o.blasThreads, ACTION, "blasThreads", 1, 2),
+  );
 
   const sf = new ScalarFunction(fun, xStart, ACTION);
   let oldFval = sf.fun(xStart);
@@ -200,7 +209,7 @@ export function minimizeBfgs(
     const x = xk;
     const at = (alpha: number) => x.map((v, i) => v + alpha * pk[i]);
     const found = lineSearchWolfe12(
-      { phi: (a) => sf.fun(at(a)), grad: (a) => sf.grad(at(a)), pk },
+      { phi: (a) => sf.fun(at(a)), grad: (a) => sf.grad(at(a)), pk, dot },
       gfk,
       oldFval,
       oldOldFval,
