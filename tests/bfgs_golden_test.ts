@@ -6,6 +6,7 @@
 
 import { minimizeBfgs } from "@glassbox/trainer";
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { mlpLossGrad, nanStart, type Objective, quadratic, rosen } from "./_bfgs_objectives.ts";
 
 interface Case {
   name: string;
@@ -24,6 +25,7 @@ interface Case {
   message: string;
   disp: string[];
   trace: (number | string)[];
+  torchAtX0?: { loss: number; grad: number[] };
 }
 
 interface Fixture {
@@ -41,54 +43,14 @@ function num(v: number | string): number {
   return typeof v === "number" ? v : v === "NaN" ? NaN : v === "Infinity" ? Infinity : -Infinity;
 }
 
-type Objective = (x: Float64Array) => { value: number; grad: Float64Array };
-
-/** The generator's Rosenbrock, in its order of operations. */
-function rosen(x: Float64Array): { value: number; grad: Float64Array } {
-  const n = x.length;
-  let value = 0;
-  const grad = new Float64Array(n);
-  for (let i = 0; i < n - 1; i++) {
-    const t = x[i + 1] - x[i] * x[i];
-    const u = 1.0 - x[i];
-    value += 100.0 * t * t + u * u;
-    grad[i] += -400.0 * x[i] * t - 2.0 * u;
-    grad[i + 1] += 200.0 * t;
-  }
-  return { value, grad };
-}
-
-const QUAD_A = [
-  [4.0, 1.0, 0.5, 0.0],
-  [1.0, 3.0, 0.25, 0.125],
-  [0.5, 0.25, 2.0, 0.75],
-  [0.0, 0.125, 0.75, 1.5],
-];
-const QUAD_B = [1.0, -2.0, 0.5, 3.0];
-
-/** The generator's quadratic ½xᵀAx − bᵀx. */
-function quadratic(x: Float64Array): { value: number; grad: Float64Array } {
-  const n = x.length;
-  let value = 0;
-  const grad = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let ax = 0;
-    for (let j = 0; j < n; j++) ax += QUAD_A[i][j] * x[j];
-    value += 0.5 * x[i] * ax - QUAD_B[i] * x[i];
-    grad[i] = ax - QUAD_B[i];
-  }
-  return { value, grad };
-}
-
-/** Σ xᵢ², NaN where x₀ < 0. */
-function nanStart(x: Float64Array): { value: number; grad: Float64Array } {
-  if (x[0] < 0) return { value: NaN, grad: new Float64Array(x.length).fill(NaN) };
-  let value = 0;
-  for (const v of x) value += v * v;
-  return { value, grad: x.map((v) => 2 * v) };
-}
-
 const OBJECTIVES: Record<string, Objective> = { rosen, quadratic, nan_start: nanStart };
+
+/** The case's objective: one of the fixed functions, or the MLP on the fixture's data set. */
+function objectiveOf(c: Case): Objective {
+  if (c.objective !== "mlp") return OBJECTIVES[c.objective];
+  const { x, y } = fixture.mlpData;
+  return (flat) => mlpLossGrad(flat, c.settings.hidden!, x, y);
+}
 
 /** Runs one case, recording the value at every point the objective is called. */
 function runCase(c: Case, objective: Objective) {
@@ -142,8 +104,20 @@ function checkCase(c: Case, objective: Objective): void {
   });
 }
 
-for (const c of fixture.cases.filter((c) => c.objective !== "mlp")) {
+for (const c of fixture.cases) {
   Deno.test(`minimizeBfgs() matches SciPy ${fixture.scipy} on ${c.name}`, () => {
-    checkCase(c, OBJECTIVES[c.objective]);
+    checkCase(c, objectiveOf(c));
+  });
+}
+
+for (const c of fixture.cases.filter((c) => c.torchAtX0 !== undefined)) {
+  Deno.test(`the ${c.name} objective is PyTorch's MLP loss and gradient at x0`, () => {
+    const { value, grad } = objectiveOf(c)(Float64Array.from(c.x0));
+    const torch = c.torchAtX0!;
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1e-3, Math.abs(b));
+    ok(close(value, torch.loss), `loss ${value} vs PyTorch ${torch.loss}`);
+    grad.forEach((g, i) =>
+      ok(close(g, torch.grad[i]), `grad[${i}] ${g} vs PyTorch ${torch.grad[i]}`)
+    );
   });
 }
