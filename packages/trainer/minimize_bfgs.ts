@@ -7,9 +7,16 @@
 
 import { numpyBlas, vecnorm } from "./_blas.ts";
 import { lineSearchWolfe12 } from "./_line_search_wolfe.ts";
-import { type Objective, ScalarFunction } from "./_scalar_function.ts";
+import { ScalarFunction } from "./_scalar_function.ts";
 import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
 import { formatFixed6 } from "./_format_fixed.ts";
+
+/**
+ * What `minimizeBfgs` minimises: the value and the gradient at a point, as
+ * SciPy's `fun` with `jac=True`. The point is a fresh copy the function may
+ * keep; the gradient must have the point's length.
+ */
+export type BfgsObjective = (x: Float64Array) => { value: number; grad: Float64Array };
 
 /** Options of `minimizeBfgs`, named as SciPy's BFGS options (camelCase). */
 export interface BfgsOptions {
@@ -151,7 +158,7 @@ function rankOneFromIdentity(a: Float64Array, b: Float64Array, rho: number): Flo
  * ```
  */
 export function minimizeBfgs(
-  fun: Objective,
+  fun: BfgsObjective,
   x0: Float64Array | readonly number[],
   options: BfgsOptions = {},
 ): BfgsResult {
