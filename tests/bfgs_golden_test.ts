@@ -4,7 +4,9 @@
 // evaluation counts, the status and message, the lines disp prints, the
 // sequence of objective values SciPy asked for, and x and f at the end.
 
-import { minimizeBfgs } from "@glassbox/trainer";
+import { Parameter } from "@glassbox/layers";
+import { tensor } from "@glassbox/tensor";
+import { BFGS, minimizeBfgs } from "@glassbox/trainer";
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { mlpLossGrad, nanStart, type Objective, quadratic, rosen } from "./_bfgs_objectives.ts";
 
@@ -121,3 +123,34 @@ for (const c of fixture.cases.filter((c) => c.torchAtX0 !== undefined)) {
     );
   });
 }
+
+Deno.test("BFGS over MLP([1, 2, 1])'s named parameters matches SciPy's run on the flat vector", () => {
+  const c = fixture.cases.find((c) => c.name === "mlp_1_2_1")!;
+  const h = c.settings.hidden!;
+  const x0 = c.x0;
+  const params = [
+    new Parameter("0_weight", tensor([x0.slice(0, h)])),
+    new Parameter("0_bias", tensor(x0.slice(h, 2 * h))),
+    new Parameter("1_weight", tensor(x0.slice(2 * h, 3 * h).map((v) => [v]))),
+    new Parameter("1_bias", tensor([x0[3 * h]])),
+  ];
+  const bfgs = new BFGS(params);
+  const { x, y } = fixture.mlpData;
+  const result = bfgs.minimize(() => {
+    bfgs.zeroGrad();
+    const { value, grad } = mlpLossGrad(bfgs.flatValues(), h, x, y);
+    let offset = 0;
+    for (const p of params) {
+      const g = grad.slice(offset, offset + p.value.size);
+      p.accumulate(tensor(Array.from(g)).reshape(p.value.shape));
+      offset += p.value.size;
+    }
+    return value;
+  });
+  deepStrictEqual(
+    [result.nit, result.nfev, result.njev, result.status, result.message],
+    [c.nit, c.nfev, c.njev, c.status, c.message],
+  );
+  deepStrictEqual([...bfgs.flatValues()], c.x);
+  deepStrictEqual(params[2].value.shape, [h, 1]);
+});
