@@ -50,6 +50,13 @@ export function nanStart(x: Float64Array): { value: number; grad: Float64Array }
   return { value, grad: x.map((v) => 2 * v) };
 }
 
+/** x₀² − 100·x₀, +∞ (value and gradient) from x₀ = at on. */
+export function wall(x: Float64Array, at: number): { value: number; grad: Float64Array } {
+  const v = x[0];
+  if (v < at) return { value: v * v - 100.0 * v, grad: new Float64Array([2.0 * v - 100.0]) };
+  return { value: Infinity, grad: new Float64Array([Infinity]) };
+}
+
 const LN2_HI = 6.93147180369123816490e-01;
 const LN2_LO = 1.90821492927058770002e-10;
 const INV_LN2 = 1.44269504088896338700e00;

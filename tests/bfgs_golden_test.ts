@@ -8,12 +8,19 @@ import { Parameter } from "@glassbox/layers";
 import { tensor } from "@glassbox/tensor";
 import { BFGS, minimizeBfgs } from "@glassbox/trainer";
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { mlpLossGrad, nanStart, type Objective, quadratic, rosen } from "./_bfgs_objectives.ts";
+import {
+  mlpLossGrad,
+  nanStart,
+  type Objective,
+  quadratic,
+  rosen,
+  wall,
+} from "./_bfgs_objectives.ts";
 
 interface Case {
   name: string;
-  objective: "rosen" | "quadratic" | "nan_start" | "mlp";
-  settings: { hidden?: number; seed?: number };
+  objective: "rosen" | "quadratic" | "nan_start" | "mlp" | "wall";
+  settings: { hidden?: number; seed?: number; at?: number };
   x0: number[];
   options: { maxiter?: number; gtol?: number; xrtol?: number; norm?: number };
   x: number[];
@@ -49,6 +56,7 @@ const OBJECTIVES: Record<string, Objective> = { rosen, quadratic, nan_start: nan
 
 /** The case's objective: one of the fixed functions, or the MLP on the fixture's data set. */
 function objectiveOf(c: Case): Objective {
+  if (c.objective === "wall") return (x) => wall(x, c.settings.at!);
   if (c.objective !== "mlp") return OBJECTIVES[c.objective];
   const { x, y } = fixture.mlpData;
   return (flat) => mlpLossGrad(flat, c.settings.hidden!, x, y);

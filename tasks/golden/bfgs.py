@@ -27,6 +27,8 @@ Objectives:
   PyTorch's autograd loss and gradient at x0, which the test checks the
   hand-written objective against (1e-12).
 - nan_start: a function whose value and gradient are NaN at x0 (status 3).
+- wall: a 1-D quadratic that is +inf past a wall, so that trial steps see
+  infinite values.
 """
 
 import contextlib
@@ -96,6 +98,14 @@ def nan_start(x):
     if x[0] < 0:
         return float("nan"), [float("nan")] * len(x)
     return sum(v * v for v in x), [2.0 * v for v in x]
+
+
+def wall(x, at):
+    """x₀² − 100·x₀, but +inf (value and gradient) from x₀ = at on: steps past the wall see f = inf."""
+    v = x[0]
+    if v < at:
+        return v * v - 100.0 * v, [2.0 * v - 100.0]
+    return math.inf, [math.inf]
 
 
 def mlp_data():
@@ -194,7 +204,12 @@ OBJECTIVES = {"rosen": rosen, "quadratic": quadratic, "nan_start": nan_start}
 
 
 def run(name, objective, x0, options=None, note="", **settings):
-    fn = mlp_objective(settings["hidden"]) if objective == "mlp" else OBJECTIVES[objective]
+    if objective == "mlp":
+        fn = mlp_objective(settings["hidden"])
+    elif objective == "wall":
+        fn = lambda x: wall(x, settings["at"])  # noqa: E731
+    else:
+        fn = OBJECTIVES[objective]
     extra = {}
     if objective == "mlp":
         # The same model through PyTorch's autograd at x0: what ties the hand-written objective to
@@ -258,6 +273,13 @@ def main():
         run("quadratic_xrtol", "quadratic", [3.0, -1.0, 2.0, 0.5], {"xrtol": 1e-3, "norm": 2.0},
             note="the relative step test and the 2-norm"),
         run("nan_start", "nan_start", [-1.0, 2.0], note="NaN at x0 (status 3)"),
+        run("wall_60", "wall", [0.0], at=60.0,
+            note="inf beyond x = 60, never reached: converges to 50"),
+        run("wall_1_5", "wall", [0.0], at=1.5,
+            note="inf beyond x = 1.5: dcsrch meets inf (its cubic step is NaN and MAX(NaN, stpmin) "
+                 "= stpmin), fails, the fallback fails too (status 2)"),
+        run("wall_0_5", "wall", [0.0], at=0.5,
+            note="inf at the very first trial step (status 2)"),
     ]
     x, y = mlp_data()
     write_fixture("bfgs", {
