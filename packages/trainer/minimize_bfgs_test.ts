@@ -134,3 +134,28 @@ Deno.test("cube() rounds x³ once, as C's pow(x, 3) (Python's x ** 3)", () => {
   strictEqual(cube(-0.02738947744835407), -2.0547133367734264e-05);
   strictEqual(cube(3), 27);
 });
+
+Deno.test('minimizeBfgs() with arithmetic "fast" runs the same algorithm up to rounding', () => {
+  const rosen = (x: Float64Array) => {
+    let value = 0;
+    const grad = new Float64Array(x.length);
+    for (let i = 0; i < x.length - 1; i++) {
+      const t = x[i + 1] - x[i] * x[i];
+      value += 100 * t * t + (1 - x[i]) ** 2;
+      grad[i] += -400 * x[i] * t - 2 * (1 - x[i]);
+      grad[i + 1] += 200 * t;
+    }
+    return { value, grad };
+  };
+  const x0 = [1.3, 0.7, 0.8, 1.9, 1.2];
+  const exact = minimizeBfgs(rosen, x0, { arithmetic: "numpy" });
+  const fast = minimizeBfgs(rosen, x0, { arithmetic: "fast" });
+  strictEqual(fast.status, 0);
+  fast.x.forEach((v, i) => ok(Math.abs(v - exact.x[i]) < 1e-5, `x[${i}]: ${v} vs ${exact.x[i]}`));
+  // The inverse-Hessian estimates agree to rounding after the same first iteration.
+  const one = { maxiter: 1 };
+  const h1 = minimizeBfgs(rosen, x0, { ...one, arithmetic: "numpy" }).hessInv;
+  const h2 = minimizeBfgs(rosen, x0, { ...one, arithmetic: "fast" }).hessInv;
+  h1.forEach((v, i) => ok(Math.abs(v - h2[i]) <= 1e-12 * Math.max(1, Math.abs(v))));
+  throws(() => minimizeBfgs(rosen, x0, { arithmetic: "gpu" as never }), /arithmetic must be/);
+});
