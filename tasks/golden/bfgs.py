@@ -251,6 +251,42 @@ def run(name, objective, x0, options=None, note="", **settings):
     }
 
 
+def interpolation_cases(count=300):
+    """SciPy's _cubicmin and _quadmin on random brackets (None → null).
+
+    `powExact` says whether C's pow gave the correctly rounded x² and x³ for
+    every power _cubicmin takes (Python's `x ** 2` is glibc's pow, which errs
+    by up to 0.52 ulp); the test demands equality where it did.
+    """
+    from fractions import Fraction
+    from scipy.optimize._linesearch import _cubicmin, _quadmin
+
+    def exact_pow(x, k):
+        return float(Fraction(x) ** k) == x ** k
+
+    rng = np.random.default_rng(5)
+    cases = []
+    for _ in range(count):
+        a = float(rng.uniform(0, 1))
+        b = a + float(rng.uniform(0.001, 1))
+        c = b + float(rng.uniform(0.001, 1))
+        fa, fpa, fb, fc = (float(v) for v in rng.standard_normal(4))
+        fpa = -abs(fpa)
+        db, dc = b - a, c - a
+        pow_exact = all([exact_pow(db * dc, 2), exact_pow(dc, 2), exact_pow(db, 2),
+                         exact_pow(dc, 3), exact_pow(db, 3)])
+        cubic = _cubicmin(a, fa, fpa, b, fb, c, fc)
+        quad = _quadmin(a, fa, fpa, b, fb)
+        cases.append({"args": [a, fa, fpa, b, fb, c, fc], "cubic": cubic, "quad": quad,
+                      "powExact": pow_exact})
+    # Degenerate brackets: coincident points and zero curvature give None.
+    cases.append({"args": [1.0, 0.0, -1.0, 1.0, 0.0, 2.0, 1.0], "cubic": _cubicmin(1.0, 0.0, -1.0, 1.0, 0.0, 2.0, 1.0),
+                  "quad": _quadmin(1.0, 0.0, -1.0, 1.0, 0.0), "powExact": True})
+    cases.append({"args": [0.0, 0.0, -1.0, 1.0, -1.0, 1.0, -1.0], "cubic": _cubicmin(0.0, 0.0, -1.0, 1.0, -1.0, 1.0, -1.0),
+                  "quad": _quadmin(0.0, 0.0, -1.0, 1.0, -1.0), "powExact": True})
+    return [{k: (float(v) if isinstance(v, np.floating) else v) for k, v in c.items()} for c in cases]
+
+
 def main():
     rng = np.random.default_rng(0)
     rosen10_x0 = rng.uniform(-2.0, 2.0, 10).tolist()
@@ -286,6 +322,7 @@ def main():
         "scipy": scipy.__version__,
         "numpy": np.__version__,
         "mlpData": {"x": x.flatten().tolist(), "y": y.flatten().tolist()},
+        "interpolation": interpolation_cases(),
         "cases": cases,
     })
 
