@@ -8,7 +8,8 @@
 import { numpyBlas, plainBlas, vecnorm } from "./_blas.ts";
 import { lineSearchWolfe12 } from "./_line_search_wolfe.ts";
 import { ScalarFunction } from "./_scalar_function.ts";
-import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
+import { describe } from "./_options.ts";
+import { parseBfgsOptions } from "./_bfgs_options.ts";
 import { formatFixed6 } from "./_format_fixed.ts";
 
 /**
@@ -86,20 +87,6 @@ export const BFGS_MESSAGES: Readonly<Record<"success" | "maxiter" | "prLoss" | "
   nan: "NaN result encountered.",
 };
 
-const KEYS = [
-  "gtol",
-  "norm",
-  "maxiter",
-  "xrtol",
-  "c1",
-  "c2",
-  "callback",
-  "disp",
-  "blasThreads",
-  "arithmetic",
-];
-/** Up to this many variables `arithmetic` defaults to "numpy". */
-const EXACT_MAX_VARIABLES = 50;
 const ACTION = "minimize with BFGS";
 
 /** Checks x0 and copies it into a float64 vector. */
@@ -123,16 +110,6 @@ function startPoint(x0: unknown): Float64Array {
     x[i] = v;
   }
   return x;
-}
-
-/** The output `disp` asks for, or null. */
-function printer(disp: unknown): ((line: string) => void) | null {
-  if (disp === undefined || disp === false) return null;
-  if (disp === true) return (line) => console.log(line);
-  if (typeof disp === "function") return disp as (line: string) => void;
-  throw new TypeError(
-    `Cannot ${ACTION}: disp must be a boolean or a function of a line, got ${describe(disp)}`,
-  );
 }
 
 /**
@@ -181,40 +158,9 @@ export function minimizeBfgs(
     );
   }
   const xStart = startPoint(x0);
-  const o = checkOptions(options, ACTION);
-  checkKeys(o, KEYS, ACTION);
   const n = xStart.length;
-  const gtol = checkNumber(o.gtol, ACTION, "gtol", { min: 0 }, 1e-5);
-  const norm = o.norm ?? Infinity;
-  if (typeof norm !== "number" || !(norm === Infinity || norm === -Infinity || norm > 0)) {
-    throw new RangeError(
-      `Cannot ${ACTION}: norm must be Infinity, -Infinity or a positive number, got ${
-        describe(norm)
-      }`,
-    );
-  }
-  const maxiter = checkInteger(o.maxiter, ACTION, "maxiter", 0, 200 * n);
-  const xrtol = checkNumber(o.xrtol, ACTION, "xrtol", { min: 0 }, 0);
-  const c1 = checkNumber(o.c1, ACTION, "c1", { min: 0, max: 1, minExclusive: true }, 1e-4);
-  const c2 = checkNumber(o.c2, ACTION, "c2", { min: 0, max: 1, maxExclusive: true }, 0.9);
-  if (!(c1 < c2)) {
-    throw new RangeError(
-      `Cannot ${ACTION}: c1 and c2 must satisfy 0 < c1 < c2 < 1, got ${c1} and ${c2}`,
-    );
-  }
-  if (o.callback !== undefined && typeof o.callback !== "function") {
-    throw new TypeError(
-      `Cannot ${ACTION}: callback must be a function, got ${describe(o.callback)}`,
-    );
-  }
-  const print = printer(o.disp);
-  const threads = checkInteger(o.blasThreads, ACTION, "blasThreads", 1, 2);
-  const arithmetic = o.arithmetic ?? (n <= EXACT_MAX_VARIABLES ? "numpy" : "fast");
-  if (arithmetic !== "numpy" && arithmetic !== "fast") {
-    throw new RangeError(
-      `Cannot ${ACTION}: arithmetic must be "numpy" or "fast", got ${describe(arithmetic)}`,
-    );
-  }
+  const { gtol, norm, maxiter, xrtol, c1, c2, callback, print, threads, arithmetic } =
+    parseBfgsOptions(options, n, ACTION);
   const { dot, matVec, update } = arithmetic === "numpy" ? numpyBlas(threads) : plainBlas();
 
   const sf = new ScalarFunction(fun, xStart, ACTION);
@@ -252,7 +198,7 @@ export function minimizeBfgs(
     const gfkp1 = found.grad ?? sf.grad(xkp1);
     const yk = gfkp1.map((v, i) => v - gfk[i]);
     gfk = gfkp1;
-    o.callback?.(xk.slice());
+    callback?.(xk.slice());
     k += 1;
     gnorm = vecnorm(gfk, norm);
     if (gnorm <= gtol) break;
