@@ -42,6 +42,16 @@ import sys
 # order `npDot` in @glassbox/datasets reproduces, so the fixture is the same on any AVX-512
 # machine (OpenBLAS 0.3.21 falls back to its generic Prescott kernels on CPUs it does not know).
 # Two threads: the products of up to 31 variables here stay on one thread either way.
+def _has_avx512():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return " avx512f" in f.read()
+    except OSError:
+        return False
+
+
+if not _has_avx512():
+    sys.exit("bfgs.py: needs a CPU with AVX-512 (OpenBLAS's SkylakeX kernels fix the fixture's sums)")
 os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 
