@@ -23,7 +23,12 @@ export type BfgsObjective = (x: Float64Array) => { value: number; grad: Float64A
 export interface BfgsOptions {
   /** Stop successfully when the gradient's `norm` is at most this (default 1e-5). */
   gtol?: number;
-  /** The order of that norm: `Infinity` (default, the largest |gᵢ|), `-Infinity`, or p > 0. */
+  /**
+   * The order of that norm: `Infinity` (default, the largest |gᵢ|),
+   * `-Infinity` (the smallest), or p > 0: (Σ|gᵢ|ᵖ)^(1/p) with NumPy's pairwise
+   * sum (p other than 1 and 2 go through `Math.pow`, which can differ from C's
+   * `pow` in the last bit).
+   */
   norm?: number;
   /** Iterations at most (default 200 · the number of variables). */
   maxiter?: number;
