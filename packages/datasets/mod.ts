@@ -49,3 +49,9 @@ export {
   trainTestSplit,
   type TrainTestSplitOptions,
 } from "./train_test_split.ts";
+export {
+  StandardScaler,
+  type StandardScalerOptions,
+  type StandardScalerState,
+} from "./standard_scaler.ts";
+export { type Label, LabelEncoder, type LabelsLike } from "./label_encoder.ts";
