@@ -27,7 +27,8 @@
  */
 
 export { type Batch, batches, type BatchesOptions } from "./batches.ts";
-export { type ColumnRef, type CsvData, type CsvOptions, loadCsv, parseCsv } from "./load_csv.ts";
+export { type ColumnRef, type CsvData, type CsvOptions, parseCsv } from "./parse_csv.ts";
+export { DEFAULT_MAX_CSV_BYTES, loadCsv, type LoadCsvOptions } from "./load_csv.ts";
 export { type BlobsData, makeBlobs, type MakeBlobsOptions } from "./make_blobs.ts";
 export { makeCircles, type MakeCirclesOptions } from "./make_circles.ts";
 export {
