@@ -43,6 +43,7 @@ export {
   REFERENCE_BLAS_THREADS,
   type RegressionData,
 } from "./make_regression.ts";
+export { inferTask, MAX_INFERRED_CLASSES } from "./infer_task.ts";
 export { oneHot } from "./one_hot.ts";
 export {
   type Splittable,
