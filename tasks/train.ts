@@ -18,6 +18,7 @@ import { csvData } from "./experiments/data.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
+import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 
@@ -162,6 +163,7 @@ async function main(): Promise<number> {
   try {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
+    if (flags.ownData !== null) return await ownDataMain(flags); // --data, --predict
     dataset = await loadData(flags);
   } catch (error) {
     if (error instanceof UsageError) usageExit(error);

@@ -15,7 +15,7 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
 } from "./config.ts";
-import { CSV_VALID_FRACTION } from "./data.ts";
+import { DEFAULT_MAX_DATA_MB, OWN_DATA_DEFAULTS, OWN_DATA_USAGE } from "./own_data.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
@@ -52,13 +52,24 @@ ${experimentList}
 
 Data (default: the experiment's own data; on the notebooks' make_regression and
 make_classification sets the first 1000 rows train and the rest validate):
-  --data <file.csv>       train on a CSV file (header row, numeric columns);
-                          ${(1 - CSV_VALID_FRACTION) * 100}% of rows train, ${
-  CSV_VALID_FRACTION * 100
-}% validate (trainTestSplit, randomState = --seed)
+  --data <file.csv>       train on your own CSV file (header row; numeric feature columns).
+                          20% of rows are the test set (the figures reported), 20% of the
+                          rest validate for early stopping, the others train (stratified by
+                          class for classification; randomState = --seed). Defaults for
+                          --data: ${OWN_DATA_USAGE}; any flag below overrides them
   --target <column>       the column to predict, by name or 0-based index (needed with --data);
-                          the other columns are the features; with --loss cross-entropy it
-                          must hold class indices 0, 1, …
+                          the other columns are the features
+  --task <name>           classification or regression (default: detected; labels that are
+                          not numbers, or integers with few distinct values, mean
+                          classification: cross-entropy, accuracy and a confusion matrix)
+  --no-scale              keep features as they are (default: standardized with a
+                          StandardScaler fitted on the training rows, saved with the model;
+                          regression targets too)
+  --max-data-mb <n>       largest --data file read, in MiB (default ${DEFAULT_MAX_DATA_MB}); only
+                          regular files are read
+  --predict <model>       predict with a model a --data run saved (runs/<name>/model.safetensors)
+                          for the rows of --data <new.csv>; writes the predictions as CSV to
+                          --out <file.csv> (default: predictions.csv beside the model)
 
 Model (default: the experiment's):
   --layers <w,w,…>        hidden widths, e.g. 32,32; "none" for a linear model. Repeat the
@@ -123,6 +134,22 @@ export interface TrainFlags {
   json: boolean;
   /** Print the usage and exit. */
   help: boolean;
+  /** With `--data`: the own-data settings; else null. */
+  ownData: OwnDataFlags | null;
+  /** `--predict <model>`: the model file, else null. */
+  predict: string | null;
+}
+
+/** The `--data` flags that are not experiment settings. */
+export interface OwnDataFlags {
+  /** `--task`, or the task `--loss` implies; null to detect it. */
+  task: "classification" | "regression" | null;
+  /** Standardize (not `--no-scale`). */
+  scale: boolean;
+  /** `--max-data-mb` in bytes. */
+  maxBytes: number;
+  /** Whether `--loss` was given. */
+  lossGiven: boolean;
 }
 
 function positiveInt(flag: string, text: string, min: number): number {
@@ -175,6 +202,10 @@ export const TRAIN_OPTIONS = {
   "no-save": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  task: { type: "string" },
+  "no-scale": { type: "boolean" },
+  "max-data-mb": { type: "string" },
+  predict: { type: "string" },
 } as const;
 
 /** Learning rate when `--optimizer` replaces the experiment's optimizer and `--lr` is not given. */
@@ -214,9 +245,11 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
       `--experiment must be one of ${EXPERIMENTS.map((e) => e.name).join(", ")}, got "${name}"`,
     );
   }
-  const d = spec.defaults;
+  // Your own data: the --data defaults, unless an --experiment's are asked for.
+  const d = v.data !== undefined && v.experiment === undefined ? OWN_DATA_DEFAULTS : spec.defaults;
   const device = v.device === undefined ? "cpu" : oneOf("--device", v.device, DEVICE_NAMES);
-  if (v.data !== undefined && v.target === undefined) {
+  const ownData = ownDataFlags(v);
+  if (v.data !== undefined && v.target === undefined && v.predict === undefined) {
     throw new UsageError("--target", `--data needs --target <column> naming the column to predict`);
   }
   if (v.target !== undefined && v.data === undefined) {
@@ -276,7 +309,7 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     experiment: name,
     data: v.data === undefined
       ? { kind: "builtin" }
-      : { kind: "csv", path: v.data, target: csvColumn(v.target!) },
+      : { kind: "csv", path: v.data, target: v.target === undefined ? "" : csvColumn(v.target) },
     architectures,
     activation,
     loss,
@@ -308,10 +341,71 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   return {
     config,
     device,
-    out: v["no-save"] ? null : v.out ?? `runs/${name}`,
+    out: v["no-save"] && v.predict === undefined
+      ? null
+      : v.out ?? (v.predict !== undefined
+        ? null
+        : `runs/${v.data !== undefined ? csvRunName(v.data) : name}`),
     json: v.json ?? false,
     help: v.help ?? false,
+    ownData,
+    predict: v.predict ?? null,
   };
+}
+
+/** The run folder name of a CSV file: its base name without the extension. */
+function csvRunName(path: string): string {
+  const base = path.slice(path.lastIndexOf("/") + 1).replace(/\.[^.]*$/, "");
+  return /^[\w.-]+$/.test(base) && base !== "." && base !== ".." ? base : "data";
+}
+
+function ownDataFlags(
+  v: Record<string, string | boolean | string[] | undefined>,
+): OwnDataFlags | null {
+  const only = ["task", "no-scale", "max-data-mb", "predict"].find((f) => v[f] !== undefined);
+  if (v.data === undefined) {
+    if (only !== undefined) {
+      throw new UsageError(`--${only}`, `--${only} only applies with --data <file.csv>`);
+    }
+    return null;
+  }
+  const loss = v.loss as string | undefined;
+  let task = v.task === undefined
+    ? null
+    : oneOf("--task", v.task as string, ["classification", "regression"] as const);
+  const implied = loss === undefined ? null : loss === "mse" ? "regression" : "classification";
+  if (task !== null && implied !== null && task !== implied) {
+    throw new UsageError("--loss", `--loss ${loss} does not fit --task ${task}`);
+  }
+  task ??= implied;
+  let maxBytes = DEFAULT_MAX_DATA_MB * 2 ** 20;
+  if (v["max-data-mb"] !== undefined) {
+    const text = v["max-data-mb"] as string;
+    if (!/^\d+(\.\d+)?$/.test(text) || !(Number(text) > 0) || Number(text) > 2 ** 40) {
+      throw new UsageError(
+        "--max-data-mb",
+        `--max-data-mb must be a positive decimal number of MiB, got "${text}"`,
+      );
+    }
+    maxBytes = Math.ceil(Number(text) * 2 ** 20);
+  }
+  if (v.predict !== undefined) {
+    for (const f of ["target", "task", "no-scale", "layers", "epochs", "loss"]) {
+      if (v[f] !== undefined) {
+        throw new UsageError(
+          `--${f}`,
+          `--${f} does not apply to --predict (the model's own settings are used)`,
+        );
+      }
+    }
+    if (v["no-save"]) {
+      throw new UsageError(
+        "--no-save",
+        "--predict writes its predictions; --no-save contradicts it",
+      );
+    }
+  }
+  return { task, scale: !v["no-scale"], maxBytes, lossGiven: loss !== undefined };
 }
 
 /** A CSV column: a 0-based index when the text is a whole number, else a name. */
