@@ -148,6 +148,8 @@ export interface OwnDataFlags {
   scale: boolean;
   /** `--max-data-mb` in bytes. */
   maxBytes: number;
+  /** `--max-data-mb` as given (or the default), for messages. */
+  maxDataMb: string;
   /** Whether `--loss` was given. */
   lossGiven: boolean;
 }
@@ -379,6 +381,7 @@ function ownDataFlags(
   }
   task ??= implied;
   let maxBytes = DEFAULT_MAX_DATA_MB * 2 ** 20;
+  const maxDataMb = (v["max-data-mb"] as string | undefined) ?? String(DEFAULT_MAX_DATA_MB);
   if (v["max-data-mb"] !== undefined) {
     const text = v["max-data-mb"] as string;
     if (!/^\d+(\.\d+)?$/.test(text) || !(Number(text) > 0) || Number(text) > 2 ** 40) {
@@ -405,7 +408,7 @@ function ownDataFlags(
       );
     }
   }
-  return { task, scale: !v["no-scale"], maxBytes, lossGiven: loss !== undefined };
+  return { task, scale: !v["no-scale"], maxBytes, maxDataMb, lossGiven: loss !== undefined };
 }
 
 /** A CSV column: a 0-based index when the text is a whole number, else a name. */

@@ -70,6 +70,8 @@ export interface OwnDataRequest {
   scale: boolean;
   /** File size limit in bytes. */
   maxBytes: number;
+  /** The limit as `--max-data-mb` gave it, for messages. */
+  maxDataMb: string;
   /** Seed of the splits. */
   seed: number;
 }
@@ -115,6 +117,27 @@ export class OwnDataError extends Error {
   }
 }
 
+/**
+ * A `loadCsv` failure as an `OwnDataError` blaming `--target` when the
+ * target column is at fault and `--data` otherwise, with the size limit
+ * named by its flag.
+ *
+ * @param error What `loadCsv` threw.
+ * @param path The file.
+ * @param maxDataMb `--max-data-mb` as given.
+ * @returns The error to throw.
+ */
+export function csvError(error: unknown, path: string, maxDataMb: string): OwnDataError {
+  let message = (error as Error).message;
+  if (error instanceof Deno.errors.NotFound) message = `--data ${path}: no such file`;
+  message = message.replace(
+    "(maxBytes)",
+    `(--max-data-mb ${maxDataMb}; raise it to read a larger file)`,
+  );
+  const flag = /\btarget\b/.test(message.replace(path, "")) ? "--target" : "--data";
+  return new OwnDataError(flag, message);
+}
+
 function classCounts(y: Float64Array, classes: number): number[] {
   const counts = new Array<number>(classes).fill(0);
   for (const v of y) counts[v]++;
@@ -133,14 +156,7 @@ export async function prepareOwnData(request: OwnDataRequest): Promise<OwnData> 
   try {
     table = await loadCsv(path, { target: request.target, maxBytes: request.maxBytes });
   } catch (error) {
-    let message = (error as Error).message;
-    if (error instanceof Deno.errors.NotFound) message = `--data ${path}: no such file`;
-    message = message.replace(
-      /\(maxBytes\)/,
-      `(--max-data-mb ${request.maxBytes / 2 ** 20}; raise it to read a larger file)`,
-    );
-    const flag = /\btarget\b/.test(message.replace(path, "")) ? "--target" : "--data";
-    throw new OwnDataError(flag, message);
+    throw csvError(error, path, request.maxDataMb);
   }
   const n = table.x.shape[0];
   const target = table.target!;
@@ -216,13 +232,17 @@ export async function prepareOwnData(request: OwnDataRequest): Promise<OwnData> 
 
   // Test rows first, then validation rows from the rest; stratified by class for classification.
   const strat = (labels: Tensor) => (task === "classification" ? labels : null);
+  // Held-out sets of at least one row per class (else the fractions, rounded up as scikit-learn does).
+  const held = (share: number, rows: number): number =>
+    Math.max(Math.ceil(share * rows), classes === null ? 1 : classes.length);
+  const nTest = held(OWN_DATA_SPLIT.test, n);
   const first = trainTestSplit(table.x, y, {
-    testSize: OWN_DATA_SPLIT.test,
+    testSize: nTest,
     randomState: request.seed,
     stratify: strat(y),
   });
   const second = trainTestSplit(first.xTrain, first.yTrain!, {
-    testSize: OWN_DATA_SPLIT.valid,
+    testSize: held(OWN_DATA_SPLIT.valid, n - nTest),
     randomState: request.seed,
     stratify: strat(first.yTrain!),
   });

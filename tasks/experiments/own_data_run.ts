@@ -124,6 +124,7 @@ export async function runOwnData(flags: TrainFlags, signal: AbortSignal): Promis
     task: own.task,
     scale: own.scale,
     maxBytes: own.maxBytes,
+    maxDataMb: own.maxDataMb,
     seed: c.seed,
   });
   const loss = own.lossGiven ? c.loss : data.task === "classification" ? "cross-entropy" : "mse";

@@ -17,7 +17,7 @@ import { type Tensor, tensor } from "@glassbox/tensor";
 import type { TrainFlags } from "./flags.ts";
 import { readModelCard } from "./model_card.ts";
 import { modelOutputs } from "./own_data_run.ts";
-import { OwnDataError } from "./own_data.ts";
+import { csvError, OwnDataError } from "./own_data.ts";
 import { writeFileAtomic } from "./save_run.ts";
 
 /** A CSV field, quoted when it holds a delimiter, a quote or a line break. */
@@ -84,7 +84,8 @@ export async function runPredict(flags: TrainFlags): Promise<number> {
       table = await loadCsv(data.path, { columns: card.features, maxBytes });
     }
   } catch (error) {
-    throw new OwnDataError("--data", (error as Error).message);
+    const e = csvError(error, data.path, flags.ownData!.maxDataMb);
+    throw new OwnDataError("--data", e.message);
   }
   let x: Tensor = table.x;
   if (card.scaler !== null) x = StandardScaler.fromJSON(card.scaler).transform(x);
