@@ -35,32 +35,44 @@ export const MAX_RECORD_CHARS = 1 << 20;
 export const MAX_CLASSES = 65536;
 const BLOCK = 1 << 16;
 
-/** Float64 values appended one by one into blocks; `take` concatenates them once. */
-class Blocks {
-  #blocks: Float64Array[] = [];
-  #current = new Float64Array(BLOCK);
-  #at = 0;
+/**
+ * Float64 values appended one by one. With a capacity bound, they live in a
+ * resizable ArrayBuffer that grows in place (virtual memory is reserved for
+ * the bound, pages are used as values arrive), so no copy is ever made;
+ * otherwise the array doubles.
+ */
+class Values {
+  #buffer: ArrayBuffer;
+  #view: Float64Array;
   length = 0;
-  push(v: number): void {
-    if (this.#at === BLOCK) {
-      this.#blocks.push(this.#current);
-      this.#current = new Float64Array(BLOCK);
-      this.#at = 0;
-    }
-    this.#current[this.#at++] = v;
-    this.length++;
+  constructor(maxValues: number) {
+    const max = Math.max(1024, Math.min(maxValues, 2 ** 31)) * 8;
+    const resizable = typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === "function";
+    this.#buffer = resizable
+      ? new ArrayBuffer(Math.min(max, 1 << 16), { maxByteLength: max })
+      : new ArrayBuffer(1 << 16);
+    this.#view = new Float64Array(this.#buffer);
   }
-  take(): Float64Array {
-    const out = new Float64Array(this.length);
-    let o = 0;
-    for (const b of this.#blocks) {
-      out.set(b, o);
-      o += b.length;
+  push(v: number): void {
+    if (this.length === this.#view.length) this.#grow();
+    this.#view[this.length++] = v;
+  }
+  #grow(): void {
+    const bytes = this.#buffer.byteLength * 2;
+    if (this.#buffer.resizable && bytes <= this.#buffer.maxByteLength) {
+      this.#buffer.resize(bytes);
+    } else if (this.#buffer.resizable && this.#buffer.byteLength < this.#buffer.maxByteLength) {
+      this.#buffer.resize(this.#buffer.maxByteLength);
+    } else {
+      const next = new Float64Array(this.#view.length * 2);
+      next.set(this.#view);
+      this.#buffer = next.buffer;
     }
-    out.set(this.#current.subarray(0, this.#at), o);
-    this.#blocks = [];
-    this.#current = new Float64Array(0);
-    return out;
+    this.#view = new Float64Array(this.#buffer);
+  }
+  /** The values (a view; valid until the next push). */
+  values(): Float64Array {
+    return this.#view.subarray(0, this.length);
   }
 }
 
@@ -72,14 +84,23 @@ export class TableBuilder {
   #names: string[] | null = null;
   #features: number[] = [];
   #targetIndex = -1;
-  #x = new Blocks();
-  #y = new Blocks(); // numeric target values (NaN where not a number)
-  #codes = new Blocks(); // dictionary code of each target cell
+  #x: Values;
+  #y: Values; // numeric target values (NaN where not a number)
+  #codes: Values; // dictionary code of each target cell
   #dictionary = new Map<string, number>();
   #firstLabel: { text: string; line: number } | null = null; // first non-numeric target cell
   #rows = 0;
 
-  constructor(spec: TableSpec, action: string) {
+  /**
+   * @param spec Columns, target, header, delimiter.
+   * @param action For messages: "load CSV <source>".
+   * @param maxChars An upper bound on the characters to come (each value takes at least two).
+   */
+  constructor(spec: TableSpec, action: string, maxChars: number) {
+    const maxValues = Math.ceil(maxChars / 2) + 1;
+    this.#x = new Values(maxValues);
+    this.#y = new Values(maxValues);
+    this.#codes = new Values(maxValues);
     this.#spec = spec;
     this.#action = action;
     this.#reader = new CsvReader(spec.delimiter, MAX_RECORD_CHARS, (r) => this.#record(r));
@@ -176,7 +197,12 @@ export class TableBuilder {
   }
 
   #number(cell: string, line: number, c: number): number {
+    // Fast path: a plain decimal number; anything else is checked again below for the message.
     const raw = cell.trim();
+    if (NUMBER.test(raw)) {
+      const v = Number(raw);
+      if (Number.isFinite(v)) return v;
+    }
     const where = `line ${line}, column ${show(this.#names![c])}`;
     if (raw === "") {
       this.#fail(TypeError, `${where} is empty (a missing value), expected a decimal number`);
@@ -184,22 +210,18 @@ export class TableBuilder {
     if (!NUMBER.test(raw)) {
       this.#fail(TypeError, `${where} must be a decimal number, got ${show(raw)}`);
     }
-    const v = Number(raw);
-    if (!Number.isFinite(v)) {
-      this.#fail(
-        RangeError,
-        `${where} is ${show(raw)}, beyond float64's range (±1.8e308), expected a finite number`,
-      );
-    }
-    return v;
+    this.#fail(
+      RangeError,
+      `${where} is ${show(raw)}, beyond float64's range (±1.8e308), expected a finite number`,
+    );
   }
 
   #target(raw: string, line: number): void {
-    const name = show(this.#names![this.#targetIndex]);
+    const name = (): string => show(this.#names![this.#targetIndex]);
     if (raw === "") {
       this.#fail(
         TypeError,
-        `line ${line}, target column ${name} is empty (a missing label or value)`,
+        `line ${line}, target column ${name()} is empty (a missing label or value)`,
       );
     }
     let v = NaN;
@@ -208,7 +230,7 @@ export class TableBuilder {
       if (!Number.isFinite(v)) {
         this.#fail(
           RangeError,
-          `line ${line}, target column ${name} is ${
+          `line ${line}, target column ${name()} is ${
             show(raw)
           }, beyond float64's range (±1.8e308), expected a finite number or a label`,
         );
@@ -223,7 +245,7 @@ export class TableBuilder {
         if (this.#firstLabel !== null) {
           this.#fail(
             RangeError,
-            `line ${line}, target column ${name} has more than ${MAX_CLASSES} distinct labels, expected class labels`,
+            `line ${line}, target column ${name()} has more than ${MAX_CLASSES} distinct labels, expected class labels`,
           );
         }
         code = -1; // numeric regression target: no dictionary needed
@@ -248,23 +270,21 @@ export class TableBuilder {
     const rows = this.#rows;
     const width = this.#features.length;
     const table: Table = {
-      x: tensor(this.#x.take(), { shape: [rows, width], dtype: "float64" }),
+      x: tensor(this.#x.values(), { shape: [rows, width], dtype: "float64" }),
       columns: this.#features.map((i) => names[i]),
     };
     if (this.#targetIndex < 0) return table;
     table.target = names[this.#targetIndex];
     if (this.#firstLabel === null) {
-      this.#codes.take();
-      table.y = tensor(this.#y.take(), { shape: [rows], dtype: "float64" });
+      table.y = tensor(this.#y.values(), { shape: [rows], dtype: "float64" });
       return table;
     }
     // Labels: sorted by code unit as LabelEncoder sorts strings; y holds their indices.
-    this.#y.take();
     const byCode = [...this.#dictionary.keys()];
     const sorted = [...byCode].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const rank = new Map(sorted.map((label, i) => [label, i]));
     const remap = byCode.map((label) => rank.get(label)!);
-    const codes = this.#codes.take();
+    const codes = this.#codes.values();
     for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]];
     table.y = tensor(codes, { shape: [rows], dtype: "float64" });
     table.classes = sorted;

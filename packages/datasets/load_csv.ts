@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TableBuilder } from "./_csv_table.ts";
+import { MAX_RECORD_CHARS, TableBuilder } from "./_csv_table.ts";
 import { checkCsvOptions, type CsvData, type CsvOptions } from "./parse_csv.ts";
 import { show } from "./_validate.ts";
 
@@ -160,10 +160,25 @@ export async function loadCsv(path: string | URL, options: LoadCsvOptions = {}):
   refuse(await fs.stat(where));
   const file = await fs.open(where);
   try {
-    refuse(await file.stat()); // the file opened is the one checked
-    const builder = new TableBuilder(spec, action);
+    const info = await file.stat();
+    refuse(info); // the file opened is the one checked
+    const builder = new TableBuilder(spec, action, info.size);
     const decoder = new TextDecoder("utf-8", { fatal: true });
+    const decode = (bytes: Uint8Array, at: number, stream = false): string => {
+      try {
+        return decoder.decode(bytes, { stream });
+      } catch {
+        throw new TypeError(
+          `Cannot ${action}: the file is not valid UTF-8 text (bytes ${at} to ${
+            at + bytes.length
+          })`,
+        );
+      }
+    };
+    // Text goes to the parser in pieces that end at a line break (byte 10 is never part of a
+    // multi-byte character), so each piece decodes alone and the parser rarely carries a record over.
     const buffer = new Uint8Array(CHUNK);
+    let carry = new Uint8Array(0);
     let total = 0;
     while (true) {
       const n = await file.read(buffer);
@@ -174,17 +189,21 @@ export async function loadCsv(path: string | URL, options: LoadCsvOptions = {}):
           `Cannot ${action}: the file grew past the limit of ${maxBytes} bytes (maxBytes) while being read`,
         );
       }
-      let text: string;
-      try {
-        text = decoder.decode(buffer.subarray(0, n), { stream: true });
-      } catch {
-        throw new TypeError(
-          `Cannot ${action}: the file is not valid UTF-8 text (near byte ${total - n})`,
-        );
+      const data = new Uint8Array(carry.length + n);
+      data.set(carry);
+      data.set(buffer.subarray(0, n), carry.length);
+      const cut = data.lastIndexOf(10) + 1;
+      if (cut > 0) {
+        builder.push(decode(data.subarray(0, cut), total - data.length));
+        carry = data.slice(cut);
+      } else if (data.length > 4 * MAX_RECORD_CHARS) {
+        builder.push(decode(data, total - data.length, true)); // the parser reports the endless record
+        carry = new Uint8Array(0);
+      } else {
+        carry = data;
       }
-      builder.push(text);
     }
-    builder.push(decoder.decode());
+    builder.push(decode(carry, total - carry.length));
     return builder.end();
   } finally {
     await file.close();

@@ -110,9 +110,7 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "text"
   if (typeof text !== "string") {
     throw new TypeError(`Cannot ${action}: text must be a string, got ${show(text)}`);
   }
-  const builder = new TableBuilder(checkCsvOptions(options, action), action);
-  // Large texts go in slices, so one record's scan never copies the whole input.
-  const SLICE = 1 << 20;
-  for (let at = 0; at < text.length; at += SLICE) builder.push(text.slice(at, at + SLICE));
+  const builder = new TableBuilder(checkCsvOptions(options, action), action, text.length);
+  builder.push(text);
   return builder.end();
 }

@@ -42,7 +42,9 @@ function matrix(x: unknown, action: string): { values: Float64Array; rows: numbe
       throw new TypeError(`Cannot ${action}: x must be 2-D [rows, features], got ${show(x)}`);
     }
     shape = [...x.shape];
-    values = Float64Array.from(x.toTypedArray());
+    // toTypedArray() returns a fresh copy, which is ours to overwrite.
+    const host = x.toTypedArray();
+    values = host instanceof Float64Array ? host : Float64Array.from(host);
   } else if (Array.isArray(x) && x.every(Array.isArray)) {
     const cols = x.length === 0 ? 0 : (x[0] as unknown[]).length;
     x.forEach((row: unknown[], i) => {
@@ -289,7 +291,7 @@ export class StandardScaler {
       }
     }
     const dtype = x instanceof Tensor ? x.dtype : "float64";
-    return tensor(values, { shape: [rows, cols], dtype: "float64" }).to(dtype);
+    return tensor(values, { shape: [rows, cols], dtype });
   }
 
   /**

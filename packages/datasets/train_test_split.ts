@@ -202,8 +202,9 @@ function stratifiedIndices(
   const test: number[] = [];
   members.forEach((m, i) => {
     const perm = Array.from(rs.permutation(counts[i]), (p) => m[p]);
-    train.push(...perm.slice(0, nI[i]));
-    test.push(...perm.slice(nI[i], nI[i] + tI[i]));
+    // One by one: spreading a million-row class into push() overflows the stack.
+    for (let j = 0; j < nI[i]; j++) train.push(perm[j]);
+    for (let j = nI[i]; j < nI[i] + tI[i]; j++) test.push(perm[j]);
   });
   return [rs.permutation(train), rs.permutation(test)];
 }

@@ -236,7 +236,9 @@ export async function prepareOwnData(request: OwnDataRequest): Promise<OwnData> 
   const held = (share: number, rows: number): number =>
     Math.max(Math.ceil(share * rows), classes === null ? 1 : classes.length);
   const nTest = held(OWN_DATA_SPLIT.test, n);
-  const first = trainTestSplit(table.x, y, {
+  // Row indices are split, not the table: one copy of the data per split, none in between.
+  const all = Array.from({ length: n }, (_, i) => i);
+  const first = trainTestSplit(all, y, {
     testSize: nTest,
     randomState: request.seed,
     stratify: strat(y),
@@ -246,15 +248,24 @@ export async function prepareOwnData(request: OwnDataRequest): Promise<OwnData> 
     randomState: request.seed,
     stratify: strat(first.yTrain!),
   });
-  let train: Split = { x: second.xTrain, y: second.yTrain! };
-  let valid: Split = { x: second.xTest, y: second.yTest! };
-  let test: Split = { x: first.xTest, y: first.yTest! };
+  const take = (index: number[], labels: Tensor): Split => ({
+    x: table.x.gather(index),
+    y: labels,
+  });
+  let train: Split = take(second.xTrain, second.yTrain!);
+  let valid: Split = take(second.xTest, second.yTest!);
+  let test: Split = take(first.xTest, first.yTest!);
+  table.x.dispose();
   let scaler: StandardScaler | null = null;
   let targetScale: OwnData["targetScale"] = null;
   if (request.scale) {
     scaler = new StandardScaler().fit(train.x);
     const s = scaler;
-    const scaleX = (split: Split): Split => ({ x: s.transform(split.x), y: split.y });
+    const scaleX = (split: Split): Split => {
+      const x = s.transform(split.x);
+      split.x.dispose();
+      return { x, y: split.y };
+    };
     [train, valid, test] = [scaleX(train), scaleX(valid), scaleX(test)];
     if (task === "regression") {
       const ys = new StandardScaler().fit(train.y);
