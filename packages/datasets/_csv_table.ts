@@ -33,7 +33,6 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export const MAX_RECORD_CHARS = 1 << 20;
 /** Most distinct labels a non-numeric target may have. */
 export const MAX_CLASSES = 65536;
-const BLOCK = 1 << 16;
 
 /**
  * Float64 values appended one by one. With a capacity bound, they live in a
