@@ -14,7 +14,6 @@
 import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
-import { csvData } from "./experiments/data.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
@@ -53,26 +52,10 @@ function checkPermissions(flags: TrainFlags): void {
   }
 }
 
-async function loadData(flags: TrainFlags): Promise<Dataset> {
+function loadData(flags: TrainFlags): Dataset {
   const c = flags.config;
-  let dataset: Dataset;
-  if (c.data.kind === "csv") {
-    try {
-      dataset = await csvData(c.data.path, {
-        target: c.data.target,
-        task: c.loss === "mse" ? "regression" : "classification",
-        seed: c.seed,
-      });
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new UsageError(
-        /target|column|class indices/i.test(message) ? "--target" : "--data",
-        message,
-      );
-    }
-  } else {
-    dataset = findExperiment(c.experiment)!.data(c.seed);
-  }
+  // --data runs go through ownDataMain (tasks/experiments/own_data_run.ts).
+  const dataset = findExperiment(c.experiment)!.data(c.seed);
   if (c.dtype === "float64") return dataset;
   const cast = (t: Tensor): Tensor => t.to(c.dtype);
   return {
@@ -164,7 +147,7 @@ async function main(): Promise<number> {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
     if (flags.ownData !== null) return await ownDataMain(flags); // --data, --predict
-    dataset = await loadData(flags);
+    dataset = loadData(flags);
   } catch (error) {
     if (error instanceof UsageError) usageExit(error);
     throw error;

@@ -11,7 +11,8 @@
 
 import { mlp, saveSafetensors, type Sequential } from "@glassbox/layers";
 import { accuracy, confusionMatrix, mae, mape, r2Score, rmse } from "@glassbox/metrics";
-import { manualSeed, type Tensor } from "@glassbox/tensor";
+import { cpu, type Device, manualSeed, type Tensor } from "@glassbox/tensor";
+import { requestWebGPU, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import { EarlyStopping, fit, type History, predict } from "@glassbox/trainer";
 import { lossCurvesSpec, renderSvg } from "../plots/mod.ts";
 import { activationsFor, architectureLabel, OPTIMIZER_LABELS } from "./config.ts";
@@ -114,7 +115,11 @@ function scoreText(s: OwnDataScores, data: OwnData): string {
  * @param signal Stops training after the current batch (Ctrl-C).
  * @returns The exit code.
  */
-export async function runOwnData(flags: TrainFlags, signal: AbortSignal): Promise<number> {
+export async function runOwnData(
+  flags: TrainFlags,
+  signal: AbortSignal,
+  device?: Device,
+): Promise<number> {
   const c = flags.config;
   const own = flags.ownData!;
   if (c.data.kind !== "csv") throw new Error("runOwnData needs --data");
@@ -155,7 +160,10 @@ export async function runOwnData(flags: TrainFlags, signal: AbortSignal): Promis
   manualSeed(c.seed);
   const started = performance.now();
   const history: History = await fit(
-    () => mlp(sizes, { activation: activations, dtype: c.dtype }),
+    () => {
+      const model = mlp(sizes, { activation: activations, dtype: c.dtype });
+      return device === undefined ? model : model.to(device);
+    },
     {
       x: cast(data.train.x),
       y: cast(data.train.y),
@@ -173,6 +181,10 @@ export async function runOwnData(flags: TrainFlags, signal: AbortSignal): Promis
   );
   const seconds = (performance.now() - started) / 1000;
   const model = history.model as Sequential;
+  if (device !== undefined) {
+    // Back to the CPU for the test figures and the saved weights.
+    for (const p of model.parameters()) await p.toAsync(cpu);
+  }
   const scores = score(model, { ...data, test: { x: cast(data.test.x), y: data.test.y } });
   const card: ModelCard = {
     format: MODEL_CARD_FORMAT,
@@ -255,14 +267,25 @@ export async function ownDataMain(flags: TrainFlags): Promise<number> {
     controller.abort("Ctrl-C");
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  let gpu: Awaited<ReturnType<typeof requestWebGPU>> | undefined;
   try {
-    return flags.predict !== null
-      ? await runPredict(flags)
-      : await runOwnData(flags, controller.signal);
+    if (flags.predict !== null) return await runPredict(flags);
+    if (flags.device === "webgpu") {
+      try {
+        gpu = await requestWebGPU();
+      } catch (error) {
+        if (!(error instanceof WebGPUUnavailableError)) throw error;
+        console.error(`train: --device webgpu: ${error.message}`);
+        return 1;
+      }
+      if (!flags.json) console.log(`device: ${gpu.name}`);
+    }
+    return await runOwnData(flags, controller.signal, gpu);
   } catch (error) {
     if (error instanceof OwnDataError) throw new UsageError(error.flag, error.message);
     throw error;
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+    gpu?.destroy();
   }
 }
