@@ -11,6 +11,9 @@
 
 import { ACTIVATION_NAMES, type ActivationName } from "@glassbox/layers";
 import type { Label, StandardScalerState } from "@glassbox/datasets";
+import type { Sequential } from "@glassbox/layers";
+import type { Tensor } from "@glassbox/tensor";
+import { predict } from "@glassbox/trainer";
 import type { Task } from "./config.ts";
 
 /** The metadata key the card is stored under. */
@@ -129,4 +132,23 @@ export function readModelCard(metadata: Record<string, string>, path: string): M
     scaler: card.scaler as StandardScalerState | null,
     targetScale,
   };
+}
+
+/**
+ * The model's outputs on standardized inputs, in the target's units
+ * (regression) or as logits (classification).
+ *
+ * @param model The model.
+ * @param x Inputs (already scaled as trained).
+ * @param data `task` and `targetScale`.
+ * @returns Predictions [N, outputs].
+ */
+export function modelOutputs(
+  model: Sequential,
+  x: Tensor,
+  data: Pick<ModelCard, "task" | "targetScale">,
+): Tensor {
+  const out = predict(model, x);
+  const ts = data.targetScale;
+  return data.task === "regression" && ts !== null ? out.mul(ts.scale).add(ts.mean) : out;
 }

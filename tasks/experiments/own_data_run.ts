@@ -13,12 +13,12 @@ import { mlp, saveSafetensors, type Sequential } from "@glassbox/layers";
 import { accuracy, confusionMatrix, mae, mape, r2Score, rmse } from "@glassbox/metrics";
 import { cpu, type Device, manualSeed, type Tensor } from "@glassbox/tensor";
 import { requestWebGPU, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-import { EarlyStopping, fit, type History, predict } from "@glassbox/trainer";
+import { EarlyStopping, fit, type History } from "@glassbox/trainer";
 import { lossCurvesSpec, renderSvg } from "../plots/mod.ts";
 import { activationsFor, architectureLabel, OPTIMIZER_LABELS } from "./config.ts";
 import { NotebookLog } from "./epoch_log.ts";
 import { type TrainFlags, UsageError } from "./flags.ts";
-import { MODEL_CARD_FORMAT, MODEL_CARD_KEY, type ModelCard } from "./model_card.ts";
+import { MODEL_CARD_FORMAT, MODEL_CARD_KEY, type ModelCard, modelOutputs } from "./model_card.ts";
 import { OWN_DATA_PATIENCE, type OwnData, OwnDataError, prepareOwnData } from "./own_data.ts";
 import { runPredict } from "./predict.ts";
 import { makeLoss, makeOptimizer } from "./run_experiment.ts";
@@ -37,25 +37,6 @@ export interface OwnDataScores {
   rmse?: number;
   mae?: number;
   mape?: number;
-}
-
-/**
- * The model's outputs on standardized inputs, in the target's units
- * (regression) or as logits (classification).
- *
- * @param model The model.
- * @param x Inputs (already scaled as trained).
- * @param data `task` and `targetScale`.
- * @returns Predictions [N, outputs].
- */
-export function modelOutputs(
-  model: Sequential,
-  x: Tensor,
-  data: Pick<OwnData, "task" | "targetScale">,
-): Tensor {
-  const out = predict(model, x);
-  const ts = data.targetScale;
-  return data.task === "regression" && ts !== null ? out.mul(ts.scale).add(ts.mean) : out;
 }
 
 function score(model: Sequential, data: OwnData): OwnDataScores {

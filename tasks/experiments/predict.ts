@@ -15,8 +15,7 @@ import { loadSafetensors, mlp } from "@glassbox/layers";
 import { accuracy, r2Score } from "@glassbox/metrics";
 import { type Tensor, tensor } from "@glassbox/tensor";
 import type { TrainFlags } from "./flags.ts";
-import { readModelCard } from "./model_card.ts";
-import { modelOutputs } from "./own_data_run.ts";
+import { modelOutputs, readModelCard } from "./model_card.ts";
 import { csvError, OwnDataError } from "./own_data.ts";
 import { writeFileAtomic } from "./save_run.ts";
 
