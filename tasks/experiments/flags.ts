@@ -15,7 +15,13 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
 } from "./config.ts";
-import { DEFAULT_MAX_DATA_MB, OWN_DATA_DEFAULTS, OWN_DATA_USAGE } from "./own_data.ts";
+import {
+  DEFAULT_MAX_DATA_MB,
+  OWN_DATA_DEFAULTS,
+  OWN_DATA_USAGE,
+  OwnDataError,
+} from "./own_data.ts";
+import { csvRunName, type OwnDataFlags, ownDataFlags } from "./own_data_flags.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
@@ -140,20 +146,6 @@ export interface TrainFlags {
   predict: string | null;
 }
 
-/** The `--data` flags that are not experiment settings. */
-export interface OwnDataFlags {
-  /** `--task`, or the task `--loss` implies; null to detect it. */
-  task: "classification" | "regression" | null;
-  /** Standardize (not `--no-scale`). */
-  scale: boolean;
-  /** `--max-data-mb` in bytes. */
-  maxBytes: number;
-  /** `--max-data-mb` as given (or the default), for messages. */
-  maxDataMb: string;
-  /** Whether `--loss` was given. */
-  lossGiven: boolean;
-}
-
 function positiveInt(flag: string, text: string, min: number): number {
   const n = Number(text);
   if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
@@ -250,7 +242,13 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   // Your own data: the --data defaults, unless an --experiment's are asked for.
   const d = v.data !== undefined && v.experiment === undefined ? OWN_DATA_DEFAULTS : spec.defaults;
   const device = v.device === undefined ? "cpu" : oneOf("--device", v.device, DEVICE_NAMES);
-  const ownData = ownDataFlags(v);
+  let ownData: OwnDataFlags | null;
+  try {
+    ownData = ownDataFlags(v);
+  } catch (error) {
+    if (error instanceof OwnDataError) throw new UsageError(error.flag, error.message);
+    throw error;
+  }
   if (v.data !== undefined && v.target === undefined && v.predict === undefined) {
     throw new UsageError("--target", `--data needs --target <column> naming the column to predict`);
   }
@@ -353,62 +351,6 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     ownData,
     predict: v.predict ?? null,
   };
-}
-
-/** The run folder name of a CSV file: its base name without the extension. */
-function csvRunName(path: string): string {
-  const base = path.slice(path.lastIndexOf("/") + 1).replace(/\.[^.]*$/, "");
-  return /^[\w.-]+$/.test(base) && base !== "." && base !== ".." ? base : "data";
-}
-
-function ownDataFlags(
-  v: Record<string, string | boolean | string[] | undefined>,
-): OwnDataFlags | null {
-  const only = ["task", "no-scale", "max-data-mb", "predict"].find((f) => v[f] !== undefined);
-  if (v.data === undefined) {
-    if (only !== undefined) {
-      throw new UsageError(`--${only}`, `--${only} only applies with --data <file.csv>`);
-    }
-    return null;
-  }
-  const loss = v.loss as string | undefined;
-  let task = v.task === undefined
-    ? null
-    : oneOf("--task", v.task as string, ["classification", "regression"] as const);
-  const implied = loss === undefined ? null : loss === "mse" ? "regression" : "classification";
-  if (task !== null && implied !== null && task !== implied) {
-    throw new UsageError("--loss", `--loss ${loss} does not fit --task ${task}`);
-  }
-  task ??= implied;
-  let maxBytes = DEFAULT_MAX_DATA_MB * 2 ** 20;
-  const maxDataMb = (v["max-data-mb"] as string | undefined) ?? String(DEFAULT_MAX_DATA_MB);
-  if (v["max-data-mb"] !== undefined) {
-    const text = v["max-data-mb"] as string;
-    if (!/^\d+(\.\d+)?$/.test(text) || !(Number(text) > 0) || Number(text) > 2 ** 40) {
-      throw new UsageError(
-        "--max-data-mb",
-        `--max-data-mb must be a positive decimal number of MiB, got "${text}"`,
-      );
-    }
-    maxBytes = Math.ceil(Number(text) * 2 ** 20);
-  }
-  if (v.predict !== undefined) {
-    for (const f of ["target", "task", "no-scale", "layers", "epochs", "loss"]) {
-      if (v[f] !== undefined) {
-        throw new UsageError(
-          `--${f}`,
-          `--${f} does not apply to --predict (the model's own settings are used)`,
-        );
-      }
-    }
-    if (v["no-save"]) {
-      throw new UsageError(
-        "--no-save",
-        "--predict writes its predictions; --no-save contradicts it",
-      );
-    }
-  }
-  return { task, scale: !v["no-scale"], maxBytes, maxDataMb, lossGiven: loss !== undefined };
 }
 
 /** A CSV column: a 0-based index when the text is a whole number, else a name. */
