@@ -104,6 +104,15 @@ export async function runOwnData(
   const c = flags.config;
   const own = flags.ownData!;
   if (c.data.kind !== "csv") throw new Error("runOwnData needs --data");
+  if (c.architectures.length !== 1) {
+    throw new OwnDataError("--layers", "--data trains one architecture: give --layers once");
+  }
+  if (c.restarts !== 1) {
+    throw new OwnDataError(
+      "--restarts",
+      "--restarts does not apply to --data runs (early stopping keeps the best epoch)",
+    );
+  }
   const data = await prepareOwnData({
     path: c.data.path,
     target: c.data.target,
