@@ -14,10 +14,10 @@
 import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
-import { csvData } from "./experiments/data.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
+import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { checkModelSize } from "./experiments/model_size.ts";
 import { checkRunFolder } from "./experiments/run_folder.ts";
@@ -72,26 +72,10 @@ function checkPermissions(flags: TrainFlags): void {
   }
 }
 
-async function loadData(flags: TrainFlags): Promise<Dataset> {
+function loadData(flags: TrainFlags): Dataset {
   const c = flags.config;
-  let dataset: Dataset;
-  if (c.data.kind === "csv") {
-    try {
-      dataset = await csvData(c.data.path, {
-        target: c.data.target,
-        task: c.loss === "mse" ? "regression" : "classification",
-        seed: c.seed,
-      });
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new UsageError(
-        /target|column|class indices/i.test(message) ? "--target" : "--data",
-        message,
-      );
-    }
-  } else {
-    dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
-  }
+  // --data runs go through ownDataMain (tasks/experiments/own_data_run.ts).
+  const dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
   if (c.dtype === "float64") return dataset;
   const cast = (t: Tensor): Tensor => t.to(c.dtype);
   return {
@@ -183,7 +167,8 @@ async function main(): Promise<number> {
   try {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
-    dataset = await loadData(flags);
+    if (flags.ownData !== null) return await ownDataMain(flags); // --data, --predict
+    dataset = loadData(flags);
     try {
       checkModelSize(flags.config, dataset.xTrain.shape[1], dataset.outputs);
     } catch (error) {

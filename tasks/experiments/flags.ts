@@ -16,7 +16,13 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
 } from "./config.ts";
-import { CSV_VALID_FRACTION } from "./data.ts";
+import {
+  DEFAULT_MAX_DATA_MB,
+  OWN_DATA_DEFAULTS,
+  OWN_DATA_USAGE,
+  OwnDataError,
+} from "./own_data.ts";
+import { csvRunName, type OwnDataFlags, ownDataFlags } from "./own_data_flags.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
@@ -59,13 +65,24 @@ validate: 100 rows for notebooks 1.1, 1.2 and MLP-for-classification, 1000 for
 notebook 3.1 and logistic-regression):
   --train-rows <n>        train on the first n rows of the experiment's data instead,
                           validate on the rest
-  --data <file.csv>       train on a CSV file (header row, numeric columns);
-                          ${(1 - CSV_VALID_FRACTION) * 100}% of rows train, ${
-  CSV_VALID_FRACTION * 100
-}% validate (trainTestSplit, randomState = --seed)
+  --data <file.csv>       train on your own CSV file (header row; numeric feature columns).
+                          20% of rows are the test set (the figures reported), 20% of the
+                          rest validate for early stopping, the others train (stratified by
+                          class for classification; randomState = --seed). Defaults for
+                          --data: ${OWN_DATA_USAGE}; any flag below overrides them
   --target <column>       the column to predict, by name or 0-based index (needed with --data);
-                          the other columns are the features; with --loss cross-entropy it
-                          must hold class indices 0, 1, …
+                          the other columns are the features
+  --task <name>           classification or regression (default: detected; labels that are
+                          not numbers, or integers with few distinct values, mean
+                          classification: cross-entropy, accuracy and a confusion matrix)
+  --no-scale              keep features as they are (default: standardized with a
+                          StandardScaler fitted on the training rows, saved with the model;
+                          regression targets too)
+  --max-data-mb <n>       largest --data file read, in MiB (default ${DEFAULT_MAX_DATA_MB}); only
+                          regular files are read
+  --predict <model>       predict with a model a --data run saved (runs/<name>/model.safetensors)
+                          for the rows of --data <new.csv>; writes the predictions as CSV to
+                          --out <file.csv> (default: predictions.csv beside the model)
 
 Model (default: the experiment's):
   --layers <w,w,…>        hidden widths, e.g. 32,32; "none" for a linear model. Repeat the
@@ -145,6 +162,10 @@ export interface TrainFlags {
   help: boolean;
   /** `--compare pytorch`: also train the PyTorch twin and compare (null: no comparison). */
   compare: "pytorch" | null;
+  /** With `--data`: the own-data settings; else null. */
+  ownData: OwnDataFlags | null;
+  /** `--predict <model>`: the model file, else null. */
+  predict: string | null;
 }
 
 /** A decimal integer literal ("0x10", "1e1", " 3" are not). */
@@ -245,6 +266,10 @@ export const TRAIN_OPTIONS = {
   "no-save": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  task: { type: "string" },
+  "no-scale": { type: "boolean" },
+  "max-data-mb": { type: "string" },
+  predict: { type: "string" },
 } as const;
 
 /** Learning rate when `--optimizer` replaces the experiment's optimizer and `--lr` is not given. */
@@ -291,9 +316,17 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     );
   }
   const name = spec.name;
-  const d = spec.defaults;
+  // Your own data: the --data defaults, unless an --experiment's are asked for.
+  const d = v.data !== undefined && v.experiment === undefined ? OWN_DATA_DEFAULTS : spec.defaults;
   const device = v.device === undefined ? "cpu" : oneOf("--device", v.device, DEVICE_NAMES);
-  if (v.data !== undefined && v.target === undefined) {
+  let ownData: OwnDataFlags | null;
+  try {
+    ownData = ownDataFlags(v);
+  } catch (error) {
+    if (error instanceof OwnDataError) throw new UsageError(error.flag, error.message);
+    throw error;
+  }
+  if (v.data !== undefined && v.target === undefined && v.predict === undefined) {
     throw new UsageError("--target", `--data needs --target <column> naming the column to predict`);
   }
   if (v.target !== undefined && v.data === undefined) {
@@ -387,7 +420,7 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     experiment: name,
     data: v.data === undefined
       ? { kind: "builtin" }
-      : { kind: "csv", path: v.data, target: csvColumn(v.target!) },
+      : { kind: "csv", path: v.data, target: v.target === undefined ? "" : csvColumn(v.target) },
     trainRows,
     architectures,
     activation,
@@ -428,10 +461,16 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   return {
     config,
     device,
-    out: v["no-save"] ? null : v.out ?? `runs/${name}`,
+    out: v["no-save"] && v.predict === undefined
+      ? null
+      : v.out ?? (v.predict !== undefined
+        ? null
+        : `runs/${v.data !== undefined ? csvRunName(v.data) : name}`),
     json: v.json ?? false,
     help: v.help ?? false,
     compare,
+    ownData,
+    predict: v.predict ?? null,
   };
 }
 
