@@ -1,0 +1,411 @@
+/**
+ * The assignment notebook's training code, task 2: `train1` (fresh models,
+ * `nreps` repetitions, the best by training MSE), `trainScipy` (BFGS to
+ * convergence on all parameters flattened into one vector, as the notebook's
+ * `train_scipy` hands them to `scipy.optimize.minimize(method="BFGS")`) and
+ * `fnnTrain` (a PyTorch-style optimizer such as Adam, full batch, epoch by
+ * epoch until a tolerance stop).
+ *
+ * The cost is the notebook's `F.mse_loss(y1, model(X1))`: the mean squared
+ * error over the training rows.
+ *
+ * Printed lines, as in the notebook:
+ *
+ * ```text
+ * Repetition  0: Optimization terminated successfully.
+ *          Current function value: 0.293673
+ *          Iterations: 120
+ *          Function evaluations: 240
+ *          Gradient evaluations: 233
+ * best_cost=0.294
+ * ```
+ *
+ * @module
+ */
+
+import type { Parameter } from "@glassbox/layers";
+import { MSELoss } from "@glassbox/losses";
+import { type Tensor, tensor, tidy } from "@glassbox/tensor";
+import { Adam, LBFGS, minimizeBfgs, type Optimizer, type TextOutput } from "@glassbox/trainer";
+import { AssignmentMLP, type PhiName } from "./assignment_model.ts";
+
+/** Training rows: inputs `[N, 1]` and targets `[N, 1]`. */
+export interface XY {
+  /** Inputs. */
+  x: Tensor;
+  /** Targets. */
+  y: Tensor;
+}
+
+/**
+ * The notebook's `F.mse_loss(y, model(x)).item()`.
+ *
+ * @param model The model.
+ * @param data Inputs and targets.
+ * @returns The mean squared error.
+ */
+export function mseOf(model: AssignmentMLP, data: XY): number {
+  return tidy(() => new MSELoss().forward(model.forward(data.x), data.y).item());
+}
+
+/** Copies the parameters into one vector, in the notebook's order (`0_weight`, `0_bias`, …). */
+export function flattenParameters(params: readonly Parameter[]): Float64Array {
+  const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
+  const out = new Float64Array(sizes.reduce((a, b) => a + b, 0));
+  let at = 0;
+  params.forEach((p, i) => {
+    out.set(p.value.toTypedArray(), at);
+    at += sizes[i];
+  });
+  return out;
+}
+
+/** Sets the parameters from one vector laid out as `flattenParameters` lays it out. */
+export function assignParameters(params: readonly Parameter[], flat: Float64Array): void {
+  let at = 0;
+  for (const p of params) {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    p.value = tensorLike(p.value, flat.subarray(at, at + n));
+    at += n;
+  }
+  if (at !== flat.length) {
+    throw new RangeError(
+      `Cannot assign parameters: the vector has ${flat.length} values, the parameters ${at}`,
+    );
+  }
+}
+
+function tensorLike(like: Tensor, values: Float64Array): Tensor {
+  return tensor(values, { dtype: like.dtype, shape: [...like.shape] });
+}
+
+/** What one repetition's optimizer reports. */
+export interface TrainReport {
+  /** `"bfgs"`, `"lbfgs"` or `"adam"`. */
+  method: string;
+  /** Final cost (training MSE). */
+  fun: number;
+  /** Iterations (BFGS, L-BFGS) or epochs run (Adam). */
+  nit: number;
+  /** Function evaluations. */
+  nfev: number;
+  /** Gradient evaluations. */
+  njev: number;
+  /** 0 converged; otherwise the optimizer's own status code. */
+  status: number;
+  /** Whether the optimizer reports success. */
+  success: boolean;
+  /** Why it stopped. */
+  message: string;
+}
+
+/** Trains a model in place and says how it went. */
+export type TrainFn = (model: AssignmentMLP, data: XY, output: TextOutput) => TrainReport;
+
+/**
+ * The objective SciPy minimizes in the notebook's `train_scipy`: the
+ * training MSE as a function of all parameters flattened into one vector,
+ * with its gradient from the model's backward pass.
+ *
+ * @param model The model (its parameters are overwritten at each call).
+ * @param data Training rows.
+ * @returns `fun(x)` → `{ value, grad }`.
+ */
+export function mseObjective(
+  model: AssignmentMLP,
+  data: XY,
+): (x: Float64Array) => { value: number; grad: Float64Array } {
+  const params = model.parameters();
+  const loss = new MSELoss();
+  return (x) => {
+    assignParameters(params, x);
+    model.zeroGrad();
+    const value = tidy(() => {
+      const cost = loss.forward(model.forward(data.x), data.y).item();
+      model.backward(loss.backward());
+      return cost;
+    });
+    const grad = new Float64Array(x.length);
+    let at = 0;
+    for (const p of params) {
+      const g = p.grad.toTypedArray();
+      grad.set(g, at);
+      at += g.length;
+    }
+    return { value, grad };
+  };
+}
+
+/** Python's `"%f"`: six decimals. */
+function pyF(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(6) : String(x).toLowerCase().replace("infinity", "inf");
+}
+
+/**
+ * SciPy's `disp=True` lines for a `minimize` result (SciPy 1.10's
+ * `_minimize_bfgs`: "Warning: " before the message unless it succeeded).
+ *
+ * @param r The result.
+ * @returns Five lines, each ending in a newline.
+ */
+export function scipyDispLines(r: TrainReport): string {
+  return `${r.status === 0 ? "" : "Warning: "}${r.message}\n` +
+    `         Current function value: ${pyF(r.fun)}\n` +
+    `         Iterations: ${r.nit}\n` +
+    `         Function evaluations: ${r.nfev}\n` +
+    `         Gradient evaluations: ${r.njev}\n`;
+}
+
+/** Options of `trainScipy`. */
+export interface TrainScipyOptions {
+  /** `"bfgs"` (SciPy's `minimize(method="BFGS")`, default) or `"lbfgs"` (PyTorch's L-BFGS). */
+  method?: "bfgs" | "lbfgs";
+  /** Gradient tolerance (∞-norm; default 1e-5, SciPy's). */
+  gtol?: number;
+  /** Iteration limit (default: SciPy's 200 × number of parameters). */
+  maxiter?: number;
+  /** Print SciPy's disp lines (default true, as the notebook's `train_scipy`). */
+  disp?: boolean;
+}
+
+/**
+ * The notebook's `train_scipy`: minimizes the training MSE over all
+ * parameters at once to convergence and leaves the result in the model.
+ * BFGS is SciPy's `minimize(fun, x0, jac=True, method="BFGS",
+ * options={"disp": True})`; `"lbfgs"` runs PyTorch's L-BFGS (strong-Wolfe
+ * line search, history 100) in one `step` of up to `maxiter` iterations.
+ *
+ * @param model The model, trained in place.
+ * @param data Training rows.
+ * @param output Where the disp lines go.
+ * @param options `method`, `gtol`, `maxiter`, `disp`.
+ * @returns The optimizer's report.
+ */
+export function trainScipy(
+  model: AssignmentMLP,
+  data: XY,
+  output: TextOutput,
+  options: TrainScipyOptions = {},
+): TrainReport {
+  const params = model.parameters();
+  const x0 = flattenParameters(params);
+  const gtol = options.gtol ?? 1e-5;
+  const maxiter = options.maxiter ?? 200 * x0.length;
+  let report: TrainReport;
+  if ((options.method ?? "bfgs") === "bfgs") {
+    const r = minimizeBfgs(mseObjective(model, data), x0, { gtol, maxiter });
+    assignParameters(params, r.x);
+    report = {
+      method: "bfgs",
+      fun: r.fun,
+      nit: r.nit,
+      nfev: r.nfev,
+      njev: r.njev,
+      status: r.status,
+      success: r.success,
+      message: r.message,
+    };
+  } else {
+    const fun = mseObjective(model, data);
+    const opt = new LBFGS({
+      lr: 1,
+      maxIter: maxiter,
+      maxEval: Math.ceil(maxiter * 1.25),
+      toleranceGrad: gtol,
+      toleranceChange: 1e-12,
+      historySize: 100,
+      lineSearchFn: "strong_wolfe",
+      params,
+    });
+    // The closure leaves the gradients in the parameters, where LBFGS reads them.
+    opt.step(() => fun(flattenParameters(params)).value);
+    const nit = opt.iterations;
+    const nfev = opt.funcEvals;
+    const cost = mseOf(model, data);
+    const gmax = Math.max(...fun(flattenParameters(params)).grad.map(Math.abs));
+    const success = gmax <= gtol;
+    report = {
+      method: "lbfgs",
+      fun: cost,
+      nit,
+      nfev,
+      njev: nfev,
+      status: success ? 0 : 1,
+      success,
+      message: success
+        ? "Optimization terminated successfully."
+        : `L-BFGS stopped with max |gradient| ${gmax.toExponential(2)} > gtol ${gtol}`,
+    };
+  }
+  if (options.disp ?? true) output.write(scipyDispLines(report));
+  return report;
+}
+
+/** Options of `fnnTrain`. */
+export interface FnnTrainOptions {
+  /** The optimizer (default `Adam({ lr: 0.01 })`, the notebook's). */
+  optimizer?: Optimizer;
+  /** At most this many epochs (default 5000). */
+  maxEpochs?: number;
+  /** Stop once the cost changes by less than this between two epochs (default 1e-8). */
+  tol?: number;
+  /** Print `Epoch     0: cost=   2.496 ` every epoch (default false). */
+  verbose?: boolean;
+}
+
+/**
+ * The notebook's `fnn_train` (its helper file is not included; this is
+ * glassbox's reading of it): full-batch gradient steps with a PyTorch
+ * optimizer. Each epoch computes the cost on all training rows, prints it
+ * when `verbose`, stops when it changed by less than `tol` since the
+ * previous epoch, and otherwise takes one optimizer step.
+ *
+ * @param model The model, trained in place.
+ * @param data Training rows.
+ * @param output Where the epoch lines go.
+ * @param options `optimizer`, `maxEpochs`, `tol`, `verbose`.
+ * @returns The report (`nit`: epochs run; `nfev`, `njev`: cost and gradient evaluations).
+ */
+export function fnnTrain(
+  model: AssignmentMLP,
+  data: XY,
+  output: TextOutput,
+  options: FnnTrainOptions = {},
+): TrainReport {
+  const maxEpochs = options.maxEpochs ?? 5000;
+  const tol = options.tol ?? 1e-8;
+  const opt = options.optimizer ?? new Adam({ lr: 0.01 });
+  opt.attach(model.parameters());
+  const loss = new MSELoss();
+  let previous = Infinity;
+  let cost = NaN;
+  let epoch = 0;
+  let converged = false;
+  let steps = 0;
+  for (; epoch < maxEpochs; epoch++) {
+    model.zeroGrad();
+    cost = tidy(() => {
+      const c = loss.forward(model.forward(data.x), data.y).item();
+      if (Math.abs(previous - c) >= tol && Number.isFinite(c)) model.backward(loss.backward());
+      return c;
+    });
+    if (options.verbose) {
+      output.write(`Epoch ${String(epoch).padStart(5)}: cost=${cost.toFixed(3).padStart(8)} \n`);
+    }
+    if (!Number.isFinite(cost)) break;
+    if (Math.abs(previous - cost) < tol) {
+      converged = true;
+      epoch++;
+      break;
+    }
+    opt.step();
+    steps++;
+    previous = cost;
+  }
+  const message = converged
+    ? `Converged: the cost changed by less than tol=${tol} after ${epoch} epochs.`
+    : Number.isFinite(cost)
+    ? `Stopped after max_epochs=${maxEpochs} epochs.`
+    : `Stopped: the cost is ${cost}.`;
+  output.write(`${message}\n`);
+  return {
+    method: opt.name.toLowerCase(),
+    fun: cost,
+    nit: epoch,
+    nfev: epoch,
+    njev: steps,
+    status: converged ? 0 : 1,
+    success: converged,
+    message,
+  };
+}
+
+/** One repetition of `train1`. */
+export interface Repetition {
+  /** 0-based index. */
+  rep: number;
+  /** Training MSE of the trained model. */
+  cost: number;
+  /** The optimizer's report. */
+  report: TrainReport;
+  /** Initial parameters (flattened, the notebook's order). */
+  initial: Float64Array;
+}
+
+/** What `train1` returns. */
+export interface Train1Result {
+  /** The model with the lowest training MSE. */
+  best: AssignmentMLP;
+  /** Its training MSE. */
+  bestCost: number;
+  /** Its repetition. */
+  bestRep: number;
+  /** Every repetition, in order. */
+  reps: Repetition[];
+}
+
+/** Options of `train1`. */
+export interface Train1Options {
+  /** Repetitions (default 10). */
+  nreps?: number;
+  /** Hidden activation (default sigmoid). */
+  phi?: PhiName;
+  /** How to train one model (default BFGS: `trainScipy`). */
+  train?: TrainFn;
+  /** Where the lines go. */
+  output: TextOutput;
+  /** Called after each repetition (progress, cancellation checks). */
+  onRepetition?: (rep: Repetition) => void;
+}
+
+/**
+ * The notebook's `train1(hidden_sizes, nreps=10, phi=F.sigmoid, train=train_bfgs)`:
+ * trains `nreps` fresh `MLP([1, ...hidden, 1], phi)` models (each drawn from
+ * the global generator after the previous one) and keeps the one with the
+ * lowest training MSE, printing `Repetition  k: ` before each training and
+ * `best_cost=0.294` after it.
+ *
+ * @param hidden Hidden widths, e.g. `[2]`.
+ * @param data Training rows.
+ * @param options `nreps`, `phi`, `train`, `output`, `onRepetition`.
+ * @returns The best model and every repetition.
+ */
+export function train1(hidden: readonly number[], data: XY, options: Train1Options): Train1Result {
+  const nreps = options.nreps ?? 10;
+  if (!Number.isSafeInteger(nreps) || nreps < 1) {
+    throw new RangeError(`Cannot train: nreps must be an integer >= 1, got ${nreps}`);
+  }
+  const train: TrainFn = options.train ??
+    ((model, d, out) => trainScipy(model, d, out));
+  const out = options.output;
+  const inputs = data.x.shape[1];
+  const outputs = data.y.shape[1];
+  let best: AssignmentMLP | null = null;
+  let bestCost = Infinity;
+  let bestRep = -1;
+  const reps: Repetition[] = [];
+  for (let rep = 0; rep < nreps; rep++) {
+    const model = new AssignmentMLP([inputs, ...hidden, outputs], { phi: options.phi });
+    const initial = flattenParameters(model.parameters());
+    out.write(`Repetition ${(" " + rep).padStart(2)}: `);
+    const report = train(model, data, out);
+    const cost = mseOf(model, data);
+    if (cost < bestCost) {
+      best = model;
+      bestCost = cost;
+      bestRep = rep;
+    }
+    out.write(`best_cost=${bestCost.toFixed(3)}\n`);
+    const r = { rep, cost, report, initial };
+    reps.push(r);
+    options.onRepetition?.(r);
+  }
+  if (best === null) {
+    throw new RangeError(
+      `Cannot train: no repetition reached a finite training MSE (${
+        reps.map((r) => r.cost).join(", ")
+      })`,
+    );
+  }
+  return { best, bestCost, bestRep, reps };
+}
