@@ -20,6 +20,8 @@ import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experimen
 import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
+import { runAssignment } from "./experiments/assignment.ts";
+import { assignmentExperimentOf } from "./experiments/assignment_registry.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
@@ -157,6 +159,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The assignment notebook's experiments have their own runner (train1, BFGS, plots).
+  if (assignmentExperimentOf(Deno.args) !== undefined) return await runAssignment(Deno.args);
   let flags: TrainFlags;
   let dataset: Dataset;
   try {

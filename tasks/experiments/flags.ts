@@ -17,6 +17,8 @@ import {
 } from "./config.ts";
 import { CSV_VALID_FRACTION } from "./data.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
+import { ASSIGNMENT_EXPERIMENTS } from "./assignment_registry.ts";
+import { ASSIGNMENT_USAGE } from "./assignment.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
 export class UsageError extends Error {
@@ -33,7 +35,7 @@ export class UsageError extends Error {
   }
 }
 
-const experimentList = EXPERIMENTS.map((e) =>
+const experimentList = [...EXPERIMENTS, ...ASSIGNMENT_EXPERIMENTS].map((e) =>
   `      ${e.name}${e.name === DEFAULT_EXPERIMENT ? " (default)" : ""}\n          ${e.title}`
 ).join("\n");
 
@@ -101,6 +103,8 @@ another output folder, grant exactly those paths yourself (the output folder
 needs read and write: files are created new, then renamed), e.g.
   deno run --allow-read=.,/data/my.csv,/tmp/run --allow-write=/tmp/run tasks/train.ts \\
     --data /data/my.csv --target y --out /tmp/run
+
+${ASSIGNMENT_USAGE}
 
 Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 130 interrupted by
 Ctrl-C (training stops after the current batch and the last weights are saved).
