@@ -31,7 +31,8 @@ import {
 import { writeFileAtomic } from "./save_run.ts";
 
 /** The flags of the assignment experiments (`deno task train --help` lists them). */
-export const ASSIGNMENT_USAGE = `Assignment experiments (IE678 assignment 1; flags override each part's settings):
+export const ASSIGNMENT_USAGE =
+  `Assignment experiments (IE678 assignment 1; flags override each part's settings):
   --nreps <n>             repetitions per train1 call; the lowest training MSE wins
   --layers <w,w,…>        hidden widths of train1(hidden_sizes)
   --widths <w,w,…>        the width study's widths (assignment-widths)
@@ -140,7 +141,9 @@ export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
   const experiment = ASSIGNMENT_EXPERIMENTS.find((e) => e.name === v.experiment);
   if (experiment === undefined) {
     throw new AssignmentUsageError(
-      `--experiment must be one of ${ASSIGNMENT_EXPERIMENTS.map((e) => e.name).join(", ")}, got "${v.experiment}"`,
+      `--experiment must be one of ${
+        ASSIGNMENT_EXPERIMENTS.map((e) => e.name).join(", ")
+      }, got "${v.experiment}"`,
     );
   }
   const d = experiment.defaults;
@@ -153,7 +156,9 @@ export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
     hidden: v.layers === undefined ? d.hidden : widthList("--layers", v.layers),
     widths: v.widths === undefined ? d.widths : widthList("--widths", v.widths),
     nreps: v.nreps === undefined ? d.nreps : integer("--nreps", v.nreps, 1),
-    phi: v.activation === undefined ? d.phi : choice<PhiName>("--activation", v.activation, PHI_NAMES),
+    phi: v.activation === undefined
+      ? d.phi
+      : choice<PhiName>("--activation", v.activation, PHI_NAMES),
     optimizer,
     lr: v.lr === undefined ? d.lr : positive("--lr", v.lr),
     epochs: v.epochs === undefined ? d.epochs : integer("--epochs", v.epochs, 1),
@@ -161,9 +166,14 @@ export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
     gtol: v.gtol === undefined ? d.gtol : positive("--gtol", v.gtol),
     maxiter: v.maxiter === undefined ? d.maxiter : integer("--maxiter", v.maxiter, 1),
   };
-  if (experiment.name === "assignment-backprop" && (settings.hidden.length !== 1 || settings.phi !== "sigmoid")) {
+  if (
+    experiment.name === "assignment-backprop" &&
+    (settings.hidden.length !== 1 || settings.phi !== "sigmoid")
+  ) {
     throw new AssignmentUsageError(
-      `assignment-backprop works by hand on one sigmoid hidden layer, got --layers ${settings.hidden.join(",")} --activation ${settings.phi}`,
+      `assignment-backprop works by hand on one sigmoid hidden layer, got --layers ${
+        settings.hidden.join(",")
+      } --activation ${settings.phi}`,
     );
   }
   if (v.out !== undefined && v["no-save"]) {
@@ -181,7 +191,9 @@ function optimizerText(s: AssignmentSettings): string {
   if (s.optimizer === "adam") {
     return `Adam lr ${s.lr}, full batch, up to ${s.epochs} epochs, stop when the cost changes by < ${s.tol}`;
   }
-  const name = s.optimizer === "bfgs" ? "SciPy's BFGS (minimize(method=\"BFGS\"))" : "PyTorch's L-BFGS";
+  const name = s.optimizer === "bfgs"
+    ? 'SciPy\'s BFGS (minimize(method="BFGS"))'
+    : "PyTorch's L-BFGS";
   return `${name} to convergence: gtol ${s.gtol}, maxiter ${s.maxiter ?? "200 × parameters"}`;
 }
 
@@ -213,7 +225,9 @@ export async function runAssignment(args: readonly string[]): Promise<number> {
         `training: ${optimizerText(s)}; phi ${s.phi}; cost F.mse_loss(y1, model(X1)); float64`,
       ]
       : []),
-    `seeds: initial weights after manualSeed(${s.seed}) (--seed)${uses1D ? `, data Generator(${s.dataSeed}) (--data-seed)` : ""}`,
+    `seeds: initial weights after manualSeed(${s.seed}) (--seed)${
+      uses1D ? `, data Generator(${s.dataSeed}) (--data-seed)` : ""
+    }`,
   ];
   out.write(header.join("\n") + "\n\n");
   const ctx: PartContext = {
@@ -264,7 +278,10 @@ export async function runAssignment(args: readonly string[]): Promise<number> {
   if (flags.out !== null) {
     await Deno.mkdir(flags.out, { recursive: true });
     for (const p of ctx.plots) {
-      await writeFileAtomic(`${flags.out}/${p.name}.vl.json`, JSON.stringify(p.spec, null, 2) + "\n");
+      await writeFileAtomic(
+        `${flags.out}/${p.name}.vl.json`,
+        JSON.stringify(p.spec, null, 2) + "\n",
+      );
       await writeFileAtomic(`${flags.out}/${p.name}.svg`, await renderSvg(p.spec));
       record.files.push(`${p.name}.vl.json`, `${p.name}.svg`);
     }

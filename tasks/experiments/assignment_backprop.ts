@@ -141,8 +141,7 @@ export function backpropByModel(model: AssignmentMLP, x: number, y: number): Bac
     const gx = model.backward(g);
     return { yhat: pred.item(), l: value, dYhat: g.item(), dX: gx.item() };
   });
-  const grad = (name: string): number[] =>
-    Array.from(model.getParameter(name).grad.toTypedArray());
+  const grad = (name: string): number[] => Array.from(model.getParameter(name).grad.toTypedArray());
   const result: BackpropValues = {
     yhat,
     l,

@@ -95,7 +95,9 @@ export function assignmentCurve(x: Tensor): Tensor {
  */
 export function assignmentData(seed: number = ASSIGNMENT_DATA.seed): AssignmentData {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`Cannot draw the assignment data: seed must be an integer >= 0, got ${seed}`);
+    throw new RangeError(
+      `Cannot draw the assignment data: seed must be an integer >= 0, got ${seed}`,
+    );
   }
   const d = ASSIGNMENT_DATA;
   const g = new Generator(seed);

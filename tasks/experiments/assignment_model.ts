@@ -59,7 +59,9 @@ function asRows(x: Tensor, features: number, action: string): Tensor {
   const rows = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x;
   if (rows.rank !== 2 || rows.shape[1] !== features) {
     throw new TypeError(
-      `Cannot ${action}: input has shape [${x.shape.join(", ")}], expected [${features}] or [N, ${features}]`,
+      `Cannot ${action}: input has shape [${
+        x.shape.join(", ")
+      }], expected [${features}] or [N, ${features}]`,
     );
   }
   return rows;
@@ -242,7 +244,9 @@ export class AssignmentMLP implements Layer {
     const out = tidy(() => {
       for (let l = 0; l < this.numLayers(); l++) {
         inputs.push(keep(h.view()));
-        const z = h.matmul(this.#params[2 * l].borrow(), { bias: this.#params[2 * l + 1].borrow() });
+        const z = h.matmul(this.#params[2 * l].borrow(), {
+          bias: this.#params[2 * l + 1].borrow(),
+        });
         h = l < this.numLayers() - 1 ? this.#activations[l].forward(z) : z;
       }
       return h;

@@ -21,7 +21,14 @@ import {
   DELTA_NAMES,
   squaredErrors,
 } from "./assignment_backprop.ts";
-import { fnnTrain, mseOf, type Train1Result, train1, type TrainFn, trainScipy } from "./assignment_train.ts";
+import {
+  fnnTrain,
+  mseOf,
+  train1,
+  type Train1Result,
+  type TrainFn,
+  trainScipy,
+} from "./assignment_train.ts";
 
 /** What a part works with and where it puts its results. */
 export interface PartContext {
@@ -46,7 +53,10 @@ export interface PartContext {
 export function linspaceColumn(lo: number, hi: number, n: number): Tensor {
   const step = (hi - lo) / (n - 1);
   const half = Math.floor(n / 2);
-  const values = Array.from({ length: n }, (_, i) => i < half ? lo + i * step : hi - (n - 1 - i) * step);
+  const values = Array.from(
+    { length: n },
+    (_, i) => i < half ? lo + i * step : hi - (n - 1 - i) * step,
+  );
   return tensor(values, { dtype: "float64", shape: [n, 1] });
 }
 
@@ -126,10 +136,15 @@ function fitPlot(
     const values = h.toTypedArray();
     // Scaled: by the unit's weight into the output (one hidden layer: 1_weight).
     const w = model.sizes.length === 3 ? model.getParameter("1_weight").value.toTypedArray() : null;
-    units = Array.from({ length: k }, (_, j) =>
-      x.map((_, i) => values[i * k + j] * (hidden === "scaled" && w !== null ? w[j] : 1)));
+    units = Array.from(
+      { length: k },
+      (_, j) => x.map((_, i) => values[i * k + j] * (hidden === "scaled" && w !== null ? w[j] : 1)),
+    );
   }
-  const e = { train: mseOf(model, { x: d.X1, y: d.y1 }), test: mseOf(model, { x: d.X1test, y: d.y1test }) };
+  const e = {
+    train: mseOf(model, { x: d.X1, y: d.y1 }),
+    test: mseOf(model, { x: d.X1test, y: d.y1test }),
+  };
   ctx.plots.push({
     name,
     spec: fitSpec(points(d.X1, d.y1), points(d.X1test, d.y1test), {
@@ -140,7 +155,9 @@ function fitPlot(
     }, {
       title,
       subtitle: `training MSE ${e.train.toPrecision(4)}, test MSE ${e.test.toPrecision(4)}; ${
-        hidden === "none" ? "" : `hidden units ${hidden === "scaled" ? "× output weights " : ""}on the right axis; `
+        hidden === "none"
+          ? ""
+          : `hidden units ${hidden === "scaled" ? "× output weights " : ""}on the right axis; `
       }fit clipped to the data's range`,
     }),
   });
@@ -182,7 +199,10 @@ export function logisticPart(ctx: PartContext): void {
   line(ctx, `logreg(x).exp()    -> ${torchRepr(logprob.exp())}   (probabilities)`);
   line(ctx);
   line(ctx, `logreg.get_parameter("0_bias")`);
-  line(ctx, `Parameter containing:\n${torchRepr(logreg.parameters()[1].value, ", requires_grad=True")}`);
+  line(
+    ctx,
+    `Parameter containing:\n${torchRepr(logreg.parameters()[1].value, ", requires_grad=True")}`,
+  );
   line(ctx);
   stateDictLines(ctx, logreg.parameters());
   ctx.result.logistic = {
@@ -209,7 +229,10 @@ export function mlpPart(ctx: PartContext): boolean {
   const expected = [[0.8315, -3.6792], [4.8448, -6.8813]];
   line(ctx, `mlp(torch.tensor([-1.0, 2.0]))  # must give: [ 0.8315, -3.6792]`);
   line(ctx, torchRepr(one));
-  line(ctx, `mlp(torch.tensor([[-1.0, 2.0], [1.0, -2.0]]))  # [[0.8315, -3.6792], [4.8448, -6.8813]]`);
+  line(
+    ctx,
+    `mlp(torch.tensor([[-1.0, 2.0], [1.0, -2.0]]))  # [[0.8315, -3.6792], [4.8448, -6.8813]]`,
+  );
   line(ctx, torchRepr(two));
   const got = Array.from(two.toTypedArray());
   const worst = Math.max(...expected.flat().map((v, i) => Math.abs(v - got[i])));
@@ -256,7 +279,10 @@ export function widthsPart(ctx: PartContext): void {
     );
   }
   const bestTest = rows.reduce((a, b) => (b.test < a.test ? b : a));
-  line(ctx, `lowest test error at width ${bestTest.width}; wider networks fit the training points more closely and the test points worse: overfitting`);
+  line(
+    ctx,
+    `lowest test error at width ${bestTest.width}; wider networks fit the training points more closely and the test points worse: overfitting`,
+  );
   ctx.plots.push({
     name: "widths",
     spec: studySpec(
@@ -279,7 +305,13 @@ export function unitsPart(ctx: PartContext): void {
   const e = errors(ctx, r.best);
   const label = `train1([${s.hidden.join(", ")}])`;
   fitPlot(ctx, "units-raw", r.best, `${label}: fit and the hidden units' outputs`, "raw");
-  fitPlot(ctx, "units-scaled", r.best, `${label}: fit and the hidden units × their output weights`, "scaled");
+  fitPlot(
+    ctx,
+    "units-scaled",
+    r.best,
+    `${label}: fit and the hidden units × their output weights`,
+    "scaled",
+  );
   ctx.result.units = { ...repetitionsRecord(r), errors: e, model: modelRecord(r.best) };
 }
 
@@ -289,7 +321,12 @@ export function trainPart(ctx: PartContext, key: string): void {
   manualSeed(s.seed);
   const r = runTrain1(ctx, s.hidden, s.nreps);
   const e = errors(ctx, r.best);
-  fitPlot(ctx, "fit", r.best, `train1([${s.hidden.join(", ")}], nreps=${s.nreps}, phi=${s.phi}), ${s.optimizer}`);
+  fitPlot(
+    ctx,
+    "fit",
+    r.best,
+    `train1([${s.hidden.join(", ")}], nreps=${s.nreps}, phi=${s.phi}), ${s.optimizer}`,
+  );
   ctx.result[key] = { ...repetitionsRecord(r), errors: e, model: modelRecord(r.best) };
 }
 
@@ -305,8 +342,16 @@ export function backpropPart(ctx: PartContext): void {
   const auto = backpropByModel(r.best, x, y);
   const t = (v: number[]): string => torchRepr(tensor(v, { dtype: "float64" }));
   line(ctx);
-  line(ctx, `x=${t([x])}, y=${t([y])}, yhat=${torchRepr(tensor([[auto.yhat]]))}, l=${pyRepr(auto.l)}`);
-  line(ctx, `x=${t([x])}, y=${t([y])}, yhat=${torchRepr(tensor([[hand.yhat]]))}, l=${torchRepr(tensor([[hand.l]]))}   (by hand)`);
+  line(
+    ctx,
+    `x=${t([x])}, y=${t([y])}, yhat=${torchRepr(tensor([[auto.yhat]]))}, l=${pyRepr(auto.l)}`,
+  );
+  line(
+    ctx,
+    `x=${t([x])}, y=${t([y])}, yhat=${torchRepr(tensor([[hand.yhat]]))}, l=${
+      torchRepr(tensor([[hand.l]]))
+    }   (by hand)`,
+  );
   line(ctx);
   const sq = squaredErrors(auto, hand);
   for (const v of DELTA_NAMES.slice(1)) line(ctx, `${v}, squared error=${pyRepr(sq[v])}`);

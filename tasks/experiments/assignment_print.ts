@@ -93,7 +93,9 @@ export function torchRepr(t: Tensor, suffix = ""): string {
     throw new TypeError(`Cannot print tensor: rank ${t.rank}, only ranks 0 to 2 are supported`);
   }
   const [rows, cols] = t.shape;
-  const lines = Array.from({ length: rows }, (_, i) =>
-    `[${cell.slice(i * cols, (i + 1) * cols).join(", ")}]`);
+  const lines = Array.from(
+    { length: rows },
+    (_, i) => `[${cell.slice(i * cols, (i + 1) * cols).join(", ")}]`,
+  );
   return `tensor([${lines.join(",\n        ")}]${suffix})`;
 }

@@ -74,7 +74,8 @@ export const ASSIGNMENT_EXPERIMENTS: readonly AssignmentExperiment[] = [
   {
     name: "assignment-logistic",
     section: "1a",
-    title: "assignment 1a: LogisticRegression(3, 2), W = randn(D, C)/√D, log_softmax on x = rand(3)",
+    title:
+      "assignment 1a: LogisticRegression(3, 2), W = randn(D, C)/√D, log_softmax on x = rand(3)",
     defaults: D,
   },
   {
@@ -87,19 +88,22 @@ export const ASSIGNMENT_EXPERIMENTS: readonly AssignmentExperiment[] = [
   {
     name: "assignment-fit",
     section: "2a-2b",
-    title: "assignment 2a/2b: the 1-D data, train1([2]) with SciPy's BFGS, best of 10 by training MSE",
+    title:
+      "assignment 2a/2b: the 1-D data, train1([2]) with SciPy's BFGS, best of 10 by training MSE",
     defaults: { ...D, hidden: [2] },
   },
   {
     name: "assignment-widths",
     section: "2c",
-    title: "assignment 2c: widths 1, 2, 3, 10, 50, 100 (nreps 1, BFGS): training error falls, test error rises",
+    title:
+      "assignment 2c: widths 1, 2, 3, 10, 50, 100 (nreps 1, BFGS): training error falls, test error rises",
     defaults: { ...D, nreps: 1 },
   },
   {
     name: "assignment-units",
     section: "2d",
-    title: "assignment 2d: train1([10]); the hidden units' outputs, raw and scaled by their output weights",
+    title:
+      "assignment 2d: train1([10]); the hidden units' outputs, raw and scaled by their output weights",
     defaults: { ...D, hidden: [10] },
   },
   {
@@ -117,7 +121,8 @@ export const ASSIGNMENT_EXPERIMENTS: readonly AssignmentExperiment[] = [
   {
     name: "assignment-backprop",
     section: "3",
-    title: "assignment 3: train1([50], nreps=1); forward pass and deltas by hand vs the backward pass",
+    title:
+      "assignment 3: train1([50], nreps=1); forward pass and deltas by hand vs the backward pass",
     defaults: { ...D, hidden: [50], nreps: 1 },
   },
 ];

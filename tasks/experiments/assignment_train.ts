@@ -97,6 +97,8 @@ export interface TrainReport {
   success: boolean;
   /** Why it stopped. */
   message: string;
+  /** The cost of every epoch (`fnnTrain` only). */
+  costs?: number[];
 }
 
 /** Trains a model in place and says how it went. */
@@ -282,6 +284,7 @@ export function fnnTrain(
   let epoch = 0;
   let converged = false;
   let steps = 0;
+  const costs: number[] = [];
   for (; epoch < maxEpochs; epoch++) {
     model.zeroGrad();
     cost = tidy(() => {
@@ -289,6 +292,7 @@ export function fnnTrain(
       if (Math.abs(previous - c) >= tol && Number.isFinite(c)) model.backward(loss.backward());
       return c;
     });
+    costs.push(cost);
     if (options.verbose) {
       output.write(`Epoch ${String(epoch).padStart(5)}: cost=${cost.toFixed(3).padStart(8)} \n`);
     }
@@ -303,7 +307,7 @@ export function fnnTrain(
     previous = cost;
   }
   const message = converged
-    ? `Converged: the cost changed by less than tol=${tol} after ${epoch} epochs.`
+    ? `Converged: the cost changed by less than tol after ${epoch} epochs.`
     : Number.isFinite(cost)
     ? `Stopped after max_epochs=${maxEpochs} epochs.`
     : `Stopped: the cost is ${cost}.`;
@@ -317,6 +321,7 @@ export function fnnTrain(
     status: converged ? 0 : 1,
     success: converged,
     message,
+    costs,
   };
 }
 

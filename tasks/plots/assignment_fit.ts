@@ -145,20 +145,20 @@ export function fitSpec(
         y: {
           field: "h",
           type: "quantitative",
-          title: curve.scaled ? "hidden unit × its output weight, wⱼ·hⱼ(x)" : "hidden unit output hⱼ(x)",
+          title: curve.scaled
+            ? "hidden unit × its output weight, wⱼ·hⱼ(x)"
+            : "hidden unit output hⱼ(x)",
           axis: { orient: "right" },
         },
         detail: { field: "unit", type: "nominal" },
         strokeDash: { value: [4, 2] },
-        color: units.length > 10
-          ? { value: "#8c6bb1" }
-          : {
-            field: "unit",
-            type: "nominal",
-            title: "hidden units (right axis)",
-            scale: { scheme: "dark2" },
-            sort: units.map((_, j) => `unit ${j + 1}`),
-          },
+        color: units.length > 10 ? { value: "#8c6bb1" } : {
+          field: "unit",
+          type: "nominal",
+          title: "hidden units (right axis)",
+          scale: { scheme: "dark2" },
+          sort: units.map((_, j) => `unit ${j + 1}`),
+        },
       },
     });
   }
