@@ -81,7 +81,7 @@ function pointsLayer(train: Points1D, test: Points1D, domain: [number, number]):
  * import { strictEqual } from "node:assert/strict";
  *
  * const spec = dataSpec({ x: [0, 1], y: [1, 2] }, { x: [2], y: [0] }, { title: "data" });
- * strictEqual((spec.layer as unknown[]).length, 1);
+ * strictEqual((spec as { layer: unknown[] }).layer.length, 1);
  * ```
  */
 export function dataSpec(train: Points1D, test: Points1D, options: Plot1Options): VegaLiteSpec {
@@ -114,7 +114,7 @@ export function dataSpec(train: Points1D, test: Points1D, options: Plot1Options)
  *
  * const spec = fitSpec({ x: [0, 1], y: [0, 1] }, { x: [0.5], y: [0.4] },
  *   { x: [0, 1], yhat: [0, 1], units: [[0.1, 0.9]], scaled: false }, { title: "fit" });
- * strictEqual((spec.layer as unknown[]).length, 2);
+ * strictEqual((spec as { layer: unknown[] }).layer.length, 2);
  * ```
  */
 export function fitSpec(
