@@ -66,8 +66,12 @@ function points(x: Tensor, y: Tensor): Points1D {
   return { x: Array.from(x.toTypedArray()), y: Array.from(y.toTypedArray()) };
 }
 
-/** How `train1` trains each repetition, from the settings. */
-export function trainerFor(s: AssignmentSettings, verbose: boolean): TrainFn {
+/** How `train1` trains each repetition, from the settings; `progress` hears of long BFGS runs. */
+export function trainerFor(
+  s: AssignmentSettings,
+  verbose: boolean,
+  progress: (line: string) => void = () => {},
+): TrainFn {
   const method = s.optimizer;
   if (method === "adam") {
     return (model, data, out) =>
@@ -78,12 +82,26 @@ export function trainerFor(s: AssignmentSettings, verbose: boolean): TrainFn {
         verbose,
       });
   }
-  return (model, data, out) =>
-    trainScipy(model, data, out, {
+  return (model, data, out) => {
+    const started = performance.now();
+    let next = started + 10_000;
+    return trainScipy(model, data, out, {
       method,
       gtol: s.gtol,
       maxiter: s.maxiter ?? undefined,
+      onIteration: (nit) => {
+        const now = performance.now();
+        if (now < next) return;
+        next = now + 10_000;
+        progress(
+          `  (${model.sizes.join("-")}: BFGS iteration ${nit}, ${
+            ((now - started) / 1000).toFixed(0)
+          } s; ` +
+            `SciPy's default limit is ${200 * model.parameterCount()} iterations)`,
+        );
+      },
     });
+  };
 }
 
 function runTrain1(ctx: PartContext, hidden: number[], nreps: number): Train1Result {
@@ -92,7 +110,7 @@ function runTrain1(ctx: PartContext, hidden: number[], nreps: number): Train1Res
   const r = train1(hidden, { x: ctx.data.X1, y: ctx.data.y1 }, {
     nreps,
     phi: s.phi,
-    train: trainerFor(s, true),
+    train: trainerFor(s, true, ctx.progress),
     output: ctx.out,
     onRepetition: (rep) =>
       ctx.progress(
@@ -279,9 +297,14 @@ export function widthsPart(ctx: PartContext): void {
     );
   }
   const bestTest = rows.reduce((a, b) => (b.test < a.test ? b : a));
+  const first = rows[0], last = rows[rows.length - 1];
   line(
     ctx,
-    `lowest test error at width ${bestTest.width}; wider networks fit the training points more closely and the test points worse: overfitting`,
+    `training error from ${first.train.toPrecision(3)} (width ${first.width}) to ${
+      last.train.toPrecision(3)
+    } (width ${last.width}); test error lowest at width ${bestTest.width} (${
+      bestTest.test.toPrecision(3)
+    }), ${last.test.toPrecision(3)} at width ${last.width}`,
   );
   ctx.plots.push({
     name: "widths",

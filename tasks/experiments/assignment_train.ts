@@ -168,6 +168,8 @@ export interface TrainScipyOptions {
   maxiter?: number;
   /** Print SciPy's disp lines (default true, as the notebook's `train_scipy`). */
   disp?: boolean;
+  /** Called after every BFGS iteration with the iteration count (progress reports). */
+  onIteration?: (nit: number) => void;
 }
 
 /**
@@ -195,7 +197,13 @@ export function trainScipy(
   const maxiter = options.maxiter ?? 200 * x0.length;
   let report: TrainReport;
   if ((options.method ?? "bfgs") === "bfgs") {
-    const r = minimizeBfgs(mseObjective(model, data), x0, { gtol, maxiter });
+    let nit = 0;
+    const onIteration = options.onIteration;
+    const r = minimizeBfgs(mseObjective(model, data), x0, {
+      gtol,
+      maxiter,
+      callback: onIteration === undefined ? undefined : () => onIteration(++nit),
+    });
     assignParameters(params, r.x);
     report = {
       method: "bfgs",
