@@ -24,25 +24,12 @@ import {
 } from "./assignment_parts.ts";
 import {
   ASSIGNMENT_EXPERIMENTS,
+  ASSIGNMENT_USAGE,
   type AssignmentExperiment,
   type AssignmentOptimizer,
   type AssignmentSettings,
 } from "./assignment_registry.ts";
 import { writeFileAtomic } from "./save_run.ts";
-
-/** The flags of the assignment experiments (`deno task train --help` lists them). */
-export const ASSIGNMENT_USAGE =
-  `Assignment experiments (IE678 assignment 1; flags override each part's settings):
-  --nreps <n>             repetitions per train1 call; the lowest training MSE wins
-  --layers <w,w,…>        hidden widths of train1(hidden_sizes)
-  --widths <w,w,…>        the width study's widths (assignment-widths)
-  --activation <name>     phi: ${PHI_NAMES.join(", ")}
-  --optimizer <name>      bfgs (SciPy's minimize(method="BFGS"), the default), lbfgs, adam
-  --gtol <x>, --maxiter <n>  BFGS / L-BFGS tolerance (default 1e-5) and iteration limit (200·n)
-  --lr <x>, --epochs <n>, --tol <x>  Adam: learning rate 0.01, max epochs 5000, tol 1e-8
-  --seed <n>              manualSeed for the initial weights (default 0)
-  --data-seed <n>         Generator seed of the 1-D data (default 2)
-  --out <dir>, --no-save, --json   as above (default folder runs/<experiment>)`;
 
 const OPTIONS = {
   experiment: { type: "string" },

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { PhiName } from "./assignment_model.ts";
+import { PHI_NAMES, type PhiName } from "./assignment_model.ts";
 
 /** How one repetition is trained. */
 export type AssignmentOptimizer = "bfgs" | "lbfgs" | "adam";
@@ -169,3 +169,17 @@ export function assignmentExperimentOf(args: readonly string[]): AssignmentExper
   }
   return undefined;
 }
+
+/** The flags of the assignment experiments (`deno task train --help` lists them). */
+export const ASSIGNMENT_USAGE =
+  `Assignment experiments (IE678 assignment 1; flags override each part's settings):
+  --nreps <n>             repetitions per train1 call; the lowest training MSE wins
+  --layers <w,w,…>        hidden widths of train1(hidden_sizes)
+  --widths <w,w,…>        the width study's widths (assignment-widths)
+  --activation <name>     phi: ${PHI_NAMES.join(", ")}
+  --optimizer <name>      bfgs (SciPy's minimize(method="BFGS"), the default), lbfgs, adam
+  --gtol <x>, --maxiter <n>  BFGS / L-BFGS tolerance (default 1e-5) and iteration limit (200·n)
+  --lr <x>, --epochs <n>, --tol <x>  Adam: learning rate 0.01, max epochs 5000, tol 1e-8
+  --seed <n>              manualSeed for the initial weights (default 0)
+  --data-seed <n>         Generator seed of the 1-D data (default 2)
+  --out <dir>, --no-save, --json   as above (default folder runs/<experiment>)`;

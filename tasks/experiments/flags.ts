@@ -17,8 +17,7 @@ import {
 } from "./config.ts";
 import { CSV_VALID_FRACTION } from "./data.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
-import { ASSIGNMENT_EXPERIMENTS } from "./assignment_registry.ts";
-import { ASSIGNMENT_USAGE } from "./assignment.ts";
+import { ASSIGNMENT_EXPERIMENTS, ASSIGNMENT_USAGE } from "./assignment_registry.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
 export class UsageError extends Error {
