@@ -311,9 +311,10 @@ export function widthsPart(ctx: PartContext): void {
     spec: studySpec(
       rows.map((r) => ({ label: `1-${r.width}-1`, trainLoss: r.train, validLoss: r.test })),
       {
-        title: "width study: training and test MSE of the best of train1([w]) (orange: test)",
+        title: "width study: training and test MSE of the best of train1([w])",
         subtitle: `${s.optimizer.toUpperCase()} to convergence, nreps ${s.nreps}, ${s.phi}`,
         lossName: "MSE",
+        validName: "test",
       },
     ),
   });
