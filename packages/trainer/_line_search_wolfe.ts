@@ -10,8 +10,8 @@
  * @module
  */
 
+import { fma } from "@glassbox/tensor";
 import { DcsrchSearch } from "./_dcsrch.ts";
-import { dot } from "./_blas.ts";
 
 /** The objective along the search line, x + α·p. */
 export interface LineFunctions {
@@ -21,6 +21,8 @@ export interface LineFunctions {
   grad(alpha: number): Float64Array;
   /** The direction p. */
   pk: Float64Array;
+  /** NumPy's dot product of two vectors. */
+  dot(a: Float64Array, b: Float64Array): number;
 }
 
 /**
@@ -58,7 +60,7 @@ export function lineSearchWolfe1(
   o: WolfeOptions,
 ): LineSearchResult | null {
   let gval = gfk;
-  const derphi0 = dot(gfk, ls.pk);
+  const derphi0 = ls.dot(gfk, ls.pk);
   let alpha1 = firstStep(oldFval, oldOldFval, derphi0);
   if (alpha1 < 0) alpha1 = 1;
   const search = new DcsrchSearch({
@@ -71,7 +73,7 @@ export function lineSearchWolfe1(
   let phi1 = oldFval;
   let { task, stp } = search.start(alpha1, phi1, derphi0);
   for (let i = 0; i < 100; i++) {
-    if (i > 0) ({ task, stp } = search.next(phi1, dot(gval, ls.pk)));
+    if (i > 0) ({ task, stp } = search.next(phi1, ls.dot(gval, ls.pk)));
     if (task !== "FG") break;
     phi1 = ls.phi(stp);
     gval = ls.grad(stp);
@@ -144,8 +146,10 @@ export function cubicmin(
   const v0 = fb - fa - C * db;
   const v1 = fc - fa - C * dc;
   if (bad(v0) || bad(v1)) return null;
-  const A = guarded(() => (d00 * v0 + d01 * v1) / denom);
-  const B = guarded(() => (d10 * v0 + d11 * v1) / denom);
+  // np.dot of the 2×2 matrix and the 2-vector: OpenBLAS's dgemv rounds a0·x0 + a1·x1 once
+  // around the second product (one fused multiply-add).
+  const A = guarded(() => fma(d00, v0, d01 * v1) / denom);
+  const B = guarded(() => fma(d10, v0, d11 * v1) / denom);
   if (A === null || B === null) return null;
   const radical = B * B - 3 * A * C;
   if (bad(radical) || radical < 0 || A === 0) return null;
@@ -233,10 +237,10 @@ export function lineSearchWolfe2(
   let gval: Float64Array | null = null;
   const derphi = (alpha: number): number => {
     gval = ls.grad(alpha);
-    return dot(gval, ls.pk);
+    return ls.dot(gval, ls.pk);
   };
   const phi0 = oldFval;
-  const derphi0 = dot(gfk, ls.pk);
+  const derphi0 = ls.dot(gfk, ls.pk);
   let alpha0 = 0;
   let alpha1 = firstStep(phi0, oldOldFval, derphi0);
   if (alpha1 < 0) alpha1 = 1;

@@ -47,7 +47,13 @@ export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, type AdamOptions } from "./adam.ts";
 export { AdamW } from "./adam_w.ts";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
-export { BFGS_MESSAGES, type BfgsOptions, type BfgsResult, minimizeBfgs } from "./minimize_bfgs.ts";
+export {
+  BFGS_MESSAGES,
+  type BfgsObjective,
+  type BfgsOptions,
+  type BfgsResult,
+  minimizeBfgs,
+} from "./minimize_bfgs.ts";
 export { BFGS } from "./bfgs.ts";
 export { loadOptimizerState, saveOptimizerState } from "./optimizer_state_file.ts";
 export type { LRScheduler } from "./lr_scheduler.ts";
