@@ -9,10 +9,10 @@ import { Adam, memoryOutput } from "@glassbox/trainer";
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { backpropByHand, backpropByModel } from "../tasks/experiments/assignment_backprop.ts";
 import { assignmentData } from "../tasks/experiments/assignment_data.ts";
+import { fnnTrain } from "../tasks/experiments/assignment_fnn_train.ts";
 import { AssignmentMLP, LogisticRegression } from "../tasks/experiments/assignment_model.ts";
 import {
   flattenParameters,
-  fnnTrain,
   train1,
   trainScipy,
   type XY,

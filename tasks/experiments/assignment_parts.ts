@@ -12,6 +12,7 @@ import { dataSpec, fitSpec, type Points1D } from "../plots/assignment_fit.ts";
 import { studySpec } from "../plots/study.ts";
 import type { VegaLiteSpec } from "../plots/render.ts";
 import type { AssignmentData } from "./assignment_data.ts";
+import { fnnTrain } from "./assignment_fnn_train.ts";
 import { AssignmentMLP, LogisticRegression } from "./assignment_model.ts";
 import { pyRepr, torchRepr } from "./assignment_print.ts";
 import type { AssignmentSettings } from "./assignment_registry.ts";
@@ -21,14 +22,7 @@ import {
   DELTA_NAMES,
   squaredErrors,
 } from "./assignment_backprop.ts";
-import {
-  fnnTrain,
-  mseOf,
-  train1,
-  type Train1Result,
-  type TrainFn,
-  trainScipy,
-} from "./assignment_train.ts";
+import { mseOf, train1, type Train1Result, type TrainFn, trainScipy } from "./assignment_train.ts";
 
 /** What a part works with and where it puts its results. */
 export interface PartContext {

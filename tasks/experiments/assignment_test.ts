@@ -3,11 +3,12 @@ import { manualSeed, tensor } from "@glassbox/tensor";
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
 import { parseAssignmentFlags } from "./assignment.ts";
 import { assignmentData } from "./assignment_data.ts";
+import { fnnTrain } from "./assignment_fnn_train.ts";
 import { AssignmentMLP, LogisticRegression } from "./assignment_model.ts";
 import { linspaceColumn } from "./assignment_parts.ts";
 import { pyRepr, torchRepr } from "./assignment_print.ts";
 import { assignmentExperimentOf, findAssignmentExperiment } from "./assignment_registry.ts";
-import { fnnTrain, mseOf, scipyDispLines, train1, trainScipy } from "./assignment_train.ts";
+import { mseOf, scipyDispLines, train1, trainScipy } from "./assignment_train.ts";
 
 const data = assignmentData();
 const xy = { x: data.X1, y: data.y1 };

@@ -2,9 +2,8 @@
  * The assignment notebook's training code, task 2: `train1` (fresh models,
  * `nreps` repetitions, the best by training MSE), `trainScipy` (BFGS to
  * convergence on all parameters flattened into one vector, as the notebook's
- * `train_scipy` hands them to `scipy.optimize.minimize(method="BFGS")`) and
- * `fnnTrain` (a PyTorch-style optimizer such as Adam, full batch, epoch by
- * epoch until a tolerance stop).
+ * `train_scipy` hands them to `scipy.optimize.minimize(method="BFGS")`);
+ * `fnnTrain` (assignment_fnn_train.ts) trains with Adam instead.
  *
  * The cost is the notebook's `F.mse_loss(y1, model(X1))`: the mean squared
  * error over the training rows.
@@ -26,7 +25,7 @@
 import type { Parameter } from "@glassbox/layers";
 import { MSELoss } from "@glassbox/losses";
 import { type Tensor, tensor, tidy } from "@glassbox/tensor";
-import { Adam, LBFGS, minimizeBfgs, type Optimizer, type TextOutput } from "@glassbox/trainer";
+import { LBFGS, minimizeBfgs, type TextOutput } from "@glassbox/trainer";
 import { AssignmentMLP, type PhiName } from "./assignment_model.ts";
 
 /** Training rows: inputs `[N, 1]` and targets `[N, 1]`. */
@@ -249,88 +248,6 @@ export function trainScipy(
   }
   if (options.disp ?? true) output.write(scipyDispLines(report));
   return report;
-}
-
-/** Options of `fnnTrain`. */
-export interface FnnTrainOptions {
-  /** The optimizer (default `Adam({ lr: 0.01 })`, the notebook's). */
-  optimizer?: Optimizer;
-  /** At most this many epochs (default 5000). */
-  maxEpochs?: number;
-  /** Stop once the cost changes by less than this between two epochs (default 1e-8). */
-  tol?: number;
-  /** Print `Epoch     0: cost=   2.496 ` every epoch (default false). */
-  verbose?: boolean;
-}
-
-/**
- * The notebook's `fnn_train` (its helper file is not included; this is
- * glassbox's reading of it): full-batch gradient steps with a PyTorch
- * optimizer. Each epoch computes the cost on all training rows, prints it
- * when `verbose`, stops when it changed by less than `tol` since the
- * previous epoch, and otherwise takes one optimizer step.
- *
- * @param model The model, trained in place.
- * @param data Training rows.
- * @param output Where the epoch lines go.
- * @param options `optimizer`, `maxEpochs`, `tol`, `verbose`.
- * @returns The report (`nit`: epochs run; `nfev`, `njev`: cost and gradient evaluations).
- */
-export function fnnTrain(
-  model: AssignmentMLP,
-  data: XY,
-  output: TextOutput,
-  options: FnnTrainOptions = {},
-): TrainReport {
-  const maxEpochs = options.maxEpochs ?? 5000;
-  const tol = options.tol ?? 1e-8;
-  const opt = options.optimizer ?? new Adam({ lr: 0.01 });
-  opt.attach(model.parameters());
-  const loss = new MSELoss();
-  let previous = Infinity;
-  let cost = NaN;
-  let epoch = 0;
-  let converged = false;
-  let steps = 0;
-  const costs: number[] = [];
-  for (; epoch < maxEpochs; epoch++) {
-    model.zeroGrad();
-    cost = tidy(() => {
-      const c = loss.forward(model.forward(data.x), data.y).item();
-      if (Math.abs(previous - c) >= tol && Number.isFinite(c)) model.backward(loss.backward());
-      return c;
-    });
-    costs.push(cost);
-    if (options.verbose) {
-      output.write(`Epoch ${String(epoch).padStart(5)}: cost=${cost.toFixed(3).padStart(8)} \n`);
-    }
-    if (!Number.isFinite(cost)) break;
-    if (Math.abs(previous - cost) < tol) {
-      converged = true;
-      epoch++;
-      break;
-    }
-    opt.step();
-    steps++;
-    previous = cost;
-  }
-  const message = converged
-    ? `Converged: the cost changed by less than tol after ${epoch} epochs.`
-    : Number.isFinite(cost)
-    ? `Stopped after max_epochs=${maxEpochs} epochs.`
-    : `Stopped: the cost is ${cost}.`;
-  output.write(`${message}\n`);
-  return {
-    method: opt.name.toLowerCase(),
-    fun: cost,
-    nit: epoch,
-    nfev: epoch,
-    njev: steps,
-    status: converged ? 0 : 1,
-    success: converged,
-    message,
-    costs,
-  };
 }
 
 /** One repetition of `train1`. */
