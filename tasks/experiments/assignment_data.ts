@@ -17,11 +17,15 @@
  * 0.075 (variance 0.0056, the floor of a good fit's MSE): one or two
  * sigmoid units cannot follow them, three to ten can. The training points
  * are uniform, so they leave gaps (the widest is about 0.5) and stop short
- * of both ends of [0, 13] (seed 2: 0.09 to 12.62). A network with 50 or 100
- * hidden units trained by BFGS to convergence bends into those gaps and
- * past the ends to chase the noise: its training error falls below the
- * noise floor while its test error rises by orders of magnitude — the
- * overfitting the notebook's width study asks about.
+ * of both ends of [0, 13] (seed 2: 0.09 to 12.62). A network with 50 or
+ * 100 hidden units trained by BFGS with SciPy's defaults (until the
+ * gradient's largest entry is below 1e-5, or 200 × parameters iterations)
+ * bends into those gaps and past the ends to chase the noise. Measured with
+ * `deno task train --experiment assignment-widths` (seeds 0 and 2): the
+ * training MSE falls from 0.239 (width 1) through 0.0028 (width 10) to
+ * 0.00125 (50) and 0.00082 (100), below the noise floor, while the test MSE
+ * is lowest at width 10 (0.0072) and jumps to 351 (width 50) and 139
+ * (width 100) — the overfitting the notebook's width study asks about.
  *
  * @module
  */
