@@ -374,8 +374,14 @@ export function backpropPart(ctx: PartContext): void {
   const sq = squaredErrors(auto, hand);
   for (const v of DELTA_NAMES.slice(1)) line(ctx, `${v}, squared error=${pyRepr(sq[v])}`);
   line(ctx);
+  // Printed in the shapes autograd gives them: W2 [k, 1], W1 [1, k].
+  const k = s.hidden[0];
+  const shaped = (v: string, values: number[]): string =>
+    v === "W2" || v === "W1"
+      ? torchRepr(tensor(values, { dtype: "float64", shape: v === "W2" ? [k, 1] : [1, k] }))
+      : t(values);
   for (const v of DELTA_NAMES) {
-    line(ctx, `${v}, backward=${t(auto.deltas[v])}, by hand=${t(hand.deltas[v])}`);
+    line(ctx, `${v}, backward=${shaped(v, auto.deltas[v])}, by hand=${shaped(v, hand.deltas[v])}`);
   }
   ctx.result.backprop = {
     ...repetitionsRecord(r),

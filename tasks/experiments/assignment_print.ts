@@ -64,7 +64,7 @@ function elementFormatter(values: readonly number[]): (x: number) => string {
 /**
  * PyTorch's repr of a CPU tensor (`print(t)`), for tensors of rank 0 to 2:
  * every element in one format and padded to one width, rows on their own
- * lines under the first. Long rows are not wrapped.
+ * lines under the first, rows wrapped at 80 characters.
  *
  * @param t The tensor.
  * @param suffix Text before the closing parenthesis, e.g. `", requires_grad=True"`.
@@ -88,14 +88,21 @@ export function torchRepr(t: Tensor, suffix = ""): string {
   const width = Math.max(0, ...texts.map((s) => s.length));
   const cell = texts.map((s) => s.padStart(width));
   if (t.rank === 0) return `tensor(${texts[0]}${suffix})`;
-  if (t.rank === 1) return `tensor([${cell.join(", ")}]${suffix})`;
-  if (t.rank !== 2) {
+  if (t.rank !== 1 && t.rank !== 2) {
     throw new TypeError(`Cannot print tensor: rank ${t.rank}, only ranks 0 to 2 are supported`);
   }
+  // PyTorch wraps a row at 80 characters: as many elements per line as fit after the indent.
+  const indent = "tensor(".length + t.rank - 1;
+  const perLine = Math.max(1, Math.floor((80 - indent) / (width + 2)));
+  const row = (cells: string[]): string => {
+    const lines: string[] = [];
+    for (let i = 0; i < cells.length; i += perLine) {
+      lines.push(cells.slice(i, i + perLine).join(", "));
+    }
+    return `[${lines.join(",\n" + " ".repeat(indent + 1))}]`;
+  };
+  if (t.rank === 1) return `tensor(${row(cell)}${suffix})`;
   const [rows, cols] = t.shape;
-  const lines = Array.from(
-    { length: rows },
-    (_, i) => `[${cell.slice(i * cols, (i + 1) * cols).join(", ")}]`,
-  );
+  const lines = Array.from({ length: rows }, (_, i) => row(cell.slice(i * cols, (i + 1) * cols)));
   return `tensor([${lines.join(",\n        ")}]${suffix})`;
 }

@@ -134,6 +134,12 @@ Deno.test("torchRepr() and pyRepr() print as PyTorch and Python do", () => {
   strictEqual(torchRepr(tensor([1, 2])), "tensor([1., 2.])");
   strictEqual(torchRepr(tensor([3e-5])), "tensor([3.0000e-05])");
   strictEqual(torchRepr(tensor(0.5)), "tensor(0.5000)");
+  const row = Array.from({ length: 9 }, (_, i) => i / 8 - 0.5);
+  strictEqual(
+    torchRepr(tensor([row])),
+    "tensor([[-0.5000, -0.3750, -0.2500, -0.1250,  0.0000,  0.1250,  0.2500,  0.3750,\n" +
+      "          0.5000]])",
+  );
   strictEqual(pyRepr(0.008260061964392662), "0.008260061964392662");
   strictEqual(pyRepr(3.637978807091713e-10), "3.637978807091713e-10");
   strictEqual(pyRepr(3580073.25), "3580073.25");
