@@ -189,6 +189,15 @@ function optimizerText(s: AssignmentSettings): string {
  *
  * @param args The arguments.
  * @returns The exit code: 0 done, 1 a check failed, 2 bad flags.
+ *
+ * @example
+ * ```ts
+ * import { runAssignment } from "./assignment.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(await runAssignment(["--experiment", "assignment-mlp", "--no-save", "--json"]), 0);
+ * strictEqual(await runAssignment(["--experiment", "assignment-mlp", "--nreps", "x"]), 2);
+ * ```
  */
 export async function runAssignment(args: readonly string[]): Promise<number> {
   let flags: AssignmentFlags;

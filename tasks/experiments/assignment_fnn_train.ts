@@ -35,6 +35,25 @@ export interface FnnTrainOptions {
  * @param output Where the epoch lines go.
  * @param options `optimizer`, `maxEpochs`, `tol`, `verbose`.
  * @returns The report (`nit`: epochs run; `nfev`, `njev`: cost and gradient evaluations).
+ *
+ * @example
+ * ```ts
+ * import { fnnTrain } from "./assignment_fnn_train.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { assignmentData } from "./assignment_data.ts";
+ * import { manualSeed } from "@glassbox/tensor";
+ * import { Adam, memoryOutput } from "@glassbox/trainer";
+ * import { match, ok } from "node:assert/strict";
+ *
+ * const { X1, y1 } = assignmentData();
+ * manualSeed(0);
+ * const out = memoryOutput();
+ * const r = fnnTrain(new AssignmentMLP([1, 5, 1]), { x: X1, y: y1 }, out, {
+ *   optimizer: new Adam({ lr: 0.01 }), maxEpochs: 50, verbose: true,
+ * });
+ * match(out.text, /^Epoch     0: cost= {3}\d\.\d{3} \n/);
+ * ok(r.costs![49] < r.costs![0]);
+ * ```
  */
 export function fnnTrain(
   model: AssignmentMLP,

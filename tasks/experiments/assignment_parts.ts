@@ -43,6 +43,14 @@ export interface PartContext {
 /**
  * `torch.linspace(lo, hi, n).unsqueeze(1)`: PyTorch fills the first half
  * from `lo` upwards and the second half from `hi` downwards.
+ *
+ * @example
+ * ```ts
+ * import { linspaceColumn } from "./assignment_parts.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(linspaceColumn(0, 1, 3).toArray(), [[0], [0.5], [1]]);
+ * ```
  */
 export function linspaceColumn(lo: number, hi: number, n: number): Tensor {
   const step = (hi - lo) / (n - 1);
@@ -60,7 +68,21 @@ function points(x: Tensor, y: Tensor): Points1D {
   return { x: Array.from(x.toTypedArray()), y: Array.from(y.toTypedArray()) };
 }
 
-/** How `train1` trains each repetition, from the settings; `progress` hears of long BFGS runs. */
+/** How `train1` trains each repetition, from the settings; `progress` hears of long BFGS runs. *
+ * @example
+ * ```ts
+ * import { trainerFor } from "./assignment_parts.ts";
+ * import { ASSIGNMENT_DEFAULTS } from "./assignment_registry.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { assignmentData } from "./assignment_data.ts";
+ * import { memoryOutput } from "@glassbox/trainer";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const { X1, y1 } = assignmentData();
+ * const adam = trainerFor({ ...ASSIGNMENT_DEFAULTS, optimizer: "adam", epochs: 3 }, false);
+ * strictEqual(adam(new AssignmentMLP([1, 2, 1]), { x: X1, y: y1 }, memoryOutput()).nit, 3);
+ * ```
+ */
 export function trainerFor(
   s: AssignmentSettings,
   verbose: boolean,
@@ -200,7 +222,23 @@ function modelRecord(model: AssignmentMLP): Record<string, number[]> {
   );
 }
 
-/** 1a: logistic regression on one random input. */
+/** 1a: logistic regression on one random input. *
+ * @example
+ * ```ts
+ * import { logisticPart } from "./assignment_parts.ts";
+ * import { ASSIGNMENT_DEFAULTS } from "./assignment_registry.ts";
+ * import { assignmentData } from "./assignment_data.ts";
+ * import { memoryOutput } from "@glassbox/trainer";
+ * import { match } from "node:assert/strict";
+ *
+ * const out = memoryOutput();
+ * const ctx = {
+ *   settings: ASSIGNMENT_DEFAULTS, data: assignmentData(), out, progress: () => {}, plots: [], result: {},
+ * };
+ * logisticPart(ctx);
+ * match(out.text, /^0_weight {7}= tensor\(\[\[/m);
+ * ```
+ */
 export function logisticPart(ctx: PartContext): void {
   manualSeed(ctx.settings.seed);
   const logreg = new LogisticRegression(3, 2);

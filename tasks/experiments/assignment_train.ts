@@ -42,12 +42,37 @@ export interface XY {
  * @param model The model.
  * @param data Inputs and targets.
  * @returns The mean squared error.
+ *
+ * @example
+ * ```ts
+ * import { mseOf } from "./assignment_train.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { tensor } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const model = new AssignmentMLP([1, 2, 1]);
+ * for (const p of model.parameters()) p.value = p.value.mul(0); // ŷ = 0 everywhere
+ * strictEqual(mseOf(model, { x: tensor([[1], [2]]), y: tensor([[1], [3]]) }), 5);
+ * ```
  */
 export function mseOf(model: AssignmentMLP, data: XY): number {
   return tidy(() => new MSELoss().forward(model.forward(data.x), data.y).item());
 }
 
-/** Copies the parameters into one vector, in the notebook's order (`0_weight`, `0_bias`, …). */
+/** Copies the parameters into one vector, in the notebook's order (`0_weight`, `0_bias`, …). *
+ * @example
+ * ```ts
+ * import { assignParameters, flattenParameters } from "./assignment_train.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const model = new AssignmentMLP([1, 2, 1]); // 0_weight [1, 2], 0_bias [2], 1_weight [2, 1], 1_bias [1]
+ * const x = flattenParameters(model.parameters());
+ * strictEqual(x.length, 7);
+ * assignParameters(model.parameters(), x.map((_, i) => i));
+ * deepStrictEqual(model.getParameter("1_weight").value.toArray(), [[4], [5]]);
+ * ```
+ */
 export function flattenParameters(params: readonly Parameter[]): Float64Array {
   const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
   const out = new Float64Array(sizes.reduce((a, b) => a + b, 0));
@@ -59,19 +84,30 @@ export function flattenParameters(params: readonly Parameter[]): Float64Array {
   return out;
 }
 
-/** Sets the parameters from one vector laid out as `flattenParameters` lays it out. */
+/** Sets the parameters from one vector laid out as `flattenParameters` lays it out. *
+ * @example
+ * ```ts
+ * import { assignParameters } from "./assignment_train.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { throws } from "node:assert/strict";
+ *
+ * const model = new AssignmentMLP([1, 1, 1]);
+ * throws(() => assignParameters(model.parameters(), new Float64Array(3)), /the vector has 3 values, the parameters 4/);
+ * ```
+ */
 export function assignParameters(params: readonly Parameter[], flat: Float64Array): void {
-  let at = 0;
-  for (const p of params) {
-    const n = p.shape.reduce((a, b) => a * b, 1);
-    p.value = tensorLike(p.value, flat.subarray(at, at + n));
-    at += n;
-  }
-  if (at !== flat.length) {
+  const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total !== flat.length) {
     throw new RangeError(
-      `Cannot assign parameters: the vector has ${flat.length} values, the parameters ${at}`,
+      `Cannot assign parameters: the vector has ${flat.length} values, the parameters ${total}`,
     );
   }
+  let at = 0;
+  params.forEach((p, i) => {
+    p.value = tensorLike(p.value, flat.subarray(at, at + sizes[i]));
+    at += sizes[i];
+  });
 }
 
 function tensorLike(like: Tensor, values: Float64Array): Tensor {
@@ -111,6 +147,25 @@ export type TrainFn = (model: AssignmentMLP, data: XY, output: TextOutput) => Tr
  * @param model The model (its parameters are overwritten at each call).
  * @param data Training rows.
  * @returns `fun(x)` → `{ value, grad }`.
+ *
+ * @example
+ * ```ts
+ * import { flattenParameters, mseObjective } from "./assignment_train.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { tensor } from "@glassbox/tensor";
+ * import { ok } from "node:assert/strict";
+ *
+ * const model = new AssignmentMLP([1, 3, 1]);
+ * const data = { x: tensor([[0], [1], [2]]), y: tensor([[1], [0], [1]]) };
+ * const fun = mseObjective(model, data);
+ * const x0 = flattenParameters(model.parameters());
+ * const { value, grad } = fun(x0);
+ * // The gradient predicts the change along a small step against it.
+ * const step = grad.map((g) => -1e-6 * g);
+ * const moved = fun(x0.map((v, i) => v + step[i])).value;
+ * const predicted = grad.reduce((s, g, i) => s + g * step[i], 0);
+ * ok(Math.abs(moved - value - predicted) < 1e-10);
+ * ```
  */
 export function mseObjective(
   model: AssignmentMLP,
@@ -148,6 +203,18 @@ function pyF(x: number): string {
  *
  * @param r The result.
  * @returns Five lines, each ending in a newline.
+ *
+ * @example
+ * ```ts
+ * import { scipyDispLines } from "./assignment_train.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const text = scipyDispLines({
+ *   method: "bfgs", fun: 0.293673217, nit: 120, nfev: 240, njev: 233, status: 0, success: true,
+ *   message: "Optimization terminated successfully.",
+ * });
+ * strictEqual(text.split("\n")[1], "         Current function value: 0.293673");
+ * ```
  */
 export function scipyDispLines(r: TrainReport): string {
   return `${r.status === 0 ? "" : "Warning: "}${r.message}\n` +
@@ -183,6 +250,24 @@ export interface TrainScipyOptions {
  * @param output Where the disp lines go.
  * @param options `method`, `gtol`, `maxiter`, `disp`.
  * @returns The optimizer's report.
+ *
+ * @example
+ * ```ts
+ * import { mseOf, trainScipy } from "./assignment_train.ts";
+ * import { AssignmentMLP } from "./assignment_model.ts";
+ * import { assignmentData } from "./assignment_data.ts";
+ * import { manualSeed } from "@glassbox/tensor";
+ * import { memoryOutput } from "@glassbox/trainer";
+ * import { match, ok } from "node:assert/strict";
+ *
+ * const { X1, y1 } = assignmentData();
+ * manualSeed(0);
+ * const model = new AssignmentMLP([1, 1, 1]);
+ * const out = memoryOutput();
+ * const report = trainScipy(model, { x: X1, y: y1 }, out);
+ * ok(report.success && Math.abs(report.fun - mseOf(model, { x: X1, y: y1 })) < 1e-15);
+ * match(out.text, /^Optimization terminated successfully\.\n {9}Current function value: 0\.239120\n/);
+ * ```
  */
 export function trainScipy(
   model: AssignmentMLP,
@@ -299,6 +384,23 @@ export interface Train1Options {
  * @param data Training rows.
  * @param options `nreps`, `phi`, `train`, `output`, `onRepetition`.
  * @returns The best model and every repetition.
+ *
+ * @example
+ * ```ts
+ * import { train1 } from "./assignment_train.ts";
+ * import { assignmentData } from "./assignment_data.ts";
+ * import { manualSeed } from "@glassbox/tensor";
+ * import { memoryOutput } from "@glassbox/trainer";
+ * import { match, strictEqual } from "node:assert/strict";
+ *
+ * const { X1, y1 } = assignmentData();
+ * manualSeed(0);
+ * const out = memoryOutput();
+ * const r = train1([1], { x: X1, y: y1 }, { nreps: 2, output: out });
+ * strictEqual(r.reps.length, 2);
+ * match(out.text, /^Repetition  0: Optimization terminated successfully\.\n/);
+ * match(out.text, /best_cost=0\.239\n$/);
+ * ```
  */
 export function train1(hidden: readonly number[], data: XY, options: Train1Options): Train1Result {
   const nreps = options.nreps ?? 10;
