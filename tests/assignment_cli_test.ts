@@ -101,6 +101,16 @@ Deno.test({
 });
 
 Deno.test({
+  name: "train --experiment assignment-* exits 2 when --out is outside the granted folders",
+  ignore: !CAN_RUN,
+  fn: async () => {
+    const r = await train(["--experiment", "assignment-mlp", "--out", "/tmp/not-granted"]);
+    strictEqual(r.code, 2);
+    match(r.err, /--out \/tmp\/not-granted: no permission to write there/);
+  },
+});
+
+Deno.test({
   name: "train --experiment assignment-* exits 2 on a bad flag, naming it",
   ignore: !CAN_RUN,
   fn: async () => {

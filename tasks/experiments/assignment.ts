@@ -209,6 +209,19 @@ export async function runAssignment(args: readonly string[]): Promise<number> {
     return 2;
   }
   const { experiment: e, settings: s } = flags;
+  // Files are created new (a temporary file, then a rename), which Deno counts as reading too.
+  const granted = (name: "read" | "write", path: string): boolean =>
+    Deno.permissions.querySync({ name, path }).state === "granted";
+  if (flags.out !== null && !(granted("write", flags.out) && granted("read", flags.out))) {
+    console.error(
+      `train: --out ${flags.out}: no permission to write there. \`deno task train\` writes only under runs/; run\n` +
+        `  deno run --allow-read=.,${flags.out} --allow-write=${flags.out} tasks/train.ts ${
+          args.join(" ")
+        }\n` +
+        `or pick --out runs/<name>, or pass --no-save`,
+    );
+    return 2;
+  }
   const out = flags.json ? memoryOutput() : stdoutOutput();
   const data = assignmentData(s.dataSeed);
   const uses1D = !["assignment-logistic", "assignment-mlp"].includes(e.name);
