@@ -175,13 +175,18 @@ export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
 }
 
 function optimizerText(s: AssignmentSettings): string {
+  const num = (x: number): string => (x < 1e-3 ? x.toExponential() : String(x));
   if (s.optimizer === "adam") {
-    return `Adam lr ${s.lr}, full batch, up to ${s.epochs} epochs, stop when the cost changes by < ${s.tol}`;
+    return `Adam lr ${s.lr}, full batch, up to ${s.epochs} epochs, stop when the cost changes by < ${
+      num(s.tol)
+    }`;
   }
   const name = s.optimizer === "bfgs"
-    ? 'SciPy\'s BFGS (minimize(method="BFGS"))'
-    : "PyTorch's L-BFGS";
-  return `${name} to convergence: gtol ${s.gtol}, maxiter ${s.maxiter ?? "200 × parameters"}`;
+    ? `SciPy's BFGS (minimize(method="BFGS"))`
+    : "PyTorch's L-BFGS (strong Wolfe, history 100)";
+  return `${name} until max |gradient| <= ${num(s.gtol)} or ${
+    s.maxiter ?? "200 × parameters"
+  } iterations`;
 }
 
 /**
