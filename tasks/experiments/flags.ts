@@ -214,7 +214,9 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   if (spec === undefined) {
     throw new UsageError(
       "--experiment",
-      `--experiment must be one of ${EXPERIMENTS.map((e) => e.name).join(", ")}, got "${name}"`,
+      `--experiment must be one of ${
+        [...EXPERIMENTS, ...ASSIGNMENT_EXPERIMENTS].map((e) => e.name).join(", ")
+      }, got "${name}"`,
     );
   }
   const d = spec.defaults;
