@@ -30,6 +30,8 @@ import {
   startComparison,
 } from "./compare/run_compare.ts";
 import { TwinUnavailableError } from "./compare/twin.ts";
+import { runAssignment } from "./experiments/assignment.ts";
+import { assignmentExperimentOf } from "./experiments/assignment_registry.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
@@ -162,6 +164,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The assignment notebook's experiments have their own runner (train1, BFGS, plots).
+  if (assignmentExperimentOf(Deno.args) !== undefined) return await runAssignment(Deno.args);
   let flags: TrainFlags;
   let dataset: Dataset;
   try {

@@ -24,6 +24,7 @@ import {
 } from "./own_data.ts";
 import { csvRunName, type OwnDataFlags, ownDataFlags } from "./own_data_flags.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
+import { ASSIGNMENT_EXPERIMENTS, ASSIGNMENT_USAGE } from "./assignment_registry.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
 export class UsageError extends Error {
@@ -40,10 +41,10 @@ export class UsageError extends Error {
   }
 }
 
-const nameWidth = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
-const experimentList = EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`).join(
-  "\n",
-);
+const ALL_EXPERIMENTS = [...EXPERIMENTS, ...ASSIGNMENT_EXPERIMENTS];
+const nameWidth = Math.max(...ALL_EXPERIMENTS.map((e) => e.name.length)) + 2;
+const experimentList = ALL_EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`)
+  .join("\n");
 
 /** The text of `--help`. */
 export const USAGE = `Usage: deno task train [options]
@@ -136,6 +137,8 @@ another output folder, grant exactly those paths yourself (the output folder
 needs read and write: files are created new, then renamed), e.g.
   deno run --allow-read=.,/data/my.csv,/tmp/run --allow-write=/tmp/run tasks/train.ts \\
     --data /data/my.csv --target y --out /tmp/run
+
+${ASSIGNMENT_USAGE}
 
 Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 3 stopped on a NaN or
 infinite loss (the weights saved are the last finite ones, as the log says);
@@ -312,7 +315,9 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     const name = v.experiment;
     throw new UsageError(
       "--experiment",
-      `--experiment must be one of ${EXPERIMENTS.map((e) => e.name).join(", ")}, got "${name}"`,
+      `--experiment must be one of ${
+        [...EXPERIMENTS, ...ASSIGNMENT_EXPERIMENTS].map((e) => e.name).join(", ")
+      }, got "${name}"`,
     );
   }
   const name = spec.name;
