@@ -6,7 +6,16 @@
  * @module
  */
 
-const PACKAGES = ["tensor", "webgpu-kernels", "layers", "losses", "datasets", "metrics", "trainer"];
+const PACKAGES = [
+  "tensor",
+  "webgpu-kernels",
+  "layers",
+  "losses",
+  "datasets",
+  "metrics",
+  "plots",
+  "trainer",
+];
 
 const steps: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
