@@ -21,8 +21,21 @@ export interface TextOutput {
 
 const encoder = new TextEncoder();
 
+/** Whether this code runs in Deno's Jupyter kernel (where `Deno.jupyter` exists). */
+function inJupyterKernel(): boolean {
+  try {
+    // Outside `deno jupyter` the getter throws.
+    return typeof (globalThis as { Deno?: { jupyter?: unknown } }).Deno?.jupyter === "object";
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Standard output: synchronous writes, `Deno.stdout.isTerminal()`.
+ * Standard output: synchronous writes, `Deno.stdout.isTerminal()`. In
+ * Deno's Jupyter kernel, whose cells show what `console.log` prints but not
+ * what is written to the process's stdout, complete lines go through
+ * `console.log` instead (a partial line waits for its newline).
  *
  * @returns The sink.
  *
@@ -35,6 +48,17 @@ const encoder = new TextEncoder();
  * ```
  */
 export function stdoutOutput(): TextOutput {
+  if (inJupyterKernel()) {
+    let pending = "";
+    return {
+      write(text: string): void {
+        const lines = (pending + text).split("\n");
+        pending = lines.pop()!;
+        for (const line of lines) console.log(line.slice(line.lastIndexOf("\r") + 1));
+      },
+      isTerminal: () => false,
+    };
+  }
   return {
     write(text: string): void {
       const bytes = encoder.encode(text);
