@@ -17,6 +17,27 @@ function kindOf(rows: number, cols: number): Kind {
 /**
  * `a (n x k) @ b (k x t)` as NumPy computes it on the reference machine, with
  * OpenBLAS running `threads` threads. Returns the n x t result, row-major.
+ * Vectors are 1 x k rows or k x 1 columns: a row times a column is NumPy's
+ * ddot, a matrix times a column its dgemv, two matrices its dgemm, each in
+ * OpenBLAS 0.3.21's SkylakeX summation order (bit for bit what NumPy 1.24
+ * gives there; elsewhere the same up to rounding).
+ *
+ * @param a The left operand, n x k, row-major.
+ * @param n Rows of `a`.
+ * @param k Columns of `a`, rows of `b`.
+ * @param b The right operand, k x t, row-major.
+ * @param t Columns of `b`.
+ * @param threads OpenBLAS's thread count in the run to reproduce.
+ * @returns The n x t product, row-major.
+ *
+ * @example A dot product of two vectors
+ * ```ts
+ * import { npDot } from "@glassbox/datasets";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const x = new Float64Array([1, 2, 3]);
+ * strictEqual(npDot(x, 1, 3, new Float64Array([4, 5, 6]), 1, 1)[0], 32);
+ * ```
  */
 export function npDot(
   a: Float64Array,

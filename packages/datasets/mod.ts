@@ -43,6 +43,7 @@ export {
   type RegressionData,
 } from "./make_regression.ts";
 export { oneHot } from "./one_hot.ts";
+export { npDot } from "./_numpy_dot.ts";
 export {
   type Splittable,
   type TrainTestSplit,

@@ -8,6 +8,9 @@
  *   single-tensor updates in PyTorch's order of operations, float64 and
  *   float32. State: `stateDict` / `loadStateDict`, `saveOptimizerState` /
  *   `loadOptimizerState`.
+ * - `minimizeBfgs(fun, x0)` and `BFGS` (over a model's parameters): SciPy's
+ *   `minimize(method="BFGS")` — its line search, stopping tests, messages
+ *   and evaluation counts.
  * - Schedules (`LRScheduler`): `StepLR`, `CosineAnnealingLR`, in PyTorch's
  *   recursive form.
  * - `fit(model, { x, y, loss, optimizer, epochs, batchSize, … })` →
@@ -44,6 +47,8 @@ export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, type AdamOptions } from "./adam.ts";
 export { AdamW } from "./adam_w.ts";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
+export { BFGS_MESSAGES, type BfgsOptions, type BfgsResult, minimizeBfgs } from "./minimize_bfgs.ts";
+export { BFGS } from "./bfgs.ts";
 export { loadOptimizerState, saveOptimizerState } from "./optimizer_state_file.ts";
 export type { LRScheduler } from "./lr_scheduler.ts";
 export { StepLR, type StepLROptions } from "./step_lr.ts";
