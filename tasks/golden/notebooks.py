@@ -27,13 +27,20 @@ notebooks draw theirs, and make_regression's bias, at random):
   0.08, batch 33, 32 epochs.
 - "assignment": logistic regression and the 2-3-4-2 MLP check (float32,
   manual_seed(0)); on the 1-D curve of tasks/golden/experiments.py (150 train /
-  50 validate), 1-N-1 sigmoid networks (manual_seed(0), nn.Linear init) trained
-  full-batch with L-BFGS (lr 1, strong Wolfe, 30 steps) for N in WIDTHS; the
-  [2] network with 3 repetitions (models drawn one after another); a 1-4-5-6-1
-  ReLU network with 3 repetitions; a 1-50-1 sigmoid network with Adam (lr 0.01,
-  full batch, ADAM_EPOCHS epochs; the cost is the loss before each step); and
-  one example's forward pass and deltas through a 1-50-1 sigmoid network
-  (manual_seed(0)) with autograd.
+  50 validate), the assignment's MLP(sizes, phi) in float64 (weights [in, out]
+  drawn as randn(in, out) / sqrt(in), biases randn(out) / sqrt(out), layer by
+  layer after torch.manual_seed(0), repetitions drawn one after another)
+  trained with SciPy's minimize(method="BFGS", jac=True) on the MSE, the
+  gradient from autograd, the parameters flattened in order W0, b0, W1, b1, …:
+  [2] with 1 and 3 repetitions, [N] for N in WIDTHS (1 repetition each), and
+  [4, 5, 6] with ReLU (3 repetitions). These runs happen in a child process
+  with OpenBLAS pinned to its AVX-512 SkylakeX kernels (as tasks/golden/bfgs.py
+  does: NumPy's products inside BFGS follow that kernel's summation order);
+  the rest runs with the machine's defaults, as the other fixtures. Then a
+  1-50-1 sigmoid network (nn.Linear init after manual_seed(0)) with Adam (lr
+  0.01, full batch, ADAM_EPOCHS epochs; the cost is the loss before each
+  step); and one example's forward pass and deltas through a 1-50-1 sigmoid
+  network (manual_seed(0)) with autograd.
 
 Stored per regression/classification scenario: the initial torch.nn
 parameters (state-dict keys), the modified MAPE between the scratch and the
@@ -44,13 +51,19 @@ epoch), and the final parameters.
 Writes tests/golden/notebooks.json.
 """
 
+import contextlib
+import io
+import json
 import math
 import os
+import subprocess
 import sys
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from scipy.optimize import minimize
 from sklearn.datasets import make_classification, make_regression
 from threadpoolctl import threadpool_limits
 
@@ -59,9 +72,8 @@ from _common import write_fixture  # noqa: E402
 from experiments import curve  # noqa: E402
 
 F64 = torch.float64
-WIDTHS = [1, 2, 3, 10, 50]
+WIDTHS = [1, 2, 3, 10]
 ADAM_EPOCHS = 300
-LBFGS_STEPS = 30
 
 
 def mape(pred, true):
@@ -183,25 +195,78 @@ def build(sizes, act):
     return nn.Sequential(*layers)
 
 
-def lbfgs(model, data):
+def assignment_params(sizes):
+    """The assignment's MLP init: per layer randn(in, out) / sqrt(in), randn(out) / sqrt(out)."""
+    params = []
+    for i in range(1, len(sizes)):
+        params.append(torch.randn(sizes[i - 1], sizes[i], dtype=F64) / math.sqrt(sizes[i - 1]))
+        params.append(torch.randn(sizes[i], dtype=F64) / math.sqrt(sizes[i]))
+    return params
+
+
+def assignment_forward(params, phi, x):
+    for i in range(0, len(params), 2):
+        x = x @ params[i] + params[i + 1].unsqueeze(0)
+        if i < len(params) - 2:
+            x = phi(x)
+    return x
+
+
+def bfgs_runs(sizes, phi_name, nreps, data):
+    """train1(hidden, nreps) with SciPy's BFGS: every repetition's result and disp lines."""
+    phi = {"sigmoid": torch.sigmoid, "relu": torch.relu}[phi_name]
     xt, yt, xv, yv = data
-    opt = torch.optim.LBFGS(model.parameters(), lr=1, line_search_fn="strong_wolfe")
-    losses = []
-    for _ in range(LBFGS_STEPS):
-        def closure():
-            opt.zero_grad()
-            value = F.mse_loss(model(xt), yt)
-            value.backward()
-            return value
-        losses.append(opt.step(closure).item())
-    with torch.no_grad():
-        return {"losses": losses, "train": F.mse_loss(model(xt), yt).item(),
-                "valid": F.mse_loss(model(xv), yv).item()}
-
-
-def repetitions(sizes, act, n, data):
     torch.manual_seed(0)
-    return [lbfgs(build(sizes, act), data) for _ in range(n)]
+    runs = []
+    for _ in range(nreps):
+        init = assignment_params(sizes)
+        shapes = [p.shape for p in init]
+
+        def unflatten(flat):
+            out, offset = [], 0
+            for shape in shapes:
+                size = math.prod(shape)
+                out.append(torch.tensor(flat[offset:offset + size], dtype=F64).reshape(shape))
+                offset += size
+            return out
+
+        def fun(flat):
+            params = [p.requires_grad_(True) for p in unflatten([float(v) for v in flat])]
+            loss = F.mse_loss(assignment_forward(params, phi, xt), yt)
+            loss.backward()
+            return loss.item(), np.array(torch.cat([p.grad.flatten() for p in params]).tolist())
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            res = minimize(fun, np.array(torch.cat([p.flatten() for p in init]).tolist()), jac=True,
+                           method="BFGS", options={"disp": True})
+        final = unflatten([float(v) for v in res.x])
+        with torch.no_grad():
+            train = F.mse_loss(assignment_forward(final, phi, xt), yt).item()
+            valid = F.mse_loss(assignment_forward(final, phi, xv), yv).item()
+        runs.append({"fun": float(res.fun), "nit": int(res.nit), "nfev": int(res.nfev), "njev": int(res.njev),
+                     "status": int(res.status), "message": res.message, "disp": out.getvalue().splitlines(),
+                     "train": train, "valid": valid})
+    return runs
+
+
+def bfgs_part():
+    """The BFGS runs (in the child process with OpenBLAS pinned); printed as JSON."""
+    data = curve()
+    out = {
+        "bfgs2": bfgs_runs([1, 2, 1], "sigmoid", 1, data),
+        "repetitions2": bfgs_runs([1, 2, 1], "sigmoid", 3, data),
+        "widths": {str(w): bfgs_runs([1, w, 1], "sigmoid", 1, data)[0] for w in WIDTHS},
+        "depth": bfgs_runs([1, 4, 5, 6, 1], "relu", 3, data),
+    }
+    print(json.dumps(out))
+
+
+def bfgs_in_child():
+    env = {**os.environ, "OPENBLAS_CORETYPE": "SkylakeX", "OPENBLAS_NUM_THREADS": "2"}
+    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--bfgs"], env=env, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout)
 
 
 def assignment():
@@ -223,9 +288,7 @@ def assignment():
             h = torch.relu(h)
     out["mlpCheck"] = h
     data = curve()
-    out["widths"] = {str(w): repetitions([1, w, 1], nn.Sigmoid, 1, data)[0] for w in WIDTHS}
-    out["repetitions2"] = repetitions([1, 2, 1], nn.Sigmoid, 3, data)
-    out["depth"] = repetitions([1, 4, 5, 6, 1], nn.ReLU, 3, data)
+    out.update(bfgs_in_child())
     # Adam, full batch.
     torch.manual_seed(0)
     model = build([1, 50, 1], nn.Sigmoid)
@@ -274,4 +337,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if "--bfgs" in sys.argv:
+        bfgs_part()
+    else:
+        main()
