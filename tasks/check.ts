@@ -23,7 +23,11 @@ const steps: [string, string[]][] = [
   ["type check", ["check", "."]],
   // All packages in one call: linted one at a time, a workspace member's types
   // (e.g. Tensor from @glassbox/tensor) are reported as private (denoland/deno#27364).
-  ["doc lint (every package)", ["doc", "--lint", ...PACKAGES.map((p) => `packages/${p}/mod.ts`)]],
+  [
+    "doc lint (every package)",
+    // plots has a second entry point, ./render.
+    ["doc", "--lint", ...PACKAGES.map((p) => `packages/${p}/mod.ts`), "packages/plots/render.ts"],
+  ],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
 ];
 
