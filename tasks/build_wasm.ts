@@ -1,5 +1,5 @@
-// Assembles packages/tensor/wasm/gemm.wat with wabt's wat2wasm (npm `wabt`, pinned in the
-// root deno.json) into two modules — the source as written (relaxed-SIMD fused multiply-add)
+// Assembles packages/tensor/wasm/gemm.wat with wabt's wat2wasm (npm `wabt`, pinned below and in
+// tasks/dev.lock) into two modules — the source as written (relaxed-SIMD fused multiply-add)
 // and a portable one with every `relaxed_madd` rewritten to a multiply then an add — and
 // writes them as `.wasm` files beside the source and as base64 in
 // packages/tensor/_wasm_gemm_bytes.ts, which the CPU backend loads (a TypeScript module
@@ -8,7 +8,7 @@
 //   deno task build:wasm            regenerate
 //   deno task build:wasm --check    exit 1 if the committed output is stale
 
-import wabtInit from "wabt";
+import wabtInit from "npm:wabt@1.0.39";
 
 const ROOT = new URL("../packages/tensor/", import.meta.url);
 const SOURCE = new URL("wasm/gemm.wat", ROOT);

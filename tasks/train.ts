@@ -19,7 +19,17 @@ import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
+import { checkModelSize } from "./experiments/model_size.ts";
+import { checkRunFolder } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
+import { summaryNotes, wrapNote } from "./experiments/summary_notes.ts";
+import { formatComparison } from "./compare/comparison.ts";
+import {
+  finishComparison,
+  type PendingComparison,
+  startComparison,
+} from "./compare/run_compare.ts";
+import { TwinUnavailableError } from "./compare/twin.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
@@ -40,15 +50,25 @@ function checkPermissions(flags: TrainFlags): void {
         `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
     );
   }
-  // Files are created new (a temporary file, then a rename), which Deno counts as reading too.
-  if (flags.out !== null && !(granted("write", flags.out) && granted("read", flags.out))) {
+  // The run is written into a staging folder beside --out, then renamed into place: that
+  // needs the folder holding --out (Deno counts creating files as reading too).
+  if (flags.out !== null) {
     const out = flags.out;
-    throw new UsageError(
-      "--out",
-      `--out ${out}: no permission to write there. \`deno task train\` writes only under runs/; run\n` +
-        `  deno run --allow-read=.,${out} --allow-write=${out} tasks/train.ts ${args}\n` +
-        `or pick --out runs/<name>, or pass --no-save`,
-    );
+    const parent = out.includes("/") ? out.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/" : ".";
+    if (!(granted("write", parent) && granted("read", parent))) {
+      throw new UsageError(
+        "--out",
+        `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
+          `renamed into place). \`deno task train\` writes only under runs/; run\n` +
+          `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${args}\n` +
+          `or pick --out runs/<name>, or pass --no-save`,
+      );
+    }
+    try {
+      checkRunFolder(out);
+    } catch (error) {
+      throw new UsageError("--out", (error as Error).message);
+    }
   }
 }
 
@@ -70,7 +90,7 @@ async function loadData(flags: TrainFlags): Promise<Dataset> {
       );
     }
   } else {
-    dataset = findExperiment(c.experiment)!.data(c.seed);
+    dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
   }
   if (c.dtype === "float64") return dataset;
   const cast = (t: Tensor): Tensor => t.to(c.dtype);
@@ -122,7 +142,8 @@ function printSummary(result: ExperimentResult): void {
   }
   if (result.runs.length === 1) {
     const r = result.runs[0];
-    const acts = r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`;
+    const acts = (r.hidden.length === 0 ? "linear" : `(${[c.activation].flat().join(", ")})`) +
+      (c.loss === "categorical-cross-entropy" ? " + softmax output" : "");
     console.log(`model: ${r.label} ${acts}, ${r.parameters} parameters`);
     console.log(
       `result: ${r.summary.epochs} epochs in ${r.summary.seconds.toFixed(2)} s - L ${
@@ -163,22 +184,43 @@ async function main(): Promise<number> {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
     dataset = await loadData(flags);
+    try {
+      checkModelSize(flags.config, dataset.xTrain.shape[1], dataset.outputs);
+    } catch (error) {
+      throw new UsageError("--layers", (error as Error).message);
+    }
   } catch (error) {
     if (error instanceof UsageError) usageExit(error);
     throw error;
   }
   const c = flags.config;
+  const logStyle = c.data.kind === "builtin" ? findExperiment(c.experiment)!.log : undefined;
+  let pending: PendingComparison | undefined;
+  if (flags.compare !== null) {
+    try {
+      pending = await startComparison(c, dataset, logStyle ?? "loss");
+    } catch (error) {
+      if (!(error instanceof TwinUnavailableError)) throw error;
+      console.error(`train: ${error.message}`);
+      return 2;
+    }
+  }
   if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
 
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    if (controller.signal.aborted) Deno.exit(130); // a second Ctrl-C: leave now
-    console.error(
-      "\ntrain: interrupted; stopping after this batch and saving (Ctrl-C again to quit)",
-    );
-    controller.abort("Ctrl-C");
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  // SIGINT (Ctrl-C) and SIGTERM (kill, a service manager) both stop after the batch and save.
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((signal) => {
+    const handler = (): void => {
+      if (controller.signal.aborted) Deno.exit(130); // a second signal: leave now
+      console.error(
+        `\ntrain: ${signal}: stopping after this batch and saving (Ctrl-C again to quit)`,
+      );
+      controller.abort(signal === "SIGINT" ? "Ctrl-C" : signal);
+    };
+    Deno.addSignalListener(signal, handler);
+    return { signal, handler };
+  });
   const several = c.architectures.length > 1;
   let gpu: WebGPUDevice | undefined;
   if (flags.device === "webgpu") {
@@ -196,29 +238,43 @@ async function main(): Promise<number> {
     result = await runExperiment(c, dataset, {
       device: gpu,
       signal: controller.signal,
-      callbacks: flags.json ? undefined : (label) => [
+      callbacks: flags.json && pending === undefined ? undefined : (label) => [
         new NotebookLog({
           prefix: several ? `${label}: ` : "",
           lastOnly: several && c.restarts > 1,
+          style: logStyle,
+          output: pending?.log,
         }),
       ],
     });
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
     gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
-  const report = runReport(result, interrupted);
+  const comparison = pending === undefined || interrupted
+    ? undefined
+    : await finishComparison(pending, result);
+  const report = { ...runReport(result, interrupted), ...(comparison && { comparison }) };
   if (flags.out !== null && result.runs.length > 0) await saveRun(flags.out, result, report);
   if (flags.json) {
     console.log(JSON.stringify(report));
   } else {
     printSummary(result);
+    const notes = summaryNotes(result);
+    if (notes.length > 0) {
+      console.log(["\nwhat these numbers mean:", ...notes.flatMap((n) => wrapNote(n))].join("\n"));
+    }
+    const extra = c.data.kind === "builtin" ? findExperiment(c.experiment)!.extra?.(result) : [];
+    if (extra !== undefined && extra.length > 0) console.log("\n" + extra.join("\n"));
+    if (comparison !== undefined) console.log("\n" + formatComparison(comparison).join("\n"));
     if (flags.out !== null && report.files.length > 0) {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
     }
   }
-  return interrupted ? 130 : 0;
+  if (interrupted) return 130;
+  // A run the non-finite guard stopped saved earlier weights than asked for: say so by status.
+  return result.runs.some((r) => r.history.stop?.kind === "nonFinite") ? 3 : 0;
 }
 
 try {

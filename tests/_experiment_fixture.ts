@@ -112,7 +112,7 @@ export async function checkExperimentCases(
       const { config } = parseTrainFlags(c.args);
       // The fixture was generated for the settings the CLI resolves today.
       deepStrictEqual(JSON.parse(JSON.stringify(config)), c.config);
-      const raw = findExperiment(config.experiment)!.data(config.seed);
+      const raw = findExperiment(config.experiment)!.data(config.seed, config.trainRows!);
       for (const part of ["xTrain", "yTrain", "xValid", "yValid"] as const) {
         deepStrictEqual(sums(raw[part]), c.data[part], `${part} checksums`);
       }

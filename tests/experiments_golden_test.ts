@@ -2,7 +2,7 @@
 // against the same runs in PyTorch 1.13 float64 (tasks/golden/experiments.py):
 // same data (exact checksums), same initial weights (bit for bit), per-epoch
 // training and validation losses, the winning restart, final weights and
-// validation predictions within rtol 1e-9 (DESIGN.md: whole training runs).
+// validation predictions within rtol 1e-9 (docs/numerics.md: whole training runs).
 
 import { type Case, checkExperimentCases } from "./_experiment_fixture.ts";
 

@@ -2,7 +2,7 @@
 // tasks/golden/layers.py): nn.Linear's initial weights bit for bit, and the
 // forward values and autograd gradients of every activation, of Dense with
 // each activation, and of whole MLPs — float64 within rtol 1e-12, float32
-// within rtol 1e-4 / atol 1e-5 (DESIGN.md's numerics contract).
+// within rtol 1e-4 / atol 1e-5 (docs/numerics.md).
 
 import {
   type ActivationName,

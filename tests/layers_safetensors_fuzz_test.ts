@@ -8,7 +8,7 @@ import { build } from "./_safetensors_util.ts";
 import { decodeSafetensors, encodeSafetensors, SafetensorsFormatError } from "@glassbox/layers";
 import { type Tensor, tensor } from "@glassbox/tensor";
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@3.23.2";
 
 /** The bits of a tensor's elements, for bit-exact comparisons (NaN, -0 included). */
 function bits(t: Tensor): Uint8Array {

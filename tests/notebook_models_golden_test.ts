@@ -4,7 +4,7 @@
 // initial parameters bit for bit after the same manualSeed, then the forward
 // output, the loss and every gradient, float64 within rtol 1e-12 (with an
 // absolute floor of 2⁻⁵² × the largest element of the compared tensor: see
-// `close`) and float32 within rtol 1e-4 / atol 1e-5 (DESIGN.md's contract).
+// `close`) and float32 within rtol 1e-4 / atol 1e-5 (docs/numerics.md).
 
 import {
   Dense,
@@ -119,7 +119,7 @@ const fixture: {
 const EXACT: CloseOptions = { rtol: 0, atol: 0 };
 
 /**
- * Compares one quantity under DESIGN.md's contract for its dtype. float32:
+ * Compares one quantity under the numerics contract (docs/numerics.md) for its dtype. float32:
  * rtol 1e-4, atol 1e-5. float64: rtol 1e-12, with an absolute floor of
  * 2⁻⁵² × the quantity's largest |element| — below one or two units in the
  * last place of that element, where a difference is rounding noise. The floor

@@ -2,7 +2,7 @@
 //
 // The fixture tests/golden/tensor_ops.json is written by tasks/golden/tensor_ops.py:
 // inputs drawn in Python and torch's outputs. Each case is replayed here and
-// compared with the tolerances of DESIGN.md's numerics contract:
+// compared with the tolerances of the numerics contract (docs/numerics.md):
 //
 // - exact (difference 0) where IEEE 754 fixes the answer: shape ops, selections
 //   (max/min/argmax/argmin, maximum/minimum, clamp, relu, abs, neg, sign),

@@ -2,8 +2,8 @@
 // written by tasks/golden/trainer.py): the same data (torch.manual_seed +
 // torch.randn, reproduced bit for bit), the same initial weights (nn.Linear's
 // init), the same loop through `fit`, then per-epoch losses, final weights
-// and validation predictions within rtol 1e-9 in float64 (DESIGN.md's
-// numerics contract for whole training runs) and 1e-3 in float32. Also
+// and validation predictions within rtol 1e-9 in float64 (the numerics
+// contract for whole training runs, docs/numerics.md) and 1e-3 in float32. Also
 // torch.randperm's draws and the schedulers' learning rates.
 
 import { mlp, type Sequential } from "@glassbox/layers";

@@ -14,6 +14,7 @@ import {
   setCpuPoolLimit,
   type Tensor,
   tensor,
+  tidy,
 } from "@glassbox/tensor";
 import { Adam, type Callback, fit, type Optimizer, SGD } from "@glassbox/trainer";
 import { deepStrictEqual, ok } from "node:assert/strict";
@@ -149,4 +150,27 @@ Deno.test("the allocation count sees a loop that allocates: the same run with th
   } finally {
     setCpuPoolLimit(512 * 1024 * 1024);
   }
+});
+
+Deno.test("a hand-written training step inside tidy() allocates nothing once warm", () => {
+  manualSeed(0);
+  const x = randn([64, 6]), y = randn([64, 3]);
+  const model = mlp([6, 32, 32, 3], { activation: "tanh" });
+  const optimizer = new Adam({ lr: 0.01 });
+  optimizer.attach(model.parameters());
+  const loss = new MSELoss();
+  // The README's own loop: every intermediate (prediction, loss, gradients) is made inside
+  // tidy(), which disposes them, so the pool serves the next step.
+  const step = () =>
+    tidy(() => {
+      model.zeroGrad();
+      const value = loss.forward(model.forward(x), y).item();
+      model.backward(loss.backward());
+      optimizer.step();
+      return value;
+    });
+  for (let i = 0; i < 3; i++) step();
+  const before = cpuMemory().allocations;
+  for (let i = 0; i < 10; i++) step();
+  deepStrictEqual(cpuMemory().allocations - before, 0);
 });

@@ -1,6 +1,6 @@
 // Layers and losses on WebGPU, forward and backward: against the PyTorch
 // float32 fixtures (tests/golden/layers.json, losses.json) and against the
-// CPU backend in float32 and float64, at DESIGN.md's float32 tolerances
+// CPU backend in float32 and float64, at the float32 tolerances of docs/numerics.md
 // (rtol 1e-4, atol 1e-5). Models are built on the CPU (PyTorch's init) and
 // moved with `model.to(device)`; class-index targets stay on the CPU, as
 // @glassbox/losses requires.

@@ -39,6 +39,28 @@ export abstract class Activation implements Layer {
   #x: Tensor | null = null;
   #y: Tensor | null = null;
 
+  /**
+   * Disposes the views of the input and output kept from the last forward
+   * pass for `backward` (a new `forward` is needed before the next `backward`).
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { Tanh } from "@glassbox/layers";
+   * import { ones } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const layer = new Tanh();
+   * layer.forward(ones([2])).dispose();
+   * layer.release();
+   * throws(() => layer.backward(ones([2])), /forward/);
+   * ```
+   */
+  release(): void {
+    this.#release();
+  }
+
   /** Disposes the views kept from the last forward pass. */
   #release(): void {
     this.#x?.dispose();

@@ -91,6 +91,30 @@ export class Dense implements Layer {
   #weight: Tensor | null = null;
   #outputShape: readonly number[] = [];
 
+  /**
+   * Disposes the views of the input and weight kept from the last forward pass
+   * for `backward`, and those of its activation (a new `forward` is needed
+   * before the next `backward`).
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { Dense } from "@glassbox/layers";
+   * import { ones } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const layer = new Dense(2, 1);
+   * layer.forward(ones([4, 2])).dispose();
+   * layer.release();
+   * throws(() => layer.backward(ones([4, 1])), /forward/);
+   * ```
+   */
+  release(): void {
+    this.#release();
+    this.activation.release?.(); // the fused activation keeps its own views
+  }
+
   /** Disposes the views kept from the last forward pass. */
   #release(): void {
     this.#input?.dispose();

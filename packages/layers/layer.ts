@@ -92,4 +92,13 @@ export interface Layer {
    * @returns Nothing.
    */
   zeroGrad(): void;
+  /**
+   * Optional: disposes what the last `forward` kept for `backward` (its
+   * input, intermediate outputs, views of the weights), so that a model done
+   * training holds nothing but its parameters — on a GPU these are device
+   * buffers. `backward` then needs a new `forward`. `fit` calls it when
+   * training ends.
+   * @returns Nothing.
+   */
+  release?(): void;
 }

@@ -241,12 +241,18 @@ export class Parameter {
    */
   to(target: DType | Device): void {
     const slot = this.#slot;
-    slot.value = keep(slot.value.to(target));
-    slot.owned = slot.pinned = false;
-    const old = slot.grad;
-    if (old !== null) {
-      slot.grad = keep(old.to(target));
-      if (slot.grad !== old) old.dispose();
+    const old = slot.value;
+    const next = old.to(target);
+    if (next === old) return; // already there
+    slot.value = keep(next);
+    // The copy is the parameter's own: the next replace() (an optimizer step) releases it.
+    if (slot.owned && !slot.pinned) old.dispose();
+    slot.owned = true;
+    slot.pinned = false;
+    const grad = slot.grad;
+    if (grad !== null) {
+      slot.grad = keep(grad.to(target));
+      if (slot.grad !== grad) grad.dispose();
     }
   }
 

@@ -1,6 +1,9 @@
 /**
  * Saving and loading safetensors files: `saveSafetensors` (atomic) and
- * `loadSafetensors` (untrusted input, checked before it is read).
+ * `loadSafetensors` (untrusted input, checked before it is read). They use
+ * Deno's file API in Deno and `node:fs/promises` in Node and Bun; browsers
+ * have no file system, so there use `encodeSafetensors` and
+ * `decodeSafetensors`, which work on bytes.
  *
  * @module
  */
@@ -20,6 +23,7 @@ import {
   tensorsFromData,
 } from "./_safetensors_format.ts";
 import { describeValue, isLayer } from "./_util.ts";
+import { openForReading, type ReadableFile, writeFileAtomic } from "./_file_system.ts";
 
 /** A sibling path for the temporary file: same directory, so the rename is atomic. */
 function tempPathFor(path: string | URL): string | URL {
@@ -37,7 +41,9 @@ function tempPathFor(path: string | URL): string | URL {
  * that PyTorch's `safetensors.torch.load_file` reads. The file is written
  * atomically: to a temporary file in the same directory, flushed to disk,
  * then renamed over `path`, so a crash never leaves a half-written file.
- * Tensors on any device are read back first.
+ * Tensors on any device are read back first. Works in Deno (needs write
+ * permission for the directory), Node and Bun; in a browser it throws, and
+ * `encodeSafetensors` gives the bytes instead.
  *
  * @param model A layer (its `stateDict`) or tensors by name.
  * @param path Where to write.
@@ -84,28 +90,12 @@ export async function saveSafetensors(
     });
   }
   const bytes = encodeSafetensors(host, options);
-  const temp = tempPathFor(path);
-  let file: Deno.FsFile | null = await Deno.open(temp, {
-    write: true,
-    createNew: true,
-    mode: 0o644,
-  });
-  try {
-    for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
-    await file.sync();
-    file.close();
-    file = null;
-    await Deno.rename(temp, path);
-  } catch (error) {
-    file?.close();
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  await writeFileAtomic(path, tempPathFor(path), bytes, "save safetensors");
 }
 
 /** Reads exactly `length` bytes, or fails naming how many there were. */
 async function readExactly(
-  file: Deno.FsFile,
+  file: ReadableFile,
   length: number,
   context: string,
 ): Promise<Uint8Array> {
@@ -113,7 +103,7 @@ async function readExactly(
   let at = 0;
   while (at < length) {
     const n = await file.read(out.subarray(at));
-    if (n === null) {
+    if (n === 0) {
       throw new SafetensorsFormatError(
         `${context}: the file ended after ${at} of ${length} expected bytes`,
       );
@@ -130,6 +120,8 @@ async function readExactly(
  * length is checked against the file size before the header is read, and
  * the header is validated before the data section is read. A malformed
  * file throws a `SafetensorsFormatError` naming the file and the problem.
+ * Works in Deno, Node and Bun; in a browser use `decodeSafetensors` on the
+ * bytes (e.g. `new Uint8Array(await (await fetch(url)).arrayBuffer())`).
  * Load the tensors into a model with `model.loadStateDict(tensors)`.
  *
  * @param path The file.
@@ -148,15 +140,19 @@ async function readExactly(
  */
 export async function loadSafetensors(path: string | URL): Promise<SafetensorsContents> {
   const context = `Cannot load safetensors file ${path}`;
-  using file = await Deno.open(path, { read: true });
-  const size = (await file.stat()).size;
-  const prefix = await readExactly(file, Math.min(8, size), context);
-  const n = readHeaderLength(prefix, size, context);
-  const headerBytes = await readExactly(file, n, context);
-  const header = parseHeader(headerBytes, size - 8 - n, context);
-  const data = await readExactly(file, size - 8 - n, context);
-  if ((await file.read(new Uint8Array(1))) !== null) {
-    throw new SafetensorsFormatError(`${context}: the file grew while it was being read`);
+  const file = await openForReading(path, "load safetensors");
+  try {
+    const size = file.size;
+    const prefix = await readExactly(file, Math.min(8, size), context);
+    const n = readHeaderLength(prefix, size, context);
+    const headerBytes = await readExactly(file, n, context);
+    const header = parseHeader(headerBytes, size - 8 - n, context);
+    const data = await readExactly(file, size - 8 - n, context);
+    if ((await file.read(new Uint8Array(1))) !== 0) {
+      throw new SafetensorsFormatError(`${context}: the file grew while it was being read`);
+    }
+    return { tensors: tensorsFromData(header, data), metadata: header.metadata };
+  } finally {
+    await file.close();
   }
-  return { tensors: tensorsFromData(header, data), metadata: header.metadata };
 }

@@ -99,6 +99,31 @@ export class Sequential implements Layer {
   }
 
   /**
+   * Disposes what the last forward pass kept for `backward`: the
+   * intermediate outputs, and each layer's own views (`release` of every
+   * layer that has it).
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { ones } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const model = mlp([2, 3, 1]);
+   * model.forward(ones([4, 2])).dispose();
+   * model.release();
+   * throws(() => model.backward(ones([4, 1])), /call forward\(x\) first/);
+   * ```
+   */
+  release(): void {
+    for (const t of this.#intermediates) t.dispose();
+    this.#intermediates = [];
+    for (const layer of this.layers) layer.release?.();
+  }
+
+  /**
    * Applies the layers in order.
    *
    * @param x The input batch.

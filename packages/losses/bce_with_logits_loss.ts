@@ -154,4 +154,28 @@ export class BCEWithLogitsLoss implements Loss {
     if (this.weight !== undefined) grad = grad.mul(this.weight);
     return grad.mul(g);
   }
+
+  /**
+   * Disposes what the last `forward` kept for `backward` (a new `forward` is
+   * needed before the next `backward`); `fit` calls it when training ends, so
+   * no device buffers stay behind.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { BCEWithLogitsLoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const loss = new BCEWithLogitsLoss();
+   * loss.forward(tensor([0.5]), tensor([1])).dispose();
+   * loss.release();
+   * throws(() => loss.backward(), /call forward\(pred, target\) first/);
+   * ```
+   */
+  release(): void {
+    drop(this.#saved);
+    this.#saved = null;
+  }
 }

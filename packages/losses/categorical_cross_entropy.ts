@@ -118,4 +118,28 @@ export class CategoricalCrossEntropy implements Loss {
     // ∂ℓ_i/∂p[i, c] = −y[i, c] / p[i, c]
     return y.neg().div(safeP).mul(g.reshape([-1, 1]));
   }
+
+  /**
+   * Disposes what the last `forward` kept for `backward` (a new `forward` is
+   * needed before the next `backward`); `fit` calls it when training ends, so
+   * no device buffers stay behind.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { CategoricalCrossEntropy } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const loss = new CategoricalCrossEntropy();
+   * loss.forward(tensor([[0.5, 0.5]]), tensor([[1, 0]])).dispose();
+   * loss.release();
+   * throws(() => loss.backward(), /call forward\(pred, target\) first/);
+   * ```
+   */
+  release(): void {
+    drop(this.#saved);
+    this.#saved = null;
+  }
 }

@@ -200,4 +200,28 @@ export class CrossEntropyLoss implements Loss {
     const grad = gradLogp.mul(g.reshape([-1, 1]));
     return grad.sub(logp.exp().mul(grad.sum(1, { keepDims: true })));
   }
+
+  /**
+   * Disposes what the last `forward` kept for `backward` (a new `forward` is
+   * needed before the next `backward`); `fit` calls it when training ends, so
+   * no device buffers stay behind.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { CrossEntropyLoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const loss = new CrossEntropyLoss();
+   * loss.forward(tensor([[0.5, 0.5]]), tensor([0])).dispose();
+   * loss.release();
+   * throws(() => loss.backward(), /call forward\(pred, target\) first/);
+   * ```
+   */
+  release(): void {
+    drop(this.#saved);
+    this.#saved = null;
+  }
 }

@@ -49,4 +49,9 @@ export interface Loss {
   forward(pred: Tensor, target: Tensor): Tensor;
   /** ∂L/∂pred for the last `forward`, scaled by `gradOutput` (default ones). */
   backward(gradOutput?: Tensor): Tensor;
+  /**
+   * Optional: disposes what the last `forward` kept for `backward` (the
+   * built-in losses have it; `fit` calls it when training ends).
+   */
+  release?(): void;
 }

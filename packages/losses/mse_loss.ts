@@ -102,4 +102,28 @@ export class MSELoss implements Loss {
     const g = upstream("MSELoss", this.reduction, gradOutput, diff, diff.shape, diff.size);
     return diff.mul(2).mul(g);
   }
+
+  /**
+   * Disposes what the last `forward` kept for `backward` (a new `forward` is
+   * needed before the next `backward`); `fit` calls it when training ends, so
+   * no device buffers stay behind.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { MSELoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const loss = new MSELoss();
+   * loss.forward(tensor([1]), tensor([0])).dispose();
+   * loss.release();
+   * throws(() => loss.backward(), /call forward\(pred, target\) first/);
+   * ```
+   */
+  release(): void {
+    drop(this.#saved);
+    this.#saved = null;
+  }
 }

@@ -141,4 +141,28 @@ export class NLLLoss implements Loss {
     // ∂ℓ_i/∂x[i, c] = −w[t_i] · [c = t_i], times ∂L/∂ℓ_i (a column, broadcast over classes)
     return targetWeight.neg().mul(g.reshape([-1, 1]));
   }
+
+  /**
+   * Disposes what the last `forward` kept for `backward` (a new `forward` is
+   * needed before the next `backward`); `fit` calls it when training ends, so
+   * no device buffers stay behind.
+   *
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { NLLLoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { throws } from "node:assert/strict";
+   *
+   * const loss = new NLLLoss();
+   * loss.forward(tensor([[-0.5, -1]]), tensor([0])).dispose();
+   * loss.release();
+   * throws(() => loss.backward(), /call forward\(pred, target\) first/);
+   * ```
+   */
+  release(): void {
+    drop(this.#saved);
+    this.#saved = null;
+  }
 }

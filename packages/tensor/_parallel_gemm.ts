@@ -12,12 +12,23 @@
 // were claimed to finish. Each output element is computed by one task in the same order as
 // with one thread, so the result is bit-identical whoever runs which task.
 //
-// Workers: in Deno (and Node) `node:worker_threads`, reached synchronously through
-// `process.getBuiltinModule`, because only its workers can be unref'd — a web Worker keeps
-// `deno run` alive after the script ends. Elsewhere (browsers) a module Worker from a blob
-// URL. Either way the worker's code is built from the functions below as a string, so no
-// module URL has to resolve (from a checkout, from JSR or from a bundle alike) and no read,
-// net or import permission is needed. If no worker can be created, matmul runs on one thread.
+// A worker that dies, throws outside a task or hangs after claiming a task would leave its
+// task undone for ever, so the calling thread never waits without a bound: it sleeps in
+// short slices and, when no task has finished for a while (STALL_MIN_MS, or STALL_FACTOR
+// times what one of its own tasks took, whichever is longer), gives up with a
+// `GemmWorkerError`. The caller then computes the product on its own thread and retires the
+// pool (see _wasm_gemm.ts). Workers themselves live in _gemm_workers.ts.
+
+import { threadsFromEnv } from "./_env.ts";
+import {
+  claimTasks,
+  type GemmCalls,
+  type GemmWorker,
+  type WorkerFactory,
+} from "./_gemm_workers.ts";
+
+export type { GemmCalls, WorkerFactory } from "./_gemm_workers.ts";
+export { defaultWorkerFactory } from "./_gemm_workers.ts";
 
 /** Int32 slots of the control block at the start of the shared memory. */
 const TICKET = 0, DONE = 1, FAILED = 2, SCRATCH = 3, STRIDE = 4, PB_OFFSET = 5, ALIVE = 6;
@@ -37,6 +48,12 @@ export const CONTROL_BYTES = 65536;
 export const MAX_THREADS = TASKS - STOP;
 /** How long the calling thread spins for the other threads' last tasks before it sleeps. */
 const SPIN_MS = 0.25;
+/** How long the calling thread sleeps at a time while it waits for the others' tasks. */
+const WAIT_SLICE_MS = 20;
+/** No task finished for this long (at least) means a worker died or hangs. */
+const STALL_MIN_MS = 2000;
+/** ... or for this many times the calling thread's own time per task, when that is longer. */
+const STALL_FACTOR = 50;
 /** Threads used when neither GLASSBOX_THREADS nor setMatmulThreads() says otherwise, at most. */
 const DEFAULT_CAP = 8;
 
@@ -50,161 +67,6 @@ const DEFAULT_CAP = 8;
  * 2 sigmoid; [5, x, e, rows, len, sums]: softmax of `rows` rows into e.
  */
 export type GemmTask = readonly number[];
-
-/** The exported functions of the GEMM module, as the threads call them. */
-type Gemm = (...args: number[]) => void;
-
-/** What a thread calls: the GEMM module's exports, and the elementwise module's where loaded. */
-export interface GemmCalls {
-  gemm_f64: Gemm;
-  gemm_f32: Gemm;
-  pack_b_f64: Gemm;
-  pack_b_f32: Gemm;
-  exp_f64?: Gemm;
-  tanh_f64?: Gemm;
-  sigmoid_f64?: Gemm;
-  softmax_rows_f64?: Gemm;
-  rows_apply_f64?: Gemm;
-}
-
-/**
- * Claims and runs tasks of the current job until none is left; returns the ticket word seen
- * last. Runs on the main thread and, as source text, in every worker: it must not refer to
- * anything outside itself, so the slots above appear as numbers.
- */
-function claimTasks(ctl: Int32Array, gemm: GemmCalls, id: number): number {
-  for (;;) {
-    const v = Atomics.load(ctl, 0);
-    const next = v & 4095, count = (v >>> 12) & 4095;
-    if (next >= count) return v;
-    if (Atomics.compareExchange(ctl, 0, v, v + 1) !== v) continue;
-    const t = 128 + next * 13, kind = ctl[t];
-    try {
-      if (kind === 4) {
-        const f = ctl[t + 1] === 0
-          ? gemm.exp_f64
-          : ctl[t + 1] === 1
-          ? gemm.tanh_f64
-          : gemm.sigmoid_f64;
-        f!(ctl[t + 2], ctl[t + 3], ctl[t + 4]);
-      } else if (kind === 5) {
-        gemm.softmax_rows_f64!(ctl[t + 1], ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5]);
-        gemm.rows_apply_f64!(ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5], 0);
-      } else if (kind >= 2) {
-        (kind === 3 ? gemm.pack_b_f64 : gemm.pack_b_f32)(...ctl.subarray(t + 1, t + 8));
-      } else {
-        const pa = ctl[3] + id * ctl[4], packed = ctl[t + 12];
-        (kind ? gemm.gemm_f64 : gemm.gemm_f32)(
-          ...ctl.subarray(t + 1, t + 12),
-          pa,
-          packed || pa + ctl[5],
-          packed ? 1 : 0,
-        );
-      }
-    } catch {
-      Atomics.add(ctl, 2, 1);
-    }
-    if (id !== 0) Atomics.add(ctl, 7, 1);
-    if (Atomics.add(ctl, 1, 1) + 1 === count) Atomics.notify(ctl, 1);
-  }
-}
-
-/** A worker's life: instantiate the modules on the shared memory, then claim, sleep, repeat. */
-function workerMain(data: WorkerData, claim: typeof claimTasks): void {
-  const { memory, bytes, elementwise, id } = data;
-  const ctl = new Int32Array(memory.buffer, 0, 16384); // the control block (CONTROL_BYTES)
-  const imports = { env: { memory } };
-  const instance = (code: Uint8Array<ArrayBuffer>) =>
-    new WebAssembly.Instance(new WebAssembly.Module(code), imports).exports;
-  const gemm = {
-    ...instance(bytes),
-    ...(elementwise === undefined ? {} : instance(elementwise)),
-  } as unknown as GemmCalls;
-  Atomics.add(ctl, 6, 1);
-  while (Atomics.load(ctl, 8 + id) === 0) {
-    Atomics.wait(ctl, 0, claim(ctl, gemm, id));
-  }
-  Atomics.sub(ctl, 6, 1);
-}
-
-const NODE_SOURCE = `"use strict";
-const { workerData } = require("node:worker_threads");
-(${workerMain})(workerData, ${claimTasks});
-`;
-
-const WEB_SOURCE = `self.onmessage = (event) => {
-  self.onmessage = null;
-  (${workerMain})(event.data, ${claimTasks});
-};
-`;
-
-/** What the pool needs of a started worker. */
-export interface GemmWorker {
-  /** Ends the worker from outside (only where that leaves nothing pending). */
-  terminate?(): void;
-}
-
-/** What a worker is started with: the shared memory, the modules' bytes and its id. */
-export interface WorkerData {
-  memory: WebAssembly.Memory;
-  /** The GEMM module (shared-memory build). */
-  bytes: Uint8Array<ArrayBuffer>;
-  /** The elementwise module (shared-memory build), when the runtime accepted it. */
-  elementwise?: Uint8Array<ArrayBuffer>;
-  id: number;
-}
-
-/** Starts worker `id` on the memory and module bytes; throws if it cannot. */
-export type WorkerFactory = (data: WorkerData) => GemmWorker;
-
-interface NodeWorker {
-  on(event: "error", listener: (error: unknown) => void): void;
-  unref(): void;
-}
-interface NodeWorkerThreads {
-  Worker: new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
-}
-
-/** `node:worker_threads` where the runtime has it (Deno, Node), else undefined. */
-function nodeWorkerThreads(): NodeWorkerThreads | undefined {
-  try {
-    const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } })
-      .process;
-    const module = process?.getBuiltinModule?.("node:worker_threads") as NodeWorkerThreads;
-    return typeof module?.Worker === "function" ? module : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** An unref'd `node:worker_threads` worker: it never keeps the process alive. */
-export const nodeWorkerFactory: WorkerFactory = (data) => {
-  const threads = nodeWorkerThreads();
-  if (threads === undefined) throw new Error("node:worker_threads is not available");
-  const worker = new threads.Worker(NODE_SOURCE, { eval: true, workerData: data });
-  // A worker that fails only loses its share; the listener stops the error becoming fatal.
-  worker.on("error", () => {});
-  worker.unref();
-  return {};
-};
-
-/** A module web Worker from a blob URL (keeps a Deno process alive until terminated). */
-export const webWorkerFactory: WorkerFactory = (data) => {
-  const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: "text/javascript" }));
-  try {
-    const worker = new Worker(url, { type: "module" });
-    worker.postMessage(data);
-    return { terminate: () => worker.terminate() };
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-};
-
-/** The factory for this runtime: node workers where available, else web Workers. */
-export function defaultWorkerFactory(): WorkerFactory | undefined {
-  if (nodeWorkerThreads() !== undefined) return nodeWorkerFactory;
-  return typeof Worker === "function" ? webWorkerFactory : undefined;
-}
 
 /**
  * The worker threads of one shared memory. `run` is the only entry: it publishes a job,
@@ -262,6 +124,10 @@ export class GemmPool {
   /**
    * Runs every task, each on some thread with its own scratch at
    * `scratch + id·stride` (packed A) and `+ pbOffset` (packed B); false if a task threw.
+   *
+   * @throws {GemmWorkerError} When tasks that workers claimed stay undone for too long (a
+   * worker died, threw outside a task or hangs). The pool must then be closed and its
+   * memory abandoned: the worker may still write into it.
    */
   run(
     gemm: GemmCalls,
@@ -277,20 +143,26 @@ export class GemmPool {
     ctl[STRIDE] = stride;
     ctl[PB_OFFSET] = pbOffset;
     this.#publish(tasks.length);
-    claimTasks(ctl, gemm, 0);
+    const ran = { tasks: 0 };
+    const started = performance.now();
+    claimTasks(ctl, gemm, 0, ran);
+    const own = performance.now() - started;
     // The last tasks usually end within microseconds of each other: spinning a moment
     // first saves the wake-up of a sleep (20–30% at 128 × 128 × 128 in float64, measured).
     const spinUntil = performance.now() + SPIN_MS;
     while (Atomics.load(ctl, DONE) < tasks.length && performance.now() < spinUntil);
-    for (let done; (done = Atomics.load(ctl, DONE)) < tasks.length;) this.#wait(ctl, done);
+    if (Atomics.load(ctl, DONE) < tasks.length) {
+      const limit = Math.max(STALL_MIN_MS, STALL_FACTOR * own / Math.max(ran.tasks, 1));
+      this.#waitAll(ctl, tasks.length, limit);
+    }
     return ctl[FAILED] === 0;
   }
 
-  /** Asks every worker to stop (web Workers are also terminated). */
+  /** Asks every worker to stop, and terminates them (a stuck one included). */
   close(): void {
     for (let id = 1; id <= this.#workers.length; id++) Atomics.store(this.#ctl, STOP + id, 1);
     this.#publish(0);
-    for (const worker of this.#workers) worker.terminate?.();
+    for (const worker of this.#workers) worker.terminate();
     this.#workers = [];
   }
 
@@ -301,29 +173,56 @@ export class GemmPool {
     if (this.#workers.length > 0) Atomics.notify(this.#ctl, TICKET);
   }
 
-  /** Blocks while DONE is `done`; spins where the thread may not block (a browser's main thread). */
-  #wait(ctl: Int32Array, done: number): void {
-    if (this.#canWait) {
-      try {
-        Atomics.wait(ctl, DONE, done);
-        return;
-      } catch {
-        this.#canWait = false;
+  /**
+   * Waits until DONE reaches `count`, in slices of WAIT_SLICE_MS (spinning where the thread
+   * may not block: a browser's main thread); throws when no task finished for `limit` ms.
+   */
+  #waitAll(ctl: Int32Array, count: number, limit: number): void {
+    let done = Atomics.load(ctl, DONE);
+    let since = performance.now();
+    while (done < count) {
+      if (this.#canWait) {
+        try {
+          Atomics.wait(ctl, DONE, done, WAIT_SLICE_MS);
+        } catch {
+          this.#canWait = false;
+        }
+      }
+      const now = performance.now(), seen = Atomics.load(ctl, DONE);
+      if (seen !== done) {
+        done = seen;
+        since = now;
+      } else if (now - since > limit) {
+        throw new GemmWorkerError(
+          `Cannot finish a parallel CPU operation: ${count - done} of ${count} tasks claimed by ` +
+            `worker threads were not done after ${Math.round(now - since)} ms (a worker ` +
+            `exited, threw or hangs), expected each within ${Math.round(limit)} ms`,
+        );
       }
     }
   }
 }
 
+/** A worker thread left tasks it claimed undone: it exited, threw outside a task, or hangs. */
+export class GemmWorkerError extends Error {
+  /** Always `"GemmWorkerError"`. */
+  override name = "GemmWorkerError";
+}
+
 let threads: number | undefined;
+/** `GLASSBOX_THREADS`, read (and checked: a bad value fails here) when this module loads. */
+const ENV_THREADS = threadsFromEnv();
 
 /**
  * Sets how many threads a large CPU matmul may use, the calling thread included. Products of
  * at least 2^21 multiply-adds (128 × 128 × 128) are split over that many threads, with the
  * same bits as on one; smaller ones stay on the calling thread. The default, `"auto"`, is
- * the environment variable `GLASSBOX_THREADS` when the process may read it (`--allow-env`),
- * else `navigator.hardwareConcurrency` up to 8. Workers start at the next large matmul; if
- * none can start (or there is no SharedArrayBuffer), matmul runs on one thread. Once they
- * run, `exp`, `tanh`, `sigmoid` and `softmax` over at least 65,536 elements are split over
+ * the environment variable `GLASSBOX_THREADS` when the process may read it (`--allow-env`
+ * already granted: it is never asked for), else the number of cores
+ * (`navigator.hardwareConcurrency`, or Node's `os`) up to 8. Workers start at the next
+ * large matmul; if none can start (or there is no SharedArrayBuffer), matmul runs on one
+ * thread. If a worker dies or hangs mid-operation, the operation is computed again on the
+ * calling thread (same bits) and new workers start. Once they run, `exp`, `tanh`, `sigmoid` and `softmax` over at least 65,536 elements are split over
  * the same threads too, again with the same bits.
  *
  * @param count A whole number from 1 (every matmul on the calling thread) to 120, or `"auto"`.
@@ -363,31 +262,23 @@ export function setMatmulThreads(count: number | "auto"): void {
  * ```
  */
 export function matmulThreads(): number {
-  return threads ?? threadsFromEnv() ?? defaultThreads();
+  return threads ?? ENV_THREADS ?? defaultThreads();
 }
 
+/** The cores `navigator` reports (Deno, browsers) or Node's `os` (Node 20 has no navigator), up to 8. */
 function defaultThreads(): number {
-  const cores = typeof navigator === "object" ? navigator.hardwareConcurrency : undefined;
+  let cores = typeof navigator === "object" ? navigator.hardwareConcurrency : undefined;
+  if (cores === undefined) {
+    try {
+      const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } })
+        .process;
+      const os = process?.getBuiltinModule?.("node:os") as
+        | { availableParallelism?(): number }
+        | undefined;
+      cores = os?.availableParallelism?.();
+    } catch {
+      // One thread.
+    }
+  }
   return Number.isInteger(cores) && cores! >= 1 ? Math.min(cores!, DEFAULT_CAP) : 1;
-}
-
-/** `GLASSBOX_THREADS` if the environment may be read without a prompt, else undefined. */
-function threadsFromEnv(): number | undefined {
-  let value: string | undefined;
-  try {
-    if (typeof Deno === "undefined") return undefined;
-    const query = { name: "env", variable: "GLASSBOX_THREADS" } as const;
-    if (Deno.permissions.querySync(query).state !== "granted") return undefined;
-    value = Deno.env.get("GLASSBOX_THREADS");
-  } catch {
-    return undefined;
-  }
-  if (value === undefined || value === "" || value === "auto") return undefined;
-  const count = Number(value);
-  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_THREADS)) {
-    throw new RangeError(
-      `Cannot read GLASSBOX_THREADS: got "${value}", expected "auto" or a whole number from 1 to ${MAX_THREADS}`,
-    );
-  }
-  return count;
 }

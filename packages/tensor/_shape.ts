@@ -13,11 +13,29 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
-/** Checks that `shape` is an array of non-negative integers; returns a frozen copy. */
+/**
+ * The most dimensions a tensor may have. PyTorch's kernels take up to 25 for
+ * most operations; 32 leaves room while keeping every recursive walk over a
+ * shape (printing, nesting, broadcasting) shallow.
+ */
+export const MAX_RANK = 32;
+
+/** The most elements a tensor may hold: the longest typed array every runtime allocates. */
+export const MAX_ELEMENTS = 2 ** 32 - 1;
+
+/**
+ * Checks that `shape` is an array of non-negative integers, of rank at most
+ * `MAX_RANK` and at most `MAX_ELEMENTS` elements; returns a frozen copy.
+ */
 export function checkShape(shape: unknown, action: string): readonly number[] {
   if (!Array.isArray(shape)) {
     throw new TypeError(
       `Cannot ${action}: shape must be an array of non-negative integers, got ${String(shape)}`,
+    );
+  }
+  if (shape.length > MAX_RANK) {
+    throw new RangeError(
+      `Cannot ${action}: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
     );
   }
   for (const d of shape) {
@@ -28,6 +46,13 @@ export function checkShape(shape: unknown, action: string): readonly number[] {
         }, expected non-negative integers`,
       );
     }
+  }
+  const size = sizeOf(shape as number[]);
+  if (size > MAX_ELEMENTS) {
+    throw new RangeError(
+      `Cannot ${action}: shape ${fmtShape(shape)} holds ${size.toExponential(3)} elements, ` +
+        `expected at most ${MAX_ELEMENTS} (2^32 - 1)`,
+    );
   }
   return Object.freeze([...shape]);
 }

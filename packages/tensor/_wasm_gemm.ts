@@ -24,13 +24,22 @@ import {
   type GemmCalls,
   GemmPool,
   type GemmTask,
+  GemmWorkerError,
   matmulThreads,
   MAX_TASKS,
   type WorkerFactory,
 } from "./_parallel_gemm.ts";
+import { type WasmMatmulMode, wasmModeFromEnv } from "./_env.ts";
+import {
+  mayGrow,
+  releaseLater,
+  threadsOff,
+  warnTooLarge,
+  workerRestarts,
+  workerStalled,
+} from "./_wasm_gemm_policy.ts";
 
-/** When matmul uses WebAssembly: above the measured size threshold, never, or for every size. */
-export type WasmMatmulMode = "auto" | "off" | "always";
+export type { WasmMatmulMode } from "./_env.ts";
 
 /** Which build was instantiated, or `"none"` when WebAssembly SIMD is not available. */
 export type WasmGemmKind = "relaxed" | "portable" | "none";
@@ -73,6 +82,8 @@ interface Engine {
   poolFor?: [number, WorkerFactory | undefined];
 }
 
+/** `GLASSBOX_WASM`, read (and checked: a bad value fails here) when this module loads. */
+const ENV_MODE: WasmMatmulMode = wasmModeFromEnv();
 let mode: WasmMatmulMode | undefined;
 let engine: Engine | null | undefined;
 let factory: WorkerFactory | undefined | "default" = "default";
@@ -92,7 +103,7 @@ export function setWasmMatmul(next: WasmMatmulMode): void {
 
 /** The current mode (see {@linkcode setWasmMatmul}). */
 export function wasmMatmulMode(): WasmMatmulMode {
-  return mode ??= modeFromEnv();
+  return mode ??= ENV_MODE;
 }
 
 /** Instantiates the module on first use and says which build runs. */
@@ -134,6 +145,10 @@ export interface WasmGemmThreads {
   workerTasks: number;
   /** Products run again on one thread after a task failed, since the process started. */
   retried: number;
+  /** Pools closed (and started again at the next large product) because a worker stalled. */
+  restarts: number;
+  /** Bytes of the current WebAssembly memory (it grows with the largest operation). */
+  memoryBytes: number;
 }
 
 /** The current build's threads: whether its memory is shared, workers started and running. */
@@ -146,6 +161,8 @@ export function wasmGemmThreads(): WasmGemmThreads {
     alive: pool?.alive ?? 0,
     workerTasks: pool?.workerTasks ?? 0,
     retried,
+    restarts: workerRestarts(),
+    memoryBytes: engine?.memory.buffer.byteLength ?? 0,
   };
 }
 
@@ -189,7 +206,10 @@ export function wasmGemm(
   const pbOffset = align64(MC * KC * es);
   const stride = pbOffset + align64(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
-  if (!reserve(run.memory, scratch + threads * stride)) return false;
+  if (!reserve(run.memory, scratch + threads * stride)) {
+    warnTooLarge(info.dtype, info.m, info.k, info.n, scratch + threads * stride);
+    return false;
+  }
   const view = double ? f64 : f32;
   view.set(a.subarray(ao, ao + m * k), aAt / es);
   view.set(b.subarray(bo, bo + k * n), bAt / es);
@@ -202,12 +222,23 @@ export function wasmGemm(
   const packs = tasks[0][12] !== 0
     ? packTasks(double, bAt, bks, bcs, ldc, n, k, packedAt, threads)
     : [];
-  const ran = tasks.length > 1 && (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
-    pool!.run(run.gemm, tasks, layout);
-  if (tasks.length > 1 && !ran) retried++;
+  let ran = false;
+  let stalled: GemmWorkerError | undefined;
+  if (tasks.length > 1) {
+    try {
+      ran = (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
+        pool!.run(run.gemm, tasks, layout);
+    } catch (error) {
+      if (!(error instanceof GemmWorkerError)) throw error;
+      stalled = error;
+    }
+    if (!ran) retried++;
+  }
   if (!ran) {
-    // One thread (or a task failed: every task writes its block whole, so running the
-    // product again on this thread gives the same result as if nothing had failed).
+    // One thread (or a task failed or a worker stalled: every task writes its block whole,
+    // so running the product again on this thread gives the same result as if nothing had
+    // failed; a stalled worker uses its own scratch, never thread 0's, and writes into C
+    // only the values this run writes).
     const fn = double ? run.gemm.gemm_f64 : run.gemm.gemm_f32;
     fn(...whole.slice(1, 12), scratch, scratch + pbOffset, 0);
   }
@@ -228,6 +259,8 @@ export function wasmGemm(
       for (let j = 0; j < n; j++) out[to + j] = view[from + j];
     }
   }
+  if (stalled !== undefined) workerStalled(stalled, () => replace(run));
+  else releaseLater(run.memory, () => replace(run));
   return true;
 }
 
@@ -329,7 +362,9 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
 function poolOf(run: Engine): GemmPool | undefined {
   const threads = matmulThreads();
   const make = factory === "default" ? defaultWorkerFactory() : factory;
-  if (threads < 2 || run.sharedBytes === undefined || make === undefined) return undefined;
+  if (threads < 2 || threadsOff() || run.sharedBytes === undefined || make === undefined) {
+    return undefined;
+  }
   if (run.pool !== undefined && (run.poolFor![0] !== threads || run.poolFor![1] !== make)) {
     // New workers get a new memory: the old ones may still be starting on the old one.
     load([run.kind], true);
@@ -351,6 +386,7 @@ function poolOf(run: Engine): GemmPool | undefined {
  * sets its size) and refreshes the typed views after a grow; false if it cannot.
  */
 function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
+  if (!mayGrow(memory, bytes)) return false;
   if (!growTo(memory, bytes)) return false;
   if (f64.buffer !== memory.buffer) {
     f64 = new Float64Array(memory.buffer);
@@ -359,10 +395,21 @@ function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
   return true;
 }
 
+/**
+ * Closes the engine `run` (its workers too) and puts a fresh one of the same build in its
+ * place, if it is still the current one: a small memory that no old worker can write into.
+ */
+function replace(run: Engine): void {
+  if (engine === run) load([run.kind], run.sharedBytes !== undefined);
+}
+
 /** Instantiates the first build the runtime accepts, on a shared memory where it can. */
 function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
   engine?.pool?.close();
   engine = null;
+  // Drop the views of the old memory, so that nothing here keeps it alive.
+  f64 = new Float64Array(0);
+  f32 = new Float32Array(0);
   if (typeof WebAssembly === "undefined") return;
   const sharings = shared && typeof SharedArrayBuffer === "function" ? [true, false] : [false];
   for (const kind of builds) {
@@ -419,7 +466,7 @@ export interface SharedElementwise {
   f64: Float64Array<ArrayBufferLike>;
   /** The first byte the caller may use (after the threads' control block). */
   base: number;
-  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed. */
+  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed or a worker stalled. */
   run(tasks: readonly GemmTask[]): boolean;
 }
 
@@ -438,7 +485,18 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   return {
     f64,
     base: CONTROL_BYTES,
-    run: (tasks) => pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 }),
+    run: (tasks) => {
+      let ran = false;
+      try {
+        ran = pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 });
+      } catch (error) {
+        if (!(error instanceof GemmWorkerError)) throw error;
+        workerStalled(error, () => replace(run));
+        return false;
+      }
+      releaseLater(run.memory, () => replace(run));
+      return ran;
+    },
   };
 }
 
@@ -447,17 +505,4 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-/** `GLASSBOX_WASM` if the environment may be read without a prompt, else "auto". */
-function modeFromEnv(): WasmMatmulMode {
-  try {
-    if (typeof Deno === "undefined") return "auto";
-    const query = { name: "env", variable: "GLASSBOX_WASM" } as const;
-    if (Deno.permissions.querySync(query).state !== "granted") return "auto";
-    const value = Deno.env.get("GLASSBOX_WASM");
-    return value === "off" || value === "always" ? value : "auto";
-  } catch {
-    return "auto";
-  }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AssertionError } from "node:assert";
+import { AssertionError } from "./assertion_error.ts";
 import { fmtShape } from "./_shape.ts";
 import { type NestedArray, Tensor } from "./tensor.ts";
 
@@ -97,11 +97,11 @@ export function assertClose(
     (a.shape.length !== e.shape.length || a.shape.some((d, i) => d !== e.shape![i]));
   if (shapesDiffer || a.flat.length !== e.flat.length) {
     const show = (s: number[] | null, n: number) => (s ? fmtShape(s) : `${n} elements`);
-    throw new AssertionError({
-      message: `${prefix}shapes differ: actual ${show(a.shape, a.flat.length)}, expected ${
+    throw new AssertionError(
+      `${prefix}shapes differ: actual ${show(a.shape, a.flat.length)}, expected ${
         show(e.shape, e.flat.length)
       }`,
-    });
+    );
   }
   let failures = 0, worst = -1, worstExcess = -Infinity;
   for (let i = 0; i < a.flat.length; i++) {
@@ -119,10 +119,9 @@ export function assertClose(
   const x = a.flat[worst], y = e.flat[worst];
   const abs = Math.abs(x - y);
   const rel = abs / Math.abs(y);
-  throw new AssertionError({
-    message:
-      `${prefix}${failures} of ${a.flat.length} elements are not close (atol ${atol}, rtol ${rtol}); ` +
+  throw new AssertionError(
+    `${prefix}${failures} of ${a.flat.length} elements are not close (atol ${atol}, rtol ${rtol}); ` +
       `worst at index ${indexOf(worst, e.shape ?? a.shape)}: actual ${x}, expected ${y}, ` +
       `abs error ${abs}, rel error ${rel}`,
-  });
+  );
 }

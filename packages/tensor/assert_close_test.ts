@@ -1,5 +1,4 @@
-import { assertClose, tensor } from "./mod.ts";
-import { AssertionError } from "node:assert";
+import { assertClose, AssertionError, tensor } from "./mod.ts";
 import { strictEqual, throws } from "node:assert/strict";
 
 /** The AssertionError message `fn` throws. */
@@ -96,4 +95,13 @@ Deno.test("assertClose() throws a TypeError naming the side when it holds a non-
       e instanceof TypeError &&
       /expected must be a number, array or Tensor/.test((e as Error).message),
   );
+});
+
+Deno.test("assertClose() throws glassbox's AssertionError, named and coded like node:assert's", () => {
+  throws(() => assertClose([1], [2]), (e: unknown) => {
+    strictEqual(e instanceof AssertionError, true);
+    strictEqual((e as AssertionError).name, "AssertionError");
+    strictEqual((e as AssertionError).code, "ERR_ASSERTION");
+    return true;
+  });
 });

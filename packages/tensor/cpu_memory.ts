@@ -20,7 +20,10 @@ export interface CpuMemoryStats {
   readonly pooledArrays: number;
   /** Bytes waiting in the pool. */
   readonly pooledBytes: number;
-  /** The most bytes the pool keeps; released storage beyond it is left to the garbage collector. */
+  /**
+   * The most bytes the pool keeps; released storage beyond it, and any one array larger
+   * than an eighth of it, is left to the garbage collector.
+   */
   readonly poolLimitBytes: number;
 }
 
@@ -52,7 +55,17 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
     reuses++;
     return zero ? reused.fill(0) : reused;
   }
-  const made = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  let made: TypedArray;
+  try {
+    made = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = size * (dtype === "float64" ? 8 : 4);
+    throw new RangeError(
+      `Cannot allocate a ${dtype} tensor of ${size.toLocaleString("en-US")} elements ` +
+        `(${(bytes / 2 ** 30).toFixed(2)} GiB): the runtime refused the memory (${error.message})`,
+    );
+  }
   allocations++;
   allocatedBytes += made.byteLength;
   owned.add(made);
@@ -66,6 +79,10 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
 export function releaseHost(values: unknown): void {
   if (!(values instanceof Float64Array || values instanceof Float32Array)) return;
   if (!owned.has(values) || pooled.has(values) || values.length === 0) return;
+  // One array of more than an eighth of the limit (64 MiB by default: an 8000 × 1000
+  // float64 matrix) is left to the garbage collector: kept, a single large product would
+  // hold its memory for the life of the process, and a loop of such sizes gains little.
+  if (values.byteLength > poolLimitBytes / 8) return;
   if (pooledBytes + values.byteLength > poolLimitBytes) return;
   const bins: Map<number, TypedArray[]> = values instanceof Float64Array ? free64 : free32;
   let bin = bins.get(values.length);
@@ -101,7 +118,8 @@ export function cpuMemory(): CpuMemoryStats {
 
 /**
  * Sets how many bytes of released storage the pool keeps (default 512 MiB);
- * `0` turns pooling off. Lowering the limit empties the pool.
+ * `0` turns pooling off. Lowering the limit empties the pool. An array larger
+ * than an eighth of the limit is never kept.
  *
  * @param bytes A non-negative number of bytes.
  *

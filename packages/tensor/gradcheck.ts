@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AssertionError } from "node:assert";
+import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import { Generator } from "./generator.ts";
 import { fmtShape } from "./_shape.ts";
@@ -260,7 +260,7 @@ export function gradcheck(
     evaluations,
     message,
   };
-  if (!report.ok && (options.throwOnFailure ?? true)) throw new AssertionError({ message });
+  if (!report.ok && (options.throwOnFailure ?? true)) throw new AssertionError(message);
   return report;
 }
 

@@ -1,6 +1,6 @@
-import { AssertionError } from "node:assert";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { gradcheck } from "./gradcheck.ts";
+import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import type { Tensor } from "./tensor.ts";
 

@@ -47,7 +47,11 @@ export {
   type TensorOptions,
   zeros,
 } from "./creation.ts";
+export { eye } from "./eye.ts";
+export { einsum } from "./einsum.ts";
+export { kron } from "./kron.ts";
 export { assertClose, type CloseOptions, type Comparable } from "./assert_close.ts";
+export { AssertionError } from "./assertion_error.ts";
 export {
   type Differentiable,
   gradcheck,

@@ -14,7 +14,8 @@ import {
   wasmGemmKind,
   wasmGemmThreads,
 } from "./_wasm_gemm.ts";
-import { matmulThreads, setMatmulThreads, webWorkerFactory } from "./_parallel_gemm.ts";
+import { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
+import { webWorkerFactory } from "./_gemm_workers.ts";
 import { lcgTensor as values, throwsWith } from "./_test_util.ts";
 import { GEMM_PORTABLE_WASM } from "./_wasm_gemm_bytes.ts";
 
@@ -255,7 +256,7 @@ Deno.test("parallel matmul falls back to one thread, with the same bits, when th
       check("no factory", 0);
     });
     await t.step("a worker that never takes a task", () => {
-      setGemmWorkerFactory(() => ({}));
+      setGemmWorkerFactory(() => ({ terminate() {} }));
       check("idle worker", 1);
       strictEqual(wasmGemmThreads().workerTasks, 0);
     });
@@ -267,7 +268,7 @@ Deno.test("parallel matmul falls back to one thread, with the same bits, when th
       assertSameBits(parallel, reference, "one thread");
     });
     await t.step("web Workers from a blob URL (the browser path) give the same bits", async () => {
-      setGemmWorkerFactory(webWorkerFactory);
+      setGemmWorkerFactory(webWorkerFactory());
       withThreads(
         2,
         () => values([256, 256], 1, "float32").matmul(values([256, 256], 2, "float32")),

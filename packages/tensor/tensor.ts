@@ -8,9 +8,11 @@
 import { trackTensor } from "./tidy.ts";
 import type { BinaryOp, Device, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
 import { checkDtype, type DType, type TypedArray } from "./dtype.ts";
+import { type FormatInput, formatTensor, formatTensorHtml } from "./_format.ts";
 import {
   broadcastShapes,
   fmtShape,
+  MAX_RANK,
   normalizeAxis,
   sizeOf,
   splitAxis,
@@ -97,6 +99,11 @@ export class Tensor {
     dtype: DType,
     device: Device,
   ) {
+    if (shape.length > MAX_RANK) {
+      throw new RangeError(
+        `Cannot create tensor: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+      );
+    }
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.device = device;
@@ -1162,6 +1169,70 @@ export class Tensor {
     const host = this.device.backend.readSync(this.storage(), this.dtype);
     if (host === undefined || this.size > 100) return head;
     return `${head} ${JSON.stringify(nest(host, this.shape))}`;
+  }
+
+  /** What the printed forms need: the values only where the device reads them synchronously. */
+  #formatInput(): FormatInput {
+    const ref = this.#ref;
+    const storage = ref?.storage;
+    // CPU storage is the typed array itself: print it without copying a large tensor.
+    const values = ref === null
+      ? undefined
+      : storage instanceof Float64Array || storage instanceof Float32Array
+      ? storage
+      : this.device.backend.readSync(storage!, this.dtype);
+    const { shape, dtype, disposed } = this;
+    return { shape, dtype, deviceName: this.device.name, values, disposed };
+  }
+  /**
+   * The printed form `console.log` shows in Deno: the values laid out as PyTorch
+   * prints them (elided to the first and last 3 items of each axis above 1000
+   * elements), then shape, dtype and device. A device that cannot be read
+   * synchronously (a GPU) says so instead of showing values.
+   * @returns The text.
+   * @example
+   * ```ts
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   * strictEqual(
+   *   Deno.inspect(tensor([[1, 2, 3], [4, 5, 6]])),
+   *   "tensor([[1., 2., 3.],\n        [4., 5., 6.]], shape=[2, 3], dtype=float64, device=cpu)",
+   * );
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return formatTensor(this.#formatInput());
+  }
+  /**
+   * The same printed form for Node's `util.inspect` and `console.log`.
+   * @returns The text.
+   * @example
+   * ```ts
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   * const t = tensor([0.5, 1.25]);
+   * const custom = t[Symbol.for("nodejs.util.inspect.custom") as keyof typeof t] as () => string;
+   * strictEqual(custom.call(t), "tensor([0.5000, 1.2500], shape=[2], dtype=float64, device=cpu)");
+   * ```
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this.#formatInput());
+  }
+  /**
+   * The rich display of Deno's Jupyter kernel: the printed form as text and as HTML.
+   * @returns A MIME bundle with `text/plain` and `text/html`.
+   * @example
+   * ```ts
+   * import { tensor } from "@glassbox/tensor";
+   * import { ok } from "node:assert/strict";
+   * const t = tensor([1, 2]);
+   * const display = t[Symbol.for("Jupyter.display") as keyof typeof t] as () => Record<string, string>;
+   * ok(display.call(t)["text/html"].startsWith("<pre"));
+   * ```
+   */
+  [Symbol.for("Jupyter.display")](): { "text/plain": string; "text/html": string } {
+    const input = this.#formatInput();
+    return { "text/plain": formatTensor(input), "text/html": formatTensorHtml(input) };
   }
 }
 

@@ -9,22 +9,89 @@
 
 import { npDot } from "@glassbox/datasets";
 
-/** NumPy's products as OpenBLAS computes them with a given thread count. */
+/** The linear algebra of one BFGS run. */
 export interface Blas {
-  /** `np.dot(a, b)` of two vectors (ddot). */
+  /** `np.dot(a, b)` of two vectors. */
   dot(a: Float64Array, b: Float64Array): number;
-  /** `np.dot(H, v)` for the n×n row-major H (dgemv). */
+  /** `np.dot(H, v)` for the n×n row-major H. */
   matVec(h: Float64Array, v: Float64Array): Float64Array;
-  /** `np.dot(A, B)` for n×n row-major matrices (dgemm). */
-  matMul(a: Float64Array, b: Float64Array, n: number): Float64Array;
+  /** The inverse-Hessian update (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ. */
+  update(h: Float64Array, s: Float64Array, y: Float64Array, rho: number): Float64Array;
 }
 
-/** NumPy 1.24's `np.dot` on OpenBLAS running `threads` threads, in its summation order. */
+/** I − rho·a bᵀ, row-major (NumPy: `I - a[:, None] * b[None, :] * rho`). */
+function rankOneFromIdentity(a: Float64Array, b: Float64Array, rho: number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) out[i * n + j] = (i === j ? 1 : 0) - a[i] * b[j] * rho;
+  }
+  return out;
+}
+
+/**
+ * NumPy 1.24's `np.dot` on OpenBLAS running `threads` threads, in its
+ * summation order, and SciPy's update written as SciPy writes it:
+ * `A1 @ (Hk @ A2) + rhok * s[:, None] * s[None, :]` — two n×n matrix
+ * products, O(n³) fused multiply-adds emulated in software.
+ */
 export function numpyBlas(threads: number): Blas {
   return {
     dot: (a, b) => npDot(a, 1, a.length, b, 1, threads)[0],
     matVec: (h, v) => npDot(h, v.length, v.length, v, 1, threads),
-    matMul: (a, b, n) => npDot(a, n, n, b, n, threads),
+    update(h, s, y, rho) {
+      const n = s.length;
+      const a1 = rankOneFromIdentity(s, y, rho);
+      const a2 = rankOneFromIdentity(y, s, rho);
+      const next = npDot(a1, n, n, npDot(h, n, n, a2, n, threads), n, threads);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) next[i * n + j] += rho * s[i] * s[j];
+      }
+      return next;
+    },
+  };
+}
+
+/**
+ * Plain double arithmetic in index order, and the same update in O(n²):
+ * with u = H y, v = Hᵀ y, H' = H − ρ (u sᵀ + s vᵀ) + (ρ² yᵀHy + ρ) s sᵀ.
+ * Equal to `numpyBlas` up to rounding.
+ */
+export function plainBlas(): Blas {
+  const dot = (a: Float64Array, b: Float64Array): number => {
+    let acc = 0;
+    for (let i = 0; i < a.length; i++) acc += a[i] * b[i];
+    return acc;
+  };
+  const matVec = (h: Float64Array, v: Float64Array): Float64Array => {
+    const n = v.length;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) acc += h[i * n + j] * v[j];
+      out[i] = acc;
+    }
+    return out;
+  };
+  return {
+    dot,
+    matVec,
+    update(h, s, y, rho) {
+      const n = s.length;
+      const u = matVec(h, y);
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) v[j] += y[i] * h[i * n + j];
+      }
+      const ss = rho * rho * dot(y, u) + rho;
+      const next = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          next[i * n + j] = h[i * n + j] - rho * (u[i] * s[j] + s[i] * v[j]) + ss * s[i] * s[j];
+        }
+      }
+      return next;
+    },
   };
 }
 

@@ -37,9 +37,14 @@ interface Bracket {
   brackt: boolean;
 }
 
-/** Fortran's MAX/MIN of two values: the first unless the second is larger/smaller. */
-const max2 = (a: number, b: number): number => (b > a ? b : a);
-const min2 = (a: number, b: number): number => (b < a ? b : a);
+/**
+ * gfortran's MAX / MIN of two values as x86-64's maxsd / minsd compute
+ * them: the first if it is larger (smaller), else the second — so the second
+ * when either is NaN. It matters when f is infinite at a trial step: the
+ * cubic step is then NaN, and MAX(NaN, stpmin) is stpmin.
+ */
+const max2 = (a: number, b: number): number => (a > b ? a : b);
+const min2 = (a: number, b: number): number => (a < b ? a : b);
 
 /**
  * `dcstep`: a safeguarded cubic / quadratic / secant step from the bracket

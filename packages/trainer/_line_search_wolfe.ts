@@ -10,6 +10,7 @@
  * @module
  */
 
+import { fma } from "@glassbox/tensor";
 import { DcsrchSearch } from "./_dcsrch.ts";
 
 /** The objective along the search line, x + α·p. */
@@ -145,8 +146,10 @@ export function cubicmin(
   const v0 = fb - fa - C * db;
   const v1 = fc - fa - C * dc;
   if (bad(v0) || bad(v1)) return null;
-  const A = guarded(() => (d00 * v0 + d01 * v1) / denom);
-  const B = guarded(() => (d10 * v0 + d11 * v1) / denom);
+  // np.dot of the 2×2 matrix and the 2-vector: OpenBLAS's dgemv rounds a0·x0 + a1·x1 once
+  // around the second product (one fused multiply-add).
+  const A = guarded(() => fma(d00, v0, d01 * v1) / denom);
+  const B = guarded(() => fma(d10, v0, d11 * v1) / denom);
   if (A === null || B === null) return null;
   const radical = B * B - 3 * A * C;
   if (bad(radical) || radical < 0 || A === 0) return null;

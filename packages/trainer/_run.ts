@@ -16,6 +16,7 @@ import { type EpochRecord, History, type StopInfo } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
 import type { Optimizer } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
+import { hostView, wrap } from "./_host.ts";
 
 /** Everything a run needs, checked by `fit`. */
 export interface RunPlan {
@@ -35,6 +36,8 @@ export interface RunPlan {
   callbacks: readonly Callback[];
   signal?: AbortSignal;
   restarts: number;
+  /** Whether non-finite values stop the run (`fit`'s `nanGuard`): per batch and per epoch. */
+  nanGuard: boolean;
 }
 
 /** How often (ms) a run lets timers and signal handlers run, so an abort is seen. */
@@ -117,6 +120,25 @@ export class RunContext implements TrainContext {
     return { epoch: start.epoch, loss, metrics: {}, lr: start.lr, batches, timeMs: 0 };
   }
 
+  /**
+   * The epoch-level half of the non-finite guard, the same for every device and optimizer:
+   * when a finished epoch's mean loss or validation loss is NaN or infinite (weights that
+   * overflow without a single non-finite batch loss), the run stops as `"nonFinite"`, and
+   * the caller puts back the weights from the end of the previous epoch. Returns whether it
+   * stopped. Off with `fit`'s `nanGuard: false`.
+   */
+  stopIfNonFinite(record: EpochRecord): boolean {
+    if (!this.plan.nanGuard) return false;
+    let problem: string | null = null;
+    if (!Number.isFinite(record.loss)) problem = `the mean batch loss is ${record.loss}`;
+    else if (record.validLoss !== undefined && !Number.isFinite(record.validLoss)) {
+      problem = `the validation loss is ${record.validLoss}`;
+    }
+    if (problem === null) return false;
+    this.stop("nonFinite", nonFiniteEpochMessage(record.epoch, problem));
+    return true;
+  }
+
   /** The end of an epoch: its time, the record in the history, then `onEpochEnd`. */
   async endEpoch(start: EpochStart, record: EpochRecord): Promise<void> {
     record.timeMs = performance.now() - start.started;
@@ -169,6 +191,14 @@ export function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): 
     own.every((p, i) => p.name === params[i].name && p.borrow() === params[i].borrow());
 }
 
+/** Why a run stopped at the end of `epoch`, and which weights the model keeps. */
+export function nonFiniteEpochMessage(epoch: number, problem: string): string {
+  const kept = epoch === 0
+    ? "the weights it started from"
+    : `the weights from the end of epoch ${epoch - 1}`;
+  return `Stopped at epoch ${epoch}: ${problem}; kept ${kept}`;
+}
+
 function abortMessage(signal: AbortSignal, epoch: number, batch: number | null): string {
   const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
   const where = batch === null ? `before epoch ${epoch}` : `after epoch ${epoch}, batch ${batch}`;
@@ -188,9 +218,18 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
   const rows = x.shape[0];
 
   await emit(callbacks, "onTrainBegin", ctx);
+  // The weights at the start of each epoch, copied into arrays made once: views would keep
+  // the values a step replaces out of the pool, and each epoch's first step would allocate.
+  const epochStart = plan.nanGuard
+    ? ctx.params.map((p) => {
+      const t = p.borrow();
+      return t.dtype === "float32" ? new Float32Array(t.size) : new Float64Array(t.size);
+    })
+    : [];
   for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
     const start = await ctx.beginEpoch(epoch);
     if (start === null) break;
+    epochStart.forEach((a, i) => a.set(hostView(ctx.params[i].borrow(), "fit", "a parameter")));
     const order = plan.generator === null ? null : randperm(rows, plan.generator);
     const losses: number[] = [];
     for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
@@ -252,8 +291,14 @@ export async function runTraining(model: Layer, plan: RunPlan, restart: number):
       record.metrics = v.metrics;
       if (v.predictions !== x) v.predictions.dispose();
     }
+    if (ctx.stopIfNonFinite(record)) {
+      ctx.params.forEach((p, i) => (p.value = wrap(epochStart[i], p.shape)));
+      break;
+    }
     await ctx.endEpoch(start, record);
   }
+  model.release?.(); // what the last forward kept for backward: training is over
+  loss.release?.();
   return await ctx.endTraining();
 }
 

@@ -24,7 +24,14 @@ import {
 import type { BatchInfo } from "./callback.ts";
 import type { History } from "./history.ts";
 import { LBFGS } from "./lbfgs.ts";
-import { attachedTo, backpropagate, emit, RunContext, type RunPlan } from "./_run.ts";
+import {
+  attachedTo,
+  backpropagate,
+  emit,
+  nonFiniteEpochMessage,
+  RunContext,
+  type RunPlan,
+} from "./_run.ts";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
 
@@ -154,6 +161,7 @@ export async function hostForward(model: Layer, x: Tensor): Promise<Tensor> {
   const pred = model.forward(x);
   const host = await toHost(pred);
   if (pred !== x) pred.dispose();
+  model.release?.(); // inference: nothing is kept for a backward pass
   return host;
 }
 
@@ -332,12 +340,10 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         params.forEach((p, i) => (p.value = lastGood[i].to(device)));
         ctx.stop(
           "nonFinite",
-          `Stopped at epoch ${epoch}: the mean batch loss is ${outcome.mean}; ` +
-            `kept the weights from the end of the previous epoch`,
+          nonFiniteEpochMessage(epoch, `the mean batch loss is ${outcome.mean}`),
         );
         break;
       }
-      lastGood = await Promise.all(params.map((p) => toHost(p.borrow())));
       const record = ctx.record(start, outcome.mean, outcome.batches);
       plan.scheduler?.step();
       if (validation !== undefined) {
@@ -360,6 +366,13 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         lostStop(epoch, lost);
         break;
       }
+      if (ctx.stopIfNonFinite(record)) {
+        params.forEach((p, i) => (p.value = lastGood[i].to(device)));
+        break;
+      }
+      const good = await Promise.all(params.map((p) => toHost(p.borrow())));
+      for (const t of lastGood) t.dispose();
+      lastGood = good;
       await ctx.endEpoch(start, record);
     }
     if (trainer !== null && ctx.stopped?.kind !== "deviceLost") {
@@ -367,6 +380,11 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
     }
   } finally {
     trainer?.dispose();
+    // Device buffers the last forward and backward kept: the views for backward, and the
+    // gradients (L-BFGS accumulates them in the parameters) — the model keeps its weights only.
+    model.release?.();
+    loss.release?.();
+    if (lbfgs) model.zeroGrad();
     if (x.owned) x.t.dispose();
     if (y.owned) y.t.dispose();
     if (validation?.x.owned) validation.x.t.dispose();

@@ -9,7 +9,8 @@
 import type { Parameter } from "@glassbox/layers";
 import { cpu } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
-import { checkOptions, describe } from "./_options.ts";
+import { describe } from "./_options.ts";
+import { parseBfgsOptions } from "./_bfgs_options.ts";
 import { checkParams, zeroGrads } from "./_param_buffers.ts";
 import { type BfgsOptions, type BfgsResult, minimizeBfgs } from "./minimize_bfgs.ts";
 
@@ -77,6 +78,7 @@ export class BFGS {
    *
    * strictEqual(new BFGS(mlp([1, 2, 1]).parameters()).size, 7);
    * throws(() => new BFGS([]), /at least one parameter/);
+   * throws(() => new BFGS(mlp([1, 2, 1]).parameters(), { gtol: -1 }), /gtol must be/);
    * ```
    */
   constructor(params: readonly Parameter[], options: BfgsOptions = {}) {
@@ -84,7 +86,8 @@ export class BFGS {
     if (this.#params.length === 0) {
       throw new RangeError("Cannot create BFGS: params is empty, it needs at least one parameter");
     }
-    this.options = checkOptions(options, "create BFGS");
+    parseBfgsOptions(options, this.size, "create BFGS"); // fails now, not at minimize
+    this.options = options;
   }
 
   /** The parameters. */

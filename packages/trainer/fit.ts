@@ -194,10 +194,8 @@ function plan(options: FitOptions, action: string): RunPlan {
     );
   }
   const all: Callback[] = [];
-  if (
-    checkBoolean(o.nanGuard, action, "nanGuard", true) &&
-    !callbacks.some((c) => c instanceof NanGuard)
-  ) {
+  const nanGuard = checkBoolean(o.nanGuard, action, "nanGuard", true);
+  if (nanGuard && !callbacks.some((c) => c instanceof NanGuard)) {
     all.push(new NanGuard());
   }
   all.push(...callbacks);
@@ -217,6 +215,7 @@ function plan(options: FitOptions, action: string): RunPlan {
     callbacks: all,
     signal: o.signal,
     restarts: checkInteger(o.restarts, action, "restarts", 1, 1),
+    nanGuard,
   };
 }
 

@@ -86,6 +86,64 @@ Deno.test({
 
 Deno.test({
   name:
+    "fit on WebGPU with L-BFGS stops at the step that made a weight NaN and keeps finite weights",
+  ignore,
+  fn: async () => {
+    manualSeed(4);
+    const x = randn([60, 3], { dtype: "float32" }), y = randn([60, 2], { dtype: "float32" });
+    const model = mlp([3, 8, 2], { activation: "tanh", dtype: "float32" }).to(device!);
+    const history = await fit(model, {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new LBFGS({ lr: 1e10, maxIter: 5 }),
+      epochs: 4,
+      batchSize: 60,
+    });
+    strictEqual(history.stop?.kind, "nonFinite");
+    // The weights are read back after each step: a NaN is caught at the step that made it,
+    // not at the next loss, when the weights "before" it would already be NaN.
+    match(
+      history.stop!.message,
+      /parameter \d\.(weight|bias) became (NaN|-?Infinity) after the step/,
+    );
+    const kept = await hostWeights(model.parameters());
+    ok(kept.every((w) => w.every(Number.isFinite)), "the kept weights are finite");
+  },
+});
+
+Deno.test({
+  name:
+    "fit on WebGPU gives back every buffer it made: after 50 fits only the models' weights are live",
+  ignore,
+  fn: async () => {
+    manualSeed(5);
+    const x = randn([48, 3], { dtype: "float32" }), y = randn([48, 2], { dtype: "float32" });
+    const base = device!.memory().liveBuffers;
+    let weights = 0;
+    for (let i = 0; i < 50; i++) {
+      const model = mlp([3, 8, 2], { activation: "tanh", dtype: "float32" }).to(device!);
+      weights += model.parameters().length;
+      await fit(model, {
+        x,
+        y,
+        loss: new MSELoss(),
+        optimizer: i % 5 === 4
+          ? new LBFGS({ lr: 0.5, maxIter: 3 })
+          : i % 2 === 0
+          ? new SGD({ lr: 0.1, momentum: 0.9 })
+          : new Adam({ lr: 0.01 }),
+        epochs: 2,
+        batchSize: 16,
+        validation: i % 3 === 0 ? { x, y } : undefined,
+      });
+      strictEqual(device!.memory().liveBuffers, base + weights, `live buffers after fit ${i}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
     "fit on WebGPU: a lost device stops training with the last completed epoch's weights on the CPU",
   ignore,
   fn: async () => {

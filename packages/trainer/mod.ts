@@ -47,7 +47,13 @@ export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, type AdamOptions } from "./adam.ts";
 export { AdamW } from "./adam_w.ts";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
-export { BFGS_MESSAGES, type BfgsOptions, type BfgsResult, minimizeBfgs } from "./minimize_bfgs.ts";
+export {
+  BFGS_MESSAGES,
+  type BfgsObjective,
+  type BfgsOptions,
+  type BfgsResult,
+  minimizeBfgs,
+} from "./minimize_bfgs.ts";
 export { BFGS } from "./bfgs.ts";
 export { loadOptimizerState, saveOptimizerState } from "./optimizer_state_file.ts";
 export type { LRScheduler } from "./lr_scheduler.ts";
@@ -60,7 +66,7 @@ export { evaluate, type EvaluateOptions, type Evaluation } from "./evaluate.ts";
 export { predict, type PredictOptions } from "./predict.ts";
 export { type EpochColumn, type EpochRecord, History, type StopInfo } from "./history.ts";
 export type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
-export { memoryOutput, stdoutOutput, type TextOutput } from "./text_output.ts";
+export { consoleOutput, memoryOutput, stdoutOutput, type TextOutput } from "./text_output.ts";
 export { EpochLogger, type EpochLoggerOptions, formatEpoch } from "./epoch_logger.ts";
 export { ProgressBar, type ProgressBarOptions } from "./progress_bar.ts";
 export { EarlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";

@@ -12,6 +12,7 @@ import type { EpochRecord } from "./history.ts";
 import { checkMode, checkMonitor, type Mode, monitoredValue, resolveMonitor } from "./_monitor.ts";
 import { checkBoolean, checkKeys, checkOptions, describe } from "./_options.ts";
 import { saveOptimizerState } from "./optimizer_state_file.ts";
+import { makeDirectory } from "./_file_system.ts";
 
 /** Options of `ModelCheckpoint`. */
 export interface ModelCheckpointOptions {
@@ -37,7 +38,9 @@ export interface ModelCheckpointOptions {
  * Files are PyTorch-compatible state dicts written atomically (temporary file,
  * then rename), with `__metadata__` holding `epoch`, `loss`, `validLoss`,
  * `restart` and, for best, `monitor` and `value`. Load them with
- * `loadSafetensors` and `model.loadStateDict`.
+ * `loadSafetensors` and `model.loadStateDict`. Runs in Deno, Node and Bun;
+ * a browser has no folder to write to, so there save
+ * `encodeSafetensors(model.stateDict())` from your own callback.
  *
  * @example
  * ```ts
@@ -141,7 +144,7 @@ export class ModelCheckpoint implements Callback {
     if (ctx.restart === 0) this.bestValue = NaN;
     this.#saved = null;
     this.#lastRecord = null;
-    await Deno.mkdir(this.dir, { recursive: true });
+    await makeDirectory(this.dir, "create the checkpoint folder");
   }
 
   /**

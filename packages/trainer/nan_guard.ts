@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { cpu, type Tensor } from "@glassbox/tensor";
 import { allFinite } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 
@@ -73,17 +73,20 @@ export class NanGuard implements Callback {
    * strictEqual(typeof new NanGuard().onBatchEnd, "function");
    * ```
    */
-  onBatchEnd(ctx: TrainContext, batch: BatchResult): void {
-    // A GPU run checks each epoch's loss itself and keeps the last finite epoch's weights.
+  async onBatchEnd(ctx: TrainContext, batch: BatchResult): Promise<void> {
+    // A resident GPU run checks each epoch's loss itself and keeps the last finite epoch's weights.
     if (!ctx.batchLosses) return;
     let problem: string | null = null;
     if (!Number.isFinite(batch.loss)) problem = `the loss is ${batch.loss}`;
     else {
       for (const p of ctx.params) {
-        const storage = p.borrow().storage("check parameter");
-        if (!(storage instanceof Float64Array || storage instanceof Float32Array)) continue;
-        if (!allFinite(storage)) {
-          const bad = storage.find((v) => !Number.isFinite(v));
+        const t = p.borrow();
+        // Device weights (L-BFGS on WebGPU) are read back: unchecked, a NaN step would only
+        // show as the next batch's loss, when the weights "before" it are already NaN.
+        const values = t.device === cpu ? t.storage("check parameter") : await t.readTypedArray();
+        if (!(values instanceof Float64Array || values instanceof Float32Array)) continue;
+        if (!allFinite(values)) {
+          const bad = values.find((v) => !Number.isFinite(v));
           problem = `parameter ${p.name} became ${bad} after the step (loss ${batch.loss})`;
           break;
         }
@@ -98,5 +101,23 @@ export class NanGuard implements Callback {
         batch.end - 1
       }): ${problem}; kept the weights from before this batch's step`,
     );
+  }
+
+  /**
+   * Lets go of the weights it kept from before the last step.
+   *
+   * @param _ctx The run.
+   *
+   * @example
+   * ```ts
+   * import { NanGuard } from "@glassbox/trainer";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(typeof new NanGuard().onTrainEnd, "function");
+   * ```
+   */
+  onTrainEnd(_ctx: TrainContext): void {
+    for (const t of this.#before) t.dispose();
+    this.#before = [];
   }
 }

@@ -69,3 +69,38 @@ Deno.test("fit() with nanGuard: false trains through NaN", async () => {
   strictEqual(history.stop, null);
   ok(Number.isNaN(history.last!.loss));
 });
+
+Deno.test("fit() stops when the validation loss overflows and keeps the weights it started from", async () => {
+  manualSeed(0);
+  const x = randn([32, 2]), y = randn([32, 1]);
+  // Training is finite, but the validation inputs are so large that the squared errors
+  // overflow: the batch losses never show it.
+  const validation = { x: randn([8, 2]).mul(1e200), y: randn([8, 1]) };
+  const run = async (nanGuard: boolean) => {
+    manualSeed(1);
+    const model = mlp([2, 1]);
+    const start = model.parameters().map((p) => p.value.toArray());
+    const history = await fit(model, {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new SGD({ lr: 0.1 }),
+      epochs: 3,
+      batchSize: 8,
+      validation,
+      nanGuard,
+    });
+    return { history, start, end: model.parameters().map((p) => p.value.toArray()) };
+  };
+  const guarded = await run(true);
+  strictEqual(guarded.history.stop?.kind, "nonFinite");
+  strictEqual(
+    guarded.history.stop!.message,
+    "Stopped at epoch 0: the validation loss is Infinity; kept the weights it started from",
+  );
+  strictEqual(guarded.history.epochs.length, 0, "the overflowing epoch is not recorded");
+  deepStrictEqual(guarded.end, guarded.start);
+  const unguarded = await run(false);
+  strictEqual(unguarded.history.stop, null);
+  strictEqual(unguarded.history.epochs.length, 3);
+});

@@ -150,7 +150,7 @@ function walk(model: Layer, action: string): DenseLayerSpec[] {
             `expected one of ${ACTIVATIONS.join(", ")}`,
         );
       }
-      specs.push({ weight: layer.weight.value, bias: layer.bias?.value ?? null, activation });
+      specs.push({ weight: layer.weight.borrow(), bias: layer.bias?.borrow() ?? null, activation });
       return;
     }
     const activation = activationOf(layer);

@@ -28,6 +28,8 @@
  * @module
  */
 
+/// <reference types="npm:@webgpu/types@0.1.74" />
+
 export {
   requestWebGPU,
   type RequestWebGPUOptions,
@@ -38,6 +40,7 @@ export {
 export {
   type DenseLayerSpec,
   type LossReading,
+  MAX_STEP_ROWS,
   type ResidentActivation,
   type ResidentLoss,
   type ResidentOptimizer,

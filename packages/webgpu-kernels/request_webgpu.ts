@@ -8,7 +8,8 @@
 import type { Backend, Device, DType } from "@glassbox/tensor";
 import { GpuRuntime, registerRuntime } from "./_runtime.ts";
 import { WebGPUBackend } from "./_webgpu_backend.ts";
-import { LAVAPIPE_HINT, WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
+import { WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
+import { unavailableHint } from "./_unavailable_hint.ts";
 
 /** Options of `requestWebGPU`. */
 export interface RequestWebGPUOptions {
@@ -99,7 +100,7 @@ async function requestAdapter(
   if (gpu === undefined || gpu === null) {
     throw new WebGPUUnavailableError(
       `Cannot request a WebGPU device: navigator.gpu is not available in this runtime; ` +
-        `use Deno 2 or a browser with WebGPU, and ${LAVAPIPE_HINT}`,
+        unavailableHint(),
     );
   }
   let adapter: GPUAdapter | null;
@@ -107,14 +108,14 @@ async function requestAdapter(
     adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
   } catch (cause) {
     throw new WebGPUUnavailableError(
-      `Cannot request a WebGPU device: requestAdapter() failed; ${LAVAPIPE_HINT}`,
+      `Cannot request a WebGPU device: requestAdapter() failed; ${unavailableHint()}`,
       { cause },
     );
   }
   if (adapter === null) {
     throw new WebGPUUnavailableError(
       `Cannot request a WebGPU device: navigator.gpu.requestAdapter() found no adapter; ` +
-        LAVAPIPE_HINT,
+        unavailableHint(),
     );
   }
   return adapter;

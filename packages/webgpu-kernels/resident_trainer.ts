@@ -44,6 +44,20 @@ export type {
   ResidentOptimizer,
 } from "./_resident_plan.ts";
 
+/**
+ * The most rows one resident training step handles (one workgroup row per
+ * row, and WebGPU allows 65,535 workgroups per dimension): `batchSize`
+ * above it is refused when the trainer is made.
+ *
+ * @example
+ * ```ts
+ * import { MAX_STEP_ROWS } from "@glassbox/webgpu-kernels";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(MAX_STEP_ROWS, 65535);
+ * ```
+ */
+export const MAX_STEP_ROWS: number = MAX_GROUPS;
 /** Options of `ResidentTrainer`. */
 export interface ResidentTrainerOptions {
   /**
@@ -249,9 +263,14 @@ export class ResidentTrainer {
     this.#loss = checkLoss(options.loss, action);
     this.#opt = checkOptimizer(options.optimizer, action);
     if (options.batchSize !== undefined) {
-      if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+      if (
+        !Number.isInteger(options.batchSize) || options.batchSize < 1 ||
+        options.batchSize > MAX_STEP_ROWS
+      ) {
         throw new RangeError(
-          `Cannot ${action}: batchSize is ${describe(options.batchSize)}, expected an integer >= 1`,
+          `Cannot ${action}: batchSize is ${
+            describe(options.batchSize)
+          }, expected an integer from 1 to ${MAX_STEP_ROWS} (the rows one step handles)`,
         );
       }
     }
@@ -392,8 +411,8 @@ export class ResidentTrainer {
         }] (x has ${xs.rows} rows, start ${start})`,
       );
     }
-    if (rows > MAX_GROUPS) {
-      throw new RangeError(`Cannot ${action}: ${rows} rows, at most ${MAX_GROUPS} per step`);
+    if (rows > MAX_STEP_ROWS) {
+      throw new RangeError(`Cannot ${action}: ${rows} rows, at most ${MAX_STEP_ROWS} per step`);
     }
     const compiled = this.#compile(rows, classIndices, action);
     const step = this.#steps + 1;

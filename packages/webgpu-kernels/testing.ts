@@ -4,10 +4,14 @@
  * one must exist (the `CI` environment variable is set: CI installs
  * lavapipe, so a missing adapter there is a broken machine, not a skip);
  * and `assertMatchesCpu`, which runs a computation on a device and on the
- * CPU and compares the results.
+ * CPU and compares the results. `setupWebGPUTests` registers tests with
+ * `Deno.test`, so this entry point is for Deno's test runner; the package's
+ * main entry runs in any runtime.
  *
  * @module
  */
+
+/// <reference types="npm:@webgpu/types@0.1.74" />
 
 import { assertClose, cpu, type Device, type DType, type Tensor } from "@glassbox/tensor";
 import { requestWebGPU, type WebGPUDevice } from "./request_webgpu.ts";
@@ -105,7 +109,7 @@ export interface RunContext {
 export interface MatchOptions {
   /** The device under test. */
   readonly device: Device;
-  /** Relative tolerance (default 1e-4, DESIGN.md's float32 tolerance). */
+  /** Relative tolerance (default 1e-4, the float32 tolerance of docs/numerics.md). */
   readonly rtol?: number;
   /** Absolute tolerance (default 1e-5). */
   readonly atol?: number;

@@ -1,5 +1,5 @@
 // Conformance of every Backend kernel on WebGPU against the CPU backend, in
-// float32 and float64, at DESIGN.md's float32 tolerances (rtol 1e-4, atol
+// float32 and float64, at the float32 tolerances of docs/numerics.md (rtol 1e-4, atol
 // 1e-5): elementwise with broadcasting and special values, reductions over
 // every axis, softmax, matmul with transposes and batches, permute, gather,
 // concat, fill and cast.

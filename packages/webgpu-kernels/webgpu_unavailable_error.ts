@@ -5,15 +5,12 @@
  * @module
  */
 
-/** How to get a software adapter on a machine without a GPU. */
-export const LAVAPIPE_HINT =
-  "on Linux without a GPU, install Mesa's software Vulkan driver (lavapipe): " +
-  "apt-get install mesa-vulkan-drivers libvulkan1";
-
 /**
  * WebGPU cannot be used here: `navigator.gpu` is missing, no adapter was
  * found, or the adapter refused to create a device. The message says which
- * and how to get Mesa's lavapipe software adapter. Callers catch this class
+ * and what to do in this runtime: in Deno on Linux, install Mesa's lavapipe
+ * software adapter; in Node, pass a WebGPU binding's `GPU`; in a browser,
+ * use one with WebGPU on an https or localhost page. Callers catch this class
  * to fall back to the CPU.
  *
  * @example Fall back to the CPU

@@ -51,7 +51,7 @@ const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 /** The folder holding tfjs-backend-wasm's `.wasm` files (resolved from the import map; no I/O). */
 export function tfjsWasmDir(): string {
-  const main = new URL(import.meta.resolve("@tensorflow/tfjs-backend-wasm"));
+  const main = new URL(import.meta.resolve("npm:@tensorflow/tfjs-backend-wasm@4.22.0"));
   return decodeURIComponent(new URL(".", main).pathname).replace(/\/$/, "");
 }
 
@@ -78,6 +78,7 @@ export function engineCommands(
       "run",
       "--no-prompt",
       "--cached-only",
+      `--lock=${ROOT}/tasks/dev.lock`,
       `--allow-read=${ROOT}`,
       "--allow-env=GLASSBOX_*",
       `${ROOT}/tasks/bench/glassbox_engine.ts`,
@@ -114,6 +115,7 @@ export function engineCommands(
             "run",
             "--no-prompt",
             "--cached-only",
+            `--lock=${ROOT}/tasks/dev.lock`,
             `--allow-read=${tfjsWasmDir()}`,
             `${ROOT}/tasks/bench/tfjs_engine.ts`,
           ],

@@ -88,7 +88,7 @@ function experimentRunner(w: Workload & { kind: "experiment" }): Runner {
   const { config } = parseTrainFlags(["--experiment", w.experiment]);
   const spec = findExperiment(config.experiment);
   if (spec === undefined) throw new RangeError(`unknown experiment ${w.experiment}`);
-  const dataset = spec.data(config.seed); // built once: data generation is not timed
+  const dataset = spec.data(config.seed, config.trainRows!); // built once: data generation is not timed
   return {
     run: async () => {
       await runExperiment(config, dataset);

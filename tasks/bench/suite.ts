@@ -35,7 +35,7 @@ export const EXPERIMENT_NAMES = [
   "mlp-regression",
   "mlp-classification",
   "linear-regression",
-  "multi-output-linear-regression",
+  "multivariate-linear-regression",
   "logistic-regression",
   "mlp-1d",
 ] as const;

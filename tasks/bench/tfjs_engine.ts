@@ -1,9 +1,9 @@
 /**
  * The TensorFlow.js engine of `deno task bench`: `@tensorflow/tfjs`
- * with `@tensorflow/tfjs-backend-wasm` (versions pinned in the root
- * deno.json), float32 only.
+ * with `@tensorflow/tfjs-backend-wasm` (versions pinned here and in
+ * tasks/dev.lock, the lockfile of the tests and benchmarks), float32 only.
  *
- *   deno run --cached-only --allow-read=<tfjs-backend-wasm>/dist tasks/bench/tfjs_engine.ts < workloads.json
+ *   deno run --cached-only --lock=tasks/dev.lock --allow-read=<tfjs-backend-wasm>/dist tasks/bench/tfjs_engine.ts < workloads.json
  *
  * The wasm backend loads its `.wasm` binary from its own npm package folder
  * with `fs` (its Node build), so the only permission it needs is reading
@@ -20,8 +20,8 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
-import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import { getThreadsCount } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import { measure, type Measurement, type Runner } from "./measure.ts";
 import { emit, readWorkloads, runAll } from "./protocol.ts";
 import type { Workload } from "./suite.ts";

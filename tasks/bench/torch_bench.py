@@ -108,17 +108,17 @@ def mlp_runner(w):
 def experiment_runner(w):
     import experiments as ex  # tasks/golden/experiments.py
     c = ex.config(w["experiment"])
-    data, init = ex.dataset(c["experiment"], c["seed"])
+    data, init = ex.dataset(c["experiment"], c["seed"], c["trainRows"])
     xt, yt, _, _ = data
-    classification = c["loss"] == "cross-entropy"
-    outputs = int(yt.max().item()) + 1 if classification else yt.shape[1]
-    loss_fn = nn.CrossEntropyLoss() if classification else nn.MSELoss()
+    outputs = ex.output_size(c, yt)
+    loss_fn = ex.make_loss(c)
 
     def run():
         for hidden in c["architectures"]:
             torch.manual_seed(c["seed"])
             for _ in range(c["restarts"]):
-                model = ex.build([xt.shape[1], *hidden, outputs], ex.activations_for(c["activation"], hidden))
+                model = ex.build([xt.shape[1], *hidden, outputs], ex.activations_for(c["activation"], hidden),
+                                 softmax_output=c["loss"] == "categorical-cross-entropy")
                 if init is not None and not hidden and c["restarts"] == 1:
                     with torch.no_grad():
                         model[0].weight.copy_(init["0.weight"])

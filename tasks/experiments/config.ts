@@ -9,8 +9,13 @@ import type { ActivationName, StateDict } from "@glassbox/layers";
 import type { DType, Tensor } from "@glassbox/tensor";
 
 /** The loss names `--loss` accepts. */
-export const LOSS_NAMES = ["mse", "cross-entropy"] as const;
-/** A loss by name: `mse` (regression) or `cross-entropy` (logits against class indices). */
+export const LOSS_NAMES = ["mse", "cross-entropy", "categorical-cross-entropy"] as const;
+/**
+ * A loss by name: `mse` (regression), `cross-entropy` (logits against class
+ * indices) or `categorical-cross-entropy` (the classification notebook's
+ * `CE`: the model ends in a Softmax layer and the loss is −Σ y·log p / m
+ * against one-hot targets).
+ */
 export type LossName = typeof LOSS_NAMES[number];
 
 /** The optimizer names `--optimizer` accepts. */
@@ -36,6 +41,11 @@ export interface ExperimentConfig {
   experiment: string;
   /** The data. */
   data: DataSource;
+  /**
+   * Training rows of the experiment's own data (the first rows train, the
+   * rest validate), or null for a CSV file (split 80/20).
+   */
+  trainRows: number | null;
   /**
    * Hidden widths of each architecture trained, in order (`[]` is a linear
    * model). One architecture for every experiment but the 1-D study.
@@ -75,7 +85,11 @@ export type Task = "regression" | "classification";
 export interface Dataset {
   /** One line saying what the data are and how they were split. */
   description: string;
-  /** Regression targets are `[rows, outputs]`; class indices `[rows]` (floats holding integers). */
+  /**
+   * Regression targets are `[rows, outputs]`; classification targets are
+   * class indices `[rows]` (floats holding integers), or one-hot rows
+   * `[rows, classes]` for `categorical-cross-entropy`.
+   */
   task: Task;
   /** Training inputs `[rows, features]`. */
   xTrain: Tensor;

@@ -1,47 +1,36 @@
 /**
- * The experiments' data sets: the notebooks' scikit-learn-exact synthetic
- * data, the seed linear regression's PyTorch draws, the 1-D curve of the
- * width/depth study, and CSV files.
+ * The experiments' data sets: the first MLP notebook's scikit-learn-exact
+ * synthetic data (the other notebooks' are in notebook_data.ts), the 1-D
+ * curve of the width/depth study, and CSV files.
  *
  * Split rule for the notebooks' data: the first `NOTEBOOK_TRAIN_ROWS` rows
  * (1000) train and every later row validates — make_regression and
  * make_classification shuffle their rows already, so the first rows are a
  * random sample. On the regression data (10100 rows) that is 1000 training
  * rows and a 9100-row validation set; on the classification data (1100
- * rows), 1000 and 100.
+ * rows), 1000 and 100. `--train-rows` moves the split.
  *
  * @module
  */
 
 import { loadCsv, makeClassification, makeRegression, trainTestSplit } from "@glassbox/datasets";
-import { Generator, rand, randn, type Tensor, zeros } from "@glassbox/tensor";
+import { Generator, rand, randn, type Tensor } from "@glassbox/tensor";
 import { type Dataset, rows, type Task } from "./config.ts";
-import { drawLinearRegression, LINEAR_REGRESSION_DEFAULTS } from "./linear_regression.ts";
+import { firstRows } from "./notebook_data.ts";
 
 /** Training rows of the notebooks' data sets; the rest validate. */
 export const NOTEBOOK_TRAIN_ROWS = 1000;
-
-function firstRows(
-  x: Tensor,
-  y: Tensor,
-  nTrain: number,
-): Pick<Dataset, "xTrain" | "yTrain" | "xValid" | "yValid"> {
-  return {
-    xTrain: x.slice(0, nTrain),
-    yTrain: y.slice(0, nTrain),
-    xValid: x.slice(nTrain),
-    yValid: y.slice(nTrain),
-  };
-}
 
 /**
  * The first MLP notebook's data: `make_regression(n_samples=10100,
  * n_features=6, n_targets=3, n_informative=5, noise=1, random_state=0)`,
  * first 1000 rows train, 9100 validate.
  *
+ * @param _seed Unused (the data have their own fixed seed).
+ * @param trainRows Training rows (default 1000).
  * @returns The data set.
  */
-export function notebookRegressionData(): Dataset {
+export function notebookRegressionData(_seed = 0, trainRows = NOTEBOOK_TRAIN_ROWS): Dataset {
   const { X, y } = makeRegression({
     nSamples: 10100,
     nFeatures: 6,
@@ -52,10 +41,12 @@ export function notebookRegressionData(): Dataset {
   });
   return {
     description:
-      "make_regression 10100×6 → 3 targets (nInformative 5, noise 1, randomState 0); first 1000 rows train, 9100 validate",
+      `make_regression 10100×6 → 3 targets (nInformative 5, noise 1, bias 0, randomState 0); first ${trainRows} rows train, ${
+        10100 - trainRows
+      } validate`,
     task: "regression",
     outputs: 3,
-    ...firstRows(X, y, NOTEBOOK_TRAIN_ROWS),
+    ...firstRows(X, y, trainRows),
   };
 }
 
@@ -64,9 +55,11 @@ export function notebookRegressionData(): Dataset {
  * n_features=5, n_classes=3, n_informative=4, n_redundant=0,
  * random_state=0)`, first 1000 rows train, 100 validate.
  *
+ * @param _seed Unused (the data have their own fixed seed).
+ * @param trainRows Training rows (default 1000).
  * @returns The data set (targets are class indices 0, 1, 2).
  */
-export function notebookClassificationData(): Dataset {
+export function notebookClassificationData(_seed = 0, trainRows = NOTEBOOK_TRAIN_ROWS): Dataset {
   const { X, y } = makeClassification({
     nSamples: 1100,
     nFeatures: 5,
@@ -77,36 +70,12 @@ export function notebookClassificationData(): Dataset {
   });
   return {
     description:
-      "make_classification 1100×5, 3 classes (nInformative 4, nRedundant 0, randomState 0); first 1000 rows train, 100 validate",
+      `make_classification 1100×5, 3 classes (nInformative 4, nRedundant 0, randomState 0); first ${trainRows} rows train, ${
+        1100 - trainRows
+      } validate`,
     task: "classification",
     outputs: 3,
-    ...firstRows(X, y, NOTEBOOK_TRAIN_ROWS),
-  };
-}
-
-/**
- * The seed linear regression's data and initial weights (PyTorch draws after
- * `manualSeed(seed)`, 2 by default: 1000 rows × 3 features, y = X·w + 0.5 +
- * 0.5·noise; the first 800 rows train).
- *
- * @param seed The seed.
- * @returns The data set, with the initial weights of its linear model in `init`.
- */
-export function seedLinearRegressionData(seed: number = LINEAR_REGRESSION_DEFAULTS.seed): Dataset {
-  const c = { ...LINEAR_REGRESSION_DEFAULTS, seed };
-  const d = drawLinearRegression(c);
-  return {
-    description:
-      `y = X·w + 0.5 + ${c.noise}·N(0, 1) with X, w ~ N(0, 1) drawn after manualSeed(${c.seed}), ${c.samples}×${c.features}; first ${d.nTrain} rows train, ${
-        c.samples - d.nTrain
-      } validate`,
-    task: "regression",
-    outputs: 1,
-    ...firstRows(d.x, d.y, d.nTrain),
-    init: {
-      "0.weight": d.initialWeights.reshape([1, c.features]),
-      "0.bias": zeros([1], { dtype: "float64" }),
-    },
+    ...firstRows(X, y, trainRows),
   };
 }
 
@@ -124,9 +93,11 @@ export const CURVE = { rows: 200, train: 150, seed: 0, noise: 0.1 } as const;
  * and additions, in the order the PyTorch mirror uses, so both compute the
  * same bits.
  *
+ * @param _seed Unused (the curve has its own fixed seed).
+ * @param trainRows Training rows (default 150).
  * @returns The data set.
  */
-export function curveData(): Dataset {
+export function curveData(_seed = 0, trainRows: number = CURVE.train): Dataset {
   const g = new Generator(CURVE.seed);
   const x = rand([CURVE.rows, 1], { generator: g, dtype: "float64" }).mul(4).sub(2);
   const noise = randn([CURVE.rows, 1], { generator: g, dtype: "float64" });
@@ -136,12 +107,12 @@ export function curveData(): Dataset {
   const y = t.mul(t2.mul(16).sub(20).mul(t2).add(5)).add(noise.mul(CURVE.noise));
   return {
     description:
-      `y = T₅(x/2) + ${CURVE.noise}·N(0, 1) (Chebyshev: 16t⁵ − 20t³ + 5t), x ~ U(−2, 2), ${CURVE.rows} rows from Generator(${CURVE.seed}); first ${CURVE.train} rows train, ${
-        CURVE.rows - CURVE.train
+      `y = T₅(x/2) + ${CURVE.noise}·N(0, 1) (Chebyshev: 16t⁵ − 20t³ + 5t), x ~ U(−2, 2), ${CURVE.rows} rows from Generator(${CURVE.seed}); first ${trainRows} rows train, ${
+        CURVE.rows - trainRows
       } validate`,
     task: "regression",
     outputs: 1,
-    ...firstRows(x, y, CURVE.train),
+    ...firstRows(x, y, trainRows),
   };
 }
 

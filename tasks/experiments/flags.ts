@@ -8,6 +8,7 @@
 
 import { parseArgs } from "node:util";
 import { ACTIVATION_NAMES, type ActivationName } from "@glassbox/layers";
+import { MAX_STEP_ROWS } from "@glassbox/webgpu-kernels";
 import {
   type ExperimentConfig,
   LOSS_NAMES,
@@ -33,25 +34,31 @@ export class UsageError extends Error {
   }
 }
 
-const experimentList = EXPERIMENTS.map((e) =>
-  `      ${e.name}${e.name === DEFAULT_EXPERIMENT ? " (default)" : ""}\n          ${e.title}`
-).join("\n");
+const nameWidth = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
+const experimentList = EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`).join(
+  "\n",
+);
 
 /** The text of `--help`. */
 export const USAGE = `Usage: deno task train [options]
 
 Trains one of the notebooks' experiments from scratch in TypeScript (float64
-by default), printing one line per epoch in the notebooks' format
-  Epoch: 0 - L: <training loss> - L_v <validation loss>
-(L = mean of the epoch's batch losses, L_v = loss on the validation rows after
-the epoch), then a summary, and writes the history, the model and plots.
+by default) with the notebook's own data, model and settings, printing one
+line per epoch in the notebook's format
+  Epoch: 0 - L: <training loss> - L_v <validation loss>       (MLP notebooks)
+  epoch: 0 - MSE: <training MSE> - MSE_v: <validation MSE>     (notebooks 1.1, 1.2)
+(training = mean of the epoch's batch losses, validation = loss on the
+validation rows after the epoch), then a summary, and writes the history, the
+model and plots.
 
-Experiment:
-  --experiment <name>     which experiment (default ${DEFAULT_EXPERIMENT}):
+Experiment (--experiment <name>, default ${DEFAULT_EXPERIMENT}):
 ${experimentList}
 
-Data (default: the experiment's own data; on the notebooks' make_regression and
-make_classification sets the first 1000 rows train and the rest validate):
+Data (default: the experiment's own data; its first rows train and the rest
+validate: 100 rows for notebooks 1.1, 1.2 and MLP-for-classification, 1000 for
+notebook 3.1 and logistic-regression):
+  --train-rows <n>        train on the first n rows of the experiment's data instead,
+                          validate on the rest
   --data <file.csv>       train on a CSV file (header row, numeric columns);
                           ${(1 - CSV_VALID_FRACTION) * 100}% of rows train, ${
   CSV_VALID_FRACTION * 100
@@ -69,7 +76,9 @@ Model (default: the experiment's):
                           of a network with one activation per layer)
 
 Training (default: the experiment's):
-  --loss <name>           mse (regression) or cross-entropy (logits vs class indices)
+  --loss <name>           mse (regression), cross-entropy (logits vs class indices) or
+                          categorical-cross-entropy (a Softmax output layer, −Σ y·log p / m
+                          vs one-hot rows: the classification notebook's CE)
   --optimizer <name>      sgd, adam, adamw or lbfgs (strong-Wolfe line search, 20 iterations
                           per epoch; full batch unless --batch-size is given)
   --lr <x>                learning rate (with an --optimizer other than the experiment's:
@@ -80,12 +89,21 @@ Training (default: the experiment's):
   --batch-size <n>        rows per step, batches x[i : i + n] in order (the last may be short)
   --restarts <n>          fresh initialisations per architecture; the best validation loss wins
   --seed <n>              seed of the PyTorch-identical generator for the initial weights
-                          (default: the experiment's: 0, or 2 for linear-regression, which
-                          draws its data from this seed too)
+                          (default 0: torch.manual_seed(0), then nn.Linear's initialisation;
+                          the data have their own fixed seeds, printed in the header)
   --dtype <name>          float64 (default) or float32
   --device <name>         cpu (default) or webgpu (float32; with sgd, adam or adamw the whole
                           training step stays on the GPU and the loss is read once per epoch;
                           lbfgs reads the loss and gradients back at every evaluation)
+
+Comparison:
+  --compare pytorch       also train the same experiment in PyTorch (float64 or float32,
+                          through /usr/bin/python3 with torch, from the same data and initial
+                          weights) and print the notebook's comparison: modified MAPE and
+                          largest relative difference of the predictions before and after
+                          copying the parameters, of the loss, of the predictions after
+                          training and of each layer's bias and weight, and PyTorch's
+                          epoch log beside ours (CPU; sgd, adam or adamw; one architecture)
 
 Output:
   --out <dir>             where to write history.json, model.safetensors and the plots
@@ -102,8 +120,10 @@ needs read and write: files are created new, then renamed), e.g.
   deno run --allow-read=.,/data/my.csv,/tmp/run --allow-write=/tmp/run tasks/train.ts \\
     --data /data/my.csv --target y --out /tmp/run
 
-Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 130 interrupted by
-Ctrl-C (training stops after the current batch and the last weights are saved).
+Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 3 stopped on a NaN or
+infinite loss (the weights saved are the last finite ones, as the log says);
+130 interrupted by Ctrl-C or SIGTERM (training stops after the current batch and
+the last weights are saved).
 `;
 
 /** Devices `--device` accepts. */
@@ -123,22 +143,70 @@ export interface TrainFlags {
   json: boolean;
   /** Print the usage and exit. */
   help: boolean;
+  /** `--compare pytorch`: also train the PyTorch twin and compare (null: no comparison). */
+  compare: "pytorch" | null;
 }
+
+/** A decimal integer literal ("0x10", "1e1", " 3" are not). */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+/** A decimal number literal: digits, an optional fraction and exponent ("0x10", "Infinity" are not). */
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function positiveInt(flag: string, text: string, min: number): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(flag, `${flag} must be an integer >= ${min}, got "${text}"`);
+  if (!DECIMAL_INTEGER.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(
+      flag,
+      `${flag} must be an integer >= ${min}, got "${text}" (a decimal integer, like ${
+        Math.max(min, 10)
+      })`,
+    );
   }
   return n;
 }
 
 function nonNegative(flag: string, text: string): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(flag, `${flag} must be a number >= 0, got "${text}"`);
+  if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(
+      flag,
+      `${flag} must be a number >= 0, got "${text}" (a decimal number, like 0.01 or 1e-3)`,
+    );
   }
   return n;
+}
+
+/**
+ * `--flag -1` as `--flag=-1`: `parseArgs` would call a value that starts with a dash
+ * ambiguous, and the value check then says what is wrong with it.
+ */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
+    const option = name === null ? undefined : TRAIN_OPTIONS[name as keyof typeof TRAIN_OPTIONS];
+    if (option?.type === "string" && i + 1 < args.length && /^-[\d.]/.test(args[i + 1])) {
+      out.push(`${args[i]}=${args[++i]}`);
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
+/** A UsageError for a flag given twice that takes one value (only `--layers` is a list). */
+function checkRepeats(tokens: readonly { kind: string; name?: string }[]): void {
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== "option" || t.name === undefined) continue;
+    const option = TRAIN_OPTIONS[t.name as keyof typeof TRAIN_OPTIONS];
+    if (option === undefined || ("multiple" in option && option.multiple)) continue;
+    if (seen.has(t.name)) {
+      throw new UsageError(
+        `--${t.name}`,
+        `--${t.name} was given more than once; give it once (only --layers may repeat)`,
+      );
+    }
+    seen.add(t.name);
+  }
 }
 
 function oneOf<T extends string>(flag: string, text: string, names: readonly T[]): T {
@@ -156,6 +224,8 @@ function parseLayers(text: string): number[] {
 /** The flags `parseArgs` accepts (the option table; `--help` documents each). */
 export const TRAIN_OPTIONS = {
   experiment: { type: "string" },
+  "train-rows": { type: "string" },
+  compare: { type: "string" },
   data: { type: "string" },
   target: { type: "string" },
   layers: { type: "string", multiple: true },
@@ -198,22 +268,29 @@ function flagOf(message: string): string {
  * @throws UsageError naming the flag for an unknown flag, a missing value or a bad value.
  */
 export function parseTrainFlags(args: readonly string[]): TrainFlags {
-  let values;
+  let values, tokens;
   try {
-    ({ values } = parseArgs({ args: [...args], options: TRAIN_OPTIONS, strict: true }));
+    ({ values, tokens } = parseArgs({
+      args: joinNegativeValues(args),
+      options: TRAIN_OPTIONS,
+      strict: true,
+      tokens: true,
+    }));
   } catch (error) {
     const message = (error as Error).message;
     throw new UsageError(flagOf(message), message);
   }
+  checkRepeats(tokens);
   const v = values;
-  const name = v.experiment ?? DEFAULT_EXPERIMENT;
-  const spec = findExperiment(name);
+  const spec = findExperiment(v.experiment ?? DEFAULT_EXPERIMENT);
   if (spec === undefined) {
+    const name = v.experiment;
     throw new UsageError(
       "--experiment",
       `--experiment must be one of ${EXPERIMENTS.map((e) => e.name).join(", ")}, got "${name}"`,
     );
   }
+  const name = spec.name;
   const d = spec.defaults;
   const device = v.device === undefined ? "cpu" : oneOf("--device", v.device, DEVICE_NAMES);
   if (v.data !== undefined && v.target === undefined) {
@@ -246,11 +323,21 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     ? d.optimizer
     : oneOf("--optimizer", v.optimizer, OPTIMIZER_NAMES);
   const loss: LossName = v.loss === undefined ? d.loss : oneOf("--loss", v.loss, LOSS_NAMES);
+  if (v.data !== undefined && loss === "categorical-cross-entropy") {
+    throw new UsageError(
+      "--loss",
+      `--loss categorical-cross-entropy needs one-hot targets, which a CSV file's class column is not; use --loss cross-entropy with --data`,
+    );
+  }
   if (v.data === undefined && loss !== d.loss) {
     throw new UsageError(
       "--loss",
       `--loss ${loss} does not fit ${name}'s data (${
-        d.loss === "mse" ? "continuous targets" : "class labels"
+        d.loss === "mse"
+          ? "continuous targets"
+          : d.loss === "cross-entropy"
+          ? "class labels"
+          : "one-hot class rows"
       }); use --loss ${d.loss}, or --data <file.csv> with a fitting --target`,
     );
   }
@@ -272,11 +359,36 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     : optimizer === "lbfgs"
     ? null
     : d.batchSize ?? 32;
+  if (device === "webgpu" && batchSize !== null && batchSize > MAX_STEP_ROWS) {
+    throw new UsageError(
+      "--batch-size",
+      `--batch-size ${batchSize} is more than one WebGPU training step takes (${MAX_STEP_ROWS} rows); ` +
+        `use --batch-size ${MAX_STEP_ROWS} or less, or --device cpu`,
+    );
+  }
+  if (v["train-rows"] !== undefined && v.data !== undefined) {
+    throw new UsageError(
+      "--train-rows",
+      `--train-rows applies to the experiments' own data; a CSV file is split 80/20`,
+    );
+  }
+  const trainRows = v.data !== undefined
+    ? null
+    : v["train-rows"] === undefined
+    ? d.trainRows
+    : positiveInt("--train-rows", v["train-rows"], 1);
+  if (trainRows !== null && trainRows >= spec.rows) {
+    throw new UsageError(
+      "--train-rows",
+      `--train-rows must leave at least one validation row: ${name}'s data have ${spec.rows} rows, got ${trainRows}`,
+    );
+  }
   const config: ExperimentConfig = {
     experiment: name,
     data: v.data === undefined
       ? { kind: "builtin" }
       : { kind: "csv", path: v.data, target: csvColumn(v.target!) },
+    trainRows,
     architectures,
     activation,
     loss,
@@ -293,12 +405,20 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
       ? (device === "webgpu" ? "float32" : d.dtype)
       : oneOf("--dtype", v.dtype, ["float64", "float32"]),
   };
+  if (device === "webgpu" && config.loss === "categorical-cross-entropy") {
+    throw new UsageError(
+      "--device",
+      `--device webgpu trains with mse or cross-entropy; ${name}'s Softmax output layer with categorical-cross-entropy trains on the CPU`,
+    );
+  }
   if (device === "webgpu" && config.dtype === "float64") {
     throw new UsageError(
       "--dtype",
       `--device webgpu trains in float32 (WGSL has no float64), got --dtype float64`,
     );
   }
+  const compare = v.compare === undefined ? null : oneOf("--compare", v.compare, ["pytorch"]);
+  if (compare !== null) checkComparable(config, device);
   if (v.out !== undefined && v["no-save"]) {
     throw new UsageError("--out", `--out and --no-save contradict each other`);
   }
@@ -311,7 +431,25 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     out: v["no-save"] ? null : v.out ?? `runs/${name}`,
     json: v.json ?? false,
     help: v.help ?? false,
+    compare,
   };
+}
+
+/** What `--compare pytorch` supports: one architecture, one start, a torch.optim optimizer, the CPU. */
+function checkComparable(config: ExperimentConfig, device: DeviceName): void {
+  const bad = (flag: string, what: string): never => {
+    throw new UsageError(flag, `--compare pytorch ${what}`);
+  };
+  if (device !== "cpu") bad("--device", `runs on the CPU, got --device ${device}`);
+  if (config.architectures.length !== 1) {
+    bad("--layers", `compares one architecture, got ${config.architectures.length}`);
+  }
+  if (config.restarts !== 1) {
+    bad("--restarts", `compares one start, got --restarts ${config.restarts}`);
+  }
+  if (config.optimizer === "lbfgs") {
+    bad("--optimizer", `supports sgd, adam and adamw, got --optimizer lbfgs`);
+  }
 }
 
 /** A CSV column: a 0-based index when the text is a whole number, else a name. */

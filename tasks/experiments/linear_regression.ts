@@ -30,7 +30,7 @@ export interface LinearRegressionConfig {
   seed: number;
 }
 
-/** Defaults of `deno task train`. */
+/** Defaults of the seed experiment (its golden test); `deno task train --experiment linear-regression` runs notebook 1.1 instead (notebook_data.ts). */
 export const LINEAR_REGRESSION_DEFAULTS: LinearRegressionConfig = {
   samples: 1000,
   features: 3,

@@ -5,32 +5,68 @@
  * @module
  */
 
-import type { ExperimentConfig } from "./config.ts";
+import type { Tensor } from "@glassbox/tensor";
+import type { Dataset, ExperimentConfig } from "./config.ts";
+import { CURVE, curveData, notebookClassificationData, notebookRegressionData } from "./data.ts";
+import type { LogStyle } from "./epoch_log.ts";
+import { describeExtraGradients, extraGradients } from "./extra_gradient.ts";
+import type { ExperimentResult } from "./run_experiment.ts";
 import {
-  curveData,
-  notebookClassificationData,
-  notebookRegressionData,
-  seedLinearRegressionData,
-} from "./data.ts";
-import type { Dataset } from "./config.ts";
-import { LINEAR_REGRESSION_DEFAULTS as LR } from "./linear_regression.ts";
+  multivariateRegressionData,
+  oneHotClassificationData,
+  simpleRegressionData,
+  SMALL_TRAIN_ROWS,
+} from "./notebook_data.ts";
 
 /** One experiment: what it is, its data, and its default settings. */
 export interface ExperimentSpec {
   /** The name `--experiment` takes. */
   name: string;
-  /** One line for `--help` and the summary. */
+  /** Older names `--experiment` still accepts for it. */
+  aliases?: readonly string[];
+  /** One line for `--help` and the header. */
   title: string;
   /**
-   * Builds the data set. Deterministic: the notebooks' data have fixed seeds;
-   * the seed linear regression draws its data (and initial weights) after
-   * `manualSeed(seed)`.
+   * Builds the data set with `trainRows` training rows (the first ones; the
+   * rest validate). Deterministic: the notebooks' data have fixed seeds.
    */
-  data: (seed: number) => Dataset;
+  data: (seed: number, trainRows: number) => Dataset;
+  /** Rows of the data set, training and validation together. */
+  rows: number;
   /** Default settings (every field but `experiment` and `data`). */
-  defaults: Omit<ExperimentConfig, "experiment" | "data">;
+  defaults: Omit<ExperimentConfig, "experiment" | "data" | "trainRows"> & { trainRows: number };
+  /** The epoch log's format (default `"loss"`, the MLP notebooks' `Epoch: 0 - L: … - L_v …`). */
+  log?: LogStyle;
+  /** What the run's numbers mean, printed under the summary. */
+  notes?: readonly string[];
   /** Whether the plots include the fitted curve over the data (1-D inputs). */
   curve?: boolean;
+  /** Extra lines printed after the summary (a notebook's extra section). */
+  extra?: (result: ExperimentResult) => string[];
+}
+
+/**
+ * Notebook 1.2's [Extra]: the weight gradient of the trained 6→3 model on the
+ * first training batch, as Xᵀ·δ, through the Kronecker product and einsum,
+ * and through einsum alone.
+ */
+function linearExtra(result: ExperimentResult): string[] {
+  const run = result.runs[result.best];
+  if (run === undefined || run.hidden.length !== 0) return [];
+  const state = run.model.stateDict();
+  const rows = result.config.batchSize ?? result.dataset.xTrain.shape[0];
+  // In float64 whatever the run's dtype (extraGradients' identity matrix is float64).
+  const f64 = (t: Tensor): Tensor => t.to("float64");
+  const x = f64(result.dataset.xTrain.slice(0, rows)),
+    y = f64(result.dataset.yTrain.slice(0, rows));
+  const g = extraGradients(x, y, {
+    w: f64(state["0.weight"].transpose()),
+    b: f64(state["0.bias"]),
+  });
+  return [
+    ...describeExtraGradients(g),
+    `  (on the first training batch, ${x.shape[0]} rows, with the trained W and b)`,
+  ];
 }
 
 /** The first MLP notebook's 6-32-32-32-32-3 network: hidden activations in this order. */
@@ -51,62 +87,108 @@ const NOTEBOOK_SGD = {
   dtype: "float64",
 } as const satisfies Partial<ExperimentConfig>;
 
+/** The notebooks with 100 training rows: `len(X_train) // 3` = 33 rows per batch. */
+const SMALL_BATCH = Math.floor(SMALL_TRAIN_ROWS / 3);
+
 /** Every experiment, the default first. */
 export const EXPERIMENTS: readonly ExperimentSpec[] = [
   {
     name: "mlp-regression",
-    title: "first MLP notebook: 6-32-32-32-32-3 MLP (tanh, softmax, sigmoid, relu) on 3 targets",
+    title: "notebook 3.1 MLP: 6-32-32-32-32-3 (tanh, softmax, sigmoid, relu), 3 targets",
     data: notebookRegressionData,
+    rows: 10100,
     defaults: {
       ...NOTEBOOK_SGD,
       architectures: [[32, 32, 32, 32]],
       activation: [...MIXED_ACTIVATIONS],
       loss: "mse",
+      trainRows: 1000,
     },
+    notes: [
+      "Notebook 3.1's network converges poorly by design: its second hidden layer is a softmax, " +
+      "which squeezes 32 units into values that sum to 1, so the layers after it see inputs that " +
+      "barely vary from row to row and the model can hardly do better than predict each target's " +
+      "mean (R² near 0). The notebook's own log ends at L: 13045.4378 - L_v 13571.5880 (on its own " +
+      "random data); it says its goal is to show the inner workings, not a good predictor.",
+    ],
   },
   {
     name: "linear-regression",
-    title: "seed notebook: simple linear regression y = X·w + b, 3 features, 1 target",
-    data: seedLinearRegressionData,
+    title: "notebook 1.1 simple linear regression: scalar w, b on 1-feature make_regression",
+    data: simpleRegressionData,
+    rows: 10100,
     defaults: {
       ...NOTEBOOK_SGD,
       architectures: [[]],
       activation: "relu",
       loss: "mse",
-      lr: LR.lr,
-      epochs: LR.epochs,
-      batchSize: LR.batchSize,
-      seed: LR.seed,
+      epochs: 16,
+      batchSize: SMALL_BATCH,
+      trainRows: SMALL_TRAIN_ROWS,
     },
+    log: "mse",
+    notes: [
+      "Notebook 1.1 trains 16 epochs on only 100 rows with lr 0.01, so w and b are still far from " +
+      "the data's slope and bias when it stops (its own log goes from MSE 727.0301 to 159.4786, " +
+      "on its own random data); the point is that the hand-derived update matches torch.nn.",
+    ],
   },
   {
-    name: "multi-output-linear-regression",
-    title: "linear regression notebook: one 6→3 linear layer on the 3-target data",
-    data: notebookRegressionData,
-    defaults: { ...NOTEBOOK_SGD, architectures: [[]], activation: "relu", loss: "mse", lr: 0.1 },
+    name: "multivariate-linear-regression",
+    aliases: ["multi-output-linear-regression"],
+    title: "notebook 1.2 multivariate linear regression: XW + b, 6 features → 3 targets",
+    data: multivariateRegressionData,
+    rows: 10100,
+    defaults: {
+      ...NOTEBOOK_SGD,
+      architectures: [[]],
+      activation: "relu",
+      loss: "mse",
+      epochs: 16,
+      batchSize: SMALL_BATCH,
+      trainRows: SMALL_TRAIN_ROWS,
+    },
+    log: "mse",
+    notes: [
+      "Notebook 1.2 stops after 16 epochs on 100 rows, long before convergence (its log goes from " +
+      "MSE 17391.688 to 8274.389); the point is that the hand-derived update matches torch.nn.",
+    ],
+    extra: linearExtra,
   },
   {
     name: "mlp-classification",
-    title: "classification notebook: 5-32-32-32-3 ReLU MLP, cross-entropy on logits, 3 classes",
-    data: notebookClassificationData,
+    title:
+      "MLP-for-classification notebook: 5-32-32-32-3 ReLU + Softmax layer, categorical cross-entropy",
+    data: oneHotClassificationData,
+    rows: 1100,
     defaults: {
       ...NOTEBOOK_SGD,
       architectures: [[32, 32, 32]],
       activation: "relu",
-      loss: "cross-entropy",
-      lr: 0.1,
+      loss: "categorical-cross-entropy",
+      lr: 0.08,
+      batchSize: SMALL_BATCH,
+      trainRows: SMALL_TRAIN_ROWS,
     },
+    notes: [
+      "A CE of ln 3 ≈ 1.0986 is a uniform guess over the 3 classes; the notebook's log goes from " +
+      "1.1058 to 0.3644 (L_v 0.6296, on its own random data). Its PyTorch " +
+      "twin drops the Softmax layer, because nn.CrossEntropyLoss applies softmax itself " +
+      "(--compare pytorch shows both).",
+    ],
   },
   {
     name: "logistic-regression",
     title: "logistic regression notebook: one 5→3 linear layer, softmax cross-entropy, 3 classes",
     data: notebookClassificationData,
+    rows: 1100,
     defaults: {
       ...NOTEBOOK_SGD,
       architectures: [[]],
       activation: "relu",
       loss: "cross-entropy",
       lr: 0.1,
+      trainRows: 1000,
     },
   },
   {
@@ -114,6 +196,7 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
     title:
       "width/depth study: 1-N-1 and 1-N-N-1 sigmoid MLPs on a 1-D curve, full-batch L-BFGS, best of 3 restarts",
     data: curveData,
+    rows: CURVE.rows,
     defaults: {
       ...NOTEBOOK_SGD,
       architectures: STUDY_ARCHITECTURES,
@@ -124,6 +207,7 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
       epochs: 30,
       batchSize: null,
       restarts: 3,
+      trainRows: CURVE.train,
     },
     curve: true,
   },
@@ -133,11 +217,11 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
 export const DEFAULT_EXPERIMENT = "mlp-regression";
 
 /**
- * Looks an experiment up by name.
+ * Looks an experiment up by name or by one of its older names.
  *
  * @param name The name.
  * @returns The spec, or undefined.
  */
 export function findExperiment(name: string): ExperimentSpec | undefined {
-  return EXPERIMENTS.find((e) => e.name === name);
+  return EXPERIMENTS.find((e) => e.name === name || (e.aliases ?? []).includes(name));
 }

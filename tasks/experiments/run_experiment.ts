@@ -12,7 +12,7 @@
  */
 
 import { mlp, type Sequential } from "@glassbox/layers";
-import { CrossEntropyLoss, type Loss, MSELoss } from "@glassbox/losses";
+import { CategoricalCrossEntropy, CrossEntropyLoss, type Loss, MSELoss } from "@glassbox/losses";
 import { accuracy, mape, r2Score } from "@glassbox/metrics";
 import { cpu, type Device, manualSeed, type Tensor } from "@glassbox/tensor";
 import {
@@ -96,11 +96,40 @@ export interface RunExperimentOptions {
 /**
  * Makes the loss a name stands for.
  *
- * @param name `mse` or `cross-entropy`.
+ * @param name `mse`, `cross-entropy` or `categorical-cross-entropy`.
  * @returns A fresh loss.
  */
 export function makeLoss(name: LossName): Loss {
-  return name === "mse" ? new MSELoss() : new CrossEntropyLoss();
+  switch (name) {
+    case "mse":
+      return new MSELoss();
+    case "cross-entropy":
+      return new CrossEntropyLoss();
+    case "categorical-cross-entropy":
+      return new CategoricalCrossEntropy();
+  }
+}
+
+/**
+ * The model of one architecture: `mlp([inputs, ...hidden, outputs])` with
+ * the configured hidden activations, ending in a Softmax layer when the loss
+ * is `categorical-cross-entropy` (it takes probabilities). Draws its initial
+ * weights from the default generator, as `nn.Linear` layers created in order.
+ *
+ * @param config `activation`, `loss`, `dtype`.
+ * @param sizes Inputs, hidden widths, outputs.
+ * @returns The model on the CPU.
+ */
+export function makeModel(
+  config: Pick<ExperimentConfig, "activation" | "loss" | "dtype">,
+  sizes: readonly number[],
+): Sequential {
+  const hidden = sizes.slice(1, -1);
+  return mlp(sizes, {
+    activation: activationsFor(config.activation, hidden),
+    outputActivation: config.loss === "categorical-cross-entropy" ? "softmax" : "identity",
+    dtype: config.dtype,
+  });
 }
 
 /**
@@ -160,10 +189,9 @@ export async function runExperiment(
   for (const hidden of config.architectures) {
     if (options.signal?.aborted) break;
     const label = architectureLabel(inputs, hidden, dataset.outputs);
-    const activation = activationsFor(config.activation, hidden);
     const useInit = dataset.init !== undefined && hidden.length === 0 && config.restarts === 1;
     const make = (): Sequential => {
-      const model = mlp([inputs, ...hidden, dataset.outputs], { activation, dtype: config.dtype });
+      const model = makeModel(config, [inputs, ...hidden, dataset.outputs]);
       if (useInit) {
         const init = Object.fromEntries(
           Object.entries(dataset.init!).map(([k, v]) => [k, v.to(config.dtype)]),

@@ -29,6 +29,7 @@ import {
 } from "../plots/mod.ts";
 import { activationsFor, type Dataset, OPTIMIZER_LABELS, rows } from "./config.ts";
 import { findExperiment } from "./registry.ts";
+import { writeRunFolder } from "./run_folder.ts";
 import type { ArchitectureRun, ExperimentResult } from "./run_experiment.ts";
 
 /** The machine-readable record of a run (`--json`, `history.json`). */
@@ -180,7 +181,9 @@ async function curvePlot(
 }
 
 /**
- * Writes history, model(s) and plots into `dir` (created if missing).
+ * Writes history, model(s) and plots into `dir` as one set (see
+ * run_folder.ts: a staging folder renamed into place), after checking that
+ * every weight to be saved is finite.
  *
  * @param dir The output folder.
  * @param result What `runExperiment` returned.
@@ -192,7 +195,30 @@ export async function saveRun(
   result: ExperimentResult,
   report: RunReport,
 ): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
+  for (const run of result.runs) checkFinite(run);
+  return await writeRunFolder(dir, (staging) => writeRunFiles(staging, result, report));
+}
+
+/** The weights of `run` are all finite, or an Error naming the parameter and the count. */
+function checkFinite(run: ArchitectureRun): void {
+  for (const [name, t] of Object.entries(run.model.stateDict())) {
+    const values = t.toTypedArray();
+    let bad = 0;
+    for (const v of values) if (!Number.isFinite(v)) bad++;
+    if (bad > 0) {
+      throw new Error(
+        `Cannot save ${run.label}: parameter ${name} holds ${bad} non-finite values of ` +
+          `${values.length}; nothing was written`,
+      );
+    }
+  }
+}
+
+async function writeRunFiles(
+  dir: string,
+  result: ExperimentResult,
+  report: RunReport,
+): Promise<string[]> {
   const files: string[] = [];
   const spec = findExperiment(result.config.experiment);
   const curve = spec?.curve === true && result.dataset.xTrain.shape[1] === 1 &&

@@ -4,18 +4,26 @@ Writes tests/golden/experiments.json; tests/experiments_golden_test.ts runs the
 same command lines through the CLI's own functions (parseTrainFlags,
 runExperiment) and compares. Each case mirrors tasks/experiments/:
 
-- Data: the notebooks' sets from scikit-learn 1.2 (make_regression 10100x6 -> 3
-  targets, n_informative 5, noise 1, random_state 0; make_classification
-  1100x5, 3 classes, n_informative 4, n_redundant 0, random_state 0), with
-  OpenBLAS limited to 2 threads as in tasks/golden/datasets.py; the first 1000
-  rows train, the rest validate. The seed linear regression draws
-  y = X w + 0.5 + 0.5 noise and its initial weights after torch.manual_seed(2).
+- Data: the notebooks' sets from scikit-learn 1.2, with OpenBLAS limited to 2
+  threads as in tasks/golden/datasets.py; the first config["trainRows"] rows
+  train, the rest validate. Notebook 3.1 (mlp-regression): make_regression
+  10100x6 -> 3 targets, n_informative 5, noise 1, random_state 0 (1000 train).
+  Notebook 1.1 (linear-regression): make_regression 10100x1 -> 1 target, noise
+  1, bias NOTEBOOK_BIAS (random.seed(0); random.random()), random_state 0,
+  targets as a column (100 train). Notebook 1.2
+  (multivariate-linear-regression): 10100x6 -> 3 targets, n_informative 5,
+  noise 1, bias NOTEBOOK_BIAS, random_state 0 (100 train).
+  MLP-for-classification: make_classification 1100x5, 3 classes,
+  n_informative 4, n_redundant 0, random_state 0, one-hot targets (100
+  train); logistic-regression: the same set with class indices (1000 train).
   The 1-D study's curve: g = torch.Generator().manual_seed(0),
   x = rand(200, 1) * 4 - 2, noise = randn(200, 1), t = x * 0.5,
   y = t * ((t*t * 16 - 20) * t*t + 5) + noise * 0.1; the first 150 rows train.
 - Model: for each architecture torch.manual_seed(seed), then nn.Linear layers
   created in order (each restart's model drawn after the previous one), the
-  hidden activations after each hidden Linear, a linear output.
+  hidden activations after each hidden Linear, a linear output — followed by
+  nn.Softmax(dim=1) for the loss "categorical-cross-entropy", which is the
+  classification notebook's CE, -sum(y * log p) / m, through autograd.
 - Training: per epoch, batches x[i:i+B] in order (the last may be short):
   zero_grad, forward, loss, backward, step; the epoch's loss is the mean of
   its batch losses, taken before each step; then the validation loss on all
@@ -35,6 +43,12 @@ predictions (a subset of rows plus fsum checksums of all of them).
 import math
 import os
 import sys
+
+# The fixtures (and @glassbox/datasets' port of OpenBLAS's dgemm) come from
+# OpenBLAS's SkylakeX kernels; some virtual machines with AVX-512 make
+# OpenBLAS fall back to its Prescott kernels, whose sums differ in the last
+# bit. Must be set before NumPy loads OpenBLAS.
+os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
 import time
 
 import numpy as np
@@ -51,58 +65,79 @@ ACT = {"tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "relu": nn.ReLU, "softmax": lambd
 PREDICTION_ROWS = 700  # at most this many validation rows stored (evenly spaced)
 
 
-def notebook_regression():
+NOTEBOOK_BIAS = 0.8444218515250481  # random.seed(0); random.random(): the notebooks draw bias=random.random()
+
+
+def split(x, y, n):
+    return x[:n], y[:n], x[n:], y[n:]
+
+
+def regression(n_train, n_features=6, n_targets=3, n_informative=5, bias=0.0):
     with threadpool_limits(2):
-        X, y = make_regression(n_samples=10100, n_features=6, n_targets=3, n_informative=5, noise=1,
-                               random_state=0)
+        X, y = make_regression(n_samples=10100, n_features=n_features, n_targets=n_targets,
+                               n_informative=n_informative, bias=bias, noise=1, random_state=0)
     x, y = torch.from_numpy(X), torch.from_numpy(y)
-    return x[:1000], y[:1000], x[1000:], y[1000:]
+    return split(x, y.reshape(len(y), -1), n_train)
 
 
-def notebook_classification():
+def classification(n_train, one_hot=False):
     X, y = make_classification(n_samples=1100, n_features=5, n_classes=3, n_informative=4, n_redundant=0,
                                random_state=0)
     x, y = torch.from_numpy(X), torch.from_numpy(y).long()
-    return x[:1000], y[:1000], x[1000:], y[1000:]
+    if one_hot:
+        y = nn.functional.one_hot(y, 3).to(F64)
+    return split(x, y, n_train)
 
 
-def seed_linear_regression(seed):
-    torch.manual_seed(seed)
-    true_w = torch.randn(3, 1, dtype=F64) * 2
-    x = torch.randn(1000, 3, dtype=F64)
-    y = x @ true_w + 0.5 + torch.randn(1000, 1, dtype=F64) * 0.5
-    init = torch.randn(3, 1, dtype=F64) * 0.1
-    return (x[:800], y[:800], x[800:], y[800:]), {"0.weight": init.reshape(1, 3), "0.bias": torch.zeros(1, dtype=F64)}
-
-
-def curve():
+def curve(n_train):
     g = torch.Generator().manual_seed(0)
     x = torch.rand(200, 1, generator=g, dtype=F64) * 4 - 2
     noise = torch.randn(200, 1, generator=g, dtype=F64)
     t = x * 0.5
     t2 = t * t
     y = t * ((t2 * 16 - 20) * t2 + 5) + noise * 0.1
-    return x[:150], y[:150], x[150:], y[150:]
+    return split(x, y, n_train)
 
 
-def dataset(experiment, seed):
-    if experiment in ("mlp-regression", "multi-output-linear-regression"):
-        return notebook_regression(), None
-    if experiment in ("mlp-classification", "logistic-regression"):
-        return notebook_classification(), None
+def dataset(experiment, seed, train_rows):
+    """The experiment's data, split after train_rows rows, and its initial weights (None: nn.Linear's)."""
+    if experiment == "mlp-regression":
+        return regression(train_rows), None
     if experiment == "linear-regression":
-        return seed_linear_regression(seed)
+        return regression(train_rows, n_features=1, n_targets=1, n_informative=10, bias=NOTEBOOK_BIAS), None
+    if experiment == "multivariate-linear-regression":
+        return regression(train_rows, bias=NOTEBOOK_BIAS), None
+    if experiment == "mlp-classification":
+        return classification(train_rows, one_hot=True), None
+    if experiment == "logistic-regression":
+        return classification(train_rows), None
     if experiment == "mlp-1d":
-        return curve(), None
+        return curve(train_rows), None
     raise ValueError(experiment)
 
 
-def build(sizes, activations, dtype=F64):
+def categorical_cross_entropy(p, y):
+    """The classification notebook's CE: -sum(y * log p) / m over one-hot rows."""
+    return -(y * torch.log(p)).sum() / len(y)
+
+
+def make_loss(c):
+    return {"mse": nn.MSELoss(), "cross-entropy": nn.CrossEntropyLoss(),
+            "categorical-cross-entropy": categorical_cross_entropy}[c["loss"]]
+
+
+def output_size(c, yt):
+    return int(yt.max().item()) + 1 if c["loss"] == "cross-entropy" else yt.shape[1]
+
+
+def build(sizes, activations, dtype=F64, softmax_output=False):
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=dtype))
         if i < len(sizes) - 2:
             layers.append(ACT[activations[i]]())
+    if softmax_output:
+        layers.append(nn.Softmax(dim=1))
     return nn.Sequential(*layers)
 
 
@@ -177,7 +212,7 @@ def spread(restarts, sizes, acts, dtype, c, loss_fn, data, nudges=3):
             base_pred = r["model"](xv)
         base_params = r["model"].state_dict()
         for j in range(nudges):
-            model = build(sizes, acts, dtype)
+            model = build(sizes, acts, dtype, c["loss"] == "categorical-cross-entropy")
             model.load_state_dict(r["initial"])
             with torch.no_grad():
                 w = next(model.parameters()).view(-1)
@@ -196,19 +231,19 @@ def spread(restarts, sizes, acts, dtype, c, loss_fn, data, nudges=3):
 
 
 def run(args, c, with_spread=False):
-    data, init = dataset(c["experiment"], c["seed"])
+    data, init = dataset(c["experiment"], c["seed"], c["trainRows"])
     xt, yt, xv, yv = data
     sums = {"xTrain": fsums(xt), "yTrain": fsums(yt.double()), "xValid": fsums(xv), "yValid": fsums(yv.double())}
     dtype = torch.float32 if c["dtype"] == "float32" else F64
     if dtype != F64:  # as the CLI does: the float64 data and initial weights cast once
         xt, xv = xt.to(dtype), xv.to(dtype)
-        if c["loss"] == "mse":
+        if c["loss"] != "cross-entropy":
             yt, yv = yt.to(dtype), yv.to(dtype)
         data = (xt, yt, xv, yv)
         if init is not None:
             init = {k: v.to(dtype) for k, v in init.items()}
-    outputs = int(yt.max().item()) + 1 if c["loss"] == "cross-entropy" else yt.shape[1]
-    loss_fn = nn.MSELoss() if c["loss"] == "mse" else nn.CrossEntropyLoss()
+    outputs = output_size(c, yt)
+    loss_fn = make_loss(c)
     rows = list(range(xv.shape[0]))
     if len(rows) > PREDICTION_ROWS:
         step = math.ceil(len(rows) / PREDICTION_ROWS)
@@ -220,7 +255,7 @@ def run(args, c, with_spread=False):
         torch.manual_seed(c["seed"])
         restarts = []
         for _ in range(c["restarts"]):
-            model = build(sizes, acts, dtype)
+            model = build(sizes, acts, dtype, c["loss"] == "categorical-cross-entropy")
             if init is not None and not hidden and c["restarts"] == 1:
                 with torch.no_grad():
                     model[0].weight.copy_(init["0.weight"])
@@ -260,17 +295,20 @@ def config(experiment, **overrides):
     """The config parseTrainFlags resolves for the case's command line (the test checks they agree)."""
     base = {"experiment": experiment, "data": {"kind": "builtin"}, "optimizer": "sgd", "lr": 0.01, "momentum": 0,
             "weightDecay": None, "epochs": 32, "batchSize": 333, "restarts": 1, "seed": 0, "dtype": "float64"}
+    small = {"trainRows": 100, "batchSize": 100 // 3}  # X[:100], len(X_train) // 3
     defaults = {
         "mlp-regression": {"architectures": [[32, 32, 32, 32]], "activation": ["tanh", "softmax", "sigmoid", "relu"],
-                           "loss": "mse"},
-        "linear-regression": {"architectures": [[]], "activation": "relu", "loss": "mse", "lr": 0.02,
-                              "batchSize": 100, "seed": 2},
-        "multi-output-linear-regression": {"architectures": [[]], "activation": "relu", "loss": "mse", "lr": 0.1},
-        "mlp-classification": {"architectures": [[32, 32, 32]], "activation": "relu", "loss": "cross-entropy",
-                               "lr": 0.1},
-        "logistic-regression": {"architectures": [[]], "activation": "relu", "loss": "cross-entropy", "lr": 0.1},
+                           "loss": "mse", "trainRows": 1000},
+        "linear-regression": {"architectures": [[]], "activation": "relu", "loss": "mse", "epochs": 16, **small},
+        "multivariate-linear-regression": {"architectures": [[]], "activation": "relu", "loss": "mse", "epochs": 16,
+                                           **small},
+        "mlp-classification": {"architectures": [[32, 32, 32]], "activation": "relu",
+                               "loss": "categorical-cross-entropy", "lr": 0.08, **small},
+        "logistic-regression": {"architectures": [[]], "activation": "relu", "loss": "cross-entropy", "lr": 0.1,
+                                "trainRows": 1000},
         "mlp-1d": {"architectures": [[1], [2], [4], [8], [50], [4, 4], [8, 8]], "activation": "sigmoid",
-                   "loss": "mse", "optimizer": "lbfgs", "lr": 1, "epochs": 30, "batchSize": None, "restarts": 3},
+                   "loss": "mse", "optimizer": "lbfgs", "lr": 1, "epochs": 30, "batchSize": None, "restarts": 3,
+                   "trainRows": 150},
     }[experiment]
     return {**base, **defaults, **overrides}
 
@@ -280,7 +318,9 @@ def cases():
         run([], config("mlp-regression")),
         run(["--experiment", "mlp-classification"], config("mlp-classification")),
         run(["--experiment", "linear-regression"], config("linear-regression")),
-        run(["--experiment", "multi-output-linear-regression"], config("multi-output-linear-regression")),
+        run(["--experiment", "multivariate-linear-regression"], config("multivariate-linear-regression")),
+        run(["--experiment", "multi-output-linear-regression", "--train-rows", "1000", "--batch-size", "333"],
+            config("multivariate-linear-regression", trainRows=1000, batchSize=333)),
         run(["--experiment", "logistic-regression"], config("logistic-regression")),
         run(["--experiment", "mlp-classification", "--optimizer", "adam", "--lr", "0.005", "--epochs", "12"],
             config("mlp-classification", optimizer="adam", lr=0.005, epochs=12)),
@@ -302,7 +342,7 @@ def time_default(repeats=5):
     figures = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        data, _ = dataset("mlp-regression", 0)
+        data, _ = dataset("mlp-regression", 0, 1000)
         t1 = time.perf_counter()
         c = config("mlp-regression")
         torch.manual_seed(0)

@@ -16,8 +16,10 @@ for bit PyTorch's can be closer.
 import os
 import sys
 
-import numpy as np
-import torch
+os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")  # before NumPy loads: see experiments.py
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import write_fixture  # noqa: E402
@@ -30,8 +32,8 @@ def cases():
         run(f32, config("mlp-regression", dtype="float32")),
         run(["--experiment", "mlp-classification", *f32], config("mlp-classification", dtype="float32")),
         run(["--experiment", "linear-regression", *f32], config("linear-regression", dtype="float32")),
-        run(["--experiment", "multi-output-linear-regression", *f32],
-            config("multi-output-linear-regression", dtype="float32")),
+        run(["--experiment", "multivariate-linear-regression", *f32],
+            config("multivariate-linear-regression", dtype="float32")),
         run(["--experiment", "logistic-regression", *f32], config("logistic-regression", dtype="float32")),
         run(["--experiment", "mlp-classification", "--optimizer", "adam", "--lr", "0.005", "--epochs", "12", *f32],
             config("mlp-classification", optimizer="adam", lr=0.005, epochs=12, dtype="float32")),

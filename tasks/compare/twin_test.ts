@@ -1,0 +1,54 @@
+import { deepStrictEqual, ok, rejects, throws } from "node:assert/strict";
+import { tensor } from "@glassbox/tensor";
+import { decodeArray, encodeArray } from "./_wire.ts";
+import { figure } from "./_figures.ts";
+import { decodeTwinResponse, probeTwin, TWIN_INSTALL, TwinUnavailableError } from "./twin.ts";
+
+const CAN_RUN = Deno.permissions.querySync({ name: "run" }).state === "granted";
+
+Deno.test("encodeArray() and decodeArray() carry float64 values exactly", () => {
+  const values = [0.1, -1 / 3, 1e-300, Number.MAX_VALUE, -0, 123456.789];
+  const wire = encodeArray(tensor([values.slice(0, 3), values.slice(3)]));
+  deepStrictEqual(wire.shape, [2, 3]);
+  deepStrictEqual(Array.from(decodeArray(wire, "x")), values);
+  throws(
+    () => decodeArray({ shape: [4], f64: wire.f64 }, "x"),
+    /shape \[4\] needs 32 bytes, got 48/,
+  );
+  throws(() => decodeArray({ shape: "2" }, "x"), /Cannot read the PyTorch twin's x/);
+});
+
+Deno.test("figure() is the notebooks' modified MAPE with PyTorch's values as the truth", () => {
+  // |(2 − 1)/2| = 0.5, |(4 − 5)/4| = 0.25, and |0.5| where PyTorch's value is 0.
+  deepStrictEqual(figure([2, 4, 0], [1, 5, 0.5], "x"), { mape: 1.25 / 3 * 100, maxRel: 0.5 });
+  deepStrictEqual(figure([3], [3], "x"), { mape: 0, maxRel: 0 });
+  throws(
+    () => figure([1, 2], [1], "bias"),
+    /Cannot compare bias: PyTorch has 2 values and glassbox 1/,
+  );
+});
+
+Deno.test("decodeTwinResponse() names what is missing from a malformed response", () => {
+  throws(() => decodeTwinResponse(null), /expected an object/);
+  throws(() => decodeTwinResponse({ torch: "1.13" }), /initialLoss is not a number/);
+});
+
+Deno.test({
+  name: "probeTwin() names the apt-get packages when Python or torch is missing",
+  ignore: !CAN_RUN,
+  fn: async () => {
+    await rejects(probeTwin("/nonexistent/python3"), (e: unknown) => {
+      ok(e instanceof TwinUnavailableError);
+      ok(e.message.includes("/nonexistent/python3 is missing"), e.message);
+      ok(e.message.includes(TWIN_INSTALL), e.message);
+      return true;
+    });
+    // An interpreter that runs but cannot import torch: `false` exits 1.
+    await rejects(probeTwin("false"), (e: unknown) => {
+      ok(e instanceof TwinUnavailableError);
+      ok(e.message.includes("needs PyTorch and NumPy in false"), e.message);
+      ok(e.message.includes("apt-get install python3-torch python3-sklearn"), e.message);
+      return true;
+    });
+  },
+});

@@ -1,0 +1,108 @@
+/**
+ * A run's output folder as one consistent set: `deno task train` writes every
+ * file of a run into a hidden staging folder beside the output folder, then
+ * swaps it into place with renames, so a kill, a full disk or an error at any
+ * moment leaves either the previous complete run or the new complete run
+ * under the output name — never a new model beside an old history. Staging
+ * and replaced folders that an interrupted save left behind are removed by
+ * the next save.
+ *
+ * @module
+ */
+
+/** The folder that holds `dir`, and `dir`'s own name. */
+function split(dir: string): { parent: string; base: string } {
+  const trimmed = dir.replace(/\/+$/, "");
+  const at = trimmed.lastIndexOf("/");
+  if (at < 0) return { parent: ".", base: trimmed };
+  return { parent: at === 0 ? "/" : trimmed.slice(0, at), base: trimmed.slice(at + 1) };
+}
+
+/** The hidden sibling names an interrupted save of `dir` can leave behind. */
+function leftovers(base: string): RegExp {
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^\\.${escaped}\\.(staging|replaced)-[0-9a-f]{8}$`);
+}
+
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/**
+ * Checks before training that a run can be saved to `dir`: it is missing, an
+ * empty folder, or a folder an earlier run wrote (it has a `history.json`);
+ * not a file, and not a folder of other files (the save replaces the folder
+ * whole, so it would delete them).
+ *
+ * @param dir The output folder (`--out`).
+ * @throws Error naming the folder and what is in the way.
+ */
+export function checkRunFolder(dir: string): void {
+  const info = statOrNull(dir);
+  if (info === null) return;
+  if (!info.isDirectory) {
+    throw new Error(
+      `--out ${dir} is a file, expected a folder (missing, empty, or an earlier run's)`,
+    );
+  }
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  if (names.length === 0 || names.includes("history.json")) return;
+  throw new Error(
+    `--out ${dir} holds other files (${names.slice(0, 3).join(", ")}${
+      names.length > 3 ? ", …" : ""
+    }) and no history.json; a run replaces its folder whole, so pick a new or empty folder`,
+  );
+}
+
+/**
+ * Writes a run's files into `dir` as one set: `write` fills a fresh staging
+ * folder beside `dir`, which then replaces `dir` by two renames (the old
+ * folder aside, the new one in, the old one removed). Leftovers of earlier
+ * interrupted saves of `dir` are removed first. If `write` throws, the
+ * staging folder is removed, `dir` is untouched, and the Error names `dir`
+ * and says what it still holds.
+ *
+ * @param dir The output folder.
+ * @param write Writes every file of the run into the folder it is given.
+ * @returns What `write` returned.
+ */
+export async function writeRunFolder<T>(
+  dir: string,
+  write: (staging: string) => Promise<T>,
+): Promise<T> {
+  const { parent, base } = split(dir);
+  await Deno.mkdir(parent, { recursive: true });
+  const stale = leftovers(base);
+  for await (const entry of Deno.readDir(parent)) {
+    if (stale.test(entry.name)) await Deno.remove(`${parent}/${entry.name}`, { recursive: true });
+  }
+  const tag = () => crypto.randomUUID().slice(0, 8);
+  const staging = `${parent}/.${base}.staging-${tag()}`;
+  await Deno.mkdir(staging);
+  let result: T;
+  try {
+    result = await write(staging);
+  } catch (error) {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    // A full disk says only "No space left on device (os error 28)": name the run and what
+    // became of it.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Cannot save the run to ${dir}: ${reason}; ${
+        statOrNull(dir) === null ? "nothing was written" : `${dir} still holds the previous run`
+      }`,
+      { cause: error },
+    );
+  }
+  const replaced = `${parent}/.${base}.replaced-${tag()}`;
+  const existed = statOrNull(dir) !== null;
+  if (existed) await Deno.rename(dir, replaced);
+  await Deno.rename(staging, dir);
+  if (existed) await Deno.remove(replaced, { recursive: true });
+  return result;
+}
