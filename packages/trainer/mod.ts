@@ -56,6 +56,7 @@ export {
 } from "./minimize_bfgs.ts";
 export { BFGS } from "./bfgs.ts";
 export { loadOptimizerState, saveOptimizerState } from "./optimizer_state_file.ts";
+export { type Checkpoint, loadCheckpoint } from "./load_checkpoint.ts";
 export type { LRScheduler } from "./lr_scheduler.ts";
 export { StepLR, type StepLROptions } from "./step_lr.ts";
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from "./cosine_annealing_lr.ts";

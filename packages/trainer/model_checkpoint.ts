@@ -37,7 +37,9 @@ export interface ModelCheckpointOptions {
  * a cancellation, or weights restored by `EarlyStopping` listed before it).
  * Files are PyTorch-compatible state dicts written atomically (temporary file,
  * then rename), with `__metadata__` holding `epoch`, `loss`, `validLoss`,
- * `restart` and, for best, `monitor` and `value`. Load them with
+ * `restart`, for last `checkpoint` (an id the optimizer state written with it
+ * shares: `loadCheckpoint` checks the pair) and, for best, `monitor` and `value`.
+ * Load them with `loadCheckpoint` (last, with its optimizer state), or
  * `loadSafetensors` and `model.loadStateDict`. Runs in Deno, Node and Bun;
  * a browser has no folder to write to, so there save
  * `encodeSafetensors(model.stateDict())` from your own callback.
@@ -212,11 +214,20 @@ export class ModelCheckpoint implements Callback {
 
   async #saveLast(ctx: TrainContext): Promise<void> {
     this.#saved = ctx.params.map((p) => p.borrow()); // compared by identity only
-    await saveSafetensors(ctx.model, this.lastPath, {
-      metadata: this.#metadata(ctx, this.#lastRecord),
-    });
+    // Model and optimizer state share one checkpoint id: each file is replaced atomically,
+    // but a process killed between the two leaves a pair that loadCheckpoint refuses.
+    const metadata: Record<string, string> = {
+      ...this.#metadata(ctx, this.#lastRecord),
+      checkpoint: crypto.randomUUID(),
+    };
     if (this.saveOptimizer) {
-      await saveOptimizerState(ctx.optimizer, `${this.dir}/last.optimizer.safetensors`);
+      await saveOptimizerState(ctx.optimizer, `${this.dir}/last.optimizer.safetensors`, {
+        metadata: {
+          "glassbox.checkpoint": metadata.checkpoint,
+          "glassbox.epoch": metadata.epoch ?? "",
+        },
+      });
     }
+    await saveSafetensors(ctx.model, this.lastPath, { metadata });
   }
 }

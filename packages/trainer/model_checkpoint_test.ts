@@ -1,10 +1,12 @@
 import { loadSafetensors, mlp } from "@glassbox/layers";
 import { MSELoss } from "@glassbox/losses";
 import { manualSeed, randn, type Tensor } from "@glassbox/tensor";
-import { deepStrictEqual, notStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, notStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { Adam } from "./adam.ts";
 import { fit } from "./fit.ts";
+import { loadCheckpoint } from "./load_checkpoint.ts";
 import { ModelCheckpoint } from "./model_checkpoint.ts";
+import { SGD } from "./sgd.ts";
 import { loadOptimizerState } from "./optimizer_state_file.ts";
 
 function scripted(values: number[]): () => number {
@@ -108,6 +110,44 @@ Deno.test("ModelCheckpoint saves the model as left by a cancellation mid-epoch",
       deepStrictEqual(last.tensors[p.name].toArray(), p.value.toArray())
     );
     ok((await loadSafetensors(checkpoint.bestPath)).metadata.monitor === "loss");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadCheckpoint refuses a model and optimizer state from different saves", async () => {
+  manualSeed(0);
+  const x = randn([16, 2]), y = randn([16, 1]);
+  const dir = await Deno.makeTempDir({ prefix: "glassbox_ckpt_" });
+  try {
+    const optimizerFile = `${dir}/last.optimizer.safetensors`;
+    let epoch0: Uint8Array | null = null;
+    await fit(mlp([2, 3, 1]), {
+      x,
+      y,
+      loss: new MSELoss(),
+      optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
+      epochs: 2,
+      callbacks: [
+        new ModelCheckpoint({ dir, saveBest: false, saveOptimizer: true }),
+        {
+          onEpochEnd: async (_ctx, record) => {
+            if (record.epoch === 0) epoch0 = await Deno.readFile(optimizerFile);
+          },
+        },
+      ],
+    });
+    const good = await loadCheckpoint(dir);
+    strictEqual(good.metadata.epoch, "1");
+    ok(good.optimizer !== null);
+    // A save killed between its two files: epoch 1's model beside epoch 0's optimizer state.
+    await Deno.writeFile(optimizerFile, epoch0!);
+    await rejects(
+      loadCheckpoint(dir),
+      /last\.safetensors \(epoch 1\) and last\.optimizer\.safetensors \(epoch 0\) come from different saves/,
+    );
+    await Deno.remove(optimizerFile);
+    strictEqual((await loadCheckpoint(dir)).optimizer, null, "a model saved alone loads alone");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

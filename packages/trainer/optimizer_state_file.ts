@@ -15,6 +15,8 @@ import type { Optimizer, OptimizerState } from "./optimizer.ts";
  *
  * @param optimizer The optimizer.
  * @param path Where to write.
+ * @param options `metadata`: more `__metadata__` strings to store beside the
+ *   state (e.g. the checkpoint a model file shares with it).
  * @returns A promise that resolves once the file is in place.
  *
  * @example Resume an Adam run
@@ -37,10 +39,15 @@ import type { Optimizer, OptimizerState } from "./optimizer.ts";
  * await Deno.remove(path);
  * ```
  */
-export async function saveOptimizerState(optimizer: Optimizer, path: string | URL): Promise<void> {
+export async function saveOptimizerState(
+  optimizer: Optimizer,
+  path: string | URL,
+  options: { metadata?: Record<string, string> } = {},
+): Promise<void> {
   const state = optimizer.stateDict();
   await saveSafetensors(state.tensors, path, {
     metadata: {
+      ...options.metadata,
       "glassbox.optimizer": state.type,
       "glassbox.options": JSON.stringify(state.options),
       "glassbox.scalars": JSON.stringify(state.scalars),
