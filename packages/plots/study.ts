@@ -5,7 +5,7 @@
  * @module
  */
 
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./render.ts";
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./vega_lite.ts";
 
 /** One architecture's final losses. */
 export interface StudyEntry {
@@ -28,7 +28,7 @@ export interface StudyEntry {
  *
  * @example
  * ```ts
- * import { studySpec } from "./study.ts";
+ * import { studySpec } from "@glassbox/plots";
  * import { strictEqual } from "node:assert/strict";
  *
  * const spec = studySpec([{ label: "1-2-1", trainLoss: 0.1, validLoss: 0.2 }], { title: "study" });
