@@ -9,7 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { memoryOutput, stdoutOutput } from "@glassbox/trainer";
-import { renderSvg } from "../plots/render.ts";
+import { renderSvg } from "../plots/mod.ts";
 import { assignmentData } from "./assignment_data.ts";
 import { PHI_NAMES, type PhiName } from "./assignment_model.ts";
 import {

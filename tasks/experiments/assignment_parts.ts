@@ -9,8 +9,7 @@
 import { Adam, type TextOutput } from "@glassbox/trainer";
 import { manualSeed, rand, randn, type Tensor, tensor, tidy } from "@glassbox/tensor";
 import { dataSpec, fitSpec, type Points1D } from "../plots/assignment_fit.ts";
-import { studySpec } from "../plots/study.ts";
-import type { VegaLiteSpec } from "../plots/render.ts";
+import { studySpec, type VegaLiteSpec } from "../plots/mod.ts";
 import type { AssignmentData } from "./assignment_data.ts";
 import { fnnTrain } from "./assignment_fnn_train.ts";
 import { AssignmentMLP, LogisticRegression } from "./assignment_model.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./render.ts";
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "@glassbox/plots";
 
 /** Points of a 1-D data set. */
 export interface Points1D {
