@@ -14,8 +14,8 @@
  */
 
 import { makeClassification, makeRegression } from "@glassbox/datasets";
-import { Generator, rand, randn, type Tensor } from "@glassbox/tensor";
-import { type Dataset, rows, type Task } from "./config.ts";
+import { Generator, rand, randn } from "@glassbox/tensor";
+import type { Dataset } from "./config.ts";
 import { firstRows } from "./notebook_data.ts";
 
 /** Training rows of the notebooks' data sets; the rest validate. */
