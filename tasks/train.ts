@@ -19,8 +19,9 @@ import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experimen
 import { findExperiment } from "./experiments/registry.ts";
 import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
+import { abortOnSignals, runExitCode } from "./experiments/interrupts.ts";
 import { checkModelSize } from "./experiments/model_size.ts";
-import { checkRunFolder } from "./experiments/run_folder.ts";
+import { outFolderProblem } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 import { summaryNotes, wrapNote } from "./experiments/summary_notes.ts";
 import { formatComparison } from "./compare/comparison.ts";
@@ -52,25 +53,10 @@ function checkPermissions(flags: TrainFlags): void {
         `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
     );
   }
-  // The run is written into a staging folder beside --out, then renamed into place: that
-  // needs the folder holding --out (Deno counts creating files as reading too).
   if (flags.out !== null) {
-    const out = flags.out;
-    const parent = out.includes("/") ? out.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/" : ".";
-    if (!(granted("write", parent) && granted("read", parent))) {
-      throw new UsageError(
-        "--out",
-        `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
-          `renamed into place). \`deno task train\` writes only under runs/; run\n` +
-          `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${args}\n` +
-          `or pick --out runs/<name>, or pass --no-save`,
-      );
-    }
-    try {
-      checkRunFolder(out);
-    } catch (error) {
-      throw new UsageError("--out", (error as Error).message);
-    }
+    // --predict writes one CSV file; every other run writes a run folder.
+    const problem = outFolderProblem(flags.out, Deno.args, { folder: flags.predict === null });
+    if (problem !== null) throw new UsageError("--out", problem);
   }
 }
 
@@ -197,19 +183,7 @@ async function main(): Promise<number> {
   if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
 
   const controller = new AbortController();
-  // SIGINT (Ctrl-C) and SIGTERM (kill, a service manager) both stop after the batch and save.
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((signal) => {
-    const handler = (): void => {
-      if (controller.signal.aborted) Deno.exit(130); // a second signal: leave now
-      console.error(
-        `\ntrain: ${signal}: stopping after this batch and saving (Ctrl-C again to quit)`,
-      );
-      controller.abort(signal === "SIGINT" ? "Ctrl-C" : signal);
-    };
-    Deno.addSignalListener(signal, handler);
-    return { signal, handler };
-  });
+  const removeSignalHandlers = abortOnSignals(controller);
   const several = c.architectures.length > 1;
   let gpu: WebGPUDevice | undefined;
   if (flags.device === "webgpu") {
@@ -237,7 +211,7 @@ async function main(): Promise<number> {
       ],
     });
   } finally {
-    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
+    removeSignalHandlers();
     gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
@@ -261,9 +235,7 @@ async function main(): Promise<number> {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
     }
   }
-  if (interrupted) return 130;
-  // A run the non-finite guard stopped saved earlier weights than asked for: say so by status.
-  return result.runs.some((r) => r.history.stop?.kind === "nonFinite") ? 3 : 0;
+  return runExitCode(interrupted, result.runs.map((r) => r.history.stop));
 }
 
 try {

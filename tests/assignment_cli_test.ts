@@ -5,33 +5,22 @@
 // Needs --allow-run (to start `deno`); without it every test here is reported as ignored.
 
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { CAN_RUN, train } from "./_train_cli.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const CAN_RUN = Deno.permissions.querySync({ name: "run" }).state === "granted";
-
-async function train(
+/** Runs tasks/train.ts, with write access to `write` (the folder holding the run) if given. */
+async function run(
   args: string[],
   write?: string,
 ): Promise<{ code: number; out: string; err: string }> {
-  const perms = write === undefined
-    ? ["--allow-read=."]
-    : [`--allow-read=.,${write}`, `--allow-write=${write}`];
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...perms, "tasks/train.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code: r.code, out: text.decode(r.stdout), err: text.decode(r.stderr) };
+  const r = await train(args, write === undefined ? {} : { write: [write] });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 Deno.test({
   name: "train --experiment assignment-mlp prints the notebook's fixed-parameter check",
   ignore: !CAN_RUN,
   fn: async () => {
-    const r = await train(["--experiment", "assignment-mlp", "--no-save"]);
+    const r = await run(["--experiment", "assignment-mlp", "--no-save"]);
     strictEqual(r.code, 0, r.err);
     match(r.out, /tensor\(\[\[ 0\.8315, -3\.6792\],\n {8}\[ 4\.8448, -6\.8813\]\]\)/);
     match(r.out, /matches the notebook to its 4 decimals/);
@@ -44,8 +33,8 @@ Deno.test({
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "glassbox_assignment_" });
     try {
-      const r = await train(
-        ["--experiment", "assignment-fit", "--layers", "1", "--nreps", "2", "--out", dir],
+      const r = await run(
+        ["--experiment", "assignment-fit", "--layers", "1", "--nreps", "2", "--out", `${dir}/run`],
         dir,
       );
       strictEqual(r.code, 0, r.err);
@@ -60,7 +49,7 @@ Deno.test({
         r.out,
         /Repetition {2}1: [^\n]*\n(.*\n){4}best_cost=0\.239\nTraining error: 0\.239\d+\nTest error {4}: 0\.249\d+/,
       );
-      const history = JSON.parse(await Deno.readTextFile(`${dir}/history.json`));
+      const history = JSON.parse(await Deno.readTextFile(`${dir}/run/history.json`));
       strictEqual(history.experiment, "assignment-fit");
       strictEqual(history.fit.reps.length, 2);
       deepStrictEqual(history.files, [
@@ -70,7 +59,7 @@ Deno.test({
         "fit.svg",
         "history.json",
       ]);
-      ok((await Deno.readTextFile(`${dir}/fit.svg`)).startsWith("<svg"));
+      ok((await Deno.readTextFile(`${dir}/run/fit.svg`)).startsWith("<svg"));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -81,7 +70,7 @@ Deno.test({
   name: "train --experiment assignment-widths --json carries the width table",
   ignore: !CAN_RUN,
   fn: async () => {
-    const r = await train([
+    const r = await run([
       "--experiment",
       "assignment-widths",
       "--widths",
@@ -104,7 +93,7 @@ Deno.test({
   name: "train --experiment assignment-* exits 2 when --out is outside the granted folders",
   ignore: !CAN_RUN,
   fn: async () => {
-    const r = await train(["--experiment", "assignment-mlp", "--out", "/tmp/not-granted"]);
+    const r = await run(["--experiment", "assignment-mlp", "--out", "/tmp/not-granted"]);
     strictEqual(r.code, 2);
     match(r.err, /--out \/tmp\/not-granted: no permission to write there/);
   },
@@ -114,7 +103,7 @@ Deno.test({
   name: "train --experiment assignment-* exits 2 on a bad flag, naming it",
   ignore: !CAN_RUN,
   fn: async () => {
-    const r = await train(["--experiment", "assignment-fit", "--optimizer", "sgd", "--no-save"]);
+    const r = await run(["--experiment", "assignment-fit", "--optimizer", "sgd", "--no-save"]);
     strictEqual(r.code, 2);
     match(r.err, /--optimizer must be one of bfgs, lbfgs, adam, got "sgd"/);
   },

@@ -29,6 +29,7 @@ import {
   type AssignmentOptimizer,
   type AssignmentSettings,
 } from "./assignment_registry.ts";
+import { outFolderProblem, writeRunFolder } from "./run_folder.ts";
 import { writeFileAtomic } from "./save_run.ts";
 
 const OPTIONS = {
@@ -214,17 +215,9 @@ export async function runAssignment(args: readonly string[]): Promise<number> {
     return 2;
   }
   const { experiment: e, settings: s } = flags;
-  // Files are created new (a temporary file, then a rename), which Deno counts as reading too.
-  const granted = (name: "read" | "write", path: string): boolean =>
-    Deno.permissions.querySync({ name, path }).state === "granted";
-  if (flags.out !== null && !(granted("write", flags.out) && granted("read", flags.out))) {
-    console.error(
-      `train: --out ${flags.out}: no permission to write there. \`deno task train\` writes only under runs/; run\n` +
-        `  deno run --allow-read=.,${flags.out} --allow-write=${flags.out} tasks/train.ts ${
-          args.join(" ")
-        }\n` +
-        `or pick --out runs/<name>, or pass --no-save`,
-    );
+  const problem = flags.out === null ? null : outFolderProblem(flags.out, args);
+  if (problem !== null) {
+    console.error(`train: ${problem}`);
     return 2;
   }
   const out = flags.json ? memoryOutput() : stdoutOutput();
@@ -290,17 +283,16 @@ export async function runAssignment(args: readonly string[]): Promise<number> {
     files: [] as string[],
   };
   if (flags.out !== null) {
-    await Deno.mkdir(flags.out, { recursive: true });
-    for (const p of ctx.plots) {
-      await writeFileAtomic(
-        `${flags.out}/${p.name}.vl.json`,
-        JSON.stringify(p.spec, null, 2) + "\n",
-      );
-      await writeFileAtomic(`${flags.out}/${p.name}.svg`, await renderSvg(p.spec));
-      record.files.push(`${p.name}.vl.json`, `${p.name}.svg`);
-    }
-    record.files.push("history.json");
-    await writeFileAtomic(`${flags.out}/history.json`, JSON.stringify(record, null, 2) + "\n");
+    // One set: a staging folder renamed into place (run_folder.ts).
+    await writeRunFolder(flags.out, async (dir) => {
+      for (const p of ctx.plots) {
+        await writeFileAtomic(`${dir}/${p.name}.vl.json`, JSON.stringify(p.spec, null, 2) + "\n");
+        await writeFileAtomic(`${dir}/${p.name}.svg`, await renderSvg(p.spec));
+        record.files.push(`${p.name}.vl.json`, `${p.name}.svg`);
+      }
+      record.files.push("history.json");
+      await writeFileAtomic(`${dir}/history.json`, JSON.stringify(record, null, 2) + "\n");
+    });
   }
   if (flags.json) {
     console.log(JSON.stringify(record));

@@ -22,7 +22,10 @@ import { MODEL_CARD_FORMAT, MODEL_CARD_KEY, type ModelCard, modelOutputs } from 
 import { OWN_DATA_PATIENCE, type OwnData, OwnDataError, prepareOwnData } from "./own_data.ts";
 import { runPredict } from "./predict.ts";
 import { makeLoss, makeOptimizer } from "./run_experiment.ts";
-import { writeFileAtomic } from "./save_run.ts";
+import { abortOnSignals, runExitCode } from "./interrupts.ts";
+import { checkModelSize } from "./model_size.ts";
+import { writeRunFolder } from "./run_folder.ts";
+import { checkFinite, writeFileAtomic } from "./save_run.ts";
 
 /** The test figures of a `--data` run. */
 export interface OwnDataScores {
@@ -130,6 +133,11 @@ export async function runOwnData(
   const outputs = data.task === "classification" ? data.classes!.length : 1;
   const sizes = [inputs, ...hidden, outputs];
   const label = architectureLabel(inputs, hidden, outputs);
+  try {
+    checkModelSize(config, inputs, outputs);
+  } catch (error) {
+    throw new OwnDataError("--layers", (error as Error).message);
+  }
   const batch = c.batchSize ?? data.train.x.shape[0];
   if (!flags.json) {
     console.log(`own data: ${data.task} (${data.taskReason}; --task to force)`);
@@ -214,7 +222,7 @@ export async function runOwnData(
     );
     if (flags.out !== null) console.log(`\nwrote ${flags.out}/: ${report.files.join(", ")}`);
   }
-  return signal.aborted ? 130 : 0;
+  return runExitCode(signal.aborted, [history.stop]);
 }
 
 async function saveOwnRun(
@@ -224,7 +232,17 @@ async function saveOwnRun(
   report: { files: string[] },
   history: History,
 ): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
+  checkFinite(model, card.sizes.join("-"));
+  return await writeRunFolder(dir, (staging) => writeOwnRun(staging, model, card, report, history));
+}
+
+async function writeOwnRun(
+  dir: string,
+  model: Sequential,
+  card: ModelCard,
+  report: { files: string[] },
+  history: History,
+): Promise<string[]> {
   await saveSafetensors(model, `${dir}/model.safetensors`, {
     metadata: { format: "pt", [MODEL_CARD_KEY]: JSON.stringify(card) },
   });
@@ -249,14 +267,7 @@ async function saveOwnRun(
  */
 export async function ownDataMain(flags: TrainFlags): Promise<number> {
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    if (controller.signal.aborted) Deno.exit(130);
-    console.error(
-      "\ntrain: interrupted; stopping after this batch and saving (Ctrl-C again to quit)",
-    );
-    controller.abort("Ctrl-C");
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  const removeSignalHandlers = abortOnSignals(controller);
   let gpu: Awaited<ReturnType<typeof requestWebGPU>> | undefined;
   try {
     if (flags.predict !== null) return await runPredict(flags);
@@ -275,7 +286,7 @@ export async function ownDataMain(flags: TrainFlags): Promise<number> {
     if (error instanceof OwnDataError) throw new UsageError(error.flag, error.message);
     throw error;
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    removeSignalHandlers();
     gpu?.destroy();
   }
 }
