@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { decimalInteger, decimalNumber, parseCommandLine } from "./flag_values.ts";
 import { memoryOutput, stdoutOutput } from "@glassbox/trainer";
 import { renderSvg } from "../plots/mod.ts";
 import { assignmentData } from "./assignment_data.ts";
@@ -62,20 +62,17 @@ export class AssignmentUsageError extends Error {
   }
 }
 
+/** Throws the AssignmentUsageError for a bad flag. */
+const fail = (_flag: string, message: string): never => {
+  throw new AssignmentUsageError(message);
+};
+
 function integer(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new AssignmentUsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
-  }
-  return n;
+  return decimalInteger(flag, text, min, fail);
 }
 
 function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new AssignmentUsageError(`${flag} must be a number > 0, got "${text}"`);
-  }
-  return n;
+  return decimalNumber(flag, text, fail, { positive: true });
 }
 
 function widthList(flag: string, text: string): number[] {
@@ -119,12 +116,7 @@ export interface AssignmentFlags {
  * ```
  */
 export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-  } catch (error) {
-    throw new AssignmentUsageError((error as Error).message);
-  }
+  const values = parseCommandLine(args, OPTIONS, fail);
   const v = values;
   const experiment = ASSIGNMENT_EXPERIMENTS.find((e) => e.name === v.experiment);
   if (experiment === undefined) {

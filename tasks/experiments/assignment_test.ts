@@ -187,6 +187,16 @@ Deno.test("parseAssignmentFlags() applies each part's defaults and rejects bad v
     /one sigmoid hidden layer/,
   );
   throws(() => parseAssignmentFlags(["--experiment", "assignment-fit", "--bogus"]), /bogus/);
+  // The same number rules as every other experiment's flags (flag_values.ts).
+  const fitWith = (...flags: string[]) => () =>
+    parseAssignmentFlags(["--experiment", "assignment-fit", ...flags]);
+  throws(fitWith("--lr", "-1"), /--lr must be a number > 0, got "-1"/);
+  throws(fitWith("--lr", "0x10"), /--lr must be a number > 0, got "0x10" \(a decimal number/);
+  throws(
+    fitWith("--nreps", "1e1"),
+    /--nreps must be an integer >= 1, got "1e1" \(a decimal integer/,
+  );
+  throws(fitWith("--nreps", "2", "--nreps", "3"), /--nreps was given more than once/);
   strictEqual(findAssignmentExperiment("assignment-widths")?.defaults.nreps, 1);
   strictEqual(assignmentExperimentOf(["--experiment", "mlp-regression"]), undefined);
 });
