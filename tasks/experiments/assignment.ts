@@ -135,11 +135,11 @@ function refuseUnused(
   }
   const adamOnly = flags(["lr", "epochs", "tol"]);
   if (optimizer !== "adam" && adamOnly !== "") {
-    refuse(adamOnly, `they are Adam's and the optimizer is ${optimizer} (add --optimizer adam)`);
+    refuse(adamOnly, `Adam's only, and the optimizer is ${optimizer} (add --optimizer adam)`);
   }
   const bfgsOnly = flags(["gtol", "maxiter"]);
   if (optimizer === "adam" && bfgsOnly !== "") {
-    refuse(bfgsOnly, "they are BFGS / L-BFGS's and the optimizer is adam (use --epochs, --tol)");
+    refuse(bfgsOnly, "BFGS / L-BFGS's only, and the optimizer is adam (use --epochs, --tol)");
   }
 }
 
