@@ -143,6 +143,22 @@ function refuseUnused(
   }
 }
 
+/**
+ * `--gtol -1` as `--gtol=-1`, so that the value check names what is wrong
+ * (`parseArgs` would call a value starting with a dash ambiguous).
+ */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
+    const option = name === null ? undefined : OPTIONS[name as keyof typeof OPTIONS];
+    if (option?.type === "string" && i + 1 < args.length && /^-[\d.]/.test(args[i + 1])) {
+      out.push(`${args[i]}=${args[++i]}`);
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 /** What the command line asks an assignment experiment for. */
 export interface AssignmentFlags {
   /** The experiment. */
@@ -177,9 +193,15 @@ export interface AssignmentFlags {
 export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
+    ({ values } = parseArgs({ args: joinNegativeValues(args), options: OPTIONS, strict: true }));
   } catch (error) {
-    throw new AssignmentUsageError((error as Error).message);
+    const message = (error as Error).message;
+    const unknown = message.match(/^Unknown option '(--[\w-]+)'/)?.[1];
+    throw new AssignmentUsageError(
+      unknown === undefined
+        ? message
+        : `Cannot use ${unknown} with an assignment experiment: it is not one of their flags (listed below)`,
+    );
   }
   const v = values;
   const experiment = ASSIGNMENT_EXPERIMENTS.find((e) => e.name === v.experiment);

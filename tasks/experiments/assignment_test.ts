@@ -225,6 +225,19 @@ Deno.test("parseAssignmentFlags() refuses flags the part would ignore, naming th
       return true;
     });
   }
+  throws(
+    () => parseAssignmentFlags(["--experiment", "assignment-fit", "--compare", "pytorch"]),
+    /Cannot use --compare with an assignment experiment: it is not one of their flags/,
+  );
+  // A negative value is read as a value, and its check names the flag.
+  throws(
+    () => parseAssignmentFlags(["--experiment", "assignment-fit", "--gtol", "-1"]),
+    /--gtol must be a number > 0, got "-1"/,
+  );
+  throws(
+    () => parseAssignmentFlags(["--experiment", "assignment-fit", "--data-seed", "-2"]),
+    /--data-seed must be an integer >= 0, got "-2"/,
+  );
   // The flags each part does use still apply.
   const lbfgs = parseAssignmentFlags([
     "--experiment=assignment-fit",
