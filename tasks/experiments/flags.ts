@@ -283,6 +283,16 @@ const DEFAULT_LR: Record<OptimizerName, number> = {
   lbfgs: 1,
 };
 
+/** Flags only the assignment experiments take (their parser reads them). */
+const ASSIGNMENT_ONLY_FLAGS = [
+  "--nreps",
+  "--widths",
+  "--gtol",
+  "--maxiter",
+  "--tol",
+  "--data-seed",
+];
+
 /** The flag a `parseArgs` error message is about, e.g. `--lr` in "Option '--lr <value>' argument missing". */
 function flagOf(message: string): string {
   return message.match(/'(-[-\w]+|-\w)/)?.[1] ?? message.match(/(--[\w-]+)/)?.[1] ?? "";
@@ -306,7 +316,14 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     }));
   } catch (error) {
     const message = (error as Error).message;
-    throw new UsageError(flagOf(message), message);
+    const flag = flagOf(message);
+    if (message.startsWith("Unknown option") && ASSIGNMENT_ONLY_FLAGS.includes(flag)) {
+      throw new UsageError(
+        flag,
+        `Cannot use ${flag} here: it is a flag of the assignment experiments (--experiment assignment-<part>)`,
+      );
+    }
+    throw new UsageError(flag, message);
   }
   checkRepeats(tokens);
   const v = values;
