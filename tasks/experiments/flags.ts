@@ -234,6 +234,27 @@ const DEFAULT_LR: Record<OptimizerName, number> = {
   lbfgs: 1,
 };
 
+/** Flags only the assignment experiments take (their parser reads them). */
+const ASSIGNMENT_ONLY_FLAGS = [
+  "--nreps",
+  "--widths",
+  "--gtol",
+  "--maxiter",
+  "--tol",
+  "--data-seed",
+];
+
+/** `fail` for the command line: an assignment-only flag is named as such, not as unknown. */
+const failCommandLine = (flag: string, message: string): never => {
+  if (message.startsWith("Unknown option") && ASSIGNMENT_ONLY_FLAGS.includes(flag)) {
+    return fail(
+      flag,
+      `Cannot use ${flag} here: it is a flag of the assignment experiments (--experiment assignment-<part>)`,
+    );
+  }
+  return fail(flag, message);
+};
+
 /**
  * Parses the command line.
  *
@@ -242,7 +263,7 @@ const DEFAULT_LR: Record<OptimizerName, number> = {
  * @throws UsageError naming the flag for an unknown flag, a missing value or a bad value.
  */
 export function parseTrainFlags(args: readonly string[]): TrainFlags {
-  const values = parseCommandLine(args, TRAIN_OPTIONS, fail);
+  const values = parseCommandLine(args, TRAIN_OPTIONS, failCommandLine);
   const v = values;
   const spec = findExperiment(v.experiment ?? DEFAULT_EXPERIMENT);
   if (spec === undefined) {
