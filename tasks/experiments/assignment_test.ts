@@ -190,8 +190,10 @@ Deno.test("parseAssignmentFlags() applies each part's defaults and rejects bad v
   // The same number rules as every other experiment's flags (flag_values.ts).
   const fitWith = (...flags: string[]) => () =>
     parseAssignmentFlags(["--experiment", "assignment-fit", ...flags]);
-  throws(fitWith("--lr", "-1"), /--lr must be a number > 0, got "-1"/);
-  throws(fitWith("--lr", "0x10"), /--lr must be a number > 0, got "0x10" \(a decimal number/);
+  const adamWith = (...flags: string[]) => () =>
+    parseAssignmentFlags(["--experiment", "assignment-adam", ...flags]);
+  throws(adamWith("--lr", "-1"), /--lr must be a number > 0, got "-1"/);
+  throws(adamWith("--lr", "0x10"), /--lr must be a number > 0, got "0x10" \(a decimal number/);
   throws(
     fitWith("--nreps", "1e1"),
     /--nreps must be an integer >= 1, got "1e1" \(a decimal integer/,
