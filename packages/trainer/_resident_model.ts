@@ -67,7 +67,11 @@ export function residentModel(model: Layer, action: string): ResidentModel {
             `expected one of ${ACTIVATIONS}`,
         );
       }
-      layers.push({ weight: layer.weight.borrow(), bias: layer.bias?.borrow() ?? null, activation });
+      layers.push({
+        weight: layer.weight.borrow(),
+        bias: layer.bias?.borrow() ?? null,
+        activation,
+      });
       return;
     }
     const activation = activationOf(layer);

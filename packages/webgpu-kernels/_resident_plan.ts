@@ -201,7 +201,12 @@ export function planLayers(
     const biasOffset = bias === null ? null : offset;
     offset += bias?.size ?? 0;
     layers.push({ inFeatures, outFeatures, activation, weight, bias, weightOffset, biasOffset });
-    parameters.push({ name: `${i}.weight`, shape: weight.shape, offset: weightOffset, value: weight });
+    parameters.push({
+      name: `${i}.weight`,
+      shape: weight.shape,
+      offset: weightOffset,
+      value: weight,
+    });
     if (bias !== null) {
       parameters.push({ name: `${i}.bias`, shape: bias.shape, offset: biasOffset!, value: bias });
     }

@@ -8,13 +8,17 @@ import { CrossEntropyLoss, MSELoss } from "@glassbox/losses";
 import { Adam, AdamW, SGD } from "@glassbox/trainer";
 import { assertClose, manualSeed, rand, randn, type Tensor, tensor } from "@glassbox/tensor";
 import { ok, strictEqual } from "node:assert/strict";
-import { setupWebGPUTests } from "./testing.ts";
+import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import {
   type ResidentActivation,
   type ResidentLoss,
   type ResidentOptimizer,
   ResidentTrainer,
-} from "./resident_trainer.ts";
+} from "@glassbox/webgpu-kernels";
+import { residentModel, writeBack } from "../packages/trainer/_resident_model.ts";
+
+/** `ResidentTrainer`'s layers and parameter names for a model, as `fit` describes it. */
+const fromModel = (model: Layer) => residentModel(model, "create ResidentTrainer");
 
 const { device, ignore } = await setupWebGPUTests("resident_trainer_test.ts");
 
@@ -156,7 +160,11 @@ async function runGpu(s: Scenario, init: Float32Array[], x: Tensor, y: Tensor): 
   });
   model.to(gpu);
   const xs = x.to("float32").to(gpu), ys = y.to("float32").to(gpu);
-  const trainer = new ResidentTrainer(gpu, { model, loss: s.loss, optimizer: s.optimizer });
+  const trainer = new ResidentTrainer(gpu, {
+    ...fromModel(model),
+    loss: s.loss,
+    optimizer: s.optimizer,
+  });
   const epochLosses: number[] = [];
   for (let e = 0; e < s.epochs; e++) {
     for (const [start, rows] of batches(s)) trainer.step(xs, ys, { start, rows });
@@ -164,7 +172,7 @@ async function runGpu(s: Scenario, init: Float32Array[], x: Tensor, y: Tensor): 
     strictEqual(reading.batches, batches(s).length);
     epochLosses.push(reading.sum);
   }
-  trainer.writeBack();
+  writeBack(model.parameters(), trainer.parameters());
   const params = await Promise.all(
     model.parameters().map(async (p) => Float64Array.from(await p.value.readTypedArray())),
   );
@@ -325,14 +333,15 @@ Deno.test({
     const onGpu = () => new Sequential([new Dense(3, 2, { dtype: "float32" })]).to(gpu);
     const cases: [() => unknown, ErrorConstructor, RegExp][] = [
       [
-        () => new ResidentTrainer(gpu, { model: new Dense(3, 2), loss: "mse", optimizer: sgd }),
+        () =>
+          new ResidentTrainer(gpu, { ...fromModel(new Dense(3, 2)), loss: "mse", optimizer: sgd }),
         TypeError,
         /layers\[0\]\.weight is float64, expected float32/,
       ],
       [
         () =>
           new ResidentTrainer(gpu, {
-            model: new Dense(3, 2, { dtype: "float32" }),
+            ...fromModel(new Dense(3, 2, { dtype: "float32" })),
             loss: "mse",
             optimizer: sgd,
           }),
@@ -342,7 +351,7 @@ Deno.test({
       [
         () =>
           new ResidentTrainer(gpu, {
-            model: new Dense(3, 2, { dtype: "float32", activation: "gelu" }).to(gpu),
+            ...fromModel(new Dense(3, 2, { dtype: "float32", activation: "gelu" }).to(gpu)),
             loss: "mse",
             optimizer: sgd,
           }),
@@ -353,7 +362,7 @@ Deno.test({
         () => {
           const [a, b] = [onGpu(), onGpu()].map((m) => m.parameters());
           return new ResidentTrainer(gpu, {
-            model: [{ weight: a[0].value, bias: a[1].value }, { weight: b[0].value }],
+            layers: [{ weight: a[0].value, bias: a[1].value }, { weight: b[0].value }],
             loss: "mse",
             optimizer: sgd,
           });
@@ -362,14 +371,19 @@ Deno.test({
         /layers\[1\]\.weight has shape \[2, 3\], expected \[2, 2\] \(layer 0 has 2 outputs\)/,
       ],
       [
-        () => new ResidentTrainer(gpu, { model: onGpu(), loss: "hinge" as "mse", optimizer: sgd }),
+        () =>
+          new ResidentTrainer(gpu, {
+            ...fromModel(onGpu()),
+            loss: "hinge" as "mse",
+            optimizer: sgd,
+          }),
         RangeError,
         /loss\.name is "hinge", expected "crossEntropy" or "mse"/,
       ],
       [
         () =>
           new ResidentTrainer(gpu, {
-            model: onGpu(),
+            ...fromModel(onGpu()),
             loss: "mse",
             optimizer: { name: "RMSprop" } as unknown as ResidentOptimizer,
           }),
@@ -379,7 +393,7 @@ Deno.test({
       [
         () =>
           new ResidentTrainer(gpu, {
-            model: onGpu(),
+            ...fromModel(onGpu()),
             loss: "mse",
             optimizer: { name: "SGD", lr: -1 },
           }),
@@ -389,7 +403,7 @@ Deno.test({
       [
         () =>
           new ResidentTrainer(gpu, {
-            model: onGpu(),
+            ...fromModel(onGpu()),
             loss: "mse",
             optimizer: { name: "Adam", betas: [0.9, 1] },
           }),
@@ -399,7 +413,7 @@ Deno.test({
       [
         () =>
           new ResidentTrainer({ name: "cpu" } as never, {
-            model: onGpu(),
+            ...fromModel(onGpu()),
             loss: "mse",
             optimizer: sgd,
           }),
@@ -422,7 +436,7 @@ Deno.test({
     const opts = { dtype: "float32", device: gpu } as const;
     const model = new Sequential([new Dense(3, 4, { dtype: "float32" })]).to(gpu);
     const trainer = new ResidentTrainer(gpu, {
-      model,
+      ...fromModel(model),
       loss: "crossEntropy",
       optimizer: { name: "SGD", lr: 0.1 },
     });
@@ -487,7 +501,7 @@ Deno.test({
     const cpuOpt = new Adam({ lr: 0.02, params: model64.parameters() });
     const loss = new MSELoss();
     const trainer = new ResidentTrainer(gpu, {
-      model: model32,
+      ...fromModel(model32),
       loss: "mse",
       optimizer: { name: "Adam", lr: 0.02 },
     });
@@ -558,7 +572,7 @@ Deno.test({
 
     const gpuModel = model().to(device!);
     const t = new ResidentTrainer(device!, {
-      model: gpuModel,
+      ...fromModel(gpuModel),
       loss: "mse",
       optimizer: { name: "SGD", ...settings },
     });
