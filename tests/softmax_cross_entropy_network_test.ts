@@ -3,7 +3,7 @@
 // CrossEntropyLoss, give the same loss and the same gradient for every
 // parameter (the classification notebook's 5-32-32-32-3 ReLU classifier).
 
-import { mlp, Softmax } from "@glassbox/layers";
+import { mlp, type Softmax } from "@glassbox/layers";
 import { CategoricalCrossEntropy, CrossEntropyLoss } from "@glassbox/losses";
 import { assertClose, manualSeed, randn, tensor } from "@glassbox/tensor";
 

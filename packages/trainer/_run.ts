@@ -7,7 +7,7 @@
 
 import type { Layer, Parameter } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
-import { cpu, type Generator, type Tensor } from "@glassbox/tensor";
+import type { Generator, Tensor } from "@glassbox/tensor";
 import type { BatchInfo, Callback, TrainContext } from "./callback.ts";
 import { lossValue, type Metric } from "./_checks.ts";
 import { evaluate } from "./evaluate.ts";
