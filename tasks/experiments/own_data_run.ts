@@ -68,11 +68,12 @@ export function confusionText(matrix: number[][], classes: readonly (string | nu
     ...names.map((s) => s.length),
     ...matrix.flat().map((v) => `${v}`.length),
   );
-  const head = `${"true \\ predicted".padEnd(width + 2)}${
-    names.map((s) => s.padStart(width + 2)).join("")
-  }`;
+  // The first column holds the corner label and the class names: as wide as the longest.
+  const corner = "true \\ predicted";
+  const first = Math.max(corner.length, ...names.map((s) => s.length));
+  const head = `${corner.padEnd(first)}${names.map((s) => s.padStart(width + 2)).join("")}`;
   const lines = matrix.map((row, i) =>
-    `${names[i].padEnd(width + 2)}${row.map((v) => String(v).padStart(width + 2)).join("")}`
+    `${names[i].padEnd(first)}${row.map((v) => String(v).padStart(width + 2)).join("")}`
   );
   return [head, ...lines].join("\n");
 }
