@@ -35,8 +35,15 @@ import { assignmentExperimentOf } from "./experiments/assignment_registry.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
-  console.error(`train: ${error.message}${flag}\n\n${USAGE}`);
+  // The tag ends the first line: a message's later lines may be a command to copy.
+  const [first, ...rest] = error.message.split("\n");
+  console.error(`train: ${[first + flag, ...rest].join("\n")}\n\n${USAGE}`);
   Deno.exit(2);
+}
+
+/** A word as a POSIX shell reads it back: quoted unless it is plainly safe. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** Checks up front that the permissions cover the data file and the output folder. */
@@ -44,12 +51,14 @@ function checkPermissions(flags: TrainFlags): void {
   const granted = (name: "read" | "write", path: string): boolean =>
     Deno.permissions.querySync({ name, path }).state === "granted";
   const { data } = flags.config;
-  const args = Deno.args.join(" ");
+  const args = Deno.args.map(shellWord).join(" ");
   if (data.kind === "csv" && !granted("read", data.path)) {
     throw new UsageError(
       "--data",
       `--data ${data.path}: no permission to read it. \`deno task train\` reads only inside this repository; run\n` +
-        `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
+        `  deno run --allow-read=.,${
+          shellWord(data.path)
+        } --allow-write=runs tasks/train.ts ${args}`,
     );
   }
   // The run is written into a staging folder beside --out, then renamed into place: that
@@ -62,7 +71,9 @@ function checkPermissions(flags: TrainFlags): void {
         "--out",
         `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
           `renamed into place). \`deno task train\` writes only under runs/; run\n` +
-          `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${args}\n` +
+          `  deno run --allow-read=.,${shellWord(parent)} --allow-write=${
+            shellWord(parent)
+          } tasks/train.ts ${args}\n` +
           `or pick --out runs/<name>, or pass --no-save`,
       );
     }
