@@ -383,8 +383,9 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   if (momentum !== 0 && optimizer !== "sgd") {
     throw new UsageError("--momentum", `--momentum applies to --optimizer sgd, not ${optimizer}`);
   }
+  // Like the learning rate: the defaults' weight decay goes with their optimizer only.
   const weightDecay = v["weight-decay"] === undefined
-    ? d.weightDecay
+    ? (optimizer === d.optimizer ? d.weightDecay : null)
     : nonNegative("--weight-decay", v["weight-decay"]);
   if (weightDecay !== null && weightDecay !== 0 && optimizer === "lbfgs") {
     throw new UsageError("--weight-decay", `--weight-decay does not apply to --optimizer lbfgs`);
