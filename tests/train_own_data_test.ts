@@ -175,5 +175,10 @@ Deno.test({
       strictEqual(forced.code, 0, forced.stderr);
       match(forced.stdout, /own data: regression \(as asked/);
       match(forced.stdout, /features as they are \(--no-scale\)/);
+      // The header names every setting that trains: the defaults' weight decay too.
+      match(
+        forced.stdout,
+        /^training: Adam lr 0\.001, weight decay 0\.01, batch 32, up to 2 epochs/m,
+      );
     }),
 });

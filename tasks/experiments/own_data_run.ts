@@ -141,9 +141,9 @@ export async function runOwnData(
       }`,
     );
     console.log(
-      `training: ${
-        OPTIMIZER_LABELS[c.optimizer]
-      } lr ${c.lr}, batch ${batch}, up to ${c.epochs} epochs, ` +
+      `training: ${OPTIMIZER_LABELS[c.optimizer]} lr ${c.lr}${
+        c.weightDecay ? `, weight decay ${c.weightDecay}` : ""
+      }, batch ${batch}, up to ${c.epochs} epochs, ` +
         `early stopping after ${OWN_DATA_PATIENCE} epochs without a lower L_v (best weights kept), ${c.dtype}, seed ${c.seed}\n`,
     );
   }
