@@ -66,7 +66,8 @@ validate: 100 rows for notebooks 1.1, 1.2 and MLP-for-classification, 1000 for
 notebook 3.1 and logistic-regression):
   --train-rows <n>        train on the first n rows of the experiment's data instead,
                           validate on the rest
-  --data <file.csv>       train on your own CSV file (header row; numeric feature columns).
+  --data <file.csv>       train on your own CSV file (header row; numeric feature columns;
+                          inside this checkout, or run the \`deno run\` line train prints).
                           20% of rows are the test set (the figures reported), 20% of the
                           rest validate for early stopping, the others train (stratified by
                           class for classification; randomState = --seed). Defaults for
