@@ -58,6 +58,13 @@ line per epoch in the notebook's format
 validation rows after the epoch), then a summary, and writes the history, the
 model and plots.
 
+The notebooks are the five Jupyter notebooks (Python, PyTorch) glassbox grew
+from, which this repository does not include; notebooks/ holds their
+TypeScript versions. They are 1.1 simple linear regression, 1.2 multivariate
+linear regression, 3.1 MLP, MLP for classification, and assignment 1
+(logistic regression, an MLP, BFGS, widths and depths, Adam, backpropagation
+by hand). Each experiment below names the notebook (and section) it runs.
+
 Experiment (--experiment <name>, default ${DEFAULT_EXPERIMENT}):
 ${experimentList}
 
