@@ -125,6 +125,16 @@ Deno.test({
       });
       strictEqual(bad.code, 2);
       match(bad.stderr, /\[--predict\]/);
+      // A model file that is not there is named as such, not with the OS's words.
+      const missing = await train(["--predict", `${dir}/none.safetensors`, "--data", fresh], {
+        read: [dir],
+        write: [dir],
+      });
+      strictEqual(missing.code, 2);
+      match(
+        missing.stderr,
+        /^train: --predict \S*none\.safetensors: no such file \(a model saved by/m,
+      );
     }),
 });
 
