@@ -10,6 +10,17 @@
  * @module
  */
 
+/**
+ * A word as a POSIX shell reads it back: quoted unless it is plainly safe, so a
+ * suggested `deno run …` line can be pasted as it is.
+ *
+ * @param word A path or an argument.
+ * @returns The word, quoted where needed.
+ */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /** The folder that holds `dir`, and `dir`'s own name. */
 function split(dir: string): { parent: string; base: string } {
   const trimmed = dir.replace(/\/+$/, "");
