@@ -67,9 +67,8 @@ export function outFolderProblem(
   if (!(granted("write") && granted("read"))) {
     return `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
       `renamed into place). \`deno task train\` writes only under runs/; run\n` +
-      `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${
-        args.join(" ")
-      }\n` +
+      `  deno run --allow-read=.,${shellWord(parent)} --allow-write=${shellWord(parent)} ` +
+      `tasks/train.ts ${args.map(shellWord).join(" ")}\n` +
       `or pick --out runs/<name>, or pass --no-save`;
   }
   if (options.folder === false) return null;
