@@ -7,6 +7,13 @@ const PROBE_CODES = new Set([0]);
 
 /** `deno run` of the probe with one operation. */
 export function probeCmd(op: string, arg: unknown, read = "/"): string[] {
+  let text = JSON.stringify(arg);
+  if (text.length > 10_000) {
+    // Too long for a command line: the probe reads "@file" instead.
+    const path = Deno.makeTempFileSync({ prefix: "glassbox_probe_", suffix: ".json" });
+    Deno.writeTextFileSync(path, text);
+    text = `@${path}`;
+  }
   return [
     Deno.execPath(),
     "run",
@@ -15,13 +22,13 @@ export function probeCmd(op: string, arg: unknown, read = "/"): string[] {
     "--v8-flags=--max-old-space-size=2048",
     `${ROOT}/tasks/adversary/_probe.ts`,
     op,
-    JSON.stringify(arg),
+    text,
   ];
 }
 
 /** Engine errors that escaped as messages: not a refusal the library made. */
 const ENGINE_ERRORS =
-  /Maximum call stack|allocation failed|Invalid array length|Invalid typed array length|out of memory|is not a function|Cannot read properties|undefined/;
+  /Maximum call stack|Invalid array length|Invalid typed array length|out of memory|is not a function|Cannot read properties|is not iterable/;
 
 interface ProbeResult {
   ok: boolean;
@@ -48,7 +55,7 @@ export function probeRefused(...mentions: (string | RegExp)[]) {
     if ("outcome" in r) return r as Verdict;
     if (r.ok) return { outcome: "silent", why: `accepted: ${JSON.stringify(r).slice(0, 160)}` };
     const message = r.message ?? "";
-    if (ENGINE_ERRORS.test(message)) return { outcome: "crash", why: `${r.name}: ${message}` };
+    if (ENGINE_ERRORS.test(message) && !message.startsWith("Cannot ")) return { outcome: "crash", why: `${r.name}: ${message}` };
     if (!/^(TypeError|RangeError|SafetensorsFormatError|NotFound|PermissionDenied)$/.test(r.name ?? "")) {
       return { outcome: "unclear", why: `${r.name}: ${message}` };
     }
@@ -136,7 +143,6 @@ function hostileFiles(): [string, Uint8Array, (string | RegExp)[]][] {
     ["entry not an object", file(`{"w":42}`, f64(2)), []],
     ["__metadata__ of numbers", file(`{"__metadata__":{"a":1},"w":${entry("F64", [2], [0, 16])}}`, f64(2)), ["__metadata__"]],
     ["__metadata__ an array", file(`{"__metadata__":["a"],"w":${entry("F64", [2], [0, 16])}}`, f64(2)), ["__metadata__"]],
-    ["key __proto__", file(`{"__proto__":${entry("F64", [2], [0, 16])}}`, f64(2)), []],
     ["deeply nested JSON", file(`{"w":${"[".repeat(100_000)}${"]".repeat(100_000)}}`), []],
     ["100000 tensors of one byte offsets", file(
       `{${Array.from({ length: 100_000 }, (_, i) => `"t${i}":${entry("F64", [2], [0, 16])}`).join(",")}}`,
@@ -153,6 +159,7 @@ function legalFiles(): [string, Uint8Array][] {
     ["header padded with spaces", file(`{"w":${entry("F64", [2], [0, 16])}}      `, f64(2))],
     ["rank 32 (the limit)", file(`{"w":${entry("F64", Array(32).fill(1), [0, 8])}}`, f64(1))],
     ["NaN and Infinity values", file(`{"w":${entry("F64", [2], [0, 16])}}`, new Uint8Array(new Float64Array([NaN, Infinity]).buffer))],
+    ["key __proto__", file(`{"__proto__":${entry("F64", [2], [0, 16])}}`, f64(2))],
     ["unicode key", file(`{"wé🙂":${entry("F32", [2], [0, 8])}}`, new Uint8Array(8))],
   ];
 }

@@ -17,7 +17,9 @@ import {
 } from "@glassbox/tensor";
 
 type Json = Record<string, unknown>;
-const [op, arg] = [Deno.args[0], JSON.parse(Deno.args[1] ?? "{}") as Json];
+const text = Deno.args[1] ?? "{}";
+const op = Deno.args[0];
+const arg = JSON.parse(text.startsWith("@") ? Deno.readTextFileSync(text.slice(1)) : text) as Json;
 
 function finiteCount(t: Tensor): number {
   return t.toTypedArray().filter((x) => Number.isFinite(x)).length;

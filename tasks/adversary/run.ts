@@ -67,6 +67,12 @@ for (const name of wanted) {
   cases.push(...await builders[name](sub));
 }
 
+/** A command-line word as the shell would need it, long ones cut to 200 characters. */
+function shellWord(word: string): string {
+  const shown = word.length > 200 ? `${word.slice(0, 200)}…(${word.length} chars)` : word;
+  return /^[\w./=,:@+-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", "'\\''")}'`;
+}
+
 const counts = new Map<string, Record<Outcome, number>>();
 const failures: string[] = [];
 const started = performance.now();
@@ -88,7 +94,7 @@ await runAll(cases, jobs, (c, v, o) => {
     const env = Object.entries(c.env ?? {}).map(([k, x]) => `${k}=${JSON.stringify(x)} `).join("");
     failures.push(
       `${v.outcome.padEnd(7)} ${c.category}: ${c.name}\n        why: ${v.why}\n        cmd: ${env}${
-        c.cmd.map((a) => /^[\w./=,:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ")
+        c.cmd.map(shellWord).join(" ")
       }`,
     );
   }
