@@ -149,7 +149,12 @@ export async function openForReading(path: string | URL, action: string): Promis
   } catch (error) {
     throw withPath(error, action, path);
   }
-  checkRegular(stats.isFile(), stats.isDirectory() ? "a directory" : "not a regular file", action, path);
+  checkRegular(
+    stats.isFile(),
+    stats.isDirectory() ? "a directory" : "not a regular file",
+    action,
+    path,
+  );
   const handle = await fs.open(path, "r");
   try {
     const size = (await handle.stat()).size;

@@ -169,7 +169,9 @@ function checkEntry(
   }
   if (elements > MAX_ELEMENTS) {
     fail(
-      `${what} has shape ${describe(shape)} of ${elements} elements, expected at most ${MAX_ELEMENTS} (2^32 - 1)`,
+      `${what} has shape ${
+        describe(shape)
+      } of ${elements} elements, expected at most ${MAX_ELEMENTS} (2^32 - 1)`,
     );
   }
   if (

@@ -101,7 +101,11 @@ export function cliCases(dir: string): Case[] {
   add("--seed 2^64", [...QUICK, "--seed", "18446744073709551616"], refused(2, "--seed"));
   add("--lr 1e308", [...QUICK, "--lr", "1e308"], runsOrRefused("--lr"));
   add("--lr 1e-400 (underflows to 0)", [...QUICK, "--lr", "1e-400"], runsOrRefused("--lr"));
-  add("--momentum 1e300", [...QUICK, "--optimizer", "sgd", "--momentum", "1e300"], runsOrRefused(""));
+  add(
+    "--momentum 1e300",
+    [...QUICK, "--optimizer", "sgd", "--momentum", "1e300"],
+    runsOrRefused(""),
+  );
   add(
     "--layers 50000,50000",
     [...QUICK, "--layers", "50000,50000"],
@@ -117,14 +121,23 @@ export function cliCases(dir: string): Case[] {
     [...QUICK, "--layers", "9007199254740993"],
     refused(2, "--layers"),
   );
-  add("--layers with 40 layers", [...QUICK, "--layers", Array(40).fill(2).join(",")], runsOrRefused("--layers"));
+  add(
+    "--layers with 40 layers",
+    [...QUICK, "--layers", Array(40).fill(2).join(",")],
+    runsOrRefused("--layers"),
+  );
   add(
     "--layers 1,1,… 10000 layers",
     [...QUICK, "--layers", Array(10000).fill(1).join(",")],
     runsOrRefused("--layers"),
     120_000,
   );
-  add("--restarts 1000000", [...QUICK, "--restarts", "1000000"], runsOrRefused("--restarts"), 120_000);
+  add(
+    "--restarts 1000000",
+    [...QUICK, "--restarts", "1000000"],
+    runsOrRefused("--restarts"),
+    120_000,
+  );
 
   // Named flags: unknown, empty, wrong case.
   const named: Record<string, string[]> = {
@@ -154,19 +167,57 @@ export function cliCases(dir: string): Case[] {
   // Contradictory combinations.
   const contradictions: [string, string[], string][] = [
     ["--momentum with adam", ["--optimizer", "adam", "--momentum", "0.9"], "--momentum"],
-    ["--weight-decay with lbfgs", ["--optimizer", "lbfgs", "--weight-decay", "0.1"], "--weight-decay"],
+    [
+      "--weight-decay with lbfgs",
+      ["--optimizer", "lbfgs", "--weight-decay", "0.1"],
+      "--weight-decay",
+    ],
     ["--data without --target", ["--data", "x.csv"], "--target"],
     ["--target without --data", ["--target", "y"], "--target"],
-    ["--train-rows with --data", ["--data", "x.csv", "--target", "y", "--train-rows", "5"], "--train-rows"],
+    [
+      "--train-rows with --data",
+      ["--data", "x.csv", "--target", "y", "--train-rows", "5"],
+      "--train-rows",
+    ],
     ["--loss cross-entropy on regression data", ["--loss", "cross-entropy"], "--loss"],
-    ["--activation list longer than --layers", ["--layers", "4", "--activation", "relu,tanh"], "--activation"],
-    ["--device webgpu --batch-size 70000", ["--device", "webgpu", "--batch-size", "70000"], "--batch-size"],
-    ["--compare pytorch --device webgpu", ["--compare", "pytorch", "--device", "webgpu"], "--compare"],
-    ["--compare pytorch with two --layers", ["--compare", "pytorch", "--layers", "4", "--layers", "8"], "--compare"],
-    ["--compare pytorch --optimizer lbfgs", ["--compare", "pytorch", "--optimizer", "lbfgs"], "--compare"],
+    [
+      "--activation list longer than --layers",
+      ["--layers", "4", "--activation", "relu,tanh"],
+      "--activation",
+    ],
+    [
+      "--device webgpu --batch-size 70000",
+      ["--device", "webgpu", "--batch-size", "70000"],
+      "--batch-size",
+    ],
+    [
+      "--compare pytorch --device webgpu",
+      ["--compare", "pytorch", "--device", "webgpu"],
+      "--compare",
+    ],
+    ["--compare pytorch with two --layers", [
+      "--compare",
+      "pytorch",
+      "--layers",
+      "4",
+      "--layers",
+      "8",
+    ], "--compare"],
+    [
+      "--compare pytorch --optimizer lbfgs",
+      ["--compare", "pytorch", "--optimizer", "lbfgs"],
+      "--compare",
+    ],
     ["--compare pytorch --restarts 2", ["--compare", "pytorch", "--restarts", "2"], "--compare"],
     ["--no-save with --out", ["--out", `${dir}/contradict`], "--out"],
-    ["--loss categorical-cross-entropy with --data", ["--data", "x.csv", "--target", "y", "--loss", "categorical-cross-entropy"], "--loss"],
+    ["--loss categorical-cross-entropy with --data", [
+      "--data",
+      "x.csv",
+      "--target",
+      "y",
+      "--loss",
+      "categorical-cross-entropy",
+    ], "--loss"],
     ["--dtype float64 --device webgpu", ["--dtype", "float64", "--device", "webgpu"], "--dtype"],
   ];
   for (const [name, extra, flag] of contradictions) {
@@ -175,8 +226,18 @@ export function cliCases(dir: string): Case[] {
 
   // --out: a file, under a file, a device, the root, empty, a folder of other files.
   const outs: [string, string, () => Promise<void>, string | RegExp][] = [
-    ["--out is a file", `${dir}/out_file`, () => Deno.writeTextFile(`${dir}/out_file`, "x"), "--out"],
-    ["--out under a file", `${dir}/out_file2/run`, () => Deno.writeTextFile(`${dir}/out_file2`, "x"), "--out"],
+    [
+      "--out is a file",
+      `${dir}/out_file`,
+      () => Deno.writeTextFile(`${dir}/out_file`, "x"),
+      "--out",
+    ],
+    [
+      "--out under a file",
+      `${dir}/out_file2/run`,
+      () => Deno.writeTextFile(`${dir}/out_file2`, "x"),
+      "--out",
+    ],
     ["--out /dev/null", "/dev/null", async () => {}, "--out"],
     ["--out holds other files", `${dir}/out_other`, async () => {
       await Deno.mkdir(`${dir}/out_other`, { recursive: true });
@@ -193,7 +254,10 @@ export function cliCases(dir: string): Case[] {
       setup,
       judge: async (o) => {
         const v = refused(2, flag)(o);
-        if (name === "--out holds other files" && (await Deno.readTextFile(`${dir}/out_other/keep.txt`)) !== "mine") {
+        if (
+          name === "--out holds other files" &&
+          (await Deno.readTextFile(`${dir}/out_other/keep.txt`)) !== "mine"
+        ) {
           return { outcome: "silent", why: "keep.txt was lost" };
         }
         return v;
@@ -203,14 +267,28 @@ export function cliCases(dir: string): Case[] {
   cases.push({
     category: "cli",
     name: "--out a symlink to /dev/zero",
-    cmd: trainCmd(dir, ["--experiment", "linear-regression", "--epochs", "1", "--out", `${dir}/out_zero`]),
+    cmd: trainCmd(dir, [
+      "--experiment",
+      "linear-regression",
+      "--epochs",
+      "1",
+      "--out",
+      `${dir}/out_zero`,
+    ]),
     setup: () => Deno.symlink("/dev/zero", `${dir}/out_zero`),
     judge: refused(2, "--out"),
   });
   cases.push({
     category: "cli",
     name: "--out an earlier run's folder is replaced whole",
-    cmd: trainCmd(dir, ["--experiment", "linear-regression", "--epochs", "1", "--out", `${dir}/out_again`]),
+    cmd: trainCmd(dir, [
+      "--experiment",
+      "linear-regression",
+      "--epochs",
+      "1",
+      "--out",
+      `${dir}/out_again`,
+    ]),
     setup: async () => {
       await Deno.mkdir(`${dir}/out_again`, { recursive: true });
       await Deno.writeTextFile(`${dir}/out_again/history.json`, "{}");

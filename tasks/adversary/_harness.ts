@@ -130,7 +130,10 @@ export function refused(code: number, ...mentions: (string | RegExp)[]) {
     if (o.code === 0) return { outcome: "silent", why: "exit 0: the bad input was accepted" };
     const message = o.stderr;
     if (o.code !== code) {
-      return { outcome: "unclear", why: `exit ${o.code}, expected ${code}: ${trainError(message)}` };
+      return {
+        outcome: "unclear",
+        why: `exit ${o.code}, expected ${code}: ${trainError(message)}`,
+      };
     }
     for (const m of mentions) {
       const found = typeof m === "string" ? message.includes(m) : m.test(message);

@@ -53,7 +53,9 @@ async function run(): Promise<Json> {
     }
     case "method": {
       // A method on a small tensor with hostile arguments, e.g. reshape, sum, transpose.
-      const t = arg.of === undefined ? tensor([[1, 2, 3], [4, 5, 6]]) : tensor(arg.of as NestedArray);
+      const t = arg.of === undefined
+        ? tensor([[1, 2, 3], [4, 5, 6]])
+        : tensor(arg.of as NestedArray);
       const m = (t as unknown as Record<string, (...a: unknown[]) => unknown>)[arg.name as string];
       const out = m.apply(t, arg.args as unknown[]) as Tensor;
       return { shape: out.shape, values: out.toArray() };

@@ -56,7 +56,9 @@ const builders: Record<string, (dir: string) => Case[] | Promise<Case[]>> = {
 const wanted = values.only ?? Object.keys(builders);
 for (const name of wanted) {
   if (!(name in builders)) {
-    console.error(`run.ts: --only must be one of ${Object.keys(builders).join(", ")}, got "${name}"`);
+    console.error(
+      `run.ts: --only must be one of ${Object.keys(builders).join(", ")}, got "${name}"`,
+    );
     Deno.exit(2);
   }
 }
@@ -110,9 +112,15 @@ for (const [category, row] of counts) {
   const n = OUTCOMES.reduce((s, k) => s + row[k], 0);
   all += n;
   for (const k of OUTCOMES) total[k] += row[k];
-  console.log(category.padEnd(width) + String(n).padStart(7) + OUTCOMES.map((k) => String(row[k]).padStart(9)).join(""));
+  console.log(
+    category.padEnd(width) + String(n).padStart(7) +
+      OUTCOMES.map((k) => String(row[k]).padStart(9)).join(""),
+  );
 }
-console.log("total".padEnd(width) + String(all).padStart(7) + OUTCOMES.map((k) => String(total[k]).padStart(9)).join(""));
+console.log(
+  "total".padEnd(width) + String(all).padStart(7) +
+    OUTCOMES.map((k) => String(total[k]).padStart(9)).join(""),
+);
 console.log(`${((performance.now() - started) / 1000).toFixed(0)} s, ${jobs} at a time`);
 if (failures.length > 0) console.log("\nnot handled:\n" + failures.join("\n"));
 await Deno.remove(dir, { recursive: true }).catch(() => {});
