@@ -33,6 +33,7 @@ import { parseArgs } from "node:util";
 import { type Case, type Outcome, OUTCOMES, runAll } from "./_harness.ts";
 import { cliCases } from "./_cli_cases.ts";
 import { libraryCases } from "./_library_cases.ts";
+import { faultCases } from "./_fault_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -52,6 +53,7 @@ const dir = await Deno.makeTempDir({ prefix: "glassbox_adversary_" });
 const builders: Record<string, (dir: string) => Case[] | Promise<Case[]>> = {
   cli: cliCases,
   library: libraryCases,
+  faults: faultCases,
 };
 const wanted = values.only ?? Object.keys(builders);
 for (const name of wanted) {
