@@ -11,6 +11,8 @@
  * @module
  */
 
+// First: a bad GLASSBOX_THREADS or GLASSBOX_WASM exits 2 here, before the tensor package loads.
+import "./experiments/env_check.ts";
 import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
