@@ -19,7 +19,10 @@ export function faultCases(dir: string): Case[] {
   for (const device of ["cpu", "webgpu"]) {
     for (const optimizer of OPTIMIZERS) {
       for (const lr of ["1e10", "20", "1e300"]) {
-        for (const experiment of ["linear-regression", "mlp-regression", "mlp-classification"]) {
+        // WebGPU trains mse and cross-entropy: logistic regression there, the classification
+        // notebook's Softmax + categorical cross-entropy on the CPU.
+        const classifier = device === "webgpu" ? "logistic-regression" : "mlp-classification";
+        for (const experiment of ["linear-regression", "mlp-regression", classifier]) {
           if (experiment === "mlp-regression" && lr === "20") continue;
           const out = fresh("nan");
           const args = [
@@ -95,7 +98,10 @@ export function faultCases(dir: string): Case[] {
           const bad = abnormal(o);
           if (bad !== null) return bad;
           if (o.code !== 130) {
-            return { outcome: "unclear", why: `exit ${o.code}, expected 130: ${trainError(o.stderr)}` };
+            return {
+              outcome: "unclear",
+              why: `exit ${o.code}, expected 130: ${trainError(o.stderr)}`,
+            };
           }
           if (!exists(`${out}/history.json`)) {
             // A signal before training began may leave nothing to save; nothing partial then.
@@ -120,10 +126,11 @@ export function faultCases(dir: string): Case[] {
       await sleep(5);
       child.kill("SIGINT");
     },
-    judge: (o) => abnormal(o) ?? (o.code === 130 ? { outcome: "handled" } : {
-      outcome: "unclear",
-      why: `exit ${o.code}, expected 130`,
-    }),
+    judge: (o) =>
+      abnormal(o) ?? (o.code === 130 ? { outcome: "handled" } : {
+        outcome: "unclear",
+        why: `exit ${o.code}, expected 130`,
+      }),
   });
   // kill -9 at random moments of a run that saves: the folder is the old run or the new.
   const killed = `${dir}/killed/run`;
@@ -163,7 +170,12 @@ export function faultCases(dir: string): Case[] {
         if (problem !== null) return { outcome: "silent", why: problem };
         if (o.code === 0) {
           const seed = JSON.parse(await Deno.readTextFile(`${killed}/history.json`)).config.seed;
-          if (seed !== i) return { outcome: "silent", why: `finished run ${i} but the folder holds seed ${seed}` };
+          if (seed !== i) {
+            return {
+              outcome: "silent",
+              why: `finished run ${i} but the folder holds seed ${seed}`,
+            };
+          }
         }
         return { outcome: "handled" };
       },
@@ -173,7 +185,13 @@ export function faultCases(dir: string): Case[] {
   cases.push({
     category: "signals",
     name: "stdout closed after the first line (train | head -1)",
-    cmd: ["bash", "-c", `${trainCmd(dir, [...QUICK, "--epochs", "50"]).map((a) => `'${a}'`).join(" ")} | head -1; exit \${PIPESTATUS[0]}`],
+    cmd: [
+      "bash",
+      "-c",
+      `${
+        trainCmd(dir, [...QUICK, "--epochs", "50"]).map((a) => `'${a}'`).join(" ")
+      } | head -1; exit \${PIPESTATUS[0]}`,
+    ],
     timeoutMs: 60_000,
     judge: (o) => {
       if (o.timedOut) return { outcome: "hang", why: "no exit" };
@@ -216,9 +234,10 @@ export function faultCases(dir: string): Case[] {
       timeoutMs: 60_000,
       judge: legal
         ? (o: Observation) =>
-          abnormal(o) ?? (o.code === 0
-            ? { outcome: "handled" }
-            : { outcome: "unclear", why: `a legal value failed: ${trainError(o.stderr)}` })
+          abnormal(o) ??
+            (o.code === 0
+              ? { outcome: "handled" }
+              : { outcome: "unclear", why: `a legal value failed: ${trainError(o.stderr)}` })
         : envRefused(name, value),
     });
   }
