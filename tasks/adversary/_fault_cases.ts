@@ -139,6 +139,7 @@ export function faultCases(dir: string): Case[] {
     cases.push({
       category: "signals",
       name: `SIGKILL after ${delay} ms (run ${i}, seed ${i})`,
+      group: "killed",
       cmd: trainCmd(dir, [
         "--experiment",
         "linear-regression",
@@ -178,6 +179,47 @@ export function faultCases(dir: string): Case[] {
           }
         }
         return { outcome: "handled" };
+      },
+    });
+  }
+  // Two runs saving to one --out at the same moment: both finish, the folder is one of them.
+  const shared = `${dir}/shared/run`;
+  const twice = (seed: number) =>
+    trainCmd(dir, [
+      "--experiment",
+      "linear-regression",
+      "--epochs",
+      "1",
+      "--seed",
+      String(seed),
+      "--out",
+      shared,
+    ]).map((a) => `'${a}'`).join(" ");
+  for (let round = 0; round < 3; round++) {
+    cases.push({
+      category: "signals",
+      name: `two runs saving to one --out at once (round ${round})`,
+      group: "shared",
+      cmd: [
+        "bash",
+        "-c",
+        `${twice(1)} >/dev/null & ${
+          twice(2)
+        } >/dev/null; a=$?; wait $!; b=$?; exit $((a > b ? a : b))`,
+      ],
+      timeoutMs: 120_000,
+      judge: async (o) => {
+        const bad = abnormal(o);
+        if (bad !== null) return bad;
+        if (o.code !== 0) {
+          return { outcome: "silent", why: `a run was lost: ${trainError(o.stderr)}` };
+        }
+        const problem = await runFolderProblem(shared);
+        if (problem !== null) return { outcome: "silent", why: problem };
+        const names = [...Deno.readDirSync(`${dir}/shared`)].map((e) => e.name);
+        return names.join() === "run"
+          ? { outcome: "handled" }
+          : { outcome: "silent", why: `left behind: ${names.join(", ")}` };
       },
     });
   }

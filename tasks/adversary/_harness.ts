@@ -35,6 +35,8 @@ export interface Case {
   /** The command (argv[0] is the executable). */
   cmd: string[];
   env?: Record<string, string>;
+  /** Cases of one group never run at the same time (they share files). */
+  group?: string;
   /** Hard timeout in ms (default 60 s). */
   timeoutMs?: number;
   /** Prepares files before the run. */
@@ -161,10 +163,17 @@ export async function runAll(
   jobs: number,
   done: (c: Case, v: Verdict, o: Observation) => void,
 ): Promise<void> {
-  let next = 0;
+  const waiting = [...cases];
+  const busy = new Set<string>();
   const worker = async () => {
-    while (next < cases.length) {
-      const c = cases[next++];
+    while (waiting.length > 0) {
+      const at = waiting.findIndex((c) => c.group === undefined || !busy.has(c.group));
+      if (at < 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      const c = waiting.splice(at, 1)[0];
+      if (c.group !== undefined) busy.add(c.group);
       let o: Observation;
       let v: Verdict;
       try {
@@ -174,6 +183,7 @@ export async function runAll(
         o = { code: null, signal: null, stdout: "", stderr: "", timedOut: false, ms: 0 };
         v = { outcome: "crash", why: `harness: ${(error as Error).message}` };
       }
+      if (c.group !== undefined) busy.delete(c.group);
       done(c, v, o);
     }
   };
