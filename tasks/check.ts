@@ -6,7 +6,16 @@
  * @module
  */
 
-const PACKAGES = ["tensor", "webgpu-kernels", "layers", "losses", "datasets", "metrics", "trainer"];
+const PACKAGES = [
+  "tensor",
+  "webgpu-kernels",
+  "layers",
+  "losses",
+  "datasets",
+  "metrics",
+  "plots",
+  "trainer",
+];
 
 const steps: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
@@ -15,7 +24,11 @@ const steps: [string, string[]][] = [
   ["type check", ["check", "--lock=tasks/dev.lock", "."]],
   // All packages in one call: linted one at a time, a workspace member's types
   // (e.g. Tensor from @glassbox/tensor) are reported as private (denoland/deno#27364).
-  ["doc lint (every package)", ["doc", "--lint", ...PACKAGES.map((p) => `packages/${p}/mod.ts`)]],
+  [
+    "doc lint (every package)",
+    // plots has a second entry point, ./render.
+    ["doc", "--lint", ...PACKAGES.map((p) => `packages/${p}/mod.ts`), "packages/plots/render.ts"],
+  ],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
 ];
 

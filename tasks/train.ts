@@ -16,13 +16,14 @@ import "./experiments/env_check.ts";
 import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
-import { csvData } from "./experiments/data.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
+import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
+import { abortOnSignals, runExitCode } from "./experiments/interrupts.ts";
 import { checkModelSize } from "./experiments/model_size.ts";
-import { checkRunFolder } from "./experiments/run_folder.ts";
+import { outFolderProblem } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 import { summaryNotes, wrapNote } from "./experiments/summary_notes.ts";
 import { formatComparison } from "./compare/comparison.ts";
@@ -32,6 +33,8 @@ import {
   startComparison,
 } from "./compare/run_compare.ts";
 import { TwinUnavailableError } from "./compare/twin.ts";
+import { runAssignment } from "./experiments/assignment.ts";
+import { assignmentExperimentOf } from "./experiments/assignment_registry.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
@@ -52,48 +55,17 @@ function checkPermissions(flags: TrainFlags): void {
         `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
     );
   }
-  // The run is written into a staging folder beside --out, then renamed into place: that
-  // needs the folder holding --out (Deno counts creating files as reading too).
   if (flags.out !== null) {
-    const out = flags.out;
-    const parent = out.includes("/") ? out.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/" : ".";
-    if (!(granted("write", parent) && granted("read", parent))) {
-      throw new UsageError(
-        "--out",
-        `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
-          `renamed into place). \`deno task train\` writes only under runs/; run\n` +
-          `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${args}\n` +
-          `or pick --out runs/<name>, or pass --no-save`,
-      );
-    }
-    try {
-      checkRunFolder(out);
-    } catch (error) {
-      throw new UsageError("--out", (error as Error).message);
-    }
+    // --predict writes one CSV file; every other run writes a run folder.
+    const problem = outFolderProblem(flags.out, Deno.args, { folder: flags.predict === null });
+    if (problem !== null) throw new UsageError("--out", problem);
   }
 }
 
-async function loadData(flags: TrainFlags): Promise<Dataset> {
+function loadData(flags: TrainFlags): Dataset {
   const c = flags.config;
-  let dataset: Dataset;
-  if (c.data.kind === "csv") {
-    try {
-      dataset = await csvData(c.data.path, {
-        target: c.data.target,
-        task: c.loss === "mse" ? "regression" : "classification",
-        seed: c.seed,
-      });
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new UsageError(
-        /target|column|class indices/i.test(message) ? "--target" : "--data",
-        message,
-      );
-    }
-  } else {
-    dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
-  }
+  // --data runs go through ownDataMain (tasks/experiments/own_data_run.ts).
+  const dataset = findExperiment(c.experiment)!.data(c.seed, c.trainRows!);
   if (c.dtype === "float64") return dataset;
   const cast = (t: Tensor): Tensor => t.to(c.dtype);
   return {
@@ -180,12 +152,15 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The assignment notebook's experiments have their own runner (train1, BFGS, plots).
+  if (assignmentExperimentOf(Deno.args) !== undefined) return await runAssignment(Deno.args);
   let flags: TrainFlags;
   let dataset: Dataset;
   try {
     flags = parseTrainFlags(Deno.args);
     checkPermissions(flags);
-    dataset = await loadData(flags);
+    if (flags.ownData !== null) return await ownDataMain(flags); // --data, --predict
+    dataset = loadData(flags);
     try {
       checkModelSize(flags.config, dataset.xTrain.shape[1], dataset.outputs);
     } catch (error) {
@@ -210,19 +185,7 @@ async function main(): Promise<number> {
   if (!flags.json) console.log(describeRun(flags, dataset) + "\n");
 
   const controller = new AbortController();
-  // SIGINT (Ctrl-C) and SIGTERM (kill, a service manager) both stop after the batch and save.
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((signal) => {
-    const handler = (): void => {
-      if (controller.signal.aborted) Deno.exit(130); // a second signal: leave now
-      console.error(
-        `\ntrain: ${signal}: stopping after this batch and saving (Ctrl-C again to quit)`,
-      );
-      controller.abort(signal === "SIGINT" ? "Ctrl-C" : signal);
-    };
-    Deno.addSignalListener(signal, handler);
-    return { signal, handler };
-  });
+  const removeSignalHandlers = abortOnSignals(controller);
   const several = c.architectures.length > 1;
   let gpu: WebGPUDevice | undefined;
   if (flags.device === "webgpu") {
@@ -250,7 +213,7 @@ async function main(): Promise<number> {
       ],
     });
   } finally {
-    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
+    removeSignalHandlers();
     gpu?.destroy();
   }
   const interrupted = controller.signal.aborted;
@@ -274,9 +237,7 @@ async function main(): Promise<number> {
       console.log(`wrote ${flags.out}/: ${report.files.join(", ")}`);
     }
   }
-  if (interrupted) return 130;
-  // A run the non-finite guard stopped saved earlier weights than asked for: say so by status.
-  return result.runs.some((r) => r.history.stop?.kind === "nonFinite") ? 3 : 0;
+  return runExitCode(interrupted, result.runs.map((r) => r.history.stop));
 }
 
 try {

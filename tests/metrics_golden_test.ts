@@ -56,15 +56,15 @@ function regression(c: Case, pred: Tensor, truth: Tensor): number | number[] {
   const options = c.options as RegressionOptions | RawValuesOptions;
   switch (c.metric) {
     case "mse":
-      return mse(pred, truth, options);
+      return mse(truth, pred, options);
     case "rmse":
-      return rmse(pred, truth, options);
+      return rmse(truth, pred, options);
     case "mae":
-      return mae(pred, truth, options);
+      return mae(truth, pred, options);
     case "r2Score":
-      return r2Score(pred, truth, c.options as R2ScoreOptions | R2ScoreRawOptions);
+      return r2Score(truth, pred, c.options as R2ScoreOptions | R2ScoreRawOptions);
     case "mape":
-      return mape(pred, truth);
+      return mape(truth, pred);
   }
   throw new Error(`unknown metric ${c.metric} in the fixture`);
 }
@@ -77,16 +77,16 @@ Deno.test(
         const pred = load(c.pred), truth = load(c.truth);
         switch (c.metric) {
           case "accuracy":
-            assertClose(accuracy(pred, truth, c.options), decode(c.expected), {
+            assertClose(accuracy(truth, pred, c.options), decode(c.expected), {
               ...CLOSE,
               message: c.name,
             });
             return;
           case "confusionMatrix":
-            deepStrictEqual(confusionMatrix(pred, truth, c.options), c.expected);
+            deepStrictEqual(confusionMatrix(truth, pred, c.options), c.expected);
             return;
           case "precisionRecallF1": {
-            const got = precisionRecallF1(pred, truth, c.options as PrecisionRecallF1Options);
+            const got = precisionRecallF1(truth, pred, c.options as PrecisionRecallF1Options);
             const want = c.expected as Record<string, Value>;
             for (const key of ["precision", "recall", "f1"] as const) {
               assertClose(got[key], decode(want[key]), { ...CLOSE, message: `${c.name}: ${key}` });

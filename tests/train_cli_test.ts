@@ -87,7 +87,7 @@ cliTest("train --data trains on a CSV file given read permission for it", async 
     { read: [csv], write: [dir] },
   );
   strictEqual(r.code, 0, r.stderr);
-  match(r.stdout, /32 rows train, 8 validate/);
+  match(r.stdout, /25 rows train, 7 validate \(early stopping\), 8 test/);
   deepStrictEqual([...r.stdout.matchAll(EPOCH_LINE)].length, 2);
   match(r.stdout, /^model: 2-4-1 \(relu\)/m);
   ok((await Deno.stat(`${out}/model.safetensors`)).isFile);

@@ -1,187 +1,211 @@
 /**
- * `loadCsv` / `parseCsv`: numeric tables from CSV text, parsed by the
- * `csv-parse` package (RFC 4180 quoting, BOM, CRLF).
+ * `loadCsv`: reads a CSV file into a numeric table (see `parseCsv`), in
+ * chunks, with `Deno` when present and `node:fs/promises` otherwise.
  *
  * @module
  */
 
-import { parse } from "csv-parse/sync";
-import { type Tensor, tensor } from "@glassbox/tensor";
-import { checkBool, show } from "./_validate.ts";
+import { MAX_RECORD_CHARS, TableBuilder } from "./_csv_table.ts";
+import { checkCsvOptions, type CsvData, type CsvOptions } from "./parse_csv.ts";
+import { show } from "./_validate.ts";
 
-/** A column chosen by header name or by 0-based position. */
-export type ColumnRef = string | number;
-
-/** Options of {@linkcode loadCsv} and {@linkcode parseCsv}. */
-export interface CsvOptions {
-  /** The first row holds column names. Default true (without it, columns are named "0", "1", …). */
-  header?: boolean;
-  /** Feature columns, in order; default every column except the target. */
-  columns?: readonly ColumnRef[];
-  /** The target column, returned separately as `y`. Default none. */
-  target?: ColumnRef;
-  /** Field delimiter, one character. Default ",". */
-  delimiter?: string;
+/** Options of {@linkcode loadCsv}: those of `parseCsv`, and a size limit. */
+export interface LoadCsvOptions extends CsvOptions {
+  /** Largest file accepted, in bytes. Default 512 MiB (`DEFAULT_MAX_CSV_BYTES`). */
+  maxBytes?: number;
 }
 
-/** A numeric table: features, optional target, and their names. */
-export interface CsvData {
-  /** Feature values, shape [rows, columns.length], float64. */
-  x: Tensor;
-  /** Target values, shape [rows] (only with a `target`). */
-  y?: Tensor;
-  /** Names of the feature columns, in the order of x's columns. */
-  columns: string[];
-  /** Name of the target column (only with a `target`). */
-  target?: string;
+/** The default size limit of {@linkcode loadCsv}: 512 MiB. */
+export const DEFAULT_MAX_CSV_BYTES: number = 512 * 1024 * 1024;
+
+const CHUNK = 1 << 20;
+
+/** A file opened for reading: its kind and size, and chunked reads. */
+interface OpenFile {
+  read(buffer: Uint8Array): Promise<number>;
+  close(): Promise<void>;
 }
 
-// A decimal number: no hex, no "Infinity" / "NaN", no empty string.
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-// Bounds one record, so a file without line breaks cannot exhaust memory in one field.
-const MAX_RECORD_SIZE = 1 << 20;
-
-interface CsvParseError extends Error {
-  code?: string;
-  lines?: number;
+interface FileInfo {
+  isFile: boolean;
+  kind: string;
+  size: number;
 }
 
-/**
- * Parses CSV text into a numeric table. Every selected field must be a
- * decimal number; a row with the wrong number of fields, a broken quote or a
- * non-numeric value is an error that names the line.
- *
- * @param text The CSV content.
- * @param options Header, column choice, target, delimiter; see {@linkcode CsvOptions}.
- * @param source Name used in error messages (e.g. the file path).
- * @returns `{ x, y?, columns, target? }`.
- * @example
- * ```ts
- * import { parseCsv } from "@glassbox/datasets";
- * import { deepStrictEqual, throws } from "node:assert/strict";
- *
- * const table = parseCsv("a,b,label\n1,2,0\n3,4.5,1\n", { target: "label" });
- * deepStrictEqual(table.x.toArray(), [[1, 2], [3, 4.5]]);
- * deepStrictEqual(table.y!.toArray(), [0, 1]);
- * deepStrictEqual(table.columns, ["a", "b"]);
- * throws(() => parseCsv("a,b\n1,2\n3\n"), /line 3/);
- * ```
- */
-export function parseCsv(text: string, options: CsvOptions = {}, source = "text"): CsvData {
-  const action = `load CSV ${source}`;
-  if (typeof text !== "string") {
-    throw new TypeError(`Cannot ${action}: text must be a string, got ${show(text)}`);
-  }
-  const header = checkBool(options.header ?? true, "header", action);
-  const delimiter = options.delimiter ?? ",";
-  if (typeof delimiter !== "string" || delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
-    throw new TypeError(
-      `Cannot ${action}: delimiter must be one character other than a quote or line break, got ${
-        show(delimiter)
-      }`,
-    );
-  }
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      delimiter,
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-      max_record_size: MAX_RECORD_SIZE,
-    });
-  } catch (error) {
-    const e = error as CsvParseError;
-    const where = typeof e.lines === "number" ? `line ${e.lines}` : "the input";
-    throw new SyntaxError(`Cannot ${action}: malformed CSV at ${where}: ${e.message}`);
-  }
-  if (records.length === 0) throw new RangeError(`Cannot ${action}: the input has no rows`);
-  const width = records[0].record.length;
-  const names = header
-    ? records[0].record.map((s) => s.trim())
-    : Array.from({ length: width }, (_, i) => String(i));
-  const rows = header ? records.slice(1) : records;
+interface FileSystem {
+  stat(path: string): Promise<FileInfo>;
+  open(path: string): Promise<OpenFile & { stat(): Promise<FileInfo> }>;
+}
 
-  const resolve = (ref: ColumnRef, what: string): number => {
-    if (typeof ref === "number") {
-      if (!Number.isInteger(ref) || ref < 0 || ref >= width) {
-        throw new RangeError(
-          `Cannot ${action}: ${what} index must be an integer in [0, ${width - 1}], got ${ref}`,
-        );
-      }
-      return ref;
-    }
-    if (typeof ref !== "string") {
-      throw new TypeError(`Cannot ${action}: ${what} must be a name or an index, got ${show(ref)}`);
-    }
-    const found = names.flatMap((n, i) => (n === ref ? [i] : []));
-    if (found.length !== 1) {
-      const why = found.length === 0
-        ? "no column has that name"
-        : `${found.length} columns have that name`;
-      throw new RangeError(
-        `Cannot ${action}: ${what} ${show(ref)} is ambiguous or missing (${why}); columns are ${
-          show(names)
-        }`,
-      );
-    }
-    return found[0];
-  };
-  const targetIndex = options.target === undefined ? -1 : resolve(options.target, "target");
-  const featureIndex = options.columns === undefined
-    ? names.map((_, i) => i).filter((i) => i !== targetIndex)
-    : Array.from(options.columns, (ref) => resolve(ref, "column"));
+type DenoLike = {
+  stat(path: string | URL): Promise<Deno.FileInfo>;
+  open(path: string | URL, options: { read: true }): Promise<Deno.FsFile>;
+};
 
-  const cell = (row: { record: string[]; info: { lines: number } }, c: number): number => {
-    const raw = row.record[c].trim();
-    if (!NUMBER.test(raw)) {
-      throw new TypeError(
-        `Cannot ${action}: line ${row.info.lines}, column ${
-          show(names[c])
-        } must be a decimal number, got ${show(raw)}`,
-      );
-    }
-    return Number(raw);
-  };
-  const x = new Float64Array(rows.length * featureIndex.length);
-  const y = new Float64Array(targetIndex >= 0 ? rows.length : 0);
-  rows.forEach((row, r) => {
-    featureIndex.forEach((c, j) => (x[r * featureIndex.length + j] = cell(row, c)));
-    if (targetIndex >= 0) y[r] = cell(row, targetIndex);
+function denoKind(info: Deno.FileInfo): string {
+  if (info.isFile) return "a regular file";
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "not a regular file";
+}
+
+function denoFs(deno: DenoLike): FileSystem {
+  const info = (i: Deno.FileInfo): FileInfo => ({
+    isFile: i.isFile,
+    kind: denoKind(i),
+    size: i.size,
   });
-  const result: CsvData = {
-    x: tensor(x, { shape: [rows.length, featureIndex.length], dtype: "float64" }),
-    columns: featureIndex.map((i) => names[i]),
+  return {
+    stat: async (path) => info(await deno.stat(path)),
+    open: async (path) => {
+      const file = await deno.open(path, { read: true });
+      return {
+        read: async (buffer) => (await file.read(buffer)) ?? 0,
+        close: () => Promise.resolve(file.close()),
+        stat: async () => info(await file.stat()),
+      };
+    },
   };
-  if (targetIndex >= 0) {
-    result.y = tensor(y, { shape: [rows.length], dtype: "float64" });
-    result.target = names[targetIndex];
-  }
-  return result;
+}
+
+async function nodeFs(): Promise<FileSystem> {
+  const fs = await import("node:fs/promises");
+  type Stats = Awaited<ReturnType<typeof fs.stat>>;
+  const kind = (s: Stats): string =>
+    s.isFile()
+      ? "a regular file"
+      : s.isDirectory()
+      ? "a directory"
+      : s.isFIFO()
+      ? "a FIFO (named pipe)"
+      : s.isCharacterDevice()
+      ? "a character device"
+      : s.isBlockDevice()
+      ? "a block device"
+      : s.isSocket()
+      ? "a socket"
+      : "not a regular file";
+  const info = (s: Stats): FileInfo => ({
+    isFile: s.isFile(),
+    kind: kind(s),
+    size: Number(s.size),
+  });
+  return {
+    stat: async (path) => info(await fs.stat(path)),
+    open: async (path) => {
+      const handle = await fs.open(path, "r");
+      return {
+        read: async (buffer) => (await handle.read(buffer, 0, buffer.length, null)).bytesRead,
+        close: () => handle.close(),
+        stat: async () => info(await handle.stat()),
+      };
+    },
+  };
 }
 
 /**
- * Reads a CSV file into a numeric table (see {@linkcode parseCsv}); needs
- * `--allow-read`. The file is untrusted input: malformed rows, non-numeric
- * fields and oversized records are rejected with the line number.
+ * Reads a CSV file into a numeric table (see `parseCsv` for the format and
+ * the checks on every cell). The file is untrusted input: only a regular
+ * file is read (a directory, FIFO, device such as `/dev/zero`, or a link to
+ * one is refused before anything is read), at most `maxBytes` bytes (checked
+ * against its size first, and again while reading), in 1 MiB chunks that
+ * are parsed straight into float64 arrays, so memory stays near the size of
+ * the numbers, not of the text. Uses `Deno` when present (needs
+ * `--allow-read`) and `node:fs/promises` otherwise (Node, Bun).
  *
  * @param path Path of the file.
- * @param options Header, column choice, target, delimiter; see {@linkcode CsvOptions}.
- * @returns A promise of `{ x, y?, columns, target? }`.
+ * @param options Header, column choice, target, delimiter, `maxBytes`; see {@linkcode LoadCsvOptions}.
+ * @returns A promise of `{ x, y?, columns, target?, classes? }`.
  * @example The first rows of Fisher's iris data, species as the target
  * ```ts
  * import { loadCsv } from "@glassbox/datasets";
- * import { deepStrictEqual } from "node:assert/strict";
+ * import { deepStrictEqual, rejects } from "node:assert/strict";
  *
  * const path = new URL("./testdata/iris_head.csv", import.meta.url);
  * const { x, y, columns } = await loadCsv(path, { target: "species" });
  * deepStrictEqual(x.shape, [6, 4]);
  * deepStrictEqual(columns, ["sepal_length", "sepal_width", "petal_length", "petal_width"]);
  * deepStrictEqual(y!.toArray(), [0, 0, 1, 1, 2, 2]);
+ * await rejects(loadCsv(path, { maxBytes: 100 }), /above the limit of 100 bytes/);
  * ```
  */
-export async function loadCsv(path: string | URL, options: CsvOptions = {}): Promise<CsvData> {
-  const text = await Deno.readTextFile(path);
-  return parseCsv(text, options, String(path));
+export async function loadCsv(path: string | URL, options: LoadCsvOptions = {}): Promise<CsvData> {
+  const name = String(path);
+  const action = `load CSV ${name}`;
+  const spec = checkCsvOptions(options, action);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CSV_BYTES;
+  if (typeof maxBytes !== "number" || !Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new RangeError(
+      `Cannot ${action}: maxBytes must be a positive integer, got ${show(maxBytes)}`,
+    );
+  }
+  const deno = (globalThis as { Deno?: DenoLike }).Deno;
+  const fs = deno !== undefined ? denoFs(deno) : await nodeFs();
+  const where = typeof path === "string" ? path : decodeURIComponent(path.pathname);
+  const refuse = (info: FileInfo): void => {
+    if (!info.isFile) {
+      throw new TypeError(
+        `Cannot ${action}: it is ${info.kind}, expected a regular file (links are followed)`,
+      );
+    }
+    if (info.size > maxBytes) {
+      throw new RangeError(
+        `Cannot ${action}: the file is ${info.size} bytes, above the limit of ${maxBytes} bytes (maxBytes)`,
+      );
+    }
+  };
+  refuse(await fs.stat(where));
+  const file = await fs.open(where);
+  try {
+    const info = await file.stat();
+    refuse(info); // the file opened is the one checked
+    const builder = new TableBuilder(spec, action, info.size);
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    const decode = (bytes: Uint8Array, at: number, stream = false): string => {
+      try {
+        return decoder.decode(bytes, { stream });
+      } catch {
+        throw new TypeError(
+          `Cannot ${action}: the file is not valid UTF-8 text (bytes ${at} to ${
+            at + bytes.length
+          })`,
+        );
+      }
+    };
+    // Text goes to the parser in pieces that end at a line break (byte 10 is never part of a
+    // multi-byte character), so each piece decodes alone and the parser rarely carries a record over.
+    const buffer = new Uint8Array(CHUNK);
+    let carry = new Uint8Array(0);
+    let total = 0;
+    while (true) {
+      const n = await file.read(buffer);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) {
+        throw new RangeError(
+          `Cannot ${action}: the file grew past the limit of ${maxBytes} bytes (maxBytes) while being read`,
+        );
+      }
+      const data = new Uint8Array(carry.length + n);
+      data.set(carry);
+      data.set(buffer.subarray(0, n), carry.length);
+      const cut = data.lastIndexOf(10) + 1;
+      if (cut > 0) {
+        builder.push(decode(data.subarray(0, cut), total - data.length));
+        carry = data.slice(cut);
+      } else if (data.length > 4 * MAX_RECORD_CHARS) {
+        builder.push(decode(data, total - data.length, true)); // the parser reports the endless record
+        carry = new Uint8Array(0);
+      } else {
+        carry = data;
+      }
+    }
+    builder.push(decode(carry, total - carry.length));
+    return builder.end();
+  } finally {
+    await file.close();
+  }
 }

@@ -27,7 +27,8 @@
  */
 
 export { type Batch, batches, type BatchesOptions } from "./batches.ts";
-export { type ColumnRef, type CsvData, type CsvOptions, loadCsv, parseCsv } from "./load_csv.ts";
+export { type ColumnRef, type CsvData, type CsvOptions, parseCsv } from "./parse_csv.ts";
+export { DEFAULT_MAX_CSV_BYTES, loadCsv, type LoadCsvOptions } from "./load_csv.ts";
 export { type BlobsData, makeBlobs, type MakeBlobsOptions } from "./make_blobs.ts";
 export { makeCircles, type MakeCirclesOptions } from "./make_circles.ts";
 export {
@@ -42,6 +43,7 @@ export {
   REFERENCE_BLAS_THREADS,
   type RegressionData,
 } from "./make_regression.ts";
+export { inferTask, MAX_INFERRED_CLASSES } from "./infer_task.ts";
 export { oneHot } from "./one_hot.ts";
 export { npDot } from "./_numpy_dot.ts";
 export {
@@ -50,3 +52,9 @@ export {
   trainTestSplit,
   type TrainTestSplitOptions,
 } from "./train_test_split.ts";
+export {
+  StandardScaler,
+  type StandardScalerOptions,
+  type StandardScalerState,
+} from "./standard_scaler.ts";
+export { type Label, LabelEncoder, type LabelsLike } from "./label_encoder.ts";

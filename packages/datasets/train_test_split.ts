@@ -7,6 +7,7 @@
 import type { RandomState } from "@glassbox/tensor";
 import { Tensor } from "@glassbox/tensor";
 import { checkBool, resolveRandomState, show } from "./_validate.ts";
+import { inferTask } from "./infer_task.ts";
 
 /** Rows to split: a tensor (split along axis 0) or an array. */
 export type Splittable = Tensor | readonly unknown[];
@@ -25,7 +26,13 @@ export interface TrainTestSplitOptions {
   shuffle?: boolean;
   /** Seed in [0, 2^32 - 1], or a RandomState to draw from (it advances). Default: a random seed. */
   randomState?: number | RandomState;
-  /** Class labels (numbers or strings, one per sample): keep their proportions in both sets. */
+  /**
+   * Class labels (numbers or strings, one per sample): keep their
+   * proportions in both sets, as scikit-learn's `stratify`. Default: `y`
+   * itself when `y` holds class labels (`inferTask(y)` is
+   * `"classification"`: strings, or few distinct integers), else none;
+   * `null` never stratifies.
+   */
   stratify?: Tensor | readonly (number | string)[] | ArrayLike<number> | null;
 }
 
@@ -159,7 +166,11 @@ function stratifiedIndices(
   nTrain: number,
   nTest: number,
   rs: RandomState,
+  auto: boolean,
 ): [number[], number[]] {
+  const hint = auto
+    ? " (stratify defaults to y, which holds class labels; pass stratify: null to split without it)"
+    : "";
   // np.unique's order: numeric for numbers, by code unit for strings.
   const classes = [...new Set(labels)].sort((a, b) =>
     typeof a === "number" && typeof b === "number" ? a - b : a < b ? -1 : a > b ? 1 : 0
@@ -172,17 +183,17 @@ function stratifiedIndices(
     throw new RangeError(
       `Cannot ${ACTION}: every class in stratify needs at least 2 members, got class ${
         show(classes[counts.indexOf(Math.min(...counts))])
-      } with 1`,
+      } with 1${hint}`,
     );
   }
   if (nTrain < classes.length) {
     throw new RangeError(
-      `Cannot ${ACTION}: the train set (${nTrain}) must have at least one sample per class (${classes.length})`,
+      `Cannot ${ACTION}: the train set (${nTrain}) must have at least one sample per class (${classes.length})${hint}`,
     );
   }
   if (nTest < classes.length) {
     throw new RangeError(
-      `Cannot ${ACTION}: the test set (${nTest}) must have at least one sample per class (${classes.length})`,
+      `Cannot ${ACTION}: the test set (${nTest}) must have at least one sample per class (${classes.length})${hint}`,
     );
   }
   const nI = approximateMode(counts, nTrain, rs);
@@ -191,16 +202,20 @@ function stratifiedIndices(
   const test: number[] = [];
   members.forEach((m, i) => {
     const perm = Array.from(rs.permutation(counts[i]), (p) => m[p]);
-    train.push(...perm.slice(0, nI[i]));
-    test.push(...perm.slice(nI[i], nI[i] + tI[i]));
+    // One by one: spreading a million-row class into push() overflows the stack.
+    for (let j = 0; j < nI[i]; j++) train.push(perm[j]);
+    for (let j = nI[i]; j < nI[i] + tI[i]; j++) test.push(perm[j]);
   });
   return [rs.permutation(train), rs.permutation(test)];
 }
 
 /**
  * Splits rows into random train and test subsets, choosing exactly the rows
- * scikit-learn 1.2's `train_test_split` chooses for the same seed (with or
- * without `stratify`); with `shuffle: false` the first rows train.
+ * scikit-learn 1.2's `train_test_split` chooses for the same seed and the
+ * same `stratify`; with `shuffle: false` the first rows train. Unlike
+ * scikit-learn, a `y` of class labels (strings, or few distinct integers:
+ * see `inferTask`) stratifies by default, so both sets keep the class
+ * proportions; pass `stratify: null` for scikit-learn's plain split.
  *
  * @param x Samples: a tensor (rows along axis 0) or an array.
  * @param y Targets with as many rows as x, or null.
@@ -232,8 +247,12 @@ export function trainTestSplit<X extends Splittable, Y extends Splittable = X>(
   }
   const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
   let labels: (number | string)[] | null = null;
-  if (options.stratify != null) {
-    const s = options.stratify;
+  // By default, class labels in y stratify (only when shuffling: without it nothing is drawn).
+  const auto = options.stratify === undefined && y !== null && shuffle &&
+    !(y instanceof Tensor && y.rank !== 1) && inferTask(y as Tensor) === "classification";
+  const stratify = auto ? y as Tensor : options.stratify;
+  if (stratify != null) {
+    const s = stratify;
     if (s instanceof Tensor && s.rank !== 1) {
       throw new TypeError(`Cannot ${ACTION}: stratify must be 1-D, got ${show(s)}`);
     }
@@ -280,7 +299,7 @@ export function trainTestSplit<X extends Splittable, Y extends Splittable = X>(
       test = perm.slice(0, nTest);
       train = perm.slice(nTest, nTest + nTrain);
     } else {
-      [train, test] = stratifiedIndices(labels, nTrain, nTest, rs);
+      [train, test] = stratifiedIndices(labels, nTrain, nTest, rs, auto);
     }
   }
   const result: TrainTestSplit<X, Y> = {

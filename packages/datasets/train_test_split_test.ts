@@ -98,3 +98,39 @@ Deno.test("trainTestSplit() splits tensors along their rows, aligned with y", ()
   deepStrictEqual(xTrain.shape, [3, 2]);
   deepStrictEqual(Array.from(yTrain!.toTypedArray()), trainIndex.map((i) => 10 * i));
 });
+
+Deno.test("trainTestSplit() stratifies by class labels in y by default, as stratify: y", () => {
+  const labels = [0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2];
+  const auto = trainTestSplit(rows12(), labels, { testSize: 0.25, randomState: 3 });
+  const explicit = trainTestSplit(rows12(), labels, {
+    testSize: 0.25,
+    randomState: 3,
+    stratify: labels,
+  });
+  deepStrictEqual(auto.testIndex, explicit.testIndex);
+  // train_test_split(np.arange(12), labels, test_size=0.25, random_state=3, stratify=labels)
+  deepStrictEqual(auto.testIndex, [6, 2, 10]);
+  // One test row per class: 6/12, 3/12 and 3/12 of 3 rows round to 1, 1, 1 (scikit-learn's counts).
+  deepStrictEqual([...auto.yTest!].sort(), [0, 1, 2]);
+  const plain = trainTestSplit(rows12(), labels, {
+    testSize: 0.25,
+    randomState: 3,
+    stratify: null,
+  });
+  const unstratified = trainTestSplit(rows12(), null, { testSize: 0.25, randomState: 3 });
+  deepStrictEqual(plain.testIndex, unstratified.testIndex);
+  // Continuous targets are not stratified.
+  const reg = trainTestSplit(rows12(), rows12().map((i) => i + 0.5), {
+    testSize: 0.25,
+    randomState: 3,
+  });
+  deepStrictEqual(reg.testIndex, unstratified.testIndex);
+  throws(
+    () => trainTestSplit([1, 2, 3, 4, 5, 6], [0, 0, 0, 1, 1, 2], { randomState: 0 }),
+    /with 1 \(stratify defaults to y, which holds class labels; pass stratify: null/,
+  );
+});
+
+function rows12(): number[] {
+  return Array.from({ length: 12 }, (_, i) => i);
+}

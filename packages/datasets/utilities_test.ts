@@ -1,7 +1,7 @@
 import { tensor } from "@glassbox/tensor";
 import { deepStrictEqual, throws } from "node:assert/strict";
 import { batches } from "./batches.ts";
-import { parseCsv } from "./load_csv.ts";
+import { parseCsv } from "./parse_csv.ts";
 import { oneHot } from "./one_hot.ts";
 
 Deno.test("oneHot() rejects labels that are not integers in [0, nClasses)", () => {
@@ -59,7 +59,7 @@ Deno.test("parseCsv() names the line and column of a non-numeric field", () => {
     () => parseCsv("a,b\n1,2\n3,abc\n"),
     /TypeError: Cannot load CSV text: line 3, column "b" must be a decimal number, got "abc"/,
   );
-  throws(() => parseCsv("a\n\n1\n \n"), /line 4, column "a" must be a decimal number, got ""/);
+  throws(() => parseCsv("a\n\n1\n \n"), /line 4, column "a" is empty \(a missing value\)/);
   throws(() => parseCsv("a\nNaN\n"), /must be a decimal number, got "NaN"/);
 });
 

@@ -48,6 +48,7 @@ export { GELU } from "./gelu.ts";
 export { ACTIVATION_NAMES, type ActivationName, createActivation } from "./activation_name.ts";
 export { Dense, type DenseInit, type DenseOptions } from "./dense.ts";
 export { Sequential } from "./sequential.ts";
+export { ModelSummary, type SummaryRow } from "./model_summary.ts";
 export { mlp, type MlpOptions } from "./mlp.ts";
 export {
   loadStateDict,

@@ -15,6 +15,7 @@ import {
   stateDict,
 } from "./state_dict.ts";
 import { checkTensor, describeLayer, describeValue, fmtShape, isLayer } from "./_util.ts";
+import { ModelSummary } from "./model_summary.ts";
 
 /** Rethrows an error of a layer inside a Sequential, naming the layer and the shape it got. */
 function rethrow(
@@ -338,6 +339,81 @@ export class Sequential implements Layer {
       else for (const p of layer.parameters()) p.to(target);
     }
     return this;
+  }
+
+  /**
+   * Each layer, its output shape and parameter count, and the total: a
+   * `ModelSummary`, which prints as a text table and displays in a notebook
+   * as an HTML table.
+   *
+   * @returns The summary.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(mlp([6, 32, 3]).summary().total, 6 * 32 + 32 + 32 * 3 + 3);
+   * ```
+   */
+  summary(): ModelSummary {
+    return new ModelSummary(this.layers, "Sequential");
+  }
+
+  /**
+   * Deno Jupyter's display hook: the summary's HTML table (and text).
+   *
+   * @returns `{ "text/html", "text/plain" }`.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { match } from "node:assert/strict";
+   *
+   * // What Deno's kernel calls to display a value:
+   * const display = (value: object) =>
+   *   (value as Record<symbol, () => unknown>)[Symbol.for("Jupyter.display")]() as Record<string, string>;
+   * match(display(mlp([2, 1]))["text/html"], /<table/);
+   * ```
+   */
+  [Symbol.for("Jupyter.display")](): { "text/html": string; "text/plain": string } {
+    const summary = this.summary();
+    return { "text/html": summary.toHtml(), "text/plain": summary.toString() };
+  }
+
+  /**
+   * `console.log(model)` in Deno: the description and the summary table.
+   *
+   * @returns The text.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { match } from "node:assert/strict";
+   *
+   * match(Deno.inspect(mlp([2, 3, 1])), /Total parameters: 13/);
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `${this.toString()}\n${this.summary().toString()}`;
+  }
+
+  /**
+   * `util.inspect(model)` / `console.log(model)` in Node: as in Deno.
+   *
+   * @returns The text.
+   *
+   * @example
+   * ```ts
+   * import { mlp } from "@glassbox/layers";
+   * import { inspect } from "node:util";
+   * import { match } from "node:assert/strict";
+   *
+   * match(inspect(mlp([2, 3, 1])), /Total parameters: 13/);
+   * ```
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.toString()}\n${this.summary().toString()}`;
   }
 
   /**

@@ -1,7 +1,7 @@
 // Reading metric inputs on the host, with the checks every metric shares.
 // Metrics compute in float64 on the host whatever the tensors' dtype.
 
-import { Tensor } from "@glassbox/tensor";
+import { Tensor, tensor } from "@glassbox/tensor";
 
 /** `[2, 3]`, as the tensor package prints shapes. */
 export function fmtShape(shape: readonly number[]): string {
@@ -24,16 +24,24 @@ export function hostValues(metric: string, t: unknown, name: string): Float64Arr
   return Float64Array.from(values);
 }
 
-/** Checks that `pred` and `truth` are tensors of the same, non-empty shape. */
+/** A plain number as a one-element float64 tensor (the notebooks compare two loss values); anything else as it is. */
+export function scalarAsTensor(value: unknown): unknown {
+  return typeof value === "number" ? tensor([value], { dtype: "float64" }) : value;
+}
+
+/** Checks that `pred` and `truth` are tensors (or plain numbers) of the same, non-empty shape. */
 export function checkPair(
   metric: string,
-  pred: unknown,
-  truth: unknown,
+  predIn: unknown,
+  truthIn: unknown,
 ): { pred: Tensor; truth: Tensor } {
+  const pred = scalarAsTensor(predIn), truth = scalarAsTensor(truthIn);
   for (const [name, t] of [["pred", pred], ["truth", truth]] as const) {
     if (!(t instanceof Tensor)) {
       throw new TypeError(
-        `Cannot compute ${metric}: ${name} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+        `Cannot compute ${metric}: ${name} must be a Tensor or a number, got ${
+          t === null ? "null" : typeof t
+        }`,
       );
     }
   }

@@ -19,8 +19,8 @@ export interface AccuracyOptions {
  * (floats holding integers) or scores [N, C] (logits, probabilities or
  * one-hot rows), which count as their row-wise argmax (first maximum on ties).
  *
- * @param pred Predicted labels [N] or scores [N, C].
  * @param truth True labels [N] or one-hot rows [N, C].
+ * @param pred Predicted labels [N] or scores [N, C].
  * @param options `normalize` (default true).
  * @returns The fraction in [0, 1], or the number correct with `normalize: false`.
  *
@@ -31,11 +31,11 @@ export interface AccuracyOptions {
  * import { strictEqual } from "node:assert/strict";
  *
  * const logits = tensor([[2, 0.5, 0], [0, 1, 3], [0.2, 0.1, 0]]);
- * strictEqual(accuracy(logits, tensor([0, 2, 1])), 2 / 3);
- * strictEqual(accuracy(logits, tensor([0, 2, 1]), { normalize: false }), 2);
+ * strictEqual(accuracy(tensor([0, 2, 1]), logits), 2 / 3);
+ * strictEqual(accuracy(tensor([0, 2, 1]), logits, { normalize: false }), 2);
  * ```
  */
-export function accuracy(pred: Tensor, truth: Tensor, options: AccuracyOptions = {}): number {
+export function accuracy(truth: Tensor, pred: Tensor, options: AccuracyOptions = {}): number {
   const labels = labelPair("accuracy", pred, truth);
   let correct = 0;
   for (let i = 0; i < labels.pred.length; i++) if (labels.pred[i] === labels.truth[i]) correct++;

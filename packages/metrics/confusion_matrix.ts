@@ -22,10 +22,10 @@ export interface ConfusionMatrixOptions {
  * The confusion matrix, as scikit-learn's `confusion_matrix`: entry `[i][j]`
  * counts the samples of true class `labels[i]` predicted as `labels[j]`
  * (rows are the truth, columns the prediction). Arguments are labels [N] or
- * scores [N, C] (argmax), prediction first.
+ * scores [N, C] (argmax), truth first (as scikit-learn).
  *
- * @param pred Predicted labels [N] or scores [N, C].
  * @param truth True labels [N] or one-hot rows [N, C].
+ * @param pred Predicted labels [N] or scores [N, C].
  * @param options `labels`: which classes, in which order.
  * @returns A plain `number[][]` of counts, `labels.length` square.
  *
@@ -36,17 +36,17 @@ export interface ConfusionMatrixOptions {
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const pred = tensor([0, 2, 1, 2, 0]), truth = tensor([0, 1, 1, 2, 2]);
- * deepStrictEqual(confusionMatrix(pred, truth), [
+ * deepStrictEqual(confusionMatrix(truth, pred), [
  *   [1, 0, 0],
  *   [0, 1, 1],
  *   [1, 0, 1],
  * ]);
- * deepStrictEqual(confusionMatrix(pred, truth, { labels: [2, 0] }), [[1, 1], [0, 1]]);
+ * deepStrictEqual(confusionMatrix(truth, pred, { labels: [2, 0] }), [[1, 1], [0, 1]]);
  * ```
  */
 export function confusionMatrix(
-  pred: Tensor,
   truth: Tensor,
+  pred: Tensor,
   options: ConfusionMatrixOptions = {},
 ): number[][] {
   const labels = labelPair("confusionMatrix", pred, truth);

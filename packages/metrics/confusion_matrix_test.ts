@@ -3,13 +3,13 @@ import { tensor } from "@glassbox/tensor";
 import { confusionMatrix } from "./confusion_matrix.ts";
 
 Deno.test("confusionMatrix() puts the truth on rows and the prediction on columns", () => {
-  deepStrictEqual(confusionMatrix(tensor([1, 1, 0]), tensor([0, 1, 0])), [[1, 1], [0, 1]]);
+  deepStrictEqual(confusionMatrix(tensor([0, 1, 0]), tensor([1, 1, 0])), [[1, 1], [0, 1]]);
 });
 
 Deno.test("confusionMatrix() uses the sorted union of labels, or the given labels", () => {
   const pred = tensor([5, 2, 2]), truth = tensor([2, 2, 7]);
-  deepStrictEqual(confusionMatrix(pred, truth), [[1, 1, 0], [0, 0, 0], [1, 0, 0]]);
-  deepStrictEqual(confusionMatrix(pred, truth, { labels: [7, 2, 9] }), [[0, 1, 0], [0, 1, 0], [
+  deepStrictEqual(confusionMatrix(truth, pred), [[1, 1, 0], [0, 0, 0], [1, 0, 0]]);
+  deepStrictEqual(confusionMatrix(truth, pred, { labels: [7, 2, 9] }), [[0, 1, 0], [0, 1, 0], [
     0,
     0,
     0,

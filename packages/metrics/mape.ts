@@ -11,14 +11,14 @@ import { checkPair, hostValues } from "./_inputs.ts";
  * Mean absolute percentage error, modified as in the notebooks so that a
  * truth of 0 does not divide by zero: element by element `|(t − p) / t|`,
  * or `|p|` where `t = 0`; then the mean over all elements, times 100.
- * Any shape; `pred` and `truth` must have the same shape (no broadcasting).
- * Computed in float64 on the CPU.
+ * Any shape; `pred` and `truth` must have the same shape (no broadcasting),
+ * or both plain numbers (e.g. two loss values). Computed in float64 on the CPU.
  *
- * Note the argument order, prediction first, as everywhere in glassbox
- * (scikit-learn's metrics take the truth first).
+ * The truth comes first, as in scikit-learn's metrics: the notebooks'
+ * `torch_mape(pred, true)` is `mape(true, pred)` here.
  *
- * @param pred Predictions.
- * @param truth True values, same shape.
+ * @param truth True values (a tensor, or a number).
+ * @param pred Predictions, same shape as `truth`.
  * @returns The error in percent (0 for a perfect prediction).
  *
  * @example
@@ -28,12 +28,14 @@ import { checkPair, hostValues } from "./_inputs.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * // |(2 − 1)/2| = 0.5, |(4 − 5)/4| = 0.25, and |0.5| where the truth is 0.
- * strictEqual(mape(tensor([1, 5, 0.5]), tensor([2, 4, 0])), (0.5 + 0.25 + 0.5) / 3 * 100);
+ * strictEqual(mape(tensor([2, 4, 0]), tensor([1, 5, 0.5])), (0.5 + 0.25 + 0.5) / 3 * 100);
+ * // Plain numbers, e.g. two loss values (truth first): |(2 − 2.5) / 2| = 25%.
+ * strictEqual(mape(2, 2.5), 25);
  * ```
  */
-export function mape(pred: Tensor, truth: Tensor): number {
-  checkPair("mape", pred, truth);
-  const p = hostValues("mape", pred, "pred"), t = hostValues("mape", truth, "truth");
+export function mape(truth: Tensor | number, pred: Tensor | number): number {
+  const pair = checkPair("mape", pred, truth);
+  const p = hostValues("mape", pair.pred, "pred"), t = hostValues("mape", pair.truth, "truth");
   let total = 0;
   for (let i = 0; i < p.length; i++) {
     total += t[i] === 0 ? Math.abs(p[i]) : Math.abs((t[i] - p[i]) / t[i]);

@@ -2,10 +2,12 @@
  * `@glassbox/metrics`: regression and classification metrics, matching
  * scikit-learn (and the notebooks' modified MAPE).
  *
- * Every metric takes the prediction first and the truth second (the
- * opposite of scikit-learn's `(y_true, y_pred)`), reads CPU tensors of
- * either dtype, computes in float64 and returns plain numbers (plain arrays
- * for per-output or per-class values).
+ * Every metric takes the truth first and the prediction second, as
+ * scikit-learn's `(y_true, y_pred)` (so the notebooks' `torch_mape(pred,
+ * true)` is `mape(true, pred)`), reads CPU tensors of either dtype
+ * (`mape`, `mse`, `rmse` and `mae` also take two plain numbers), computes in
+ * float64 and returns plain numbers (plain arrays for per-output or
+ * per-class values).
  *
  * - Regression: `mape`, `mse`, `rmse`, `mae`, `r2Score` — inputs [N] or
  *   [N, K] (K outputs, averaged by `multioutput`).
@@ -18,9 +20,9 @@
  * import { tensor } from "@glassbox/tensor";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(mape(tensor([110, 45]), tensor([100, 50])), 10);
+ * strictEqual(mape(tensor([100, 50]), tensor([110, 45])), 10);
  * strictEqual(r2Score(tensor([1, 2, 3]), tensor([1, 2, 3])), 1);
- * strictEqual(accuracy(tensor([[0.9, 0.1], [0.3, 0.7]]), tensor([0, 0])), 0.5);
+ * strictEqual(accuracy(tensor([0, 0]), tensor([[0.9, 0.1], [0.3, 0.7]])), 0.5);
  * ```
  *
  * @module

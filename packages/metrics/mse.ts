@@ -14,10 +14,10 @@ const ALLOWED = ["uniform_average", "raw_values"];
 /**
  * Mean squared error `Σ (t − p)² / N` of each output, averaged over outputs,
  * as scikit-learn's `mean_squared_error`. Inputs of shape [N] (one output)
- * or [N, K] (K outputs), prediction first; float64 on the CPU.
+ * or [N, K] (K outputs), truth first (as scikit-learn); float64 on the CPU.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options `multioutput`: `"uniform_average"` (default), weights per output, or `"raw_values"`.
  * @returns The error; with `multioutput: "raw_values"`, one error per output.
  *
@@ -27,38 +27,46 @@ const ALLOWED = ["uniform_average", "raw_values"];
  * import { tensor } from "@glassbox/tensor";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
- * strictEqual(mse(tensor([1, 2, 5]), tensor([1, 0, 2])), (0 + 4 + 9) / 3);
+ * strictEqual(mse(tensor([1, 0, 2]), tensor([1, 2, 5])), (0 + 4 + 9) / 3);
  * const pred = tensor([[1, 0], [2, 2]]), truth = tensor([[0, 0], [0, 2]]);
- * deepStrictEqual(mse(pred, truth, { multioutput: "raw_values" }), [2.5, 0]);
- * strictEqual(mse(pred, truth), 1.25);
+ * deepStrictEqual(mse(truth, pred, { multioutput: "raw_values" }), [2.5, 0]);
+ * strictEqual(mse(truth, pred), 1.25);
  * ```
  */
-export function mse(pred: Tensor, truth: Tensor, options?: RegressionOptions): number;
+export function mse(
+  truth: Tensor | number,
+  pred: Tensor | number,
+  options?: RegressionOptions,
+): number;
 /**
  * Mean squared error of each output.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options `{ multioutput: "raw_values" }`.
  * @returns One error per output.
  */
-export function mse(pred: Tensor, truth: Tensor, options: RawValuesOptions): number[];
+export function mse(
+  truth: Tensor | number,
+  pred: Tensor | number,
+  options: RawValuesOptions,
+): number[];
 /**
  * Either form, when the `multioutput` option is only known at run time.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options Any options of the two forms above.
  * @returns A number, or one value per output for `"raw_values"`.
  */
 export function mse(
-  pred: Tensor,
-  truth: Tensor,
+  truth: Tensor | number,
+  pred: Tensor | number,
   options: RegressionOptions | RawValuesOptions,
 ): number | number[];
 export function mse(
-  pred: Tensor,
-  truth: Tensor,
+  truth: Tensor | number,
+  pred: Tensor | number,
   options: RegressionOptions | RawValuesOptions = {},
 ): number | number[] {
   const { scores } = squaredErrors("mse", pred, truth, options);
@@ -69,10 +77,10 @@ export function mse(
  * Root mean squared error: the square root of each output's mean squared
  * error, then averaged over outputs, as scikit-learn 1.2's
  * `mean_squared_error(squared=False)` (so for several outputs it is not
- * `√mse`). Prediction first; float64 on the CPU.
+ * `√mse`). Truth first (as scikit-learn); float64 on the CPU.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options `multioutput`: `"uniform_average"` (default), weights per output, or `"raw_values"`.
  * @returns The error; with `multioutput: "raw_values"`, one error per output.
  *
@@ -82,36 +90,44 @@ export function mse(
  * import { tensor } from "@glassbox/tensor";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(rmse(tensor([3, -1]), tensor([0, 3])), Math.sqrt((9 + 16) / 2));
- * strictEqual(rmse(tensor([[3, 0], [3, 0]]), tensor([[0, 0], [0, 0]])), (3 + 0) / 2);
+ * strictEqual(rmse(tensor([0, 3]), tensor([3, -1])), Math.sqrt((9 + 16) / 2));
+ * strictEqual(rmse(tensor([[0, 0], [0, 0]]), tensor([[3, 0], [3, 0]])), (3 + 0) / 2);
  * ```
  */
-export function rmse(pred: Tensor, truth: Tensor, options?: RegressionOptions): number;
+export function rmse(
+  truth: Tensor | number,
+  pred: Tensor | number,
+  options?: RegressionOptions,
+): number;
 /**
  * Root mean squared error of each output.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options `{ multioutput: "raw_values" }`.
  * @returns One error per output.
  */
-export function rmse(pred: Tensor, truth: Tensor, options: RawValuesOptions): number[];
+export function rmse(
+  truth: Tensor | number,
+  pred: Tensor | number,
+  options: RawValuesOptions,
+): number[];
 /**
  * Either form, when the `multioutput` option is only known at run time.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options Any options of the two forms above.
  * @returns A number, or one value per output for `"raw_values"`.
  */
 export function rmse(
-  pred: Tensor,
-  truth: Tensor,
+  truth: Tensor | number,
+  pred: Tensor | number,
   options: RegressionOptions | RawValuesOptions,
 ): number | number[];
 export function rmse(
-  pred: Tensor,
-  truth: Tensor,
+  truth: Tensor | number,
+  pred: Tensor | number,
   options: RegressionOptions | RawValuesOptions = {},
 ): number | number[] {
   const { scores } = squaredErrors("rmse", pred, truth, options);
@@ -120,8 +136,8 @@ export function rmse(
 
 function squaredErrors(
   metric: string,
-  pred: Tensor,
-  truth: Tensor,
+  pred: Tensor | number,
+  truth: Tensor | number,
   options: RegressionOptions | RawValuesOptions,
 ): { scores: number[] } {
   const cols = columns(metric, pred, truth);

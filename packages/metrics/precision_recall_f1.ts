@@ -59,15 +59,15 @@ export interface PrecisionRecallF1 {
 /**
  * Precision, recall and F1 score, as scikit-learn 1.2's
  * `precision_recall_fscore_support` with `beta = 1`. Arguments are labels [N]
- * (floats holding integers) or scores [N, C] (argmax), prediction first.
+ * (floats holding integers) or scores [N, C] (argmax), truth first (as scikit-learn).
  * A ratio with a zero denominator is `zeroDivision` (0 by default, like
  * scikit-learn's `"warn"`); F1 is then computed from those values, and is 0
  * where precision + recall = 0. With `"weighted"` and no true sample of any
  * scored class, the result is `zeroDivision` for all three when nothing was
  * predicted either, else precision 0, recall `zeroDivision`, F1 0.
  *
- * @param pred Predicted labels [N] or scores [N, C].
  * @param truth True labels [N] or one-hot rows [N, C].
+ * @param pred Predicted labels [N] or scores [N, C].
  * @param options `average`, `labels`, `zeroDivision`, `posLabel`.
  * @returns The averaged scores, plus per-class scores and supports.
  *
@@ -78,18 +78,18 @@ export interface PrecisionRecallF1 {
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const pred = tensor([0, 1, 1, 2, 2, 2]), truth = tensor([0, 1, 2, 2, 2, 1]);
- * const macro = precisionRecallF1(pred, truth);
+ * const macro = precisionRecallF1(truth, pred);
  * deepStrictEqual(macro.labels, [0, 1, 2]);
  * assertClose(macro.perClass.precision, [1, 1 / 2, 2 / 3]);
  * assertClose(macro.perClass.recall, [1, 1 / 2, 2 / 3]);
  * assertClose(macro.precision, (1 + 1 / 2 + 2 / 3) / 3);
- * const micro = precisionRecallF1(pred, truth, { average: "micro" });
+ * const micro = precisionRecallF1(truth, pred, { average: "micro" });
  * assertClose(micro.f1, 4 / 6); // micro F1 = accuracy for single-label data
  * ```
  */
 export function precisionRecallF1(
-  pred: Tensor,
   truth: Tensor,
+  pred: Tensor,
   options: PrecisionRecallF1Options = {},
 ): PrecisionRecallF1 {
   const metric = "precisionRecallF1";

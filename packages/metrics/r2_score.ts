@@ -36,10 +36,10 @@ export interface R2ScoreRawOptions {
  * output, averaged over outputs, as scikit-learn 1.2's `r2_score`: 1 for a
  * perfect prediction, 0 for always predicting the mean, negative when worse.
  * Fewer than two samples give NaN (scikit-learn warns and returns NaN).
- * Inputs of shape [N] or [N, K], prediction first; float64 on the CPU.
+ * Inputs of shape [N] or [N, K], truth first (as scikit-learn); float64 on the CPU.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options `multioutput`, `forceFinite`.
  * @returns The score; with `multioutput: "raw_values"`, one score per output.
  *
@@ -51,38 +51,38 @@ export interface R2ScoreRawOptions {
  *
  * const truth = tensor([1, 2, 3, 4]);
  * strictEqual(r2Score(truth, truth), 1);
- * strictEqual(r2Score(tensor([2.5, 2.5, 2.5, 2.5]), truth), 0);
+ * strictEqual(r2Score(truth, tensor([2.5, 2.5, 2.5, 2.5])), 0);
  * // A constant truth column: 1 if predicted exactly, else 0 (forceFinite).
  * const pred = tensor([[1, 5], [2, 5], [3, 6]]), t2 = tensor([[1, 5], [2, 5], [4, 5]]);
- * assertClose(r2Score(pred, t2, { multioutput: "raw_values" }), [1 - 3 / 14, 0]);
+ * assertClose(r2Score(t2, pred, { multioutput: "raw_values" }), [1 - 3 / 14, 0]);
  * ```
  */
-export function r2Score(pred: Tensor, truth: Tensor, options?: R2ScoreOptions): number;
+export function r2Score(truth: Tensor, pred: Tensor, options?: R2ScoreOptions): number;
 /**
  * R² of each output.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options `{ multioutput: "raw_values", forceFinite? }`.
  * @returns One score per output.
  */
-export function r2Score(pred: Tensor, truth: Tensor, options: R2ScoreRawOptions): number[];
+export function r2Score(truth: Tensor, pred: Tensor, options: R2ScoreRawOptions): number[];
 /**
  * Either form, when the `multioutput` option is only known at run time.
  *
- * @param pred Predictions, [N] or [N, K].
- * @param truth True values, same shape.
+ * @param truth True values, [N] or [N, K].
+ * @param pred Predictions, same shape.
  * @param options Any options of the two forms above.
  * @returns A number, or one value per output for `"raw_values"`.
  */
 export function r2Score(
-  pred: Tensor,
   truth: Tensor,
+  pred: Tensor,
   options: R2ScoreOptions | R2ScoreRawOptions,
 ): number | number[];
 export function r2Score(
-  pred: Tensor,
   truth: Tensor,
+  pred: Tensor,
   options: R2ScoreOptions | R2ScoreRawOptions = {},
 ): number | number[] {
   const cols = columns("r2Score", pred, truth);

@@ -9,8 +9,8 @@ import type { Loss } from "@glassbox/losses";
 import { Tensor } from "@glassbox/tensor";
 import { describe } from "./_options.ts";
 
-/** A metric: prediction first, truth second, a number back (as `@glassbox/metrics`). */
-export type Metric = (pred: Tensor, truth: Tensor) => number;
+/** A metric: truth first, prediction second, a number back (as `@glassbox/metrics` and scikit-learn). */
+export type Metric = (truth: Tensor, pred: Tensor) => number;
 
 /** Checks that `value` is a tensor of at least one axis. */
 export function checkData(value: unknown, action: string, name: string): Tensor {
@@ -85,7 +85,7 @@ export function checkMetrics(value: unknown, action: string): Record<string, Met
   for (const [name, f] of Object.entries(value)) {
     if (typeof f !== "function") {
       throw new TypeError(
-        `Cannot ${action}: metrics.${name} must be a function (pred, truth) => number, got ${
+        `Cannot ${action}: metrics.${name} must be a function (truth, pred) => number, got ${
           describe(f)
         }`,
       );

@@ -360,13 +360,13 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
         record.validLoss = lossT.item();
         lossT.dispose();
         for (const [name, metric] of Object.entries(plan.metrics)) {
-          record.metrics[name] = metric(host, validation.y);
+          record.metrics[name] = metric(validation.y, host);
         }
         host.dispose();
       } else if (trainY !== null) {
         const host = await hostForward(model, x.t);
         for (const [name, metric] of Object.entries(plan.metrics)) {
-          record.metrics[name] = metric(host, trainY);
+          record.metrics[name] = metric(trainY, host);
         }
         host.dispose();
       }

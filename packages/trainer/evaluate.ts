@@ -15,7 +15,7 @@ import { predict } from "./predict.ts";
 export interface EvaluateOptions {
   /** The loss to compute (optional when only metrics are wanted). */
   loss?: Loss;
-  /** Metrics by name: `(pred, truth) => number`, e.g. `{ mape, r2: r2Score }`. */
+  /** Metrics by name: `(truth, pred) => number`, e.g. `{ mape, r2: r2Score }`. */
   metrics?: Record<string, Metric>;
   /** Rows per forward pass (default: all rows). The loss is taken once over all predictions. */
   batchSize?: number;
@@ -74,7 +74,7 @@ export function evaluate(
   const result: Evaluation = { metrics: {}, predictions };
   if (loss !== undefined) result.loss = lossValue(loss.forward(predictions, y), action);
   for (const [name, metric] of Object.entries(metrics)) {
-    result.metrics[name] = metric(predictions, y);
+    result.metrics[name] = metric(y, predictions);
   }
   return result;
 }

@@ -44,7 +44,7 @@ export interface FitOptions {
   seed?: number | bigint;
   /** A validation split, evaluated (in one pass) after every epoch. */
   validation?: { x: Tensor; y: Tensor };
-  /** Metrics by name, `(pred, truth) => number`, computed after every epoch on the validation split (or the training data without one). */
+  /** Metrics by name, `(truth, pred) => number`, computed after every epoch on the validation split (or the training data without one). */
   metrics?: Record<string, Metric>;
   /** Callbacks, called in order. */
   callbacks?: readonly Callback[];

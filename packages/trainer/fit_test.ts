@@ -221,7 +221,7 @@ Deno.test("fit() rejects bad options with errors that name the option", async ()
     ],
     [{ optimizer: {} }, /optimizer must be an Optimizer, e\.g\. new SGD/],
     [{ validation: { x, y: y.slice(1) } }, /validation\.x has 10 rows but validation\.y has 9/],
-    [{ metrics: { mape: 3 } }, /metrics\.mape must be a function \(pred, truth\) => number, got 3/],
+    [{ metrics: { mape: 3 } }, /metrics\.mape must be a function \(truth, pred\) => number, got 3/],
     [{ callbacks: {} }, /callbacks must be an array, got an object/],
     [{ signal: "stop" }, /signal must be an AbortSignal, got "stop"/],
     [{ shuffle: 1 }, /shuffle must be true or false, got 1/],

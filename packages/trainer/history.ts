@@ -6,6 +6,7 @@
  */
 
 import type { Layer } from "@glassbox/layers";
+import { lossCurvesSpec, type VegaLiteSpec } from "@glassbox/plots";
 
 /** One epoch of training. */
 export interface EpochRecord {
@@ -159,5 +160,135 @@ export class History {
       epochs: h.epochs,
     });
     return { ...own(this), runs: this.runs.map(own) };
+  }
+
+  /**
+   * The loss curves as a Vega-Lite chart: training and validation loss per
+   * epoch (with restarts, one line per run), the chart `deno task train`
+   * writes.
+   *
+   * @param options `title` (default "loss per epoch"), `lossName` for the y axis.
+   * @returns The spec, with the epochs as inline data.
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const history = new History(mlp([1, 1]));
+   * history.epochs.push({ epoch: 0, loss: 2, validLoss: 3, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+   * const spec = history.chartSpec() as { data: { values: unknown[] } };
+   * strictEqual(spec.data.values.length, 2);
+   * ```
+   */
+  chartSpec(options: { title?: string; lossName?: string } = {}): VegaLiteSpec {
+    const runs = this.runs.length > 0 ? this.runs : [this];
+    return lossCurvesSpec(
+      runs.map((h) => ({
+        name: runs.length > 1 ? `run ${h.restart}` : "run",
+        epochs: h.epochs,
+      })),
+      { title: options.title ?? "loss per epoch", lossName: options.lossName },
+    );
+  }
+
+  /**
+   * A one-paragraph text form: epochs run, first and last losses, why it stopped.
+   *
+   * @returns The text.
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const history = new History(mlp([1, 1]));
+   * history.epochs.push({ epoch: 0, loss: 2, validLoss: 3, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+   * history.epochs.push({ epoch: 1, loss: 1, validLoss: 2.5, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+   * strictEqual(String(history), "History: 2 epochs; loss 2 → 1; validation loss 3 → 2.5");
+   * ```
+   */
+  toString(): string {
+    const first = this.epochs[0];
+    const last = this.last;
+    if (first === undefined || last === undefined) return "History: no epochs";
+    const n = (v: number) => Number(v.toPrecision(6)).toString();
+    let text = `History: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}; loss ${
+      n(first.loss)
+    } → ${n(last.loss)}`;
+    if (first.validLoss !== undefined && last.validLoss !== undefined) {
+      text += `; validation loss ${n(first.validLoss)} → ${n(last.validLoss)}`;
+    }
+    if (this.runs.length > 1) text += `; best of ${this.runs.length} runs (run ${this.restart})`;
+    if (this.stop !== null) text += `; stopped: ${this.stop.message}`;
+    return text;
+  }
+
+  /**
+   * Deno Jupyter's display hook: the loss curves as an interactive
+   * Vega-Lite chart (`application/vnd.vegalite.v5+json`) with an SVG
+   * fallback (`image/svg+xml`) and the text form. Loads the renderer
+   * (`@glassbox/plots/render`, npm `vega`) only when called.
+   *
+   * @returns The MIME bundle.
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { ok } from "node:assert/strict";
+   *
+   * const history = new History(mlp([1, 1]));
+   * history.epochs.push({ epoch: 0, loss: 2, validLoss: 3, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+   * history.epochs.push({ epoch: 1, loss: 1, validLoss: 2.5, metrics: {}, lr: 0.1, batches: 4, timeMs: 1 });
+   * const display = (value: object) =>
+   *   (value as Record<symbol, () => Promise<Record<string, unknown>>>)[Symbol.for("Jupyter.display")]();
+   * const bundle = await display(history);
+   * ok("application/vnd.vegalite.v5+json" in bundle);
+   * ok(String(bundle["image/svg+xml"]).startsWith("<svg"));
+   * ```
+   */
+  async [Symbol.for("Jupyter.display")](): Promise<Record<string, unknown>> {
+    const { mimeBundle } = await import("@glassbox/plots/render");
+    return { ...(await mimeBundle(this.chartSpec())), "text/plain": this.toString() };
+  }
+
+  /**
+   * `console.log(history)` in Deno: the text form.
+   *
+   * @returns The text of `toString()`.
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(Deno.inspect(new History(mlp([1, 1]))), "History: no epochs");
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /**
+   * `util.inspect(history)` in Node: the text form.
+   *
+   * @returns The text of `toString()`.
+   *
+   * @example
+   * ```ts
+   * import { History } from "@glassbox/trainer";
+   * import { mlp } from "@glassbox/layers";
+   * import { inspect } from "node:util";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(inspect(new History(mlp([1, 1]))), "History: no epochs");
+   * ```
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }

@@ -28,10 +28,22 @@ interface NodeStdout {
   isTTY?: boolean;
 }
 
+/** Whether this code runs in Deno's Jupyter kernel (where `Deno.jupyter` exists). */
+function inJupyterKernel(deno: typeof Deno): boolean {
+  try {
+    // Outside `deno jupyter` the getter throws.
+    return typeof (deno as { jupyter?: unknown }).jupyter === "object";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Standard output: in Deno synchronous writes to `Deno.stdout`, in Node and
  * Bun `process.stdout`; where neither exists (a browser) the console, one
- * `console.log` per line (see `consoleOutput`).
+ * `console.log` per line (see `consoleOutput`). In Deno's Jupyter kernel,
+ * whose cells show what `console.log` prints but not what is written to the
+ * process's stdout, the console too.
  *
  * @returns The sink.
  *
@@ -45,6 +57,7 @@ interface NodeStdout {
  */
 export function stdoutOutput(): TextOutput {
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno !== undefined && inJupyterKernel(deno)) return consoleOutput();
   if (deno !== undefined) {
     return {
       write(text: string): void {

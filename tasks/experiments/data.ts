@@ -1,7 +1,7 @@
 /**
  * The experiments' data sets: the first MLP notebook's scikit-learn-exact
- * synthetic data (the other notebooks' are in notebook_data.ts), the 1-D
- * curve of the width/depth study, and CSV files.
+ * synthetic data (the other notebooks' are in notebook_data.ts) and the 1-D
+ * curve of the width/depth study (CSV files: own_data.ts).
  *
  * Split rule for the notebooks' data: the first `NOTEBOOK_TRAIN_ROWS` rows
  * (1000) train and every later row validates — make_regression and
@@ -13,9 +13,9 @@
  * @module
  */
 
-import { loadCsv, makeClassification, makeRegression, trainTestSplit } from "@glassbox/datasets";
-import { Generator, rand, randn, type Tensor } from "@glassbox/tensor";
-import { type Dataset, rows, type Task } from "./config.ts";
+import { makeClassification, makeRegression } from "@glassbox/datasets";
+import { Generator, rand, randn } from "@glassbox/tensor";
+import type { Dataset } from "./config.ts";
 import { firstRows } from "./notebook_data.ts";
 
 /** Training rows of the notebooks' data sets; the rest validate. */
@@ -113,62 +113,5 @@ export function curveData(_seed = 0, trainRows: number = CURVE.train): Dataset {
     task: "regression",
     outputs: 1,
     ...firstRows(x, y, trainRows),
-  };
-}
-
-/** Share of a CSV file's rows that validate. */
-export const CSV_VALID_FRACTION = 0.2;
-
-/**
- * A CSV file: every column but the target is a feature; 80% of the rows
- * train and 20% validate, chosen as scikit-learn's `train_test_split(…,
- * test_size=0.2, random_state=seed)` chooses them. For classification the
- * target must hold class indices 0 … C − 1.
- *
- * @param path The file.
- * @param options `target` (column name or 0-based index), `task`, `seed`.
- * @returns The data set.
- */
-export async function csvData(
-  path: string,
-  options: { target: string | number; task: Task; seed: number },
-): Promise<Dataset> {
-  const table = await loadCsv(path, { target: options.target });
-  const x = table.x;
-  const labels = table.y!;
-  const n = x.shape[0];
-  if (n < 2) {
-    throw new RangeError(`Cannot train on ${path}: it has ${n} data row(s), at least 2 are needed`);
-  }
-  let y: Tensor;
-  let outputs: number;
-  if (options.task === "classification") {
-    const values = Array.from(labels.toTypedArray());
-    const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0);
-    if (bad >= 0) {
-      throw new RangeError(
-        `Cannot train a classifier on ${path}: column "${table.target}" must hold class indices 0, 1, …, got ${
-          values[bad]
-        } on data row ${bad + 1}`,
-      );
-    }
-    y = labels;
-    outputs = Math.max(...values) + 1;
-  } else {
-    y = labels.reshape([n, 1]);
-    outputs = 1;
-  }
-  const split = trainTestSplit(x, y, { testSize: CSV_VALID_FRACTION, randomState: options.seed });
-  return {
-    description:
-      `${path}: ${n} rows, features ${table.columns.join(", ")}, target ${table.target}; ` +
-      `${rows(split.xTrain)} rows train, ${rows(split.xTest)} validate ` +
-      `(trainTestSplit testSize ${CSV_VALID_FRACTION}, randomState ${options.seed})`,
-    task: options.task,
-    outputs,
-    xTrain: split.xTrain,
-    yTrain: split.yTrain!,
-    xValid: split.xTest,
-    yValid: split.yTest!,
   };
 }

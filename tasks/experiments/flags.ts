@@ -16,8 +16,15 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
 } from "./config.ts";
-import { CSV_VALID_FRACTION } from "./data.ts";
+import {
+  DEFAULT_MAX_DATA_MB,
+  OWN_DATA_DEFAULTS,
+  OWN_DATA_USAGE,
+  OwnDataError,
+} from "./own_data.ts";
+import { csvRunName, type OwnDataFlags, ownDataFlags } from "./own_data_flags.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
+import { ASSIGNMENT_EXPERIMENTS, ASSIGNMENT_USAGE } from "./assignment_registry.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
 export class UsageError extends Error {
@@ -34,10 +41,10 @@ export class UsageError extends Error {
   }
 }
 
-const nameWidth = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
-const experimentList = EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`).join(
-  "\n",
-);
+const ALL_EXPERIMENTS = [...EXPERIMENTS, ...ASSIGNMENT_EXPERIMENTS];
+const nameWidth = Math.max(...ALL_EXPERIMENTS.map((e) => e.name.length)) + 2;
+const experimentList = ALL_EXPERIMENTS.map((e) => `    ${e.name.padEnd(nameWidth)}${e.title}`)
+  .join("\n");
 
 /** The text of `--help`. */
 export const USAGE = `Usage: deno task train [options]
@@ -59,13 +66,24 @@ validate: 100 rows for notebooks 1.1, 1.2 and MLP-for-classification, 1000 for
 notebook 3.1 and logistic-regression):
   --train-rows <n>        train on the first n rows of the experiment's data instead,
                           validate on the rest
-  --data <file.csv>       train on a CSV file (header row, numeric columns);
-                          ${(1 - CSV_VALID_FRACTION) * 100}% of rows train, ${
-  CSV_VALID_FRACTION * 100
-}% validate (trainTestSplit, randomState = --seed)
+  --data <file.csv>       train on your own CSV file (header row; numeric feature columns).
+                          20% of rows are the test set (the figures reported), 20% of the
+                          rest validate for early stopping, the others train (stratified by
+                          class for classification; randomState = --seed). Defaults for
+                          --data: ${OWN_DATA_USAGE}; any flag below overrides them
   --target <column>       the column to predict, by name or 0-based index (needed with --data);
-                          the other columns are the features; with --loss cross-entropy it
-                          must hold class indices 0, 1, …
+                          the other columns are the features
+  --task <name>           classification or regression (default: detected; labels that are
+                          not numbers, or integers with few distinct values, mean
+                          classification: cross-entropy, accuracy and a confusion matrix)
+  --no-scale              keep features as they are (default: standardized with a
+                          StandardScaler fitted on the training rows, saved with the model;
+                          regression targets too)
+  --max-data-mb <n>       largest --data file read, in MiB (default ${DEFAULT_MAX_DATA_MB}); only
+                          regular files are read
+  --predict <model>       predict with a model a --data run saved (runs/<name>/model.safetensors)
+                          for the rows of --data <new.csv>; writes the predictions as CSV to
+                          --out <file.csv> (default: predictions.csv beside the model)
 
 Model (default: the experiment's):
   --layers <w,w,…>        hidden widths, e.g. 32,32; "none" for a linear model. Repeat the
@@ -120,6 +138,8 @@ needs read and write: files are created new, then renamed), e.g.
   deno run --allow-read=.,/data/my.csv,/tmp/run --allow-write=/tmp/run tasks/train.ts \\
     --data /data/my.csv --target y --out /tmp/run
 
+${ASSIGNMENT_USAGE}
+
 Exit codes: 0 done; 1 training or I/O failed; 2 bad flags (or a bad GLASSBOX_THREADS /
 GLASSBOX_WASM); 3 stopped on a NaN or
 infinite loss (the weights saved are the last finite ones, as the log says);
@@ -146,6 +166,10 @@ export interface TrainFlags {
   help: boolean;
   /** `--compare pytorch`: also train the PyTorch twin and compare (null: no comparison). */
   compare: "pytorch" | null;
+  /** With `--data`: the own-data settings; else null. */
+  ownData: OwnDataFlags | null;
+  /** `--predict <model>`: the model file, else null. */
+  predict: string | null;
 }
 
 /** A decimal integer literal ("0x10", "1e1", " 3" are not). */
@@ -246,6 +270,10 @@ export const TRAIN_OPTIONS = {
   "no-save": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  task: { type: "string" },
+  "no-scale": { type: "boolean" },
+  "max-data-mb": { type: "string" },
+  predict: { type: "string" },
 } as const;
 
 /** Learning rate when `--optimizer` replaces the experiment's optimizer and `--lr` is not given. */
@@ -288,13 +316,23 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     const name = v.experiment;
     throw new UsageError(
       "--experiment",
-      `--experiment must be one of ${EXPERIMENTS.map((e) => e.name).join(", ")}, got "${name}"`,
+      `--experiment must be one of ${
+        [...EXPERIMENTS, ...ASSIGNMENT_EXPERIMENTS].map((e) => e.name).join(", ")
+      }, got "${name}"`,
     );
   }
   const name = spec.name;
-  const d = spec.defaults;
+  // Your own data: the --data defaults, unless an --experiment's are asked for.
+  const d = v.data !== undefined && v.experiment === undefined ? OWN_DATA_DEFAULTS : spec.defaults;
   const device = v.device === undefined ? "cpu" : oneOf("--device", v.device, DEVICE_NAMES);
-  if (v.data !== undefined && v.target === undefined) {
+  let ownData: OwnDataFlags | null;
+  try {
+    ownData = ownDataFlags(v);
+  } catch (error) {
+    if (error instanceof OwnDataError) throw new UsageError(error.flag, error.message);
+    throw error;
+  }
+  if (v.data !== undefined && v.target === undefined && v.predict === undefined) {
     throw new UsageError("--target", `--data needs --target <column> naming the column to predict`);
   }
   if (v.target !== undefined && v.data === undefined) {
@@ -388,7 +426,7 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     experiment: name,
     data: v.data === undefined
       ? { kind: "builtin" }
-      : { kind: "csv", path: v.data, target: csvColumn(v.target!) },
+      : { kind: "csv", path: v.data, target: v.target === undefined ? "" : csvColumn(v.target) },
     trainRows,
     architectures,
     activation,
@@ -429,10 +467,16 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   return {
     config,
     device,
-    out: v["no-save"] ? null : v.out ?? `runs/${name}`,
+    out: v["no-save"] && v.predict === undefined
+      ? null
+      : v.out ?? (v.predict !== undefined
+        ? null
+        : `runs/${v.data !== undefined ? csvRunName(v.data) : name}`),
     json: v.json ?? false,
     help: v.help ?? false,
     compare,
+    ownData,
+    predict: v.predict ?? null,
   };
 }
 

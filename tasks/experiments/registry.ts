@@ -179,7 +179,8 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
   },
   {
     name: "logistic-regression",
-    title: "logistic regression notebook: one 5→3 linear layer, softmax cross-entropy, 3 classes",
+    title:
+      "extra example (no notebook of its own): logistic regression, one 5→3 linear layer, softmax cross-entropy",
     data: notebookClassificationData,
     rows: 1100,
     defaults: {
@@ -194,7 +195,7 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
   {
     name: "mlp-1d",
     title:
-      "width/depth study: 1-N-1 and 1-N-N-1 sigmoid MLPs on a 1-D curve, full-batch L-BFGS, best of 3 restarts",
+      "extra study (the notebook's is assignment-widths): 1-N-1 and 1-N-N-1 sigmoid MLPs on a 1-D curve, L-BFGS, best of 3",
     data: curveData,
     rows: CURVE.rows,
     defaults: {

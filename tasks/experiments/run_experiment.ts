@@ -161,9 +161,9 @@ function epochMetrics(dataset: Dataset): Record<string, Metric> {
 
 function finalMetrics(dataset: Dataset, predictions: Tensor): Record<string, number> {
   if (dataset.task === "classification") {
-    return { accuracy: accuracy(predictions, dataset.yValid) };
+    return { accuracy: accuracy(dataset.yValid, predictions) };
   }
-  return { mape: mape(predictions, dataset.yValid), r2: r2Score(predictions, dataset.yValid) };
+  return { mape: mape(dataset.yValid, predictions), r2: r2Score(dataset.yValid, predictions) };
 }
 
 function countParameters(model: Sequential): number {

@@ -34,6 +34,43 @@ function statOrNull(path: string): Deno.FileInfo | null {
 }
 
 /**
+ * What stops a run from being saved to `out`, checked before training: the
+ * permission to write in the folder holding it (the run is staged beside it
+ * and renamed into place; Deno counts creating files as reading too), and
+ * `checkRunFolder`.
+ *
+ * @param out The output folder (`--out`), or file with `folder: false`.
+ * @param args The command line, for the `deno run` line that grants the permission.
+ * @param options `folder`: whether `out` is a run folder (default true) or one file
+ *   (`--predict`'s CSV), for which only the permission is checked.
+ * @returns A message for the user, or null when the run can be saved there.
+ */
+export function outFolderProblem(
+  out: string,
+  args: readonly string[],
+  options: { folder?: boolean } = {},
+): string | null {
+  const { parent } = split(out);
+  const granted = (name: "read" | "write"): boolean =>
+    Deno.permissions.querySync({ name, path: parent }).state === "granted";
+  if (!(granted("write") && granted("read"))) {
+    return `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
+      `renamed into place). \`deno task train\` writes only under runs/; run\n` +
+      `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${
+        args.join(" ")
+      }\n` +
+      `or pick --out runs/<name>, or pass --no-save`;
+  }
+  if (options.folder === false) return null;
+  try {
+    checkRunFolder(out);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return null;
+}
+
+/**
  * Checks before training that a run can be saved to `dir`: it is missing, an
  * empty folder, or a folder an earlier run wrote (it has a `history.json`);
  * not a file, and not a folder of other files (the save replaces the folder

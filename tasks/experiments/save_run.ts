@@ -18,7 +18,7 @@
  * @module
  */
 
-import { saveSafetensors } from "@glassbox/layers";
+import { type Layer, saveSafetensors, stateDict } from "@glassbox/layers";
 import {
   fittedCurveSpec,
   lossCurvesSpec,
@@ -195,19 +195,25 @@ export async function saveRun(
   result: ExperimentResult,
   report: RunReport,
 ): Promise<string[]> {
-  for (const run of result.runs) checkFinite(run);
+  for (const run of result.runs) checkFinite(run.model, run.label);
   return await writeRunFolder(dir, (staging) => writeRunFiles(staging, result, report));
 }
 
-/** The weights of `run` are all finite, or an Error naming the parameter and the count. */
-function checkFinite(run: ArchitectureRun): void {
-  for (const [name, t] of Object.entries(run.model.stateDict())) {
+/**
+ * Checks that every weight of `model` is finite before it is saved.
+ *
+ * @param model The trained model.
+ * @param label How the error names it (its architecture).
+ * @throws Error naming the parameter and how many of its values are NaN or infinite.
+ */
+export function checkFinite(model: Layer, label: string): void {
+  for (const [name, t] of Object.entries(stateDict(model))) {
     const values = t.toTypedArray();
     let bad = 0;
     for (const v of values) if (!Number.isFinite(v)) bad++;
     if (bad > 0) {
       throw new Error(
-        `Cannot save ${run.label}: parameter ${name} holds ${bad} non-finite values of ` +
+        `Cannot save ${label}: parameter ${name} holds ${bad} non-finite values of ` +
           `${values.length}; nothing was written`,
       );
     }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./render.ts";
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./vega_lite.ts";
 
 /** One run's losses per epoch. */
 export interface LossSeries {
@@ -40,7 +40,7 @@ const LOG_RATIO = 30;
  *
  * @example
  * ```ts
- * import { lossCurvesSpec } from "./loss_curves.ts";
+ * import { lossCurvesSpec } from "@glassbox/plots";
  * import { strictEqual } from "node:assert/strict";
  *
  * const spec = lossCurvesSpec([{ name: "run", epochs: [{ epoch: 0, loss: 2, validLoss: 3 }] }], { title: "t" });

@@ -12,9 +12,35 @@
  * @module
  */
 
-import { Dense, type Sequential } from "@glassbox/layers";
-import { tensor } from "@glassbox/tensor";
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./render.ts";
+import { type Tensor, tensor } from "@glassbox/tensor";
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./vega_lite.ts";
+
+/**
+ * What `unitContributions` needs of a model, structurally: a chain of layers
+ * whose last one is a dense layer (a `Sequential` of `@glassbox/layers`
+ * fits; this package does not import the layers package).
+ */
+export interface CurveModel {
+  /** The layers, applied in order. */
+  readonly layers: readonly { forward(x: Tensor): Tensor }[];
+  /** The whole model's forward pass. */
+  forward(x: Tensor): Tensor;
+}
+
+/** A dense layer seen structurally: sizes, weight `[out, in]`, optional bias. */
+interface DenseLike {
+  inFeatures: number;
+  outFeatures: number;
+  weight: { value: Tensor };
+  bias: { value: Tensor } | null;
+}
+
+function isDenseLike(layer: unknown): layer is DenseLike {
+  if (layer === null || typeof layer !== "object") return false;
+  const l = layer as Record<string, unknown>;
+  return typeof l.inFeatures === "number" && typeof l.outFeatures === "number" &&
+    typeof l.weight === "object" && l.weight !== null && "value" in l.weight;
+}
 
 /** A curve and its parts, sampled on a grid. */
 export interface CurveParts {
@@ -32,38 +58,64 @@ export interface CurveParts {
  * Samples a 1-input, 1-output network on a grid and splits its output into
  * the contributions of the last hidden layer's units.
  *
- * @param model A `Sequential` whose last layer is `Dense(k, 1)`.
+ * @param model A `Sequential` (or any `CurveModel`) that starts with a dense
+ *   layer and ends with `Dense(k, 1)`.
  * @param range `[lo, hi]` of the grid.
  * @param points Grid points (default 200).
  * @returns The curve and its parts.
  *
  * @example
  * ```ts
- * import { unitContributions } from "./fitted_curve.ts";
- * import { mlp } from "@glassbox/layers";
- * import { manualSeed } from "@glassbox/tensor";
- * import { ok, strictEqual } from "node:assert/strict";
+ * import { unitContributions } from "@glassbox/plots";
+ * import { type Tensor, tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual } from "node:assert/strict";
  *
- * manualSeed(0);
- * const parts = unitContributions(mlp([1, 3, 1], { activation: "sigmoid" }), [-1, 1], 5);
- * strictEqual(parts.units.length, 3);
- * const sum = parts.units[0][2] + parts.units[1][2] + parts.units[2][2] + parts.bias;
- * ok(Math.abs(sum - parts.prediction[2]) < 1e-12);
+ * // A 1-1-1 network by hand: h(x) = x, then y = 0.5 + 2·h(x).
+ * const dense = (w: number, b: number) => ({
+ *   inFeatures: 1,
+ *   outFeatures: 1,
+ *   weight: { value: tensor([[w]]) },
+ *   bias: { value: tensor([b]) },
+ *   forward: (x: Tensor) => x.mul(w).add(b),
+ * });
+ * const layers = [dense(1, 0), dense(2, 0.5)];
+ * const model = { layers, forward: (x: Tensor) => layers[1].forward(layers[0].forward(x)) };
+ * const parts = unitContributions(model, [-1, 1], 3);
+ * deepStrictEqual(parts.units, [[-2, 0, 2]]);
+ * deepStrictEqual(parts.prediction, [-1.5, 0.5, 2.5]);
+ * deepStrictEqual(parts.bias, 0.5);
  * ```
  */
 export function unitContributions(
-  model: Sequential,
+  model: CurveModel,
   range: readonly [number, number],
   points = 200,
 ): CurveParts {
   const layers = model.layers;
   const last = layers[layers.length - 1];
-  if (!(last instanceof Dense) || last.outFeatures !== 1 || !(layers[0] instanceof Dense)) {
+  if (!isDenseLike(last) || last.outFeatures !== 1 || !isDenseLike(layers[0])) {
     throw new TypeError(
-      "Cannot split the curve into units: the model must start with a Dense layer and end with Dense(k, 1)",
+      `Cannot split the curve into units: the model must start with a Dense layer and end with Dense(k, 1), got ${layers.length} layer(s) ending in ${
+        isDenseLike(last) ? `Dense(${last.inFeatures}, ${last.outFeatures})` : "a non-dense layer"
+      }`,
+    );
+  }
+  if (layers[0].inFeatures !== 1) {
+    throw new TypeError(
+      `Cannot split the curve into units: the model must take 1 input, got ${layers[0].inFeatures}`,
     );
   }
   const [lo, hi] = range;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {
+    throw new RangeError(
+      `Cannot split the curve into units: range must be [lo, hi] with finite lo < hi, got [${lo}, ${hi}]`,
+    );
+  }
+  if (!Number.isInteger(points) || points < 2) {
+    throw new RangeError(
+      `Cannot split the curve into units: points must be an integer >= 2, got ${points}`,
+    );
+  }
   const x = Array.from({ length: points }, (_, i) => lo + (hi - lo) * i / (points - 1));
   const dtype = last.weight.value.dtype;
   let h = tensor(x.map((v) => [v]), { dtype });
@@ -104,7 +156,7 @@ export interface FittedCurveOptions {
  *
  * @example
  * ```ts
- * import { fittedCurveSpec } from "./fitted_curve.ts";
+ * import { fittedCurveSpec } from "@glassbox/plots";
  * import { strictEqual } from "node:assert/strict";
  *
  * const spec = fittedCurveSpec(

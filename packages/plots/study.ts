@@ -5,7 +5,7 @@
  * @module
  */
 
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./render.ts";
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./vega_lite.ts";
 
 /** One architecture's final losses. */
 export interface StudyEntry {
@@ -22,12 +22,13 @@ export interface StudyEntry {
  * (in the order given), on a log axis, the two joined by a thin rule.
  *
  * @param entries The architectures.
- * @param options `title`, `subtitle`, `lossName`.
+ * @param options `title`, `subtitle`, `lossName`, `validName` (the second split's name,
+ *   default "validation"; "test" for a held-out test set).
  * @returns The spec (inline data).
  *
  * @example
  * ```ts
- * import { studySpec } from "./study.ts";
+ * import { studySpec } from "@glassbox/plots";
  * import { strictEqual } from "node:assert/strict";
  *
  * const spec = studySpec([{ label: "1-2-1", trainLoss: 0.1, validLoss: 0.2 }], { title: "study" });
@@ -36,8 +37,9 @@ export interface StudyEntry {
  */
 export function studySpec(
   entries: readonly StudyEntry[],
-  options: { title: string; subtitle?: string; lossName?: string },
+  options: { title: string; subtitle?: string; lossName?: string; validName?: string },
 ): VegaLiteSpec {
+  const validName = options.validName ?? "validation";
   const order = entries.map((e) => e.label);
   const x = {
     field: "label",
@@ -49,7 +51,7 @@ export function studySpec(
   const lossName = options.lossName ?? "loss";
   const values = entries.flatMap((e) => [
     { label: e.label, split: "training", loss: e.trainLoss },
-    { label: e.label, split: "validation", loss: e.validLoss },
+    { label: e.label, split: validName, loss: e.validLoss },
   ]).filter((v) => Number.isFinite(v.loss) && v.loss > 0);
   const y = {
     field: "loss",
@@ -77,7 +79,7 @@ export function studySpec(
             field: "split",
             type: "nominal",
             title: null,
-            scale: { domain: ["training", "validation"], range: ["#1f77b4", "#ff7f0e"] },
+            scale: { domain: ["training", validName], range: ["#1f77b4", "#ff7f0e"] },
           },
           tooltip: [{ field: "label" }, { field: "split" }, { field: "loss", format: ".4g" }],
         },
