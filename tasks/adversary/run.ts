@@ -34,6 +34,7 @@ import { type Case, type Outcome, OUTCOMES, runAll } from "./_harness.ts";
 import { cliCases } from "./_cli_cases.ts";
 import { libraryCases } from "./_library_cases.ts";
 import { faultCases } from "./_fault_cases.ts";
+import { csvCases } from "./_csv_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -54,6 +55,7 @@ const builders: Record<string, (dir: string) => Case[] | Promise<Case[]>> = {
   cli: cliCases,
   library: libraryCases,
   faults: faultCases,
+  csv: csvCases,
 };
 const wanted = values.only ?? Object.keys(builders);
 for (const name of wanted) {
