@@ -68,7 +68,8 @@ export function cliCases(dir: string): Case[] {
     cases.push({ category: "cli", name, cmd: trainCmd(dir, args), judge, timeoutMs });
 
   for (const [flag, min] of Object.entries(INTEGER_FLAGS)) {
-    const values = [...BAD_INTEGERS];
+    // "-0" is 0: legal for --seed (min 0).
+    const values = BAD_INTEGERS.filter((v) => min === 1 || v !== "-0");
     if (min === 1) values.push("0");
     for (const value of values) {
       // An empty value or a bare sign is reported by the parser as a missing value.

@@ -121,7 +121,7 @@ export function faultCases(dir: string): Case[] {
     cmd: trainCmd(dir, ["--epochs", "100000", "--train-rows", "200", "--no-save"]),
     timeoutMs: 60_000,
     drive: async (child) => {
-      await sleep(800);
+      await sleep(2500);
       child.kill("SIGINT");
       await sleep(5);
       child.kill("SIGINT");

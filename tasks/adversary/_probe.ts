@@ -2,12 +2,16 @@
 // one operation and prints one JSON line, {"ok":true,…} or {"ok":false,"name","message"}.
 // Anything else (an uncaught error, a signal, no line) is the harness's evidence of a crash.
 
-import { loadSafetensors } from "@glassbox/layers";
+import { loadSafetensors, mlp } from "@glassbox/layers";
+import { MSELoss } from "@glassbox/losses";
+import { Adam, fit, LBFGS } from "@glassbox/trainer";
+import { requestWebGPU } from "@glassbox/webgpu-kernels";
 import {
   arange,
   cpuMemory,
   eye,
   full,
+  manualSeed,
   type NestedArray,
   ones,
   randn,
@@ -22,7 +26,10 @@ const op = Deno.args[0];
 const arg = JSON.parse(text.startsWith("@") ? Deno.readTextFileSync(text.slice(1)) : text) as Json;
 
 function finiteCount(t: Tensor): number {
-  return t.toTypedArray().filter((x) => Number.isFinite(x)).length;
+  const values = t.toTypedArray();
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) count++;
+  return count;
 }
 
 async function run(): Promise<Json> {
@@ -65,20 +72,39 @@ async function run(): Promise<Json> {
       const b = zeros(arg.b as number[]);
       return { shape: a.matmul(b).shape };
     }
-    case "memory": {
-      const before = cpuMemory().allocatedBytes;
-      for (let i = 0; i < (arg.n as number); i++) {
-        const a = randn([256, 256]);
-        const b = a.matmul(a).relu();
-        b.sum().item();
-        a.dispose();
-        b.dispose();
-      }
-      return {
-        before,
-        after: cpuMemory().allocatedBytes,
-        rssMb: Deno.memoryUsage().rss / 2 ** 20,
+    case "fits": {
+      // n small fits (CPU or WebGPU), each model disposed: RSS and live GPU buffers after
+      // the first 20 and after all of them.
+      const gpu = arg.device === "webgpu" ? await requestWebGPU() : undefined;
+      const dtype = gpu === undefined ? "float64" : "float32";
+      manualSeed(0);
+      const x = randn([64, 6], { dtype }), y = randn([64, 3], { dtype });
+      const sample = () => {
+        (globalThis as { gc?: () => void }).gc?.();
+        return { rssMb: Deno.memoryUsage().rss / 2 ** 20, buffers: gpu?.liveBuffers() ?? 0 };
       };
+      let warm = sample();
+      for (let i = 0; i < (arg.n as number); i++) {
+        const model = mlp([6, 32, 32, 3], { dtype });
+        if (gpu !== undefined) model.to(gpu);
+        const optimizer = arg.optimizer === "lbfgs"
+          ? new LBFGS({ maxIter: 2 })
+          : new Adam({ lr: 0.01 });
+        await fit(model, {
+          x,
+          y,
+          validation: { x, y },
+          loss: new MSELoss(),
+          optimizer,
+          epochs: 2,
+          batchSize: 32,
+        });
+        for (const p of model.parameters()) p.value.dispose();
+        if (i === 19) warm = sample();
+      }
+      const end = sample();
+      gpu?.destroy();
+      return { warm, end, memory: cpuMemory() };
     }
     default:
       throw new Error(`probe: unknown op ${op}`);
