@@ -82,7 +82,7 @@ export async function csvCases(dir: string): Promise<Case[]> {
       cmd: trainCmd(dir, args),
       timeoutMs: 60_000,
       judge: expect === "refused"
-        ? async (o) => {
+        ? (o): Verdict => {
           const v = refused(2, path, ...mentions)(o);
           if (v.outcome === "handled" && exists(out)) {
             return { outcome: "silent", why: `refused but ${out} was written` };
@@ -258,7 +258,7 @@ export async function csvCases(dir: string): Promise<Case[]> {
   );
 
   // Files that are not regular files, missing, too big, outside the permissions.
-  const special = async (
+  const special = (
     name: string,
     path: string,
     setup: () => Promise<void>,
@@ -273,22 +273,22 @@ export async function csvCases(dir: string): Promise<Case[]> {
       judge: refused(2, path, ...mentions),
     });
   };
-  await special("a FIFO", `${dir}/fifo.csv`, async () => {
+  special("a FIFO", `${dir}/fifo.csv`, async () => {
     await new Deno.Command("mkfifo", { args: [`${dir}/fifo.csv`] }).output();
   });
-  await special(
+  special(
     "a symlink to /dev/zero",
     `${dir}/zero.csv`,
     () => Deno.symlink("/dev/zero", `${dir}/zero.csv`),
   );
-  await special("a directory", `${dir}/adir.csv`, () => Deno.mkdir(`${dir}/adir.csv`));
-  await special("a missing file", `${dir}/missing.csv`, async () => {});
-  await special(
+  special("a directory", `${dir}/adir.csv`, () => Deno.mkdir(`${dir}/adir.csv`));
+  special("a missing file", `${dir}/missing.csv`, async () => {});
+  special(
     "a symlink loop",
     `${dir}/loop.csv`,
     () => Deno.symlink(`${dir}/loop.csv`, `${dir}/loop.csv`),
   );
-  await special("a file outside the read permission", "/etc/hostname", async () => {});
+  special("a file outside the read permission", "/etc/hostname", async () => {});
   const big = `${dir}/big.csv`;
   cases.push({
     category: "csv",
