@@ -1,6 +1,5 @@
 import { strictEqual, throws } from "node:assert/strict";
-import { assertClose, tensor } from "@glassbox/tensor";
-import { gradcheck } from "../tensor/gradcheck.ts";
+import { assertClose, gradcheck, tensor } from "@glassbox/tensor";
 import { CategoricalCrossEntropy } from "./categorical_cross_entropy.ts";
 import { CrossEntropyLoss } from "./cross_entropy_loss.ts";
 import type { Reduction } from "./loss.ts";

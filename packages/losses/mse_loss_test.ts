@@ -1,6 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { assertClose, type Tensor, tensor } from "@glassbox/tensor";
-import { gradcheck } from "../tensor/gradcheck.ts";
+import { assertClose, gradcheck, type Tensor, tensor } from "@glassbox/tensor";
 import { MSELoss } from "./mse_loss.ts";
 import type { Loss, Reduction } from "./loss.ts";
 

@@ -1,6 +1,5 @@
 import { ok, throws } from "node:assert/strict";
-import { assertClose, type Tensor, tensor } from "@glassbox/tensor";
-import { gradcheck } from "../tensor/gradcheck.ts";
+import { assertClose, gradcheck, type Tensor, tensor } from "@glassbox/tensor";
 import { NLLLoss, type NLLLossOptions } from "./nll_loss.ts";
 import { CrossEntropyLoss } from "./cross_entropy_loss.ts";
 import type { Reduction } from "./loss.ts";

@@ -7,8 +7,7 @@
 
 import type { Layer, Parameter } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
-import { cpu, type Generator, type Tensor } from "@glassbox/tensor";
-import { runResident } from "./_run_resident.ts";
+import type { Generator, Tensor } from "@glassbox/tensor";
 import type { BatchInfo, Callback, TrainContext } from "./callback.ts";
 import { lossValue, type Metric } from "./_checks.ts";
 import { evaluate } from "./evaluate.ts";
@@ -205,12 +204,8 @@ function abortMessage(signal: AbortSignal, epoch: number, batch: number | null):
   return `Training was cancelled (${reason}) ${where}; the model holds the weights of the last completed step`;
 }
 
-/** Trains `model` once under `plan` and returns its history. */
+/** Trains `model` (parameters on the CPU) once under `plan` and returns its history. */
 export async function runTraining(model: Layer, plan: RunPlan, restart: number): Promise<History> {
-  // Parameters on a GPU device: the whole step stays there (one submit, no read-back).
-  if (model.parameters()[0]?.borrow().device !== cpu) {
-    return await runResident(model, plan, restart);
-  }
   const ctx = new RunContext(model, plan, restart);
   const { x, y, loss, optimizer, callbacks } = plan;
   if (restart > 0 || !attachedTo(optimizer, ctx.params)) optimizer.attach(ctx.params);

@@ -34,6 +34,7 @@ import {
 } from "./_run.ts";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
+import { residentModel, writeBack as writeValues } from "./_resident_model.ts";
 
 /**
  * Checks that `loss` runs forward and backward on a WebGPU device op by op
@@ -177,7 +178,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
     throw new TypeError(`Cannot fit on WebGPU: the optimizer named LBFGS is not an LBFGS`);
   }
   const trainer = lbfgs ? null : new ResidentTrainer(device, {
-    model,
+    ...residentModel(model, "fit on WebGPU"),
     loss: residentLoss(loss),
     optimizer: residentOptimizer(optimizer),
     batchSize: plan.batchSize,
@@ -303,10 +304,7 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
   };
 
   /** The trained values into the model; each epoch's copy releases the previous epoch's. */
-  const writeBack = (): void => {
-    const values = trainer!.parameters();
-    params.forEach((p, i) => p.replace(values[i]));
-  };
+  const writeBack = (): void => writeValues(params, trainer!.parameters());
 
   const lostStop = (epoch: number, info: WebGPULostInfo): void => {
     // The device's memory is gone: give the model the last good weights on the CPU.

@@ -12,7 +12,7 @@ import type { Callback } from "./callback.ts";
 import { checkLoss, checkMetrics, checkModel, checkPair, type Metric } from "./_checks.ts";
 import { checkBoolean, checkInteger, checkKeys, checkOptions, describe } from "./_options.ts";
 import { type RunPlan, runTraining } from "./_run.ts";
-import { hostForward } from "./_run_resident.ts";
+import { hostForward, runResident } from "./_run_resident.ts";
 import { evaluate } from "./evaluate.ts";
 import type { History } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
@@ -239,6 +239,12 @@ async function score(history: History, p: RunPlan): Promise<number> {
   return result;
 }
 
+/** One training run: on a GPU device the whole step stays there (one submit, no read-back). */
+function runOnce(model: Layer, p: RunPlan, restart: number): Promise<History> {
+  const onCpu = model.parameters()[0]?.borrow().device === cpu;
+  return onCpu ? runTraining(model, p, restart) : runResident(model, p, restart);
+}
+
 /**
  * Trains a model: for each epoch, batches of `batchSize` rows in order (or
  * shuffled), each a forward pass, the loss, a backward pass and an optimizer
@@ -313,11 +319,11 @@ export async function fit(model: Layer | (() => Layer), options: FitOptions): Pr
     );
   }
   const make = (): Layer => checkModel(factory === null ? model : factory(), action);
-  if (p.restarts === 1) return await runTraining(make(), p, 0);
+  if (p.restarts === 1) return await runOnce(make(), p, 0);
 
   const runs: History[] = [];
   for (let r = 0; r < p.restarts; r++) {
-    const history = await runTraining(make(), p, r);
+    const history = await runOnce(make(), p, r);
     history.score = await score(history, p);
     // What the last forward pass kept for a backward pass that will not come (the
     // validation rows' activations): without this, n restarts hold n copies of them.

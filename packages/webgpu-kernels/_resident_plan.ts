@@ -1,18 +1,7 @@
-// Checking the options of a resident trainer: the dense layers (read from a
-// `Sequential` of `Dense` layers or given as tensors), the loss and the
-// optimizer, and the layout of every parameter in one flat buffer.
+// Checking the options of a resident trainer: the dense layers (given as
+// tensors), the loss and the optimizer, and the layout of every parameter in
+// one flat buffer.
 
-import {
-  Dense,
-  Identity,
-  type Layer,
-  type Parameter,
-  ReLU,
-  Sequential,
-  Sigmoid,
-  Softmax,
-  Tanh,
-} from "@glassbox/layers";
 import type { Tensor } from "@glassbox/tensor";
 import type { OptimizerSettings } from "./_wgsl_optimizer.ts";
 import type { LossKernel } from "./_wgsl_train_rows.ts";
@@ -92,8 +81,6 @@ export interface PlannedParameter {
   readonly shape: readonly number[];
   readonly offset: number;
   readonly value: Tensor;
-  /** The model's parameter to write back to, when built from a model. */
-  readonly parameter: Parameter | null;
 }
 
 /** The checked layers. */
@@ -102,11 +89,10 @@ export interface Plan {
   readonly parameters: readonly PlannedParameter[];
   /** Elements of the flat buffers. */
   readonly size: number;
-  /** Whether the parameters came from a model (so `writeBack` can assign them). */
-  readonly fromModel: boolean;
 }
 
-const ACTIVATIONS: readonly ResidentActivation[] = [
+/** The activations a resident dense layer supports, in the order messages list them. */
+export const ACTIVATIONS: readonly ResidentActivation[] = [
   "identity",
   "relu",
   "tanh",
@@ -121,56 +107,6 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
   return name && name !== "Object" ? `a ${name}` : "an object";
-}
-
-/** The activation name of an activation layer, or null for any other layer. */
-function activationOf(layer: Layer): ResidentActivation | null {
-  if (layer instanceof Identity) return "identity";
-  if (layer instanceof ReLU) return "relu";
-  if (layer instanceof Tanh) return "tanh";
-  if (layer instanceof Sigmoid) return "sigmoid";
-  if (layer instanceof Softmax && (layer.axis === -1 || layer.axis === 1)) return "softmax";
-  return null;
-}
-
-/** Dense layers and their activations, flattened out of nested Sequentials. */
-function walk(model: Layer, action: string): DenseLayerSpec[] {
-  const specs: { weight: Tensor; bias: Tensor | null; activation: ResidentActivation }[] = [];
-  const visit = (layer: Layer, path: string) => {
-    if (layer instanceof Sequential) {
-      layer.layers.forEach((inner, i) => visit(inner, path === "" ? `${i}` : `${path}.${i}`));
-      return;
-    }
-    const where = path === "" ? "the model" : `layer ${path}`;
-    if (layer instanceof Dense) {
-      const activation = activationOf(layer.activation);
-      if (activation === null) {
-        throw new TypeError(
-          `Cannot ${action}: ${where} (${layer}) has activation ${layer.activation}, ` +
-            `expected one of ${ACTIVATIONS.join(", ")}`,
-        );
-      }
-      specs.push({ weight: layer.weight.borrow(), bias: layer.bias?.borrow() ?? null, activation });
-      return;
-    }
-    const activation = activationOf(layer);
-    const last = specs.at(-1);
-    if (activation === null) {
-      throw new TypeError(
-        `Cannot ${action}: ${where} is ${layer}, expected Dense or an activation (${
-          ACTIVATIONS.join(", ")
-        })`,
-      );
-    }
-    if (last === undefined || (last.activation !== "identity" && activation !== "identity")) {
-      throw new TypeError(
-        `Cannot ${action}: ${where} (${layer}) does not follow a Dense layer without activation`,
-      );
-    }
-    if (activation !== "identity") last.activation = activation;
-  };
-  visit(model, "");
-  return specs;
 }
 
 /** Checks one parameter tensor: float32, on the device, of the shape. */
@@ -210,30 +146,28 @@ function checkParameter(
   return tensor;
 }
 
-/** Checks the layers and lays their parameters out in one flat buffer. */
+/**
+ * Checks the layers and lays their parameters out in one flat buffer; the
+ * parameters are named by `names` (weight, then bias, per layer) or
+ * `"<i>.weight"`, `"<i>.bias"`.
+ */
 export function planLayers(
-  model: Layer | readonly DenseLayerSpec[],
+  specs: readonly DenseLayerSpec[],
+  names: readonly string[] | undefined,
   device: object,
   action: string,
 ): Plan {
-  const fromModel = !Array.isArray(model);
-  let specs: readonly DenseLayerSpec[];
-  if (fromModel) {
-    const layer = model as Layer;
-    if (typeof layer !== "object" || layer === null || typeof layer.parameters !== "function") {
-      throw new TypeError(
-        `Cannot ${action}: model is ${describe(model)}, expected a Sequential of Dense layers, ` +
-          `a Dense layer or an array of { weight, bias, activation }`,
-      );
-    }
-    specs = walk(layer, action);
-  } else {
-    specs = model as readonly DenseLayerSpec[];
+  if (!Array.isArray(specs)) {
+    throw new TypeError(
+      `Cannot ${action}: layers is ${describe(specs)}, expected an array of ` +
+        `{ weight, bias, activation } (weights [out, in] as nn.Linear, on the device)`,
+    );
   }
-  if (specs.length === 0) throw new RangeError(`Cannot ${action}: model has no Dense layer`);
+  if (specs.length === 0) {
+    throw new RangeError(`Cannot ${action}: layers is empty, expected at least one dense layer`);
+  }
   const layers: PlannedLayer[] = [];
   const parameters: PlannedParameter[] = [];
-  const modelParams = fromModel ? (model as Layer).parameters() : null;
   let offset = 0;
   specs.forEach((spec, i) => {
     const where = `layers[${i}]`;
@@ -267,27 +201,28 @@ export function planLayers(
     const biasOffset = bias === null ? null : offset;
     offset += bias?.size ?? 0;
     layers.push({ inFeatures, outFeatures, activation, weight, bias, weightOffset, biasOffset });
-    for (
-      const [value, at, kind] of [[weight, weightOffset, "weight"], [bias, biasOffset, "bias"]]
-    ) {
-      if (value === null) continue;
-      const parameter = modelParams?.[parameters.length] ?? null;
-      const name = parameter?.name ?? `${i}.${kind}`;
-      parameters.push({
-        name,
-        shape: (value as Tensor).shape,
-        offset: at as number,
-        value: value as Tensor,
-        parameter,
-      });
+    parameters.push({
+      name: `${i}.weight`,
+      shape: weight.shape,
+      offset: weightOffset,
+      value: weight,
+    });
+    if (bias !== null) {
+      parameters.push({ name: `${i}.bias`, shape: bias.shape, offset: biasOffset!, value: bias });
     }
   });
-  if (modelParams !== null && modelParams.length !== parameters.length) {
+  if (names === undefined) return { layers, parameters, size: offset };
+  if (
+    !Array.isArray(names) || names.length !== parameters.length ||
+    names.some((n) => typeof n !== "string") || new Set(names).size !== names.length
+  ) {
     throw new TypeError(
-      `Cannot ${action}: model has ${modelParams.length} parameters, its Dense layers ${parameters.length}`,
+      `Cannot ${action}: parameterNames is ${describe(names)}, expected ${parameters.length} ` +
+        `distinct strings (weight, then bias, of each layer)`,
     );
   }
-  return { layers, parameters, size: offset, fromModel };
+  const named = parameters.map((p, i) => ({ ...p, name: names[i] }));
+  return { layers, parameters: named, size: offset };
 }
 
 /** Checks the loss option. */

@@ -1,11 +1,13 @@
 /**
  * `ResidentTrainer`: training steps of a stack of dense layers that stay on
- * the GPU — one command encoder, one submit and no read-back per step.
+ * the GPU — one command encoder, one submit and no read-back per step. The
+ * layers come as plain tensors (`{ weight, bias, activation }`), so the
+ * trainer knows no layer classes: `@glassbox/trainer`'s `fit` describes a
+ * model this way and writes the trained tensors back into it.
  *
  * @module
  */
 
-import type { Layer, Parameter } from "@glassbox/layers";
 import { Tensor } from "@glassbox/tensor";
 import type { WebGPUDevice } from "./request_webgpu.ts";
 import { type GpuRuntime, GpuStorage, type PassDispatch, runtimeOf } from "./_runtime.ts";
@@ -61,11 +63,18 @@ export const MAX_STEP_ROWS: number = MAX_GROUPS;
 /** Options of `ResidentTrainer`. */
 export interface ResidentTrainerOptions {
   /**
-   * The layers: a `Sequential` of `Dense` layers (with their activations, or
-   * activation layers after them), a `Dense`, or an array of
-   * `{ weight, bias, activation }`. Parameters must be float32 on the device.
+   * The dense layers, input first, as `{ weight, bias, activation }`:
+   * weights `[out, in]` as `nn.Linear`'s, float32 on the device. The trainer
+   * copies them; they are not changed (read the trained values with
+   * `parameters()`).
    */
-  model: Layer | readonly DenseLayerSpec[];
+  layers: readonly DenseLayerSpec[];
+  /**
+   * Names of the parameters, weight then bias of each layer (default
+   * `"0.weight"`, `"0.bias"`, `"1.weight"`, …): the keys of `parameterNames`
+   * and of the optimizer state's buffers (`"<name>.exp_avg"`, …).
+   */
+  parameterNames?: readonly string[];
   /** `"crossEntropy"` (on logits) or `"mse"`, mean-reduced; or an object with options. */
   loss: ResidentLoss;
   /** SGD or Adam/AdamW hyperparameters (the trainer's optimizer objects fit). */
@@ -136,18 +145,21 @@ const ZERO = new Float32Array(1);
  * @example Two steps of a small classifier on resident data
  * ```ts
  * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
- * import { mlp } from "@glassbox/layers";
- * import { manualSeed, randn, tensor } from "@glassbox/tensor";
- * import { ok, strictEqual } from "node:assert/strict";
+ * import { manualSeed, randn, tensor, zeros } from "@glassbox/tensor";
+ * import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
  *
  * try {
  *   const gpu = await requestWebGPU();
  *   manualSeed(0);
- *   const model = mlp([4, 16, 3], { dtype: "float32" }).to(gpu);
- *   const x = randn([10, 4], { dtype: "float32" }).to(gpu); // uploaded once
- *   const y = tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], { dtype: "float32", device: gpu });
+ *   const f32 = { dtype: "float32", device: gpu } as const;
+ *   const layers = [ // 4 → 16 (relu) → 3, weights [out, in] as nn.Linear
+ *     { weight: randn([16, 4], f32).mul(0.5), bias: zeros([16], f32), activation: "relu" },
+ *     { weight: randn([3, 16], f32).mul(0.25), bias: zeros([3], f32) },
+ *   ] as const;
+ *   const x = randn([10, 4], f32); // uploaded once
+ *   const y = tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], f32);
  *   const trainer = new ResidentTrainer(gpu, {
- *     model,
+ *     layers,
  *     loss: "crossEntropy",
  *     optimizer: { name: "SGD", lr: 0.1, momentum: 0.9 },
  *   });
@@ -156,7 +168,8 @@ const ZERO = new Float32Array(1);
  *   const loss = await trainer.readLoss();
  *   strictEqual(loss.batches, 2);
  *   ok(loss.sum > 0);
- *   trainer.writeBack(); // model's parameters now hold the trained values
+ *   const trained = trainer.parameters(); // new tensors: the layers' own are left as they were
+ *   deepStrictEqual(trained.map((t) => t.shape), [[16, 4], [16], [3, 16], [3]]);
  *   trainer.dispose();
  *   gpu.destroy();
  * } catch (error) {
@@ -199,14 +212,14 @@ export class ResidentTrainer {
    * @example
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
+   * import { randn } from "@glassbox/tensor";
    * import { strictEqual } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([4, 8, 3], { dtype: "float32" });
-   *   model.to(gpu);
-   *   const t = new ResidentTrainer(gpu, { model, loss: "crossEntropy", optimizer: { name: "SGD", lr: 0.1 } });
+   *   const f32 = { dtype: "float32", device: gpu } as const;
+   *   const layers = [{ weight: randn([8, 4], f32), activation: "tanh" }, { weight: randn([3, 8], f32) }] as const;
+   *   const t = new ResidentTrainer(gpu, { layers, loss: "crossEntropy", optimizer: { name: "SGD", lr: 0.1 } });
    *   strictEqual(t.outFeatures, 3);
    *   gpu.destroy();
    * } catch (error) {
@@ -223,19 +236,19 @@ export class ResidentTrainer {
    * kernels are compiled on the first step.
    *
    * @param device A device from `requestWebGPU()`.
-   * @param options `model`, `loss`, `optimizer`, `batchSize`.
+   * @param options `layers`, `parameterNames`, `loss`, `optimizer`, `batchSize`.
    *
    * @example Bad options name the option
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
+   * import { randn } from "@glassbox/tensor";
    * import { throws } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([2, 2], { dtype: "float32" }); // still on the CPU
+   *   const layers = [{ weight: randn([2, 2], { dtype: "float32" }) }]; // still on the CPU
    *   throws(
-   *     () => new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } }),
+   *     () => new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } }),
    *     /layers\[0\]\.weight lives on cpu/,
    *   );
    *   gpu.destroy();
@@ -259,7 +272,7 @@ export class ResidentTrainer {
     }
     this.device = device;
     this.#rt = rt;
-    this.#plan = planLayers(options.model, device, action);
+    this.#plan = planLayers(options.layers, options.parameterNames, device, action);
     this.#loss = checkLoss(options.loss, action);
     this.#opt = checkOptimizer(options.optimizer, action);
     if (options.batchSize !== undefined) {
@@ -364,14 +377,13 @@ export class ResidentTrainer {
    * @example Bad batches name the argument
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
-   * import { zeros } from "@glassbox/tensor";
+   * import { randn, zeros } from "@glassbox/tensor";
    * import { throws } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
-   *   const t = new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } });
+   *   const layers = [{ weight: randn([2, 3], { dtype: "float32", device: gpu }) }];
+   *   const t = new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } });
    *   const x = zeros([4, 5], { dtype: "float32", device: gpu });
    *   const y = zeros([4, 2], { dtype: "float32", device: gpu });
    *   throws(() => t.step(x, y), /x has shape \[4, 5\], expected \[N, 3\]/);
@@ -609,15 +621,15 @@ export class ResidentTrainer {
    * @example
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { Dense } from "@glassbox/layers";
    * import { assertClose, tensor } from "@glassbox/tensor";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const layer = new Dense(1, 1, { dtype: "float32" }).to(gpu);
-   *   layer.weight.value = tensor([[2]], { dtype: "float32", device: gpu });
-   *   layer.bias!.value = tensor([0], { dtype: "float32", device: gpu });
-   *   const t = new ResidentTrainer(gpu, { model: layer, loss: "mse", optimizer: { name: "SGD", lr: 0 } });
+   *   const layers = [{
+   *     weight: tensor([[2]], { dtype: "float32", device: gpu }),
+   *     bias: tensor([0], { dtype: "float32", device: gpu }),
+   *   }];
+   *   const t = new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "SGD", lr: 0 } });
    *   const x = tensor([[1], [2]], { dtype: "float32", device: gpu });
    *   const y = tensor([[1], [1]], { dtype: "float32", device: gpu });
    *   t.step(x, y);
@@ -659,13 +671,14 @@ export class ResidentTrainer {
    * @example
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
+   * import { randn, zeros } from "@glassbox/tensor";
    * import { deepStrictEqual } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
-   *   const t = new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } });
+   *   const f32 = { dtype: "float32", device: gpu } as const;
+   *   const layers = [{ weight: randn([2, 3], f32), bias: zeros([2], f32) }];
+   *   const t = new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } });
    *   deepStrictEqual(t.parameterNames, ["0.weight", "0.bias"]);
    *   deepStrictEqual(t.parameters().map((p) => p.shape), [[2, 3], [2]]);
    *   gpu.destroy();
@@ -681,49 +694,6 @@ export class ResidentTrainer {
   }
 
   /**
-   * Assigns the trained values to the model's parameters (as new device
-   * tensors; the previous values are left to their owner). Only for a
-   * trainer made from a model: with `{ weight, bias }` specs use `parameters()`.
-   *
-   * @returns Nothing.
-   *
-   * @example
-   * ```ts
-   * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
-   * import { zeros } from "@glassbox/tensor";
-   * import { notStrictEqual } from "node:assert/strict";
-   *
-   * try {
-   *   const gpu = await requestWebGPU();
-   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
-   *   const before = model.parameters()[0].value;
-   *   const t = new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "SGD", lr: 0.1 } });
-   *   t.step(zeros([4, 3], { dtype: "float32", device: gpu }), zeros([4, 2], { dtype: "float32", device: gpu }));
-   *   t.writeBack();
-   *   notStrictEqual(model.parameters()[0].value, before);
-   *   gpu.destroy();
-   * } catch (error) {
-   *   if (!(error instanceof WebGPUUnavailableError)) throw error;
-   * }
-   * ```
-   */
-  writeBack(): void {
-    const action = "write back ResidentTrainer parameters";
-    this.#check(action);
-    if (!this.#plan.fromModel) {
-      throw new TypeError(
-        `Cannot ${action}: the trainer was made from { weight, bias } specs, not a model; ` +
-          `use parameters() instead`,
-      );
-    }
-    const values = this.parameters();
-    this.#plan.parameters.forEach((p, i) => {
-      (p.parameter as Parameter).value = values[i];
-    });
-  }
-
-  /**
    * The optimizer's hyperparameters, step count and state buffers as new
    * device tensors, named and laid out as `@glassbox/trainer`'s
    * `stateDict()` (`"0.weight.momentum_buffer"`, `"0.weight.exp_avg"`, …),
@@ -734,13 +704,14 @@ export class ResidentTrainer {
    * @example
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
+   * import { randn, zeros } from "@glassbox/tensor";
    * import { deepStrictEqual } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
-   *   const t = new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "Adam" } });
+   *   const f32 = { dtype: "float32", device: gpu } as const;
+   *   const layers = [{ weight: randn([2, 3], f32), bias: zeros([2], f32) }];
+   *   const t = new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "Adam" } });
    *   const state = t.optimizerState();
    *   deepStrictEqual(state.scalars, { step: 0 });
    *   deepStrictEqual(Object.keys(state.tensors).slice(0, 2), ["0.weight.exp_avg", "0.weight.exp_avg_sq"]);
@@ -794,13 +765,13 @@ export class ResidentTrainer {
    * @example Adam's step count and moments carry over
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
+   * import { randn } from "@glassbox/tensor";
    * import { deepStrictEqual, throws } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
-   *   const t = new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "Adam" } });
+   *   const layers = [{ weight: randn([2, 3], { dtype: "float32", device: gpu }) }];
+   *   const t = new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "Adam" } });
    *   const state = t.optimizerState();
    *   t.loadOptimizerState({ ...state, scalars: { step: 7 } });
    *   deepStrictEqual(t.optimizerState().scalars, { step: 7 });
@@ -882,14 +853,15 @@ export class ResidentTrainer {
    * @example
    * ```ts
    * import { requestWebGPU, ResidentTrainer, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
-   * import { mlp } from "@glassbox/layers";
+   * import { randn, zeros } from "@glassbox/tensor";
    * import { strictEqual } from "node:assert/strict";
    *
    * try {
    *   const gpu = await requestWebGPU();
-   *   const model = mlp([3, 2], { dtype: "float32" }).to(gpu);
+   *   const f32 = { dtype: "float32", device: gpu } as const;
+   *   const layers = [{ weight: randn([2, 3], f32), bias: zeros([2], f32) }];
    *   const live = gpu.liveBuffers();
-   *   new ResidentTrainer(gpu, { model, loss: "mse", optimizer: { name: "SGD", lr: 1 } }).dispose();
+   *   new ResidentTrainer(gpu, { layers, loss: "mse", optimizer: { name: "SGD", lr: 1 } }).dispose();
    *   strictEqual(gpu.liveBuffers(), live);
    *   gpu.destroy();
    * } catch (error) {

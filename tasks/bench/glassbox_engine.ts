@@ -14,7 +14,7 @@
  * @module
  */
 
-import { mlp, type Sequential } from "@glassbox/layers";
+import { Dense, mlp, type Sequential } from "@glassbox/layers";
 import { CrossEntropyLoss } from "@glassbox/losses";
 import { type Device, manualSeed, type Tensor, tensor } from "@glassbox/tensor";
 import { SGD } from "@glassbox/trainer";
@@ -72,8 +72,14 @@ function mlpRunner(w: Workload & { kind: "mlp" }, gpu?: WebGPUDevice): Runner {
   }
   // On the GPU the step is the resident one fit() uses: one submit, no read-back.
   const yGpu = tensor(labels, { dtype: w.dtype, device: gpu });
+  // ResidentTrainer takes the dense layers as tensors: the MLP's, relu after each hidden one.
+  const dense = model.layers.filter((l): l is Dense => l instanceof Dense);
   const trainer = new ResidentTrainer(gpu, {
-    model,
+    layers: dense.map((d, i) => ({
+      weight: d.weight.borrow(),
+      bias: d.bias?.borrow() ?? null,
+      activation: i + 1 < dense.length ? "relu" : "identity",
+    })),
     loss: "crossEntropy",
     optimizer: { name: "SGD", lr: w.lr },
     batchSize: w.batch,

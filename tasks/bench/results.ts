@@ -161,7 +161,8 @@ export function gflops(row: Row, ms: number): number | null {
 }
 
 /**
- * Checks the targets of issue 7 against the rows that were measured.
+ * Checks the speed targets (the project's goals against PyTorch, TensorFlow.js and the
+ * SIMD ceiling) against the rows that were measured.
  *
  * @param rows The rows.
  * @returns One entry per target (value null when its rows are missing).

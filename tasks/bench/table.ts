@@ -111,7 +111,7 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
   if (errors.length > 0) out.push("Errors:", ...errors);
   const checked = results.targets.filter((t) => t.value !== null);
   if (checked.length > 0) {
-    out.push("", "Targets (issue 7):");
+    out.push("", "Speed targets:");
     const tw = Math.max(...checked.map((t) => t.name.length));
     for (const t of checked) {
       const verdict = t.pass ? "ok" : "MISSED";

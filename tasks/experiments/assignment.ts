@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { decimalInteger, decimalNumber, parseCommandLine } from "./flag_values.ts";
 import { memoryOutput, stdoutOutput } from "@glassbox/trainer";
 import { renderSvg } from "../plots/mod.ts";
 import { assignmentData } from "./assignment_data.ts";
@@ -62,20 +62,28 @@ export class AssignmentUsageError extends Error {
   }
 }
 
-function integer(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new AssignmentUsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
+/** Throws the AssignmentUsageError for a bad flag. */
+const fail = (_flag: string, message: string): never => {
+  throw new AssignmentUsageError(message);
+};
+
+/** `fail` for the command line: a flag no assignment part takes is named as such. */
+const failCommandLine = (flag: string, message: string): never => {
+  if (message.startsWith("Unknown option")) {
+    return fail(
+      flag,
+      `Cannot use ${flag} with an assignment experiment: it is not one of their flags (listed below)`,
+    );
   }
-  return n;
+  return fail(flag, message);
+};
+
+function integer(flag: string, text: string, min: number): number {
+  return decimalInteger(flag, text, min, fail);
 }
 
 function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new AssignmentUsageError(`${flag} must be a number > 0, got "${text}"`);
-  }
-  return n;
+  return decimalNumber(flag, text, fail, { positive: true });
 }
 
 function widthList(flag: string, text: string): number[] {
@@ -87,6 +95,61 @@ function choice<T extends string>(flag: string, text: string, names: readonly T[
     throw new AssignmentUsageError(`${flag} must be one of ${names.join(", ")}, got "${text}"`);
   }
   return text as T;
+}
+
+/** The parts that train nothing: they take only --seed and the output flags. */
+const UNTRAINED_PARTS = ["assignment-logistic", "assignment-mlp"];
+const TRAINING_FLAGS = [
+  "data-seed",
+  "layers",
+  "widths",
+  "nreps",
+  "activation",
+  "optimizer",
+  "gtol",
+  "maxiter",
+  "lr",
+  "epochs",
+  "tol",
+] as const;
+
+/**
+ * Refuses flags the part would silently ignore: training flags on a part that
+ * trains nothing, --widths outside the width study (and --layers inside it),
+ * Adam's --lr / --epochs / --tol with BFGS or L-BFGS, BFGS's --gtol / --maxiter with Adam.
+ */
+function refuseUnused(
+  name: string,
+  optimizer: AssignmentOptimizer,
+  given: Partial<Record<(typeof TRAINING_FLAGS)[number], unknown>>,
+): void {
+  const flags = (names: readonly string[]): string =>
+    names.filter((n) => given[n as keyof typeof given] !== undefined).map((n) => `--${n}`)
+      .join(", ");
+  const refuse = (which: string, why: string): never => {
+    throw new AssignmentUsageError(`Cannot use ${which} with ${name}: ${why}`);
+  };
+  if (UNTRAINED_PARTS.includes(name)) {
+    const used = flags(TRAINING_FLAGS);
+    if (used !== "") {
+      refuse(used, "it trains nothing (it takes --seed, --out, --no-save and --json)");
+    }
+    return;
+  }
+  if (name !== "assignment-widths" && given.widths !== undefined) {
+    refuse("--widths", "only assignment-widths runs the width study (use --layers here)");
+  }
+  if (name === "assignment-widths" && given.layers !== undefined) {
+    refuse("--layers", "the width study trains one hidden layer per --widths entry");
+  }
+  const adamOnly = flags(["lr", "epochs", "tol"]);
+  if (optimizer !== "adam" && adamOnly !== "") {
+    refuse(adamOnly, `Adam's only, and the optimizer is ${optimizer} (add --optimizer adam)`);
+  }
+  const bfgsOnly = flags(["gtol", "maxiter"]);
+  if (optimizer === "adam" && bfgsOnly !== "") {
+    refuse(bfgsOnly, "BFGS / L-BFGS's only, and the optimizer is adam (use --epochs, --tol)");
+  }
 }
 
 /** What the command line asks an assignment experiment for. */
@@ -116,15 +179,12 @@ export interface AssignmentFlags {
  * deepStrictEqual(f.settings.widths, [1, 2]);
  * strictEqual(f.settings.nreps, 1);
  * throws(() => parseAssignmentFlags(["--experiment", "assignment-fit", "--nreps", "0"]), /--nreps must be an integer >= 1/);
+ * // A flag the part would ignore is refused: BFGS has no learning rate.
+ * throws(() => parseAssignmentFlags(["--experiment", "assignment-fit", "--lr", "0.1"]), /Cannot use --lr with assignment-fit/);
  * ```
  */
 export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-  } catch (error) {
-    throw new AssignmentUsageError((error as Error).message);
-  }
+  const values = parseCommandLine(args, OPTIONS, failCommandLine);
   const v = values;
   const experiment = ASSIGNMENT_EXPERIMENTS.find((e) => e.name === v.experiment);
   if (experiment === undefined) {
@@ -138,6 +198,7 @@ export function parseAssignmentFlags(args: readonly string[]): AssignmentFlags {
   const optimizer = v.optimizer === undefined
     ? d.optimizer
     : choice<AssignmentOptimizer>("--optimizer", v.optimizer, ["bfgs", "lbfgs", "adam"]);
+  refuseUnused(experiment.name, optimizer, v);
   const settings: AssignmentSettings = {
     seed: v.seed === undefined ? d.seed : integer("--seed", v.seed, 0),
     dataSeed: v["data-seed"] === undefined ? d.dataSeed : integer("--data-seed", v["data-seed"], 0),

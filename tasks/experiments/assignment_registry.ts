@@ -172,7 +172,8 @@ export function assignmentExperimentOf(args: readonly string[]): AssignmentExper
 
 /** The flags of the assignment experiments (`deno task train --help` lists them). */
 export const ASSIGNMENT_USAGE =
-  `Assignment experiments (IE678 assignment 1; flags override each part's settings):
+  `Assignment experiments (IE678 assignment 1; flags override each part's settings, and a
+flag the part does not use is refused):
   --nreps <n>             repetitions per train1 call; the lowest training MSE wins
   --layers <w,w,…>        hidden widths of train1(hidden_sizes)
   --widths <w,w,…>        the width study's widths (assignment-widths)

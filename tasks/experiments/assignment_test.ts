@@ -1,7 +1,7 @@
 import { Adam, memoryOutput } from "@glassbox/trainer";
 import { manualSeed, tensor } from "@glassbox/tensor";
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
-import { parseAssignmentFlags } from "./assignment.ts";
+import { AssignmentUsageError, parseAssignmentFlags } from "./assignment.ts";
 import { assignmentData } from "./assignment_data.ts";
 import { fnnTrain } from "./assignment_fnn_train.ts";
 import { AssignmentMLP, LogisticRegression } from "./assignment_model.ts";
@@ -187,6 +187,88 @@ Deno.test("parseAssignmentFlags() applies each part's defaults and rejects bad v
     /one sigmoid hidden layer/,
   );
   throws(() => parseAssignmentFlags(["--experiment", "assignment-fit", "--bogus"]), /bogus/);
+  // The same number rules as every other experiment's flags (flag_values.ts).
+  const fitWith = (...flags: string[]) => () =>
+    parseAssignmentFlags(["--experiment", "assignment-fit", ...flags]);
+  const adamWith = (...flags: string[]) => () =>
+    parseAssignmentFlags(["--experiment", "assignment-adam", ...flags]);
+  throws(adamWith("--lr", "-1"), /--lr must be a number > 0, got "-1"/);
+  throws(adamWith("--lr", "0x10"), /--lr must be a number > 0, got "0x10" \(a decimal number/);
+  throws(
+    fitWith("--nreps", "1e1"),
+    /--nreps must be an integer >= 1, got "1e1" \(a decimal integer/,
+  );
+  throws(fitWith("--nreps", "2", "--nreps", "3"), /--nreps was given more than once/);
+});
+
+Deno.test("parseAssignmentFlags() refuses flags the part would ignore, naming them and the part", () => {
+  const refused: [string[], RegExp][] = [
+    [["--experiment", "assignment-mlp", "--nreps", "3"], /Cannot use --nreps with assignment-mlp/],
+    [
+      ["--experiment", "assignment-logistic", "--layers", "4", "--data-seed", "1"],
+      /Cannot use --data-seed, --layers with assignment-logistic: it trains nothing/,
+    ],
+    [
+      ["--experiment", "assignment-fit", "--widths", "3"],
+      /Cannot use --widths with assignment-fit/,
+    ],
+    [["--experiment", "assignment-widths", "--layers", "3"], /--layers with assignment-widths/],
+    [
+      ["--experiment", "assignment-fit", "--lr", "0.1", "--epochs", "5"],
+      /Cannot use --lr, --epochs with assignment-fit: .*the optimizer is bfgs/,
+    ],
+    [
+      ["--experiment", "assignment-units", "--optimizer", "lbfgs", "--tol", "1e-3"],
+      /Cannot use --tol with assignment-units: .*the optimizer is lbfgs/,
+    ],
+    [
+      ["--experiment", "assignment-adam", "--maxiter", "10"],
+      /Cannot use --maxiter with assignment-adam/,
+    ],
+    [
+      ["--experiment", "assignment-fit", "--optimizer", "adam", "--gtol", "1e-3"],
+      /Cannot use --gtol with assignment-fit: .*the optimizer is adam/,
+    ],
+  ];
+  for (const [args, message] of refused) {
+    throws(() => parseAssignmentFlags(args), (e: unknown) => {
+      ok(e instanceof AssignmentUsageError, String(e));
+      ok(message.test(e.message), `${args.join(" ")}: ${e.message}`);
+      return true;
+    });
+  }
+  throws(
+    () => parseAssignmentFlags(["--experiment", "assignment-fit", "--compare", "pytorch"]),
+    /Cannot use --compare with an assignment experiment: it is not one of their flags/,
+  );
+  // A negative value is read as a value, and its check names the flag.
+  throws(
+    () => parseAssignmentFlags(["--experiment", "assignment-fit", "--gtol", "-1"]),
+    /--gtol must be a number > 0, got "-1"/,
+  );
+  throws(
+    () => parseAssignmentFlags(["--experiment", "assignment-fit", "--data-seed", "-2"]),
+    /--data-seed must be an integer >= 0, got "-2"/,
+  );
+  // The flags each part does use still apply.
+  const lbfgs = parseAssignmentFlags([
+    "--experiment=assignment-fit",
+    "--optimizer=lbfgs",
+    "--gtol=1e-4",
+    "--maxiter=7",
+  ]);
+  deepStrictEqual([lbfgs.settings.gtol, lbfgs.settings.maxiter], [1e-4, 7]);
+  const adam = parseAssignmentFlags([
+    "--experiment=assignment-fit",
+    "--optimizer=adam",
+    "--lr=0.1",
+  ]);
+  deepStrictEqual([adam.settings.optimizer, adam.settings.lr], ["adam", 0.1]);
+  strictEqual(parseAssignmentFlags(["--experiment=assignment-mlp", "--seed=3"]).settings.seed, 3);
+  deepStrictEqual(
+    parseAssignmentFlags(["--experiment=assignment-widths", "--widths=1,5"]).settings.widths,
+    [1, 5],
+  );
   strictEqual(findAssignmentExperiment("assignment-widths")?.defaults.nreps, 1);
   strictEqual(assignmentExperimentOf(["--experiment", "mlp-regression"]), undefined);
 });

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { ACTIVATION_NAMES, type ActivationName } from "@glassbox/layers";
 import { MAX_STEP_ROWS } from "@glassbox/webgpu-kernels";
 import {
@@ -25,6 +24,7 @@ import {
 import { csvRunName, type OwnDataFlags, ownDataFlags } from "./own_data_flags.ts";
 import { DEFAULT_EXPERIMENT, EXPERIMENTS, findExperiment } from "./registry.ts";
 import { ASSIGNMENT_EXPERIMENTS, ASSIGNMENT_USAGE } from "./assignment_registry.ts";
+import { decimalInteger, decimalNumber, parseCommandLine } from "./flag_values.ts";
 
 /** A bad flag or value: `deno task train` prints it with the usage and exits with code 2. */
 export class UsageError extends Error {
@@ -172,66 +172,17 @@ export interface TrainFlags {
   predict: string | null;
 }
 
-/** A decimal integer literal ("0x10", "1e1", " 3" are not). */
-const DECIMAL_INTEGER = /^[+-]?\d+$/;
-/** A decimal number literal: digits, an optional fraction and exponent ("0x10", "Infinity" are not). */
-const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Throws the UsageError for `flag`. */
+const fail = (flag: string, message: string): never => {
+  throw new UsageError(flag, message);
+};
 
 function positiveInt(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!DECIMAL_INTEGER.test(text) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(
-      flag,
-      `${flag} must be an integer >= ${min}, got "${text}" (a decimal integer, like ${
-        Math.max(min, 10)
-      })`,
-    );
-  }
-  return n;
+  return decimalInteger(flag, text, min, fail);
 }
 
 function nonNegative(flag: string, text: string): number {
-  const n = Number(text);
-  if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(
-      flag,
-      `${flag} must be a number >= 0, got "${text}" (a decimal number, like 0.01 or 1e-3)`,
-    );
-  }
-  return n;
-}
-
-/**
- * `--flag -1` as `--flag=-1`: `parseArgs` would call a value that starts with a dash
- * ambiguous, and the value check then says what is wrong with it.
- */
-function joinNegativeValues(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
-    const option = name === null ? undefined : TRAIN_OPTIONS[name as keyof typeof TRAIN_OPTIONS];
-    if (option?.type === "string" && i + 1 < args.length && /^-[\d.]/.test(args[i + 1])) {
-      out.push(`${args[i]}=${args[++i]}`);
-    } else out.push(args[i]);
-  }
-  return out;
-}
-
-/** A UsageError for a flag given twice that takes one value (only `--layers` is a list). */
-function checkRepeats(tokens: readonly { kind: string; name?: string }[]): void {
-  const seen = new Set<string>();
-  for (const t of tokens) {
-    if (t.kind !== "option" || t.name === undefined) continue;
-    const option = TRAIN_OPTIONS[t.name as keyof typeof TRAIN_OPTIONS];
-    if (option === undefined || ("multiple" in option && option.multiple)) continue;
-    if (seen.has(t.name)) {
-      throw new UsageError(
-        `--${t.name}`,
-        `--${t.name} was given more than once; give it once (only --layers may repeat)`,
-      );
-    }
-    seen.add(t.name);
-  }
+  return decimalNumber(flag, text, fail);
 }
 
 function oneOf<T extends string>(flag: string, text: string, names: readonly T[]): T {
@@ -284,10 +235,26 @@ const DEFAULT_LR: Record<OptimizerName, number> = {
   lbfgs: 1,
 };
 
-/** The flag a `parseArgs` error message is about, e.g. `--lr` in "Option '--lr <value>' argument missing". */
-function flagOf(message: string): string {
-  return message.match(/'(-[-\w]+|-\w)/)?.[1] ?? message.match(/(--[\w-]+)/)?.[1] ?? "";
-}
+/** Flags only the assignment experiments take (their parser reads them). */
+const ASSIGNMENT_ONLY_FLAGS = [
+  "--nreps",
+  "--widths",
+  "--gtol",
+  "--maxiter",
+  "--tol",
+  "--data-seed",
+];
+
+/** `fail` for the command line: an assignment-only flag is named as such, not as unknown. */
+const failCommandLine = (flag: string, message: string): never => {
+  if (message.startsWith("Unknown option") && ASSIGNMENT_ONLY_FLAGS.includes(flag)) {
+    return fail(
+      flag,
+      `Cannot use ${flag} here: it is a flag of the assignment experiments (--experiment assignment-<part>)`,
+    );
+  }
+  return fail(flag, message);
+};
 
 /**
  * Parses the command line.
@@ -297,19 +264,7 @@ function flagOf(message: string): string {
  * @throws UsageError naming the flag for an unknown flag, a missing value or a bad value.
  */
 export function parseTrainFlags(args: readonly string[]): TrainFlags {
-  let values, tokens;
-  try {
-    ({ values, tokens } = parseArgs({
-      args: joinNegativeValues(args),
-      options: TRAIN_OPTIONS,
-      strict: true,
-      tokens: true,
-    }));
-  } catch (error) {
-    const message = (error as Error).message;
-    throw new UsageError(flagOf(message), message);
-  }
-  checkRepeats(tokens);
+  const values = parseCommandLine(args, TRAIN_OPTIONS, failCommandLine);
   const v = values;
   const spec = findExperiment(v.experiment ?? DEFAULT_EXPERIMENT);
   if (spec === undefined) {

@@ -83,6 +83,16 @@ Deno.test("parseTrainFlags() refuses categorical-cross-entropy on WebGPU and on 
   );
 });
 
+Deno.test("parseTrainFlags() says an assignment-only flag belongs to the assignment experiments", () => {
+  usageError(["--nreps", "3"], "--nreps", /Cannot use --nreps here: .*assignment experiments/);
+  usageError(
+    ["--experiment", "mlp-classification", "--widths=1,2"],
+    "--widths",
+    /Cannot use --widths here: .*--experiment assignment-<part>/,
+  );
+  usageError(["--bogus"], "--bogus", /Unknown option '--bogus'/);
+});
+
 Deno.test("USAGE lists every experiment on one line with its title", () => {
   for (const e of EXPERIMENTS) {
     ok(USAGE.split("\n").some((l) => l.trim().startsWith(e.name) && l.endsWith(e.title)), e.name);

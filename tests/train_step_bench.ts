@@ -11,13 +11,21 @@
 // Dispatches and submits per step are counted by the runtime and printed
 // before the benches.
 //
-//   deno bench --allow-read packages/webgpu-kernels/train_step_bench.ts
+//   deno bench --allow-read tests/train_step_bench.ts
 
-import { mlp, type Parameter } from "@glassbox/layers";
+import { type Layer, mlp, type Parameter } from "@glassbox/layers";
 import { CrossEntropyLoss } from "@glassbox/losses";
 import { manualSeed, rand, randn, type Tensor, tensor } from "@glassbox/tensor";
-import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "./mod.ts";
-import { ResidentTrainer } from "./resident_trainer.ts";
+import {
+  requestWebGPU,
+  ResidentTrainer,
+  type WebGPUDevice,
+  WebGPUUnavailableError,
+} from "@glassbox/webgpu-kernels";
+import { residentModel } from "../packages/trainer/_resident_model.ts";
+
+/** `ResidentTrainer`'s layers and parameter names for a model, as `fit` describes it. */
+const fromModel = (model: Layer) => residentModel(model, "create ResidentTrainer");
 
 const SIZES = [784, 512, 512, 10];
 const BATCH = 256;
@@ -51,7 +59,7 @@ if (gpu !== null) {
   // Resident.
   const residentModel = mlp(SIZES, { activation: "relu", dtype: "float32" }).to(device);
   const trainer = new ResidentTrainer(device, {
-    model: residentModel,
+    ...fromModel(residentModel),
     loss: "crossEntropy",
     optimizer: { name: "SGD", lr: LR, momentum: MOMENTUM },
     batchSize: BATCH,

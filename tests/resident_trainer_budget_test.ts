@@ -3,12 +3,19 @@
 // (the shorter last batch included) records at most 12 dispatches in one
 // submit, reads nothing back and creates no buffer, pipeline or bind group.
 
-import { mlp } from "@glassbox/layers";
+import { type Layer, mlp } from "@glassbox/layers";
 import { manualSeed, rand, randn, tensor } from "@glassbox/tensor";
 import { ok, strictEqual } from "node:assert/strict";
-import { setupWebGPUTests } from "./testing.ts";
-import type { WebGPUMemoryStats } from "./request_webgpu.ts";
-import { type ResidentOptimizer, ResidentTrainer } from "./resident_trainer.ts";
+import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
+import {
+  type ResidentOptimizer,
+  ResidentTrainer,
+  type WebGPUMemoryStats,
+} from "@glassbox/webgpu-kernels";
+import { residentModel, writeBack } from "../packages/trainer/_resident_model.ts";
+
+/** `ResidentTrainer`'s layers and parameter names for a model, as `fit` describes it. */
+const fromModel = (model: Layer) => residentModel(model, "create ResidentTrainer");
 
 const { device, ignore } = await setupWebGPUTests("resident_trainer_budget_test.ts");
 
@@ -52,7 +59,11 @@ for (
       const classes = Array.from(rand([rows]).toTypedArray(), (u) => Math.floor(u * 10));
       const y = tensor(classes, { dtype: "float32", device: gpu });
       const live = gpu.liveBuffers();
-      const trainer = new ResidentTrainer(gpu, { model, loss: "crossEntropy", optimizer });
+      const trainer = new ResidentTrainer(gpu, {
+        ...fromModel(model),
+        loss: "crossEntropy",
+        optimizer,
+      });
       trainer.step(x, y, { start: 0, rows: 256 }); // compiles, allocates, binds
       const batches: [number, number][] = [[256, 256], [512, 100], [0, 256], [256, 256]];
       for (const [start, n] of batches) {
@@ -94,7 +105,7 @@ Deno.test({
     const x = randn([6, 3], { dtype: "float32" }).to(gpu);
     const y = randn([6, 2], { dtype: "float32" }).to(gpu);
     using trainer = new ResidentTrainer(gpu, {
-      model,
+      ...fromModel(model),
       loss: "mse",
       optimizer: { name: "SGD", lr: 0.1 },
     });
@@ -105,7 +116,7 @@ Deno.test({
     strictEqual(empty.batches, 0);
     ok(Number.isNaN(empty.mean));
     ok(first.sum > 0);
-    trainer.writeBack();
+    writeBack(model.parameters(), trainer.parameters());
     const trained = await model.parameters()[0].value.readTypedArray();
     ok(trained.some((v, i) => v !== start[i]), "the weights moved");
     strictEqual(trainer.stepCount, 1);
@@ -129,8 +140,8 @@ Deno.test({
     const halves = [x.slice(0, 6), x.slice(6, 12)].map((t) => t.clone());
     const labels = [y.slice(0, 6), y.slice(6, 12)].map((t) => t.clone());
     const optimizer = { name: "SGD", lr: 0.1, momentum: 0.5 } as const;
-    using ranges = new ResidentTrainer(gpu, { model: a, loss: "crossEntropy", optimizer });
-    using tensors = new ResidentTrainer(gpu, { model: b, loss: "crossEntropy", optimizer });
+    using ranges = new ResidentTrainer(gpu, { ...fromModel(a), loss: "crossEntropy", optimizer });
+    using tensors = new ResidentTrainer(gpu, { ...fromModel(b), loss: "crossEntropy", optimizer });
     tensors.step(halves[0], labels[0]);
     const before = gpu.memory();
     tensors.step(halves[1], labels[1]); // new x and y: their bind groups, nothing else
