@@ -19,6 +19,7 @@ import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
+import { guardStdout } from "./experiments/stdout_guard.ts";
 import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { abortOnSignals, runExitCode } from "./experiments/interrupts.ts";
@@ -240,6 +241,7 @@ async function main(): Promise<number> {
   return runExitCode(interrupted, result.runs.map((r) => r.history.stop));
 }
 
+guardStdout("train");
 try {
   Deno.exit(await main());
 } catch (error) {

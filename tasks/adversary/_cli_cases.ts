@@ -265,6 +265,57 @@ export function cliCases(dir: string): Case[] {
       },
     });
   }
+  add(
+    "--out with a 300-character name",
+    ["--experiment", "linear-regression", "--epochs", "1", "--out", `${dir}/${"x".repeat(300)}`],
+    refused(2, "--out", "too long"),
+  );
+  add(
+    "--out with a 5000-character path",
+    ["--experiment", "linear-regression", "--epochs", "1", "--out", `${dir}/${"d/".repeat(2500)}`],
+    refused(2, "--out"),
+  );
+  for (
+    const [label, name] of [["spaces", "a run"], ["unicode", "läuf-🙂"], ["a newline", "a\nb"], [
+      "a trailing slash",
+      "slash/",
+    ]]
+  ) {
+    const out = `${dir}/${name}`;
+    cases.push({
+      category: "cli",
+      name: `--out with ${label}`,
+      cmd: trainCmd(dir, ["--experiment", "linear-regression", "--epochs", "1", "--out", out]),
+      judge: savesFinite(out.replace(/\/$/, ""), [0]),
+    });
+  }
+  cases.push({
+    category: "cli",
+    name: "stdout to a full device (> /dev/full): noted once, the run still saved",
+    cmd: [
+      "bash",
+      "-c",
+      `${
+        trainCmd(dir, [
+          "--experiment",
+          "linear-regression",
+          "--epochs",
+          "1",
+          "--out",
+          `${dir}/full_stdout`,
+        ])
+          .map((a) => `'${a}'`).join(" ")
+      } > /dev/full`,
+    ],
+    judge: async (o) => {
+      const bad = abnormal(o);
+      if (bad !== null) return bad;
+      if (!/Cannot write to stdout/.test(o.stderr)) {
+        return { outcome: "unclear", why: `exit ${o.code}: ${trainError(o.stderr)}` };
+      }
+      return await savesFinite(`${dir}/full_stdout`, [0])(o);
+    },
+  });
   cases.push({
     category: "cli",
     name: "--out a symlink to /dev/zero",
