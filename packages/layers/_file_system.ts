@@ -102,17 +102,12 @@ function checkRegular(isFile: boolean, kind: string, action: string, path: strin
   }
 }
 
-/** `error` with the action and the path in front of its message, same class (NotFound stays NotFound). */
+/**
+ * `error` with the action and the path in front of its message: the same object, so its
+ * class (Deno's NotFound) and Node's `code` ("ENOENT") stay as they were.
+ */
 function withPath(error: unknown, action: string, path: string | URL): unknown {
-  if (!(error instanceof Error)) return error;
-  const message = `Cannot ${action} ${path}: ${error.message}`;
-  try {
-    const copy = new (error.constructor as new (m: string, o?: ErrorOptions) => Error)(message, {
-      cause: error,
-    });
-    if (copy instanceof Error && copy.message === message) return copy;
-  } catch { /* a class that takes other arguments */ }
-  error.message = message;
+  if (error instanceof Error) error.message = `Cannot ${action} ${path}: ${error.message}`;
   return error;
 }
 
