@@ -276,6 +276,29 @@ export async function libraryCases(dir: string): Promise<Case[]> {
     judge: probeOk(),
   });
   cases.push(...tensorCases());
+  // ModelCheckpoint folders damaged between saves: loadCheckpoint refuses, naming the file.
+  const damaged: [string, string | RegExp | null][] = [
+    ["none", null],
+    ["delete-optimizer", null],
+    ["delete-model", "last.safetensors"],
+    ["truncate-model", "last.safetensors"],
+    ["garbage-optimizer", "last.optimizer.safetensors"],
+    ["swap-optimizer", "different saves"],
+    ["optimizer-is-dir", "last.optimizer.safetensors"],
+    ["model-is-fifo", "last.safetensors"],
+  ];
+  for (const [mutate, mention] of damaged) {
+    const ckpt = `${dir}/ckpt_${mutate}`;
+    cases.push({
+      category: "safetensors",
+      name: `loadCheckpoint after ${mutate}`,
+      cmd: probeCmd("checkpoint", { dir: ckpt, mutate }).map((a) =>
+        a.startsWith("--allow-read") ? `${a} --allow-write=${dir} --allow-run=mkfifo` : a
+      ).flatMap((a) => a.split(" ")),
+      timeoutMs: 60_000,
+      judge: mention === null ? probeOk() : probeRefused(ckpt, mention),
+    });
+  }
   // Memory over repeated fits, each model disposed: flat after warm-up.
   for (const device of ["cpu", "webgpu"]) {
     for (const optimizer of ["adam", "lbfgs"]) {

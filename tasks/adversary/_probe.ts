@@ -4,7 +4,7 @@
 
 import { loadSafetensors, mlp } from "@glassbox/layers";
 import { MSELoss } from "@glassbox/losses";
-import { Adam, fit, LBFGS } from "@glassbox/trainer";
+import { Adam, fit, LBFGS, loadCheckpoint, ModelCheckpoint } from "@glassbox/trainer";
 import { requestWebGPU } from "@glassbox/webgpu-kernels";
 import {
   arange,
@@ -105,6 +105,52 @@ async function run(): Promise<Json> {
       const end = sample();
       gpu?.destroy();
       return { warm, end, memory: cpuMemory() };
+    }
+    case "checkpoint": {
+      // Two real ModelCheckpoint folders (different saves), one mutated, then loadCheckpoint.
+      const save = async (dir: string, epochs: number) => {
+        manualSeed(0);
+        const x = randn([16, 2]), y = randn([16, 1]);
+        await fit(mlp([2, 3, 1]), {
+          x,
+          y,
+          loss: new MSELoss(),
+          optimizer: new Adam({ lr: 0.1 }),
+          epochs,
+          callbacks: [new ModelCheckpoint({ dir, saveBest: false, saveOptimizer: true })],
+        });
+      };
+      const dir = arg.dir as string, other = `${dir}_other`;
+      await save(dir, 2);
+      await save(other, 3);
+      const model = `${dir}/last.safetensors`, opt = `${dir}/last.optimizer.safetensors`;
+      switch (arg.mutate) {
+        case "delete-model":
+          await Deno.remove(model);
+          break;
+        case "truncate-model":
+          await Deno.truncate(model, 20);
+          break;
+        case "garbage-optimizer":
+          await Deno.writeTextFile(opt, "not a safetensors file at all");
+          break;
+        case "swap-optimizer":
+          await Deno.copyFile(`${other}/last.optimizer.safetensors`, opt);
+          break;
+        case "optimizer-is-dir":
+          await Deno.remove(opt);
+          await Deno.mkdir(opt);
+          break;
+        case "model-is-fifo":
+          await Deno.remove(model);
+          await new Deno.Command("mkfifo", { args: [model] }).output();
+          break;
+        case "delete-optimizer":
+          await Deno.remove(opt);
+          break;
+      }
+      const last = await loadCheckpoint(dir);
+      return { epoch: last.metadata.epoch, optimizer: last.optimizer !== null };
     }
     default:
       throw new Error(`probe: unknown op ${op}`);
