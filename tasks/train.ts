@@ -11,12 +11,15 @@
  * @module
  */
 
+// First: a bad GLASSBOX_THREADS or GLASSBOX_WASM exits 2 here, before the tensor package loads.
+import "./experiments/env_check.ts";
 import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
 import { parseTrainFlags, type TrainFlags, USAGE, UsageError } from "./experiments/flags.ts";
 import { findExperiment } from "./experiments/registry.ts";
+import { guardStdout } from "./experiments/stdout_guard.ts";
 import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { abortOnSignals, runExitCode } from "./experiments/interrupts.ts";
@@ -242,6 +245,7 @@ async function main(): Promise<number> {
   return runExitCode(interrupted, result.runs.map((r) => r.history.stop));
 }
 
+guardStdout("train");
 try {
   Deno.exit(await main());
 } catch (error) {

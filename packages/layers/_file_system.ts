@@ -85,10 +85,45 @@ export async function writeFileAtomic(
   }
 }
 
-/** Opens `path` for reading. */
+/** What kind of non-regular file `info` describes, for messages. */
+function kindOf(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "not a regular file";
+}
+
+/** Throws a TypeError unless `path` is a regular file. */
+function checkRegular(isFile: boolean, kind: string, action: string, path: string | URL): void {
+  if (!isFile) {
+    throw new TypeError(`Cannot ${action} ${path}: it is ${kind}, expected a regular file`);
+  }
+}
+
+/**
+ * `error` with the action and the path in front of its message: the same object, so its
+ * class (Deno's NotFound) and Node's `code` ("ENOENT") stay as they were.
+ */
+function withPath(error: unknown, action: string, path: string | URL): unknown {
+  if (error instanceof Error) error.message = `Cannot ${action} ${path}: ${error.message}`;
+  return error;
+}
+
+/** Opens `path` for reading; refuses anything but a regular file (following symlinks). */
 export async function openForReading(path: string | URL, action: string): Promise<ReadableFile> {
   const d = deno();
   if (d !== undefined) {
+    // Stat first: opening a FIFO blocks until a writer comes, and a directory or a device
+    // is no file to load.
+    let info: Deno.FileInfo;
+    try {
+      info = await d.stat(path);
+    } catch (error) {
+      throw withPath(error, action, path);
+    }
+    checkRegular(info.isFile, kindOf(info), action, path);
     const file = await d.open(path, { read: true });
     try {
       const size = (await file.stat()).size;
@@ -103,6 +138,18 @@ export async function openForReading(path: string | URL, action: string): Promis
     }
   }
   const fs = await loadNodeFs(action);
+  let stats;
+  try {
+    stats = await fs.stat(path);
+  } catch (error) {
+    throw withPath(error, action, path);
+  }
+  checkRegular(
+    stats.isFile(),
+    stats.isDirectory() ? "a directory" : "not a regular file",
+    action,
+    path,
+  );
   const handle = await fs.open(path, "r");
   try {
     const size = (await handle.stat()).size;

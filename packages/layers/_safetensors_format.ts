@@ -69,6 +69,11 @@ export class SafetensorsFormatError extends Error {
   }
 }
 
+/** Most dimensions a tensor may have (the tensor package's limit). */
+const MAX_RANK = 32;
+/** Most elements a tensor may have (the tensor package's limit). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+
 /** One tensor of a validated header. */
 export interface TensorEntry {
   name: string;
@@ -145,6 +150,9 @@ function checkEntry(
   if (!Array.isArray(shape)) {
     fail(`${what} has shape ${describe(shape)}, expected an array of integers`);
   }
+  if (shape.length > MAX_RANK) {
+    fail(`${what} has a shape of ${shape.length} dimensions, expected at most ${MAX_RANK}`);
+  }
   let elements = 1;
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
@@ -158,6 +166,13 @@ function checkEntry(
     if (elements > Number.MAX_SAFE_INTEGER) {
       fail(`${what} has shape ${describe(shape)}, which has too many elements`);
     }
+  }
+  if (elements > MAX_ELEMENTS) {
+    fail(
+      `${what} has shape ${
+        describe(shape)
+      } of ${elements} elements, expected at most ${MAX_ELEMENTS} (2^32 - 1)`,
+    );
   }
   if (
     !Array.isArray(offsets) || offsets.length !== 2 ||

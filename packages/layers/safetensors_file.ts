@@ -99,7 +99,14 @@ async function readExactly(
   length: number,
   context: string,
 ): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(length);
+  } catch (error) {
+    throw new RangeError(
+      `${context}: cannot allocate ${length} bytes to read it into (${(error as Error).message})`,
+    );
+  }
   let at = 0;
   while (at < length) {
     const n = await file.read(out.subarray(at));

@@ -107,14 +107,21 @@ export function hostValues(t: Tensor): TypedArray | undefined {
 
 /**
  * Checks, where the values are readable on the host, that `pred` holds
- * probabilities in [0, 1]; names the first element that does not.
+ * probabilities in [0, 1]; names the first element that does not. With
+ * `allowNaN`, NaN passes (and makes the loss NaN): a diverged model's output,
+ * which a training loop's non-finite guard handles, not a missing softmax.
  */
-export function checkProbabilities(loss: string, pred: Tensor, hint: string): void {
+export function checkProbabilities(
+  loss: string,
+  pred: Tensor,
+  hint: string,
+  allowNaN = false,
+): void {
   const values = hostValues(pred);
   if (values === undefined) return;
   for (let i = 0; i < values.length; i++) {
     const p = values[i];
-    if (!(p >= 0 && p <= 1)) {
+    if (!(p >= 0 && p <= 1) && !(allowNaN && p !== p)) {
       throw new RangeError(
         `Cannot compute ${loss}: pred${
           fmtIndex(i, pred.shape)

@@ -80,7 +80,8 @@ export class CategoricalCrossEntropy implements Loss {
     const name = "CategoricalCrossEntropy";
     checkMatrix(name, checkTensor(pred, name, "pred"), "probabilities");
     checkSameShape(name, pred, checkTensor(target, name, "target"));
-    checkProbabilities(name, pred, "apply softmax first, or use CrossEntropyLoss on logits");
+    // NaN passes: a diverged network's softmax, for the training loop's non-finite guard.
+    checkProbabilities(name, pred, "apply softmax first, or use CrossEntropyLoss on logits", true);
     // Where y = 0, use p = max(p, 1) ≥ 1 instead: y·log p and y/p are then exactly 0
     // (never 0·(−∞) or 0/0); elsewhere max(p, 0) = p.
     const safeP = pred.maximum(target.equal(0));

@@ -1,4 +1,4 @@
-import { throws } from "node:assert/strict";
+import { strictEqual, throws } from "node:assert/strict";
 import { assertClose, gradcheck, tensor } from "@glassbox/tensor";
 import { CategoricalCrossEntropy } from "./categorical_cross_entropy.ts";
 import { CrossEntropyLoss } from "./cross_entropy_loss.ts";
@@ -50,4 +50,20 @@ Deno.test("CategoricalCrossEntropy throws clear errors for non-probabilities and
   throws(() => ce.backward(), {
     message: /CategoricalCrossEntropy.backward: no forward pass is stored/,
   });
+});
+
+Deno.test("CategoricalCrossEntropy of a diverged softmax (NaN) is NaN, for the non-finite guard", () => {
+  // Before: "pred[0, 0] = NaN is not a probability … (apply softmax first …)", which made
+  // `deno task train --experiment mlp-classification --lr 1e300` fail with exit 1 and save
+  // nothing instead of stopping on the NaN loss (exit 3, the last finite weights saved).
+  const loss = new CategoricalCrossEntropy().forward(
+    tensor([[NaN, NaN], [0.5, 0.5]]),
+    tensor([[1, 0], [0, 1]]),
+  );
+  strictEqual(Number.isNaN(loss.item()), true);
+  // Values that are numbers outside [0, 1] are still a missing softmax.
+  throws(
+    () => new CategoricalCrossEntropy().forward(tensor([[2, -1]]), tensor([[1, 0]])),
+    /pred\[0, 0\] = 2 is not a probability/,
+  );
 });

@@ -7,7 +7,7 @@
 import type { Device } from "./backend.ts";
 import { cpu } from "./cpu_backend.ts";
 import { checkDtype, type DType, getDefaultDtype } from "./dtype.ts";
-import { checkShape, fmtShape, sizeOf } from "./_shape.ts";
+import { checkShape, fmtShape, MAX_RANK, sizeOf } from "./_shape.ts";
 import { type NestedArray, Tensor } from "./tensor.ts";
 
 /** Where and how a new tensor is made. */
@@ -53,6 +53,12 @@ function flattenNested(data: NestedArray): { shape: number[]; flat: number[] } {
   for (let level: NestedArray = data; Array.isArray(level); level = level[0]) {
     shape.push(level.length);
     if (level.length === 0) break;
+    if (shape.length > MAX_RANK) {
+      // Checked while descending: the walk below recurses once per level.
+      throw new RangeError(
+        `Cannot create tensor: the nested arrays are more than ${MAX_RANK} levels deep, expected at most ${MAX_RANK} dimensions`,
+      );
+    }
   }
   const flat: number[] = [];
   const walk = (node: NestedArray, depth: number, path: string): void => {
@@ -268,6 +274,7 @@ export function arange(start: number, stop?: number, options: ArangeOptions = {}
   }
   const { dtype, device } = resolveOptions(options, "create arange");
   const n = Math.ceil((to - from) / step);
+  checkShape([n], `create arange(${from}, ${to}, step ${step})`);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = from + i * step;
   return new Tensor(device.backend.upload(values, dtype), [n], dtype, device);

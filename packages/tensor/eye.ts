@@ -5,6 +5,7 @@
  */
 
 import { type CreateOptions, resolveOptions } from "./creation.ts";
+import { checkShape } from "./_shape.ts";
 import { Tensor } from "./tensor.ts";
 
 /**
@@ -35,6 +36,7 @@ export function eye(n: number, m?: number, options: CreateOptions = {}): Tensor 
       );
     }
   }
+  checkShape([n, cols], "create eye");
   const { dtype, device } = resolveOptions(options, "create eye");
   const values = new Float64Array(n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;

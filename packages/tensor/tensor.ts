@@ -12,6 +12,7 @@ import { type FormatInput, formatTensor, formatTensorHtml } from "./_format.ts";
 import {
   broadcastShapes,
   fmtShape,
+  MAX_ELEMENTS,
   MAX_RANK,
   normalizeAxis,
   sizeOf,
@@ -780,6 +781,11 @@ export class Tensor {
       Array.isArray(shape) ? fmtShape(shape) : String(shape)
     }`;
     if (!Array.isArray(shape)) throw new TypeError(`Cannot ${action}: shape must be an array`);
+    if (shape.length > MAX_RANK) {
+      throw new RangeError(
+        `Cannot ${action}: the shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+      );
+    }
     const inferred = shape.filter((d) => d === -1).length;
     if (inferred > 1) throw new RangeError(`Cannot ${action}: only one dimension may be -1`);
     for (const d of shape) {
@@ -1262,6 +1268,27 @@ function batchOffsets(
 /** Nests a flat C-order array into arrays shaped like `shape`. */
 function nest(flat: TypedArray, shape: readonly number[]): NestedArray {
   if (shape.length === 0) return flat[0];
+  // Nested arrays cost one JavaScript value per element and per inner array; a tensor of
+  // zero elements with huge leading dimensions would otherwise build billions of arrays.
+  let values = flat.length;
+  for (let k = 0, arrays = 1; k < shape.length - 1; k++) values += arrays *= shape[k];
+  const action = `Cannot convert a tensor of shape ${fmtShape(shape)} to nested arrays`;
+  if (values > MAX_ELEMENTS) {
+    throw new RangeError(
+      `${action}: that takes ${values} JavaScript values, expected at most ${MAX_ELEMENTS}; use toTypedArray()`,
+    );
+  }
+  try {
+    return nestChecked(flat, shape);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new RangeError(
+      `${action}: the runtime refused an array that long (${error.message}); use toTypedArray()`,
+    );
+  }
+}
+
+function nestChecked(flat: TypedArray, shape: readonly number[]): NestedArray {
   const build = (offset: number, axis: number): NestedArray[] => {
     const len = shape[axis];
     if (axis === shape.length - 1) return Array.from(flat.subarray(offset, offset + len));

@@ -199,7 +199,15 @@ export async function runResident(model: Layer, plan: RunPlan, restart: number):
   }
   let lost: WebGPULostInfo | null = null;
   device.lost.then((info) => (lost = info));
-  const x = onDevice(plan.x, device), y = onDevice(plan.y, device);
+  const x = onDevice(plan.x, device);
+  // L-BFGS runs the loss's own forward, and CrossEntropyLoss reads class indices on the host:
+  // there they stay (the resident trainer takes them on the GPU).
+  const hostLabels = lbfgs && loss instanceof CrossEntropyLoss && plan.y.rank === 1;
+  const y = !hostLabels
+    ? onDevice(plan.y, device)
+    : plan.y.device === cpu
+    ? { t: plan.y, owned: false }
+    : { t: await toHost(plan.y), owned: true };
   // Validation: forward on the GPU, scored on the host against CPU targets.
   const validation = plan.validation === undefined ? undefined : {
     x: onDevice(plan.validation.x, device),

@@ -325,6 +325,9 @@ export async function fit(model: Layer | (() => Layer), options: FitOptions): Pr
   for (let r = 0; r < p.restarts; r++) {
     const history = await runOnce(make(), p, r);
     history.score = await score(history, p);
+    // What the last forward pass kept for a backward pass that will not come (the
+    // validation rows' activations): without this, n restarts hold n copies of them.
+    history.model.release?.();
     runs.push(history);
     if (history.stop?.kind === "aborted") break;
   }

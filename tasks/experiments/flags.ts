@@ -148,7 +148,8 @@ needs read and write: files are created new, then renamed), e.g.
 
 ${ASSIGNMENT_USAGE}
 
-Exit codes: 0 done; 1 training or I/O failed; 2 bad flags; 3 stopped on a NaN or
+Exit codes: 0 done; 1 training or I/O failed; 2 bad flags (or a bad GLASSBOX_THREADS /
+GLASSBOX_WASM); 3 stopped on a NaN or
 infinite loss (the weights saved are the last finite ones, as the log says);
 130 interrupted by Ctrl-C or SIGTERM (training stops after the current batch and
 the last weights are saved).

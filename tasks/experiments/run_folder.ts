@@ -110,7 +110,8 @@ export function checkRunFolder(dir: string): void {
  * Writes a run's files into `dir` as one set: `write` fills a fresh staging
  * folder beside `dir`, which then replaces `dir` by two renames (the old
  * folder aside, the new one in, the old one removed). Leftovers of earlier
- * interrupted saves of `dir` are removed first. If `write` throws, the
+ * interrupted saves of `dir` are removed first, under a lock on the folder
+ * holding `dir` that serialises concurrent saves there. If `write` throws, the
  * staging folder is removed, `dir` is untouched, and the Error names `dir`
  * and says what it still holds.
  *
@@ -124,6 +125,39 @@ export async function writeRunFolder<T>(
 ): Promise<T> {
   const { parent, base } = split(dir);
   await Deno.mkdir(parent, { recursive: true });
+  // One save at a time per folder: another run saving beside us would otherwise take our
+  // staging folder for a killed save's leftover and remove it mid-write.
+  const unlock = await lockFolder(parent);
+  try {
+    return await replaceFolder(dir, parent, base, write);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * Holds an exclusive advisory lock (flock) on `folder` until the returned function is
+ * called; the system drops it when the process dies, so a killed save never leaves it
+ * held. Where a folder cannot be opened or locked (Windows), saves are not serialised.
+ */
+async function lockFolder(folder: string): Promise<() => void> {
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(folder, { read: true });
+    await file.lock(true);
+  } catch {
+    file?.close();
+    return () => {};
+  }
+  return () => file.close();
+}
+
+async function replaceFolder<T>(
+  dir: string,
+  parent: string,
+  base: string,
+  write: (staging: string) => Promise<T>,
+): Promise<T> {
   const stale = leftovers(base);
   for await (const entry of Deno.readDir(parent)) {
     if (stale.test(entry.name)) await Deno.remove(`${parent}/${entry.name}`, { recursive: true });
