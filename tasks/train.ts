@@ -24,7 +24,7 @@ import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
 import { abortOnSignals, runExitCode } from "./experiments/interrupts.ts";
 import { checkModelSize } from "./experiments/model_size.ts";
-import { outFolderProblem } from "./experiments/run_folder.ts";
+import { outFolderProblem, shellWord } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
 import { summaryNotes, wrapNote } from "./experiments/summary_notes.ts";
 import { formatComparison } from "./compare/comparison.ts";
@@ -39,7 +39,9 @@ import { assignmentExperimentOf } from "./experiments/assignment_registry.ts";
 
 function usageExit(error: UsageError): never {
   const flag = error.flag === "" ? "" : ` [${error.flag}]`;
-  console.error(`train: ${error.message}${flag}\n\n${USAGE}`);
+  // The tag ends the first line: a message's later lines may be a command to copy.
+  const [first, ...rest] = error.message.split("\n");
+  console.error(`train: ${[first + flag, ...rest].join("\n")}\n\n${USAGE}`);
   Deno.exit(2);
 }
 
@@ -48,12 +50,14 @@ function checkPermissions(flags: TrainFlags): void {
   const granted = (name: "read" | "write", path: string): boolean =>
     Deno.permissions.querySync({ name, path }).state === "granted";
   const { data } = flags.config;
-  const args = Deno.args.join(" ");
+  const args = Deno.args.map(shellWord).join(" ");
   if (data.kind === "csv" && !granted("read", data.path)) {
     throw new UsageError(
       "--data",
       `--data ${data.path}: no permission to read it. \`deno task train\` reads only inside this repository; run\n` +
-        `  deno run --allow-read=.,${data.path} --allow-write=runs tasks/train.ts ${args}`,
+        `  deno run --allow-read=.,${
+          shellWord(data.path)
+        } --allow-write=runs tasks/train.ts ${args}`,
     );
   }
   if (flags.out !== null) {

@@ -187,6 +187,12 @@ cliTest(
     const r2 = await train(["--data", csv, "--target", "y", "--no-save"]);
     strictEqual(r2.code, 2);
     match(r2.stderr, /--data .*secret\.csv: no permission to read it/);
+    // The command it suggests can be pasted as it stands: nothing appended to it.
+    const suggested = r2.stderr.split("\n").find((line) => line.startsWith("  deno run"));
+    strictEqual(
+      suggested,
+      `  deno run --allow-read=.,${csv} --allow-write=runs tasks/train.ts --data ${csv} --target y --no-save`,
+    );
     strictEqual(r2.stdout, "");
   },
 );

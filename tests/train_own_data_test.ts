@@ -125,6 +125,16 @@ Deno.test({
       });
       strictEqual(bad.code, 2);
       match(bad.stderr, /\[--predict\]/);
+      // A model file that is not there is named as such, not with the OS's words.
+      const missing = await train(["--predict", `${dir}/none.safetensors`, "--data", fresh], {
+        read: [dir],
+        write: [dir],
+      });
+      strictEqual(missing.code, 2);
+      match(
+        missing.stderr,
+        /^train: --predict \S*none\.safetensors: no such file \(a model saved by/m,
+      );
     }),
 });
 
@@ -175,5 +185,10 @@ Deno.test({
       strictEqual(forced.code, 0, forced.stderr);
       match(forced.stdout, /own data: regression \(as asked/);
       match(forced.stdout, /features as they are \(--no-scale\)/);
+      // The header names every setting that trains: the defaults' weight decay too.
+      match(
+        forced.stdout,
+        /^training: Adam lr 0\.001, weight decay 0\.01, batch 32, up to 2 epochs/m,
+      );
     }),
 });

@@ -58,6 +58,13 @@ line per epoch in the notebook's format
 validation rows after the epoch), then a summary, and writes the history, the
 model and plots.
 
+The notebooks are the five Jupyter notebooks (Python, PyTorch) glassbox grew
+from, which this repository does not include; notebooks/ holds their
+TypeScript versions. They are 1.1 simple linear regression, 1.2 multivariate
+linear regression, 3.1 MLP, MLP for classification, and assignment 1
+(logistic regression, an MLP, BFGS, widths and depths, Adam, backpropagation
+by hand). Each experiment below names the notebook (and section) it runs.
+
 Experiment (--experiment <name>, default ${DEFAULT_EXPERIMENT}):
 ${experimentList}
 
@@ -66,7 +73,8 @@ validate: 100 rows for notebooks 1.1, 1.2 and MLP-for-classification, 1000 for
 notebook 3.1 and logistic-regression):
   --train-rows <n>        train on the first n rows of the experiment's data instead,
                           validate on the rest
-  --data <file.csv>       train on your own CSV file (header row; numeric feature columns).
+  --data <file.csv>       train on your own CSV file (header row; numeric feature columns;
+                          inside this checkout, or run the \`deno run\` line train prints).
                           20% of rows are the test set (the figures reported), 20% of the
                           rest validate for early stopping, the others train (stratified by
                           class for classification; randomState = --seed). Defaults for
@@ -339,8 +347,9 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
   if (momentum !== 0 && optimizer !== "sgd") {
     throw new UsageError("--momentum", `--momentum applies to --optimizer sgd, not ${optimizer}`);
   }
+  // Like the learning rate: the defaults' weight decay goes with their optimizer only.
   const weightDecay = v["weight-decay"] === undefined
-    ? d.weightDecay
+    ? (optimizer === d.optimizer ? d.weightDecay : null)
     : nonNegative("--weight-decay", v["weight-decay"]);
   if (weightDecay !== null && weightDecay !== 0 && optimizer === "lbfgs") {
     throw new UsageError("--weight-decay", `--weight-decay does not apply to --optimizer lbfgs`);

@@ -98,3 +98,23 @@ Deno.test("USAGE lists every experiment on one line with its title", () => {
     ok(USAGE.split("\n").some((l) => l.trim().startsWith(e.name) && l.endsWith(e.title)), e.name);
   }
 });
+
+Deno.test("USAGE says what the notebooks are and that every experiment names its own", () => {
+  const text = USAGE.replace(/\s+/g, " ");
+  for (
+    const notebook of [
+      "The notebooks are the five Jupyter notebooks",
+      "1.1 simple linear regression",
+      "1.2 multivariate linear regression",
+      "3.1 MLP",
+      "MLP for classification",
+      "assignment 1 (logistic regression",
+      "notebooks/ holds their TypeScript versions",
+    ]
+  ) {
+    ok(text.includes(notebook), notebook);
+  }
+  for (const e of EXPERIMENTS) {
+    ok(/notebook|assignment|extra/.test(e.title), `${e.name}: ${e.title}`);
+  }
+});

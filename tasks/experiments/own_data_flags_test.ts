@@ -32,6 +32,25 @@ Deno.test("parseTrainFlags() gives --data runs the own-data defaults and its fla
   strictEqual(p.out, null); // predictions.csv beside the model
 });
 
+Deno.test("parseTrainFlags(): --data's weight decay goes with its Adam; another optimizer has its own", () => {
+  const base = ["--data", "x.csv", "--target", "y"];
+  strictEqual(parseTrainFlags(base).config.weightDecay, OWN_DATA_DEFAULTS.weightDecay);
+  // L-BFGS takes no weight decay: asking for it is refused, not getting it by default.
+  const lbfgs = parseTrainFlags([...base, "--optimizer", "lbfgs"]).config;
+  strictEqual(lbfgs.optimizer, "lbfgs");
+  strictEqual(lbfgs.weightDecay, null);
+  strictEqual(parseTrainFlags([...base, "--optimizer", "sgd"]).config.weightDecay, null);
+  strictEqual(parseTrainFlags([...base, "--optimizer", "adamw"]).config.weightDecay, null);
+  strictEqual(
+    parseTrainFlags([...base, "--optimizer", "sgd", "--weight-decay", "0.1"]).config.weightDecay,
+    0.1,
+  );
+  throws(
+    () => parseTrainFlags([...base, "--optimizer", "lbfgs", "--weight-decay", "0.1"]),
+    (e: unknown) => e instanceof UsageError && e.flag === "--weight-decay",
+  );
+});
+
 Deno.test("parseTrainFlags() rejects --data-only flags without --data, and contradictions", () => {
   const bad: [string[], string, RegExp][] = [
     [["--task", "regression"], "--task", /--task only applies with --data/],

@@ -71,11 +71,12 @@ export function confusionText(matrix: number[][], classes: readonly (string | nu
     ...names.map((s) => s.length),
     ...matrix.flat().map((v) => `${v}`.length),
   );
-  const head = `${"true \\ predicted".padEnd(width + 2)}${
-    names.map((s) => s.padStart(width + 2)).join("")
-  }`;
+  // The first column holds the corner label and the class names: as wide as the longest.
+  const corner = "true \\ predicted";
+  const first = Math.max(corner.length, ...names.map((s) => s.length));
+  const head = `${corner.padEnd(first)}${names.map((s) => s.padStart(width + 2)).join("")}`;
   const lines = matrix.map((row, i) =>
-    `${names[i].padEnd(width + 2)}${row.map((v) => String(v).padStart(width + 2)).join("")}`
+    `${names[i].padEnd(first)}${row.map((v) => String(v).padStart(width + 2)).join("")}`
   );
   return [head, ...lines].join("\n");
 }
@@ -148,9 +149,9 @@ export async function runOwnData(
       }`,
     );
     console.log(
-      `training: ${
-        OPTIMIZER_LABELS[c.optimizer]
-      } lr ${c.lr}, batch ${batch}, up to ${c.epochs} epochs, ` +
+      `training: ${OPTIMIZER_LABELS[c.optimizer]} lr ${c.lr}${
+        c.weightDecay ? `, weight decay ${c.weightDecay}` : ""
+      }, batch ${batch}, up to ${c.epochs} epochs, ` +
         `early stopping after ${OWN_DATA_PATIENCE} epochs without a lower L_v (best weights kept), ${c.dtype}, seed ${c.seed}\n`,
     );
   }

@@ -50,7 +50,12 @@ export async function runPredict(flags: TrainFlags): Promise<number> {
   try {
     contents = await loadSafetensors(modelPath);
   } catch (error) {
-    throw new OwnDataError("--predict", (error as Error).message);
+    throw new OwnDataError(
+      "--predict",
+      error instanceof Deno.errors.NotFound
+        ? `--predict ${modelPath}: no such file (a model saved by \`deno task train --data\`, e.g. runs/<name>/model.safetensors)`
+        : (error as Error).message,
+    );
   }
   let card;
   try {

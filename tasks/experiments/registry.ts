@@ -108,8 +108,10 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
       "Notebook 3.1's network converges poorly by design: its second hidden layer is a softmax, " +
       "which squeezes 32 units into values that sum to 1, so the layers after it see inputs that " +
       "barely vary from row to row and the model can hardly do better than predict each target's " +
-      "mean (R² near 0). The notebook's own log ends at L: 13045.4378 - L_v 13571.5880 (on its own " +
-      "random data); it says its goal is to show the inner workings, not a good predictor.",
+      "mean (R² near 0). That L_v rises past the mean's and R² falls below 0 is the one-row last " +
+      "batch's doing (above): with --train-rows 999, L_v stays flat. The notebook's own log ends at " +
+      "L: 13045.4378 - L_v 13571.5880 (on its own random data); it says its goal is to show the " +
+      "inner workings, not a good predictor.",
     ],
   },
   {

@@ -10,6 +10,17 @@
  * @module
  */
 
+/**
+ * A word as a POSIX shell reads it back: quoted unless it is plainly safe, so a
+ * suggested `deno run …` line can be pasted as it is.
+ *
+ * @param word A path or an argument.
+ * @returns The word, quoted where needed.
+ */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /** The folder that holds `dir`, and `dir`'s own name. */
 function split(dir: string): { parent: string; base: string } {
   const trimmed = dir.replace(/\/+$/, "");
@@ -56,9 +67,8 @@ export function outFolderProblem(
   if (!(granted("write") && granted("read"))) {
     return `--out ${out}: no permission to write there (the run is staged beside it in ${parent}, then ` +
       `renamed into place). \`deno task train\` writes only under runs/; run\n` +
-      `  deno run --allow-read=.,${parent} --allow-write=${parent} tasks/train.ts ${
-        args.join(" ")
-      }\n` +
+      `  deno run --allow-read=.,${shellWord(parent)} --allow-write=${shellWord(parent)} ` +
+      `tasks/train.ts ${args.map(shellWord).join(" ")}\n` +
       `or pick --out runs/<name>, or pass --no-save`;
   }
   if (options.folder === false) return null;

@@ -119,10 +119,46 @@ export function summaryNotes(result: ExperimentResult): string[] {
         `(chance is about 1 in ${result.dataset.outputs}).`,
     );
   }
+  const short = shortBatchNote(result.dataset.xTrain.shape[0], result.config.batchSize);
+  if (short !== null) notes.push(short);
   if (result.config.data.kind === "builtin") {
     notes.push(...(findExperiment(result.config.experiment)?.notes ?? []));
   }
   return notes;
+}
+
+/**
+ * The note on a short last batch: `for i in range(0, n, b)` over n rows leaves
+ * n mod b rows in the last batch, which weighs as much in L as a full one and
+ * gets an optimizer step of its own every epoch.
+ *
+ * @param rows Training rows.
+ * @param batchSize Rows per batch (null: full batch, no note).
+ * @returns The note, or null when the batches are all full.
+ *
+ * @example
+ * ```ts
+ * import { shortBatchNote } from "./summary_notes.ts";
+ * import { match, strictEqual } from "node:assert/strict";
+ *
+ * match(shortBatchNote(1000, 333)!, /a last batch of 1 row/);
+ * strictEqual(shortBatchNote(1000, 250), null);
+ * ```
+ */
+export function shortBatchNote(rows: number, batchSize: number | null): string | null {
+  if (batchSize === null || rows <= batchSize || rows % batchSize === 0) return null;
+  const last = rows % batchSize;
+  const batches = Math.ceil(rows / batchSize);
+  const one = last === 1;
+  const them = one ? "that row" : `those ${last} rows`;
+  return `The ${rows} training rows in batches of ${batchSize} leave a last batch of ${last} row${
+    one ? "" : "s"
+  } (the notebooks' loop does the same): L averages the ${batches} batch losses equally, so ` +
+    `${them} ${one ? "makes" : "make"} up 1/${batches} of L, and every epoch ends with an ` +
+    `optimizer step on ${them} alone, which pulls the predictions towards ${
+      one ? "its" : "their"
+    } targets: L can fall while L_v rises. ` +
+    `--train-rows ${rows - last} (or a --batch-size that divides ${rows}) trains without it.`;
 }
 
 /**
