@@ -13,7 +13,6 @@
 
 // First: a bad GLASSBOX_THREADS or GLASSBOX_WASM exits 2 here, before the tensor package loads.
 import "./experiments/env_check.ts";
-import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 import type { Tensor } from "@glassbox/tensor";
 import { type Dataset, OPTIMIZER_LABELS } from "./experiments/config.ts";
 import { NotebookLog } from "./experiments/epoch_log.ts";
@@ -22,7 +21,7 @@ import { findExperiment } from "./experiments/registry.ts";
 import { guardStdout } from "./experiments/stdout_guard.ts";
 import { ownDataMain } from "./experiments/own_data_run.ts";
 import { type ExperimentResult, runExperiment } from "./experiments/run_experiment.ts";
-import { abortOnSignals, runExitCode } from "./experiments/interrupts.ts";
+import { abortOnSignals, openDevice, runExitCode } from "./experiments/interrupts.ts";
 import { checkModelSize } from "./experiments/model_size.ts";
 import { outFolderProblem, shellWord } from "./experiments/run_folder.ts";
 import { runReport, saveRun } from "./experiments/save_run.ts";
@@ -192,17 +191,8 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   const removeSignalHandlers = abortOnSignals(controller);
   const several = c.architectures.length > 1;
-  let gpu: WebGPUDevice | undefined;
-  if (flags.device === "webgpu") {
-    try {
-      gpu = await requestWebGPU();
-    } catch (error) {
-      if (!(error instanceof WebGPUUnavailableError)) throw error;
-      console.error(`train: --device webgpu: ${error.message}`);
-      return 1;
-    }
-    if (!flags.json) console.log(`device: ${gpu.name}\n`);
-  }
+  const gpu = await openDevice(flags.device, flags.json);
+  if (gpu === null) return 1;
   let result: ExperimentResult;
   try {
     result = await runExperiment(c, dataset, {

@@ -1,11 +1,39 @@
 /**
- * How `deno task train` stops on a signal, the same for every kind of run
+ * How `deno task train` starts and ends a run, the same for every kind of
+ * run (the notebooks' experiments, `--data`): the WebGPU device `--device
+ * webgpu` asks for, and how it stops on a signal, the same for every kind of run
  * (the notebooks' experiments, `--data`): SIGINT (Ctrl-C) and SIGTERM (kill,
  * a service manager) abort training after the current batch, and the run
  * still saves what it trained; a second signal leaves at once with code 130.
  *
  * @module
  */
+
+import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
+
+/**
+ * The device for `--device`: undefined for the CPU, the first WebGPU adapter for webgpu
+ * (its name printed unless `quiet`), or null after printing why none is available.
+ *
+ * @param device `--device`.
+ * @param quiet Print nothing on success (`--json`).
+ * @returns The WebGPU device, undefined (CPU), or null (unavailable: exit 1).
+ */
+export async function openDevice(
+  device: "cpu" | "webgpu",
+  quiet: boolean,
+): Promise<WebGPUDevice | undefined | null> {
+  if (device !== "webgpu") return undefined;
+  try {
+    const gpu = await requestWebGPU();
+    if (!quiet) console.log(`device: ${gpu.name}\n`);
+    return gpu;
+  } catch (error) {
+    if (!(error instanceof WebGPUUnavailableError)) throw error;
+    console.error(`train: --device webgpu: ${error.message}`);
+    return null;
+  }
+}
 
 /**
  * Installs the SIGINT and SIGTERM handlers that abort `controller`.

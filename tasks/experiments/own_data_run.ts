@@ -12,7 +12,7 @@
 import { mlp, saveSafetensors, type Sequential } from "@glassbox/layers";
 import { accuracy, confusionMatrix, mae, mape, r2Score, rmse } from "@glassbox/metrics";
 import { cpu, type Device, manualSeed, type Tensor } from "@glassbox/tensor";
-import { requestWebGPU, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
+import type { WebGPUDevice } from "@glassbox/webgpu-kernels";
 import { EarlyStopping, fit, type History } from "@glassbox/trainer";
 import { lossCurvesSpec, renderSvg } from "../plots/mod.ts";
 import { activationsFor, architectureLabel, OPTIMIZER_LABELS } from "./config.ts";
@@ -22,7 +22,7 @@ import { MODEL_CARD_FORMAT, MODEL_CARD_KEY, type ModelCard, modelOutputs } from 
 import { OWN_DATA_PATIENCE, type OwnData, OwnDataError, prepareOwnData } from "./own_data.ts";
 import { runPredict } from "./predict.ts";
 import { makeLoss, makeOptimizer } from "./run_experiment.ts";
-import { abortOnSignals, runExitCode } from "./interrupts.ts";
+import { abortOnSignals, openDevice, runExitCode } from "./interrupts.ts";
 import { checkModelSize } from "./model_size.ts";
 import { writeRunFolder } from "./run_folder.ts";
 import { checkFinite, writeFileAtomic } from "./save_run.ts";
@@ -269,19 +269,11 @@ async function writeOwnRun(
 export async function ownDataMain(flags: TrainFlags): Promise<number> {
   const controller = new AbortController();
   const removeSignalHandlers = abortOnSignals(controller);
-  let gpu: Awaited<ReturnType<typeof requestWebGPU>> | undefined;
+  let gpu: WebGPUDevice | undefined | null;
   try {
     if (flags.predict !== null) return await runPredict(flags);
-    if (flags.device === "webgpu") {
-      try {
-        gpu = await requestWebGPU();
-      } catch (error) {
-        if (!(error instanceof WebGPUUnavailableError)) throw error;
-        console.error(`train: --device webgpu: ${error.message}`);
-        return 1;
-      }
-      if (!flags.json) console.log(`device: ${gpu.name}`);
-    }
+    gpu = await openDevice(flags.device, flags.json);
+    if (gpu === null) return 1;
     return await runOwnData(flags, controller.signal, gpu);
   } catch (error) {
     if (error instanceof OwnDataError) throw new UsageError(error.flag, error.message);
