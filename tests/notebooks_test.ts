@@ -110,30 +110,32 @@ function checkRichOutputs(nb: ExecutedNotebook): void {
   );
 }
 
+/**
+ * The notebooks' "MAPE before copying" (the two models' own initial weights: PyTorch's
+ * figure to 1e-9) and "after copying" (the same weights: at rounding level).
+ */
+function checkCopying(all: string[], beforeCopy: number): void {
+  close(
+    numbers(all, "MAPE before copying (glassbox):")[0],
+    beforeCopy,
+    1e-9,
+    "MAPE before copying",
+  );
+  ok(numbers(all, "MAPE after copying:")[0] <= 1e-10, "MAPE after copying");
+}
+
 const CHECKS: Record<(typeof NOTEBOOKS)[number], (nb: ExecutedNotebook, all: string[]) => void> = {
   "1.1-simple-linear-regression.ipynb": (nb, all) => {
     const g = golden.linear;
     checkEpochLog(all, /^epoch: (\d+) - MSE: (\S+) - MSE_v: (\S+)$/, g.history, 2);
-    close(
-      numbers(all, "MAPE before copying (glassbox):")[0],
-      g.mapeBeforeCopy,
-      1e-9,
-      "MAPE before copying",
-    );
-    ok(numbers(all, "MAPE after copying:")[0] <= 1e-10, "MAPE after copying");
+    checkCopying(all, g.mapeBeforeCopy);
     checkVsPytorch(all, 3);
     checkRichOutputs(nb);
   },
   "1.2-multivariate-linear-regression.ipynb": (nb, all) => {
     const g = golden.multivariate;
     checkEpochLog(all, /^epoch: (\d+) - MSE: (\S+) - MSE_v: (\S+)$/, g.history, 3);
-    close(
-      numbers(all, "MAPE before copying (glassbox):")[0],
-      g.mapeBeforeCopy,
-      1e-9,
-      "MAPE before copying",
-    );
-    ok(numbers(all, "MAPE after copying:")[0] <= 1e-10, "MAPE after copying");
+    checkCopying(all, g.mapeBeforeCopy);
     checkVsPytorch(all, 3);
     const einsum = [
       ...numbers(all, "MAPE weight, einsum model vs PyTorch:"),
@@ -145,13 +147,7 @@ const CHECKS: Record<(typeof NOTEBOOKS)[number], (nb: ExecutedNotebook, all: str
   "3.1-mlp.ipynb": (nb, all) => {
     const g = golden.mlp;
     checkEpochLog(all, /^Epoch: (\d+) - L: (\S+) - L_v (\S+)$/, g.history, 2);
-    close(
-      numbers(all, "MAPE before copying (glassbox):")[0],
-      g.mapeBeforeCopy,
-      1e-9,
-      "MAPE before copying",
-    );
-    ok(numbers(all, "MAPE after copying:")[0] <= 1e-10, "MAPE after copying");
+    checkCopying(all, g.mapeBeforeCopy);
     checkVsPytorch(all, 1 + 5 + 5);
     checkRichOutputs(nb);
   },
