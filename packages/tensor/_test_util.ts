@@ -35,3 +35,15 @@ export function throwsWith(fn: () => unknown, cls: ErrorClass, ...fragments: str
     return true;
   });
 }
+
+/** Runs `fn` with console.warn captured; returns what it returned and the warnings. */
+export function captureWarnings<T>(fn: () => T): { value: T; warnings: string[] } {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+  try {
+    return { value: fn(), warnings };
+  } finally {
+    console.warn = original;
+  }
+}

@@ -18,7 +18,7 @@ import {
 import { resetWorkerFailures } from "./_wasm_gemm_policy.ts";
 import { setMatmulThreads } from "./_parallel_gemm.ts";
 import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./_gemm_workers.ts";
-import { lcgTensor as values } from "./_test_util.ts";
+import { captureWarnings, lcgTensor as values } from "./_test_util.ts";
 
 /** The depth of the products a faulty worker fails on (others it runs as usual). */
 const FAULT_K = 777;
@@ -64,18 +64,6 @@ async function workersAlive(timeoutMs = 10_000): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return wasmGemmThreads().alive > 0;
-}
-
-/** Runs `fn` with console.warn captured; returns what it returned and the warnings. */
-function captureWarnings<T>(fn: () => T): { value: T; warnings: string[] } {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
-  try {
-    return { value: fn(), warnings };
-  } finally {
-    console.warn = original;
-  }
 }
 
 // Four tasks of about 5 ms each: long enough for the worker to wake and claim one.

@@ -9,19 +9,7 @@ import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import { cpuMemory, setCpuPoolLimit, type Tensor } from "./mod.ts";
 import { loadWasmGemm, setWasmMatmul, wasmGemmKind, wasmGemmThreads } from "./_wasm_gemm.ts";
 import { setWasmMemoryLimits } from "./_wasm_gemm_policy.ts";
-import { lcgTensor as values } from "./_test_util.ts";
-
-/** Runs `fn` with console.warn captured. */
-function captureWarnings<T>(fn: () => T): { value: T; warnings: string[] } {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
-  try {
-    return { value: fn(), warnings };
-  } finally {
-    console.warn = original;
-  }
-}
+import { captureWarnings, lcgTensor as values } from "./_test_util.ts";
 
 function bits(t: Tensor): number[] {
   const x = t.toTypedArray();
