@@ -90,6 +90,20 @@ const NOTEBOOK_SGD = {
 /** The notebooks with 100 training rows: `len(X_train) // 3` = 33 rows per batch. */
 const SMALL_BATCH = Math.floor(SMALL_TRAIN_ROWS / 3);
 
+/**
+ * Notebooks 1.1 and 1.2: a linear model (no hidden layer) trained with SGD lr 0.01 on 100
+ * rows in batches of 33 for 16 epochs, the MSE loss.
+ */
+const LINEAR_NOTEBOOK_DEFAULTS = {
+  ...NOTEBOOK_SGD,
+  architectures: [[]],
+  activation: "relu",
+  loss: "mse",
+  epochs: 16,
+  batchSize: SMALL_BATCH,
+  trainRows: SMALL_TRAIN_ROWS,
+} satisfies ExperimentSpec["defaults"];
+
 /** Every experiment, the default first. */
 export const EXPERIMENTS: readonly ExperimentSpec[] = [
   {
@@ -119,15 +133,7 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
     title: "notebook 1.1 simple linear regression: scalar w, b on 1-feature make_regression",
     data: simpleRegressionData,
     rows: 10100,
-    defaults: {
-      ...NOTEBOOK_SGD,
-      architectures: [[]],
-      activation: "relu",
-      loss: "mse",
-      epochs: 16,
-      batchSize: SMALL_BATCH,
-      trainRows: SMALL_TRAIN_ROWS,
-    },
+    defaults: LINEAR_NOTEBOOK_DEFAULTS,
     log: "mse",
     notes: [
       "Notebook 1.1 trains 16 epochs on only 100 rows with lr 0.01, so w and b are still far from " +
@@ -141,15 +147,7 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
     title: "notebook 1.2 multivariate linear regression: XW + b, 6 features → 3 targets",
     data: multivariateRegressionData,
     rows: 10100,
-    defaults: {
-      ...NOTEBOOK_SGD,
-      architectures: [[]],
-      activation: "relu",
-      loss: "mse",
-      epochs: 16,
-      batchSize: SMALL_BATCH,
-      trainRows: SMALL_TRAIN_ROWS,
-    },
+    defaults: LINEAR_NOTEBOOK_DEFAULTS,
     log: "mse",
     notes: [
       "Notebook 1.2 stops after 16 epochs on 100 rows, long before convergence (its log goes from " +
