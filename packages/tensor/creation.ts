@@ -5,7 +5,7 @@
  */
 
 import type { Device } from "./backend.ts";
-import { cpu } from "./cpu_backend.ts";
+import { cpu } from "./cpu/backend.ts";
 import { checkDtype, type DType, getDefaultDtype } from "./dtype.ts";
 import { checkShape, fmtShape, MAX_RANK, sizeOf } from "./_shape.ts";
 import { type NestedArray, Tensor } from "./tensor.ts";

@@ -10,8 +10,8 @@
 // process takes its share from the threads.
 
 import type { DType, MatmulOptions, Tensor } from "./mod.ts";
-import { setWasmMatmul, wasmGemmKind } from "./_wasm_gemm.ts";
-import { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
+import { setWasmMatmul, wasmGemmKind } from "./wasm/gemm.ts";
+import { matmulThreads, setMatmulThreads } from "./wasm/thread_pool.ts";
 import { lcgTensor as values } from "./_test_util.ts";
 
 /** A multiply and an add per term: 2·m·n·k floating-point operations, in GFLOP. */

@@ -1,6 +1,6 @@
 import { strictEqual, throws } from "node:assert/strict";
 import { cpu, cpuMemory, keep, setCpuPoolLimit, Tensor, tensor, tidy, zeros } from "./mod.ts";
-import { setWasmMatmul } from "./_wasm_gemm.ts";
+import { setWasmMatmul } from "./wasm/gemm.ts";
 
 Deno.test("tidy() disposes intermediates, keeps what it returns and what keep() marks", () => {
   const x = tensor([1, 2, 3]);

@@ -31,10 +31,10 @@ export type {
   UnaryOp,
 } from "./backend.ts";
 export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray } from "./dtype.ts";
-export { cpu } from "./cpu_backend.ts";
-export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu_memory.ts";
+export { cpu } from "./cpu/backend.ts";
+export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu/memory.ts";
 export { keep, tidy } from "./tidy.ts";
-export { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
+export { matmulThreads, setMatmulThreads } from "./wasm/thread_pool.ts";
 export { type MatmulOptions, type NestedArray, type ReduceOptions, Tensor } from "./tensor.ts";
 export {
   arange,

@@ -4,7 +4,7 @@
 // run, one thread), the thread settings, and that workers never keep a process alive.
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import type { DType, Tensor } from "./mod.ts";
+import type { DType, Tensor } from "../mod.ts";
 import {
   loadWasmGemm,
   packTasks,
@@ -13,11 +13,11 @@ import {
   split,
   wasmGemmKind,
   wasmGemmThreads,
-} from "./_wasm_gemm.ts";
-import { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
-import { webWorkerFactory } from "./_gemm_workers.ts";
-import { lcgTensor as values, throwsWith } from "./_test_util.ts";
-import { GEMM_PORTABLE_WASM } from "./_wasm_gemm_bytes.ts";
+} from "./gemm.ts";
+import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
+import { webWorkerFactory } from "./workers.ts";
+import { lcgTensor as values, throwsWith } from "../_test_util.ts";
+import { GEMM_PORTABLE_WASM } from "./gemm_bytes.ts";
 
 /** Runs `fn` with `threads` matmul threads and the WebAssembly path forced on. */
 function withThreads<T>(threads: number, fn: () => T): T {
@@ -302,9 +302,9 @@ async function runScript(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const script = `
-    import { tensor } from ${JSON.stringify(new URL("./mod.ts", import.meta.url).href)};
+    import { tensor } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
     import { wasmGemmThreads } from ${
-    JSON.stringify(new URL("./_wasm_gemm.ts", import.meta.url).href)
+    JSON.stringify(new URL("./gemm.ts", import.meta.url).href)
   };
     const a = tensor(new Float64Array(300 * 300).fill(0.5), { shape: [300, 300] });
     const c = a.matmul(a);

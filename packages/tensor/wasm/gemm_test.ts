@@ -4,15 +4,15 @@
 // goldens' job (tests/); threads against one thread are parallel_matmul_test.ts's.
 
 import { strictEqual } from "node:assert/strict";
-import { assertClose, type DType, type Tensor, tensor } from "./mod.ts";
+import { assertClose, type DType, type Tensor, tensor } from "../mod.ts";
 import {
   loadWasmGemm,
   setWasmMatmul,
   wasmGemmKind,
   type WasmMatmulMode,
   wasmMatmulMode,
-} from "./_wasm_gemm.ts";
-import { lcgTensor as values } from "./_test_util.ts";
+} from "./gemm.ts";
+import { lcgTensor as values } from "../_test_util.ts";
 
 /** The largest element of a tensor. */
 function largest(x: Tensor): number {

@@ -7,18 +7,18 @@
 // three such failures the process stays on one thread.
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import type { Tensor } from "./mod.ts";
+import type { Tensor } from "../mod.ts";
 import {
   loadWasmGemm,
   setGemmWorkerFactory,
   setWasmMatmul,
   wasmGemmKind,
   wasmGemmThreads,
-} from "./_wasm_gemm.ts";
-import { resetWorkerFailures } from "./_wasm_gemm_policy.ts";
-import { setMatmulThreads } from "./_parallel_gemm.ts";
-import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./_gemm_workers.ts";
-import { captureWarnings, lcgTensor as values } from "./_test_util.ts";
+} from "./gemm.ts";
+import { resetWorkerFailures } from "./policy.ts";
+import { setMatmulThreads } from "./thread_pool.ts";
+import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./workers.ts";
+import { captureWarnings, lcgTensor as values } from "../_test_util.ts";
 
 /** The depth of the products a faulty worker fails on (others it runs as usual). */
 const FAULT_K = 777;

@@ -16,12 +16,12 @@ import type {
   SoftmaxOp,
   Storage,
   UnaryOp,
-} from "./backend.ts";
-import type { DType, TypedArray } from "./dtype.ts";
-import { allocHost, releaseHost } from "./cpu_memory.ts";
-import { broadcastStrides, sizeOf, stridesOf } from "./_shape.ts";
-import { cpuMatmul } from "./_cpu_matmul.ts";
-import { wasmSoftmaxRows, wasmUnary } from "./_wasm_elementwise.ts";
+} from "../backend.ts";
+import type { DType, TypedArray } from "../dtype.ts";
+import { allocHost, releaseHost } from "./memory.ts";
+import { broadcastStrides, sizeOf, stridesOf } from "../_shape.ts";
+import { cpuMatmul } from "./matmul.ts";
+import { wasmSoftmaxRows, wasmUnary } from "../wasm/elementwise.ts";
 
 const UNARY: { readonly [K in UnaryOp]: (x: number) => number } = {
   neg: (x) => -x,

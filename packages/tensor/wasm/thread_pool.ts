@@ -19,16 +19,16 @@
 // `GemmWorkerError`. The caller then computes the product on its own thread and retires the
 // pool (see _wasm_gemm.ts). Workers themselves live in _gemm_workers.ts.
 
-import { threadsFromEnv } from "./_env.ts";
+import { threadsFromEnv } from "./env.ts";
 import {
   claimTasks,
   type GemmCalls,
   type GemmWorker,
   type WorkerFactory,
-} from "./_gemm_workers.ts";
+} from "./workers.ts";
 
-export type { GemmCalls, WorkerFactory } from "./_gemm_workers.ts";
-export { defaultWorkerFactory } from "./_gemm_workers.ts";
+export type { GemmCalls, WorkerFactory } from "./workers.ts";
+export { defaultWorkerFactory } from "./workers.ts";
 
 /** Int32 slots of the control block at the start of the shared memory. */
 const TICKET = 0, DONE = 1, FAILED = 2, SCRATCH = 3, STRIDE = 4, PB_OFFSET = 5, ALIVE = 6;

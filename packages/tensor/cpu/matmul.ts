@@ -12,9 +12,9 @@
 // switched off — split across worker threads when large (_parallel_gemm.ts,
 // bit-identical to one thread); this file stays the reference and the fallback.
 
-import type { TypedArray } from "./dtype.ts";
-import type { MatmulInfo } from "./backend.ts";
-import { wasmGemm, wasmMatmulMode } from "./_wasm_gemm.ts";
+import type { TypedArray } from "../dtype.ts";
+import type { MatmulInfo } from "../backend.ts";
+import { wasmGemm, wasmMatmulMode } from "../wasm/gemm.ts";
 
 const MR = 4;
 const NR = 4;

@@ -3,15 +3,15 @@
 // the goldens' job (tests/), which run under GLASSBOX_WASM=always and =off.
 
 import { ok, strictEqual } from "node:assert/strict";
-import { assertClose, type DType, tensor } from "./mod.ts";
-import type { WasmMatmulMode } from "./_wasm_gemm.ts";
+import { assertClose, type DType, tensor } from "../mod.ts";
+import type { WasmMatmulMode } from "./gemm.ts";
 import {
   setWasmElementwise,
   softmaxBlocks,
   WASM_ELEMENTWISE_THRESHOLD,
   wasmElementwiseAvailable,
   wasmUnary,
-} from "./_wasm_elementwise.ts";
+} from "./elementwise.ts";
 
 const EDGES = [
   0,

@@ -6,10 +6,10 @@
 // (setWasmMemoryLimits) so that small products reach them.
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { cpuMemory, setCpuPoolLimit, type Tensor } from "./mod.ts";
-import { loadWasmGemm, setWasmMatmul, wasmGemmKind, wasmGemmThreads } from "./_wasm_gemm.ts";
-import { setWasmMemoryLimits } from "./_wasm_gemm_policy.ts";
-import { captureWarnings, lcgTensor as values } from "./_test_util.ts";
+import { cpuMemory, setCpuPoolLimit, type Tensor } from "../mod.ts";
+import { loadWasmGemm, setWasmMatmul, wasmGemmKind, wasmGemmThreads } from "./gemm.ts";
+import { setWasmMemoryLimits } from "./policy.ts";
+import { captureWarnings, lcgTensor as values } from "../_test_util.ts";
 
 function bits(t: Tensor): number[] {
   const x = t.toTypedArray();

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { DType, TypedArray } from "./dtype.ts";
+import type { DType, TypedArray } from "../dtype.ts";
 
 /** Counters of the CPU backend's typed-array pool (see `cpuMemory()`). */
 export interface CpuMemoryStats {

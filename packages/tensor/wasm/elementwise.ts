@@ -9,11 +9,11 @@
 // float64 on the way in: float32 tensors are computed in float64 and rounded once on the
 // way out, as on the TypeScript path.
 
-import type { TypedArray } from "./dtype.ts";
-import type { SoftmaxOp, UnaryOp } from "./backend.ts";
-import { sharedElementwise, type WasmMatmulMode, wasmMatmulMode } from "./_wasm_gemm.ts";
-import { ELEMENTWISE_WASM } from "./_wasm_elementwise_bytes.ts";
-import { align64, growTo } from "./_wasm_memory.ts";
+import type { TypedArray } from "../dtype.ts";
+import type { SoftmaxOp, UnaryOp } from "../backend.ts";
+import { sharedElementwise, type WasmMatmulMode, wasmMatmulMode } from "./gemm.ts";
+import { ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
+import { align64, growTo } from "./memory.ts";
 
 /** The unary operations with a WebAssembly kernel. */
 export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";

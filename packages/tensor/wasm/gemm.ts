@@ -8,16 +8,16 @@
 // the module runs on a shared memory (its "shared" build), so workers can run it on the same
 // operands; elsewhere on a memory of its own, on one thread.
 
-import type { TypedArray } from "./dtype.ts";
-import type { MatmulInfo } from "./backend.ts";
-import { align64, growTo } from "./_wasm_memory.ts";
+import type { TypedArray } from "../dtype.ts";
+import type { MatmulInfo } from "../backend.ts";
+import { align64, growTo } from "./memory.ts";
 import {
   GEMM_PORTABLE_SHARED_WASM,
   GEMM_PORTABLE_WASM,
   GEMM_RELAXED_SHARED_WASM,
   GEMM_RELAXED_WASM,
-} from "./_wasm_gemm_bytes.ts";
-import { ELEMENTWISE_SHARED_WASM } from "./_wasm_elementwise_bytes.ts";
+} from "./gemm_bytes.ts";
+import { ELEMENTWISE_SHARED_WASM } from "./elementwise_bytes.ts";
 import {
   CONTROL_BYTES,
   defaultWorkerFactory,
@@ -28,8 +28,8 @@ import {
   matmulThreads,
   MAX_TASKS,
   type WorkerFactory,
-} from "./_parallel_gemm.ts";
-import { type WasmMatmulMode, wasmModeFromEnv } from "./_env.ts";
+} from "./thread_pool.ts";
+import { type WasmMatmulMode, wasmModeFromEnv } from "./env.ts";
 import {
   mayGrow,
   releaseLater,
@@ -37,9 +37,9 @@ import {
   warnTooLarge,
   workerRestarts,
   workerStalled,
-} from "./_wasm_gemm_policy.ts";
+} from "./policy.ts";
 
-export type { WasmMatmulMode } from "./_env.ts";
+export type { WasmMatmulMode } from "./env.ts";
 
 /** Which build was instantiated, or `"none"` when WebAssembly SIMD is not available. */
 export type WasmGemmKind = "relaxed" | "portable" | "none";
