@@ -1,0 +1,223 @@
+/**
+ * The engine of a run whose parameters live on a WebGPU device. The data
+ * moves there once; each step stays on the GPU (no read-back), the loss is
+ * summed there and read once per epoch; validation runs forward on the GPU
+ * and scores the predictions on the host. L-BFGS runs forward and backward
+ * on the GPU and its two-loop recursion and line search on the host
+ * (`LBFGS.stepAsync`), reading the loss and gradients at each evaluation.
+ * The last good weights are host copies, so a lost device leaves the model
+ * on the CPU with them.
+ *
+ * @module
+ */
+
+import type { Layer } from "@glassbox/layers";
+import { CrossEntropyLoss, type Loss } from "@glassbox/losses";
+import { cpu, type Tensor } from "@glassbox/tensor";
+import {
+  type WebGPUDevice,
+  WebGPUDeviceLostError,
+  type WebGPULostInfo,
+} from "@glassbox/webgpu-kernels";
+import type { BatchInfo } from "./callback.ts";
+import { attachedTo, backpropagate, type Engine, type Scores } from "./_engine.ts";
+import { LBFGS } from "./lbfgs.ts";
+import type { RunPlan } from "./_run.ts";
+import { residentStepper, type Stepper } from "./_resident_stepper.ts";
+
+/** A tensor on `device` (the same one when it is there already; `owned` says whether we made it). */
+function onDevice(t: Tensor, device: WebGPUDevice): { t: Tensor; owned: boolean } {
+  return t.device === device ? { t, owned: false } : { t: t.to(device), owned: true };
+}
+
+/** A CPU copy of a device tensor (one read-back); a CPU tensor itself. */
+const toHost = (t: Tensor): Promise<Tensor> => t.toAsync(cpu);
+
+/**
+ * Checks that `loss` runs forward and backward on a WebGPU device op by op
+ * (the L-BFGS path): any loss whose reduction makes a single value.
+ */
+function checkDeviceLoss(loss: Loss): void {
+  if ("reduction" in loss && loss.reduction === "none") {
+    throw new TypeError(
+      `Cannot fit on WebGPU: the loss must reduce to one value (reduction "mean" or "sum"), ` +
+        `got ${loss.constructor.name} with reduction "none"`,
+    );
+  }
+}
+
+/** The L-BFGS steps: forward and backward on the GPU, the rest on the host. */
+function lbfgsStepper(model: Layer, loss: Loss, optimizer: LBFGS): Stepper {
+  let sum = 0, batches = 0;
+  return {
+    beginEpoch() {
+      sum = 0;
+      batches = 0;
+    },
+    async step(xb, yb) {
+      const closure = (): Tensor => {
+        model.zeroGrad();
+        const pred = model.forward(xb);
+        const lossT = loss.forward(pred, yb);
+        const grad = loss.backward();
+        backpropagate(model, grad);
+        grad.dispose();
+        if (pred !== xb) pred.dispose();
+        return lossT; // read back with the gradients, then disposed, by stepAsync
+      };
+      const value = await optimizer.stepAsync(closure);
+      sum += value;
+      batches++;
+      return value;
+    },
+    endEpoch: () => Promise.resolve(sum / batches),
+    finish: () => Promise.resolve(model.zeroGrad()), // the gradients L-BFGS accumulated
+  };
+}
+
+/** Makes the WebGPU engine of one run: checks, attaches the optimizer, moves the data. */
+export async function webgpuEngine(
+  model: Layer,
+  plan: RunPlan,
+  restart: number,
+): Promise<Engine> {
+  const { loss, optimizer } = plan;
+  const params = model.parameters();
+  const device = params[0].borrow().device as WebGPUDevice;
+  const lbfgs = optimizer.name === "LBFGS";
+  if (lbfgs && !(optimizer instanceof LBFGS)) {
+    throw new TypeError(`Cannot fit on WebGPU: the optimizer named LBFGS is not an LBFGS`);
+  }
+  if (optimizer instanceof LBFGS) checkDeviceLoss(loss);
+  const stepper = optimizer instanceof LBFGS
+    ? lbfgsStepper(model, loss, optimizer)
+    : await residentStepper(model, plan, device);
+  try {
+    if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
+    await stepper.attached?.();
+  } catch (error) {
+    await stepper.finish(false); // nothing was trained: leave no buffers behind
+    throw error;
+  }
+  let lostInfo: WebGPULostInfo | null = null;
+  device.lost.then((info) => (lostInfo = info));
+  const throwIfLost = (): void => {
+    if (lostInfo !== null) throw new WebGPUDeviceLostError(lostInfo.message, lostInfo);
+  };
+  const x = onDevice(plan.x, device);
+  // L-BFGS runs the loss's own forward, and CrossEntropyLoss reads class indices on the host:
+  // there they stay (the resident steps take them on the GPU).
+  const hostLabels = lbfgs && loss instanceof CrossEntropyLoss && plan.y.rank === 1;
+  const y = !hostLabels
+    ? onDevice(plan.y, device)
+    : plan.y.device === cpu
+    ? { t: plan.y, owned: false }
+    : { t: await toHost(plan.y), owned: true };
+  // Scoring: forward on the GPU, the loss and metrics on the host against host targets.
+  const validation = plan.validation === undefined ? undefined : {
+    x: onDevice(plan.validation.x, device),
+    y: await toHost(plan.validation.y),
+  };
+  const trainY = Object.keys(plan.metrics).length > 0 && validation === undefined
+    ? await toHost(plan.y)
+    : null;
+  /** The weights after the last epoch that finished with a finite loss, on the host. */
+  let lastGood: Tensor[] = [];
+  let xs = x.t, ys = y.t;
+  const rows = x.t.shape[0];
+  const releaseEpoch = () => {
+    if (xs !== x.t) xs.dispose();
+    if (ys !== y.t) ys.dispose();
+    xs = x.t;
+    ys = y.t;
+  };
+
+  return {
+    beginEpoch(order) {
+      releaseEpoch();
+      if (order !== null) {
+        const index = Array.from(order);
+        xs = x.t.gather(index);
+        ys = y.t.gather(index);
+      }
+      stepper.beginEpoch();
+    },
+    async step({ start, end }: BatchInfo): Promise<number | undefined> {
+      if (stepper.ranges === true) return await stepper.step(xs, ys, start, end);
+      const whole = start === 0 && end === rows;
+      const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
+      try {
+        const value = await stepper.step(xb, yb, start, end);
+        throwIfLost();
+        return value;
+      } finally {
+        if (!whole) {
+          xb.dispose();
+          yb.dispose();
+        }
+      }
+    },
+    async endEpoch(): Promise<number> {
+      releaseEpoch();
+      const mean = await stepper.endEpoch();
+      throwIfLost();
+      return mean;
+    },
+    async score(): Promise<Scores> {
+      const input = validation?.x.t ?? x.t;
+      const truth = validation?.y ?? trainY!;
+      const pred = model.forward(input);
+      const host = await toHost(pred);
+      if (pred !== input) pred.dispose();
+      model.release?.(); // inference: nothing is kept for a backward pass
+      throwIfLost();
+      const scores: Scores = { metrics: {} };
+      if (validation !== undefined) {
+        const value = loss.forward(host, truth);
+        scores.loss = value.item();
+        value.dispose();
+      }
+      for (const [name, metric] of Object.entries(plan.metrics)) {
+        scores.metrics[name] = metric(truth, host);
+      }
+      host.dispose();
+      return scores;
+    },
+    async keep(): Promise<void> {
+      const good = await Promise.all(params.map((p) => toHost(p.borrow())));
+      for (const t of lastGood) t.dispose();
+      lastGood = good;
+    },
+    restore() {
+      params.forEach((p, i) => (p.value = lastGood[i].to(device)));
+    },
+    lost(error: unknown, epoch: number): string {
+      const info = lostInfo ??
+        (error instanceof WebGPUDeviceLostError
+          ? { reason: error.reason, message: error.message }
+          : null);
+      if (info === null) throw error;
+      // The device's memory is gone: give the model the last good weights on the CPU.
+      params.forEach((p, i) => p.restore(lastGood[i]));
+      lastGood = [];
+      return `The WebGPU device was lost during epoch ${epoch} (${info.reason}: ${info.message}); ` +
+        `the model holds the weights of the last completed epoch, moved to the CPU`;
+    },
+    async finish(): Promise<void> {
+      try {
+        await stepper.finish(lostInfo === null);
+      } finally {
+        // Device buffers the last forward and backward kept: the views for backward.
+        model.release?.();
+        loss.release?.();
+        releaseEpoch();
+        if (x.owned) x.t.dispose();
+        if (y.owned) y.t.dispose();
+        if (validation?.x.owned) validation.x.t.dispose();
+        if (validation !== undefined && validation.y !== plan.validation!.y) validation.y.dispose();
+        if (trainY !== null && trainY !== plan.y) trainY.dispose();
+        for (const t of lastGood) t.dispose();
+      }
+    },
+  };
+}
