@@ -1,5 +1,13 @@
 // The runtime under the WebGPU backend: buffers from the pools, pipelines
-// cached by key, and command batching.
+// and bind groups cached, and command batching.
+//
+// A training step is recorded as it runs: every kernel of the step goes
+// into one open command encoder, submitted at the next microtask (one
+// submit per step). The step's temporaries come from a per-step arena: the
+// i-th allocation after a submit prefers the buffer the i-th allocation got
+// after each of the two submits before (when it is free again), so a step
+// that repeats the last one's kernels binds the same buffers, and its bind
+// groups — cached by pipeline and buffers — are found rather than created.
 //
 // Dispatches are recorded into one open command encoder (and compute pass)
 // and submitted together when work is read back, when `flush()` is called,
@@ -15,15 +23,46 @@ import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
 /** Dispatches recorded before the encoder is submitted without being asked. */
 const FLUSH_EVERY = 64;
 
-/** A tensor's elements in a GPU buffer (the backend's `Storage`). */
+/**
+ * A buffer several storages live in (packed parameters): given back to the
+ * runtime when the last of them is released.
+ */
+export class SharedBuffer {
+  #refs = 0;
+  constructor(readonly buffer: GPUBuffer, readonly runtime: GpuRuntime) {}
+  /** One more storage lives here. */
+  ref(): void {
+    this.#refs++;
+  }
+  /** One storage less; the last gives the buffer back. */
+  unref(): void {
+    if (--this.#refs === 0) this.runtime.release(this.buffer);
+  }
+}
+
+/**
+ * A tensor's elements in a GPU buffer (the backend's `Storage`): a whole
+ * buffer, or a range of a shared one at a byte offset (a multiple of the
+ * device's storage-offset alignment).
+ */
 export class GpuStorage {
   #buffer: GPUBuffer | null;
+  #offset = 0;
+  #shared: SharedBuffer | null = null;
   constructor(buffer: GPUBuffer, readonly size: number, readonly runtime: GpuRuntime) {
     this.#buffer = buffer;
   }
   /** Bytes the kernels may touch (a multiple of 4, at least 4). */
   get bytes(): number {
     return Math.max(4, this.size * 4);
+  }
+  /** Byte offset of the elements in `buffer()`. */
+  get offset(): number {
+    return this.#offset;
+  }
+  /** The shared buffer this storage lives in, or null when it owns its buffer. */
+  get shared(): SharedBuffer | null {
+    return this.#shared;
   }
   /** The buffer; a ReferenceError once released. */
   buffer(action: string): GPUBuffer {
@@ -32,13 +71,38 @@ export class GpuStorage {
     }
     return this.#buffer;
   }
+  /**
+   * Moves the storage into `shared` at byte `offset` (the caller has copied
+   * its elements there): the same storage, so every tensor holding it sees
+   * the new place; its old buffer is given back.
+   */
+  moveInto(shared: SharedBuffer, offset: number): void {
+    const old = this.#buffer;
+    if (old === null) throw new ReferenceError(`Cannot pack: the WebGPU storage was disposed`);
+    shared.ref();
+    if (this.#shared !== null) this.#shared.unref();
+    else this.runtime.release(old);
+    this.#buffer = shared.buffer;
+    this.#offset = offset;
+    this.#shared = shared;
+  }
   /** Gives the buffer back to the runtime; idempotent. */
   release(): void {
     if (this.#buffer === null) return;
-    this.runtime.release(this.#buffer);
+    if (this.#shared !== null) this.#shared.unref();
+    else this.runtime.release(this.#buffer);
     this.#buffer = null;
+    this.#shared = null;
   }
 }
+
+/** A binding entry of a storage: its range of its buffer. */
+function entry(s: GpuStorage, binding: number, action: string): GPUBindGroupEntry {
+  return { binding, resource: { buffer: s.buffer(action), offset: s.offset, size: s.bytes } };
+}
+
+/** Bind groups kept before the cache is emptied (a bound on memory). */
+const MAX_CACHED_GROUPS = 4096;
 
 /** A buffer bound to a kernel: a storage, or raw bytes uploaded for one dispatch. */
 export type Binding = GpuStorage | Uint32Array<ArrayBuffer>;
@@ -93,6 +157,14 @@ export class GpuRuntime {
   #submits = 0;
   #bindGroups = 0;
   #readbacks = 0;
+  /** Bind groups by pipeline key and bound ranges. */
+  #groups = new Map<string, GPUBindGroup>();
+  /** Ids of buffers, for bind-group keys. */
+  #ids = new WeakMap<GPUBuffer, number>();
+  #nextId = 0;
+  /** The buffers handed out since the last submit, in order, and in the two steps before. */
+  #arena: GPUBuffer[] = [];
+  #arenaBefore: GPUBuffer[][] = [[], []];
   // No FinalizationRegistry returns undisposed buffers to the pool: releasing
   // buffers from finalizers made lavapipe abort at process exit now and then
   // ("double free or corruption") after every test had passed. An undisposed
@@ -138,17 +210,49 @@ export class GpuRuntime {
     );
   }
 
+  /** A buffer from the storage pool, the step arena's choice first. */
+  #acquire(bytes: number, action: string): GPUBuffer {
+    const i = this.#arena.length;
+    const [last, before] = this.#arenaBefore;
+    const buffer = this.storagePool.acquire(bytes, action, [last[i], before[i]]);
+    this.#arena.push(buffer);
+    return buffer;
+  }
+
   /** A new storage of `size` float32 elements, contents undefined. */
   alloc(size: number, action: string): GpuStorage {
     this.check(action);
-    return new GpuStorage(this.storagePool.acquire(Math.max(4, size * 4), action), size, this);
+    return new GpuStorage(this.#acquire(Math.max(4, size * 4), action), size, this);
+  }
+
+  /** A new buffer of `bytes` bytes (zeroed) that several storages will share. */
+  allocShared(bytes: number, action: string): SharedBuffer {
+    this.check(action);
+    const buffer = this.storagePool.acquire(Math.max(4, bytes), action);
+    const shared = new SharedBuffer(buffer, this);
+    const encoder = this.#openEncoder();
+    this.#endPass();
+    encoder.clearBuffer(buffer);
+    return shared;
   }
 
   /** A new storage holding `values`. */
   upload(values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, action: string): GpuStorage {
     const out = this.alloc(values.length, action);
+    // A fresh buffer: no recorded command uses it, so the write need not wait for them.
     if (values.length > 0) this.device.queue.writeBuffer(out.buffer(action), 0, values);
     return out;
+  }
+
+  /** Writes `values` over the start of `dst`, after every command recorded so far. */
+  write(
+    dst: GpuStorage,
+    values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>,
+    action: string,
+  ): void {
+    if (values.length === 0) return;
+    this.flush(); // queue operations run in issue order: recorded commands first
+    this.device.queue.writeBuffer(dst.buffer(action), dst.offset, values);
   }
 
   /** Returns a buffer to its pool once no unsubmitted command can use it. */
@@ -184,23 +288,18 @@ export class GpuRuntime {
     bindings: readonly Binding[],
     groups: readonly [number, number?, number?],
   ): void {
-    this.check(`run ${key}`);
+    const action = `run ${key}`;
+    this.check(action);
     const pipeline = this.pipeline(key, code);
     const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => {
-      if (b instanceof GpuStorage) {
-        return { binding, resource: { buffer: b.buffer(`run ${key}`), size: b.bytes } };
-      }
+      if (b instanceof GpuStorage) return entry(b, binding, action);
       const size = Math.max(4, b.byteLength);
-      const buffer = this.storagePool.acquire(size, `run ${key}`);
+      const buffer = this.#acquire(size, action);
       this.device.queue.writeBuffer(buffer, 0, b);
       this.#deferred.push(buffer); // released once this dispatch is submitted
-      return { binding, resource: { buffer, size } };
+      return { binding, resource: { buffer, offset: 0, size } };
     });
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries,
-    });
-    this.#bindGroups++;
+    const bindGroup = this.#cachedGroup(key, pipeline, entries);
     const pass = this.#computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -208,6 +307,29 @@ export class GpuRuntime {
     this.#dispatches++;
     this.#recorded++;
     if (this.#recorded >= FLUSH_EVERY) this.flush();
+  }
+
+  /** The bind group of `pipeline` over `entries`, from the cache or created (and counted). */
+  #cachedGroup(
+    key: string,
+    pipeline: GPUComputePipeline,
+    entries: GPUBindGroupEntry[],
+  ): GPUBindGroup {
+    let id = key;
+    for (const e of entries) {
+      const { buffer, offset, size } = e.resource as GPUBufferBinding;
+      let n = this.#ids.get(buffer);
+      if (n === undefined) this.#ids.set(buffer, n = this.#nextId++);
+      id += `|${n}@${offset}+${size}`;
+    }
+    let group = this.#groups.get(id);
+    if (group === undefined) {
+      if (this.#groups.size >= MAX_CACHED_GROUPS) this.#groups.clear();
+      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+      this.#groups.set(id, group);
+      this.#bindGroups++;
+    }
+    return group;
   }
 
   /**
@@ -265,9 +387,9 @@ export class GpuRuntime {
     this.#endPass();
     encoder.copyBufferToBuffer(
       src.buffer(action),
-      offsets.src ?? 0,
+      src.offset + (offsets.src ?? 0),
       dst.buffer(action),
-      offsets.dst ?? 0,
+      dst.offset + (offsets.dst ?? 0),
       bytes,
     );
     this.#recorded++;
@@ -278,7 +400,11 @@ export class GpuRuntime {
     this.check(action);
     const encoder = this.#openEncoder();
     this.#endPass();
-    encoder.clearBuffer(dst.buffer(action));
+    encoder.clearBuffer(
+      dst.buffer(action),
+      dst.offset,
+      dst.shared === null ? undefined : dst.bytes,
+    );
     this.#recorded++;
   }
 
@@ -291,6 +417,8 @@ export class GpuRuntime {
     this.#recorded = 0;
     this.device.queue.submit([commands]);
     this.#submits++;
+    this.#arenaBefore = [this.#arena, this.#arenaBefore[0]];
+    this.#arena = [];
     const deferred = this.#deferred;
     this.#deferred = [];
     // Scratch buffers were never handed to a storage: acquired for the dispatch only.
@@ -305,7 +433,7 @@ export class GpuRuntime {
     const staging = this.stagingPool.acquire(bytes, action);
     const encoder = this.#openEncoder();
     this.#endPass();
-    encoder.copyBufferToBuffer(src.buffer(action), 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(src.buffer(action), src.offset, staging, 0, bytes);
     this.flush();
     this.#readbacks++;
     try {
@@ -339,6 +467,9 @@ export class GpuRuntime {
     this.#pass = null;
     this.#encoder = null;
     this.#deferred = [];
+    this.#groups.clear();
+    this.#arena = [];
+    this.#arenaBefore = [[], []];
     this.storagePool.destroyAll();
     this.stagingPool.destroyAll();
     this.device.destroy();
