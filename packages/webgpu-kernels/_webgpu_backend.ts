@@ -3,11 +3,20 @@
 // records one or a few dispatches; nothing waits for the GPU except `read`.
 
 import type {
+  ActivationSpec,
   Backend,
   BinaryOp,
   BinaryShapes,
+  DenseBackwardInfo,
+  DenseForward,
+  DenseGrads,
+  DenseInfo,
   DType,
+  LossInfo,
+  LossKind,
+  LossValueGrad,
   MatmulInfo,
+  OptimizerRule,
   ReduceOp,
   SoftmaxOp,
   Storage,
@@ -22,6 +31,7 @@ import { reduceSerialWgsl, reduceTreeWgsl, SERIAL_MAX_LEN } from "./_wgsl_reduce
 import { softmaxWgsl } from "./_wgsl_softmax.ts";
 import { type MatmulVariant, matmulWgsl, tileOf } from "./_wgsl_matmul.ts";
 import { LAYOUT_WGSL } from "./_wgsl_layout.ts";
+import * as composed from "./_fused_composed.ts";
 
 const F32 = new Float32Array(1);
 const F32_BITS = new Uint32Array(F32.buffer);
@@ -242,6 +252,54 @@ export class WebGPUBackend implements Backend {
     }
     offsetStorage.release();
     return out;
+  }
+
+  // The fused primitives: compositions of the kernels above for now (_fused_composed.ts).
+  #copyInto = (src: Storage, dst: Storage, size: number): void => {
+    const action = "update in place";
+    this.#rt.copy(this.#storage(src, action), this.#storage(dst, action), size * 4, action);
+  };
+  activationForward(spec: ActivationSpec, z: Storage, size: number, dtype: DType): Storage {
+    checkDtype(dtype, "activationForward");
+    return composed.activationForward(this, spec, z, size);
+  }
+  activationBackward(
+    spec: ActivationSpec,
+    gradOut: Storage,
+    saved: Storage,
+    size: number,
+    dtype: DType,
+  ): Storage {
+    checkDtype(dtype, "activationBackward");
+    return composed.activationBackward(this, spec, gradOut, saved, size);
+  }
+  denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward {
+    checkDtype(info.dtype, "denseForward");
+    return composed.denseForward(this, x, w, b, info);
+  }
+  denseBackward(
+    gradOut: Storage,
+    x: Storage,
+    w: Storage,
+    saved: Storage,
+    info: DenseBackwardInfo,
+  ): DenseGrads {
+    checkDtype(info.dtype, "denseBackward");
+    return composed.denseBackward(this, gradOut, x, w, saved, info);
+  }
+  lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
+    checkDtype(info.dtype, "lossValueGrad");
+    return composed.lossValueGrad(this, kind, pred, target, info, this.#copyInto);
+  }
+  optimizerUpdate(
+    rule: OptimizerRule,
+    params: readonly Storage[],
+    grads: readonly Storage[],
+    states: readonly (readonly Storage[])[],
+    info: { readonly dtype: DType; readonly sizes: readonly number[] },
+  ): void {
+    checkDtype(info.dtype, "optimizerUpdate");
+    composed.optimizerUpdate(this, rule, params, grads, states, info.sizes, this.#copyInto);
   }
 
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
