@@ -29,14 +29,22 @@ const FLUSH_EVERY = 64;
  */
 export class SharedBuffer {
   #refs = 0;
+  #companions: SharedBuffer[] = [];
   constructor(readonly buffer: GPUBuffer, readonly runtime: GpuRuntime) {}
   /** One more storage lives here. */
   ref(): void {
     this.#refs++;
   }
-  /** One storage less; the last gives the buffer back. */
+  /** One storage less; the last gives the buffer (and its companions) back. */
   unref(): void {
-    if (--this.#refs === 0) this.runtime.release(this.buffer);
+    if (--this.#refs > 0) return;
+    this.runtime.release(this.buffer);
+    for (const c of this.#companions) this.runtime.release(c.buffer);
+    this.#companions = [];
+  }
+  /** A buffer no storage lives in (scratch of the same lifetime), given back with this one. */
+  keep(companion: SharedBuffer): void {
+    this.#companions.push(companion);
   }
 }
 
@@ -49,8 +57,18 @@ export class GpuStorage {
   #buffer: GPUBuffer | null;
   #offset = 0;
   #shared: SharedBuffer | null = null;
+  /** A region: a view that holds no reference (its owner keeps the buffer alive). */
+  #region = false;
   constructor(buffer: GPUBuffer, readonly size: number, readonly runtime: GpuRuntime) {
     this.#buffer = buffer;
+  }
+  /** A view of `size` elements at byte `offset` of `shared` that does not keep it alive. */
+  static region(shared: SharedBuffer, offset: number, size: number): GpuStorage {
+    const view = new GpuStorage(shared.buffer, size, shared.runtime);
+    view.#offset = offset;
+    view.#shared = shared;
+    view.#region = true;
+    return view;
   }
   /** Bytes the kernels may touch (a multiple of 4, at least 4). */
   get bytes(): number {
@@ -88,7 +106,7 @@ export class GpuStorage {
   }
   /** Gives the buffer back to the runtime; idempotent. */
   release(): void {
-    if (this.#buffer === null) return;
+    if (this.#buffer === null || this.#region) return;
     if (this.#shared !== null) this.#shared.unref();
     else this.runtime.release(this.#buffer);
     this.#buffer = null;
@@ -392,6 +410,16 @@ export class GpuRuntime {
       dst.offset + (offsets.dst ?? 0),
       bytes,
     );
+    this.#recorded++;
+  }
+
+  /** Records a copy of `src` into `dst` at byte `offset`. */
+  copyToShared(src: GpuStorage, dst: SharedBuffer, offset: number, action: string): void {
+    this.check(action);
+    if (src.size === 0) return;
+    const encoder = this.#openEncoder();
+    this.#endPass();
+    encoder.copyBufferToBuffer(src.buffer(action), src.offset, dst.buffer, offset, src.size * 4);
     this.#recorded++;
   }
 

@@ -31,7 +31,7 @@ import { reduceSerialWgsl, reduceTreeWgsl, SERIAL_MAX_LEN } from "./_wgsl_reduce
 import { softmaxWgsl } from "./_wgsl_softmax.ts";
 import { type MatmulVariant, matmulWgsl, tileOf } from "./_wgsl_matmul.ts";
 import { LAYOUT_WGSL } from "./_wgsl_layout.ts";
-import * as composed from "./_fused_composed.ts";
+import { FusedKernels } from "./_webgpu_fused.ts";
 
 const F32 = new Float32Array(1);
 const F32_BITS = new Uint32Array(F32.buffer);
@@ -61,8 +61,11 @@ export class WebGPUBackend implements Backend {
   readonly name = "webgpu";
   readonly #rt: GpuRuntime;
 
+  readonly #fused: FusedKernels;
+
   constructor(runtime: GpuRuntime) {
     this.#rt = runtime;
+    this.#fused = new FusedKernels(runtime, (s, action) => this.#storage(s, action));
   }
 
   #storage(s: Storage, action: string): GpuStorage {
@@ -254,14 +257,10 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
-  // The fused primitives: compositions of the kernels above for now (_fused_composed.ts).
-  #copyInto = (src: Storage, dst: Storage, size: number): void => {
-    const action = "update in place";
-    this.#rt.copy(this.#storage(src, action), this.#storage(dst, action), size * 4, action);
-  };
+  // The fused primitives, one dispatch each where possible (_webgpu_fused.ts).
   activationForward(spec: ActivationSpec, z: Storage, size: number, dtype: DType): Storage {
     checkDtype(dtype, "activationForward");
-    return composed.activationForward(this, spec, z, size);
+    return this.#fused.activationForward(spec, z, size);
   }
   activationBackward(
     spec: ActivationSpec,
@@ -271,11 +270,11 @@ export class WebGPUBackend implements Backend {
     dtype: DType,
   ): Storage {
     checkDtype(dtype, "activationBackward");
-    return composed.activationBackward(this, spec, gradOut, saved, size);
+    return this.#fused.activationBackward(spec, gradOut, saved, size);
   }
   denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward {
     checkDtype(info.dtype, "denseForward");
-    return composed.denseForward(this, x, w, b, info);
+    return this.#fused.denseForward(x, w, b, info);
   }
   denseBackward(
     gradOut: Storage,
@@ -285,11 +284,11 @@ export class WebGPUBackend implements Backend {
     info: DenseBackwardInfo,
   ): DenseGrads {
     checkDtype(info.dtype, "denseBackward");
-    return composed.denseBackward(this, gradOut, x, w, saved, info);
+    return this.#fused.denseBackward(gradOut, x, w, saved, info);
   }
   lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
     checkDtype(info.dtype, "lossValueGrad");
-    return composed.lossValueGrad(this, kind, pred, target, info, this.#copyInto);
+    return this.#fused.lossValueGrad(kind, pred, target, info);
   }
   optimizerUpdate(
     rule: OptimizerRule,
@@ -299,7 +298,7 @@ export class WebGPUBackend implements Backend {
     info: { readonly dtype: DType; readonly sizes: readonly number[] },
   ): void {
     checkDtype(info.dtype, "optimizerUpdate");
-    composed.optimizerUpdate(this, rule, params, grads, states, info.sizes, this.#copyInto);
+    this.#fused.optimizerUpdate(rule, params, grads, states, info.sizes);
   }
 
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
