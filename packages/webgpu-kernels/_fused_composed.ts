@@ -17,6 +17,7 @@ import {
   type LossInfo,
   type LossKind,
   type LossValueGrad,
+  type MatmulInfo,
   type SgdRule,
   type Storage,
   type UnaryOp,
@@ -151,16 +152,20 @@ export function activationBackward(
   return out;
 }
 
+/** A GEMM that adds a bias row in its store: `op(A)·op(B) + bias`. */
+export type GemmBias = (a: Storage, b: Storage, info: MatmulInfo, bias: Storage | null) => Storage;
+
 /** f(x·Wᵀ + b): the GEMM with the bias in its store, then the activation. */
 export function denseForward(
   b: Backend,
+  gemm: GemmBias,
   x: Storage,
   w: Storage,
   bias: Storage | null,
   info: DenseInfo,
 ): DenseForward {
   const { rows, inFeatures, outFeatures, activation } = info;
-  const z = b.matmul(x, w, {
+  const z = gemm(x, w, {
     dtype: "float32",
     m: rows,
     n: outFeatures,
@@ -169,8 +174,7 @@ export function denseForward(
     transposeB: true,
     aOffsets: [0],
     bOffsets: [0],
-    bias: bias ?? undefined,
-  });
+  }, bias);
   if (activation.op === "identity") return { out: z, pre: null };
   const out = activationForward(b, activation, z, rows * outFeatures);
   if (ACTIVATION_SAVES[activation.op] === "input") return { out, pre: z };

@@ -275,7 +275,9 @@ export class WebGPUBackend implements Backend {
   }
   denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward {
     checkDtype(info.dtype, "denseForward");
-    return composed.denseForward(this, x, w, b, info);
+    const gemm: composed.GemmBias = (a, wt, mm, bias) =>
+      this.matmulEpilogue(a, wt, mm, bias === null ? undefined : { bias });
+    return composed.denseForward(this, gemm, x, w, b, info);
   }
   denseBackward(
     gradOut: Storage,
