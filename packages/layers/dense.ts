@@ -15,6 +15,7 @@ import {
   tidy,
 } from "@glassbox/tensor";
 import { type ActivationName, createActivation } from "./activation_name.ts";
+import { FusedActivation } from "./fused_activation.ts";
 import { Identity } from "./identity.ts";
 import type { Layer } from "./layer.ts";
 import { Parameter } from "./parameter.ts";
@@ -27,6 +28,7 @@ import {
 } from "./state_dict.ts";
 import { type DenseInit, initialParameters } from "./_init.ts";
 import { checkFeatures, checkTensor, describeLayer, fmtShape } from "./_util.ts";
+import { denseBackward, denseForward } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";
 
@@ -90,6 +92,8 @@ export class Dense implements Layer {
   #inputShape: readonly number[] = [];
   #weight: Tensor | null = null;
   #outputShape: readonly number[] = [];
+  /** What the fused backward's derivative reads (y or z), when the forward was fused. */
+  #saved: Tensor | null = null;
 
   /**
    * Disposes the views of the input and weight kept from the last forward pass
@@ -119,7 +123,8 @@ export class Dense implements Layer {
   #release(): void {
     this.#input?.dispose();
     this.#weight?.dispose();
-    this.#input = this.#weight = null;
+    this.#saved?.dispose();
+    this.#input = this.#weight = this.#saved = null;
   }
 
   /**
@@ -211,6 +216,15 @@ export class Dense implements Layer {
     this.#weight = keep(w.view());
     this.#outputShape = outputShape;
     const bias = this.bias?.borrow();
+    const spec = this.activation instanceof FusedActivation ? this.activation.fused : null;
+    if (spec !== null) {
+      // One backend call: the GEMM with bias and activation (same values as the steps below).
+      return tidy(() => {
+        const { out, pre } = denseForward(a, w, bias, spec, action);
+        this.#saved = keep(pre ?? out.view());
+        return x.rank === 2 ? out : out.reshape(outputShape);
+      });
+    }
     return tidy(() => {
       const z = a.matmul(w, { transposeB: true, bias }); // Z = A·Wᵀ + b
       return this.activation.forward(x.rank === 2 ? z : z.reshape(outputShape));
@@ -288,6 +302,20 @@ export class Dense implements Layer {
           fmtShape(expected)
         } (the shape of the last output)`,
       );
+    }
+    const saved = this.#saved;
+    if (saved !== null && this.activation instanceof FusedActivation) {
+      // δ = Δ ⊙ f′ inside the backend's backward GEMMs.
+      const activation = this.activation.fused;
+      return tidy(() => {
+        const g = gradOut.rank === 2 ? gradOut : gradOut.reshape([-1, this.outFeatures]);
+        const bias = this.bias !== null;
+        const grads = denseBackward(g, a, w, saved, { activation, bias, inputGrad: input, action });
+        this.weight.accumulate(grads.dw); // ∂L/∂W = δᵀ·A
+        if (grads.db !== null) this.bias?.accumulate(grads.db); // ∂L/∂b = 1ᵀ·δ
+        if (grads.dx === null) return null;
+        return this.#inputShape.length === 2 ? grads.dx : grads.dx.reshape(this.#inputShape); // δ·W
+      });
     }
     return tidy(() => {
       const dz = this.activation.backward(gradOut);

@@ -37,6 +37,7 @@
 export type { Layer } from "./layer.ts";
 export { Parameter } from "./parameter.ts";
 export { Activation } from "./activation.ts";
+export { FusedActivation } from "./fused_activation.ts";
 export { Identity } from "./identity.ts";
 export { ReLU } from "./relu.ts";
 export { Sigmoid } from "./sigmoid.ts";

@@ -93,6 +93,42 @@ export class Parameter {
   }
 
   /**
+   * The value an optimizer overwrites in place — the one way optimizers write
+   * values: pass `writableValue().storage()` to the backend's
+   * `optimizerUpdate`. Copy-on-write keeps tensors immutable for readers:
+   * when the value is not the parameter's own (it came from the constructor,
+   * the `value` setter or `restore`) or was read through `value` since the
+   * last update, it is first replaced by a copy, and the reader's tensor keeps
+   * its numbers. Views taken through `borrow()` do see the update.
+   *
+   * @returns The parameter's own value, safe to update in place.
+   *
+   * @example The value read before an update keeps its numbers
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1]));
+   * const before = w.value;
+   * const own = w.writableValue(); // a copy: `before` is the caller's
+   * (own.storage() as Float64Array)[0] = 5; // what optimizerUpdate does
+   * strictEqual(before.item(), 1);
+   * strictEqual(w.value.item(), 5);
+   * ```
+   */
+  writableValue(): Tensor {
+    const slot = this.#slot;
+    if (!slot.owned || slot.pinned) {
+      // Kept: a copy made inside a tidy() outlives it.
+      slot.value = keep(slot.value.clone());
+      slot.owned = true;
+      slot.pinned = false;
+    }
+    return slot.value;
+  }
+
+  /**
    * The current value for code inside a training step (a layer's forward
    * pass, an optimizer): unlike `value`, reading it does not stop the next
    * `replace()` from releasing it, so it is valid only until then. Take a
