@@ -1,12 +1,16 @@
 /**
  * The engine of a run whose parameters live on a WebGPU device. The data
- * moves there once; each step stays on the GPU (no read-back), the loss is
- * summed there and read once per epoch; validation runs forward on the GPU
- * and scores the predictions on the host. L-BFGS runs forward and backward
- * on the GPU and its two-loop recursion and line search on the host
+ * moves there once. A step is the same forward, loss, backward and
+ * `optimizer.step()` as on the CPU: the layers, losses and optimizers call
+ * the backend's fused primitives, which the WebGPU backend records into one
+ * command encoder (one submit per step, no read-back); the batch losses are
+ * summed on the GPU and read once per epoch. Validation runs forward on the
+ * GPU and scores the predictions on the host. L-BFGS runs forward and
+ * backward on the GPU and its two-loop recursion and line search on the host
  * (`LBFGS.stepAsync`), reading the loss and gradients at each evaluation.
  * The last good weights are host copies, so a lost device leaves the model
- * on the CPU with them.
+ * on the CPU with them; after training the optimizer's state comes back to
+ * the host too, so nothing of the run stays on the device but the weights.
  *
  * @module
  */
@@ -22,8 +26,20 @@ import {
 import type { BatchInfo } from "./callback.ts";
 import { attachedTo, backpropagate, type Engine, type Scores } from "./_engine.ts";
 import { LBFGS } from "./lbfgs.ts";
+import type { Optimizer } from "./optimizer.ts";
 import type { RunPlan } from "./_run.ts";
-import { residentStepper, type Stepper } from "./_resident_stepper.ts";
+
+/** How one kind of WebGPU run trains its batches. */
+interface Stepper {
+  /** Starts an epoch. */
+  beginEpoch(): void;
+  /** Trains one batch; its loss, or undefined where the loss stays on the device. */
+  step(x: Tensor, y: Tensor): Promise<number | undefined>;
+  /** The epoch's mean batch loss. */
+  endEpoch(): Promise<number>;
+  /** Ends the run (`alive`: the device was not lost). */
+  finish(alive: boolean): Promise<void>;
+}
 
 /** A tensor on `device` (the same one when it is there already; `owned` says whether we made it). */
 function onDevice(t: Tensor, device: WebGPUDevice): { t: Tensor; owned: boolean } {
@@ -33,10 +49,7 @@ function onDevice(t: Tensor, device: WebGPUDevice): { t: Tensor; owned: boolean 
 /** A CPU copy of a device tensor (one read-back); a CPU tensor itself. */
 const toHost = (t: Tensor): Promise<Tensor> => t.toAsync(cpu);
 
-/**
- * Checks that `loss` runs forward and backward on a WebGPU device op by op
- * (the L-BFGS path): any loss whose reduction makes a single value.
- */
+/** Checks that `loss` reduces to one value (what training minimises). */
 function checkDeviceLoss(loss: Loss): void {
   if ("reduction" in loss && loss.reduction === "none") {
     throw new TypeError(
@@ -44,6 +57,108 @@ function checkDeviceLoss(loss: Loss): void {
         `got ${loss.constructor.name} with reduction "none"`,
     );
   }
+}
+
+/** Class-index targets for `classes` classes, checked before they go to the GPU. */
+function checkClassIndices(labels: ArrayLike<number>, classes: number, ignoreIndex: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    const t = labels[i];
+    if (t === ignoreIndex || (Number.isInteger(t) && t >= 0 && t < classes)) continue;
+    const what = Number.isInteger(t)
+      ? `is out of range for ${classes} classes`
+      : "is not an integer class index";
+    throw new RangeError(
+      `Cannot fit on WebGPU: y[${i}] = ${t} ${what}, expected an integer in [0, ${classes}) ` +
+        `or ignoreIndex ${ignoreIndex}`,
+    );
+  }
+}
+
+/** The width of the model's output on `device`, from a forward pass of one row of `x`. */
+function outputWidth(model: Layer, x: Tensor, device: WebGPUDevice): number {
+  const host = x.slice(0, 1);
+  const row = host.device === device ? host : host.to(device);
+  const pred = model.forward(row);
+  model.release?.();
+  const width = pred.shape[pred.rank - 1];
+  for (const t of new Set([host, row, pred])) t.dispose();
+  return width;
+}
+
+/**
+ * Gives the optimizer its state on the host (SGD momenta, Adam moments), read back once
+ * after training, so the device keeps nothing of the run but the weights and a later run
+ * — on the GPU, or on the CPU after moving the parameters — goes on from it. A device lost
+ * while reading leaves the optimizer as it was.
+ */
+async function stateToHost(optimizer: Optimizer): Promise<void> {
+  if (typeof optimizer.stateDict !== "function") return; // a custom optimizer without state
+  const state = optimizer.stateDict();
+  const entries = Object.entries(state.tensors);
+  if (entries.every(([, t]) => t.device === cpu)) return;
+  let host: Tensor[];
+  try {
+    host = await Promise.all(entries.map(([, t]) => toHost(t)));
+  } catch (error) {
+    if (error instanceof WebGPUDeviceLostError) return;
+    throw error;
+  } finally {
+    for (const [, t] of entries) t.dispose();
+  }
+  try {
+    optimizer.loadStateDict({
+      ...state,
+      tensors: Object.fromEntries(entries.map(([k], i) => [k, host[i]])),
+    });
+  } finally {
+    for (const t of host) t.dispose();
+  }
+}
+
+/**
+ * The steps of SGD, Adam and any optimizer without a closure: the CPU's step,
+ * with the batch loss added into a sum on the GPU instead of read.
+ */
+function deviceStepper(model: Layer, loss: Loss, optimizer: Optimizer): Stepper {
+  let sum: Tensor | null = null, batches = 0;
+  const drop = () => {
+    sum?.dispose();
+    sum = null;
+    batches = 0;
+  };
+  return {
+    beginEpoch: drop,
+    step(xb, yb) {
+      model.zeroGrad();
+      const pred = model.forward(xb);
+      const value = loss.forward(pred, yb);
+      if (sum === null) sum = value;
+      else {
+        const next = sum.add(value);
+        sum.dispose();
+        value.dispose();
+        sum = next;
+      }
+      const grad = loss.backward();
+      backpropagate(model, grad);
+      grad.dispose();
+      if (pred !== xb) pred.dispose();
+      optimizer.step();
+      batches++;
+      return Promise.resolve(undefined);
+    },
+    async endEpoch() {
+      const total = sum === null ? NaN : (await sum.readTypedArray())[0];
+      const mean = total / batches;
+      drop();
+      return mean;
+    },
+    async finish(alive) {
+      drop();
+      model.zeroGrad(); // the last step's gradients: the device keeps only the weights
+      if (alive) await stateToHost(optimizer);
+    },
+  };
 }
 
 /** The L-BFGS steps: forward and backward on the GPU, the rest on the host. */
@@ -88,25 +203,23 @@ export async function webgpuEngine(
   if (lbfgs && !(optimizer instanceof LBFGS)) {
     throw new TypeError(`Cannot fit on WebGPU: the optimizer named LBFGS is not an LBFGS`);
   }
-  if (optimizer instanceof LBFGS) checkDeviceLoss(loss);
+  checkDeviceLoss(loss);
+  if (loss instanceof CrossEntropyLoss && plan.y.rank === 1 && !lbfgs) {
+    // The GPU takes class indices as they are: one out of range would only show as a NaN.
+    const classes = outputWidth(model, plan.x, device);
+    checkClassIndices(await plan.y.readTypedArray(), classes, loss.ignoreIndex);
+  }
   const stepper = optimizer instanceof LBFGS
     ? lbfgsStepper(model, loss, optimizer)
-    : await residentStepper(model, plan, device);
-  try {
-    if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
-    await stepper.attached?.();
-  } catch (error) {
-    await stepper.finish(false); // nothing was trained: leave no buffers behind
-    throw error;
-  }
+    : deviceStepper(model, loss, optimizer);
+  if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
   let lostInfo: WebGPULostInfo | null = null;
   device.lost.then((info) => (lostInfo = info));
   const throwIfLost = (): void => {
     if (lostInfo !== null) throw new WebGPUDeviceLostError(lostInfo.message, lostInfo);
   };
   const x = onDevice(plan.x, device);
-  // L-BFGS runs the loss's own forward, and CrossEntropyLoss reads class indices on the host:
-  // there they stay (the resident steps take them on the GPU).
+  // L-BFGS keeps class indices on the host, where CrossEntropyLoss reads them.
   const hostLabels = lbfgs && loss instanceof CrossEntropyLoss && plan.y.rank === 1;
   const y = !hostLabels
     ? onDevice(plan.y, device)
@@ -143,11 +256,10 @@ export async function webgpuEngine(
       stepper.beginEpoch();
     },
     async step({ start, end }: BatchInfo): Promise<number | undefined> {
-      if (stepper.ranges === true) return await stepper.step(xs, ys, start, end);
       const whole = start === 0 && end === rows;
       const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
       try {
-        const value = await stepper.step(xb, yb, start, end);
+        const value = await stepper.step(xb, yb);
         throwIfLost();
         return value;
       } finally {

@@ -329,6 +329,11 @@ export class WebGPUBackend implements Backend {
     const size = index.length * rowLength;
     const out = this.#rt.alloc(size, "gatherRows");
     if (size === 0) return out;
+    if (idx.every((i, at) => i === idx[0] + at)) {
+      // Consecutive rows (a slice, a batch in order): one buffer copy, no kernel.
+      this.#rt.copy(src, out, size * 4, "gatherRows", { src: idx[0] * rowLength * 4 });
+      return out;
+    }
     const params = new Uint32Array([size, rowLength]);
     const code = () => LAYOUT_WGSL.gatherRows;
     this.#rt.dispatch("gatherRows", code, [src, idx, out, params], grid(size));
