@@ -15,6 +15,7 @@ import {
   tidy,
 } from "@glassbox/tensor";
 import { type ActivationName, createActivation } from "./activation_name.ts";
+import { keepPass } from "./activation.ts";
 import { FusedActivation } from "./fused_activation.ts";
 import { Identity } from "./identity.ts";
 import type { Layer } from "./layer.ts";
@@ -222,6 +223,8 @@ export class Dense implements Layer {
       return tidy(() => {
         const { out, pre } = denseForward(a, w, bias, spec, action);
         this.#saved = keep(pre ?? out.view());
+        // The activation layer can still run its own backward (it reads z only if it needs it).
+        keepPass(this.activation as FusedActivation, pre ?? out, out);
         return x.rank === 2 ? out : out.reshape(outputShape);
       });
     }
