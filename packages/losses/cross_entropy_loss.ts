@@ -130,7 +130,8 @@ export class CrossEntropyLoss implements Loss {
 
   /**
    * Whether the backend's fused softmax cross-entropy computes this loss:
-   * class indices, all valid and none ignored, no class weights or smoothing.
+   * class indices, all valid and none ignored (unchecked on a device), no
+   * class weights or smoothing.
    */
   #fusable(pred: Tensor, target: Tensor): boolean {
     const [n, c] = pred.shape;
@@ -140,7 +141,9 @@ export class CrossEntropyLoss implements Loss {
     if (target.rank !== 1 || target.shape[0] !== n || n === 0) return false;
     if (target.dtype !== pred.dtype || target.device !== pred.device) return false;
     const labels = hostValues(target);
-    if (labels === undefined) return false;
+    // Targets on a device are taken as they are (the kernel gives a NaN loss for an index
+    // that is not a class, ignoreIndex included): `fit` checks them on the host first.
+    if (labels === undefined) return true;
     for (let i = 0; i < n; i++) {
       const t = labels[i];
       if (!(Number.isInteger(t) && t >= 0 && t < c) || t === this.ignoreIndex) return false;

@@ -204,10 +204,16 @@ export async function webgpuEngine(
     throw new TypeError(`Cannot fit on WebGPU: the optimizer named LBFGS is not an LBFGS`);
   }
   checkDeviceLoss(loss);
+  // Class indices: L-BFGS keeps them on the host, where CrossEntropyLoss reads them; the other
+  // optimizers' steps take them on the GPU as they are (one out of range would only show as a
+  // NaN), so they are checked here first, and stay on the host when rows are ignored or the
+  // loss weighs or smooths (the loss's own steps read them there).
+  let hostLabels = lbfgs && loss instanceof CrossEntropyLoss && plan.y.rank === 1;
   if (loss instanceof CrossEntropyLoss && plan.y.rank === 1 && !lbfgs) {
-    // The GPU takes class indices as they are: one out of range would only show as a NaN.
-    const classes = outputWidth(model, plan.x, device);
-    checkClassIndices(await plan.y.readTypedArray(), classes, loss.ignoreIndex);
+    const labels = await plan.y.readTypedArray();
+    checkClassIndices(labels, outputWidth(model, plan.x, device), loss.ignoreIndex);
+    hostLabels = labels.includes(loss.ignoreIndex) || loss.weight !== undefined ||
+      loss.labelSmoothing !== 0;
   }
   const stepper = optimizer instanceof LBFGS
     ? lbfgsStepper(model, loss, optimizer)
@@ -219,8 +225,6 @@ export async function webgpuEngine(
     if (lostInfo !== null) throw new WebGPUDeviceLostError(lostInfo.message, lostInfo);
   };
   const x = onDevice(plan.x, device);
-  // L-BFGS keeps class indices on the host, where CrossEntropyLoss reads them.
-  const hostLabels = lbfgs && loss instanceof CrossEntropyLoss && plan.y.rank === 1;
   const y = !hostLabels
     ? onDevice(plan.y, device)
     : plan.y.device === cpu
