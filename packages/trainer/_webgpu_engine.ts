@@ -17,7 +17,7 @@
 
 import type { Layer } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss } from "@glassbox/losses";
-import { cpu, type Tensor } from "@glassbox/tensor";
+import { cpu, type Tensor, zeros } from "@glassbox/tensor";
 import {
   type WebGPUDevice,
   WebGPUDeviceLostError,
@@ -119,7 +119,12 @@ async function stateToHost(optimizer: Optimizer): Promise<void> {
  * The steps of SGD, Adam and any optimizer without a closure: the CPU's step,
  * with the batch loss added into a sum on the GPU instead of read.
  */
-function deviceStepper(model: Layer, loss: Loss, optimizer: Optimizer): Stepper {
+function deviceStepper(
+  model: Layer,
+  loss: Loss,
+  optimizer: Optimizer,
+  device: WebGPUDevice,
+): Stepper {
   let sum: Tensor | null = null, batches = 0;
   const drop = () => {
     sum?.dispose();
@@ -127,23 +132,28 @@ function deviceStepper(model: Layer, loss: Loss, optimizer: Optimizer): Stepper 
     batches = 0;
   };
   return {
-    beginEpoch: drop,
+    beginEpoch() {
+      drop();
+      // Started at 0, so every step of the epoch records the same kernels.
+      sum = zeros([], { dtype: model.parameters()[0].borrow().dtype, device });
+    },
     step(xb, yb) {
       model.zeroGrad();
       const pred = model.forward(xb);
       const value = loss.forward(pred, yb);
-      if (sum === null) sum = value;
-      else {
-        const next = sum.add(value);
-        sum.dispose();
-        value.dispose();
-        sum = next;
-      }
+      const next = sum!.add(value);
+      sum!.dispose();
+      value.dispose();
+      sum = next;
       const grad = loss.backward();
       backpropagate(model, grad);
       grad.dispose();
       if (pred !== xb) pred.dispose();
       optimizer.step();
+      // What forward kept for backward, released now rather than at the next forward: the
+      // next step then finds this step's buffers free and binds the same ones.
+      model.release?.();
+      loss.release?.();
       batches++;
       return Promise.resolve(undefined);
     },
@@ -217,7 +227,7 @@ export async function webgpuEngine(
   }
   const stepper = optimizer instanceof LBFGS
     ? lbfgsStepper(model, loss, optimizer)
-    : deviceStepper(model, loss, optimizer);
+    : deviceStepper(model, loss, optimizer, device);
   if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
   let lostInfo: WebGPULostInfo | null = null;
   device.lost.then((info) => (lostInfo = info));

@@ -4,10 +4,10 @@
 // A training step is recorded as it runs: every kernel of the step goes
 // into one open command encoder, submitted at the next microtask (one
 // submit per step). The step's temporaries come from a per-step arena: the
-// i-th allocation after a submit prefers the buffer the i-th allocation got
-// after each of the two submits before (when it is free again), so a step
-// that repeats the last one's kernels binds the same buffers, and its bind
-// groups — cached by pipeline and buffers — are found rather than created.
+// n-th allocation of a size bucket after a submit prefers the last two
+// buffers the n-th allocation of that bucket got (when one is free), so a step
+// that repeats an earlier one's kernels binds the same buffers, and its bind
+// groups — cached by pipeline and bound ranges — are found, not created.
 //
 // Dispatches are recorded into one open command encoder (and compute pass)
 // and submitted together when work is read back, when `flush()` is called,
@@ -17,7 +17,7 @@
 // and `queue.writeBuffer` overwrite it, because queue operations run in the
 // order they were issued.
 
-import { BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { BufferPool, bucketSize, type PoolStats } from "./_buffer_pool.ts";
 import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
 
 /** Dispatches recorded before the encoder is submitted without being asked. */
@@ -121,6 +121,8 @@ function entry(s: GpuStorage, binding: number, action: string): GPUBindGroupEntr
 
 /** Bind groups kept before the cache is emptied (a bound on memory). */
 const MAX_CACHED_GROUPS = 4096;
+/** Step-arena positions remembered before the arena is emptied. */
+const MAX_ARENA = 4096;
 
 /** A buffer bound to a kernel: a storage, or raw bytes uploaded for one dispatch. */
 export type Binding = GpuStorage | Uint32Array<ArrayBuffer>;
@@ -180,9 +182,10 @@ export class GpuRuntime {
   /** Ids of buffers, for bind-group keys. */
   #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 0;
-  /** The buffers handed out since the last submit, in order, and in the two steps before. */
-  #arena: GPUBuffer[] = [];
-  #arenaBefore: GPUBuffer[][] = [[], []];
+  /** Allocations of each size bucket since the last submit (positions in the step arena). */
+  #arenaCounts = new Map<number, number>();
+  /** By bucket and position: the last two buffers handed out there. */
+  #arena = new Map<string, readonly GPUBuffer[]>();
   // No FinalizationRegistry returns undisposed buffers to the pool: releasing
   // buffers from finalizers made lavapipe abort at process exit now and then
   // ("double free or corruption") after every test had passed. An undisposed
@@ -228,12 +231,21 @@ export class GpuRuntime {
     );
   }
 
-  /** A buffer from the storage pool, the step arena's choice first. */
+  /**
+   * A buffer from the storage pool, the step arena's choice first: the last
+   * buffers the n-th allocation of this size bucket after a submit got.
+   */
   #acquire(bytes: number, action: string): GPUBuffer {
-    const i = this.#arena.length;
-    const [last, before] = this.#arenaBefore;
-    const buffer = this.storagePool.acquire(bytes, action, [last[i], before[i]]);
-    this.#arena.push(buffer);
+    const bucket = bucketSize(bytes);
+    const n = this.#arenaCounts.get(bucket) ?? 0;
+    this.#arenaCounts.set(bucket, n + 1);
+    const key = `${bucket}:${n}`;
+    const last = this.#arena.get(key) ?? [];
+    const buffer = this.storagePool.acquire(bytes, action, last);
+    if (buffer !== last[0]) {
+      if (this.#arena.size >= MAX_ARENA) this.#arena.clear();
+      this.#arena.set(key, [buffer, ...last.slice(0, 1)]);
+    }
     return buffer;
   }
 
@@ -445,8 +457,7 @@ export class GpuRuntime {
     this.#recorded = 0;
     this.device.queue.submit([commands]);
     this.#submits++;
-    this.#arenaBefore = [this.#arena, this.#arenaBefore[0]];
-    this.#arena = [];
+    this.#arenaCounts.clear();
     const deferred = this.#deferred;
     this.#deferred = [];
     // Scratch buffers were never handed to a storage: acquired for the dispatch only.
@@ -496,8 +507,7 @@ export class GpuRuntime {
     this.#encoder = null;
     this.#deferred = [];
     this.#groups.clear();
-    this.#arena = [];
-    this.#arenaBefore = [[], []];
+    this.#arena.clear();
     this.storagePool.destroyAll();
     this.stagingPool.destroyAll();
     this.device.destroy();

@@ -1,0 +1,20 @@
+import { mlp } from "@glassbox/layers";
+import { CrossEntropyLoss } from "@glassbox/losses";
+import { manualSeed, rand, randn, tensor } from "@glassbox/tensor";
+import { fit, SGD } from "@glassbox/trainer";
+import { requestWebGPU } from "@glassbox/webgpu-kernels";
+import { GpuRuntime } from "./packages/webgpu-kernels/_runtime.ts";
+const orig = GpuRuntime.prototype.dispatch;
+let log: string[] = [];
+GpuRuntime.prototype.dispatch = function (key, code, b, g) { log.push(key); return orig.call(this, key, code, b, g); };
+const gpu = await requestWebGPU();
+manualSeed(0);
+const model = mlp([784, 64, 64, 10], { activation: "relu", dtype: "float32" }).to(gpu);
+console.log(String(model));
+const rows = 612;
+const x = randn([rows, 784], { dtype: "float32" }).to(gpu);
+const y = tensor(Array.from(rand([rows]).toTypedArray(), (u) => Math.floor(u * 10)), { dtype: "float32", device: gpu });
+let before = gpu.memory();
+await fit(model, { x, y, loss: new CrossEntropyLoss(), optimizer: new SGD({ lr: 0.01, momentum: 0.9 }), epochs: 4, batchSize: 256,
+  callbacks: [{ onBatchBegin() {   log = []; before = gpu.memory(); }, onBatchEnd() { const m = gpu.memory(); console.log(log.length, "bg", m.bindGroups - before.bindGroups, "buf", m.createdBuffers - before.createdBuffers); } }] });
+gpu.destroy();
