@@ -17,7 +17,7 @@
 
 import type { Layer } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss } from "@glassbox/losses";
-import { cpu, type Tensor, zeros } from "@glassbox/tensor";
+import { cpu, type Tensor, tensor } from "@glassbox/tensor";
 import {
   type WebGPUDevice,
   WebGPUDeviceLostError,
@@ -28,6 +28,12 @@ import { attachedTo, backpropagate, type Engine, type Scores } from "./_engine.t
 import { LBFGS } from "./lbfgs.ts";
 import type { Optimizer } from "./optimizer.ts";
 import type { RunPlan } from "./_run.ts";
+
+/**
+ * Elements of the running loss sum (each holds the sum): 65 float32 are 260 bytes, a
+ * size no other buffer of a step has (the pool rounds 4 to 12-byte buffers up to 256).
+ */
+const SUM_WIDTH = 65;
 
 /** How one kind of WebGPU run trains its batches. */
 interface Stepper {
@@ -134,8 +140,11 @@ function deviceStepper(
   return {
     beginEpoch() {
       drop();
-      // Started at 0, so every step of the epoch records the same kernels.
-      sum = zeros([], { dtype: model.parameters()[0].borrow().dtype, device });
+      // Started at 0, so every step of the epoch records the same kernels. Uploaded, not
+      // filled (no kernel between steps), and SUM_WIDTH wide so the sums have a pool size
+      // of their own: between epochs they take none of the buffers the steps reuse.
+      const dtype = model.parameters()[0].borrow().dtype;
+      sum = tensor(new Float32Array(SUM_WIDTH), { dtype, device });
     },
     step(xb, yb) {
       model.zeroGrad();
@@ -270,6 +279,9 @@ export async function webgpuEngine(
       stepper.beginEpoch();
     },
     async step({ start, end }: BatchInfo): Promise<number | undefined> {
+      // The last step's gradients go back before anything of this step is recorded, so its
+      // own gradients can take the same buffers.
+      model.zeroGrad();
       const whole = start === 0 && end === rows;
       const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
       try {
