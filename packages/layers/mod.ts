@@ -46,6 +46,7 @@ export { Softmax, type SoftmaxOptions } from "./softmax.ts";
 export { LogSoftmax } from "./log_softmax.ts";
 export { LeakyReLU, type LeakyReLUOptions } from "./leaky_relu.ts";
 export { GELU } from "./gelu.ts";
+export { Softplus, type SoftplusOptions } from "./softplus.ts";
 export { ACTIVATION_NAMES, type ActivationName, createActivation } from "./activation_name.ts";
 export { Dense, type DenseInit, type DenseOptions } from "./dense.ts";
 export { Sequential } from "./sequential.ts";
