@@ -13,7 +13,14 @@ import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 
 const { device, ignore } = await setupWebGPUTests("fit_webgpu_scenarios_test.ts");
 
-type Activation = "identity" | "relu" | "tanh" | "sigmoid" | "softmax";
+type Activation =
+  | "identity"
+  | "relu"
+  | "tanh"
+  | "sigmoid"
+  | "softmax"
+  | "softplus"
+  | "leakyRelu";
 
 /** A training scenario: layer sizes and activations, data, loss, optimizer, batching. */
 interface Scenario {
@@ -189,6 +196,25 @@ Deno.test({
         loss: () => new MSELoss(),
         targets: "values",
         optimizer: (params) => new SGD({ lr: 0.5, params }),
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "fit on WebGPU matches the CPU path for Softplus and leaky ReLU (fused and as layers), MSE and Adam",
+  ignore,
+  async fn() {
+    for (const separate of [false, true]) {
+      await compare({
+        ...base,
+        sizes: [7, 16, 12, 2],
+        activations: ["softplus", "leakyRelu", "identity"],
+        loss: () => new MSELoss(),
+        targets: "values",
+        optimizer: (params) => new Adam({ lr: 0.01, params }),
+        separate,
       });
     }
   },
