@@ -17,107 +17,14 @@
 // and `queue.writeBuffer` overwrite it, because queue operations run in the
 // order they were issued.
 
-import { BufferPool, bucketSize, type PoolStats } from "./_buffer_pool.ts";
+import { bucketSize, BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { entry, GpuStorage, SharedBuffer } from "./_gpu_storage.ts";
 import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
+
+export { GpuStorage, SharedBuffer };
 
 /** Dispatches recorded before the encoder is submitted without being asked. */
 const FLUSH_EVERY = 64;
-
-/**
- * A buffer several storages live in (packed parameters): given back to the
- * runtime when the last of them is released.
- */
-export class SharedBuffer {
-  #refs = 0;
-  #companions: SharedBuffer[] = [];
-  constructor(readonly buffer: GPUBuffer, readonly runtime: GpuRuntime) {}
-  /** One more storage lives here. */
-  ref(): void {
-    this.#refs++;
-  }
-  /** One storage less; the last gives the buffer (and its companions) back. */
-  unref(): void {
-    if (--this.#refs > 0) return;
-    this.runtime.release(this.buffer);
-    for (const c of this.#companions) this.runtime.release(c.buffer);
-    this.#companions = [];
-  }
-  /** A buffer no storage lives in (scratch of the same lifetime), given back with this one. */
-  keep(companion: SharedBuffer): void {
-    this.#companions.push(companion);
-  }
-}
-
-/**
- * A tensor's elements in a GPU buffer (the backend's `Storage`): a whole
- * buffer, or a range of a shared one at a byte offset (a multiple of the
- * device's storage-offset alignment).
- */
-export class GpuStorage {
-  #buffer: GPUBuffer | null;
-  #offset = 0;
-  #shared: SharedBuffer | null = null;
-  /** A region: a view that holds no reference (its owner keeps the buffer alive). */
-  #region = false;
-  constructor(buffer: GPUBuffer, readonly size: number, readonly runtime: GpuRuntime) {
-    this.#buffer = buffer;
-  }
-  /** A view of `size` elements at byte `offset` of `shared` that does not keep it alive. */
-  static region(shared: SharedBuffer, offset: number, size: number): GpuStorage {
-    const view = new GpuStorage(shared.buffer, size, shared.runtime);
-    view.#offset = offset;
-    view.#shared = shared;
-    view.#region = true;
-    return view;
-  }
-  /** Bytes the kernels may touch (a multiple of 4, at least 4). */
-  get bytes(): number {
-    return Math.max(4, this.size * 4);
-  }
-  /** Byte offset of the elements in `buffer()`. */
-  get offset(): number {
-    return this.#offset;
-  }
-  /** The shared buffer this storage lives in, or null when it owns its buffer. */
-  get shared(): SharedBuffer | null {
-    return this.#shared;
-  }
-  /** The buffer; a ReferenceError once released. */
-  buffer(action: string): GPUBuffer {
-    if (this.#buffer === null) {
-      throw new ReferenceError(`Cannot ${action}: its WebGPU storage was disposed`);
-    }
-    return this.#buffer;
-  }
-  /**
-   * Moves the storage into `shared` at byte `offset` (the caller has copied
-   * its elements there): the same storage, so every tensor holding it sees
-   * the new place; its old buffer is given back.
-   */
-  moveInto(shared: SharedBuffer, offset: number): void {
-    const old = this.#buffer;
-    if (old === null) throw new ReferenceError(`Cannot pack: the WebGPU storage was disposed`);
-    shared.ref();
-    if (this.#shared !== null) this.#shared.unref();
-    else this.runtime.release(old);
-    this.#buffer = shared.buffer;
-    this.#offset = offset;
-    this.#shared = shared;
-  }
-  /** Gives the buffer back to the runtime; idempotent. */
-  release(): void {
-    if (this.#buffer === null || this.#region) return;
-    if (this.#shared !== null) this.#shared.unref();
-    else this.runtime.release(this.#buffer);
-    this.#buffer = null;
-    this.#shared = null;
-  }
-}
-
-/** A binding entry of a storage: its range of its buffer. */
-function entry(s: GpuStorage, binding: number, action: string): GPUBindGroupEntry {
-  return { binding, resource: { buffer: s.buffer(action), offset: s.offset, size: s.bytes } };
-}
 
 /** Bind groups kept before the cache is emptied (a bound on memory). */
 const MAX_CACHED_GROUPS = 4096;
@@ -138,25 +45,6 @@ export interface RuntimeStats {
   readonly bindGroups: number;
   /** Buffers mapped for reading so far (`mapAsync` calls). */
   readonly readbacks: number;
-}
-
-/** One dispatch of a prepared pipeline and bind group, for `submitPass`. */
-export interface PassDispatch {
-  readonly pipeline: GPUComputePipeline;
-  readonly bindGroup: GPUBindGroup;
-  readonly groups: readonly [number, number, number];
-}
-
-const RUNTIMES = new WeakMap<object, GpuRuntime>();
-
-/** Records the runtime behind a device made by `requestWebGPU`. */
-export function registerRuntime(device: object, runtime: GpuRuntime): void {
-  RUNTIMES.set(device, runtime);
-}
-
-/** The runtime behind a device made by `requestWebGPU`, or undefined for any other device. */
-export function runtimeOf(device: unknown): GpuRuntime | undefined {
-  return typeof device === "object" && device !== null ? RUNTIMES.get(device) : undefined;
 }
 
 /** The device-wide state of the WebGPU backend. */
@@ -274,17 +162,6 @@ export class GpuRuntime {
     return out;
   }
 
-  /** Writes `values` over the start of `dst`, after every command recorded so far. */
-  write(
-    dst: GpuStorage,
-    values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>,
-    action: string,
-  ): void {
-    if (values.length === 0) return;
-    this.flush(); // queue operations run in issue order: recorded commands first
-    this.device.queue.writeBuffer(dst.buffer(action), dst.offset, values);
-  }
-
   /** Returns a buffer to its pool once no unsubmitted command can use it. */
   release(buffer: GPUBuffer): void {
     if (this.#lost !== null) return; // destroy() already destroyed every buffer
@@ -362,47 +239,6 @@ export class GpuRuntime {
     return group;
   }
 
-  /**
-   * A bind group of `pipeline` binding the whole buffers of `storages` in
-   * order, counted in `stats().bindGroups`. For kernels that keep their bind
-   * groups: a group cached by buffer stays right when the pool hands that
-   * buffer to another storage of a different size.
-   */
-  bindGroup(
-    pipeline: GPUComputePipeline,
-    storages: readonly GpuStorage[],
-    action: string,
-  ): GPUBindGroup {
-    this.check(action);
-    const entries = storages.map((s, binding) => ({
-      binding,
-      resource: { buffer: s.buffer(action) },
-    }));
-    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.#bindGroups++;
-    return group;
-  }
-
-  /**
-   * Submits pending work, then records `dispatches` in one compute pass of a
-   * new command encoder and submits it: one submit for the whole list.
-   */
-  submitPass(dispatches: readonly PassDispatch[], action: string): void {
-    this.check(action);
-    this.flush();
-    const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    for (const { pipeline, bindGroup, groups } of dispatches) {
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-    }
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    this.#dispatches += dispatches.length;
-    this.#submits++;
-  }
-
   /** Records a buffer-to-buffer copy of `bytes` bytes, from and to byte offsets (default 0). */
   copy(
     src: GpuStorage,
@@ -432,19 +268,6 @@ export class GpuRuntime {
     const encoder = this.#openEncoder();
     this.#endPass();
     encoder.copyBufferToBuffer(src.buffer(action), src.offset, dst.buffer, offset, src.size * 4);
-    this.#recorded++;
-  }
-
-  /** Records setting every byte of a storage to zero. */
-  clear(dst: GpuStorage, action: string): void {
-    this.check(action);
-    const encoder = this.#openEncoder();
-    this.#endPass();
-    encoder.clearBuffer(
-      dst.buffer(action),
-      dst.offset,
-      dst.shared === null ? undefined : dst.bytes,
-    );
     this.#recorded++;
   }
 
