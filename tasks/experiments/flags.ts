@@ -400,12 +400,6 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
       ? (device === "webgpu" ? "float32" : d.dtype)
       : oneOf("--dtype", v.dtype, ["float64", "float32"]),
   };
-  if (device === "webgpu" && config.loss === "categorical-cross-entropy") {
-    throw new UsageError(
-      "--device",
-      `--device webgpu trains with mse or cross-entropy; ${name}'s Softmax output layer with categorical-cross-entropy trains on the CPU`,
-    );
-  }
   if (device === "webgpu" && config.dtype === "float64") {
     throw new UsageError(
       "--dtype",
