@@ -99,25 +99,20 @@ function outputWidth(model: Layer, x: Tensor, device: WebGPUDevice): number {
  */
 async function stateToHost(optimizer: Optimizer): Promise<void> {
   if (typeof optimizer.stateDict !== "function") return; // a custom optimizer without state
-  const state = optimizer.stateDict();
+  const state = optimizer.stateDict(); // copies, ours to release
   const entries = Object.entries(state.tensors);
-  if (entries.every(([, t]) => t.device === cpu)) return;
-  let host: Tensor[];
+  let host: Tensor[] = [];
   try {
+    if (entries.every(([, t]) => t.device === cpu)) return;
     host = await Promise.all(entries.map(([, t]) => toHost(t)));
-  } catch (error) {
-    if (error instanceof WebGPUDeviceLostError) return;
-    throw error;
-  } finally {
-    for (const [, t] of entries) t.dispose();
-  }
-  try {
     optimizer.loadStateDict({
       ...state,
       tensors: Object.fromEntries(entries.map(([k], i) => [k, host[i]])),
     });
+  } catch (error) {
+    if (!(error instanceof WebGPUDeviceLostError)) throw error;
   } finally {
-    for (const t of host) t.dispose();
+    for (const t of new Set([...entries.map(([, t]) => t), ...host])) t.dispose();
   }
 }
 
@@ -221,6 +216,12 @@ export async function webgpuEngine(
   const lbfgs = optimizer.name === "LBFGS";
   if (lbfgs && !(optimizer instanceof LBFGS)) {
     throw new TypeError(`Cannot fit on WebGPU: the optimizer named LBFGS is not an LBFGS`);
+  }
+  if (optimizer.requiresClosure && !lbfgs) {
+    throw new TypeError(
+      `Cannot fit on WebGPU: ${optimizer.name} steps with a closure that reads the loss, ` +
+        `which only LBFGS does on WebGPU (LBFGS.stepAsync); train on the CPU`,
+    );
   }
   checkDeviceLoss(loss);
   // Class indices: L-BFGS keeps them on the host, where CrossEntropyLoss reads them; the other

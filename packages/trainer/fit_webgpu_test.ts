@@ -196,6 +196,21 @@ Deno.test({
         /the loss must reduce to one value .* got MSELoss with reduction "none"/,
       );
     }
+    const closureOnly = {
+      name: "Custom",
+      lr: 0.1,
+      params: [],
+      requiresClosure: true,
+      attach() {
+        return this;
+      },
+      step: () => 0,
+      zeroGrad: () => undefined,
+    } as unknown as SGD;
+    await rejects(
+      fit(model, { x, y, loss: new MSELoss(), optimizer: closureOnly, epochs: 1 }),
+      /Custom steps with a closure that reads the loss, which only LBFGS does on WebGPU/,
+    );
     // A loss without a fused kernel runs through its tensor operations, on any device.
     const run = async (onGpu: boolean) => {
       manualSeed(0);
