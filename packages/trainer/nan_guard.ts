@@ -41,7 +41,7 @@ export class NanGuard implements Callback {
   #noBatchLosses = false;
 
   /**
-   * Remembers the weights before the step (tensors are immutable: no copy).
+   * Remembers the weights before the step (copies: the step updates them in place).
    *
    * @param ctx The run.
    * @param _batch The batch.
@@ -56,9 +56,9 @@ export class NanGuard implements Callback {
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
     if (this.#noBatchLosses) return;
-    // Views: the step releases the values it replaces, these keep them for a restore.
+    // Copies: the optimizers update the weights in place (a view would see the step).
     for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => p.borrow().view());
+    this.#before = ctx.params.map((p) => p.borrow().clone());
   }
 
   /**
