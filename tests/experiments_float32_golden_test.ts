@@ -3,8 +3,8 @@
 // same float32 initial weights (bit for bit), per-epoch losses, final weights
 // and validation predictions within the float32 contract for whole training
 // runs (docs/numerics.md: 1e-3; atol 1e-5 for weights near zero) — trained on the CPU,
-// and trained end to end on WebGPU (the resident path of fit: one submit per
-// step, the loss read once per epoch) where an adapter exists.
+// and trained end to end on WebGPU (fit's step on the fused primitives, one
+// submit per step, the loss read once per epoch) where an adapter exists.
 
 import { setupWebGPUTests } from "@glassbox/webgpu-kernels/testing";
 import { type Case, checkExperimentCases } from "./_experiment_fixture.ts";
@@ -19,20 +19,12 @@ Deno.test("train experiments in float32 on the CPU match PyTorch float32 trainin
 
 const { device, ignore } = await setupWebGPUTests("experiments_float32_golden_test.ts");
 
-// WebGPU's resident trainer takes MSELoss and CrossEntropyLoss; the
-// classification notebook's Softmax layer + categorical cross-entropy trains
-// on the CPU only (`--device webgpu` refuses it), so its cases run above only.
-const onGpu = fixture.cases.filter((c) => c.config.loss !== "categorical-cross-entropy");
-
 Deno.test({
   name: "train experiments on WebGPU match PyTorch float32 training runs",
   ignore,
   fn: async (t) => {
-    console.log(
-      `    ${
-        fixture.cases.length - onGpu.length
-      } categorical-cross-entropy case(s) run on the CPU only`,
-    );
-    await checkExperimentCases(t, onGpu, { rtol: 1e-3, atol: 1e-5, device: device! });
+    // Every case, the classification notebook's Softmax layer + categorical
+    // cross-entropy included (that loss runs as its tensor operations on the GPU).
+    await checkExperimentCases(t, fixture.cases, { rtol: 1e-3, atol: 1e-5, device: device! });
   },
 });

@@ -1,10 +1,8 @@
 // Training steps per second of a 784-512-512-10 relu MLP at batch 256 with
 // softmax cross entropy and SGD (momentum 0.9) on the WebGPU adapter:
 //
-//   resident   ResidentTrainer.step: one encoder, one submit, no read-back
-//   op-by-op   Dense/Sequential forward and backward and CrossEntropyLoss as
-//              Tensor operations on the device, the momentum update as Tensor
-//              operations too (the trainer's optimizers update CPU tensors only)
+//   fused      fit's step: Sequential, CrossEntropyLoss and SGD on the backend's
+//              fused primitives, recorded into one encoder, one submit, no read-back
 //
 // Steps/s = 1000 / (ms per iteration); each iteration is one step and waits
 // for the queue to finish (`onSubmittedWorkDone`), so GPU time is counted.
@@ -13,19 +11,11 @@
 //
 //   deno bench --allow-read tests/train_step_bench.ts
 
-import { type Layer, mlp, type Parameter } from "@glassbox/layers";
+import { mlp } from "@glassbox/layers";
 import { CrossEntropyLoss } from "@glassbox/losses";
-import { manualSeed, rand, randn, type Tensor, tensor } from "@glassbox/tensor";
-import {
-  requestWebGPU,
-  ResidentTrainer,
-  type WebGPUDevice,
-  WebGPUUnavailableError,
-} from "@glassbox/webgpu-kernels";
-import { residentModel } from "../packages/trainer/_resident_model.ts";
-
-/** `ResidentTrainer`'s layers and parameter names for a model, as `fit` describes it. */
-const fromModel = (model: Layer) => residentModel(model, "create ResidentTrainer");
+import { manualSeed, rand, randn, tensor } from "@glassbox/tensor";
+import { SGD } from "@glassbox/trainer";
+import { requestWebGPU, type WebGPUDevice, WebGPUUnavailableError } from "@glassbox/webgpu-kernels";
 
 const SIZES = [784, 512, 512, 10];
 const BATCH = 256;
@@ -46,55 +36,44 @@ if (gpu !== null) {
   const rows = BATCH * BATCHES;
   const xAll = randn([rows, SIZES[0]], { dtype: "float32" }).to(device);
   const labels = Array.from(rand([rows]).toTypedArray(), (u) => Math.floor(u * 10));
-  const yAll = tensor(labels, { dtype: "float32", device }); // resident class indices
   const xBatches = Array.from(
     { length: BATCHES },
     (_, b) => xAll.slice(b * BATCH, (b + 1) * BATCH),
   );
   const yBatches = Array.from(
     { length: BATCHES },
-    (_, b) => tensor(labels.slice(b * BATCH, (b + 1) * BATCH), { dtype: "float32" }), // CPU, as the loss takes them
+    (_, b) => tensor(labels.slice(b * BATCH, (b + 1) * BATCH), { dtype: "float32", device }),
   );
 
-  // Resident.
-  const residentModel = mlp(SIZES, { activation: "relu", dtype: "float32" }).to(device);
-  const trainer = new ResidentTrainer(device, {
-    ...fromModel(residentModel),
-    loss: "crossEntropy",
-    optimizer: { name: "SGD", lr: LR, momentum: MOMENTUM },
-    batchSize: BATCH,
-  });
+  // Fused: the step fit takes.
+  const fusedModel = mlp(SIZES, { activation: "relu", dtype: "float32" }).to(device);
+  const fusedLoss = new CrossEntropyLoss();
+  const sgd = new SGD({ lr: LR, momentum: MOMENTUM, params: fusedModel.parameters() });
   let batch = 0;
-  const residentStep = () => {
-    trainer.step(xAll, yAll, { start: (batch++ % BATCHES) * BATCH, rows: BATCH });
-  };
-
-  // Op by op.
-  const model = mlp(SIZES, { activation: "relu", dtype: "float32" }).to(device);
-  const loss = new CrossEntropyLoss();
-  const params: Parameter[] = model.parameters();
-  const velocity: (Tensor | null)[] = params.map(() => null);
-  let opBatch = 0;
-  const opStep = () => {
-    const b = opBatch++ % BATCHES;
-    model.zeroGrad();
-    const out = model.forward(xBatches[b]);
-    loss.forward(out, yBatches[b]).dispose();
-    model.backward(loss.backward());
-    params.forEach((p, i) => {
-      // v = μ·v + g (v = g first), θ = θ − lr·v: torch.optim.SGD without dampening.
-      const v = velocity[i] === null ? p.grad.clone() : velocity[i]!.mul(MOMENTUM).add(p.grad);
-      velocity[i]?.dispose();
-      velocity[i] = v;
-      const old = p.value;
-      p.value = old.sub(v.mul(LR));
-      old.dispose();
-    });
+  const fusedStep = () => {
+    const b = batch++ % BATCHES;
+    fusedModel.zeroGrad();
+    const out = fusedModel.forward(xBatches[b]);
+    fusedLoss.forward(out, yBatches[b]).dispose();
+    const grad = fusedLoss.backward();
+    fusedModel.accumulateGrad(grad);
+    grad.dispose();
+    out.dispose();
+    sgd.step();
+    fusedModel.release();
+    fusedLoss.release();
   };
 
   const done = () => device.gpu.queue.onSubmittedWorkDone();
   const count = async (step: () => void, name: string) => {
-    step(); // warm-up: compiles pipelines, creates buffers and bind groups
+    // Warm-up, one pass over the batches: the first step compiles pipelines and creates
+    // buffers and bind groups, and its optimizer packs the parameters; the second binds them
+    // where they now live; each batch's x and y are bound once (the first batch's again
+    // with the packed parameters).
+    for (let i = 0; i <= BATCHES; i++) {
+      step();
+      device.flush();
+    }
     await done();
     const before = device.memory();
     step();
@@ -110,29 +89,18 @@ if (gpu !== null) {
     );
   };
   console.log(`train_step_bench.ts on ${device.adapter}: MLP ${SIZES.join("-")}, batch ${BATCH}`);
-  await count(residentStep, "resident");
-  await count(opStep, "op-by-op");
+  await count(fusedStep, "fused");
 
   const group = "train step 784-512-512-10 batch 256";
   Deno.bench({
-    name: "op-by-op (Tensor ops on WebGPU)",
+    name: "fused (fit's step: one encoder, one submit)",
     group,
     baseline: true,
     n: 15,
     warmup: 2,
     async fn() {
-      opStep();
+      fusedStep();
       device.flush();
-      await done();
-    },
-  });
-  Deno.bench({
-    name: "resident (ResidentTrainer.step)",
-    group,
-    n: 15,
-    warmup: 2,
-    async fn() {
-      residentStep();
       await done();
     },
   });

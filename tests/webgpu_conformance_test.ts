@@ -177,6 +177,7 @@ const ACTIVATIONS: ActivationName[] = [
   "logSoftmax",
   "leakyRelu",
   "gelu",
+  "softplus",
 ];
 
 /** A CPU float32 model moved to where `ctx` says: the same weights on every device. */

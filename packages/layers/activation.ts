@@ -11,6 +11,13 @@ import type { Parameter } from "./parameter.ts";
 import { checkTensor, fmtShape } from "./_util.ts";
 
 /**
+ * Makes `layer` keep `x` and `y` (its own views) as if its `forward(x)` had
+ * returned `y`, so its `backward` works after a `Dense` ran it fused. Package
+ * internal (not exported from mod.ts).
+ */
+export let keepPass: (layer: Activation, x: Tensor, y: Tensor) => void;
+
+/**
  * A layer without parameters: `forward` applies `compute` and keeps the
  * input and output; `backward` hands both to `gradient`, which returns
  * ∂L/∂x from ∂L/∂y. Subclass it to write your own activation.
@@ -38,6 +45,14 @@ import { checkTensor, fmtShape } from "./_util.ts";
 export abstract class Activation implements Layer {
   #x: Tensor | null = null;
   #y: Tensor | null = null;
+
+  static {
+    keepPass = (layer, x, y) => {
+      layer.#release();
+      layer.#x = keep(x.view());
+      layer.#y = keep(y.view());
+    };
+  }
 
   /**
    * Disposes the views of the input and output kept from the last forward

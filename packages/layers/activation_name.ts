@@ -12,6 +12,7 @@ import { LogSoftmax } from "./log_softmax.ts";
 import { ReLU } from "./relu.ts";
 import { Sigmoid } from "./sigmoid.ts";
 import { Softmax } from "./softmax.ts";
+import { Softplus } from "./softplus.ts";
 import { Tanh } from "./tanh.ts";
 import { describeLayer, isLayer } from "./_util.ts";
 
@@ -24,7 +25,8 @@ export type ActivationName =
   | "softmax"
   | "logSoftmax"
   | "leakyRelu"
-  | "gelu";
+  | "gelu"
+  | "softplus";
 
 const FACTORIES: { [K in ActivationName]: () => Layer } = {
   identity: () => new Identity(),
@@ -35,6 +37,7 @@ const FACTORIES: { [K in ActivationName]: () => Layer } = {
   logSoftmax: () => new LogSoftmax(),
   leakyRelu: () => new LeakyReLU(),
   gelu: () => new GELU(),
+  softplus: () => new Softplus(),
 };
 
 /** Every activation name, in a fixed order. */

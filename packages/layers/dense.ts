@@ -6,6 +6,7 @@
  */
 
 import {
+  type ActivationSpec,
   type Device,
   type DType,
   type Generator,
@@ -15,6 +16,8 @@ import {
   tidy,
 } from "@glassbox/tensor";
 import { type ActivationName, createActivation } from "./activation_name.ts";
+import { keepPass } from "./activation.ts";
+import { FusedActivation } from "./fused_activation.ts";
 import { Identity } from "./identity.ts";
 import type { Layer } from "./layer.ts";
 import { Parameter } from "./parameter.ts";
@@ -27,8 +30,19 @@ import {
 } from "./state_dict.ts";
 import { type DenseInit, initialParameters } from "./_init.ts";
 import { checkFeatures, checkTensor, describeLayer, fmtShape } from "./_util.ts";
+import { denseBackward, denseForward } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";
+
+/**
+ * Package internal (Sequential): `follower.forward(dense.forward(x))` in one
+ * backend call, for a Dense without activation followed by a fused activation
+ * layer; `backwardThrough` then takes ∂L/∂y of the follower's output and
+ * returns ∂L/∂x when `inputGrad` (else null). Not exported from mod.ts.
+ */
+export let forwardThrough: (dense: Dense, x: Tensor, follower: FusedActivation) => Tensor;
+/** The backward of `forwardThrough` (package internal). */
+export let backwardThrough: (dense: Dense, gradOut: Tensor, inputGrad: boolean) => Tensor | null;
 
 /** Options of `Dense`. */
 export interface DenseOptions {
@@ -90,6 +104,10 @@ export class Dense implements Layer {
   #inputShape: readonly number[] = [];
   #weight: Tensor | null = null;
   #outputShape: readonly number[] = [];
+  /** What the fused backward's derivative reads (y or z), when the forward was fused. */
+  #saved: Tensor | null = null;
+  /** The activation the last fused forward ran (this layer's own, or its follower's). */
+  #savedSpec: ActivationSpec | null = null;
 
   /**
    * Disposes the views of the input and weight kept from the last forward pass
@@ -119,7 +137,12 @@ export class Dense implements Layer {
   #release(): void {
     this.#input?.dispose();
     this.#weight?.dispose();
-    this.#input = this.#weight = null;
+    this.#saved?.dispose();
+    this.#input =
+      this.#weight =
+      this.#saved =
+      this.#savedSpec =
+        null;
   }
 
   /**
@@ -184,6 +207,23 @@ export class Dense implements Layer {
    * ```
    */
   forward(x: Tensor): Tensor {
+    return this.#forward(x, null);
+  }
+
+  static {
+    forwardThrough = (dense, x, follower) => {
+      if (!(dense.activation instanceof Identity)) {
+        throw new TypeError(
+          `Cannot fuse ${dense} with ${follower}: the Dense has its own activation`,
+        );
+      }
+      return dense.#forward(x, follower);
+    };
+    backwardThrough = (dense, gradOut, inputGrad) =>
+      dense.#backward(gradOut, inputGrad ? "backward" : "accumulateGrad", inputGrad, true);
+  }
+
+  #forward(x: Tensor, follower: FusedActivation | null): Tensor {
     const action = `forward ${this}`;
     checkTensor(x, action, "the input");
     const w = this.weight.borrow();
@@ -211,6 +251,19 @@ export class Dense implements Layer {
     this.#weight = keep(w.view());
     this.#outputShape = outputShape;
     const bias = this.bias?.borrow();
+    const fused = follower ?? (this.activation instanceof FusedActivation ? this.activation : null);
+    if (fused !== null) {
+      // One backend call: the GEMM with bias and activation (same values as the steps below).
+      const spec = fused.fused;
+      this.#savedSpec = spec;
+      return tidy(() => {
+        const { out, pre } = denseForward(a, w, bias, spec, action);
+        this.#saved = keep(pre ?? out.view());
+        // The activation layer can still run its own backward (it reads z only if it needs it).
+        keepPass(fused, pre ?? out, out);
+        return x.rank === 2 ? out : out.reshape(outputShape);
+      });
+    }
     return tidy(() => {
       const z = a.matmul(w, { transposeB: true, bias }); // Z = A·Wᵀ + b
       return this.activation.forward(x.rank === 2 ? z : z.reshape(outputShape));
@@ -240,7 +293,7 @@ export class Dense implements Layer {
    * ```
    */
   backward(gradOut: Tensor): Tensor {
-    return this.#backward(gradOut, "backward", true)!;
+    return this.#backward(gradOut, "backward", true, false)!;
   }
 
   /**
@@ -266,11 +319,14 @@ export class Dense implements Layer {
    * ```
    */
   accumulateGrad(gradOut: Tensor): void {
-    this.#backward(gradOut, "accumulateGrad", false);
+    this.#backward(gradOut, "accumulateGrad", false, false);
   }
 
-  /** The backward pass: parameter gradients, and ∂L/∂A when `input` is true. */
-  #backward(gradOut: Tensor, method: string, input: boolean): Tensor | null {
+  /**
+   * The backward pass: parameter gradients, and ∂L/∂A when `input` is true.
+   * `through`: gradOut is ∂L/∂y of the follower `forwardThrough` fused.
+   */
+  #backward(gradOut: Tensor, method: string, input: boolean, through: boolean): Tensor | null {
     const action = `${method} ${this}`;
     checkTensor(gradOut, action, "gradOut");
     const a = this.#input, w = this.#weight;
@@ -288,6 +344,25 @@ export class Dense implements Layer {
           fmtShape(expected)
         } (the shape of the last output)`,
       );
+    }
+    const saved = this.#saved, savedSpec = this.#savedSpec;
+    if (through && (saved === null || savedSpec === null)) {
+      throw new RangeError(
+        `Cannot ${action}: the last forward pass did not run through an activation, call forwardThrough first`,
+      );
+    }
+    if (saved !== null && savedSpec !== null && this.activation instanceof FusedActivation) {
+      // δ = Δ ⊙ f′ inside the backend's backward GEMMs (gradOut is ∂L/∂z unless `through`).
+      const activation = through ? savedSpec : this.activation.fused;
+      return tidy(() => {
+        const g = gradOut.rank === 2 ? gradOut : gradOut.reshape([-1, this.outFeatures]);
+        const bias = this.bias !== null;
+        const grads = denseBackward(g, a, w, saved, { activation, bias, inputGrad: input, action });
+        this.weight.accumulate(grads.dw); // ∂L/∂W = δᵀ·A
+        if (grads.db !== null) this.bias?.accumulate(grads.db); // ∂L/∂b = 1ᵀ·δ
+        if (grads.dx === null) return null;
+        return this.#inputShape.length === 2 ? grads.dx : grads.dx.reshape(this.#inputShape); // δ·W
+      });
     }
     return tidy(() => {
       const dz = this.activation.backward(gradOut);

@@ -4,8 +4,10 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { Activation } from "./activation.ts";
+import type { ActivationSpec, Tensor } from "@glassbox/tensor";
+import { FusedActivation } from "./fused_activation.ts";
+
+const SPEC: ActivationSpec = Object.freeze({ op: "identity" });
 
 /**
  * The identity, `nn.Identity`: y = x, ∂L/∂x = ∂L/∂y. What `Dense` applies
@@ -22,13 +24,28 @@ import { Activation } from "./activation.ts";
  * deepStrictEqual(id.backward(tensor([3, 4])).toArray(), [3, 4]);
  * ```
  */
-export class Identity extends Activation {
+export class Identity extends FusedActivation {
+  /**
+   * `{ op: "identity" }`: what `Dense` fuses when it has no activation.
+   *
+   * @example
+   * ```ts
+   * import { Identity } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(new Identity().fused.op, "identity");
+   * ```
+   */
+  get fused(): ActivationSpec {
+    return SPEC;
+  }
+
   /** y = x. */
-  protected compute(x: Tensor): Tensor {
+  protected override compute(x: Tensor): Tensor {
     return x.view(); // a new reference: the caller owns what forward returns
   }
   /** ∂L/∂x = Δ. */
-  protected gradient(gradOut: Tensor): Tensor {
+  protected override gradient(gradOut: Tensor): Tensor {
     return gradOut.view();
   }
 }

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { Activation } from "./activation.ts";
+import type { ActivationSpec } from "@glassbox/tensor";
+import { FusedActivation } from "./fused_activation.ts";
 
 /** Options of `LeakyReLU`. */
 export interface LeakyReLUOptions {
@@ -28,9 +28,10 @@ export interface LeakyReLUOptions {
  * deepStrictEqual(f.backward(tensor([1, 1])).toArray(), [0.5, 1]);
  * ```
  */
-export class LeakyReLU extends Activation {
+export class LeakyReLU extends FusedActivation {
   /** The slope for x ≤ 0. */
   readonly negativeSlope: number;
+  readonly #spec: ActivationSpec;
 
   /**
    * Creates a leaky rectifier.
@@ -53,18 +54,23 @@ export class LeakyReLU extends Activation {
       );
     }
     this.negativeSlope = slope;
+    this.#spec = Object.freeze({ op: "leakyRelu", args: Object.freeze([slope]) });
   }
 
-  /** y = max(x, 0) + slope · min(x, 0): exactly x or slope·x. */
-  protected compute(x: Tensor): Tensor {
-    return x.maximum(0).add(x.minimum(0).mul(this.negativeSlope));
-  }
-
-  /** ∂L/∂x = Δ ⊙ ([x > 0] + slope·[x ≤ 0]): exactly Δ or slope·Δ. */
-  protected gradient(gradOut: Tensor, x: Tensor): Tensor {
-    const positive = x.greater(0);
-    const local = positive.add(positive.neg().add(1).mul(this.negativeSlope));
-    return gradOut.mul(local);
+  /**
+   * `{ op: "leakyRelu", args: [negativeSlope] }`: y = max(x, 0) + slope·min(x, 0);
+   * ∂L/∂x = Δ ⊙ ([x > 0] + slope·[x ≤ 0]).
+   *
+   * @example
+   * ```ts
+   * import { LeakyReLU } from "@glassbox/layers";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * deepStrictEqual(new LeakyReLU().fused.args, [0.01]);
+   * ```
+   */
+  get fused(): ActivationSpec {
+    return this.#spec;
   }
 
   /**

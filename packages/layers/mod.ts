@@ -37,6 +37,7 @@
 export type { Layer } from "./layer.ts";
 export { Parameter } from "./parameter.ts";
 export { Activation } from "./activation.ts";
+export { FusedActivation } from "./fused_activation.ts";
 export { Identity } from "./identity.ts";
 export { ReLU } from "./relu.ts";
 export { Sigmoid } from "./sigmoid.ts";
@@ -45,6 +46,7 @@ export { Softmax, type SoftmaxOptions } from "./softmax.ts";
 export { LogSoftmax } from "./log_softmax.ts";
 export { LeakyReLU, type LeakyReLUOptions } from "./leaky_relu.ts";
 export { GELU } from "./gelu.ts";
+export { Softplus, type SoftplusOptions } from "./softplus.ts";
 export { ACTIVATION_NAMES, type ActivationName, createActivation } from "./activation_name.ts";
 export { Dense, type DenseInit, type DenseOptions } from "./dense.ts";
 export { Sequential } from "./sequential.ts";

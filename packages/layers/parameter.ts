@@ -19,8 +19,15 @@ interface Slot {
 
 /**
  * A trainable tensor with a PyTorch-style name (`"weight"`, `"0.bias"`) and
- * its gradient. Tensors are immutable, so training replaces `value`; every
- * `backward()` adds into `grad` (`+=`) until `zeroGrad()`.
+ * its gradient. Every `backward()` adds into `grad` (`+=`) until `zeroGrad()`.
+ *
+ * Writing and moving, one way each: optimizers update the value in place
+ * through the backend's `optimizerUpdate` on `writableValue()`, which copies
+ * first when someone holds the value (read through `value`), so tensors stay
+ * immutable for their readers; devices and dtypes change with `to(target)`
+ * (`toAsync` where the read-back must wait, as from a GPU). Assigning `value`
+ * is for user code (a checkpoint, a hand-made weight); `replace` and
+ * `restore` serve the host-side L-BFGS mirror and the WebGPU fit path.
  *
  * Containers hand out renamed views (`renamed("0.weight")`) that share the
  * value and gradient with the layer's own parameter, so an optimizer that
@@ -77,8 +84,8 @@ export class Parameter {
 
   /**
    * The current value. Assigning checks that shape, dtype and device stay the
-   * same. A value read here stays valid after later optimizer steps (they
-   * make new tensors; tensors are immutable).
+   * same. A value read here keeps its numbers after later optimizer steps
+   * (the next step updates a copy: copy-on-write).
    */
   get value(): Tensor {
     const slot = this.#slot;
@@ -93,10 +100,47 @@ export class Parameter {
   }
 
   /**
+   * The value an optimizer overwrites in place — the one way optimizers write
+   * values: pass `writableValue().storage()` to the backend's
+   * `optimizerUpdate`. Copy-on-write keeps tensors immutable for readers:
+   * when the value is not the parameter's own (it came from the constructor,
+   * the `value` setter or `restore`) or was read through `value` since the
+   * last update, it is first replaced by a copy, and the reader's tensor keeps
+   * its numbers. Views taken through `borrow()` do see the update.
+   *
+   * @returns The parameter's own value, safe to update in place.
+   *
+   * @example The value read before an update keeps its numbers
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1]));
+   * const before = w.value;
+   * const own = w.writableValue(); // a copy: `before` is the caller's
+   * (own.storage() as Float64Array)[0] = 5; // what optimizerUpdate does
+   * strictEqual(before.item(), 1);
+   * strictEqual(w.value.item(), 5);
+   * ```
+   */
+  writableValue(): Tensor {
+    const slot = this.#slot;
+    if (!slot.owned || slot.pinned) {
+      // Kept: a copy made inside a tidy() outlives it.
+      slot.value = keep(slot.value.clone());
+      slot.owned = true;
+      slot.pinned = false;
+    }
+    return slot.value;
+  }
+
+  /**
    * The current value for code inside a training step (a layer's forward
    * pass, an optimizer): unlike `value`, reading it does not stop the next
-   * `replace()` from releasing it, so it is valid only until then. Take a
-   * `view()` to hold it longer.
+   * `replace()` from releasing it, so it is valid only until then, and an
+   * optimizer step updates its elements in place. Read `value` to keep the
+   * numbers of this moment.
    *
    * @returns The current value.
    *

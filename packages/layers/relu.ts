@@ -4,8 +4,10 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { Activation } from "./activation.ts";
+import type { ActivationSpec } from "@glassbox/tensor";
+import { FusedActivation } from "./fused_activation.ts";
+
+const SPEC: ActivationSpec = Object.freeze({ op: "relu" });
 
 /**
  * The rectifier, `nn.ReLU`: y = max(x, 0), ∂L/∂x = Δ ⊙ [x > 0] (the
@@ -22,13 +24,19 @@ import { Activation } from "./activation.ts";
  * deepStrictEqual(relu.backward(tensor([5, 5, 5])).toArray(), [0, 0, 5]);
  * ```
  */
-export class ReLU extends Activation {
-  /** y = max(x, 0). */
-  protected compute(x: Tensor): Tensor {
-    return x.relu();
-  }
-  /** ∂L/∂x = Δ ⊙ [y > 0]. */
-  protected gradient(gradOut: Tensor, _x: Tensor, y: Tensor): Tensor {
-    return gradOut.mul(y.greater(0));
+export class ReLU extends FusedActivation {
+  /**
+   * `{ op: "relu" }`: y = max(x, 0); ∂L/∂x = Δ ⊙ [y > 0].
+   *
+   * @example
+   * ```ts
+   * import { ReLU } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(new ReLU().fused.op, "relu");
+   * ```
+   */
+  get fused(): ActivationSpec {
+    return SPEC;
   }
 }

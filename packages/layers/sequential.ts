@@ -16,6 +16,15 @@ import {
 } from "./state_dict.ts";
 import { checkTensor, describeLayer, describeValue, fmtShape, isLayer } from "./_util.ts";
 import { ModelSummary } from "./model_summary.ts";
+import { backwardThrough, Dense, forwardThrough } from "./dense.ts";
+import { FusedActivation } from "./fused_activation.ts";
+import { Identity } from "./identity.ts";
+
+/** The fused activation after a Dense without its own activation, or null. */
+function fusablePair(layer: Layer, next: Layer | undefined): FusedActivation | null {
+  if (!(layer instanceof Dense) || !(layer.activation instanceof Identity)) return null;
+  return next instanceof FusedActivation && !(next instanceof Identity) ? next : null;
+}
 
 /** Rethrows an error of a layer inside a Sequential, naming the layer and the shape it got. */
 function rethrow(
@@ -65,6 +74,8 @@ export class Sequential implements Layer {
   /** The layers, in order. */
   readonly layers: readonly Layer[];
   #intermediates: Tensor[] = [];
+  /** Indices of the Dense layers the last forward ran together with the next layer. */
+  readonly #pairs = new Set<number>();
 
   /**
    * Creates the chain.
@@ -120,6 +131,7 @@ export class Sequential implements Layer {
   release(): void {
     for (const t of this.#intermediates) t.dispose();
     this.#intermediates = [];
+    this.#pairs.clear();
     for (const layer of this.layers) layer.release?.();
   }
 
@@ -145,17 +157,23 @@ export class Sequential implements Layer {
     // with them once a new forward pass starts.
     for (const t of this.#intermediates) t.dispose();
     this.#intermediates = [];
+    this.#pairs.clear();
     let h = x;
-    this.layers.forEach((layer, i) => {
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
+      // A Dense followed by a fused activation runs as one backend call.
+      const follower = fusablePair(layer, layers[i + 1]);
       let next: Tensor;
       try {
-        next = layer.forward(h);
+        next = follower === null ? layer.forward(h) : forwardThrough(layer as Dense, h, follower);
       } catch (error) {
         rethrow(error, "forward", i, layer, h);
       }
+      if (follower !== null) this.#pairs.add(i++);
       if (h !== x && next !== h) this.#intermediates.push(h);
       h = next;
-    });
+    }
     return h;
   }
 
@@ -183,8 +201,12 @@ export class Sequential implements Layer {
     let g = gradOut;
     for (let i = this.layers.length - 1; i >= 0; i--) {
       let next: Tensor;
+      const pair = this.#pairs.has(i - 1);
+      if (pair) i--; // the Dense takes ∂L/∂y of the activation it ran
       try {
-        next = this.layers[i].backward(g);
+        next = pair
+          ? backwardThrough(this.layers[i] as Dense, g, true)!
+          : this.layers[i].backward(g);
       } catch (error) {
         rethrow(error, "backward", i, this.layers[i], g);
       }
@@ -224,10 +246,13 @@ export class Sequential implements Layer {
     checkTensor(gradOut, "accumulateGrad Sequential", "gradOut");
     let g = gradOut;
     for (let i = this.layers.length - 1; i >= 0; i--) {
+      const pair = this.#pairs.has(i - 1);
+      if (pair) i--; // the Dense takes ∂L/∂y of the activation it ran
       const layer = this.layers[i];
       let next = g; // unchanged where the first layer skips ∂L/∂input
       try {
-        if (i === 0 && layer.accumulateGrad !== undefined) layer.accumulateGrad(g);
+        if (pair) next = backwardThrough(layer as Dense, g, i !== 0) ?? g;
+        else if (i === 0 && layer.accumulateGrad !== undefined) layer.accumulateGrad(g);
         else next = layer.backward(g);
       } catch (error) {
         rethrow(error, "accumulateGrad", i, layer, g);

@@ -4,8 +4,10 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { Activation } from "./activation.ts";
+import type { ActivationSpec } from "@glassbox/tensor";
+import { FusedActivation } from "./fused_activation.ts";
+
+const SPEC: ActivationSpec = Object.freeze({ op: "sigmoid" });
 
 /**
  * The logistic function, `nn.Sigmoid`: y = σ(x) = 1 / (1 + e⁻ˣ), stable for
@@ -22,13 +24,19 @@ import { Activation } from "./activation.ts";
  * deepStrictEqual(s.backward(tensor([1])).toArray(), [0.25]);
  * ```
  */
-export class Sigmoid extends Activation {
-  /** y = σ(x). */
-  protected compute(x: Tensor): Tensor {
-    return x.sigmoid();
-  }
-  /** ∂L/∂x = Δ ⊙ (1 − y) ⊙ y. */
-  protected gradient(gradOut: Tensor, _x: Tensor, y: Tensor): Tensor {
-    return gradOut.mul(y.neg().add(1)).mul(y);
+export class Sigmoid extends FusedActivation {
+  /**
+   * `{ op: "sigmoid" }`: y = σ(x); ∂L/∂x = (Δ ⊙ (1 − y)) ⊙ y.
+   *
+   * @example
+   * ```ts
+   * import { Sigmoid } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(new Sigmoid().fused.op, "sigmoid");
+   * ```
+   */
+  get fused(): ActivationSpec {
+    return SPEC;
   }
 }

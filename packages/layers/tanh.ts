@@ -4,8 +4,10 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
-import { Activation } from "./activation.ts";
+import type { ActivationSpec } from "@glassbox/tensor";
+import { FusedActivation } from "./fused_activation.ts";
+
+const SPEC: ActivationSpec = Object.freeze({ op: "tanh" });
 
 /**
  * The hyperbolic tangent, `nn.Tanh`: y = tanh(x), ∂L/∂x = Δ ⊙ (1 − y²).
@@ -21,13 +23,19 @@ import { Activation } from "./activation.ts";
  * deepStrictEqual(t.backward(tensor([2])).toArray(), [2]);
  * ```
  */
-export class Tanh extends Activation {
-  /** y = tanh(x). */
-  protected compute(x: Tensor): Tensor {
-    return x.tanh();
-  }
-  /** ∂L/∂x = Δ ⊙ (1 − y²). */
-  protected gradient(gradOut: Tensor, _x: Tensor, y: Tensor): Tensor {
-    return gradOut.mul(y.square().neg().add(1));
+export class Tanh extends FusedActivation {
+  /**
+   * `{ op: "tanh" }`: y = tanh(x); ∂L/∂x = Δ ⊙ (1 − y²).
+   *
+   * @example
+   * ```ts
+   * import { Tanh } from "@glassbox/layers";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * strictEqual(new Tanh().fused.op, "tanh");
+   * ```
+   */
+  get fused(): ActivationSpec {
+    return SPEC;
   }
 }

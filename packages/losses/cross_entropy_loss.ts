@@ -13,9 +13,11 @@ import {
   checkTensor,
   drop,
   hold,
+  hostValues,
   stored,
 } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
+import { lossValueGrad } from "./_fused.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
 /** Options of `CrossEntropyLoss`. */
@@ -75,6 +77,8 @@ export class CrossEntropyLoss implements Loss {
   /** Label smoothing ε. */
   readonly labelSmoothing: number;
   #saved: Saved | null = null;
+  /** The fused forward's gradient (for gradOutput 1) and its inputs, for another gradOutput. */
+  #fused: { grad: Tensor; pred: Tensor; target: Tensor } | null = null;
 
   /**
    * Creates the loss; `weight` is checked against the logits at `forward`.
@@ -120,16 +124,46 @@ export class CrossEntropyLoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
-    drop(this.#saved);
-    this.#saved = null;
-    return tidy(() => this.#forward(pred, target));
+    this.release();
+    return tidy(() => this.#forward(pred, target, true));
   }
 
-  #forward(pred: Tensor, target: Tensor): Tensor {
+  /**
+   * Whether the backend's fused softmax cross-entropy computes this loss:
+   * class indices, all valid and none ignored (unchecked on a device), no
+   * class weights or smoothing.
+   */
+  #fusable(pred: Tensor, target: Tensor): boolean {
+    const [n, c] = pred.shape;
+    if (this.reduction === "none" || this.weight !== undefined || this.labelSmoothing !== 0) {
+      return false;
+    }
+    if (target.rank !== 1 || target.shape[0] !== n || n === 0) return false;
+    if (target.dtype !== pred.dtype || target.device !== pred.device) return false;
+    const labels = hostValues(target);
+    // Targets on a device are taken as they are (the kernel gives a NaN loss for an index
+    // that is not a class, ignoreIndex included): `fit` checks them on the host first.
+    if (labels === undefined) return true;
+    for (let i = 0; i < n; i++) {
+      const t = labels[i];
+      if (!(Number.isInteger(t) && t >= 0 && t < c) || t === this.ignoreIndex) return false;
+    }
+    return true;
+  }
+
+  #forward(pred: Tensor, target: Tensor, fuse: boolean): Tensor {
     const name = "CrossEntropyLoss";
     checkMatrix(name, checkTensor(pred, name, "pred"), "logits");
     checkTensor(target, name, "target");
     checkClassWeight(name, pred, this.weight);
+    if (fuse && this.#fusable(pred, target)) {
+      // Value and gradient in one backend call (the same numbers as the steps below).
+      const reduction = this.reduction as "mean" | "sum";
+      const action = `compute ${name}`;
+      const { value, grad } = lossValueGrad("softmaxCrossEntropy", pred, target, reduction, action);
+      this.#fused = hold({ grad, pred, target });
+      return value;
+    }
     const [n, c] = pred.shape;
     const eps = this.labelSmoothing;
     const w = this.weight;
@@ -192,6 +226,12 @@ export class CrossEntropyLoss implements Loss {
   }
 
   #backward(gradOutput?: Tensor): Tensor {
+    const fused = this.#fused;
+    if (fused !== null) {
+      if (gradOutput === undefined) return fused.grad.view();
+      drop(this.#saved);
+      this.#forward(fused.pred, fused.target, false); // keeps log p for the general case
+    }
     const { logp, gradLogp, denominator } = stored(this.#saved, "CrossEntropyLoss");
     const n = logp.shape[0];
     const g = upstream("CrossEntropyLoss", this.reduction, gradOutput, logp, [n], denominator);
@@ -222,6 +262,7 @@ export class CrossEntropyLoss implements Loss {
    */
   release(): void {
     drop(this.#saved);
-    this.#saved = null;
+    drop(this.#fused);
+    this.#saved = this.#fused = null;
   }
 }

@@ -7,6 +7,7 @@
 import { type Tensor, tidy } from "@glassbox/tensor";
 import { checkReduction, checkSameShape, checkTensor, drop, hold, stored } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
+import { lossValueGrad } from "./_fused.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
 /**
@@ -32,6 +33,8 @@ export class MSELoss implements Loss {
   /** The reduction chosen at construction. */
   readonly reduction: Reduction;
   #saved: { diff: Tensor } | null = null;
+  /** The fused forward's gradient (for gradOutput 1) and its inputs, for another gradOutput. */
+  #fused: { grad: Tensor; pred: Tensor; target: Tensor } | null = null;
 
   /**
    * Creates the loss.
@@ -60,14 +63,19 @@ export class MSELoss implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
-    drop(this.#saved);
-    this.#saved = null;
-    return tidy(() => this.#forward(pred, target));
+    this.release();
+    return tidy(() => this.#forward(pred, target, this.reduction !== "none"));
   }
 
-  #forward(pred: Tensor, target: Tensor): Tensor {
+  #forward(pred: Tensor, target: Tensor, fuse: boolean): Tensor {
     checkTensor(pred, "MSELoss", "pred");
     checkSameShape("MSELoss", pred, checkTensor(target, "MSELoss", "target"));
+    if (fuse && this.reduction !== "none") {
+      // Value and gradient in one backend call (the same numbers as the steps below).
+      const { value, grad } = lossValueGrad("mse", pred, target, this.reduction, "compute MSELoss");
+      this.#fused = hold({ grad, pred, target });
+      return value;
+    }
     const diff = pred.sub(target);
     this.#saved = hold({ diff });
     return reduce(diff.square(), this.reduction, pred.size);
@@ -97,6 +105,12 @@ export class MSELoss implements Loss {
   }
 
   #backward(gradOutput?: Tensor): Tensor {
+    const fused = this.#fused;
+    if (fused !== null) {
+      if (gradOutput === undefined) return fused.grad.view();
+      drop(this.#saved);
+      this.#forward(fused.pred, fused.target, false); // keeps p − t for the general case
+    }
     const { diff } = stored(this.#saved, "MSELoss");
     // ℓ = (p − t)²  ⇒  ∂ℓ/∂p = 2 (p − t); the reduction scales by g (or g / n).
     const g = upstream("MSELoss", this.reduction, gradOutput, diff, diff.shape, diff.size);
@@ -124,6 +138,7 @@ export class MSELoss implements Loss {
    */
   release(): void {
     drop(this.#saved);
-    this.#saved = null;
+    drop(this.#fused);
+    this.#saved = this.#fused = null;
   }
 }

@@ -2,6 +2,7 @@
 
 import { strictEqual, throws } from "node:assert/strict";
 import { type DType, type Tensor, tensor } from "./mod.ts";
+import type { Backend, Storage } from "./backend.ts";
 
 /**
  * Deterministic values in [-1, 1) from a small LCG, so tests and benches
@@ -46,4 +47,41 @@ export function captureWarnings<T>(fn: () => T): { value: T; warnings: string[] 
   } finally {
     console.warn = original;
   }
+}
+
+/**
+ * The fused primitives of `base`, each output passed through `track` — for
+ * test backends that wrap the CPU's kernels to count live storages.
+ */
+export function trackedFused(
+  base: Backend,
+  track: (s: Storage) => Storage,
+): Pick<
+  Backend,
+  | "activationForward"
+  | "activationBackward"
+  | "denseForward"
+  | "denseBackward"
+  | "lossValueGrad"
+  | "optimizerUpdate"
+> {
+  const maybe = (s: Storage | null) => (s === null ? null : track(s));
+  return {
+    activationForward: (spec, z, n, d) => track(base.activationForward(spec, z, n, d)),
+    activationBackward: (spec, g, s, n, d) => track(base.activationBackward(spec, g, s, n, d)),
+    denseForward: (x, w, b, info) => {
+      const r = base.denseForward(x, w, b, info);
+      return { out: track(r.out), pre: maybe(r.pre) };
+    },
+    denseBackward: (g, x, w, s, info) => {
+      const r = base.denseBackward(g, x, w, s, info);
+      return { dw: track(r.dw), db: maybe(r.db), dx: maybe(r.dx) };
+    },
+    lossValueGrad: (kind, p, t, info) => {
+      const r = base.lossValueGrad(kind, p, t, info);
+      return { value: track(r.value), grad: track(r.grad) };
+    },
+    optimizerUpdate: (rule, params, grads, states, info) =>
+      base.optimizerUpdate(rule, params, grads, states, info),
+  };
 }

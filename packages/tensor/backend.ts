@@ -47,6 +47,181 @@ export type ReduceOp = "sum" | "max" | "min" | "argmax" | "argmin";
 export type SoftmaxOp = "softmax" | "logSoftmax";
 
 /**
+ * The pointwise activations a backend fuses into `denseForward` and
+ * `denseBackward`. Each backend keeps one kernel table typed
+ * `{ [K in ActivationOp]: ... }` (forward f and derivative), so an
+ * activation added here without a kernel in every backend is a compile error.
+ */
+export type ActivationOp =
+  | "identity"
+  | "relu"
+  | "sigmoid"
+  | "tanh"
+  | "leakyRelu"
+  | "softplus";
+
+/**
+ * Which value an activation's derivative reads: `"output"` y = f(z) (ReLU,
+ * sigmoid, tanh, identity, as their layers compute it) or `"input"` z, the
+ * pre-activation (leaky ReLU, softplus). `denseForward` returns z as `pre`
+ * when it is `"input"`; `denseBackward` takes that value as `saved`.
+ *
+ * @example
+ * ```ts
+ * import { ACTIVATION_SAVES } from "@glassbox/tensor";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(ACTIVATION_SAVES.tanh, "output"); // 1 − y²
+ * strictEqual(ACTIVATION_SAVES.softplus, "input"); // σ(βz)
+ * ```
+ */
+export const ACTIVATION_SAVES: { readonly [K in ActivationOp]: "input" | "output" } = Object
+  .freeze({
+    identity: "output",
+    relu: "output",
+    sigmoid: "output",
+    tanh: "output",
+    leakyRelu: "input",
+    softplus: "input",
+  });
+
+/**
+ * One activation with its arguments: leaky ReLU `args = [negativeSlope]`,
+ * softplus `args = [beta, threshold]`; the others take none.
+ */
+export interface ActivationSpec {
+  /** The activation. */
+  readonly op: ActivationOp;
+  /** Its numeric arguments, in the order documented for the op (default none). */
+  readonly args?: readonly number[];
+}
+
+/** Geometry of a dense layer's pass: `out = f(x·Wᵀ + b)`, W stored `[outFeatures, inFeatures]`. */
+export interface DenseInfo {
+  /** Element type of every operand. */
+  readonly dtype: DType;
+  /** Rows of x (the batch). */
+  readonly rows: number;
+  /** Columns of x, columns of W. */
+  readonly inFeatures: number;
+  /** Rows of W, columns of the output. */
+  readonly outFeatures: number;
+  /** The activation f applied after the bias. */
+  readonly activation: ActivationSpec;
+}
+
+/** What `denseForward` returns. */
+export interface DenseForward {
+  /** y = f(x·Wᵀ + b), `[rows, outFeatures]`. */
+  readonly out: Storage;
+  /** z = x·Wᵀ + b when `ACTIVATION_SAVES[op]` is `"input"`, else null. */
+  readonly pre: Storage | null;
+}
+
+/** What `denseBackward` returns (new storages the caller owns). */
+export interface DenseGrads {
+  /** ∂L/∂W = δᵀ·x, `[outFeatures, inFeatures]`. */
+  readonly dw: Storage;
+  /** ∂L/∂b = 1ᵀ·δ, `[outFeatures]`, or null when asked without bias. */
+  readonly db: Storage | null;
+  /** ∂L/∂x = δ·W, `[rows, inFeatures]`, or null when not asked for (the first layer). */
+  readonly dx: Storage | null;
+}
+
+/** Options of `denseBackward` beyond the geometry. */
+export interface DenseBackwardInfo extends DenseInfo {
+  /** Whether to compute ∂L/∂b. */
+  readonly bias: boolean;
+  /** Whether to compute ∂L/∂x. */
+  readonly inputGrad: boolean;
+}
+
+/** The losses `lossValueGrad` fuses. */
+export type LossKind = "mse" | "softmaxCrossEntropy";
+
+/** Geometry and reduction of `lossValueGrad`. */
+export interface LossInfo {
+  /** Element type of pred, target and the results. */
+  readonly dtype: DType;
+  /** Rows of pred (samples). */
+  readonly rows: number;
+  /** Columns of pred (outputs, or classes for cross-entropy). */
+  readonly cols: number;
+  /** `"mean"` (over elements for MSE, over rows for cross-entropy) or `"sum"`. */
+  readonly reduction: "mean" | "sum";
+  /**
+   * A one-element storage of `dtype` the loss value is added into, in place
+   * (`acc[0] = acc[0] + value`), so a device can sum an epoch's losses without
+   * reading each one back. Optional.
+   */
+  readonly accumulator?: Storage;
+}
+
+/** What `lossValueGrad` returns (new storages the caller owns). */
+export interface LossValueGrad {
+  /** The reduced loss, one element. */
+  readonly value: Storage;
+  /** ∂L/∂pred for an upstream gradient of 1, shaped like pred. */
+  readonly grad: Storage;
+}
+
+/**
+ * `torch.optim.SGD`'s update. `states[i]` is `[momentumBuffer]` when
+ * momentum ≠ 0, else `[]`.
+ */
+export interface SgdRule {
+  /** `"sgd"`. */
+  readonly kind: "sgd";
+  /** Learning rate γ. */
+  readonly lr: number;
+  /** Momentum μ (0: none). */
+  readonly momentum: number;
+  /** Dampening τ. */
+  readonly dampening: number;
+  /** Nesterov momentum. */
+  readonly nesterov: boolean;
+  /** L2 penalty λ added to the gradient. */
+  readonly weightDecay: number;
+  /** Ascend instead of descend. */
+  readonly maximize: boolean;
+  /**
+   * Per parameter: its momentum buffer has no history yet (the first step), so
+   * the buffer becomes the gradient instead of μ·b + (1 − τ)·g.
+   */
+  readonly fresh: readonly boolean[];
+}
+
+/**
+ * `torch.optim.Adam` / `AdamW`'s update. `states[i]` is `[expAvg, expAvgSq]`,
+ * plus `maxExpAvgSq` with AMSGrad.
+ */
+export interface AdamRule {
+  /** `"adam"`. */
+  readonly kind: "adam";
+  /** Learning rate γ. */
+  readonly lr: number;
+  /** β₁. */
+  readonly beta1: number;
+  /** β₂. */
+  readonly beta2: number;
+  /** ε. */
+  readonly eps: number;
+  /** λ: added to the gradient (Adam) or decoupled (AdamW). */
+  readonly weightDecay: number;
+  /** AMSGrad: divide by the running maximum of the second moment. */
+  readonly amsgrad: boolean;
+  /** Ascend instead of descend. */
+  readonly maximize: boolean;
+  /** AdamW: θ ← θ·(1 − γλ) before the step. */
+  readonly decoupled: boolean;
+  /** The step number t, 1 at the first update (bias corrections 1 − βᵗ). */
+  readonly step: number;
+}
+
+/** An optimizer update rule with its hyper-parameters (plain numbers, validated by the optimizer). */
+export type OptimizerRule = SgdRule | AdamRule;
+
+/**
  * A backend's handle to the elements of one tensor. Opaque to everything but
  * the backend that made it; a CPU storage is a typed array.
  */
@@ -89,7 +264,8 @@ export interface MatmulInfo {
 
 /**
  * The kernels a device implements. Shapes are row-major and contiguous; every
- * kernel returns a new storage and never mutates its inputs.
+ * kernel returns a new storage and never mutates its inputs, except
+ * `optimizerUpdate` (and `lossValueGrad`'s accumulator), which update in place.
  */
 export interface Backend {
   /** Short name shown in `Tensor.device` and error messages, e.g. `"cpu"`. */
@@ -132,6 +308,56 @@ export interface Backend {
    * values a separate broadcast add would give.
    */
   readonly matmulBias?: boolean;
+  /** y = f(z) for one activation, elementwise over `size` values (a new storage). */
+  activationForward(spec: ActivationSpec, z: Storage, size: number, dtype: DType): Storage;
+  /**
+   * ∂L/∂z = gradOut ⊙ f′, elementwise over `size` values; `saved` is y or z as
+   * `ACTIVATION_SAVES` says (a new storage).
+   */
+  activationBackward(
+    spec: ActivationSpec,
+    gradOut: Storage,
+    saved: Storage,
+    size: number,
+    dtype: DType,
+  ): Storage;
+  /**
+   * A dense layer's forward pass: `out = f(x·Wᵀ + b)` with x `[rows, in]`, W
+   * `[out, in]`, b `[out]` or null. The CPU runs the same GEMM, bias and
+   * activation as the composed Tensor operations (identical values).
+   */
+  denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward;
+  /**
+   * A dense layer's backward pass from ∂L/∂out: δ = gradOut ⊙ f'(saved), then
+   * dW = δᵀ·x, db = 1ᵀ·δ, dx = δ·W. `saved` is the forward's `out` or `pre`
+   * as `ACTIVATION_SAVES` says.
+   */
+  denseBackward(
+    gradOut: Storage,
+    x: Storage,
+    w: Storage,
+    saved: Storage,
+    info: DenseBackwardInfo,
+  ): DenseGrads;
+  /**
+   * A loss's value and gradient in one call. `"mse"`: mean or sum of (pred − target)².
+   * `"softmaxCrossEntropy"`: pred are logits `[rows, cols]`, target the class
+   * indices as `rows` numbers of `dtype`. Adds the value into `info.accumulator` when given.
+   */
+  lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad;
+  /**
+   * One optimizer step of every parameter: `params[i]` (`sizes[i]` elements)
+   * from `grads[i]`, with the rule's state `states[i]`. Updates `params` and
+   * `states` IN PLACE — the one kernel that mutates its inputs; the caller
+   * makes sure nobody else reads those storages.
+   */
+  optimizerUpdate(
+    rule: OptimizerRule,
+    params: readonly Storage[],
+    grads: readonly Storage[],
+    states: readonly (readonly Storage[])[],
+    info: { readonly dtype: DType; readonly sizes: readonly number[] },
+  ): void;
   /** Reorders axes: `out` has shape `shape[perm[i]]`. */
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage;
   /**

@@ -10,7 +10,7 @@ import {
   type Tensor,
   tensor,
 } from "./mod.ts";
-import { lcgTensor, throwsWith } from "./_test_util.ts";
+import { lcgTensor, throwsWith, trackedFused } from "./_test_util.ts";
 
 /**
  * einsum by definition: loops over every value of every letter and adds each
@@ -162,6 +162,7 @@ function countingDevice(): { device: Device; live: () => number } {
     permute: (x, s, p, d) => track(cpu.backend.permute(x, s, p, d)),
     gatherRows: (x, i, n, d) => track(cpu.backend.gatherRows(x, i, n, d)),
     concat: (p, o, c, d) => track(cpu.backend.concat(p, o, c, d)),
+    ...trackedFused(cpu.backend, track),
   };
   return { device: { name: "counting", backend, dtypes: ["float64"] }, live: () => live.size };
 }

@@ -30,6 +30,21 @@ export type {
   Storage,
   UnaryOp,
 } from "./backend.ts";
+export {
+  ACTIVATION_SAVES,
+  type ActivationOp,
+  type ActivationSpec,
+  type AdamRule,
+  type DenseBackwardInfo,
+  type DenseForward,
+  type DenseGrads,
+  type DenseInfo,
+  type LossInfo,
+  type LossKind,
+  type LossValueGrad,
+  type OptimizerRule,
+  type SgdRule,
+} from "./backend.ts";
 export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray } from "./dtype.ts";
 export { cpu } from "./cpu/backend.ts";
 export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu/memory.ts";

@@ -10,7 +10,7 @@ import {
   zeros,
 } from "./mod.ts";
 import { deepStrictEqual, notStrictEqual, strictEqual } from "node:assert/strict";
-import { lcgTensor as values, throwsWith } from "./_test_util.ts";
+import { lcgTensor as values, throwsWith, trackedFused } from "./_test_util.ts";
 
 /** A CPU device whose backend counts live storages, to test that operations release what they make. */
 function countingDevice(): { device: Device; live: () => number } {
@@ -35,6 +35,7 @@ function countingDevice(): { device: Device; live: () => number } {
     permute: (x, shape, perm, d) => track(base.permute(x, shape, perm, d)),
     gatherRows: (x, index, len, d) => track(base.gatherRows(x, index, len, d)),
     concat: (parts, outer, chunks, d) => track(base.concat(parts, outer, chunks, d)),
+    ...trackedFused(base, track),
   };
   return {
     device: { name: "counting", backend, dtypes: ["float64", "float32"] },

@@ -1,11 +1,11 @@
 /**
- * Host access to CPU tensors without copies, and the float32 rounding the
- * optimizers use to follow PyTorch's float32 arithmetic.
+ * Host access to CPU tensors without copies, for the host-side algorithms
+ * (L-BFGS, BFGS, the fit loop's snapshots). SGD and Adam do not use it: they
+ * step on the parameters' device through the backend's `optimizerUpdate`.
  *
  * @module
  */
 
-import type { Parameter } from "@glassbox/layers";
 import { cpu, type DType, keep, Tensor, type TypedArray, zeros } from "@glassbox/tensor";
 
 /**
@@ -16,7 +16,7 @@ export function hostView(t: Tensor, action: string, what: string): TypedArray {
   const storage = t.storage(action);
   if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
   throw new TypeError(
-    `Cannot ${action}: ${what} lives on ${t.device.name}; the optimizers update CPU tensors only, ` +
+    `Cannot ${action}: ${what} lives on ${t.device.name}; this step reads host values, ` +
       `train on the CPU or move the model with model.to(cpu)`,
   );
 }
@@ -35,17 +35,6 @@ export function wrap(values: TypedArray, shape: readonly number[]): Tensor {
   return new Tensor(values, shape, values instanceof Float32Array ? "float32" : "float64", cpu);
 }
 
-/**
- * Rounding after an arithmetic operation: `Math.fround` for float32 (one
- * PyTorch float32 operation = one double operation rounded to float32, exact
- * for +, −, ×, ÷ and √), nothing for float64 (`single` false). The optimizers
- * round their scalars with it; their per-element loops are written once per
- * dtype instead (see sgd.ts).
- */
-export function round(single: boolean, x: number): number {
-  return single ? Math.fround(x) : x;
-}
-
 /** Whether every element is finite. */
 export function allFinite(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
@@ -53,13 +42,4 @@ export function allFinite(values: ArrayLike<number>): boolean {
     if (v - v !== 0) return false; // NaN and ±Infinity give NaN
   }
   return true;
-}
-
-/**
- * Gives `param` the values an optimizer step computed into `out` (from
- * `allocLike`); the parameter releases them when a later step replaces them,
- * unless someone read them through `param.value` in between.
- */
-export function replaceValue(param: Parameter, out: TypedArray, shape: readonly number[]): void {
-  param.replace(wrap(out, shape));
 }

@@ -7,16 +7,15 @@
  */
 
 import { Parameter } from "@glassbox/layers";
-import type { Tensor, TypedArray } from "@glassbox/tensor";
-import { allocLike, hostView, wrap } from "./_host.ts";
+import { keep, type OptimizerRule, type Storage, type Tensor, zeros } from "@glassbox/tensor";
 import { describe } from "./_options.ts";
 import type { OptimizerState } from "./optimizer.ts";
 
 /**
  * Checks a parameter list: Parameters with unique names, all on one device.
- * SGD and Adam update CPU parameters only (their `step` says so), but may be
- * attached to a device model: `fit` steps it on the GPU and hands the state
- * back. L-BFGS steps device parameters through host copies in `stepAsync`.
+ * SGD and Adam step them on that device through its backend's
+ * `optimizerUpdate`; L-BFGS steps device parameters through host copies in
+ * `stepAsync`.
  */
 export function checkParams(params: unknown, action: string): Parameter[] {
   if (!Array.isArray(params)) {
@@ -45,10 +44,19 @@ export function checkParams(params: unknown, action: string): Parameter[] {
   return [...params];
 }
 
-/** Parameters and their named buffers (`null` until the first step creates them). */
+/** A copy of `t` (a new storage on the same device; `view()` would share the elements). */
+function copyOf(t: Tensor): Tensor {
+  return keep(t.clone());
+}
+
+/**
+ * Parameters and their named buffers: tensors on the parameters' device,
+ * `null` until the first step creates them, updated in place by the
+ * backend's `optimizerUpdate`.
+ */
 export class ParamBuffers {
   readonly params: readonly Parameter[];
-  readonly buffers: Record<string, TypedArray | null>[];
+  readonly buffers: Record<string, Tensor | null>[];
   readonly #names: readonly string[];
 
   constructor(params: readonly Parameter[], names: readonly string[]) {
@@ -57,10 +65,43 @@ export class ParamBuffers {
     this.buffers = params.map(() => Object.fromEntries(names.map((n) => [n, null])));
   }
 
-  /** The buffer `name` of parameter `i`, created filled with zeros when missing. */
-  zeros(i: number, name: string): TypedArray {
-    const p = this.params[i];
-    return (this.buffers[i][name] ??= allocLike(p.borrow().dtype, p.borrow().size));
+  /** The storage of buffer `name` of parameter `i`, created filled with zeros when missing. */
+  zeros(i: number, name: string): Storage {
+    const v = this.params[i].borrow();
+    const entry = this.buffers[i];
+    let buffer = entry[name] ??= keep(zeros(v.shape, { dtype: v.dtype, device: v.device }));
+    if (buffer.device !== v.device) {
+      // Loaded on another device (a state handed back to the host): follows the parameter.
+      const moved = keep(buffer.to(v.device));
+      buffer.dispose();
+      buffer = entry[name] = moved;
+    }
+    return buffer.storage("update optimizer state");
+  }
+
+  /**
+   * Runs one `optimizerUpdate` of `rule` per dtype over the parameters, each
+   * parameter's state being the buffers `names(i)` (created as zeros first).
+   */
+  update(rule: (indices: readonly number[]) => OptimizerRule, names: (i: number) => string[]) {
+    const groups = new Map<string, number[]>();
+    this.params.forEach((p, i) => {
+      const dtype = p.borrow().dtype;
+      groups.set(dtype, [...(groups.get(dtype) ?? []), i]);
+    });
+    for (const indices of groups.values()) {
+      const r = rule(indices);
+      const states = indices.map((i) => names(i).map((n) => this.zeros(i, n)));
+      const values = indices.map((i) => this.params[i].writableValue());
+      const grads = indices.map((i) => this.params[i].grad.storage("update parameters"));
+      values[0].device.backend.optimizerUpdate(
+        r,
+        values.map((v) => v.storage("update parameters")),
+        grads,
+        states,
+        { dtype: values[0].dtype, sizes: values.map((v) => v.size) },
+      );
+    }
   }
 
   /** Copies of every existing buffer as tensors shaped like their parameter. */
@@ -69,7 +110,7 @@ export class ParamBuffers {
     this.params.forEach((p, i) => {
       for (const name of this.#names) {
         const b = this.buffers[i][name];
-        if (b !== null) out[`${p.name}.${name}`] = wrap(b.slice(), p.borrow().shape);
+        if (b !== null) out[`${p.name}.${name}`] = copyOf(b);
       }
     });
     return out;
@@ -78,8 +119,8 @@ export class ParamBuffers {
   /** Replaces the buffers with copies of `state.tensors`, checking names, shapes and dtypes first. */
   load(state: OptimizerState, action: string): void {
     const known = new Set<string>();
-    const loaded = this.params.map((p, i) => {
-      const entry: Record<string, TypedArray | null> = {};
+    const checked = this.params.map((p, i) => {
+      const entry: Record<string, Tensor | null> = {};
       for (const name of this.#names) {
         const key = `${p.name}.${name}`;
         known.add(key);
@@ -97,7 +138,7 @@ export class ParamBuffers {
             }] ${p.borrow().dtype}`,
           );
         }
-        entry[name] = hostView(t, action, key).slice();
+        entry[name] = t;
       }
       return [i, entry] as const;
     });
@@ -106,7 +147,13 @@ export class ParamBuffers {
         throw new RangeError(`Cannot ${action}: the state has a buffer ${key} no parameter owns`);
       }
     }
-    for (const [i, entry] of loaded) this.buffers[i] = entry;
+    // Copies where the state lives; the first step moves them to the parameters' device.
+    for (const [i, entry] of checked) {
+      for (const old of Object.values(this.buffers[i])) old?.dispose();
+      this.buffers[i] = Object.fromEntries(
+        Object.entries(entry).map(([name, t]) => [name, t === null ? null : copyOf(t)]),
+      );
+    }
   }
 }
 

@@ -9,13 +9,12 @@ import type { Layer, Parameter } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
 import type { Generator, Tensor } from "@glassbox/tensor";
 import type { BatchInfo, Callback, TrainContext } from "./callback.ts";
-import { lossValue, type Metric } from "./_checks.ts";
-import { evaluate } from "./evaluate.ts";
+import type { Metric } from "./_checks.ts";
 import { type EpochRecord, History, type StopInfo } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
 import type { Optimizer } from "./optimizer.ts";
 import { randperm } from "./randperm.ts";
-import { hostView, wrap } from "./_host.ts";
+import type { Engine } from "./_engine.ts";
 
 /** Everything a run needs, checked by `fit`. */
 export interface RunPlan {
@@ -58,15 +57,12 @@ export class RunContext implements TrainContext {
   stopped: StopInfo | null = null;
   epoch = 0;
   batch: number | null = null;
-  readonly batchLosses: boolean;
 
   constructor(
     readonly model: Layer,
     readonly plan: RunPlan,
     readonly restart: number,
-    batchLosses = true,
   ) {
-    this.batchLosses = batchLosses;
     this.history = new History(model);
     this.history.restart = restart;
     this.params = model.parameters();
@@ -183,13 +179,6 @@ export async function emit<K extends keyof Callback>(
   }
 }
 
-/** Whether the optimizer is already bound to exactly these parameters. */
-export function attachedTo(optimizer: Optimizer, params: readonly Parameter[]): boolean {
-  const own = optimizer.params;
-  return own.length === params.length &&
-    own.every((p, i) => p.name === params[i].name && p.borrow() === params[i].borrow());
-}
-
 /** Why a run stopped at the end of `epoch`, and which weights the model keeps. */
 export function nonFiniteEpochMessage(epoch: number, problem: string): string {
   const kept = epoch === 0
@@ -204,106 +193,63 @@ function abortMessage(signal: AbortSignal, epoch: number, batch: number | null):
   return `Training was cancelled (${reason}) ${where}; the model holds the weights of the last completed step`;
 }
 
-/** Trains `model` (parameters on the CPU) once under `plan` and returns its history. */
-export async function runTraining(model: Layer, plan: RunPlan, restart: number): Promise<History> {
-  const ctx = new RunContext(model, plan, restart);
-  const { x, y, loss, optimizer, callbacks } = plan;
-  if (restart > 0 || !attachedTo(optimizer, ctx.params)) optimizer.attach(ctx.params);
-  if (restart > 0) plan.scheduler?.reset();
-  const rows = x.shape[0];
-
-  await emit(callbacks, "onTrainBegin", ctx);
-  // The weights at the start of each epoch, copied into arrays made once: views would keep
-  // the values a step replaces out of the pool, and each epoch's first step would allocate.
-  const epochStart = plan.nanGuard
-    ? ctx.params.map((p) => {
-      const t = p.borrow();
-      return t.dtype === "float32" ? new Float32Array(t.size) : new Float64Array(t.size);
-    })
-    : [];
-  for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
-    const start = await ctx.beginEpoch(epoch);
-    if (start === null) break;
-    epochStart.forEach((a, i) => a.set(hostView(ctx.params[i].borrow(), "fit", "a parameter")));
-    const order = plan.generator === null ? null : randperm(rows, plan.generator);
-    const losses: number[] = [];
-    for (let b = 0, start = 0; start < rows; b++, start += plan.batchSize) {
-      const end = Math.min(start + plan.batchSize, rows);
-      const info: BatchInfo = { epoch, batch: b, start, end };
-      ctx.batch = b;
-      let xb: Tensor, yb: Tensor;
-      if (order === null) ({ x: xb, y: yb } = plan.fixedBatches![b]);
-      else {
-        const index = order.subarray(start, end);
-        xb = x.gather(index);
-        yb = y.gather(index);
-      }
-      await emit(callbacks, "onBatchBegin", ctx, info);
-      const closure = (): number => {
-        model.zeroGrad();
-        // Each intermediate is released as soon as it is used, so the pool serves every
-        // later step and the loop allocates nothing new once it is warm.
-        const pred = model.forward(xb);
-        const value = lossValue(loss.forward(pred, yb), "fit");
-        const grad = loss.backward();
-        backpropagate(model, grad);
-        grad.dispose();
-        if (pred !== xb) pred.dispose();
-        return value;
-      };
-      let value: number;
-      if (optimizer.requiresClosure) value = optimizer.step(closure) as number;
-      else {
-        value = closure();
-        optimizer.step();
-      }
-      losses.push(value);
-      if (order !== null) {
-        xb.dispose();
-        yb.dispose();
-      }
-      await emit(callbacks, "onBatchEnd", ctx, { ...info, loss: value });
-      await ctx.afterBatch(epoch, b);
-      if (ctx.stopped !== null) break;
-    }
-    if (ctx.stopped !== null) break; // an unfinished epoch is not recorded
-    ctx.batch = null;
-    let sum = 0;
-    for (const l of losses) sum += l;
-    const record = ctx.record(start, sum / losses.length, losses.length);
-    plan.scheduler?.step();
-    const names = Object.keys(plan.metrics);
-    if (plan.validation !== undefined) {
-      const v = evaluate(model, plan.validation.x, plan.validation.y, {
-        loss,
-        metrics: plan.metrics,
-      });
-      record.validLoss = v.loss;
-      record.metrics = v.metrics;
-      if (v.predictions !== plan.validation.x) v.predictions.dispose();
-    } else if (names.length > 0) {
-      const v = evaluate(model, x, y, { metrics: plan.metrics });
-      record.metrics = v.metrics;
-      if (v.predictions !== x) v.predictions.dispose();
-    }
-    if (ctx.stopIfNonFinite(record)) {
-      ctx.params.forEach((p, i) => (p.value = wrap(epochStart[i], p.shape)));
-      break;
-    }
-    await ctx.endEpoch(start, record);
-  }
-  model.release?.(); // what the last forward kept for backward: training is over
-  loss.release?.();
-  return await ctx.endTraining();
-}
-
 /**
- * ∂L/∂parameters of the last forward pass, accumulated into the gradients:
- * `accumulateGrad` where the model has it (no ∂L/∂input, which training on
- * data never uses), else `backward` with its result disposed.
+ * Trains once under `plan` with `engine` doing what depends on the device:
+ * the one epoch/batch loop of every `fit` run.
  */
-export function backpropagate(model: Layer, grad: Tensor): void {
-  if (model.accumulateGrad !== undefined) return model.accumulateGrad(grad);
-  const gradIn = model.backward(grad);
-  if (gradIn !== grad) gradIn.dispose();
+export async function runTraining(ctx: RunContext, engine: Engine): Promise<History> {
+  const { plan } = ctx;
+  const { callbacks } = plan;
+  const rows = ctx.rows;
+  try {
+    if (ctx.restart > 0) plan.scheduler?.reset();
+    await emit(callbacks, "onTrainBegin", ctx);
+    await engine.keep();
+    for (let epoch = 0; epoch < plan.epochs && ctx.stopped === null; epoch++) {
+      const start = await ctx.beginEpoch(epoch);
+      if (start === null) break;
+      let record: EpochRecord;
+      try {
+        engine.beginEpoch(plan.generator === null ? null : randperm(rows, plan.generator));
+        let batches = 0;
+        for (let b = 0, first = 0; first < rows; b++, first += plan.batchSize) {
+          const info: BatchInfo = {
+            epoch,
+            batch: b,
+            start: first,
+            end: Math.min(first + plan.batchSize, rows),
+          };
+          ctx.batch = b;
+          await emit(callbacks, "onBatchBegin", ctx, info);
+          const loss = await engine.step(info);
+          batches++;
+          await emit(callbacks, "onBatchEnd", ctx, loss === undefined ? info : { ...info, loss });
+          await ctx.afterBatch(epoch, b);
+          if (ctx.stopped !== null) break;
+        }
+        const mean = await engine.endEpoch();
+        if (ctx.stopped !== null) break; // an unfinished epoch is not recorded
+        ctx.batch = null;
+        record = ctx.record(start, mean, batches);
+        plan.scheduler?.step();
+        if (plan.validation !== undefined || Object.keys(plan.metrics).length > 0) {
+          const scores = await engine.score();
+          if (scores.loss !== undefined) record.validLoss = scores.loss;
+          record.metrics = scores.metrics;
+        }
+      } catch (error) {
+        ctx.stop("deviceLost", engine.lost(error, epoch));
+        break;
+      }
+      if (ctx.stopIfNonFinite(record)) {
+        engine.restore();
+        break;
+      }
+      await engine.keep();
+      await ctx.endEpoch(start, record);
+    }
+  } finally {
+    await engine.finish();
+  }
+  return await ctx.endTraining();
 }

@@ -8,8 +8,10 @@
 import type { Parameter } from "@glassbox/layers";
 import { checkBoolean, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
 import { checkParams, checkStateType, ParamBuffers, zeroGrads } from "./_param_buffers.ts";
-import { ADAM_BUFFERS, adamStep } from "./_adam_step.ts";
 import type { Closure, Optimizer, OptimizerState } from "./optimizer.ts";
+
+/** The per-parameter buffers, named as in PyTorch's state (the backend's order). */
+const ADAM_BUFFERS: string[] = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
 
 /** Options of `Adam` and `AdamW`, named as PyTorch's (camelCase). */
 export interface AdamOptions {
@@ -184,20 +186,21 @@ export class Adam implements Optimizer {
   step(closure?: Closure): number | undefined {
     const loss = closure?.();
     const step = ++this.#step;
-    const hyper = {
-      lr: this.lr,
-      beta1: this.betas[0],
-      beta2: this.betas[1],
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      amsgrad: this.amsgrad,
-      maximize: this.maximize,
-      decoupled: this.decoupled,
-    };
-    const action = `step ${this.name}`;
-    for (let i = 0; i < this.#state.params.length; i++) {
-      adamStep(this.#state, i, step, hyper, action);
-    }
+    const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize, decoupled } = this;
+    const rule = {
+      kind: "adam",
+      lr,
+      beta1,
+      beta2,
+      eps,
+      weightDecay,
+      amsgrad,
+      maximize,
+      decoupled,
+      step,
+    } as const;
+    const names = amsgrad ? ADAM_BUFFERS : ADAM_BUFFERS.slice(0, 2);
+    this.#state.update(() => rule, () => names);
     return loss;
   }
 

@@ -35,12 +35,6 @@ export interface TrainContext {
   /** The stop requested so far, or null. */
   readonly stopped: StopInfo | null;
   /**
-   * Whether `onBatchEnd` receives each batch's loss. False when the model
-   * trains on a WebGPU device: the loss is summed on the GPU and read once
-   * per epoch (`BatchResult.loss` is NaN; the epoch record has the mean).
-   */
-  readonly batchLosses: boolean;
-  /**
    * Ends training after the current batch (from `onBatchEnd`) or epoch (from
    * `onEpochEnd`). The first request wins.
    * @param kind Why.
@@ -63,8 +57,12 @@ export interface BatchInfo {
 
 /** A batch after its optimizer step. */
 export interface BatchResult extends BatchInfo {
-  /** The batch loss, before the step (NaN when `ctx.batchLosses` is false). */
-  loss: number;
+  /**
+   * The batch loss, before the step. Absent when the model trains on a
+   * WebGPU device with SGD or Adam: there the loss is summed on the GPU and
+   * read once per epoch (the epoch record has the mean).
+   */
+  loss?: number;
 }
 
 /**
@@ -83,7 +81,7 @@ export interface BatchResult extends BatchInfo {
  *
  * manualSeed(0);
  * const losses: number[] = [];
- * const recorder: Callback = { onBatchEnd: (_ctx, b: BatchResult) => void losses.push(b.loss) };
+ * const recorder: Callback = { onBatchEnd: (_ctx, b: BatchResult) => void losses.push(b.loss!) };
  * const x = randn([10, 2]), y = randn([10, 1]);
  * await fit(mlp([2, 1]), {
  *   x, y, loss: new MSELoss(), optimizer: new SGD({ lr: 0.1 }), epochs: 2, batchSize: 4,

@@ -28,8 +28,8 @@ export interface EarlyStoppingOptions {
 /**
  * Stops training after `patience` epochs in which the monitored value did
  * not improve on the best so far by more than `minDelta`, and (with
- * `restoreBest`) leaves the model with the best epoch's weights. Tensors are
- * immutable, so keeping the best weights costs no copy.
+ * `restoreBest`) leaves the model with the best epoch's weights (a copy of
+ * them, taken when the monitored value improves).
  *
  * @example
  * ```ts
@@ -142,9 +142,9 @@ export class EarlyStopping implements Callback {
       this.bestEpoch = record.epoch;
       this.#wait = 0;
       if (this.restoreBest) {
-        // Views: optimizer steps release the values they replace, these keep the best ones.
+        // Copies: the optimizers update the weights in place (a view would follow them).
         for (const t of this.#best ?? []) t.dispose();
-        this.#best = ctx.params.map((p) => p.borrow().view());
+        this.#best = ctx.params.map((p) => p.borrow().clone());
       }
       return;
     }

@@ -28,7 +28,9 @@ Deno.test("EarlyStopping stops after patience epochs without improvement and res
     // Epoch 2 is best; 1.48 at epoch 3 improves by less than minDelta; stop after epoch 4.
     metrics: { score: scripted([3, 2, 1.5, 1.48, 1.7, 1.0]) },
     callbacks: [
-      { onEpochEnd: (ctx) => void weightsAfter.push(ctx.params.map((p) => p.value)) },
+      // Copies taken without reading `value` (which would make the next step copy the weights
+      // before updating them in place, hiding a restore that kept views).
+      { onEpochEnd: (ctx) => void weightsAfter.push(ctx.params.map((p) => p.borrow().clone())) },
       stopper,
     ],
   });

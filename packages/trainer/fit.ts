@@ -11,8 +11,9 @@ import { cpu, Generator, getDefaultGenerator, type Tensor } from "@glassbox/tens
 import type { Callback } from "./callback.ts";
 import { checkLoss, checkMetrics, checkModel, checkPair, type Metric } from "./_checks.ts";
 import { checkBoolean, checkInteger, checkKeys, checkOptions, describe } from "./_options.ts";
-import { type RunPlan, runTraining } from "./_run.ts";
-import { hostForward, runResident } from "./_run_resident.ts";
+import { RunContext, type RunPlan, runTraining } from "./_run.ts";
+import { cpuEngine } from "./_cpu_engine.ts";
+import { webgpuEngine } from "./_webgpu_engine.ts";
 import { evaluate } from "./evaluate.ts";
 import type { History } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
@@ -229,7 +230,10 @@ async function score(history: History, p: RunPlan): Promise<number> {
   }
   // A device model: forward there, the loss on the host (one read-back).
   const x = p.validation.x.device === device ? p.validation.x : p.validation.x.to(device);
-  const [host, y] = await Promise.all([hostForward(model, x), p.validation.y.toAsync(cpu)]);
+  const pred = model.forward(x);
+  const [host, y] = await Promise.all([pred.toAsync(cpu), p.validation.y.toAsync(cpu)]);
+  if (pred !== x) pred.dispose();
+  model.release?.(); // inference: nothing is kept for a backward pass
   if (x !== p.validation.x) x.dispose();
   const value = p.loss.forward(host, y);
   const result = value.item();
@@ -239,10 +243,11 @@ async function score(history: History, p: RunPlan): Promise<number> {
   return result;
 }
 
-/** One training run: on a GPU device the whole step stays there (one submit, no read-back). */
-function runOnce(model: Layer, p: RunPlan, restart: number): Promise<History> {
+/** One training run: the one loop, with the engine of the device the model lives on. */
+async function runOnce(model: Layer, p: RunPlan, restart: number): Promise<History> {
   const onCpu = model.parameters()[0]?.borrow().device === cpu;
-  return onCpu ? runTraining(model, p, restart) : runResident(model, p, restart);
+  const engine = onCpu ? cpuEngine(model, p, restart) : await webgpuEngine(model, p, restart);
+  return await runTraining(new RunContext(model, p, restart), engine);
 }
 
 /**

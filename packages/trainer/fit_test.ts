@@ -51,7 +51,7 @@ Deno.test("fit() trains on x[i : i + B] in order, the last batch short, loss = m
     optimizer: new SGD({ lr: 0.1 }),
     epochs: 2,
     batchSize: 16,
-    callbacks: [cb, { onBatchEnd: (_c, b: BatchResult) => void losses.push(b.loss) }],
+    callbacks: [cb, { onBatchEnd: (_c, b: BatchResult) => void losses.push(b.loss!) }],
   });
   const order = Array.from({ length: 50 }, (_, i) => i);
   const epochRows = [order.slice(0, 16), order.slice(16, 32), order.slice(32, 48), order.slice(48)];

@@ -37,9 +37,11 @@ import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.
  */
 export class NanGuard implements Callback {
   #before: Tensor[] = [];
+  /** Whether this run's batches come without a loss (summed on a device instead). */
+  #noBatchLosses = false;
 
   /**
-   * Remembers the weights before the step (tensors are immutable: no copy).
+   * Remembers the weights before the step (copies: the step updates them in place).
    *
    * @param ctx The run.
    * @param _batch The batch.
@@ -53,10 +55,10 @@ export class NanGuard implements Callback {
    * ```
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
-    if (!ctx.batchLosses) return;
-    // Views: the step releases the values it replaces, these keep them for a restore.
+    if (this.#noBatchLosses) return;
+    // Copies: the optimizers update the weights in place (a view would see the step).
     for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => p.borrow().view());
+    this.#before = ctx.params.map((p) => p.borrow().clone());
   }
 
   /**
@@ -74,8 +76,14 @@ export class NanGuard implements Callback {
    * ```
    */
   async onBatchEnd(ctx: TrainContext, batch: BatchResult): Promise<void> {
-    // A resident GPU run checks each epoch's loss itself and keeps the last finite epoch's weights.
-    if (!ctx.batchLosses) return;
+    // A GPU run that sums its loss on the device checks each epoch's loss instead (`fit`'s
+    // loop), keeping the last finite epoch's weights.
+    if (batch.loss === undefined) {
+      this.#noBatchLosses = true;
+      for (const t of this.#before) t.dispose();
+      this.#before = [];
+      return;
+    }
     let problem: string | null = null;
     if (!Number.isFinite(batch.loss)) problem = `the loss is ${batch.loss}`;
     else {
@@ -119,5 +127,6 @@ export class NanGuard implements Callback {
   onTrainEnd(_ctx: TrainContext): void {
     for (const t of this.#before) t.dispose();
     this.#before = [];
+    this.#noBatchLosses = false;
   }
 }

@@ -55,6 +55,29 @@ Deno.test("NanGuard names the parameter that overflowed", async () => {
   ok(history.model.parameters().every((p) => p.value.toTypedArray().every(Number.isFinite)));
 });
 
+Deno.test("NanGuard restores the weights from before a later batch's step, which updates them in place", async () => {
+  manualSeed(0);
+  const rows = Array.from(randn([16, 2]).toTypedArray());
+  for (let i = 16; i < 24; i++) rows[i] *= 1e150; // rows 8–11: batch 2 overflows
+  const x = tensor(rows, { shape: [16, 2] }), y = randn([16, 1]);
+  const model = mlp([2, 1]);
+  // Copies taken without reading `value` (which would make the step copy the weights first).
+  let before: Tensor[] = [];
+  const history = await fit(model, {
+    x,
+    y,
+    loss: new MSELoss(),
+    optimizer: new SGD({ lr: 1e10 }),
+    epochs: 1,
+    batchSize: 4,
+    callbacks: [{
+      onBatchBegin: (ctx) => void (before = ctx.params.map((p) => p.borrow().clone())),
+    }],
+  });
+  strictEqual(history.stop?.batch, 2, history.stop?.message);
+  model.parameters().forEach((p, i) => deepStrictEqual(p.value.toArray(), before[i].toArray()));
+});
+
 Deno.test("fit() with nanGuard: false trains through NaN", async () => {
   manualSeed(0);
   const x = tensor([[NaN, 1], [1, 1]]), y = tensor([[1], [1]]);

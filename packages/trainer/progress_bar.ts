@@ -146,7 +146,7 @@ export class ProgressBar implements Callback {
    */
   onBatchEnd(ctx: TrainContext, batch: BatchResult): void {
     this.#stepsDone++;
-    this.#epochLoss += batch.loss;
+    if (batch.loss !== undefined) this.#epochLoss += batch.loss;
     this.#epochBatches++;
     if (!this.#terminal) return;
     const now = performance.now();
@@ -160,7 +160,7 @@ export class ProgressBar implements Callback {
     const eta = ((now - this.#started) / this.#stepsDone) * remaining;
     const run = ctx.restarts > 1 ? `Run ${ctx.restart + 1}/${ctx.restarts} ` : "";
     // On a GPU the loss is read once per epoch: the bar shows progress only.
-    const loss = ctx.batchLosses
+    const loss = batch.loss !== undefined
       ? ` - L: ${(this.#epochLoss / this.#epochBatches).toFixed(4)}`
       : "";
     this.#output.write(

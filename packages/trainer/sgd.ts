@@ -6,71 +6,9 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { allocLike, hostView, replaceValue, round } from "./_host.ts";
 import { checkBoolean, checkKeys, checkNumber, checkOptions } from "./_options.ts";
 import { checkParams, checkStateType, ParamBuffers, zeroGrads } from "./_param_buffers.ts";
 import type { Closure, Optimizer, OptimizerState } from "./optimizer.ts";
-
-/** One SGD update's settings, its scalars rounded to the parameter's dtype. */
-interface SgdUpdate {
-  maximize: boolean;
-  /** Whether there is weight decay (wd ≠ 0). */
-  decay: boolean;
-  wd: number;
-  mu: number;
-  /** 1 − dampening. */
-  keep: number;
-  /** −lr. */
-  step: number;
-  /** The momentum buffer starts as this step's gradient. */
-  first: boolean;
-  nesterov: boolean;
-}
-
-// PyTorch's update, one loop per dtype. Each loop sees one typed-array type and calls
-// Math.fround by name, which V8 compiles to tight code. One loop for both dtypes ran 7×
-// slower in float32 when it rounded through a function chosen per dtype (670k parameters:
-// 6.3 ms against 0.9 ms), and 2× slower in float64 when it called a shared rounding
-// helper. In float32 every operation is rounded, as PyTorch's float32 kernels are; a store
-// into a Float32Array rounds the last one.
-
-function sgd64(
-  theta: Float64Array,
-  grad: ArrayLike<number>,
-  buf: Float64Array | null,
-  out: Float64Array,
-  u: SgdUpdate,
-): void {
-  const { maximize, decay, wd, mu, keep, step, first, nesterov } = u;
-  for (let k = 0; k < theta.length; k++) {
-    let g = maximize ? -grad[k] : grad[k];
-    if (decay) g = g + wd * theta[k];
-    if (buf !== null) {
-      buf[k] = first ? g : buf[k] * mu + keep * g;
-      g = nesterov ? g + mu * buf[k] : buf[k];
-    }
-    out[k] = theta[k] + step * g;
-  }
-}
-
-function sgd32(
-  theta: Float32Array,
-  grad: ArrayLike<number>,
-  buf: Float32Array | null,
-  out: Float32Array,
-  u: SgdUpdate,
-): void {
-  const { maximize, decay, wd, mu, keep, step, first, nesterov } = u;
-  for (let k = 0; k < theta.length; k++) {
-    let g = maximize ? -grad[k] : grad[k];
-    if (decay) g = Math.fround(g + wd * theta[k]);
-    if (buf !== null) {
-      buf[k] = first ? g : Math.fround(buf[k] * mu) + keep * g;
-      g = nesterov ? Math.fround(g + mu * buf[k]) : buf[k];
-    }
-    out[k] = theta[k] + step * g;
-  }
-}
 
 /** Options of `SGD`, named as `torch.optim.SGD`'s (camelCase). */
 export interface SGDOptions {
@@ -225,32 +163,20 @@ export class SGD implements Optimizer {
    */
   step(closure?: Closure): number | undefined {
     const loss = closure?.();
-    const state = this.#state;
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = this;
-    state.params.forEach((param, i) => {
-      const action = "step SGD";
-      const value = param.borrow();
-      const f32 = value.dtype === "float32";
-      const theta = hostView(value, action, `parameter ${param.name}`);
-      const grad = hostView(param.grad, action, `the gradient of ${param.name}`);
-      // A float64 scalar meets float32 tensors rounded to float32, as in PyTorch.
-      const u: SgdUpdate = {
-        maximize,
-        decay: weightDecay !== 0,
-        wd: round(f32, weightDecay),
-        mu: round(f32, momentum),
-        keep: round(f32, 1 - dampening),
-        step: round(f32, -lr),
-        first: state.buffers[i].momentum_buffer === null,
-        nesterov,
-      };
-      const buf = momentum !== 0 ? state.zeros(i, "momentum_buffer") : null;
-      const out = allocLike(value.dtype, theta.length);
-      if (f32) {
-        sgd32(theta as Float32Array, grad, buf as Float32Array | null, out as Float32Array, u);
-      } else sgd64(theta as Float64Array, grad, buf as Float64Array | null, out as Float64Array, u);
-      replaceValue(param, out, value.shape);
-    });
+    const state = this.#state;
+    const names = momentum !== 0 ? ["momentum_buffer"] : [];
+    state.update((indices) => ({
+      kind: "sgd",
+      lr,
+      momentum,
+      dampening,
+      nesterov,
+      weightDecay,
+      maximize,
+      // A buffer not yet created has no history: it starts as this step's gradient.
+      fresh: indices.map((i) => state.buffers[i].momentum_buffer === null),
+    }), () => names);
     return loss;
   }
 

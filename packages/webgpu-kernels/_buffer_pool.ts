@@ -59,8 +59,16 @@ export class BufferPool {
     this.#options = options;
   }
 
-  /** A buffer of at least `bytes` bytes, reused from the pool when one is free. */
-  acquire(bytes: number, action: string): GPUBuffer {
+  /**
+   * A buffer of at least `bytes` bytes, reused from the pool when one is
+   * free: the first of `preferred` that is free and of the right bucket, else
+   * the most recently released.
+   */
+  acquire(
+    bytes: number,
+    action: string,
+    preferred: readonly (GPUBuffer | undefined)[] = [],
+  ): GPUBuffer {
     const { maxBytes, limitName, label } = this.#options;
     if (bytes > maxBytes) {
       throw new RangeError(
@@ -71,7 +79,15 @@ export class BufferPool {
     }
     const size = Math.min(bucketSize(bytes), Math.max(maxBytes - (maxBytes % 4), MIN_BUCKET));
     const list = this.#free.get(size);
-    let buffer = list?.pop();
+    let buffer: GPUBuffer | undefined;
+    for (const want of preferred) {
+      const at = want === undefined || want.size !== size ? -1 : list?.indexOf(want) ?? -1;
+      if (at >= 0) {
+        buffer = list!.splice(at, 1)[0];
+        break;
+      }
+    }
+    buffer ??= list?.pop();
     if (buffer !== undefined) {
       this.#pooledBuffers--;
       this.#pooledBytes -= size;

@@ -1,5 +1,13 @@
 // The runtime under the WebGPU backend: buffers from the pools, pipelines
-// cached by key, and command batching.
+// and bind groups cached, and command batching.
+//
+// A training step is recorded as it runs: every kernel of the step goes
+// into one open command encoder, submitted at the next microtask (one
+// submit per step). The step's temporaries come from a per-step arena: the
+// n-th allocation of a size bucket after a submit prefers the last two
+// buffers the n-th allocation of that bucket got (when one is free), so a step
+// that repeats an earlier one's kernels binds the same buffers, and its bind
+// groups — cached by pipeline and bound ranges — are found, not created.
 //
 // Dispatches are recorded into one open command encoder (and compute pass)
 // and submitted together when work is read back, when `flush()` is called,
@@ -9,36 +17,19 @@
 // and `queue.writeBuffer` overwrite it, because queue operations run in the
 // order they were issued.
 
-import { BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { bucketSize, BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { entry, GpuStorage, SharedBuffer } from "./_gpu_storage.ts";
 import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
+
+export { GpuStorage, SharedBuffer };
 
 /** Dispatches recorded before the encoder is submitted without being asked. */
 const FLUSH_EVERY = 64;
 
-/** A tensor's elements in a GPU buffer (the backend's `Storage`). */
-export class GpuStorage {
-  #buffer: GPUBuffer | null;
-  constructor(buffer: GPUBuffer, readonly size: number, readonly runtime: GpuRuntime) {
-    this.#buffer = buffer;
-  }
-  /** Bytes the kernels may touch (a multiple of 4, at least 4). */
-  get bytes(): number {
-    return Math.max(4, this.size * 4);
-  }
-  /** The buffer; a ReferenceError once released. */
-  buffer(action: string): GPUBuffer {
-    if (this.#buffer === null) {
-      throw new ReferenceError(`Cannot ${action}: its WebGPU storage was disposed`);
-    }
-    return this.#buffer;
-  }
-  /** Gives the buffer back to the runtime; idempotent. */
-  release(): void {
-    if (this.#buffer === null) return;
-    this.runtime.release(this.#buffer);
-    this.#buffer = null;
-  }
-}
+/** Bind groups kept before the cache is emptied (a bound on memory). */
+const MAX_CACHED_GROUPS = 4096;
+/** Step-arena positions remembered before the arena is emptied. */
+const MAX_ARENA = 4096;
 
 /** A buffer bound to a kernel: a storage, or raw bytes uploaded for one dispatch. */
 export type Binding = GpuStorage | Uint32Array<ArrayBuffer>;
@@ -54,25 +45,6 @@ export interface RuntimeStats {
   readonly bindGroups: number;
   /** Buffers mapped for reading so far (`mapAsync` calls). */
   readonly readbacks: number;
-}
-
-/** One dispatch of a prepared pipeline and bind group, for `submitPass`. */
-export interface PassDispatch {
-  readonly pipeline: GPUComputePipeline;
-  readonly bindGroup: GPUBindGroup;
-  readonly groups: readonly [number, number, number];
-}
-
-const RUNTIMES = new WeakMap<object, GpuRuntime>();
-
-/** Records the runtime behind a device made by `requestWebGPU`. */
-export function registerRuntime(device: object, runtime: GpuRuntime): void {
-  RUNTIMES.set(device, runtime);
-}
-
-/** The runtime behind a device made by `requestWebGPU`, or undefined for any other device. */
-export function runtimeOf(device: unknown): GpuRuntime | undefined {
-  return typeof device === "object" && device !== null ? RUNTIMES.get(device) : undefined;
 }
 
 /** The device-wide state of the WebGPU backend. */
@@ -93,6 +65,15 @@ export class GpuRuntime {
   #submits = 0;
   #bindGroups = 0;
   #readbacks = 0;
+  /** Bind groups by pipeline key and bound ranges. */
+  #groups = new Map<string, GPUBindGroup>();
+  /** Ids of buffers, for bind-group keys. */
+  #ids = new WeakMap<GPUBuffer, number>();
+  #nextId = 0;
+  /** Allocations of each size bucket since the last submit (positions in the step arena). */
+  #arenaCounts = new Map<number, number>();
+  /** By bucket and position: the last two buffers handed out there. */
+  #arena = new Map<string, readonly GPUBuffer[]>();
   // No FinalizationRegistry returns undisposed buffers to the pool: releasing
   // buffers from finalizers made lavapipe abort at process exit now and then
   // ("double free or corruption") after every test had passed. An undisposed
@@ -138,15 +119,45 @@ export class GpuRuntime {
     );
   }
 
+  /**
+   * A buffer from the storage pool, the step arena's choice first: the last
+   * buffers the n-th allocation of this size bucket after a submit got.
+   */
+  #acquire(bytes: number, action: string): GPUBuffer {
+    const bucket = bucketSize(bytes);
+    const n = this.#arenaCounts.get(bucket) ?? 0;
+    this.#arenaCounts.set(bucket, n + 1);
+    const key = `${bucket}:${n}`;
+    const last = this.#arena.get(key) ?? [];
+    const buffer = this.storagePool.acquire(bytes, action, last);
+    if (buffer !== last[0]) {
+      if (this.#arena.size >= MAX_ARENA) this.#arena.clear();
+      this.#arena.set(key, [buffer, ...last.slice(0, 1)]);
+    }
+    return buffer;
+  }
+
   /** A new storage of `size` float32 elements, contents undefined. */
   alloc(size: number, action: string): GpuStorage {
     this.check(action);
-    return new GpuStorage(this.storagePool.acquire(Math.max(4, size * 4), action), size, this);
+    return new GpuStorage(this.#acquire(Math.max(4, size * 4), action), size, this);
+  }
+
+  /** A new buffer of `bytes` bytes (zeroed) that several storages will share. */
+  allocShared(bytes: number, action: string): SharedBuffer {
+    this.check(action);
+    const buffer = this.storagePool.acquire(Math.max(4, bytes), action);
+    const shared = new SharedBuffer(buffer, this);
+    const encoder = this.#openEncoder();
+    this.#endPass();
+    encoder.clearBuffer(buffer);
+    return shared;
   }
 
   /** A new storage holding `values`. */
   upload(values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, action: string): GpuStorage {
     const out = this.alloc(values.length, action);
+    // A fresh buffer: no recorded command uses it, so the write need not wait for them.
     if (values.length > 0) this.device.queue.writeBuffer(out.buffer(action), 0, values);
     return out;
   }
@@ -184,23 +195,18 @@ export class GpuRuntime {
     bindings: readonly Binding[],
     groups: readonly [number, number?, number?],
   ): void {
-    this.check(`run ${key}`);
+    const action = `run ${key}`;
+    this.check(action);
     const pipeline = this.pipeline(key, code);
     const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => {
-      if (b instanceof GpuStorage) {
-        return { binding, resource: { buffer: b.buffer(`run ${key}`), size: b.bytes } };
-      }
+      if (b instanceof GpuStorage) return entry(b, binding, action);
       const size = Math.max(4, b.byteLength);
-      const buffer = this.storagePool.acquire(size, `run ${key}`);
+      const buffer = this.#acquire(size, action);
       this.device.queue.writeBuffer(buffer, 0, b);
       this.#deferred.push(buffer); // released once this dispatch is submitted
-      return { binding, resource: { buffer, size } };
+      return { binding, resource: { buffer, offset: 0, size } };
     });
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries,
-    });
-    this.#bindGroups++;
+    const bindGroup = this.#cachedGroup(key, pipeline, entries);
     const pass = this.#computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -210,45 +216,27 @@ export class GpuRuntime {
     if (this.#recorded >= FLUSH_EVERY) this.flush();
   }
 
-  /**
-   * A bind group of `pipeline` binding the whole buffers of `storages` in
-   * order, counted in `stats().bindGroups`. For kernels that keep their bind
-   * groups: a group cached by buffer stays right when the pool hands that
-   * buffer to another storage of a different size.
-   */
-  bindGroup(
+  /** The bind group of `pipeline` over `entries`, from the cache or created (and counted). */
+  #cachedGroup(
+    key: string,
     pipeline: GPUComputePipeline,
-    storages: readonly GpuStorage[],
-    action: string,
+    entries: GPUBindGroupEntry[],
   ): GPUBindGroup {
-    this.check(action);
-    const entries = storages.map((s, binding) => ({
-      binding,
-      resource: { buffer: s.buffer(action) },
-    }));
-    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.#bindGroups++;
-    return group;
-  }
-
-  /**
-   * Submits pending work, then records `dispatches` in one compute pass of a
-   * new command encoder and submits it: one submit for the whole list.
-   */
-  submitPass(dispatches: readonly PassDispatch[], action: string): void {
-    this.check(action);
-    this.flush();
-    const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    for (const { pipeline, bindGroup, groups } of dispatches) {
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    let id = key;
+    for (const e of entries) {
+      const { buffer, offset, size } = e.resource as GPUBufferBinding;
+      let n = this.#ids.get(buffer);
+      if (n === undefined) this.#ids.set(buffer, n = this.#nextId++);
+      id += `|${n}@${offset}+${size}`;
     }
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    this.#dispatches += dispatches.length;
-    this.#submits++;
+    let group = this.#groups.get(id);
+    if (group === undefined) {
+      if (this.#groups.size >= MAX_CACHED_GROUPS) this.#groups.clear();
+      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+      this.#groups.set(id, group);
+      this.#bindGroups++;
+    }
+    return group;
   }
 
   /** Records a buffer-to-buffer copy of `bytes` bytes, from and to byte offsets (default 0). */
@@ -265,20 +253,21 @@ export class GpuRuntime {
     this.#endPass();
     encoder.copyBufferToBuffer(
       src.buffer(action),
-      offsets.src ?? 0,
+      src.offset + (offsets.src ?? 0),
       dst.buffer(action),
-      offsets.dst ?? 0,
+      dst.offset + (offsets.dst ?? 0),
       bytes,
     );
     this.#recorded++;
   }
 
-  /** Records setting every byte of a storage to zero. */
-  clear(dst: GpuStorage, action: string): void {
+  /** Records a copy of `src` into `dst` at byte `offset`. */
+  copyToShared(src: GpuStorage, dst: SharedBuffer, offset: number, action: string): void {
     this.check(action);
+    if (src.size === 0) return;
     const encoder = this.#openEncoder();
     this.#endPass();
-    encoder.clearBuffer(dst.buffer(action));
+    encoder.copyBufferToBuffer(src.buffer(action), src.offset, dst.buffer, offset, src.size * 4);
     this.#recorded++;
   }
 
@@ -291,6 +280,7 @@ export class GpuRuntime {
     this.#recorded = 0;
     this.device.queue.submit([commands]);
     this.#submits++;
+    this.#arenaCounts.clear();
     const deferred = this.#deferred;
     this.#deferred = [];
     // Scratch buffers were never handed to a storage: acquired for the dispatch only.
@@ -305,7 +295,7 @@ export class GpuRuntime {
     const staging = this.stagingPool.acquire(bytes, action);
     const encoder = this.#openEncoder();
     this.#endPass();
-    encoder.copyBufferToBuffer(src.buffer(action), 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(src.buffer(action), src.offset, staging, 0, bytes);
     this.flush();
     this.#readbacks++;
     try {
@@ -339,6 +329,8 @@ export class GpuRuntime {
     this.#pass = null;
     this.#encoder = null;
     this.#deferred = [];
+    this.#groups.clear();
+    this.#arena.clear();
     this.storagePool.destroyAll();
     this.stagingPool.destroyAll();
     this.device.destroy();

@@ -3,11 +3,20 @@
 // records one or a few dispatches; nothing waits for the GPU except `read`.
 
 import type {
+  ActivationSpec,
   Backend,
   BinaryOp,
   BinaryShapes,
+  DenseBackwardInfo,
+  DenseForward,
+  DenseGrads,
+  DenseInfo,
   DType,
+  LossInfo,
+  LossKind,
+  LossValueGrad,
   MatmulInfo,
+  OptimizerRule,
   ReduceOp,
   SoftmaxOp,
   Storage,
@@ -22,6 +31,7 @@ import { reduceSerialWgsl, reduceTreeWgsl, SERIAL_MAX_LEN } from "./_wgsl_reduce
 import { softmaxWgsl } from "./_wgsl_softmax.ts";
 import { type MatmulVariant, matmulWgsl, tileOf } from "./_wgsl_matmul.ts";
 import { LAYOUT_WGSL } from "./_wgsl_layout.ts";
+import { FusedKernels } from "./_webgpu_fused.ts";
 
 const F32 = new Float32Array(1);
 const F32_BITS = new Uint32Array(F32.buffer);
@@ -51,8 +61,11 @@ export class WebGPUBackend implements Backend {
   readonly name = "webgpu";
   readonly #rt: GpuRuntime;
 
+  readonly #fused: FusedKernels;
+
   constructor(runtime: GpuRuntime) {
     this.#rt = runtime;
+    this.#fused = new FusedKernels(runtime, (s, action) => this.#storage(s, action));
   }
 
   #storage(s: Storage, action: string): GpuStorage {
@@ -244,6 +257,50 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
+  // The fused primitives, one dispatch each where possible (_webgpu_fused.ts).
+  activationForward(spec: ActivationSpec, z: Storage, size: number, dtype: DType): Storage {
+    checkDtype(dtype, "activationForward");
+    return this.#fused.activationForward(spec, z, size);
+  }
+  activationBackward(
+    spec: ActivationSpec,
+    gradOut: Storage,
+    saved: Storage,
+    size: number,
+    dtype: DType,
+  ): Storage {
+    checkDtype(dtype, "activationBackward");
+    return this.#fused.activationBackward(spec, gradOut, saved, size);
+  }
+  denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward {
+    checkDtype(info.dtype, "denseForward");
+    return this.#fused.denseForward(x, w, b, info);
+  }
+  denseBackward(
+    gradOut: Storage,
+    x: Storage,
+    w: Storage,
+    saved: Storage,
+    info: DenseBackwardInfo,
+  ): DenseGrads {
+    checkDtype(info.dtype, "denseBackward");
+    return this.#fused.denseBackward(gradOut, x, w, saved, info);
+  }
+  lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
+    checkDtype(info.dtype, "lossValueGrad");
+    return this.#fused.lossValueGrad(kind, pred, target, info);
+  }
+  optimizerUpdate(
+    rule: OptimizerRule,
+    params: readonly Storage[],
+    grads: readonly Storage[],
+    states: readonly (readonly Storage[])[],
+    info: { readonly dtype: DType; readonly sizes: readonly number[] },
+  ): void {
+    checkDtype(info.dtype, "optimizerUpdate");
+    this.#fused.optimizerUpdate(rule, params, grads, states, info.sizes);
+  }
+
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
     checkDtype(dtype, "permute");
     const src = this.#storage(x, "permute");
@@ -272,6 +329,11 @@ export class WebGPUBackend implements Backend {
     const size = index.length * rowLength;
     const out = this.#rt.alloc(size, "gatherRows");
     if (size === 0) return out;
+    if (idx.every((i, at) => i === idx[0] + at)) {
+      // Consecutive rows (a slice, a batch in order): one buffer copy, no kernel.
+      this.#rt.copy(src, out, size * 4, "gatherRows", { src: idx[0] * rowLength * 4 });
+      return out;
+    }
     const params = new Uint32Array([size, rowLength]);
     const code = () => LAYOUT_WGSL.gatherRows;
     this.#rt.dispatch("gatherRows", code, [src, idx, out, params], grid(size));

@@ -72,12 +72,16 @@ function store(tile: string, span: number, i: string): string {
     : `${tile}[kk * ${span}u + ${i}]`;
 }
 
+/** How a GEMM reads an element of A or B at a WGSL address (default `A[addr]`, `B[addr]`). */
+export type GemmLoad = (addr: string) => string;
+
 /** WGSL lines that stage one element per invocation and round into workgroup memory. */
 function loads(
   tile: "As" | "Bs",
   count: number,
   transposed: boolean,
   span: number,
+  load: GemmLoad,
 ): string {
   const lines: string[] = [];
   for (let l = 0; l < count; l++) {
@@ -89,7 +93,7 @@ function loads(
         : [`(${idx}) / ${BK}u`, `(${idx}) % ${BK}u`];
       const addr = transposed ? "a_off + gk * m + gi" : "a_off + gi * k + gk";
       lines.push(`{ let r = ${r}; let kk = ${kk}; let gi = row0 + r; let gk = t + kk;
-      ${store("As", span, "r")} = select(0.0, A[${addr}], gi < m && gk < k); }`);
+      ${store("As", span, "r")} = select(0.0, ${load(addr)}, gi < m && gk < k); }`);
     } else {
       // (kk, c) of op(B): row-major B[p, j] at p·n + j; transposed B[j, p] at j·k + p.
       const [c, kk] = transposed
@@ -97,7 +101,7 @@ function loads(
         : [`(${idx}) % ${span}u`, `(${idx}) / ${span}u`];
       const addr = transposed ? "b_off + gj * k + gk" : "b_off + gk * n + gj";
       lines.push(`{ let c = ${c}; let kk = ${kk}; let gj = col0 + c; let gk = t + kk;
-      ${store("Bs", span, "c")} = select(0.0, B[${addr}], gj < n && gk < k); }`);
+      ${store("Bs", span, "c")} = select(0.0, ${load(addr)}, gj < n && gk < k); }`);
     }
   }
   return lines.join("\n    ");
@@ -132,9 +136,14 @@ export interface GemmParts {
  * must define `m`, `n`, `k`, `a_off`, `b_off`, `row0`, `col0`, `lx`, `ly`,
  * `li` and the bindings `A` and `B`; `loop(extra)` is the body of
  * `for (var t = 0u; t < k; t += BK)`, with `extra` run after the registers of
- * each `kk` are loaded.
+ * each `kk` are loaded. `load` may read A or B through an expression (an
+ * activation's derivative applied as the tile is staged); out-of-range
+ * elements are staged as 0 whatever it gives.
  */
-export function gemmParts(variant: MatmulVariant): GemmParts {
+export function gemmParts(
+  variant: MatmulVariant,
+  load: { readonly a?: GemmLoad; readonly b?: GemmLoad } = {},
+): GemmParts {
   const { tm, tn } = variant;
   const { rows: bm, cols: bn } = tileOf(variant);
   const vecA = tm >= 4, vecB = tn >= 4;
@@ -176,8 +185,8 @@ export function gemmParts(variant: MatmulVariant): GemmParts {
   const tile = (vec: boolean, size: number) =>
     vec ? `array<vec4<f32>, ${size / 4}>` : `array<f32, ${size}>`;
   const loop = (innerExtra = "") => `
-    ${loads("As", loadsPerThread(bm), variant.transposeA, bm)}
-    ${loads("Bs", loadsPerThread(bn), variant.transposeB, bn)}
+    ${loads("As", loadsPerThread(bm), variant.transposeA, bm, load.a ?? ((i) => `A[${i}]`))}
+    ${loads("Bs", loadsPerThread(bn), variant.transposeB, bn, load.b ?? ((i) => `B[${i}]`))}
     workgroupBarrier();
     for (var kk = 0u; kk < ${BK}u; kk++) {
       ${regs.join("\n      ")}

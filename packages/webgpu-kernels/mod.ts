@@ -5,9 +5,13 @@
  * elementwise with broadcasting, tiled register-blocked matmul with
  * transposed reads, deterministic tree reductions, row softmax, permute,
  * row gather and concatenation — one kernel for every primitive of the
- * `Backend` interface of `@glassbox/tensor`, proven against its CPU backend.
- * `ResidentTrainer` trains a stack of dense layers without leaving the GPU:
- * one submit, about one dispatch per GEMM and no read-back per step.
+ * `Backend` interface of `@glassbox/tensor`, proven against its CPU backend,
+ * the fused ones included (a dense layer's forward and backward GEMMs with
+ * bias and activation inside, a loss's value and gradient, one optimizer
+ * update over every parameter). A training step is recorded into one
+ * command encoder and submitted once, its temporaries and bind groups
+ * reused from step to step, so `fit` trains on the GPU without reading
+ * anything back until the epoch's loss.
  *
  * @example
  * ```ts
@@ -37,17 +41,5 @@ export {
   type WebGPULostInfo,
   type WebGPUMemoryStats,
 } from "./request_webgpu.ts";
-export {
-  type DenseLayerSpec,
-  type LossReading,
-  MAX_STEP_ROWS,
-  type ResidentActivation,
-  type ResidentLoss,
-  type ResidentOptimizer,
-  type ResidentOptimizerState,
-  ResidentTrainer,
-  type ResidentTrainerOptions,
-  type StepOptions,
-} from "./resident_trainer.ts";
 export { WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
 export { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { Backend, Device, DType } from "@glassbox/tensor";
-import { GpuRuntime, registerRuntime } from "./_runtime.ts";
+import { GpuRuntime } from "./_runtime.ts";
 import { WebGPUBackend } from "./_webgpu_backend.ts";
 import { WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";
 import { unavailableHint } from "./_unavailable_hint.ts";
@@ -232,6 +232,5 @@ export async function requestWebGPU(options: RequestWebGPUOptions = {}): Promise
     errors: () => [...runtime.errors],
     destroy: () => runtime.destroy(),
   });
-  registerRuntime(gpuDevice, runtime);
   return gpuDevice;
 }

@@ -7,18 +7,17 @@
  *
  * The CPU paths are chosen by the environment only (the runner sets
  * `GLASSBOX_WASM`), so the harness relies on no internals. WebGPU runs
- * float32 only; its optimizers' equivalent is a plain SGD update written
- * with tensor operations, since @glassbox/trainer's optimizers update CPU
- * tensors only. See tasks/bench/protocol.ts for what is written to stdout.
+ * float32 only, the same training step through the backend's fused
+ * primitives. See tasks/bench/protocol.ts for what is written to stdout.
  *
  * @module
  */
 
-import { Dense, mlp, type Sequential } from "@glassbox/layers";
+import { mlp, type Sequential } from "@glassbox/layers";
 import { CrossEntropyLoss } from "@glassbox/losses";
 import { type Device, manualSeed, type Tensor, tensor } from "@glassbox/tensor";
 import { SGD } from "@glassbox/trainer";
-import { requestWebGPU, ResidentTrainer, type WebGPUDevice } from "@glassbox/webgpu-kernels";
+import { requestWebGPU, type WebGPUDevice } from "@glassbox/webgpu-kernels";
 import { parseTrainFlags } from "../experiments/flags.ts";
 import { findExperiment } from "../experiments/registry.ts";
 import { runExperiment } from "../experiments/run_experiment.ts";
@@ -43,50 +42,30 @@ function matmulRunner(w: Workload & { kind: "matmul" }, gpu?: WebGPUDevice): Run
   return { run: () => a.matmul(b, options).dispose(), sync: gpu && (() => settle(gpu)) };
 }
 
-/** One SGD training step of the MLP: zero, forward, loss, backward, update (resident on a GPU). */
+/** One SGD training step of the MLP: zero, forward, loss, backward, update — the step `fit` takes. */
 function mlpRunner(w: Workload & { kind: "mlp" }, gpu?: WebGPUDevice): Runner {
   manualSeed(0);
   const model: Sequential = mlp(w.sizes, { activation: "relu", dtype: w.dtype });
   if (gpu !== undefined) model.to(gpu);
   const x = values([w.batch, w.sizes[0]], 3, w.dtype, gpu);
   const labels = Array.from(cyclicLabels(w.batch, w.sizes.at(-1)!));
-  const y = tensor(labels, { dtype: w.dtype }); // class indices stay on the CPU
+  const y = tensor(labels, { dtype: w.dtype, device: gpu }); // on the GPU: fused cross entropy
   const loss = new CrossEntropyLoss();
-  const forwardBackward = () => {
-    model.zeroGrad();
-    const out = model.forward(x);
-    loss.forward(out, y).dispose();
-    const grad = loss.backward();
-    model.accumulateGrad(grad); // no ∂L/∂x, as in PyTorch, where x does not require a gradient
-    grad.dispose();
-    out.dispose();
-  };
-  if (gpu === undefined) {
-    const opt = new SGD({ lr: w.lr, params: model.parameters() });
-    return {
-      run: () => {
-        forwardBackward();
-        opt.step();
-      },
-    };
-  }
-  // On the GPU the step is the resident one fit() uses: one submit, no read-back.
-  const yGpu = tensor(labels, { dtype: w.dtype, device: gpu });
-  // ResidentTrainer takes the dense layers as tensors: the MLP's, relu after each hidden one.
-  const dense = model.layers.filter((l): l is Dense => l instanceof Dense);
-  const trainer = new ResidentTrainer(gpu, {
-    layers: dense.map((d, i) => ({
-      weight: d.weight.borrow(),
-      bias: d.bias?.borrow() ?? null,
-      activation: i + 1 < dense.length ? "relu" : "identity",
-    })),
-    loss: "crossEntropy",
-    optimizer: { name: "SGD", lr: w.lr },
-    batchSize: w.batch,
-  });
+  const opt = new SGD({ lr: w.lr, params: model.parameters() });
   return {
-    run: () => trainer.step(x, yGpu),
-    sync: () => settle(gpu),
+    run: () => {
+      model.zeroGrad();
+      const out = model.forward(x);
+      loss.forward(out, y).dispose();
+      const grad = loss.backward();
+      model.accumulateGrad(grad); // no ∂L/∂x, as in PyTorch, where x does not require a gradient
+      grad.dispose();
+      out.dispose();
+      opt.step();
+      model.release(); // what forward kept for backward: the next step reuses its buffers
+      loss.release();
+    },
+    sync: gpu && (() => settle(gpu)),
   };
 }
 

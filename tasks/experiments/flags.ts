@@ -7,7 +7,6 @@
  */
 
 import { ACTIVATION_NAMES, type ActivationName } from "@glassbox/layers";
-import { MAX_STEP_ROWS } from "@glassbox/webgpu-kernels";
 import {
   type ExperimentConfig,
   LOSS_NAMES,
@@ -362,13 +361,6 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
     : optimizer === "lbfgs"
     ? null
     : d.batchSize ?? 32;
-  if (device === "webgpu" && batchSize !== null && batchSize > MAX_STEP_ROWS) {
-    throw new UsageError(
-      "--batch-size",
-      `--batch-size ${batchSize} is more than one WebGPU training step takes (${MAX_STEP_ROWS} rows); ` +
-        `use --batch-size ${MAX_STEP_ROWS} or less, or --device cpu`,
-    );
-  }
   if (v["train-rows"] !== undefined && v.data !== undefined) {
     throw new UsageError(
       "--train-rows",
@@ -408,12 +400,6 @@ export function parseTrainFlags(args: readonly string[]): TrainFlags {
       ? (device === "webgpu" ? "float32" : d.dtype)
       : oneOf("--dtype", v.dtype, ["float64", "float32"]),
   };
-  if (device === "webgpu" && config.loss === "categorical-cross-entropy") {
-    throw new UsageError(
-      "--device",
-      `--device webgpu trains with mse or cross-entropy; ${name}'s Softmax output layer with categorical-cross-entropy trains on the CPU`,
-    );
-  }
   if (device === "webgpu" && config.dtype === "float64") {
     throw new UsageError(
       "--dtype",

@@ -7,11 +7,20 @@
  */
 
 import type {
+  ActivationSpec,
   Backend,
   BinaryOp,
   BinaryShapes,
+  DenseBackwardInfo,
+  DenseForward,
+  DenseGrads,
+  DenseInfo,
   Device,
+  LossInfo,
+  LossKind,
+  LossValueGrad,
   MatmulInfo,
+  OptimizerRule,
   ReduceOp,
   SoftmaxOp,
   Storage,
@@ -22,6 +31,14 @@ import { allocHost, releaseHost } from "./memory.ts";
 import { broadcastStrides, sizeOf, stridesOf } from "../_shape.ts";
 import { cpuMatmul } from "./matmul.ts";
 import { wasmSoftmaxRows, wasmUnary } from "../wasm/elementwise.ts";
+import {
+  cpuActivationBackward,
+  cpuActivationForward,
+  cpuDenseBackward,
+  cpuDenseForward,
+} from "./fused_dense.ts";
+import { cpuLossValueGrad } from "./fused_loss.ts";
+import { cpuOptimizerUpdate } from "./optimizer_update.ts";
 
 const UNARY: { readonly [K in UnaryOp]: (x: number) => number } = {
   neg: (x) => -x,
@@ -385,6 +402,64 @@ class CpuBackend implements Backend {
     const out = allocHost(info.dtype, info.aOffsets.length * info.m * info.n, false);
     cpuMatmul(asTyped(a), asTyped(b), out, info);
     return out;
+  }
+  // The fused primitives: kernels in cpu/, storages checked here.
+  activationForward(spec: ActivationSpec, z: Storage, _size: number, dtype: DType): Storage {
+    const src = asTyped(z);
+    const out = cpuActivationForward(this, spec, src, dtype);
+    return out === src ? this.cast(src, src.length, dtype, dtype) : out;
+  }
+  activationBackward(
+    spec: ActivationSpec,
+    gradOut: Storage,
+    saved: Storage,
+    _size: number,
+    dtype: DType,
+  ): Storage {
+    return cpuActivationBackward(spec, asTyped(gradOut), asTyped(saved), dtype);
+  }
+  denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward {
+    return cpuDenseForward(this, asTyped(x), asTyped(w), b === null ? null : asTyped(b), info);
+  }
+  denseBackward(
+    gradOut: Storage,
+    x: Storage,
+    w: Storage,
+    saved: Storage,
+    info: DenseBackwardInfo,
+  ): DenseGrads {
+    const [g, a, wt, s] = [gradOut, x, w, saved].map(asTyped);
+    return cpuDenseBackward(this, g, a, wt, s, info);
+  }
+  lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
+    const acc = info.accumulator === undefined ? null : asTyped(info.accumulator);
+    return cpuLossValueGrad(this, kind, asTyped(pred), asTyped(target), info, acc);
+  }
+  optimizerUpdate(
+    rule: OptimizerRule,
+    params: readonly Storage[],
+    grads: readonly Storage[],
+    states: readonly (readonly Storage[])[],
+    info: { readonly dtype: DType; readonly sizes: readonly number[] },
+  ): void {
+    const typed = (s: Storage, i: number) => {
+      const t = asTyped(s);
+      if (t.length !== info.sizes[i]) {
+        throw new TypeError(
+          `Cannot update parameters: storage ${i} has ${t.length} elements, expected ${
+            info.sizes[i]
+          }`,
+        );
+      }
+      return t;
+    };
+    cpuOptimizerUpdate(
+      rule,
+      params.map(typed),
+      grads.map(typed),
+      states.map((list, i) => list.map((s) => typed(s, i))),
+      info.dtype,
+    );
   }
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
     const out = allocHost(dtype, sizeOf(shape), false);

@@ -1,0 +1,76 @@
+// The backend's fused primitives as Tensor-in, Tensor-out calls: the layers'
+// one doorway to `activationForward`, `activationBackward`, `denseForward`
+// and `denseBackward`. Each result is a new tensor on the inputs' device.
+
+import { type ActivationSpec, type Storage, Tensor } from "@glassbox/tensor";
+
+function wrap(storage: Storage, shape: readonly number[], like: Tensor): Tensor {
+  return new Tensor(storage, shape, like.dtype, like.device);
+}
+
+/** y = f(x) through the backend's activation table. */
+export function activationForward(spec: ActivationSpec, x: Tensor, action: string): Tensor {
+  const s = x.device.backend.activationForward(spec, x.storage(action), x.size, x.dtype);
+  return wrap(s, x.shape, x);
+}
+
+/** ∂L/∂x = gradOut ⊙ f′(saved), `saved` being x or y as `ACTIVATION_SAVES` says. */
+export function activationBackward(
+  spec: ActivationSpec,
+  gradOut: Tensor,
+  saved: Tensor,
+  action: string,
+): Tensor {
+  const backend = gradOut.device.backend;
+  const s = backend.activationBackward(
+    spec,
+    gradOut.storage(action),
+    saved.storage(action),
+    gradOut.size,
+    gradOut.dtype,
+  );
+  return wrap(s, gradOut.shape, gradOut);
+}
+
+/** f(x·Wᵀ + b) for x `[rows, in]`: the output and, when the derivative reads it, z. */
+export function denseForward(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  activation: ActivationSpec,
+  action: string,
+): { out: Tensor; pre: Tensor | null } {
+  const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
+  const r = x.device.backend.denseForward(
+    x.storage(action),
+    w.storage(action),
+    b === undefined ? null : b.storage(action),
+    { dtype: x.dtype, rows, inFeatures, outFeatures, activation },
+  );
+  const shape = [rows, outFeatures];
+  return { out: wrap(r.out, shape, x), pre: r.pre === null ? null : wrap(r.pre, shape, x) };
+}
+
+/** ∂L/∂W, ∂L/∂b (when `bias`) and ∂L/∂x (when `inputGrad`) from ∂L/∂out `[rows, out]`. */
+export function denseBackward(
+  gradOut: Tensor,
+  x: Tensor,
+  w: Tensor,
+  saved: Tensor,
+  info: { activation: ActivationSpec; bias: boolean; inputGrad: boolean; action: string },
+): { dw: Tensor; db: Tensor | null; dx: Tensor | null } {
+  const { action } = info;
+  const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
+  const r = x.device.backend.denseBackward(
+    gradOut.storage(action),
+    x.storage(action),
+    w.storage(action),
+    saved.storage(action),
+    { dtype: x.dtype, rows, inFeatures, outFeatures, ...info },
+  );
+  return {
+    dw: wrap(r.dw, w.shape, x),
+    db: r.db === null ? null : wrap(r.db, [outFeatures], x),
+    dx: r.dx === null ? null : wrap(r.dx, x.shape, x),
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The CPU's fused activation and dense-layer kernels. They run the backend's
+ * own GEMM, bias and reduction kernels and the activation table, in the order
+ * the composed Tensor operations of `Dense` run them, so their values are the
+ * same bits.
+ *
+ * @module
+ */
+
+import {
+  ACTIVATION_SAVES,
+  type ActivationSpec,
+  type Backend,
+  type DenseBackwardInfo,
+  type DenseForward,
+  type DenseGrads,
+  type DenseInfo,
+  type Storage,
+} from "../backend.ts";
+import type { DType, TypedArray } from "../dtype.ts";
+import { allocHost } from "./memory.ts";
+import { CPU_ACTIVATIONS } from "./activations.ts";
+
+const NO_ARGS: readonly number[] = [];
+const same = (v: number): number => v;
+
+/** The rounding of one float operation in `dtype`. */
+function rounding(dtype: DType): (v: number) => number {
+  return dtype === "float32" ? Math.fround : same;
+}
+
+/** y = f(z) with the CPU table (z itself for the identity). */
+export function cpuActivationForward(
+  backend: Backend,
+  spec: ActivationSpec,
+  z: TypedArray,
+  dtype: DType,
+): TypedArray {
+  const unary = (op: Parameters<Backend["unary"]>[0], x: TypedArray) =>
+    backend.unary(op, x, x.length, dtype) as TypedArray;
+  const alloc = () => allocHost(dtype, z.length, false);
+  return CPU_ACTIVATIONS[spec.op].forward(z, spec.args ?? NO_ARGS, unary, alloc);
+}
+
+/** gradOut ⊙ f′(saved) into a new pooled array. */
+export function cpuActivationBackward(
+  spec: ActivationSpec,
+  g: TypedArray,
+  saved: TypedArray,
+  dtype: DType,
+): TypedArray {
+  const out = allocHost(dtype, g.length, false);
+  CPU_ACTIVATIONS[spec.op].backward(g, saved, out, spec.args ?? NO_ARGS, rounding(dtype));
+  return out;
+}
+
+/** out = f(x·Wᵀ + b): the GEMM with the bias in its store, then the activation. */
+export function cpuDenseForward(
+  backend: Backend,
+  x: TypedArray,
+  w: TypedArray,
+  b: TypedArray | null,
+  info: DenseInfo,
+): DenseForward {
+  const { dtype, rows, inFeatures, outFeatures, activation } = info;
+  const z = backend.matmul(x, w, {
+    dtype,
+    m: rows,
+    n: outFeatures,
+    k: inFeatures,
+    transposeA: false,
+    transposeB: true,
+    aOffsets: [0],
+    bOffsets: [0],
+    bias: b ?? undefined,
+  }) as TypedArray;
+  const out = cpuActivationForward(backend, activation, z, dtype);
+  if (out === z) return { out, pre: null };
+  if (ACTIVATION_SAVES[activation.op] === "input") return { out, pre: z };
+  backend.dispose(z);
+  return { out, pre: null };
+}
+
+/** δ = gradOut ⊙ f′, then dW = δᵀ·x, db = 1ᵀ·δ, dx = δ·W. */
+export function cpuDenseBackward(
+  backend: Backend,
+  gradOut: TypedArray,
+  x: TypedArray,
+  w: TypedArray,
+  saved: TypedArray,
+  info: DenseBackwardInfo,
+): DenseGrads {
+  const { dtype, rows, inFeatures, outFeatures, activation } = info;
+  const identity = activation.op === "identity";
+  const delta = identity ? gradOut : cpuActivationBackward(activation, gradOut, saved, dtype);
+  const common = { dtype, aOffsets: [0], bOffsets: [0] };
+  const dw: Storage = backend.matmul(delta, x, {
+    ...common,
+    m: outFeatures,
+    n: inFeatures,
+    k: rows,
+    transposeA: true,
+    transposeB: false,
+  });
+  const db = info.bias ? backend.reduce("sum", delta, [1, rows, outFeatures], dtype) : null;
+  const dx = info.inputGrad
+    ? backend.matmul(delta, w, {
+      ...common,
+      m: rows,
+      n: inFeatures,
+      k: outFeatures,
+      transposeA: false,
+      transposeB: false,
+    })
+    : null;
+  if (!identity) backend.dispose(delta);
+  return { dw, db, dx };
+}

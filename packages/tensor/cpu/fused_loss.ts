@@ -1,0 +1,82 @@
+/**
+ * The CPU's `lossValueGrad`: MSE and softmax cross-entropy (class indices)
+ * value and gradient in one pass each, with the arithmetic of the losses'
+ * composed Tensor operations in the same order — a sum accumulated in double
+ * precision then rounded once, as the reduction kernel does — so the values
+ * are the same bits.
+ *
+ * @module
+ */
+
+import type { Backend, LossInfo, LossKind, LossValueGrad, Storage } from "../backend.ts";
+import type { TypedArray } from "../dtype.ts";
+import { allocHost } from "./memory.ts";
+
+/** (pred − target)², reduced; gradient 2(pred − target)·(1/n or 1). */
+function mse(p: TypedArray, t: TypedArray, info: LossInfo, value: TypedArray, grad: TypedArray) {
+  const r = info.dtype === "float32" ? Math.fround : (v: number) => v;
+  const n = info.rows * info.cols;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const d = r(p[i] - t[i]);
+    grad[i] = d;
+    acc += r(d * d);
+  }
+  const mean = info.reduction === "mean";
+  value[0] = mean ? r(acc) / r(n) : acc;
+  const g = mean ? r(1 / r(n)) : 1;
+  for (let i = 0; i < n; i++) grad[i] = r(grad[i] * 2) * g;
+}
+
+/** −log softmax(pred)[target], reduced; gradient (−onehot·(1/N or 1)) − softmax·Σ. */
+function softmaxCrossEntropy(
+  backend: Backend,
+  pred: TypedArray,
+  t: TypedArray,
+  info: LossInfo,
+  value: TypedArray,
+  grad: TypedArray,
+) {
+  const { rows, cols, dtype } = info;
+  const r = dtype === "float32" ? Math.fround : (v: number) => v;
+  for (let i = 0; i < rows; i++) {
+    const c = t[i];
+    if (!(Number.isInteger(c) && c >= 0 && c < cols)) {
+      throw new RangeError(
+        `Cannot compute softmax cross-entropy: target[${i}] = ${c} is not a class index in [0, ${cols})`,
+      );
+    }
+  }
+  const logp = backend.softmax("logSoftmax", pred, [rows, cols, 1], dtype) as TypedArray;
+  let acc = 0;
+  for (let i = 0; i < rows; i++) acc += -logp[i * cols + t[i]];
+  const mean = info.reduction === "mean";
+  value[0] = mean ? r(acc) / r(rows) : acc;
+  const g = mean ? r(1 / r(rows)) : 1;
+  const e = backend.unary("exp", logp, rows * cols, dtype) as TypedArray;
+  for (let i = 0; i < rows; i++) {
+    // The one-hot row scaled by −g has row sum −g exactly.
+    for (let c = 0, at = i * cols; c < cols; c++, at++) {
+      grad[at] = (c === t[i] ? -g : -0) - r(e[at] * -g);
+    }
+  }
+  backend.dispose(e);
+  backend.dispose(logp);
+}
+
+/** Value (one element) and gradient of `kind`, adding the value into `info.accumulator`. */
+export function cpuLossValueGrad(
+  backend: Backend,
+  kind: LossKind,
+  pred: TypedArray,
+  target: TypedArray,
+  info: LossInfo,
+  accumulator: TypedArray | null,
+): LossValueGrad {
+  const value = allocHost(info.dtype, 1, false);
+  const grad = allocHost(info.dtype, info.rows * info.cols, false);
+  if (kind === "mse") mse(pred, target, info, value, grad);
+  else softmaxCrossEntropy(backend, pred, target, info, value, grad);
+  if (accumulator !== null) accumulator[0] = accumulator[0] + value[0];
+  return { value: value as Storage, grad: grad as Storage };
+}
