@@ -5,7 +5,7 @@
  * @module
  */
 
-import { cpu, type Tensor } from "@glassbox/tensor";
+import { cpu, keep, type Tensor } from "@glassbox/tensor";
 import { allFinite } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 
@@ -54,9 +54,9 @@ export class NanGuard implements Callback {
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
     if (!ctx.batchLosses) return;
-    // Views: the step releases the values it replaces, these keep them for a restore.
+    // Copies for a restore: the step updates the values in place.
     for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => p.borrow().view());
+    this.#before = ctx.params.map((p) => keep(p.borrow().clone()));
   }
 
   /**
