@@ -54,9 +54,14 @@ export class NanGuard implements Callback {
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
     if (!ctx.batchLosses) return;
-    // Copies for a restore: the step updates the values in place.
+    // For a restore: copies on the CPU, where SGD and Adam update the values in place; on a
+    // device only L-BFGS steps batch by batch, and it publishes new values, so views keep the
+    // old ones without a GPU copy per batch (nor a call on a device that may be lost).
     for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => keep(p.borrow().clone()));
+    this.#before = ctx.params.map((p) => {
+      const t = p.borrow();
+      return keep(t.device === cpu ? t.clone() : t.view());
+    });
   }
 
   /**
