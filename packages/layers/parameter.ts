@@ -15,6 +15,8 @@ interface Slot {
   owned: boolean;
   /** Someone read the value through the `value` getter: it must stay valid. */
   pinned: boolean;
+  /** Writes so far (see `version`). */
+  version: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export class Parameter {
       grad: null,
       owned: false,
       pinned: false,
+      version: 0,
     };
   }
 
@@ -97,6 +100,7 @@ export class Parameter {
     const slot = this.#slot;
     slot.value = keep(this.#checkLike(value, "set value of"));
     slot.owned = slot.pinned = false;
+    slot.version++;
   }
 
   /**
@@ -132,6 +136,7 @@ export class Parameter {
       slot.owned = true;
       slot.pinned = false;
     }
+    slot.version++; // the caller writes next
     return slot.value;
   }
 
@@ -192,6 +197,7 @@ export class Parameter {
     if (slot.owned && !slot.pinned && old !== next) old.dispose();
     slot.owned = true;
     slot.pinned = false;
+    slot.version++;
   }
 
   /**
@@ -215,6 +221,27 @@ export class Parameter {
   /** Shape of the value. */
   get shape(): readonly number[] {
     return this.#slot.value.shape;
+  }
+
+  /**
+   * How many times the value has been written (an optimizer step, an
+   * assignment, a move): compare two readings to tell whether it changed,
+   * as PyTorch's tensor version counter. Renamed views share it.
+   *
+   * @example
+   * ```ts
+   * import { Parameter } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const w = new Parameter("w", tensor([1]));
+   * const seen = w.version;
+   * w.value = tensor([2]);
+   * strictEqual(w.version, seen + 1);
+   * ```
+   */
+  get version(): number {
+    return this.#slot.version;
   }
 
   /**
@@ -293,6 +320,7 @@ export class Parameter {
     if (slot.owned && !slot.pinned) old.dispose();
     slot.owned = true;
     slot.pinned = false;
+    slot.version++;
     const grad = slot.grad;
     if (grad !== null) {
       slot.grad = keep(grad.to(target));
@@ -335,6 +363,7 @@ export class Parameter {
     slot.grad = null;
     slot.value = keep(value);
     slot.owned = slot.pinned = false;
+    slot.version++;
   }
 
   /**
@@ -364,6 +393,7 @@ export class Parameter {
     slot.value = value;
     slot.grad = grad;
     slot.owned = slot.pinned = false;
+    slot.version++;
   }
 
   /**

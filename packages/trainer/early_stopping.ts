@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Tensor } from "@glassbox/tensor";
+import { keep, type Tensor } from "@glassbox/tensor";
 import type { Callback, TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
 import { checkMode, checkMonitor, type Mode, monitoredValue, resolveMonitor } from "./_monitor.ts";
@@ -142,9 +142,9 @@ export class EarlyStopping implements Callback {
       this.bestEpoch = record.epoch;
       this.#wait = 0;
       if (this.restoreBest) {
-        // Copies: the optimizers update the weights in place (a view would follow them).
+        // Copies: optimizer steps update the values in place.
         for (const t of this.#best ?? []) t.dispose();
-        this.#best = ctx.params.map((p) => p.borrow().clone());
+        this.#best = ctx.params.map((p) => keep(p.borrow().clone()));
       }
       return;
     }

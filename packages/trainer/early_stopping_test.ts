@@ -111,3 +111,29 @@ Deno.test("EarlyStopping rejects bad options and unknown monitors", async () => 
     /Cannot stop early: monitor validLoss is not recorded \(epochs record loss\)/,
   );
 });
+
+Deno.test("EarlyStopping restores the best weights when nobody else read them (in-place steps)", async () => {
+  manualSeed(0);
+  const x = randn([20, 2]), y = randn([20, 1]);
+  const model = mlp([2, 3, 1]);
+  const copies: number[][][] = []; // copies, not `value` reads: those would keep the old values alive
+  await fit(model, {
+    x,
+    y,
+    loss: new MSELoss(),
+    optimizer: new SGD({ lr: 0.1, momentum: 0.5 }),
+    epochs: 20,
+    batchSize: 5,
+    metrics: { score: scripted([3, 2, 1.5, 1.48, 1.7, 1.0]) },
+    callbacks: [
+      {
+        onEpochEnd: (ctx) =>
+          void copies.push(ctx.params.map((p) => Array.from(p.borrow().toTypedArray()))),
+      },
+      new EarlyStopping({ monitor: "score", patience: 2, minDelta: 0.05 }),
+    ],
+  });
+  model.parameters().forEach((p, i) =>
+    deepStrictEqual(Array.from(p.value.toTypedArray()), copies[2][i])
+  );
+});

@@ -6,7 +6,6 @@
  */
 
 import { saveSafetensors } from "@glassbox/layers";
-import type { Tensor } from "@glassbox/tensor";
 import type { Callback, TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
 import { checkMode, checkMonitor, type Mode, monitoredValue, resolveMonitor } from "./_monitor.ts";
@@ -83,7 +82,8 @@ export class ModelCheckpoint implements Callback {
   readonly saveOptimizer: boolean;
   /** The best monitored value saved so far (NaN before any). */
   bestValue: number = NaN;
-  #saved: Tensor[] | null = null;
+  /** The parameters' versions at the last save of "last". */
+  #saved: number[] | null = null;
   #lastRecord: EpochRecord | null = null;
 
   /**
@@ -197,7 +197,7 @@ export class ModelCheckpoint implements Callback {
    */
   async onTrainEnd(ctx: TrainContext): Promise<void> {
     const saved = this.#saved;
-    const changed = saved === null || ctx.params.some((p, i) => p.borrow() !== saved[i]);
+    const changed = saved === null || ctx.params.some((p, i) => p.version !== saved[i]);
     if (this.saveLast && changed) await this.#saveLast(ctx);
   }
 
@@ -213,7 +213,7 @@ export class ModelCheckpoint implements Callback {
   }
 
   async #saveLast(ctx: TrainContext): Promise<void> {
-    this.#saved = ctx.params.map((p) => p.borrow()); // compared by identity only
+    this.#saved = ctx.params.map((p) => p.version); // steps update values in place
     // Model and optimizer state share one checkpoint id: each file is replaced atomically,
     // but a process killed between the two leaves a pair that loadCheckpoint refuses.
     const metadata: Record<string, string> = {

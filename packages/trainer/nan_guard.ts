@@ -5,7 +5,7 @@
  * @module
  */
 
-import { cpu, type Tensor } from "@glassbox/tensor";
+import { cpu, keep, type Tensor } from "@glassbox/tensor";
 import { allFinite } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 
@@ -56,9 +56,14 @@ export class NanGuard implements Callback {
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
     if (this.#noBatchLosses) return;
-    // Copies: the optimizers update the weights in place (a view would see the step).
+    // For a restore: copies on the CPU, where SGD and Adam update the values in place; on a
+    // device only L-BFGS steps batch by batch, and it publishes new values, so views keep the
+    // old ones without a GPU copy per batch (nor a call on a device that may be lost).
     for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => p.borrow().clone());
+    this.#before = ctx.params.map((p) => {
+      const t = p.borrow();
+      return keep(t.device === cpu ? t.clone() : t.view());
+    });
   }
 
   /**

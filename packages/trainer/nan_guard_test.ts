@@ -127,3 +127,28 @@ Deno.test("fit() stops when the validation loss overflows and keeps the weights 
   strictEqual(unguarded.history.stop, null);
   strictEqual(unguarded.history.epochs.length, 3);
 });
+
+Deno.test("NanGuard keeps the weights from before a later batch's step when nobody else read them", async () => {
+  manualSeed(0);
+  const rows = Array.from(randn([30, 2]).toTypedArray());
+  rows[2 * 23] = NaN; // row 23: in batch 2 (rows 20–29)
+  const x = tensor(rows, { shape: [30, 2] }), y = randn([30, 1]);
+  const model = mlp([2, 3, 1]);
+  let before: number[][] = []; // copies, not `value` reads: those would keep the old values alive
+  const history = await fit(model, {
+    x,
+    y,
+    loss: new MSELoss(),
+    optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
+    epochs: 3,
+    batchSize: 10,
+    callbacks: [{
+      onBatchBegin: (ctx) =>
+        void (before = ctx.params.map((p) => Array.from(p.borrow().toTypedArray()))),
+    }],
+  });
+  strictEqual(history.stop?.kind, "nonFinite");
+  model.parameters().forEach((p, i) =>
+    deepStrictEqual(Array.from(p.value.toTypedArray()), before[i])
+  );
+});
