@@ -1,5 +1,6 @@
 import { strictEqual, throws } from "node:assert/strict";
-import { cpu, cpuMemory, keep, setCpuPoolLimit, Tensor, tensor, tidy, zeros } from "./mod.ts";
+import { cpu, cpuMemory, keep, setCpuPoolLimit, type Tensor, tensor, tidy, zeros } from "./mod.ts";
+import { tensorFromStorage } from "./seam.ts";
 import { setWasmMatmul } from "./wasm/gemm.ts";
 
 Deno.test("tidy() disposes intermediates, keeps what it returns and what keep() marks", () => {
@@ -66,7 +67,7 @@ Deno.test("disposed CPU storage is reused, zero-filled where an op needs zeros",
 Deno.test("a caller's typed array is never pooled, and the pool limit is honoured", () => {
   const mine = new Float64Array([1, 2]);
   const before = cpuMemory().pooledArrays;
-  new Tensor(mine, [2], "float64", cpu).dispose();
+  tensorFromStorage(mine, { shape: [2], dtype: "float64", device: cpu }).dispose();
   strictEqual(cpuMemory().pooledArrays, before);
   setCpuPoolLimit(0);
   try {
