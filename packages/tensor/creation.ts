@@ -8,7 +8,7 @@ import type { Device } from "./backend.ts";
 import { cpu } from "./cpu/backend.ts";
 import { checkDtype, type DType, getDefaultDtype } from "./dtype.ts";
 import { checkShape, fmtShape, MAX_RANK, sizeOf } from "./_shape.ts";
-import { type NestedArray, storageOf, Tensor, tensorFromStorage } from "./tensor.ts";
+import { type NestedArray, storageOf, type Tensor, tensorFromStorage } from "./tensor.ts";
 
 /** Where and how a new tensor is made. */
 export interface CreateOptions {

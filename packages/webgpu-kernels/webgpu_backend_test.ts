@@ -14,7 +14,7 @@ import {
   tensor,
   zeros,
 } from "@glassbox/tensor";
-import { type BinaryOp, type ReduceOp, type UnaryOp } from "@glassbox/tensor/backend";
+import type { BinaryOp, ReduceOp, UnaryOp } from "@glassbox/tensor/backend";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { assertMatchesCpu, type MatchReport, setupWebGPUTests } from "./testing.ts";
 import { BINARY_WGSL, UNARY_WGSL } from "./_wgsl_elementwise.ts";

@@ -1,35 +1,19 @@
 // The WebAssembly SIMD elementwise kernels (wasm/elementwise.wat, embedded as base64 by
 // `deno task build:wasm`): exp, tanh and sigmoid, and softmax / log-softmax over the last
-// axis. The CPU backend tries these first and keeps its TypeScript loops (the reference)
-// when they decline: mode "off", an operation or layout they do not cover, fewer elements
-// than the measured break-even size in mode "auto", or no WebAssembly SIMD at all.
-//
-// The mode is matmul's (`GLASSBOX_WASM`, `setWasmMatmul`): one switch for every WebAssembly
-// kernel. Data goes through the module's memory in chunks that stay in cache, converted to
+// axis. The CPU backend calls these when ../cpu/kernel_choice.ts picks WebAssembly and
+// keeps its TypeScript loops (the reference) when they decline: an operation they do not
+// cover, or no WebAssembly SIMD at all. Data goes through the module's memory in chunks that stay in cache, converted to
 // float64 on the way in: float32 tensors are computed in float64 and rounded once on the
 // way out, as on the TypeScript path.
 
 import type { TypedArray } from "../dtype.ts";
 import type { SoftmaxOp, UnaryOp } from "../backend.ts";
-import { sharedElementwise, type WasmMatmulMode, wasmMatmulMode } from "./gemm.ts";
+import { sharedElementwise } from "./gemm.ts";
 import { ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
 import { align64, growTo } from "./memory.ts";
 
 /** The unary operations with a WebAssembly kernel. */
 export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";
-
-/**
- * Element counts from which mode "auto" uses WebAssembly, measured with
- * packages/tensor/elementwise_bench.ts (the copies in and out cost about as much as
- * the TypeScript loop on a few dozen elements; see the bench's header for the figures).
- */
-export const WASM_ELEMENTWISE_THRESHOLD: { readonly [K in WasmUnaryOp | SoftmaxOp]: number } = {
-  exp: 64,
-  tanh: 64,
-  sigmoid: 64,
-  softmax: 256,
-  logSoftmax: 256,
-};
 
 /** Elements per chunk copied through the module's memory (128 KiB of float64). */
 const CHUNK = 16384;
@@ -52,7 +36,6 @@ interface ElementwiseExports {
 }
 
 let module: ElementwiseExports | null | undefined;
-let override: WasmMatmulMode | undefined;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
 /** Whether the module could be instantiated (instantiates it on first use). */
@@ -61,32 +44,16 @@ export function wasmElementwiseAvailable(): boolean {
   return module !== null;
 }
 
-/**
- * Sets a mode for these kernels alone (tests and benchmarks compare the two paths without
- * moving matmul); `undefined` goes back to following matmul's mode.
- */
-export function setWasmElementwise(mode: WasmMatmulMode | undefined): void {
-  override = mode;
-}
-
-/** Whether the current mode sends `size` elements of `op` to WebAssembly. */
-function wanted(op: WasmUnaryOp | SoftmaxOp, size: number): boolean {
-  const mode = override ?? wasmMatmulMode();
-  if (mode === "off" || size === 0) return false;
-  if (mode === "auto" && size < WASM_ELEMENTWISE_THRESHOLD[op]) return false;
-  return wasmElementwiseAvailable();
-}
-
 function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
   return op === "exp" || op === "tanh" || op === "sigmoid";
 }
 
 /**
  * `out[i] = op(src[i])` for `i < n` with WebAssembly. Returns false, having written
- * nothing, when the operation has no kernel or the mode and size keep TypeScript.
+ * nothing, when the operation has no kernel or there is no WebAssembly SIMD.
  */
 export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
-  if (!isWasmUnary(op) || !wanted(op, n)) return false;
+  if (!isWasmUnary(op) || !wasmElementwiseAvailable()) return false;
   if (n >= PARALLEL_MIN && unaryOnThreads(op, src, out, n)) return true;
   const kernel = op === "exp"
     ? module!.exp_f64
@@ -109,7 +76,7 @@ export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: numb
  * Softmax or log-softmax over each of `rows` contiguous rows of `len` elements with
  * WebAssembly: the same steps and order of additions as the TypeScript kernel, with the
  * module's exp (and, for log-softmax, `Math.log` of each row's sum). Returns false,
- * having written nothing, when the mode and size keep TypeScript.
+ * having written nothing, when there is no WebAssembly SIMD.
  */
 export function wasmSoftmaxRows(
   op: SoftmaxOp,
@@ -118,7 +85,7 @@ export function wasmSoftmaxRows(
   rows: number,
   len: number,
 ): boolean {
-  if (!wanted(op, rows * len)) return false;
+  if (!wasmElementwiseAvailable()) return false;
   if (op === "softmax" && rows * len >= PARALLEL_MIN && softmaxOnThreads(x, out, rows, len)) {
     return true;
   }

@@ -29,7 +29,6 @@ import {
   MAX_TASKS,
   type WorkerFactory,
 } from "./thread_pool.ts";
-import { type WasmMatmulMode, wasmModeFromEnv } from "./env.ts";
 import {
   mayGrow,
   releaseLater,
@@ -38,8 +37,6 @@ import {
   workerRestarts,
   workerStalled,
 } from "./policy.ts";
-
-export type { WasmMatmulMode } from "./env.ts";
 
 /** Which build was instantiated, or `"none"` when WebAssembly SIMD is not available. */
 export type WasmGemmKind = "relaxed" | "portable" | "none";
@@ -82,29 +79,12 @@ interface Engine {
   poolFor?: [number, WorkerFactory | undefined];
 }
 
-/** `GLASSBOX_WASM`, read (and checked: a bad value fails here) when this module loads. */
-const ENV_MODE: WasmMatmulMode = wasmModeFromEnv();
-let mode: WasmMatmulMode | undefined;
 let engine: Engine | null | undefined;
 let factory: WorkerFactory | undefined | "default" = "default";
 /** Products run again on one thread because a task failed (a diagnostic; 0 when all is well). */
 let retried = 0;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
-
-/**
- * Sets when matmul uses WebAssembly (tests and benchmarks compare the two paths). The
- * initial mode comes from the environment variable `GLASSBOX_WASM` (`off`, `always` or
- * `auto`) when the process may read it, else `"auto"`.
- */
-export function setWasmMatmul(next: WasmMatmulMode): void {
-  mode = next;
-}
-
-/** The current mode (see {@linkcode setWasmMatmul}). */
-export function wasmMatmulMode(): WasmMatmulMode {
-  return mode ??= ENV_MODE;
-}
 
 /** Instantiates the module on first use and says which build runs. */
 export function wasmGemmKind(): WasmGemmKind {

@@ -20,12 +20,7 @@
 // pool (see _wasm_gemm.ts). Workers themselves live in _gemm_workers.ts.
 
 import { threadsFromEnv } from "./env.ts";
-import {
-  claimTasks,
-  type GemmCalls,
-  type GemmWorker,
-  type WorkerFactory,
-} from "./workers.ts";
+import { claimTasks, type GemmCalls, type GemmWorker, type WorkerFactory } from "./workers.ts";
 
 export type { GemmCalls, WorkerFactory } from "./workers.ts";
 export { defaultWorkerFactory } from "./workers.ts";

@@ -9,25 +9,25 @@ import {
   loadWasmGemm,
   packTasks,
   setGemmWorkerFactory,
-  setWasmMatmul,
   split,
   wasmGemmKind,
   wasmGemmThreads,
 } from "./gemm.ts";
 import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
+import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { webWorkerFactory } from "./workers.ts";
 import { lcgTensor as values, throwsWith } from "../_test_util.ts";
 import { GEMM_PORTABLE_WASM } from "./gemm_bytes.ts";
 
 /** Runs `fn` with `threads` matmul threads and the WebAssembly path forced on. */
 function withThreads<T>(threads: number, fn: () => T): T {
-  setWasmMatmul("always");
+  setWasmMode("always");
   setMatmulThreads(threads);
   try {
     return fn();
   } finally {
     setMatmulThreads("auto");
-    setWasmMatmul("auto");
+    setWasmMode("auto");
   }
 }
 
@@ -303,9 +303,7 @@ async function runScript(
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const script = `
     import { tensor } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
-    import { wasmGemmThreads } from ${
-    JSON.stringify(new URL("./gemm.ts", import.meta.url).href)
-  };
+    import { wasmGemmThreads } from ${JSON.stringify(new URL("./gemm.ts", import.meta.url).href)};
     const a = tensor(new Float64Array(300 * 300).fill(0.5), { shape: [300, 300] });
     const c = a.matmul(a);
     console.log(JSON.stringify({ c00: c.toTypedArray()[0], workers: wasmGemmThreads().workers }));

@@ -8,13 +8,8 @@
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import type { Tensor } from "../mod.ts";
-import {
-  loadWasmGemm,
-  setGemmWorkerFactory,
-  setWasmMatmul,
-  wasmGemmKind,
-  wasmGemmThreads,
-} from "./gemm.ts";
+import { loadWasmGemm, setGemmWorkerFactory, wasmGemmKind, wasmGemmThreads } from "./gemm.ts";
+import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { resetWorkerFailures } from "./policy.ts";
 import { setMatmulThreads } from "./thread_pool.ts";
 import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./workers.ts";
@@ -116,7 +111,7 @@ Deno.test({
   ignore: !usable,
   fn: async (t) => {
     const kind = wasmGemmKind() as "relaxed" | "portable";
-    setWasmMatmul("always");
+    setWasmMode("always");
     const expected = reference();
     setMatmulThreads(2);
     try {
@@ -151,7 +146,7 @@ Deno.test({
       setGemmWorkerFactory("default");
       loadWasmGemm(kind);
       setMatmulThreads("auto");
-      setWasmMatmul("auto");
+      setWasmMode("auto");
     }
   },
 });
@@ -162,7 +157,7 @@ Deno.test({
   ignore: !usable,
   fn: async () => {
     const kind = wasmGemmKind() as "relaxed" | "portable";
-    setWasmMatmul("always");
+    setWasmMode("always");
     const expected = reference();
     setMatmulThreads(2);
     try {
@@ -184,7 +179,7 @@ Deno.test({
       setGemmWorkerFactory("default");
       loadWasmGemm(kind);
       setMatmulThreads("auto");
-      setWasmMatmul("auto");
+      setWasmMode("auto");
     }
   },
 });
