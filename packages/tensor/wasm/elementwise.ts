@@ -10,7 +10,8 @@ import type { TypedArray } from "../dtype.ts";
 import type { SoftmaxOp, UnaryOp } from "../backend.ts";
 import { sharedElementwise } from "./gemm.ts";
 import { ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
-import { align64, growTo } from "./memory.ts";
+import { align64, MemoryViews } from "./memory.ts";
+import { decodeBase64, instantiate } from "./loader.ts";
 
 /** The unary operations with a WebAssembly kernel. */
 export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";
@@ -36,7 +37,8 @@ interface ElementwiseExports {
 }
 
 let module: ElementwiseExports | null | undefined;
-let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+/** Views of the module's own memory (set with the module). */
+let views: MemoryViews;
 
 /** Whether the module could be instantiated (instantiates it on first use). */
 export function wasmElementwiseAvailable(): boolean {
@@ -61,8 +63,8 @@ export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: numb
     ? module!.tanh_f64
     : module!.sigmoid_f64;
   const span = Math.min(n, CHUNK);
-  if (!reserve(BASE + span * 8 + 16)) return false;
-  const at = BASE / 8;
+  if (!views.reserve(BASE + span * 8 + 16)) return false;
+  const f64 = views.f64, at = BASE / 8;
   for (let start = 0; start < n; start += CHUNK) {
     const count = Math.min(CHUNK, n - start);
     f64.set(src.subarray(start, start + count), at);
@@ -94,7 +96,8 @@ export function wasmSoftmaxRows(
   const xAt = BASE;
   const eAt = align64(xAt + span * 8 + 16);
   const sumsAt = align64(eAt + span * 8 + 16);
-  if (!reserve(sumsAt + rowsPer * 8)) return false;
+  if (!views.reserve(sumsAt + rowsPer * 8)) return false;
+  const f64 = views.f64;
   const { softmax_rows_f64: firstPass, rows_apply_f64: apply } = module!;
   const log = op === "logSoftmax";
   const resultAt = (log ? xAt : eAt) / 8;
@@ -169,24 +172,9 @@ export function softmaxBlocks(rows: number, len: number): [number, number][] {
   return blocks;
 }
 
-/** Grows the memory to at least `bytes` and refreshes the view after a grow; false if it cannot. */
-function reserve(bytes: number): boolean {
-  const memory = module!.memory;
-  if (!growTo(memory, bytes)) return false;
-  if (f64.buffer !== memory.buffer) f64 = new Float64Array(memory.buffer);
-  return true;
-}
-
+/** The module on a memory of its own; null without WebAssembly SIMD (the TypeScript kernels run). */
 function load(): ElementwiseExports | null {
-  if (typeof WebAssembly === "undefined") return null;
-  try {
-    const binary = atob(ELEMENTWISE_WASM);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    return instance.exports as unknown as ElementwiseExports;
-  } catch {
-    return null; // no SIMD: the TypeScript kernels run
-  }
+  const exports = instantiate(decodeBase64(ELEMENTWISE_WASM)) as ElementwiseExports | null;
+  if (exports !== null) views = new MemoryViews(exports.memory);
+  return exports;
 }

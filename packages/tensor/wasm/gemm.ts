@@ -10,7 +10,8 @@
 
 import type { TypedArray } from "../dtype.ts";
 import type { MatmulInfo } from "../backend.ts";
-import { align64, growTo } from "./memory.ts";
+import { align64, MemoryViews } from "./memory.ts";
+import { decodeBase64, instantiate } from "./loader.ts";
 import {
   GEMM_PORTABLE_SHARED_WASM,
   GEMM_PORTABLE_WASM,
@@ -73,6 +74,8 @@ interface Engine {
   /** The elementwise module's shared build, when it runs on this memory too (threads). */
   elementwiseBytes?: Uint8Array<ArrayBuffer>;
   memory: WebAssembly.Memory;
+  /** Typed views of `memory`, made again after it grows. */
+  views: MemoryViews;
   gemm: GemmCalls;
   pool?: GemmPool;
   /** `matmulThreads()` and the worker factory the pool was started with. */
@@ -83,8 +86,6 @@ let engine: Engine | null | undefined;
 let factory: WorkerFactory | undefined | "default" = "default";
 /** Products run again on one thread because a task failed (a diagnostic; 0 when all is well). */
 let retried = 0;
-let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
-let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
 /** Instantiates the module on first use and says which build runs. */
 export function wasmGemmKind(): WasmGemmKind {
@@ -186,11 +187,11 @@ export function wasmGemm(
   const pbOffset = align64(MC * KC * es);
   const stride = pbOffset + align64(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
-  if (!reserve(run.memory, scratch + threads * stride)) {
+  if (!reserve(run, scratch + threads * stride)) {
     warnTooLarge(info.dtype, info.m, info.k, info.n, scratch + threads * stride);
     return false;
   }
-  const view = double ? f64 : f32;
+  const view = double ? run.views.f64 : run.views.f32;
   view.set(a.subarray(ao, ao + m * k), aAt / es);
   view.set(b.subarray(bo, bo + k * n), bAt / es);
   const ars = transposeA ? es : k * es, aks = transposeA ? m * es : es;
@@ -362,17 +363,11 @@ function poolOf(run: Engine): GemmPool | undefined {
 }
 
 /**
- * Grows the memory to at least `bytes` (it never shrinks: the largest product so far
- * sets its size) and refreshes the typed views after a grow; false if it cannot.
+ * Grows the engine's memory to at least `bytes` (it never shrinks: the largest product so
+ * far sets its size) when the policy allows it; false if it cannot.
  */
-function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
-  if (!mayGrow(memory, bytes)) return false;
-  if (!growTo(memory, bytes)) return false;
-  if (f64.buffer !== memory.buffer) {
-    f64 = new Float64Array(memory.buffer);
-    f32 = new Float32Array(memory.buffer);
-  }
-  return true;
+function reserve(run: Engine, bytes: number): boolean {
+  return mayGrow(run.memory, bytes) && run.views.reserve(bytes);
 }
 
 /**
@@ -386,40 +381,39 @@ function replace(run: Engine): void {
 /** Instantiates the first build the runtime accepts, on a shared memory where it can. */
 function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
   engine?.pool?.close();
-  engine = null;
-  // Drop the views of the old memory, so that nothing here keeps it alive.
-  f64 = new Float64Array(0);
-  f32 = new Float32Array(0);
+  engine = null; // with its views: nothing here keeps the old memory alive
   if (typeof WebAssembly === "undefined") return;
   const sharings = shared && typeof SharedArrayBuffer === "function" ? [true, false] : [false];
   for (const kind of builds) {
     for (const share of sharings) {
+      const bytes = decodeBase64(
+        kind === "relaxed"
+          ? (share ? GEMM_RELAXED_SHARED_WASM : GEMM_RELAXED_WASM)
+          : (share ? GEMM_PORTABLE_SHARED_WASM : GEMM_PORTABLE_WASM),
+      );
+      let memory: WebAssembly.Memory | undefined;
       try {
-        const bytes = decodeBase64(
-          kind === "relaxed"
-            ? (share ? GEMM_RELAXED_SHARED_WASM : GEMM_RELAXED_WASM)
-            : (share ? GEMM_PORTABLE_SHARED_WASM : GEMM_PORTABLE_WASM),
-        );
-        if (!WebAssembly.validate(bytes)) continue;
-        const memory = share
+        memory = share
           ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })
           : undefined;
-        const module = new WebAssembly.Module(bytes);
-        const instance = new WebAssembly.Instance(module, memory ? { env: { memory } } : {});
-        const exports = instance.exports as unknown as GemmCalls & {
-          memory?: WebAssembly.Memory;
-        };
-        engine = {
-          kind,
-          sharedBytes: share ? bytes : undefined,
-          memory: memory ?? exports.memory!,
-          gemm: exports,
-        };
-        if (memory !== undefined) addElementwise(engine, memory);
-        return;
       } catch {
-        // Try the next build; with none, matmul stays on the TypeScript path.
+        continue; // no shared memory here: the next try has a memory of its own
       }
+      const exports = instantiate(bytes, memory ? { env: { memory } } : {}) as
+        | (GemmCalls & { memory?: WebAssembly.Memory })
+        | null;
+      // Rejected: try the next build; with none, matmul stays on the TypeScript path.
+      if (exports === null) continue;
+      const own = memory ?? exports.memory!;
+      engine = {
+        kind,
+        sharedBytes: share ? bytes : undefined,
+        memory: own,
+        views: new MemoryViews(own),
+        gemm: exports,
+      };
+      if (memory !== undefined) addElementwise(engine, memory);
+      return;
     }
   }
 }
@@ -430,14 +424,11 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
  * (`sharedElementwise`); without it they stay on one thread.
  */
 function addElementwise(run: Engine, memory: WebAssembly.Memory): void {
-  try {
-    const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    run.gemm = { ...instance.exports, ...run.gemm } as GemmCalls;
-    run.elementwiseBytes = bytes;
-  } catch {
-    // The GEMM alone: elementwise kernels run on the calling thread only.
-  }
+  const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
+  const exports = instantiate(bytes, { env: { memory } });
+  if (exports === null) return; // the GEMM alone: elementwise kernels stay on one thread
+  run.gemm = { ...exports, ...run.gemm } as GemmCalls;
+  run.elementwiseBytes = bytes;
 }
 
 /** The shared memory and threads, lent to the elementwise kernels for one large call. */
@@ -453,7 +444,7 @@ export interface SharedElementwise {
 /**
  * The GEMM's shared memory, grown to `base + bytes`, and its threads, for a large
  * elementwise call; null when there are no threads to split it over (one thread set, no
- * shared memory or no workers) or WebAssembly matmul is off.
+ * shared memory or no workers) or no WebAssembly GEMM.
  */
 export function sharedElementwise(bytes: number): SharedElementwise | null {
   if (wasmGemmKind() === "none") return null;
@@ -461,9 +452,9 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   const run = engine;
   if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
   if (pool.alive === 0) return null; // workers still loading: the calling thread alone
-  if (!reserve(run.memory, CONTROL_BYTES + bytes)) return null;
+  if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   return {
-    f64,
+    f64: run.views.f64,
     base: CONTROL_BYTES,
     run: (tasks) => {
       let ran = false;
@@ -478,11 +469,4 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
       return ran;
     },
   };
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
