@@ -10,11 +10,12 @@
 
 import type { SoftmaxOp, UnaryOp } from "../backend.ts";
 import { type WasmMode, wasmModeFromEnv } from "../wasm/env.ts";
+import type { WasmUnaryOp } from "../wasm/tasks.ts";
 
 export type { WasmMode } from "../wasm/env.ts";
 
 /** The operations with a WebAssembly kernel. */
-export type WasmOp = "matmul" | "exp" | "tanh" | "sigmoid" | SoftmaxOp;
+export type WasmOp = "matmul" | WasmUnaryOp | SoftmaxOp;
 
 /**
  * The work from which mode "auto" uses WebAssembly: multiply-adds for matmul (below, the

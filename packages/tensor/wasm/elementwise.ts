@@ -12,14 +12,12 @@ import { sharedElementwise } from "./gemm.ts";
 import { ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
 import { align64, MemoryViews } from "./memory.ts";
 import { decodeBase64, instantiate } from "./loader.ts";
-
-/** The unary operations with a WebAssembly kernel. */
-export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";
+import { type PoolTask, TASK, WASM_UNARY_OPS, type WasmUnaryOp } from "./tasks.ts";
 
 /** Elements per chunk copied through the module's memory (128 KiB of float64). */
 const CHUNK = 16384;
 /**
- * From this many elements an exp / tanh / sigmoid / softmax is split over the GEMM threads
+ * From this many elements an exp / tanh / sigmoid / softmax is split over the worker pool
  * (when there are some).
  */
 const PARALLEL_MIN = 4 * CHUNK;
@@ -47,7 +45,7 @@ export function wasmElementwiseAvailable(): boolean {
 }
 
 function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
-  return op === "exp" || op === "tanh" || op === "sigmoid";
+  return (WASM_UNARY_OPS as readonly string[]).includes(op);
 }
 
 /**
@@ -57,11 +55,7 @@ function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
 export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
   if (!isWasmUnary(op) || !wasmElementwiseAvailable()) return false;
   if (n >= PARALLEL_MIN && unaryOnThreads(op, src, out, n)) return true;
-  const kernel = op === "exp"
-    ? module!.exp_f64
-    : op === "tanh"
-    ? module!.tanh_f64
-    : module!.sigmoid_f64;
+  const kernel = module![`${op}_f64`];
   const span = Math.min(n, CHUNK);
   if (!views.reserve(BASE + span * 8 + 16)) return false;
   const f64 = views.f64, at = BASE / 8;
@@ -119,7 +113,7 @@ export function wasmSoftmaxRows(
 }
 
 /**
- * `wasmUnary` split over the GEMM threads: the input goes into their shared memory once,
+ * `wasmUnary` split over the worker pool: the input goes into their shared memory once,
  * each task maps one CHUNK (an even count, so that no task's paired last element lands in
  * another's), and the result comes back once. Each element is computed by the same code as
  * on one thread, so the bits are the same. False (nothing written) without threads, or if
@@ -130,18 +124,18 @@ function unaryOnThreads(op: WasmUnaryOp, src: TypedArray, out: TypedArray, n: nu
   if (shared === null) return false;
   const { f64: view, base } = shared;
   view.set(src.subarray(0, n), base / 8);
-  const f = op === "exp" ? 0 : op === "tanh" ? 1 : 2;
-  const tasks: number[][] = [];
+  const code = WASM_UNARY_OPS.indexOf(op);
+  const tasks: PoolTask[] = [];
   for (let start = 0; start < n; start += CHUNK) {
     const at = base + start * 8;
-    tasks.push([4, f, at, at, Math.min(CHUNK, n - start)]);
+    tasks.push([TASK.unary, code, at, at, Math.min(CHUNK, n - start)]);
   }
   if (!shared.run(tasks)) return false;
   out.set(view.subarray(base / 8, base / 8 + n), 0);
   return true;
 }
 
-/** Softmax rows split over the GEMM threads in blocks of whole rows (see `unaryOnThreads`). */
+/** Softmax rows split over the worker pool in blocks of whole rows (see `unaryOnThreads`). */
 function softmaxOnThreads(x: TypedArray, out: TypedArray, rows: number, len: number): boolean {
   const size = rows * len;
   const eAt = align64(size * 8 + 16), sumsAt = align64(eAt + size * 8 + 16);
@@ -151,7 +145,14 @@ function softmaxOnThreads(x: TypedArray, out: TypedArray, rows: number, len: num
   view.set(x.subarray(0, size), base / 8);
   const tasks = softmaxBlocks(rows, len).map(([row, count]) => {
     const offset = row * len * 8;
-    return [5, base + offset, base + eAt + offset, count, len, base + sumsAt + row * 8];
+    return [
+      TASK.softmaxRows,
+      base + offset,
+      base + eAt + offset,
+      count,
+      len,
+      base + sumsAt + row * 8,
+    ];
   });
   if (!shared.run(tasks)) return false;
   out.set(view.subarray((base + eAt) / 8, (base + eAt) / 8 + size), 0);

@@ -1,6 +1,6 @@
 // The WebAssembly SIMD GEMM (wasm/gemm.wat, embedded as base64 by `deno task build:wasm`):
 // lazy instantiation, one growable memory, the copy in / copy out around a call, and the
-// split of a large product into row or column blocks for threads (_parallel_gemm.ts).
+// split of a large product into row or column blocks for threads (thread_pool.ts).
 //
 // The relaxed-SIMD build (fused multiply-add) is used where the runtime validates it, the
 // portable build (multiply then add) elsewhere; without WebAssembly at all `wasmGemm` reports
@@ -22,14 +22,14 @@ import { ELEMENTWISE_SHARED_WASM } from "./elementwise_bytes.ts";
 import {
   CONTROL_BYTES,
   defaultWorkerFactory,
-  type GemmCalls,
-  GemmPool,
-  type GemmTask,
-  GemmWorkerError,
   matmulThreads,
   MAX_TASKS,
+  type ModuleCalls,
   type WorkerFactory,
+  WorkerPool,
+  WorkerStallError,
 } from "./thread_pool.ts";
+import { type PoolTask, TASK } from "./tasks.ts";
 import {
   mayGrow,
   releaseLater,
@@ -76,8 +76,8 @@ interface Engine {
   memory: WebAssembly.Memory;
   /** Typed views of `memory`, made again after it grows. */
   views: MemoryViews;
-  gemm: GemmCalls;
-  pool?: GemmPool;
+  gemm: ModuleCalls;
+  pool?: WorkerPool;
   /** `matmulThreads()` and the worker factory the pool was started with. */
   poolFor?: [number, WorkerFactory | undefined];
 }
@@ -196,7 +196,8 @@ export function wasmGemm(
   view.set(b.subarray(bo, bo + k * n), bAt / es);
   const ars = transposeA ? es : k * es, aks = transposeA ? m * es : es;
   const bks = transposeB ? es : n * es, bcs = transposeB ? k * es : es;
-  const whole: GemmTask = [double ? 1 : 0, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
+  const kind = double ? TASK.gemmF64 : TASK.gemmF32;
+  const whole: PoolTask = [kind, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
   const tasks = threads > 1 ? split(whole, threads * TASKS_PER_THREAD, packedAt) : [whole];
   const layout = { scratch, stride, pbOffset };
   // Row blocks share all of op(B), packed first by every thread together.
@@ -204,13 +205,13 @@ export function wasmGemm(
     ? packTasks(double, bAt, bks, bcs, ldc, n, k, packedAt, threads)
     : [];
   let ran = false;
-  let stalled: GemmWorkerError | undefined;
+  let stalled: WorkerStallError | undefined;
   if (tasks.length > 1) {
     try {
       ran = (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
         pool!.run(run.gemm, tasks, layout);
     } catch (error) {
-      if (!(error instanceof GemmWorkerError)) throw error;
+      if (!(error instanceof WorkerStallError)) throw error;
       stalled = error;
     }
     if (!ran) retried++;
@@ -261,18 +262,18 @@ export function packTasks(
   k: number,
   packed: number,
   parts: number,
-): GemmTask[] {
+): PoolTask[] {
   const es = double ? 8 : 4, nr = double ? 4 : 8;
   const panels = Math.ceil(n / nr);
   const count = Math.max(1, Math.min(parts, panels));
-  const tasks: GemmTask[] = [];
+  const tasks: PoolTask[] = [];
   for (let pc = 0; pc < k; pc += KC) {
     const kc = Math.min(KC, k - pc);
     for (let t = 0; t < count; t++) {
       const from = Math.floor(t * panels / count) * nr;
       const to = Math.min(Math.floor((t + 1) * panels / count) * nr, n);
       tasks.push([
-        double ? 3 : 2,
+        double ? TASK.packBF64 : TASK.packBF32,
         b + pc * bks + from * bcs,
         bks,
         bcs,
@@ -298,8 +299,9 @@ export function packTasks(
  * summation order of the whole product. Row blocks read op(B) packed once at `packedAt`
  * (the caller packs it when the first task says so); column blocks pack their own columns.
  */
-export function split(task: GemmTask, parts: number, packedAt: number): GemmTask[] {
-  const [double, a, ars, aks, b, bks, bcs, c, ldc, m, n, k] = task;
+export function split(task: PoolTask, parts: number, packedAt: number): PoolTask[] {
+  const [kind, a, ars, aks, b, bks, bcs, c, ldc, m, n, k] = task;
+  const double = kind === TASK.gemmF64;
   const es = double ? 8 : 4, nr = double ? 4 : 8;
   const byRows = Math.ceil(m / MR) >= Math.ceil(n / nr);
   const unit = byRows ? MR : nr;
@@ -309,14 +311,14 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
     Math.min(parts, MAX_TASKS, Math.floor(panels * unit / MIN_TASK_LINES), panels),
   );
   if (count === 1) return [task];
-  const tasks: GemmTask[] = [];
+  const tasks: PoolTask[] = [];
   for (let t = 0; t < count; t++) {
     const from = Math.floor(t * panels / count) * unit;
     const to = Math.min(Math.floor((t + 1) * panels / count) * unit, byRows ? m : n);
     tasks.push(
       byRows
         ? [
-          double,
+          kind,
           a + from * ars,
           ars,
           aks,
@@ -330,7 +332,7 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
           k,
           packedAt,
         ]
-        : [double, a, ars, aks, b + from * bcs, bks, bcs, c + from * es, ldc, m, to - from, k, 0],
+        : [kind, a, ars, aks, b + from * bcs, bks, bcs, c + from * es, ldc, m, to - from, k, 0],
     );
   }
   return tasks;
@@ -340,7 +342,7 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
  * The engine's pool for the current thread setting, started (or restarted, on a fresh
  * memory) when the setting changed; undefined when one thread is all there is.
  */
-function poolOf(run: Engine): GemmPool | undefined {
+function poolOf(run: Engine): WorkerPool | undefined {
   const threads = matmulThreads();
   const make = factory === "default" ? defaultWorkerFactory() : factory;
   if (threads < 2 || threadsOff() || run.sharedBytes === undefined || make === undefined) {
@@ -352,7 +354,7 @@ function poolOf(run: Engine): GemmPool | undefined {
     return engine?.sharedBytes === undefined ? undefined : poolOf(engine);
   }
   if (run.pool === undefined) {
-    run.pool = new GemmPool(run.memory, run.sharedBytes, {
+    run.pool = new WorkerPool(run.memory, run.sharedBytes, {
       threads,
       factory: make,
       elementwise: run.elementwiseBytes,
@@ -400,7 +402,7 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
         continue; // no shared memory here: the next try has a memory of its own
       }
       const exports = instantiate(bytes, memory ? { env: { memory } } : {}) as
-        | (GemmCalls & { memory?: WebAssembly.Memory })
+        | (ModuleCalls & { memory?: WebAssembly.Memory })
         | null;
       // Rejected: try the next build; with none, matmul stays on the TypeScript path.
       if (exports === null) continue;
@@ -420,14 +422,14 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
 
 /**
  * Instantiates the elementwise module's shared build on the engine's memory, so that large
- * exp / tanh / sigmoid / softmax calls can be split over the GEMM threads
+ * exp / tanh / sigmoid / softmax calls can be split over the worker pool
  * (`sharedElementwise`); without it they stay on one thread.
  */
 function addElementwise(run: Engine, memory: WebAssembly.Memory): void {
   const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
   const exports = instantiate(bytes, { env: { memory } });
   if (exports === null) return; // the GEMM alone: elementwise kernels stay on one thread
-  run.gemm = { ...exports, ...run.gemm } as GemmCalls;
+  run.gemm = { ...exports, ...run.gemm } as ModuleCalls;
   run.elementwiseBytes = bytes;
 }
 
@@ -437,8 +439,8 @@ export interface SharedElementwise {
   f64: Float64Array<ArrayBufferLike>;
   /** The first byte the caller may use (after the threads' control block). */
   base: number;
-  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed or a worker stalled. */
-  run(tasks: readonly GemmTask[]): boolean;
+  /** Runs the tasks (see tasks.ts) on every thread; false if one failed or a worker stalled. */
+  run(tasks: readonly PoolTask[]): boolean;
 }
 
 /**
@@ -461,7 +463,7 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
       try {
         ran = pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 });
       } catch (error) {
-        if (!(error instanceof GemmWorkerError)) throw error;
+        if (!(error instanceof WorkerStallError)) throw error;
         workerStalled(error, () => replace(run));
         return false;
       }
