@@ -2,15 +2,21 @@
 // one doorway to `activationForward`, `activationBackward`, `denseForward`
 // and `denseBackward`. Each result is a new tensor on the inputs' device.
 
-import { type ActivationSpec, type Storage, Tensor } from "@glassbox/tensor";
+import { Tensor } from "@glassbox/tensor";
+import {
+  type ActivationSpec,
+  type Storage,
+  storageOf,
+  tensorFromStorage,
+} from "@glassbox/tensor/backend";
 
 function wrap(storage: Storage, shape: readonly number[], like: Tensor): Tensor {
-  return new Tensor(storage, shape, like.dtype, like.device);
+  return tensorFromStorage(storage, { shape: shape, dtype: like.dtype, device: like.device });
 }
 
 /** y = f(x) through the backend's activation table. */
 export function activationForward(spec: ActivationSpec, x: Tensor, action: string): Tensor {
-  const s = x.device.backend.activationForward(spec, x.storage(action), x.size, x.dtype);
+  const s = x.device.backend.activationForward(spec, storageOf(x, action), x.size, x.dtype);
   return wrap(s, x.shape, x);
 }
 
@@ -24,8 +30,8 @@ export function activationBackward(
   const backend = gradOut.device.backend;
   const s = backend.activationBackward(
     spec,
-    gradOut.storage(action),
-    saved.storage(action),
+    storageOf(gradOut, action),
+    storageOf(saved, action),
     gradOut.size,
     gradOut.dtype,
   );
@@ -42,9 +48,9 @@ export function denseForward(
 ): { out: Tensor; pre: Tensor | null } {
   const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
   const r = x.device.backend.denseForward(
-    x.storage(action),
-    w.storage(action),
-    b === undefined ? null : b.storage(action),
+    storageOf(x, action),
+    storageOf(w, action),
+    b === undefined ? null : storageOf(b, action),
     { dtype: x.dtype, rows, inFeatures, outFeatures, activation },
   );
   const shape = [rows, outFeatures];
@@ -62,10 +68,10 @@ export function denseBackward(
   const { action } = info;
   const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
   const r = x.device.backend.denseBackward(
-    gradOut.storage(action),
-    x.storage(action),
-    w.storage(action),
-    saved.storage(action),
+    storageOf(gradOut, action),
+    storageOf(x, action),
+    storageOf(w, action),
+    storageOf(saved, action),
     { dtype: x.dtype, rows, inFeatures, outFeatures, ...info },
   );
   return {

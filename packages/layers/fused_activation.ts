@@ -5,7 +5,8 @@
  * @module
  */
 
-import { ACTIVATION_SAVES, type ActivationSpec, type Tensor } from "@glassbox/tensor";
+import { type Tensor } from "@glassbox/tensor";
+import { ACTIVATION_SAVES, type ActivationSpec } from "@glassbox/tensor/backend";
 import { Activation } from "./activation.ts";
 import { activationBackward, activationForward } from "./_fused.ts";
 

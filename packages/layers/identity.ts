@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { ActivationSpec, Tensor } from "@glassbox/tensor";
+import type { Tensor } from "@glassbox/tensor";
+import type { ActivationSpec } from "@glassbox/tensor/backend";
 import { FusedActivation } from "./fused_activation.ts";
 
 const SPEC: ActivationSpec = Object.freeze({ op: "identity" });

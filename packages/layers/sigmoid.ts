@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ActivationSpec } from "@glassbox/tensor";
+import type { ActivationSpec } from "@glassbox/tensor/backend";
 import { FusedActivation } from "./fused_activation.ts";
 
 const SPEC: ActivationSpec = Object.freeze({ op: "sigmoid" });

@@ -3,6 +3,7 @@
 
 import type { Reduction } from "./loss.ts";
 import { keep, Tensor, type TypedArray } from "@glassbox/tensor";
+import { storageOf } from "@glassbox/tensor/backend";
 
 /** `[2, 3]`, as the tensor package prints shapes. */
 export function fmtShape(shape: readonly number[]): string {
@@ -99,7 +100,7 @@ export function checkWeight(
 
 /** The elements of `t` when the host can read them synchronously (the CPU), else undefined. */
 export function hostValues(t: Tensor): TypedArray | undefined {
-  const storage = t.storage();
+  const storage = storageOf(t);
   // CPU storage is the typed array itself: read it in place, without a copy.
   if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
   return t.device.backend.readSync(storage, t.dtype);

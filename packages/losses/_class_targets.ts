@@ -2,6 +2,7 @@
 // the one-hot mask, and picking x[i, t_i] without touching other classes.
 
 import { concat, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
+import { storageOf } from "@glassbox/tensor/backend";
 import { checkLike, fmtShape, hostValues } from "./_checks.ts";
 
 /** What a batch of class-index targets means for scores of shape [N, C]. */
@@ -41,8 +42,8 @@ export function classTargets(
   // Built in pooled CPU tensors (no new arrays per step once warm), then moved to pred's device.
   const oneHotHost = zeros([n, c], { dtype: pred.dtype });
   const keepHost = zeros([n], { dtype: pred.dtype });
-  const oneHot = oneHotHost.storage() as TypedArray;
-  const keep = keepHost.storage() as TypedArray;
+  const oneHot = storageOf(oneHotHost) as TypedArray;
+  const keep = storageOf(keepHost) as TypedArray;
   const pickIndex = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const t = labels[i];

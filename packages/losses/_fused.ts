@@ -1,7 +1,8 @@
 // The backend's fused `lossValueGrad` as a Tensor-in, Tensor-out call: the
 // losses' one doorway to it. Both results are new tensors on pred's device.
 
-import { type LossKind, Tensor } from "@glassbox/tensor";
+import { Tensor } from "@glassbox/tensor";
+import { type LossKind, storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
 
 /** The reduced value (shape []) and ∂L/∂pred for an upstream gradient of 1. */
 export function lossValueGrad(
@@ -13,14 +14,19 @@ export function lossValueGrad(
 ): { value: Tensor; grad: Tensor } {
   const rows = pred.rank === 2 ? pred.shape[0] : 1;
   const cols = rows === 0 ? 0 : pred.size / rows;
-  const r = pred.device.backend.lossValueGrad(kind, pred.storage(action), target.storage(action), {
-    dtype: pred.dtype,
-    rows,
-    cols,
-    reduction,
-  });
+  const r = pred.device.backend.lossValueGrad(
+    kind,
+    storageOf(pred, action),
+    storageOf(target, action),
+    {
+      dtype: pred.dtype,
+      rows,
+      cols,
+      reduction,
+    },
+  );
   return {
-    value: new Tensor(r.value, [], pred.dtype, pred.device),
-    grad: new Tensor(r.grad, pred.shape, pred.dtype, pred.device),
+    value: tensorFromStorage(r.value, { shape: [], dtype: pred.dtype, device: pred.device }),
+    grad: tensorFromStorage(r.grad, { shape: pred.shape, dtype: pred.dtype, device: pred.device }),
   };
 }

@@ -2,6 +2,7 @@
 // Metrics compute in float64 on the host whatever the tensors' dtype.
 
 import { Tensor, tensor } from "@glassbox/tensor";
+import { storageOf } from "@glassbox/tensor/backend";
 
 /** `[2, 3]`, as the tensor package prints shapes. */
 export function fmtShape(shape: readonly number[]): string {
@@ -15,7 +16,7 @@ export function hostValues(metric: string, t: unknown, name: string): Float64Arr
       `Cannot compute ${metric}: ${name} must be a Tensor, got ${t === null ? "null" : typeof t}`,
     );
   }
-  const values = t.device.backend.readSync(t.storage(metric), t.dtype);
+  const values = t.device.backend.readSync(storageOf(t, metric), t.dtype);
   if (values === undefined) {
     throw new TypeError(
       `Cannot compute ${metric}: ${name} is on ${t.device.name}, metrics read values on the CPU; move it first (await ${name}.read())`,

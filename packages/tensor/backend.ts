@@ -68,7 +68,7 @@ export type ActivationOp =
  *
  * @example
  * ```ts
- * import { ACTIVATION_SAVES } from "@glassbox/tensor";
+ * import { ACTIVATION_SAVES } from "@glassbox/tensor/backend";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(ACTIVATION_SAVES.tanh, "output"); // 1 − y²

@@ -60,7 +60,7 @@ function roundToOdd(s: number, err: number): number {
  *
  * @example
  * ```ts
- * import { fmaf } from "@glassbox/tensor";
+ * import { fmaf } from "@glassbox/tensor/backend";
  * import { strictEqual } from "node:assert/strict";
  *
  * const a = Math.fround(1 + 2 ** -12);
@@ -94,7 +94,7 @@ export function fmaf(a: number, b: number, c: number): number {
  *
  * @example Two roundings lose what one keeps
  * ```ts
- * import { fma } from "@glassbox/tensor";
+ * import { fma } from "@glassbox/tensor/backend";
  * import { strictEqual } from "node:assert/strict";
  *
  * const a = 1 + 2 ** -30;
@@ -144,7 +144,7 @@ export function fma(a: number, b: number, c: number): number {
  *
  * @example
  * ```ts
- * import { productError } from "@glassbox/tensor";
+ * import { productError } from "@glassbox/tensor/backend";
  * import { strictEqual } from "node:assert/strict";
  *
  * const a = 1 + 2 ** -30;

@@ -10,7 +10,8 @@
 // process takes its share from the threads.
 
 import type { DType, MatmulOptions, Tensor } from "./mod.ts";
-import { setWasmMatmul, wasmGemmKind } from "./wasm/gemm.ts";
+import { wasmGemmKind } from "./wasm/gemm.ts";
+import { setWasmMode } from "./cpu/kernel_choice.ts";
 import { matmulThreads, setMatmulThreads } from "./wasm/thread_pool.ts";
 import { lcgTensor as values } from "./_test_util.ts";
 
@@ -58,7 +59,7 @@ function benchPaths(
       name: `${label} ${path}`,
       group,
       fn: () => {
-        setWasmMatmul(mode);
+        setWasmMode(mode);
         setMatmulThreads(threads);
         a.matmul(b, options).dispose();
       },

@@ -7,7 +7,8 @@
  */
 
 import { Parameter } from "@glassbox/layers";
-import { keep, type OptimizerRule, type Storage, type Tensor, zeros } from "@glassbox/tensor";
+import { keep, type Tensor, zeros } from "@glassbox/tensor";
+import { type OptimizerRule, type Storage, storageOf } from "@glassbox/tensor/backend";
 import { describe } from "./_options.ts";
 import type { OptimizerState } from "./optimizer.ts";
 
@@ -76,7 +77,7 @@ export class ParamBuffers {
       buffer.dispose();
       buffer = entry[name] = moved;
     }
-    return buffer.storage("update optimizer state");
+    return storageOf(buffer, "update optimizer state");
   }
 
   /**
@@ -93,10 +94,10 @@ export class ParamBuffers {
       const r = rule(indices);
       const states = indices.map((i) => names(i).map((n) => this.zeros(i, n)));
       const values = indices.map((i) => this.params[i].writableValue());
-      const grads = indices.map((i) => this.params[i].grad.storage("update parameters"));
+      const grads = indices.map((i) => storageOf(this.params[i].grad, "update parameters"));
       values[0].device.backend.optimizerUpdate(
         r,
-        values.map((v) => v.storage("update parameters")),
+        values.map((v) => storageOf(v, "update parameters")),
         grads,
         states,
         { dtype: values[0].dtype, sizes: values.map((v) => v.size) },

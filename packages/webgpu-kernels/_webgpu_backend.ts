@@ -2,6 +2,7 @@
 // method validates its storages, allocates the output from the pool and
 // records one or a few dispatches; nothing waits for the GPU except `read`.
 
+import type { DType, TypedArray } from "@glassbox/tensor";
 import type {
   ActivationSpec,
   Backend,
@@ -11,7 +12,6 @@ import type {
   DenseForward,
   DenseGrads,
   DenseInfo,
-  DType,
   LossInfo,
   LossKind,
   LossValueGrad,
@@ -20,9 +20,8 @@ import type {
   ReduceOp,
   SoftmaxOp,
   Storage,
-  TypedArray,
   UnaryOp,
-} from "@glassbox/tensor";
+} from "@glassbox/tensor/backend";
 import { type GpuRuntime, GpuStorage } from "./_runtime.ts";
 import { broadcastLayout, stridesOf } from "./_layout.ts";
 import { grid, MAX_GROUPS, WG } from "./_wgsl_common.ts";

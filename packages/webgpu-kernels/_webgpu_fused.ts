@@ -15,7 +15,7 @@ import type {
   LossValueGrad,
   OptimizerRule,
   Storage,
-} from "@glassbox/tensor";
+} from "@glassbox/tensor/backend";
 import type { GpuRuntime, GpuStorage } from "./_runtime.ts";
 import { grid, MAX_GROUPS } from "./_wgsl_common.ts";
 import {

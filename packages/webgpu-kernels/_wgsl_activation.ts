@@ -7,7 +7,7 @@
 // elementwise activation kernels all take their formulas from here, and the
 // formulas follow the CPU's table (packages/tensor/cpu/activations.ts).
 
-import type { ActivationOp, ActivationSpec } from "@glassbox/tensor";
+import type { ActivationOp, ActivationSpec } from "@glassbox/tensor/backend";
 import { LINEAR_INDEX, MAIN_1D, MATH, SPECIALS } from "./_wgsl_common.ts";
 import { UNARY_WGSL } from "./_wgsl_elementwise.ts";
 

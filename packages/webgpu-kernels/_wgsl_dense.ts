@@ -11,7 +11,7 @@
 // Sizes come from a params binding [m, n, k], so one pipeline serves every
 // batch size; the activation and its arguments are baked into the WGSL.
 
-import { ACTIVATION_SAVES, type ActivationSpec } from "@glassbox/tensor";
+import { ACTIVATION_SAVES, type ActivationSpec } from "@glassbox/tensor/backend";
 import { MATH, SPECIALS } from "./_wgsl_common.ts";
 import { ACTIVATION_FNS, activationKey, backwardWgsl, forwardWgsl } from "./_wgsl_activation.ts";
 import { BK, gemmParts, type MatmulVariant, SIDE, tileOf } from "./_wgsl_matmul.ts";

@@ -3,7 +3,7 @@
 // fixed order (so results repeat exactly) and, when asked, added into an
 // accumulator on the GPU (so a training loop reads an epoch's loss once).
 
-import type { LossKind } from "@glassbox/tensor";
+import type { LossKind } from "@glassbox/tensor/backend";
 import { MATH, SPECIALS } from "./_wgsl_common.ts";
 
 /** Invocations of the loss kernel's single workgroup. */

@@ -5,7 +5,7 @@
 // on the host, rounded once to float32 and passed in the params binding; the
 // flags are baked into the WGSL.
 
-import type { OptimizerRule } from "@glassbox/tensor";
+import type { OptimizerRule } from "@glassbox/tensor/backend";
 import { LINEAR_INDEX, MAIN_1D, SPECIALS } from "./_wgsl_common.ts";
 
 /** Index of the first float scalar in the params binding. */

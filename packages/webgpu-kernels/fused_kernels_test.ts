@@ -9,21 +9,24 @@
 // Each primitive is also checked to be one dispatch (∂W and ∂x: two).
 
 import {
-  ACTIVATION_SAVES,
-  type ActivationOp,
-  type ActivationSpec,
   assertClose,
   cpu,
   type Device,
   manualSeed,
-  type OptimizerRule,
   rand,
   randn,
-  type Storage,
   type Tensor,
   tensor,
   zeros,
 } from "@glassbox/tensor";
+import {
+  ACTIVATION_SAVES,
+  type ActivationOp,
+  type ActivationSpec,
+  type OptimizerRule,
+  type Storage,
+  storageOf,
+} from "@glassbox/tensor/backend";
 import { ok, strictEqual } from "node:assert/strict";
 import { setupWebGPUTests } from "./testing.ts";
 
@@ -42,7 +45,7 @@ const SPECS: { readonly [K in ActivationOp]: ActivationSpec } = {
   softplus: { op: "softplus", args: [2, 3] }, // β = 2, threshold 3: both branches are hit
 };
 
-const storage = (t: Tensor): Storage => t.storage("test");
+const storage = (t: Tensor): Storage => storageOf(t, "test");
 
 /** The values of a storage of `device` as a host array. */
 async function host(d: Device, s: Storage): Promise<Float32Array> {

@@ -4,19 +4,15 @@
 // with both reductions and the accumulator, and three in-place steps of every
 // optimizer rule.
 
+import { assertClose, cpu, manualSeed, randn, type Tensor, tensor } from "@glassbox/tensor";
 import {
   ACTIVATION_SAVES,
   type ActivationSpec,
-  assertClose,
   type Backend,
-  cpu,
-  manualSeed,
   type OptimizerRule,
-  randn,
   type Storage,
-  type Tensor,
-  tensor,
-} from "@glassbox/tensor";
+  storageOf,
+} from "@glassbox/tensor/backend";
 import { setupWebGPUTests } from "./testing.ts";
 
 const { device, ignore } = await setupWebGPUTests("fused_primitives_test.ts");
@@ -31,8 +27,8 @@ function values(shape: number[], seed: number, scale = 1): Tensor {
 /** The same inputs on the CPU and the GPU, as storages. */
 function both(ts: Tensor[]): { cpu: Storage[]; gpu: Storage[] } {
   return {
-    cpu: ts.map((t) => t.storage()),
-    gpu: ts.map((t) => t.to(device!).storage()),
+    cpu: ts.map((t) => storageOf(t)),
+    gpu: ts.map((t) => storageOf(t.to(device!))),
   };
 }
 
@@ -176,8 +172,8 @@ test("optimizerUpdate matches the CPU in place for every SGD and Adam rule", asy
     const p = both(params.map((t) => t.clone()));
     const zeros = (size: number) =>
       Array.from({ length: stateCount }, () => tensor(new Float32Array(size)));
-    const sc = params.map((t) => zeros(t.size).map((z) => z.storage()));
-    const sg = params.map((t) => zeros(t.size).map((z) => z.to(device!).storage()));
+    const sc = params.map((t) => zeros(t.size).map((z) => storageOf(z)));
+    const sg = params.map((t) => zeros(t.size).map((z) => storageOf(z.to(device!))));
     for (let step = 1; step <= 3; step++) {
       const grads = both([values([3, 2], 20 + step), values([4], 30 + step)]);
       const info = { dtype: "float32" as const, sizes: [6, 4] };

@@ -3,15 +3,8 @@
 // optimizers composed before), in float64 and float32, special values included.
 
 import { deepStrictEqual, throws } from "node:assert/strict";
-import {
-  type ActivationSpec,
-  cpu,
-  type DType,
-  manualSeed,
-  randn,
-  type Tensor,
-  tensor,
-} from "../mod.ts";
+import { cpu, type DType, manualSeed, randn, type Tensor, tensor } from "../mod.ts";
+import { type ActivationSpec, storageOf } from "../seam.ts";
 
 const backend = cpu.backend;
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-300, -1e-300, 30, -30, 1000, -1000];
@@ -48,10 +41,10 @@ Deno.test("activationForward and activationBackward give the composed operations
     for (const [op, [f, df]] of Object.entries(COMPOSED)) {
       const spec = { op, args: op === "leakyRelu" ? [0.01] : undefined } as ActivationSpec;
       const x = input(dtype, 1), g = input(dtype, 2);
-      const y = wrap(backend.activationForward(spec, x.storage(), x.size, dtype), x);
+      const y = wrap(backend.activationForward(spec, storageOf(x), x.size, dtype), x);
       deepStrictEqual(y.toTypedArray(), f(x).toTypedArray(), `${dtype} ${op} forward`);
       const saved = op === "leakyRelu" ? x : y;
-      const d = backend.activationBackward(spec, g.storage(), saved.storage(), x.size, dtype);
+      const d = backend.activationBackward(spec, storageOf(g), storageOf(saved), x.size, dtype);
       deepStrictEqual(
         wrap(d, x).toTypedArray(),
         df(g, x, y).toTypedArray(),
@@ -73,10 +66,10 @@ Deno.test("denseForward and denseBackward give Dense's composed GEMM, bias and a
       outFeatures: 4,
       activation: { op: "tanh" },
     } as const;
-    const r = backend.denseForward(x.storage(), w.storage(), b.storage(), info);
+    const r = backend.denseForward(storageOf(x), storageOf(w), storageOf(b), info);
     const y = x.matmul(w, { transposeB: true, bias: b }).tanh();
     deepStrictEqual(wrap(r.out, y).toTypedArray(), y.toTypedArray(), `${dtype} forward`);
-    const grads = backend.denseBackward(g.storage(), x.storage(), w.storage(), r.out, {
+    const grads = backend.denseBackward(storageOf(g), storageOf(x), storageOf(w), r.out, {
       ...info,
       bias: true,
       inputGrad: true,
@@ -99,9 +92,9 @@ Deno.test("lossValueGrad gives the composed MSE and cross-entropy bits and adds 
       rows: 7,
       cols: 3,
       reduction: "mean",
-      accumulator: acc.storage(),
+      accumulator: storageOf(acc),
     } as const;
-    const mse = backend.lossValueGrad("mse", p.storage(), t.storage(), info);
+    const mse = backend.lossValueGrad("mse", storageOf(p), storageOf(t), info);
     const diff = p.sub(t);
     const value = diff.square().sum().div(21);
     deepStrictEqual(wrap(mse.value, value).toTypedArray(), value.toTypedArray(), `${dtype} mse`);
@@ -109,7 +102,7 @@ Deno.test("lossValueGrad gives the composed MSE and cross-entropy bits and adds 
     deepStrictEqual(wrap(mse.grad, grad).toTypedArray(), grad.toTypedArray(), `${dtype} mse grad`);
     deepStrictEqual(acc.toTypedArray(), tensor([2], { dtype }).add(value).toTypedArray());
     const labels = tensor([0, 2, 1, 1, 0, 2, 2], { dtype });
-    const ce = backend.lossValueGrad("softmaxCrossEntropy", p.storage(), labels.storage(), {
+    const ce = backend.lossValueGrad("softmaxCrossEntropy", storageOf(p), storageOf(labels), {
       dtype,
       rows: 7,
       cols: 3,
@@ -140,7 +133,7 @@ Deno.test("lossValueGrad rejects a class index out of range, naming it", () => {
   const p = tensor([[1, 2], [3, 4]]), labels = tensor([0, 2]);
   throws(
     () =>
-      backend.lossValueGrad("softmaxCrossEntropy", p.storage(), labels.storage(), {
+      backend.lossValueGrad("softmaxCrossEntropy", storageOf(p), storageOf(labels), {
         dtype: "float64",
         rows: 2,
         cols: 2,
@@ -163,7 +156,7 @@ Deno.test("optimizerUpdate rejects storages of the wrong size, naming the index"
   } as const;
   throws(
     () =>
-      backend.optimizerUpdate(rule, [tensor([1, 2]).storage()], [tensor([1]).storage()], [[]], {
+      backend.optimizerUpdate(rule, [storageOf(tensor([1, 2]))], [storageOf(tensor([1]))], [[]], {
         dtype: "float64",
         sizes: [2],
       }),

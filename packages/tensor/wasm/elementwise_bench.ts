@@ -5,7 +5,8 @@
 //   deno bench --allow-read packages/tensor/elementwise_bench.ts
 
 import type { Tensor } from "../mod.ts";
-import { setWasmElementwise, wasmElementwiseAvailable } from "./elementwise.ts";
+import { wasmElementwiseAvailable } from "./elementwise.ts";
+import { setWasmElementwise } from "../cpu/kernel_choice.ts";
 import { lcgTensor } from "../_test_util.ts";
 
 /** Deterministic values in [-4, 4) (a small LCG), so benches need no RNG. */

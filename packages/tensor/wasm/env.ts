@@ -10,8 +10,10 @@
  * @module
  */
 
+import { SLOT } from "./tasks.ts";
+
 /** Most threads, the calling thread included (one STOP slot per worker in the pool's control block). */
-export const MAX_THREADS = 120;
+export const MAX_THREADS: number = SLOT.tasks - SLOT.stop;
 
 /** The value of `name`, or undefined when it is unset or may not be read without asking. */
 export function readEnv(name: string): string | undefined {
@@ -49,8 +51,8 @@ export function threadsFromEnv(
   return count;
 }
 
-/** When matmul uses WebAssembly: above the measured size threshold, never, or for every size. */
-export type WasmMatmulMode = "auto" | "off" | "always";
+/** When the CPU kernels use WebAssembly: above measured sizes, never, or for every size. */
+export type WasmMode = "auto" | "off" | "always";
 
 /**
  * `GLASSBOX_WASM` as a mode; `"auto"` when unset or empty.
@@ -59,7 +61,7 @@ export type WasmMatmulMode = "auto" | "off" | "always";
  */
 export function wasmModeFromEnv(
   value: string | undefined = readEnv("GLASSBOX_WASM"),
-): WasmMatmulMode {
+): WasmMode {
   const text = value?.trim() ?? "";
   if (text === "") return "auto";
   if (text === "auto" || text === "off" || text === "always") return text;

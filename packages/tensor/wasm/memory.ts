@@ -1,5 +1,6 @@
 /**
- * Memory helpers shared by the WebAssembly kernels (GEMM, elementwise).
+ * Memory helpers shared by the WebAssembly kernels (GEMM, elementwise): alignment, growth,
+ * and the typed views of a memory, made again after it grows.
  *
  * @module
  */
@@ -26,4 +27,28 @@ export function growTo(memory: WebAssembly.Memory, bytes: number): boolean {
     return false;
   }
   return true;
+}
+
+/** float64 and float32 views of one memory, valid after every successful `reserve`. */
+export class MemoryViews {
+  f64: Float64Array<ArrayBufferLike>;
+  f32: Float32Array<ArrayBufferLike>;
+
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.f64 = new Float64Array(memory.buffer);
+    this.f32 = new Float32Array(memory.buffer);
+  }
+
+  /**
+   * Grows the memory to at least `bytes` (it never shrinks) and makes the views again after
+   * a grow; false if it cannot grow that far.
+   */
+  reserve(bytes: number): boolean {
+    if (!growTo(this.memory, bytes)) return false;
+    if (this.f64.buffer !== this.memory.buffer) {
+      this.f64 = new Float64Array(this.memory.buffer);
+      this.f32 = new Float32Array(this.memory.buffer);
+    }
+    return true;
+  }
 }
