@@ -2,7 +2,7 @@
 // one doorway to `activationForward`, `activationBackward`, `denseForward`
 // and `denseBackward`. Each result is a new tensor on the inputs' device.
 
-import { Tensor } from "@glassbox/tensor";
+import type { Tensor } from "@glassbox/tensor";
 import {
   type ActivationSpec,
   type Storage,

@@ -14,7 +14,7 @@ import {
   type Tensor,
   tidy,
 } from "@glassbox/tensor";
-import { type ActivationSpec } from "@glassbox/tensor/backend";
+import type { ActivationSpec } from "@glassbox/tensor/backend";
 import { type ActivationName, createActivation } from "./activation_name.ts";
 import { keepPass } from "./activation.ts";
 import { FusedActivation } from "./fused_activation.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Tensor } from "@glassbox/tensor";
+import type { Tensor } from "@glassbox/tensor";
 import { ACTIVATION_SAVES, type ActivationSpec } from "@glassbox/tensor/backend";
 import { Activation } from "./activation.ts";
 import { activationBackward, activationForward } from "./_fused.ts";

@@ -1,5 +1,5 @@
 import { cpu, manualSeed, randn, zeros } from "@glassbox/tensor";
-import { type Backend } from "@glassbox/tensor/backend";
+import type { Backend } from "@glassbox/tensor/backend";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { Dense, type Layer, mlp, ReLU, Sequential, Sigmoid, Tanh } from "./mod.ts";
 

@@ -1,7 +1,7 @@
 // The backend's fused `lossValueGrad` as a Tensor-in, Tensor-out call: the
 // losses' one doorway to it. Both results are new tensors on pred's device.
 
-import { Tensor } from "@glassbox/tensor";
+import type { Tensor } from "@glassbox/tensor";
 import { type LossKind, storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
 
 /** The reduced value (shape []) and ∂L/∂pred for an upstream gradient of 1. */
