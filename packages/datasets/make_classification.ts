@@ -5,7 +5,7 @@
  */
 
 import type { RandomState, Tensor } from "@glassbox/tensor";
-import { npDot } from "./_numpy_dot.ts";
+import { npDot } from "@glassbox/internal";
 import { permute, sampleWithoutReplacement, shuffledIndices, takeRows, wrap } from "./_random.ts";
 import {
   checkBool,

@@ -6,7 +6,7 @@
 
 import type { RandomState, Tensor } from "@glassbox/tensor";
 import { lowRankMatrix } from "./_low_rank.ts";
-import { npDot } from "./_numpy_dot.ts";
+import { npDot } from "@glassbox/internal";
 import { permute, shuffledIndices, takeRows, wrap } from "./_random.ts";
 import { checkBool, checkInt, checkReal, checkThreads, resolveRandomState } from "./_validate.ts";
 

@@ -32,7 +32,7 @@ function kindOf(rows: number, cols: number): Kind {
  *
  * @example A dot product of two vectors
  * ```ts
- * import { npDot } from "@glassbox/datasets";
+ * import { npDot } from "@glassbox/internal";
  * import { strictEqual } from "node:assert/strict";
  *
  * const x = new Float64Array([1, 2, 3]);
