@@ -8,7 +8,8 @@
 import { keep, type Tensor, tidy } from "@glassbox/tensor";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
-import { checkTensor, fmtShape } from "./_util.ts";
+import { fmtShape } from "@glassbox/internal";
+import { checkTensor } from "./_util.ts";
 
 /**
  * A layer without parameters: `forward` applies `compute` and keeps the

@@ -22,7 +22,8 @@ import {
   SafetensorsFormatError,
   tensorsFromData,
 } from "./_safetensors_format.ts";
-import { describeValue, isLayer } from "./_util.ts";
+import { kindOf } from "@glassbox/internal";
+import { isLayer } from "./layer.ts";
 import { openForReading, type ReadableFile, writeFileAtomic } from "./_file_system.ts";
 
 /** A sibling path for the temporary file: same directory, so the rename is atomic. */
@@ -74,7 +75,7 @@ export async function saveSafetensors(
   const dict = isLayer(model) ? stateDict(model) : model;
   if (dict === null || typeof dict !== "object" || Array.isArray(dict)) {
     throw new TypeError(
-      `Cannot save safetensors: expected a Layer or tensors by name, got ${describeValue(dict)}`,
+      `Cannot save safetensors: expected a Layer or tensors by name, got ${kindOf(dict)}`,
     );
   }
   const host: StateDict = {};
