@@ -7,6 +7,7 @@
 
 import type { Parameter } from "@glassbox/layers";
 import { cpu, type DType, keep, Tensor, type TypedArray, zeros } from "@glassbox/tensor";
+import { isHostArray } from "@glassbox/internal";
 
 /**
  * The elements of a CPU tensor, without a copy. Callers only read them:
@@ -14,7 +15,7 @@ import { cpu, type DType, keep, Tensor, type TypedArray, zeros } from "@glassbox
  */
 export function hostView(t: Tensor, action: string, what: string): TypedArray {
   const storage = t.storage(action);
-  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  if (isHostArray(storage)) return storage;
   throw new TypeError(
     `Cannot ${action}: ${what} lives on ${t.device.name}; the optimizers update CPU tensors only, ` +
       `train on the CPU or move the model with model.to(cpu)`,

@@ -7,7 +7,7 @@
 
 import type { Tensor } from "@glassbox/tensor";
 import { hostView, wrap } from "./_host.ts";
-import { describe } from "./_options.ts";
+import { describe } from "@glassbox/internal";
 import { dot } from "./_strong_wolfe.ts";
 import type { OptimizerState } from "./optimizer.ts";
 

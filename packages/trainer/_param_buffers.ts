@@ -9,7 +9,7 @@
 import { Parameter } from "@glassbox/layers";
 import type { Tensor, TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
-import { describe } from "./_options.ts";
+import { describe } from "@glassbox/internal";
 import type { OptimizerState } from "./optimizer.ts";
 
 /**

@@ -17,7 +17,7 @@ import {
 } from "@glassbox/layers";
 import type { Tensor } from "@glassbox/tensor";
 import type { DenseLayerSpec, ResidentActivation } from "@glassbox/webgpu-kernels";
-import { describe } from "./_options.ts";
+import { describe } from "@glassbox/internal";
 
 /** The activations the resident trainer runs, in the order messages list them. */
 const ACTIVATIONS = "identity, relu, tanh, sigmoid, softmax";

@@ -8,7 +8,7 @@
 import type { Parameter } from "@glassbox/layers";
 import { cpu, type Device, Tensor, type TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
-import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
+import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "@glassbox/internal";
 import { checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
 import {
   freshState,

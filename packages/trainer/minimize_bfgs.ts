@@ -8,7 +8,7 @@
 import { numpyBlas, plainBlas, vecnorm } from "./_blas.ts";
 import { lineSearchWolfe12 } from "./_line_search_wolfe.ts";
 import { ScalarFunction } from "./_scalar_function.ts";
-import { describe } from "./_options.ts";
+import { describe } from "@glassbox/internal";
 import { parseBfgsOptions } from "./_bfgs_options.ts";
 import { formatFixed6 } from "./_format_fixed.ts";
 

@@ -10,7 +10,7 @@ import type { Tensor } from "@glassbox/tensor";
 import type { Callback, TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
 import { checkMode, checkMonitor, type Mode, monitoredValue, resolveMonitor } from "./_monitor.ts";
-import { checkBoolean, checkKeys, checkOptions, describe } from "./_options.ts";
+import { checkBoolean, checkKeys, checkOptions, describe } from "@glassbox/internal";
 import { saveOptimizerState } from "./optimizer_state_file.ts";
 import { makeDirectory } from "./_file_system.ts";
 

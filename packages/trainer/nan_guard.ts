@@ -6,6 +6,7 @@
  */
 
 import { cpu, type Tensor } from "@glassbox/tensor";
+import { isHostArray } from "@glassbox/internal";
 import { allFinite } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 
@@ -84,7 +85,7 @@ export class NanGuard implements Callback {
         // Device weights (L-BFGS on WebGPU) are read back: unchecked, a NaN step would only
         // show as the next batch's loss, when the weights "before" it are already NaN.
         const values = t.device === cpu ? t.storage("check parameter") : await t.readTypedArray();
-        if (!(values instanceof Float64Array || values instanceof Float32Array)) continue;
+        if (!isHostArray(values)) continue;
         if (!allFinite(values)) {
           const bad = values.find((v) => !Number.isFinite(v));
           problem = `parameter ${p.name} became ${bad} after the step (loss ${batch.loss})`;
