@@ -1,7 +1,8 @@
 // Class labels from tensors: integer labels [N], or scores [N, C] → argmax.
 
 import { Tensor } from "@glassbox/tensor";
-import { fmtShape, hostValues } from "./_inputs.ts";
+import { fmtShape } from "@glassbox/internal";
+import { hostValues } from "./_inputs.ts";
 
 /**
  * The class labels a tensor stands for: a [N] tensor of floats holding
