@@ -175,7 +175,7 @@ export function checkInteger(
     throw new TypeError(cannot(action, `${name} must be an integer, got ${describe(value)}`));
   }
   const r: Range = typeof range === "number" ? { min: range } : range;
-  if (!Number.isSafeInteger(value) || !inRange(value, r)) {
+  if (!Number.isInteger(value) || !inRange(value, r)) {
     const rule = bounds(r);
     throw new RangeError(
       cannot(action, `${name} must be an integer${rule === "" ? "" : ` ${rule}`}, got ${value}`),

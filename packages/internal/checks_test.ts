@@ -56,7 +56,7 @@ Deno.test("checkNumber() with finite: false lets NaN and infinities through but 
   });
 });
 
-Deno.test("checkInteger() takes a minimum or a range and refuses fractions, unsafe integers and kinds", () => {
+Deno.test("checkInteger() takes a minimum or a range and refuses fractions, infinities and kinds", () => {
   strictEqual(checkInteger(undefined, "a", "n", 1, 32), 32);
   strictEqual(checkInteger(5, "a", "n", 1), 5);
   strictEqual(checkInteger(-3, "a", "n"), -3);
@@ -73,9 +73,9 @@ Deno.test("checkInteger() takes a minimum or a range and refuses fractions, unsa
     name: "RangeError",
     message: "Cannot a: n must be an integer >= 1, got 0",
   });
-  throws(() => checkInteger(2 ** 60, "a", "n"), {
+  throws(() => checkInteger(Infinity, "a", "n"), {
     name: "RangeError",
-    message: `Cannot a: n must be an integer, got ${2 ** 60}`,
+    message: "Cannot a: n must be an integer, got Infinity",
   });
   throws(() => checkInteger(1025, "a", "n", { min: 1, max: 1024 }), {
     name: "RangeError",

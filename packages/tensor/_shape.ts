@@ -1,10 +1,7 @@
 // Shape arithmetic shared by the Tensor class and the backends: validation,
 // element counts, row-major strides, NumPy broadcasting and axis handling.
 
-/** Formats a shape the way error messages print it: `[2, 3]`. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
+import { fmtShape } from "@glassbox/internal";
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). */
 export function sizeOf(shape: readonly number[]): number {

@@ -6,7 +6,7 @@
  */
 
 import { AssertionError } from "./assertion_error.ts";
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "@glassbox/internal";
 import { type NestedArray, Tensor } from "./tensor.ts";
 
 /** Tolerances of `assertClose`: element i passes when `|a − e| ≤ atol + rtol·|e|`. */

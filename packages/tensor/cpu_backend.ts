@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isHostArray } from "@glassbox/internal";
 import type {
   Backend,
   BinaryOp,
@@ -60,7 +61,7 @@ const BINARY: { readonly [K in BinaryOp]: (a: number, b: number) => number } = {
 };
 
 function asTyped(storage: Storage): TypedArray {
-  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  if (isHostArray(storage)) return storage;
   throw new ReferenceError("Cannot use storage: it does not belong to the CPU backend");
 }
 

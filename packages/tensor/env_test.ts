@@ -4,6 +4,7 @@
 // was silently ignored).
 
 import { strictEqual } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { threadsFromEnv, wasmModeFromEnv } from "./_env.ts";
 import { throwsWith } from "./_test_util.ts";
 
@@ -39,6 +40,12 @@ Deno.test("GLASSBOX_WASM: unset or empty is auto; auto, off and always are modes
 const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted" &&
   Deno.permissions.querySync({ name: "read" }).state === "granted";
 
+// The script imports the package by path, from outside the workspace: the root config
+// lets it resolve the other workspace packages (@glassbox/internal) by name.
+const WORKSPACE_CONFIG = fileURLToPath(
+  new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
+);
+
 Deno.test({
   name: "a malformed GLASSBOX_THREADS or GLASSBOX_WASM stops the process when the package loads",
   ignore: !canRun,
@@ -58,6 +65,8 @@ Deno.test({
             "run",
             "--no-lock",
             "--quiet",
+            "--config",
+            WORKSPACE_CONFIG,
             `--allow-env=${name}`,
             `data:application/typescript,${encodeURIComponent(script)}`,
           ],

@@ -8,7 +8,7 @@
 import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import { Generator } from "./generator.ts";
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "@glassbox/internal";
 import { Tensor } from "./tensor.ts";
 
 /**

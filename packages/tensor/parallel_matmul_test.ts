@@ -4,6 +4,7 @@
 // run, one thread), the thread settings, and that workers never keep a process alive.
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import type { DType, Tensor } from "./mod.ts";
 import {
   loadWasmGemm,
@@ -297,6 +298,12 @@ const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted" &
   Deno.permissions.querySync({ name: "read" }).state === "granted";
 
 /** Runs a script that does one large matmul in a fresh `deno run` with `flags`. */
+// The script imports the package by path, from outside the workspace: the root config
+// lets it resolve the other workspace packages (@glassbox/internal) by name.
+const WORKSPACE_CONFIG = fileURLToPath(
+  new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
+);
+
 async function runScript(
   flags: string[],
   env: Record<string, string> = {},
@@ -316,6 +323,8 @@ async function runScript(
       "run",
       "--no-lock",
       "--quiet",
+      "--config",
+      WORKSPACE_CONFIG,
       ...flags,
       `data:application/typescript,${encodeURIComponent(script)}`,
     ],
