@@ -7,7 +7,7 @@
 
 import { MAX_RECORD_CHARS, TableBuilder } from "./_csv_table.ts";
 import { checkCsvOptions, type CsvData, type CsvOptions } from "./parse_csv.ts";
-import { show } from "./_validate.ts";
+import { describe } from "@glassbox/internal";
 
 /** Options of {@linkcode loadCsv}: those of `parseCsv`, and a size limit. */
 export interface LoadCsvOptions extends CsvOptions {
@@ -139,7 +139,7 @@ export async function loadCsv(path: string | URL, options: LoadCsvOptions = {}):
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_CSV_BYTES;
   if (typeof maxBytes !== "number" || !Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new RangeError(
-      `Cannot ${action}: maxBytes must be a positive integer, got ${show(maxBytes)}`,
+      `Cannot ${action}: maxBytes must be a positive integer, got ${describe(maxBytes)}`,
     );
   }
   const deno = (globalThis as { Deno?: DenoLike }).Deno;
