@@ -7,7 +7,7 @@
 /**
  * Formats a shape the way every glassbox message prints it.
  *
- * @param shape The dimensions.
+ * @param shape The dimensions (a symbolic one, such as a batch size `"N"`, prints as it is).
  * @returns `[2, 3]`; `[]` for a scalar.
  *
  * @example
@@ -19,7 +19,7 @@
  * strictEqual(fmtShape([]), "[]");
  * ```
  */
-export function fmtShape(shape: readonly number[]): string {
+export function fmtShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(", ")}]`;
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fmtShape } from "@glassbox/internal";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
 import { describeLayer } from "./_util.ts";
@@ -32,7 +33,7 @@ function escapeHtml(text: string): string {
 }
 
 function formatShape(shape: (number | "N")[] | null): string {
-  return shape === null ? "?" : `[${shape.join(", ")}]`;
+  return shape === null ? "?" : fmtShape(shape);
 }
 
 function group(n: number): string {

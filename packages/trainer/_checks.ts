@@ -7,7 +7,7 @@
 import { isLayer, type Layer } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
 import { Tensor } from "@glassbox/tensor";
-import { describe } from "@glassbox/internal";
+import { describe, fmtShape } from "@glassbox/internal";
 
 /** A metric: truth first, prediction second, a number back (as `@glassbox/metrics` and scikit-learn). */
 export type Metric = (truth: Tensor, pred: Tensor) => number;
@@ -94,9 +94,9 @@ export function checkMetrics(value: unknown, action: string): Record<string, Met
 export function lossValue(t: Tensor, action: string): number {
   if (t.size !== 1) {
     throw new RangeError(
-      `Cannot ${action}: the loss returned ${t.size} values (shape [${
-        t.shape.join(", ")
-      }]), expected one: use reduction "mean" or "sum"`,
+      `Cannot ${action}: the loss returned ${t.size} values (shape ${
+        fmtShape(t.shape)
+      }), expected one: use reduction "mean" or "sum"`,
     );
   }
   const value = t.item();

@@ -9,7 +9,7 @@
 import { Parameter } from "@glassbox/layers";
 import type { Tensor, TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
-import { describe } from "@glassbox/internal";
+import { describe, fmtShape } from "@glassbox/internal";
 import type { OptimizerState } from "./optimizer.ts";
 
 /**
@@ -92,9 +92,9 @@ export class ParamBuffers {
           t.shape.every((d, k) => d === p.borrow().shape[k]);
         if (!sameShape || t.dtype !== p.borrow().dtype) {
           throw new TypeError(
-            `Cannot ${action}: ${key} is [${t.shape.join(", ")}] ${t.dtype}, expected [${
-              p.borrow().shape.join(", ")
-            }] ${p.borrow().dtype}`,
+            `Cannot ${action}: ${key} is ${fmtShape(t.shape)} ${t.dtype}, expected ${
+              fmtShape(p.borrow().shape)
+            } ${p.borrow().dtype}`,
           );
         }
         entry[name] = hostView(t, action, key).slice();
