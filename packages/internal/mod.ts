@@ -2,8 +2,8 @@
  * `@glassbox/internal`: helpers the glassbox packages share, written once —
  * how messages print shapes and values, the "Cannot <action>: …" message
  * form, option and number checks, the test for host-readable float arrays,
- * exact fused multiply-add and NumPy's `np.dot` in OpenBLAS's summation
- * order.
+ * reading and writing files in any runtime, exact fused multiply-add and
+ * NumPy's `np.dot` in OpenBLAS's summation order.
  *
  * This package is internal to glassbox: the other `@glassbox/*` packages
  * import it, and it imports nothing. Its API carries no stability promise
@@ -35,5 +35,12 @@ export {
   type Range,
 } from "./checks.ts";
 export { isHostArray } from "./host_array.ts";
+export {
+  makeDirectory,
+  openRegularFile,
+  type OpenRegularFileOptions,
+  type ReadableFile,
+  writeFileAtomic,
+} from "./files.ts";
 export { fma, fmaf, productError } from "./fma.ts";
 export { npDot } from "./numpy_dot.ts";

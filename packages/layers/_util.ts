@@ -2,7 +2,7 @@
 // and the runtime checks every layer's entry points make.
 
 import { Tensor } from "@glassbox/tensor";
-import { kindOf } from "@glassbox/internal";
+import { checkInteger, kindOf } from "@glassbox/internal";
 
 /** A layer's description for messages: its `toString()`, or its class name. */
 export function describeLayer(layer: unknown): string {
@@ -19,10 +19,7 @@ export function checkTensor(value: unknown, action: string, what: string): Tenso
   return value;
 }
 
-/** Throws a RangeError unless `n` is a positive integer (a layer width). */
+/** Checks a layer width: an integer >= 1 (RangeError; TypeError for a non-number). */
 export function checkFeatures(n: unknown, action: string, name: string): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
-    throw new RangeError(`Cannot ${action}: ${name} must be a positive integer, got ${String(n)}`);
-  }
-  return n;
+  return checkInteger(n, action, name, 1);
 }
