@@ -8,7 +8,7 @@
 import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import { Generator } from "./generator.ts";
-import { fmtShape } from "@glassbox/internal";
+import { fmtShape, sizeOf } from "@glassbox/internal";
 import { Tensor } from "./tensor.ts";
 
 /**
@@ -262,10 +262,6 @@ export function gradcheck(
   };
   if (!report.ok && (options.throwOnFailure ?? true)) throw new AssertionError(message);
   return report;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 function unravel(flat: number, shape: readonly number[]): number[] {
