@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkNumber } from "@glassbox/internal";
 import type { Tensor } from "@glassbox/tensor";
 import { Activation } from "./activation.ts";
 
@@ -46,13 +47,13 @@ export class LeakyReLU extends Activation {
    */
   constructor(options: LeakyReLUOptions = {}) {
     super();
-    const slope = options.negativeSlope ?? 0.01;
-    if (typeof slope !== "number" || !Number.isFinite(slope)) {
-      throw new RangeError(
-        `Cannot create LeakyReLU: negativeSlope must be a finite number, got ${String(slope)}`,
-      );
-    }
-    this.negativeSlope = slope;
+    this.negativeSlope = checkNumber(
+      options.negativeSlope,
+      "create LeakyReLU",
+      "negativeSlope",
+      {},
+      0.01,
+    );
   }
 
   /** y = max(x, 0) + slope · min(x, 0): exactly x or slope·x. */
