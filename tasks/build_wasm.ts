@@ -2,7 +2,7 @@
 // tasks/dev.lock) into two modules — the source as written (relaxed-SIMD fused multiply-add)
 // and a portable one with every `relaxed_madd` rewritten to a multiply then an add — and
 // writes them as `.wasm` files beside the source and as base64 in
-// packages/tensor/_wasm_gemm_bytes.ts, which the CPU backend loads (a TypeScript module
+// packages/tensor/wasm/gemm_bytes.ts, which the CPU backend loads (a TypeScript module
 // works unchanged from the repository, from JSR and in bundlers).
 //
 //   deno task build:wasm            regenerate
@@ -12,7 +12,7 @@ import wabtInit from "npm:wabt@1.0.39";
 
 const ROOT = new URL("../packages/tensor/", import.meta.url);
 const SOURCE = new URL("wasm/gemm.wat", ROOT);
-const BYTES_MODULE = new URL("_wasm_gemm_bytes.ts", ROOT);
+const BYTES_MODULE = new URL("wasm/gemm_bytes.ts", ROOT);
 
 /** `(fNxM.relaxed_madd X Y Z)` on three `local.get`s → `(fNxM.add (fNxM.mul X Y) Z)`. */
 export function portable(wat: string): string {
@@ -30,7 +30,7 @@ export function portable(wat: string): string {
 
 /**
  * The same module over a memory imported as `env.memory`, shared (threads proposal), so the
- * main thread and GEMM workers (packages/tensor/_parallel_gemm.ts) run it on one memory.
+ * main thread and GEMM workers (packages/tensor/wasm/thread_pool.ts) run it on one memory.
  */
 export function shared(wat: string): string {
   const own = '(memory (export "memory") 1)';
@@ -105,7 +105,7 @@ const outputs: [URL, Uint8Array][] = [
   [new URL("wasm/gemm_relaxed_shared.wasm", ROOT), relaxedShared],
   [new URL("wasm/gemm_portable_shared.wasm", ROOT), plainShared],
   [BYTES_MODULE, new TextEncoder().encode(generated)],
-  [new URL("_wasm_elementwise_bytes.ts", ROOT), new TextEncoder().encode(elementwiseModule)],
+  [new URL("wasm/elementwise_bytes.ts", ROOT), new TextEncoder().encode(elementwiseModule)],
 ];
 
 if (Deno.args.includes("--check")) {
@@ -122,6 +122,6 @@ if (Deno.args.includes("--check")) {
 } else {
   for (const [url, bytes] of outputs) await Deno.writeFile(url, bytes);
   console.log(
-    `wrote gemm_relaxed.wasm (${relaxed.length} B), gemm_portable.wasm (${plain.length} B), _wasm_gemm_bytes.ts, _wasm_elementwise_bytes.ts (${elementwise.length} B)`,
+    `wrote gemm_relaxed.wasm (${relaxed.length} B), gemm_portable.wasm (${plain.length} B), wasm/gemm_bytes.ts, wasm/elementwise_bytes.ts (${elementwise.length} B)`,
   );
 }

@@ -27,8 +27,14 @@ const steps: [string, string[]][] = [
   // (e.g. Tensor from @glassbox/tensor) are reported as private (denoland/deno#27364).
   [
     "doc lint (every package)",
-    // plots has a second entry point, ./render.
-    ["doc", "--lint", ...PACKAGES.map((p) => `packages/${p}/mod.ts`), "packages/plots/render.ts"],
+    // Second entry points: plots' ./render, tensor's ./backend.
+    [
+      "doc",
+      "--lint",
+      ...PACKAGES.map((p) => `packages/${p}/mod.ts`),
+      "packages/plots/render.ts",
+      "packages/tensor/seam.ts",
+    ],
   ],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
 ];

@@ -1,11 +1,12 @@
 // Small NumPy / scikit-learn building blocks on top of RandomState, written
 // to draw exactly the numbers scikit-learn 1.2 draws.
 
-import { cpu, type RandomState, Tensor } from "@glassbox/tensor";
+import { cpu, type RandomState, type Tensor } from "@glassbox/tensor";
+import { tensorFromStorage } from "@glassbox/tensor/backend";
 
 /** Wraps a float64 array as a CPU tensor without copying it (the array must not be used afterwards). */
 export function wrap(data: Float64Array, shape: readonly number[]): Tensor {
-  return new Tensor(data, shape, "float64", cpu);
+  return tensorFromStorage(data, { shape, dtype: "float64", device: cpu });
 }
 
 /** `indices = np.arange(n); random_state.shuffle(indices)`, as sklearn.utils.shuffle does. */

@@ -6,7 +6,7 @@
 // with the constants read from NumPy 1.24's `_multiarray_umath` binary. Each
 // `fma` below is one `vfmadd…pd` of that sequence.
 
-import { fma, productError } from "@glassbox/tensor";
+import { fma, productError } from "@glassbox/tensor/backend";
 
 const INV_PI = 0.3183098861837907; // 0x3fd45f306dc9c883
 const PI1 = 3.141592653589793; // 0x400921fb54442d18

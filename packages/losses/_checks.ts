@@ -4,6 +4,7 @@
 import type { Reduction } from "./loss.ts";
 import { keep, Tensor, type TypedArray } from "@glassbox/tensor";
 import { describe, fmtShape, isHostArray } from "@glassbox/internal";
+import { storageOf } from "@glassbox/tensor/backend";
 
 /** The multi-index `[i, j]` of flat element `flat` in a C-order `shape`. */
 export function fmtIndex(flat: number, shape: readonly number[]): string {
@@ -94,7 +95,7 @@ export function checkWeight(
 
 /** The elements of `t` when the host can read them synchronously (the CPU), else undefined. */
 export function hostValues(t: Tensor): TypedArray | undefined {
-  const storage = t.storage();
+  const storage = storageOf(t);
   // CPU storage is the typed array itself: read it in place, without a copy.
   if (isHostArray(storage)) return storage;
   return t.device.backend.readSync(storage, t.dtype);

@@ -3,6 +3,7 @@
 
 import { concat, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
 import { fmtShape } from "@glassbox/internal";
+import { storageOf } from "@glassbox/tensor/backend";
 import { checkLike, hostValues } from "./_checks.ts";
 
 /** What a batch of class-index targets means for scores of shape [N, C]. */
@@ -42,8 +43,8 @@ export function classTargets(
   // Built in pooled CPU tensors (no new arrays per step once warm), then moved to pred's device.
   const oneHotHost = zeros([n, c], { dtype: pred.dtype });
   const keepHost = zeros([n], { dtype: pred.dtype });
-  const oneHot = oneHotHost.storage() as TypedArray;
-  const keep = keepHost.storage() as TypedArray;
+  const oneHot = storageOf(oneHotHost) as TypedArray;
+  const keep = storageOf(keepHost) as TypedArray;
   const pickIndex = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const t = labels[i];

@@ -3,6 +3,7 @@
 
 import { Tensor, tensor } from "@glassbox/tensor";
 import { describe, fmtShape } from "@glassbox/internal";
+import { storageOf } from "@glassbox/tensor/backend";
 
 /** The elements of a CPU tensor as float64, or a clear error. */
 export function hostValues(metric: string, t: unknown, name: string): Float64Array {
@@ -11,7 +12,7 @@ export function hostValues(metric: string, t: unknown, name: string): Float64Arr
       `Cannot compute ${metric}: ${name} must be a Tensor, got ${describe(t)}`,
     );
   }
-  const values = t.device.backend.readSync(t.storage(metric), t.dtype);
+  const values = t.device.backend.readSync(storageOf(t, metric), t.dtype);
   if (values === undefined) {
     throw new TypeError(
       `Cannot compute ${metric}: ${name} is on ${t.device.name}, metrics read values on the CPU; move it first (await ${name}.read())`,

@@ -5,11 +5,11 @@
  */
 
 import type { Device } from "./backend.ts";
-import { cpu } from "./cpu_backend.ts";
+import { cpu } from "./cpu/backend.ts";
 import { checkDtype, type DType, getDefaultDtype } from "./dtype.ts";
 import { fmtShape, kindOf } from "@glassbox/internal";
 import { checkShape, MAX_RANK, sizeOf } from "./_shape.ts";
-import { type NestedArray, Tensor } from "./tensor.ts";
+import { type NestedArray, storageOf, type Tensor, tensorFromStorage } from "./tensor.ts";
 
 /** Where and how a new tensor is made. */
 export interface CreateOptions {
@@ -154,7 +154,7 @@ export function tensor(
     }
     shape = wanted;
   }
-  return new Tensor(device.backend.upload(flat, dtype), shape, dtype, device);
+  return tensorFromStorage(device.backend.upload(flat, dtype), { shape, dtype, device });
 }
 
 /**
@@ -188,7 +188,8 @@ function filled(
     throw new TypeError(`Cannot ${action}: value must be a number, got ${typeof value}`);
   }
   const { dtype, device } = resolveOptions(options, action);
-  return new Tensor(device.backend.fill(sizeOf(checked), value, dtype), checked, dtype, device);
+  const storage = device.backend.fill(sizeOf(checked), value, dtype);
+  return tensorFromStorage(storage, { shape: checked, dtype, device });
 }
 
 /**
@@ -272,7 +273,7 @@ export function arange(start: number, stop?: number, options: ArangeOptions = {}
   checkShape([n], `create arange(${from}, ${to}, step ${step})`);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = from + i * step;
-  return new Tensor(device.backend.upload(values, dtype), [n], dtype, device);
+  return tensorFromStorage(device.backend.upload(values, dtype), { shape: [n], dtype, device });
 }
 
 /**
@@ -322,12 +323,12 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const outer = sizeOf(first.shape.slice(0, ax));
   const chunks = tensors.map((t) => sizeOf(t.shape.slice(ax)));
   const storage = first.device.backend.concat(
-    tensors.map((t) => t.storage("concat")),
+    tensors.map((t) => storageOf(t, "concat")),
     outer,
     chunks,
     first.dtype,
   );
   const shape = [...first.shape];
   shape[ax] = tensors.reduce((s, t) => s + t.shape[ax], 0);
-  return new Tensor(storage, shape, first.dtype, first.device);
+  return tensorFromStorage(storage, { shape, dtype: first.dtype, device: first.device });
 }

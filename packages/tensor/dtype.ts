@@ -4,7 +4,7 @@
  * @module
  */
 
-import { allocHost } from "./cpu_memory.ts";
+import { allocHost } from "./cpu/memory.ts";
 
 /**
  * The element types a tensor can hold. `float64` is the default, as in the

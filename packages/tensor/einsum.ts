@@ -6,7 +6,7 @@
 
 import { parseEinsum } from "./_einsum_parse.ts";
 import { sizeOf } from "./_shape.ts";
-import { Tensor } from "./tensor.ts";
+import { storageOf, Tensor } from "./tensor.ts";
 
 /** A tensor together with the label of each of its axes. */
 interface Labelled {
@@ -84,7 +84,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
           `on ${first.device.name}, expected one dtype and device`,
       );
     }
-    t.storage(`einsum "${equation}"`); // a disposed operand fails here, by name
+    storageOf(t, `einsum "${equation}"`); // a disposed operand fails here, by name
   });
   const plan = parseEinsum(equation, operands.map((t) => t.shape));
   const output = new Set(plan.output);

@@ -1,15 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import {
-  arange,
-  assertClose,
-  type Backend,
-  cpu,
-  type Device,
-  einsum,
-  type Storage,
-  type Tensor,
-  tensor,
-} from "./mod.ts";
+import { arange, assertClose, cpu, type Device, einsum, type Tensor, tensor } from "./mod.ts";
+import type { Backend, Storage } from "./seam.ts";
 import { lcgTensor, throwsWith } from "./_test_util.ts";
 
 /**

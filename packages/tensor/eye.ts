@@ -6,7 +6,7 @@
 
 import { type CreateOptions, resolveOptions } from "./creation.ts";
 import { checkShape } from "./_shape.ts";
-import { Tensor } from "./tensor.ts";
+import { type Tensor, tensorFromStorage } from "./tensor.ts";
 
 /**
  * A 2-D tensor with ones on the main diagonal and zeros elsewhere, as
@@ -40,5 +40,9 @@ export function eye(n: number, m?: number, options: CreateOptions = {}): Tensor 
   const { dtype, device } = resolveOptions(options, "create eye");
   const values = new Float64Array(n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
-  return new Tensor(device.backend.upload(values, dtype), [n, cols], dtype, device);
+  return tensorFromStorage(device.backend.upload(values, dtype), {
+    shape: [n, cols],
+    dtype,
+    device,
+  });
 }

@@ -9,7 +9,7 @@ import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import { Generator } from "./generator.ts";
 import { fmtShape, sizeOf } from "@glassbox/internal";
-import { Tensor } from "./tensor.ts";
+import { storageOf, Tensor } from "./tensor.ts";
 
 /**
  * A function with a hand-written gradient, as `gradcheck` sees it: any layer
@@ -284,7 +284,7 @@ function checkFloat64(x: unknown, name: string): asserts x is Tensor {
       `Cannot gradcheck: ${name} is ${x.dtype}, finite differences need float64 (convert with .to("float64"))`,
     );
   }
-  if (x.device.backend.readSync(x.storage("gradcheck"), x.dtype) === undefined) {
+  if (x.device.backend.readSync(storageOf(x, "gradcheck"), x.dtype) === undefined) {
     throw new TypeError(`Cannot gradcheck: ${name} is on ${x.device.name}, expected a CPU tensor`);
   }
 }

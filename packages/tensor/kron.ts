@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Tensor } from "./tensor.ts";
+import { storageOf, Tensor } from "./tensor.ts";
 
 /**
  * The Kronecker product, with `torch.kron`'s semantics: the operand of lower
@@ -49,7 +49,7 @@ export function kron(a: Tensor, b: Tensor): Tensor {
         `expected one dtype and device`,
     );
   }
-  a.storage("kron"), b.storage("kron"); // a disposed operand fails here, by name
+  storageOf(a, "kron"), storageOf(b, "kron"); // a disposed operand fails here, by name
   const rank = Math.max(a.rank, b.rank);
   const pad = (shape: readonly number[]): number[] => [
     ...new Array<number>(rank - shape.length).fill(1),

@@ -10,8 +10,9 @@
 // process takes its share from the threads.
 
 import type { DType, MatmulOptions, Tensor } from "./mod.ts";
-import { setWasmMatmul, wasmGemmKind } from "./_wasm_gemm.ts";
-import { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
+import { wasmGemmKind } from "./wasm/gemm.ts";
+import { setWasmMode } from "./cpu/kernel_choice.ts";
+import { matmulThreads, setMatmulThreads } from "./wasm/thread_pool.ts";
 import { lcgTensor as values } from "./_test_util.ts";
 
 /** A multiply and an add per term: 2·m·n·k floating-point operations, in GFLOP. */
@@ -58,7 +59,7 @@ function benchPaths(
       name: `${label} ${path}`,
       group,
       fn: () => {
-        setWasmMatmul(mode);
+        setWasmMode(mode);
         setMatmulThreads(threads);
         a.matmul(b, options).dispose();
       },

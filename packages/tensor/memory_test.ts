@@ -1,6 +1,7 @@
 import { strictEqual, throws } from "node:assert/strict";
-import { cpu, cpuMemory, keep, setCpuPoolLimit, Tensor, tensor, tidy, zeros } from "./mod.ts";
-import { setWasmMatmul } from "./_wasm_gemm.ts";
+import { cpu, cpuMemory, keep, setCpuPoolLimit, type Tensor, tensor, tidy, zeros } from "./mod.ts";
+import { tensorFromStorage } from "./seam.ts";
+import { setWasmMode } from "./cpu/kernel_choice.ts";
 
 Deno.test("tidy() disposes intermediates, keeps what it returns and what keep() marks", () => {
   const x = tensor([1, 2, 3]);
@@ -66,7 +67,7 @@ Deno.test("disposed CPU storage is reused, zero-filled where an op needs zeros",
 Deno.test("a caller's typed array is never pooled, and the pool limit is honoured", () => {
   const mine = new Float64Array([1, 2]);
   const before = cpuMemory().pooledArrays;
-  new Tensor(mine, [2], "float64", cpu).dispose();
+  tensorFromStorage(mine, { shape: [2], dtype: "float64", device: cpu }).dispose();
   strictEqual(cpuMemory().pooledArrays, before);
   setCpuPoolLimit(0);
   try {
@@ -86,7 +87,7 @@ Deno.test("matmul writes every element of a reused pool array on both CPU paths"
   const b = tensor(Array.from({ length: 750 }, (_, i) => (i % 5) - 2), { shape: [30, 25] });
   const expected = a.matmul(b).toTypedArray();
   for (const mode of ["off", "always"] as const) {
-    setWasmMatmul(mode);
+    setWasmMode(mode);
     try {
       // A dirty array of C's size waits in the pool; the product must not add to it.
       const before = cpuMemory().reuses;
@@ -95,7 +96,7 @@ Deno.test("matmul writes every element of a reused pool array on both CPU paths"
       strictEqual(cpuMemory().reuses > before, true, `${mode}: the product reused a pooled array`);
       strictEqual(c.toTypedArray().every((v, i) => v === expected[i]), true, `${mode}: values`);
     } finally {
-      setWasmMatmul("auto");
+      setWasmMode("auto");
     }
   }
 });

@@ -1,8 +1,10 @@
 /**
  * `@glassbox/tensor`: n-dimensional arrays of float64 (the default) or
- * float32 on the CPU or a GPU, the `Backend` seam devices implement, random
- * numbers identical to PyTorch's CPU generator and to NumPy's legacy
- * `RandomState`, and `assertClose` for numeric tests.
+ * float32 on the CPU or a GPU, random numbers identical to PyTorch's CPU
+ * generator and to NumPy's legacy `RandomState`, and `assertClose` for
+ * numeric tests. The seam devices implement (`Backend`, storages,
+ * `storageOf`, `tensorFromStorage`, `fma`) is the sub-path
+ * `@glassbox/tensor/backend`.
  *
  * @example A forward pass by hand
  * ```ts
@@ -19,22 +21,12 @@
  * @module
  */
 
-export type {
-  Backend,
-  BinaryOp,
-  BinaryShapes,
-  Device,
-  MatmulInfo,
-  ReduceOp,
-  SoftmaxOp,
-  Storage,
-  UnaryOp,
-} from "./backend.ts";
+export type { Device } from "./backend.ts";
 export { type DType, DTYPES, getDefaultDtype, setDefaultDtype, type TypedArray } from "./dtype.ts";
-export { cpu } from "./cpu_backend.ts";
-export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu_memory.ts";
+export { cpu } from "./cpu/backend.ts";
+export { cpuMemory, type CpuMemoryStats, setCpuPoolLimit } from "./cpu/memory.ts";
 export { keep, tidy } from "./tidy.ts";
-export { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
+export { matmulThreads, setMatmulThreads } from "./wasm/thread_pool.ts";
 export { type MatmulOptions, type NestedArray, type ReduceOptions, Tensor } from "./tensor.ts";
 export {
   arange,
@@ -60,7 +52,6 @@ export {
   type GradcheckOptions,
   type GradcheckReport,
 } from "./gradcheck.ts";
-export { fma, fmaf, productError } from "./fma.ts";
 export { DEFAULT_SEED, Generator, type GeneratorState } from "./generator.ts";
 export {
   getDefaultGenerator,

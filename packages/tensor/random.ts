@@ -11,7 +11,7 @@ import { allocTyped, type TypedArray } from "./dtype.ts";
 import { Generator } from "./generator.ts";
 import { type CreateOptions, resolveOptions } from "./creation.ts";
 import { checkShape, sizeOf } from "./_shape.ts";
-import { Tensor } from "./tensor.ts";
+import { type Tensor, tensorFromStorage } from "./tensor.ts";
 
 const defaultGenerator = new Generator();
 
@@ -74,7 +74,7 @@ function randomTensor(
   }
   const host = allocTyped(dtype, sizeOf(checked));
   fill(generator, host);
-  return new Tensor(device.backend.upload(host, dtype), checked, dtype, device);
+  return tensorFromStorage(device.backend.upload(host, dtype), { shape: checked, dtype, device });
 }
 
 function checkFinite(action: string, values: Record<string, number>): void {

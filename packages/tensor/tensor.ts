@@ -43,6 +43,10 @@ export interface MatmulOptions {
   bias?: Tensor;
 }
 
+/** Set by `Tensor`'s static block: its private constructor and storage, for the functions below. */
+let construct: (storage: Storage, shape: readonly number[], dtype: DType, device: Device) => Tensor;
+let storageOfTensor: (t: Tensor, action: string) => Storage;
+
 /** A storage shared by tensors that view the same elements (reshape does not copy). */
 class StorageRef {
   refs = 1;
@@ -76,25 +80,16 @@ export class Tensor {
   readonly size: number;
   #ref: StorageRef | null;
 
+  static {
+    construct = (storage, shape, dtype, device) => new Tensor(storage, shape, dtype, device);
+    storageOfTensor = (t, action) => t.storage(action);
+  }
+
   /**
-   * Wraps a backend storage. Low level: most code uses `tensor()` and the
-   * other creation functions instead.
-   *
-   * @param storage Elements, owned by `device.backend`.
-   * @param shape Row-major shape whose size matches the storage.
-   * @param dtype Element type of the storage.
-   * @param device Device whose backend made the storage.
-   *
-   * @example
-   * ```ts
-   * import { cpu, Tensor } from "@glassbox/tensor";
-   * import { deepStrictEqual } from "node:assert/strict";
-   *
-   * const t = new Tensor(new Float64Array([1, 2]), [2], "float64", cpu);
-   * deepStrictEqual(t.toArray(), [1, 2]);
-   * ```
+   * Wraps a backend storage. Private: the creation functions make tensors, and
+   * a backend's code uses `tensorFromStorage` from `@glassbox/tensor/backend`.
    */
-  constructor(
+  private constructor(
     storage: Storage | StorageRef,
     shape: readonly number[],
     dtype: DType,
@@ -123,8 +118,11 @@ export class Tensor {
     return this.#ref === null;
   }
 
-  /** The backend storage; throws a ReferenceError after `dispose()`. */
-  storage(action = "use tensor"): Storage {
+  /**
+   * The backend storage; throws a ReferenceError after `dispose()`. Private: a
+   * backend's code uses `storageOf` from `@glassbox/tensor/backend`.
+   */
+  private storage(action = "use tensor"): Storage {
     if (this.#ref === null) {
       throw new ReferenceError(
         `Cannot ${action}: the tensor of shape ${fmtShape(this.shape)} was disposed`,
@@ -1296,4 +1294,69 @@ function nestChecked(flat: TypedArray, shape: readonly number[]): NestedArray {
     return Array.from({ length: len }, (_, i) => build(offset + i * step, axis + 1));
   };
   return build(0, 0);
+}
+
+/** What `tensorFromStorage` needs besides the storage. */
+export interface FromStorageOptions {
+  /** Row-major shape; its size must be the storage's element count. */
+  readonly shape: readonly number[];
+  /** Element type of the storage. */
+  readonly dtype: DType;
+  /** The device whose backend made the storage. */
+  readonly device: Device;
+}
+
+/**
+ * Wraps a storage that `device.backend` made in a tensor, which owns it from
+ * then on (its `dispose()` gives the storage back to the backend). For
+ * backends and the code that drives them; model code uses `tensor()` and the
+ * other creation functions.
+ *
+ * @param storage Elements, owned by `options.device.backend`.
+ * @param options The tensor's shape, dtype and device.
+ * @returns A tensor over `storage` (no copy).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from "@glassbox/tensor";
+ * import { tensorFromStorage } from "@glassbox/tensor/backend";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const storage = cpu.backend.upload([1, 2, 3, 4], "float64");
+ * const t = tensorFromStorage(storage, { shape: [2, 2], dtype: "float64", device: cpu });
+ * deepStrictEqual(t.toArray(), [[1, 2], [3, 4]]);
+ * ```
+ */
+export function tensorFromStorage(storage: Storage, options: FromStorageOptions): Tensor {
+  const { shape, dtype, device } = options;
+  return construct(storage, shape, checkDtype(dtype, "create tensor"), device);
+}
+
+/**
+ * A tensor's backend storage, which kernels of `t.device.backend` take (a
+ * `Float64Array` or `Float32Array` on the CPU). The tensor still owns it:
+ * never mutate or dispose it.
+ *
+ * @param t The tensor.
+ * @param action What the caller is doing, for the error message.
+ * @returns The storage.
+ * @throws {ReferenceError} When `t` was disposed: "Cannot <action>: the tensor … was disposed".
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "@glassbox/tensor";
+ * import { storageOf } from "@glassbox/tensor/backend";
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ *
+ * const t = tensor([1, 2], { dtype: "float32" });
+ * deepStrictEqual(storageOf(t), new Float32Array([1, 2]));
+ * t.dispose();
+ * throws(() => storageOf(t, "read"), /Cannot read: the tensor of shape \[2\] was disposed/);
+ * ```
+ */
+export function storageOf(t: Tensor, action = "use tensor"): Storage {
+  if (!(t instanceof Tensor)) {
+    throw new TypeError(`Cannot ${action}: expected a Tensor, got ${typeof t}`);
+  }
+  return storageOfTensor(t, action);
 }

@@ -1,15 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { inspect } from "node:util";
-import {
-  type Backend,
-  cpu,
-  type Device,
-  type DType,
-  manualSeed,
-  randn,
-  type Tensor,
-  tensor,
-} from "./mod.ts";
+import { cpu, type Device, type DType, manualSeed, randn, type Tensor, tensor } from "./mod.ts";
+import type { Backend } from "./seam.ts";
 
 const display = (t: Tensor) =>
   (t as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();

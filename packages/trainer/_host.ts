@@ -6,7 +6,8 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { cpu, type DType, keep, Tensor, type TypedArray, zeros } from "@glassbox/tensor";
+import { cpu, type DType, keep, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
+import { storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
 import { isHostArray } from "@glassbox/internal";
 
 /**
@@ -14,7 +15,7 @@ import { isHostArray } from "@glassbox/internal";
  * tensors are immutable.
  */
 export function hostView(t: Tensor, action: string, what: string): TypedArray {
-  const storage = t.storage(action);
+  const storage = storageOf(t, action);
   if (isHostArray(storage)) return storage;
   throw new TypeError(
     `Cannot ${action}: ${what} lives on ${t.device.name}; the optimizers update CPU tensors only, ` +
@@ -28,12 +29,13 @@ export function hostView(t: Tensor, action: string, what: string): TypedArray {
  * release it); `dispose()` of the tensor that later wraps it returns it.
  */
 export function allocLike(dtype: DType, size: number): TypedArray {
-  return keep(zeros([size], { dtype })).storage("allocate") as TypedArray;
+  return storageOf(keep(zeros([size], { dtype })), "allocate") as TypedArray;
 }
 
 /** Wraps a typed array as a CPU tensor of the shape (no copy: the array must not be reused). */
 export function wrap(values: TypedArray, shape: readonly number[]): Tensor {
-  return new Tensor(values, shape, values instanceof Float32Array ? "float32" : "float64", cpu);
+  const dtype = values instanceof Float32Array ? "float32" : "float64";
+  return tensorFromStorage(values, { shape, dtype, device: cpu });
 }
 
 /**

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { fma } from "@glassbox/tensor";
+import { fma } from "@glassbox/tensor/backend";
 import { DcsrchSearch } from "./_dcsrch.ts";
 
 /** The objective along the search line, x + α·p. */

@@ -1,5 +1,6 @@
 import { Parameter } from "@glassbox/layers";
 import { tensor } from "@glassbox/tensor";
+import { storageOf } from "@glassbox/tensor/backend";
 import { BFGS } from "./bfgs.ts";
 import { minimizeBfgs } from "./minimize_bfgs.ts";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
@@ -29,8 +30,8 @@ function setup() {
   const closure = () => {
     bfgs.zeroGrad();
     const { value, gw, gb } = objective(
-      w.value.storage("test") as Float64Array,
-      b.value.storage("test") as Float64Array,
+      storageOf(w.value, "test") as Float64Array,
+      storageOf(b.value, "test") as Float64Array,
     );
     w.accumulate(tensor([[gw[0], gw[1]], [gw[2], gw[3]]]));
     b.accumulate(tensor([gb[0], gb[1]]));

@@ -7,6 +7,7 @@
 
 import { cpu, type Tensor } from "@glassbox/tensor";
 import { isHostArray } from "@glassbox/internal";
+import { storageOf } from "@glassbox/tensor/backend";
 import { allFinite } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 
@@ -84,7 +85,9 @@ export class NanGuard implements Callback {
         const t = p.borrow();
         // Device weights (L-BFGS on WebGPU) are read back: unchecked, a NaN step would only
         // show as the next batch's loss, when the weights "before" it are already NaN.
-        const values = t.device === cpu ? t.storage("check parameter") : await t.readTypedArray();
+        const values = t.device === cpu
+          ? storageOf(t, "check parameter")
+          : await t.readTypedArray();
         if (!isHostArray(values)) continue;
         if (!allFinite(values)) {
           const bad = values.find((v) => !Number.isFinite(v));

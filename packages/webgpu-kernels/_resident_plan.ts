@@ -3,6 +3,7 @@
 // one flat buffer.
 
 import type { Tensor } from "@glassbox/tensor";
+import { storageOf } from "@glassbox/tensor/backend";
 import type { OptimizerSettings } from "./_wgsl_optimizer.ts";
 import type { LossKernel } from "./_wgsl_train_rows.ts";
 
@@ -142,7 +143,7 @@ function checkParameter(
       }`,
     );
   }
-  tensor.storage(action); // a ReferenceError when disposed
+  storageOf(tensor, action); // a ReferenceError when disposed
   return tensor;
 }
 

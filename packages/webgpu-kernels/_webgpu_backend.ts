@@ -2,18 +2,17 @@
 // method validates its storages, allocates the output from the pool and
 // records one or a few dispatches; nothing waits for the GPU except `read`.
 
+import type { DType, TypedArray } from "@glassbox/tensor";
 import type {
   Backend,
   BinaryOp,
   BinaryShapes,
-  DType,
   MatmulInfo,
   ReduceOp,
   SoftmaxOp,
   Storage,
-  TypedArray,
   UnaryOp,
-} from "@glassbox/tensor";
+} from "@glassbox/tensor/backend";
 import { type GpuRuntime, GpuStorage } from "./_runtime.ts";
 import { broadcastLayout } from "./_layout.ts";
 import { stridesOf } from "@glassbox/internal";

@@ -2,7 +2,7 @@
 // the operation unions of `@glassbox/tensor`, so that an operation added to
 // the Backend interface without a kernel here is a compile error.
 
-import type { BinaryOp, UnaryOp } from "@glassbox/tensor";
+import type { BinaryOp, UnaryOp } from "@glassbox/tensor/backend";
 import { LINEAR_INDEX, MAIN_1D, MATH, SPECIALS } from "./_wgsl_common.ts";
 
 /** `out = f(v)` for each unary operation, matching the CPU backend at special values. */

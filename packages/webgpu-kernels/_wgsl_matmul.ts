@@ -17,7 +17,7 @@
 // C = f(op(A)·op(B) + bias), with the bias broadcast over rows and f one of
 // the unary kernels, so the pre-activation never goes to memory.
 
-import type { UnaryOp } from "@glassbox/tensor";
+import type { UnaryOp } from "@glassbox/tensor/backend";
 import { MATH, SPECIALS } from "./_wgsl_common.ts";
 import { UNARY_WGSL } from "./_wgsl_elementwise.ts";
 

@@ -1,4 +1,5 @@
-import { manualSeed, randn, Tensor, type UnaryOp } from "@glassbox/tensor";
+import { manualSeed, randn } from "@glassbox/tensor";
+import { storageOf, tensorFromStorage, type UnaryOp } from "@glassbox/tensor/backend";
 import { ok } from "node:assert/strict";
 import type { WebGPUBackend } from "./_webgpu_backend.ts";
 import { assertMatchesCpu, setupWebGPUTests } from "./testing.ts";
@@ -34,11 +35,15 @@ Deno.test({
                 aOffsets: [0],
                 bOffsets: [0],
               };
-              const storage = backend.matmulEpilogue(xs.storage(), ws.storage(), info, {
-                bias: withBias ? bs.storage() : undefined,
+              const storage = backend.matmulEpilogue(storageOf(xs), storageOf(ws), info, {
+                bias: withBias ? storageOf(bs) : undefined,
                 activation,
               });
-              return new Tensor(storage, [n, outF], "float32", gpu);
+              return tensorFromStorage(storage, {
+                shape: [n, outF],
+                dtype: "float32",
+                device: gpu,
+              });
             },
             [x, w, b],
             { device: gpu, message: `${n}×${inF}→${outF} ${activation} bias=${withBias}` },

@@ -10,7 +10,7 @@
 // several NaNs) go to the first index. The pick rule is a total order on
 // (value, index), so any fixed combining order yields the CPU's answer.
 
-import type { ReduceOp } from "@glassbox/tensor";
+import type { ReduceOp } from "@glassbox/tensor/backend";
 import { SPECIALS, WG } from "./_wgsl_common.ts";
 
 /** Axes at most this long are reduced by one invocation per output. */

@@ -2,7 +2,7 @@
 // workgroup per row, with the same fixed-order trees as the reductions, so
 // the results are bit-identical run after run.
 
-import type { SoftmaxOp } from "@glassbox/tensor";
+import type { SoftmaxOp } from "@glassbox/tensor/backend";
 import { MATH, SPECIALS } from "./_wgsl_common.ts";
 import { HEADER } from "./_wgsl_reduce.ts";
 

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Backend, Device, DType } from "@glassbox/tensor";
+import type { Device, DType } from "@glassbox/tensor";
+import type { Backend } from "@glassbox/tensor/backend";
 import { GpuRuntime, registerRuntime } from "./_runtime.ts";
 import { WebGPUBackend } from "./_webgpu_backend.ts";
 import { WebGPUUnavailableError } from "./webgpu_unavailable_error.ts";

@@ -9,6 +9,7 @@
  */
 
 import { Tensor } from "@glassbox/tensor";
+import { storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
 import type { WebGPUDevice } from "./request_webgpu.ts";
 import { type GpuRuntime, GpuStorage, type PassDispatch, runtimeOf } from "./_runtime.ts";
 import { grid, MAX_GROUPS } from "./_wgsl_common.ts";
@@ -292,7 +293,7 @@ export class ResidentTrainer {
     const size = this.#plan.size;
     this.#params = rt.alloc(size, action);
     for (const p of this.#plan.parameters) {
-      const src = p.value.storage(action) as GpuStorage;
+      const src = storageOf(p.value, action) as GpuStorage;
       rt.copy(src, this.#params, p.value.size * 4, action, { dst: p.offset * 4 });
     }
     this.#grads = rt.alloc(size, action);
@@ -359,7 +360,7 @@ export class ResidentTrainer {
         }`,
       );
     }
-    return { storage: tensor.storage(action) as GpuStorage, rows: tensor.shape[0] };
+    return { storage: storageOf(tensor, action) as GpuStorage, rows: tensor.shape[0] };
   }
 
   /**
@@ -658,7 +659,7 @@ export class ResidentTrainer {
     return this.#plan.parameters.map((p) => {
       const out = this.#rt.alloc(p.value.size, action);
       this.#rt.copy(source, out, p.value.size * 4, action, { src: (base + p.offset) * 4 });
-      return new Tensor(out, p.shape, "float32", this.device);
+      return tensorFromStorage(out, { shape: p.shape, dtype: "float32", device: this.device });
     });
   }
 
@@ -827,7 +828,7 @@ export class ResidentTrainer {
           );
         }
         const offset = (j * size + p.offset) * 4;
-        const storage = t.storage(action);
+        const storage = storageOf(t, action);
         if (t.device === this.device) {
           this.#rt.copy(storage as GpuStorage, this.#state!, t.size * 4, action, { dst: offset });
         } else if (storage instanceof Float32Array) {

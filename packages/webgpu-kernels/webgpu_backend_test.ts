@@ -6,17 +6,15 @@
 
 import {
   assertClose,
-  type BinaryOp,
   concat,
   full,
   manualSeed,
   randn,
-  type ReduceOp,
   type Tensor,
   tensor,
-  type UnaryOp,
   zeros,
 } from "@glassbox/tensor";
+import type { BinaryOp, ReduceOp, UnaryOp } from "@glassbox/tensor/backend";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { assertMatchesCpu, type MatchReport, setupWebGPUTests } from "./testing.ts";
 import { BINARY_WGSL, UNARY_WGSL } from "./_wgsl_elementwise.ts";

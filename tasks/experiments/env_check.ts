@@ -8,7 +8,7 @@
  * @module
  */
 
-import { threadsFromEnv, wasmModeFromEnv } from "../../packages/tensor/_env.ts";
+import { threadsFromEnv, wasmModeFromEnv } from "../../packages/tensor/wasm/env.ts";
 
 try {
   threadsFromEnv();

@@ -9,7 +9,7 @@
 
 import { manualSeed, randn } from "@glassbox/tensor";
 // A diagnostic the package does not export; the bundle holds one copy of the module.
-import { wasmGemmKind, wasmGemmThreads } from "../../packages/tensor/_wasm_gemm.ts";
+import { wasmGemmKind, wasmGemmThreads } from "../../packages/tensor/wasm/gemm.ts";
 
 /** What `threadedMatmul` saw. */
 export interface ThreadedMatmul {

@@ -1,7 +1,7 @@
 ;; glassbox elementwise kernels for WebAssembly SIMD: exp, tanh, sigmoid and the row passes of
 ;; softmax / log-softmax over the last axis, in float64 (f64x2, two lanes per instruction).
 ;;
-;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into _wasm_elementwise_bytes.ts.
+;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into elementwise_bytes.ts.
 ;; Only standard (non-relaxed) SIMD is used, so every runtime computes the same bits.
 ;; float32 tensors are widened to float64 by the caller's copy into memory and rounded once
 ;; on the copy out, exactly as the TypeScript path computes them.

@@ -1,40 +1,23 @@
 // The WebAssembly SIMD elementwise kernels (wasm/elementwise.wat, embedded as base64 by
 // `deno task build:wasm`): exp, tanh and sigmoid, and softmax / log-softmax over the last
-// axis. The CPU backend tries these first and keeps its TypeScript loops (the reference)
-// when they decline: mode "off", an operation or layout they do not cover, fewer elements
-// than the measured break-even size in mode "auto", or no WebAssembly SIMD at all.
-//
-// The mode is matmul's (`GLASSBOX_WASM`, `setWasmMatmul`): one switch for every WebAssembly
-// kernel. Data goes through the module's memory in chunks that stay in cache, converted to
+// axis. The CPU backend calls these when ../cpu/kernel_choice.ts picks WebAssembly and
+// keeps its TypeScript loops (the reference) when they decline: an operation they do not
+// cover, or no WebAssembly SIMD at all. Data goes through the module's memory in chunks that stay in cache, converted to
 // float64 on the way in: float32 tensors are computed in float64 and rounded once on the
 // way out, as on the TypeScript path.
 
-import type { TypedArray } from "./dtype.ts";
-import type { SoftmaxOp, UnaryOp } from "./backend.ts";
-import { sharedElementwise, type WasmMatmulMode, wasmMatmulMode } from "./_wasm_gemm.ts";
-import { ELEMENTWISE_WASM } from "./_wasm_elementwise_bytes.ts";
-import { align64, growTo } from "./_wasm_memory.ts";
-
-/** The unary operations with a WebAssembly kernel. */
-export type WasmUnaryOp = "exp" | "tanh" | "sigmoid";
-
-/**
- * Element counts from which mode "auto" uses WebAssembly, measured with
- * packages/tensor/elementwise_bench.ts (the copies in and out cost about as much as
- * the TypeScript loop on a few dozen elements; see the bench's header for the figures).
- */
-export const WASM_ELEMENTWISE_THRESHOLD: { readonly [K in WasmUnaryOp | SoftmaxOp]: number } = {
-  exp: 64,
-  tanh: 64,
-  sigmoid: 64,
-  softmax: 256,
-  logSoftmax: 256,
-};
+import type { TypedArray } from "../dtype.ts";
+import type { SoftmaxOp, UnaryOp } from "../backend.ts";
+import { sharedElementwise } from "./gemm.ts";
+import { ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
+import { align64, MemoryViews } from "./memory.ts";
+import { decodeBase64, instantiate } from "./loader.ts";
+import { type PoolTask, TASK, WASM_UNARY_OPS, type WasmUnaryOp } from "./tasks.ts";
 
 /** Elements per chunk copied through the module's memory (128 KiB of float64). */
 const CHUNK = 16384;
 /**
- * From this many elements an exp / tanh / sigmoid / softmax is split over the GEMM threads
+ * From this many elements an exp / tanh / sigmoid / softmax is split over the worker pool
  * (when there are some).
  */
 const PARALLEL_MIN = 4 * CHUNK;
@@ -52,8 +35,8 @@ interface ElementwiseExports {
 }
 
 let module: ElementwiseExports | null | undefined;
-let override: WasmMatmulMode | undefined;
-let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+/** Views of the module's own memory (set with the module). */
+let views: MemoryViews;
 
 /** Whether the module could be instantiated (instantiates it on first use). */
 export function wasmElementwiseAvailable(): boolean {
@@ -61,41 +44,21 @@ export function wasmElementwiseAvailable(): boolean {
   return module !== null;
 }
 
-/**
- * Sets a mode for these kernels alone (tests and benchmarks compare the two paths without
- * moving matmul); `undefined` goes back to following matmul's mode.
- */
-export function setWasmElementwise(mode: WasmMatmulMode | undefined): void {
-  override = mode;
-}
-
-/** Whether the current mode sends `size` elements of `op` to WebAssembly. */
-function wanted(op: WasmUnaryOp | SoftmaxOp, size: number): boolean {
-  const mode = override ?? wasmMatmulMode();
-  if (mode === "off" || size === 0) return false;
-  if (mode === "auto" && size < WASM_ELEMENTWISE_THRESHOLD[op]) return false;
-  return wasmElementwiseAvailable();
-}
-
 function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
-  return op === "exp" || op === "tanh" || op === "sigmoid";
+  return (WASM_UNARY_OPS as readonly string[]).includes(op);
 }
 
 /**
  * `out[i] = op(src[i])` for `i < n` with WebAssembly. Returns false, having written
- * nothing, when the operation has no kernel or the mode and size keep TypeScript.
+ * nothing, when the operation has no kernel or there is no WebAssembly SIMD.
  */
 export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
-  if (!isWasmUnary(op) || !wanted(op, n)) return false;
+  if (!isWasmUnary(op) || !wasmElementwiseAvailable()) return false;
   if (n >= PARALLEL_MIN && unaryOnThreads(op, src, out, n)) return true;
-  const kernel = op === "exp"
-    ? module!.exp_f64
-    : op === "tanh"
-    ? module!.tanh_f64
-    : module!.sigmoid_f64;
+  const kernel = module![`${op}_f64`];
   const span = Math.min(n, CHUNK);
-  if (!reserve(BASE + span * 8 + 16)) return false;
-  const at = BASE / 8;
+  if (!views.reserve(BASE + span * 8 + 16)) return false;
+  const f64 = views.f64, at = BASE / 8;
   for (let start = 0; start < n; start += CHUNK) {
     const count = Math.min(CHUNK, n - start);
     f64.set(src.subarray(start, start + count), at);
@@ -109,7 +72,7 @@ export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: numb
  * Softmax or log-softmax over each of `rows` contiguous rows of `len` elements with
  * WebAssembly: the same steps and order of additions as the TypeScript kernel, with the
  * module's exp (and, for log-softmax, `Math.log` of each row's sum). Returns false,
- * having written nothing, when the mode and size keep TypeScript.
+ * having written nothing, when there is no WebAssembly SIMD.
  */
 export function wasmSoftmaxRows(
   op: SoftmaxOp,
@@ -118,7 +81,7 @@ export function wasmSoftmaxRows(
   rows: number,
   len: number,
 ): boolean {
-  if (!wanted(op, rows * len)) return false;
+  if (!wasmElementwiseAvailable()) return false;
   if (op === "softmax" && rows * len >= PARALLEL_MIN && softmaxOnThreads(x, out, rows, len)) {
     return true;
   }
@@ -127,7 +90,8 @@ export function wasmSoftmaxRows(
   const xAt = BASE;
   const eAt = align64(xAt + span * 8 + 16);
   const sumsAt = align64(eAt + span * 8 + 16);
-  if (!reserve(sumsAt + rowsPer * 8)) return false;
+  if (!views.reserve(sumsAt + rowsPer * 8)) return false;
+  const f64 = views.f64;
   const { softmax_rows_f64: firstPass, rows_apply_f64: apply } = module!;
   const log = op === "logSoftmax";
   const resultAt = (log ? xAt : eAt) / 8;
@@ -149,7 +113,7 @@ export function wasmSoftmaxRows(
 }
 
 /**
- * `wasmUnary` split over the GEMM threads: the input goes into their shared memory once,
+ * `wasmUnary` split over the worker pool: the input goes into their shared memory once,
  * each task maps one CHUNK (an even count, so that no task's paired last element lands in
  * another's), and the result comes back once. Each element is computed by the same code as
  * on one thread, so the bits are the same. False (nothing written) without threads, or if
@@ -160,18 +124,18 @@ function unaryOnThreads(op: WasmUnaryOp, src: TypedArray, out: TypedArray, n: nu
   if (shared === null) return false;
   const { f64: view, base } = shared;
   view.set(src.subarray(0, n), base / 8);
-  const f = op === "exp" ? 0 : op === "tanh" ? 1 : 2;
-  const tasks: number[][] = [];
+  const code = WASM_UNARY_OPS.indexOf(op);
+  const tasks: PoolTask[] = [];
   for (let start = 0; start < n; start += CHUNK) {
     const at = base + start * 8;
-    tasks.push([4, f, at, at, Math.min(CHUNK, n - start)]);
+    tasks.push([TASK.unary, code, at, at, Math.min(CHUNK, n - start)]);
   }
   if (!shared.run(tasks)) return false;
   out.set(view.subarray(base / 8, base / 8 + n), 0);
   return true;
 }
 
-/** Softmax rows split over the GEMM threads in blocks of whole rows (see `unaryOnThreads`). */
+/** Softmax rows split over the worker pool in blocks of whole rows (see `unaryOnThreads`). */
 function softmaxOnThreads(x: TypedArray, out: TypedArray, rows: number, len: number): boolean {
   const size = rows * len;
   const eAt = align64(size * 8 + 16), sumsAt = align64(eAt + size * 8 + 16);
@@ -181,7 +145,14 @@ function softmaxOnThreads(x: TypedArray, out: TypedArray, rows: number, len: num
   view.set(x.subarray(0, size), base / 8);
   const tasks = softmaxBlocks(rows, len).map(([row, count]) => {
     const offset = row * len * 8;
-    return [5, base + offset, base + eAt + offset, count, len, base + sumsAt + row * 8];
+    return [
+      TASK.softmaxRows,
+      base + offset,
+      base + eAt + offset,
+      count,
+      len,
+      base + sumsAt + row * 8,
+    ];
   });
   if (!shared.run(tasks)) return false;
   out.set(view.subarray((base + eAt) / 8, (base + eAt) / 8 + size), 0);
@@ -202,24 +173,9 @@ export function softmaxBlocks(rows: number, len: number): [number, number][] {
   return blocks;
 }
 
-/** Grows the memory to at least `bytes` and refreshes the view after a grow; false if it cannot. */
-function reserve(bytes: number): boolean {
-  const memory = module!.memory;
-  if (!growTo(memory, bytes)) return false;
-  if (f64.buffer !== memory.buffer) f64 = new Float64Array(memory.buffer);
-  return true;
-}
-
+/** The module on a memory of its own; null without WebAssembly SIMD (the TypeScript kernels run). */
 function load(): ElementwiseExports | null {
-  if (typeof WebAssembly === "undefined") return null;
-  try {
-    const binary = atob(ELEMENTWISE_WASM);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    return instance.exports as unknown as ElementwiseExports;
-  } catch {
-    return null; // no SIMD: the TypeScript kernels run
-  }
+  const exports = instantiate(decodeBase64(ELEMENTWISE_WASM)) as ElementwiseExports | null;
+  if (exports !== null) views = new MemoryViews(exports.memory);
+  return exports;
 }

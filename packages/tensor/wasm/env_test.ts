@@ -5,8 +5,8 @@
 
 import { strictEqual } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { threadsFromEnv, wasmModeFromEnv } from "./_env.ts";
-import { throwsWith } from "./_test_util.ts";
+import { threadsFromEnv, wasmModeFromEnv } from "./env.ts";
+import { throwsWith } from "../_test_util.ts";
 
 Deno.test("GLASSBOX_THREADS: unset, empty or auto is the default; 1 to 120 a count; anything else an error", () => {
   for (const value of [undefined, "", " ", "auto"]) strictEqual(threadsFromEnv(value), undefined);
@@ -50,7 +50,7 @@ Deno.test({
   name: "a malformed GLASSBOX_THREADS or GLASSBOX_WASM stops the process when the package loads",
   ignore: !canRun,
   fn: async (t) => {
-    const mod = new URL("./mod.ts", import.meta.url).href;
+    const mod = new URL("../mod.ts", import.meta.url).href;
     // Nothing runs after the import: the error must come from loading the package.
     const script = `import ${JSON.stringify(mod)}; console.log("loaded");`;
     for (

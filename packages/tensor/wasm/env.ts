@@ -49,8 +49,8 @@ export function threadsFromEnv(
   return count;
 }
 
-/** When matmul uses WebAssembly: above the measured size threshold, never, or for every size. */
-export type WasmMatmulMode = "auto" | "off" | "always";
+/** When the CPU kernels use WebAssembly: above measured sizes, never, or for every size. */
+export type WasmMode = "auto" | "off" | "always";
 
 /**
  * `GLASSBOX_WASM` as a mode; `"auto"` when unset or empty.
@@ -59,7 +59,7 @@ export type WasmMatmulMode = "auto" | "off" | "always";
  */
 export function wasmModeFromEnv(
   value: string | undefined = readEnv("GLASSBOX_WASM"),
-): WasmMatmulMode {
+): WasmMode {
   const text = value?.trim() ?? "";
   if (text === "") return "auto";
   if (text === "auto" || text === "off" || text === "always") return text;

@@ -6,10 +6,11 @@
 // (setWasmMemoryLimits) so that small products reach them.
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { cpuMemory, setCpuPoolLimit, type Tensor } from "./mod.ts";
-import { loadWasmGemm, setWasmMatmul, wasmGemmKind, wasmGemmThreads } from "./_wasm_gemm.ts";
-import { setWasmMemoryLimits } from "./_wasm_gemm_policy.ts";
-import { captureWarnings, lcgTensor as values } from "./_test_util.ts";
+import { cpuMemory, setCpuPoolLimit, type Tensor } from "../mod.ts";
+import { loadWasmGemm, wasmGemmKind, wasmGemmThreads } from "./gemm.ts";
+import { setWasmMode } from "../cpu/kernel_choice.ts";
+import { setWasmMemoryLimits } from "./policy.ts";
+import { captureWarnings, lcgTensor as values } from "../_test_util.ts";
 
 function bits(t: Tensor): number[] {
   const x = t.toTypedArray();
@@ -26,9 +27,9 @@ Deno.test({
   fn: () => {
     const kind = wasmGemmKind() as "relaxed" | "portable";
     try {
-      setWasmMatmul("off");
+      setWasmMode("off");
       const typescript = a.matmul(b);
-      setWasmMatmul("always");
+      setWasmMode("always");
       setWasmMemoryLimits({ cap: 2 ** 20 }); // 1 MiB: A alone is 672,000 bytes
       const first = captureWarnings(() => a.matmul(b));
       deepStrictEqual(bits(first.value), bits(typescript));
@@ -39,7 +40,7 @@ Deno.test({
       deepStrictEqual(second.warnings, [], "the warning is shown once");
     } finally {
       setWasmMemoryLimits();
-      setWasmMatmul("auto");
+      setWasmMode("auto");
       loadWasmGemm(kind);
     }
   },
@@ -52,7 +53,7 @@ Deno.test({
     const kind = wasmGemmKind() as "relaxed" | "portable";
     const yieldOnce = () => new Promise((resolve) => setTimeout(resolve, 0));
     try {
-      setWasmMatmul("always");
+      setWasmMode("always");
       loadWasmGemm(kind); // a fresh memory of one page
       setWasmMemoryLimits({ release: 2 ** 20 });
       const expected = bits(a.matmul(b));
@@ -66,7 +67,7 @@ Deno.test({
       deepStrictEqual(bits(a.matmul(b)), expected);
     } finally {
       setWasmMemoryLimits();
-      setWasmMatmul("auto");
+      setWasmMode("auto");
       loadWasmGemm(kind);
     }
   },

@@ -7,14 +7,13 @@
 // float64 for both dtypes; float32 results are rounded when stored, once per
 // KC-deep block of k (once in all when k ≤ KC).
 //
-// Products of at least WASM_MIN multiply-adds go to the WebAssembly SIMD kernel
-// (_wasm_gemm.ts, same blocking, float32 accumulated in float32) unless it is
-// switched off — split across worker threads when large (_parallel_gemm.ts,
-// bit-identical to one thread); this file stays the reference and the fallback.
+// The CPU backend passes the WebAssembly SIMD kernel (../wasm/gemm.ts, same blocking,
+// float32 accumulated in float32, split across worker threads when large and
+// bit-identical to one thread) as `fast` when kernel_choice.ts picks it; this file stays
+// the reference and the fallback for a batch the fast kernel declines.
 
-import type { TypedArray } from "./dtype.ts";
-import type { MatmulInfo } from "./backend.ts";
-import { wasmGemm, wasmMatmulMode } from "./_wasm_gemm.ts";
+import type { TypedArray } from "../dtype.ts";
+import type { MatmulInfo } from "../backend.ts";
 
 const MR = 4;
 const NR = 4;
@@ -24,23 +23,41 @@ const MC = 128;
 /** Below this many multiply-adds the packing costs more than it saves. */
 const SMALL = 4096;
 
-/** From this many multiply-adds on, the WebAssembly kernel is faster (measured). */
-const WASM_MIN = 512;
-
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * 64);
 
-/** Computes every batch of `out = op(A) · op(B)`, writing every element (`out` may hold old values). */
-export function cpuMatmul(a: TypedArray, b: TypedArray, out: TypedArray, info: MatmulInfo): void {
+/**
+ * Another kernel for one batch of `out[co…] = op(A) · op(B)` (+ bias): true when it wrote
+ * the batch, false (nothing written) when it declines.
+ */
+export type GemmBatch = (
+  a: TypedArray,
+  ao: number,
+  b: TypedArray,
+  bo: number,
+  out: TypedArray,
+  co: number,
+  info: MatmulInfo,
+) => boolean;
+
+/**
+ * Computes every batch of `out = op(A) · op(B)`, writing every element (`out` may hold old
+ * values): with `fast` where it accepts a batch, else in TypeScript.
+ */
+export function cpuMatmul(
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  info: MatmulInfo,
+  fast?: GemmBatch,
+): void {
   const { m, n, k } = info;
   const work = m * n * k;
-  const mode = work === 0 ? "off" : wasmMatmulMode();
-  const wasm = mode === "always" || (mode === "auto" && work >= WASM_MIN);
   for (let batch = 0; batch < info.aOffsets.length; batch++) {
     const ao = info.aOffsets[batch];
     const bo = info.bOffsets[batch];
     const co = batch * m * n;
-    if (wasm && wasmGemm(a, ao, b, bo, out, co, info)) continue; // bias added on the way out
+    if (fast !== undefined && fast(a, ao, b, bo, out, co, info)) continue; // bias included
     if (work <= SMALL) {
       matmulSmall(a, ao, b, bo, out, co, info);
     } else {

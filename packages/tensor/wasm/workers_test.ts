@@ -1,24 +1,19 @@
 // Fault injection into the GEMM threads: a worker that exits, throws, spins or blocks
 // after it has claimed a task of a matmul. The design under test: the calling thread never
-// waits without a bound; within a few seconds the wait fails with a GemmWorkerError, the
+// waits without a bound; within a few seconds the wait fails with a WorkerStallError, the
 // matmul is computed again on the calling thread (so the caller gets the right result, bit
 // for bit, and a console warning naming what happened), the pool is retired (its workers
 // terminated, its memory abandoned) and new workers start at the next large product; after
 // three such failures the process stays on one thread.
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import type { Tensor } from "./mod.ts";
-import {
-  loadWasmGemm,
-  setGemmWorkerFactory,
-  setWasmMatmul,
-  wasmGemmKind,
-  wasmGemmThreads,
-} from "./_wasm_gemm.ts";
-import { resetWorkerFailures } from "./_wasm_gemm_policy.ts";
-import { setMatmulThreads } from "./_parallel_gemm.ts";
-import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./_gemm_workers.ts";
-import { captureWarnings, lcgTensor as values } from "./_test_util.ts";
+import type { Tensor } from "../mod.ts";
+import { loadWasmGemm, setGemmWorkerFactory, wasmGemmKind, wasmGemmThreads } from "./gemm.ts";
+import { setWasmMode } from "../cpu/kernel_choice.ts";
+import { resetWorkerFailures } from "./policy.ts";
+import { setMatmulThreads } from "./thread_pool.ts";
+import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./workers.ts";
+import { captureWarnings, lcgTensor as values } from "../_test_util.ts";
 
 /** The depth of the products a faulty worker fails on (others it runs as usual). */
 const FAULT_K = 777;
@@ -28,14 +23,16 @@ const FAULT_K = 777;
  * FAULT_K, where it claims a task and then runs `fault` instead of it.
  */
 function faultyClaim(fault: string): string {
-  return `((claim) => (ctl, gemm, id) => {
+  return `((claim) => (ctl, calls, p, id) => {
+    const mask = (1 << p.ticketBits) - 1;
     for (;;) {
-      const v = Atomics.load(ctl, 0);
-      const next = v & 4095, count = (v >>> 12) & 4095;
+      const v = Atomics.load(ctl, p.slot.ticket);
+      const next = v & mask, count = (v >>> p.ticketBits) & mask;
       if (next >= count) return v;
-      const t = 128 + next * 13;
-      if (ctl[t] > 1 || ctl[t + 11] !== ${FAULT_K}) return claim(ctl, gemm, id);
-      if (Atomics.compareExchange(ctl, 0, v, v + 1) !== v) continue;
+      const t = p.slot.tasks + next * p.taskInts;
+      const gemm = ctl[t] === p.task.gemmF64 || ctl[t] === p.task.gemmF32;
+      if (!gemm || ctl[t + 11] !== ${FAULT_K}) return claim(ctl, calls, p, id);
+      if (Atomics.compareExchange(ctl, p.slot.ticket, v, v + 1) !== v) continue;
       ${fault}
     }
   })(${CLAIM_TASKS_SOURCE})`;
@@ -116,7 +113,7 @@ Deno.test({
   ignore: !usable,
   fn: async (t) => {
     const kind = wasmGemmKind() as "relaxed" | "portable";
-    setWasmMatmul("always");
+    setWasmMode("always");
     const expected = reference();
     setMatmulThreads(2);
     try {
@@ -151,7 +148,7 @@ Deno.test({
       setGemmWorkerFactory("default");
       loadWasmGemm(kind);
       setMatmulThreads("auto");
-      setWasmMatmul("auto");
+      setWasmMode("auto");
     }
   },
 });
@@ -162,7 +159,7 @@ Deno.test({
   ignore: !usable,
   fn: async () => {
     const kind = wasmGemmKind() as "relaxed" | "portable";
-    setWasmMatmul("always");
+    setWasmMode("always");
     const expected = reference();
     setMatmulThreads(2);
     try {
@@ -184,7 +181,7 @@ Deno.test({
       setGemmWorkerFactory("default");
       loadWasmGemm(kind);
       setMatmulThreads("auto");
-      setWasmMatmul("auto");
+      setWasmMode("auto");
     }
   },
 });

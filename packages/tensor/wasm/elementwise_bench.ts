@@ -4,9 +4,10 @@
 //
 //   deno bench --allow-read packages/tensor/elementwise_bench.ts
 
-import type { Tensor } from "./mod.ts";
-import { setWasmElementwise, wasmElementwiseAvailable } from "./_wasm_elementwise.ts";
-import { lcgTensor } from "./_test_util.ts";
+import type { Tensor } from "../mod.ts";
+import { wasmElementwiseAvailable } from "./elementwise.ts";
+import { setWasmElementwise } from "../cpu/kernel_choice.ts";
+import { lcgTensor } from "../_test_util.ts";
 
 /** Deterministic values in [-4, 4) (a small LCG), so benches need no RNG. */
 function values(rows: number, cols: number): Tensor {

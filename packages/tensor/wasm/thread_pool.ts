@@ -1,7 +1,8 @@
-// Threads for the WebAssembly GEMM: workers that share the module's memory and take tasks
-// (one `gemm_f64` / `gemm_f32` call each, on a block of rows or columns of C, or one
-// `pack_b_*` call on a block of op(B)'s columns) from a queue
-// in that memory, while the main thread takes tasks too and then blocks until all are done.
+// The worker pool of the WebAssembly kernels: workers that share the modules' memory and take
+// tasks (tasks.ts: a `gemm_f64` / `gemm_f32` call on a block of rows or columns of C, a
+// `pack_b_*` call on a block of op(B)'s columns, an exp / tanh / sigmoid over a chunk, a
+// softmax over a block of rows) from a queue in that memory, while the main thread takes
+// tasks too and then blocks until all are done.
 //
 // Synchronisation is Atomics only, no messages, so nothing is pending on the main thread's
 // event loop. The queue is one Int32 "ticket" word: job generation (bits 24–31), task count
@@ -16,34 +17,25 @@
 // task undone for ever, so the calling thread never waits without a bound: it sleeps in
 // short slices and, when no task has finished for a while (STALL_MIN_MS, or STALL_FACTOR
 // times what one of its own tasks took, whichever is longer), gives up with a
-// `GemmWorkerError`. The caller then computes the product on its own thread and retires the
-// pool (see _wasm_gemm.ts). Workers themselves live in _gemm_workers.ts.
+// `WorkerStallError`. The caller then computes the operation on its own thread and retires
+// the pool (see gemm.ts). Workers themselves live in workers.ts.
 
-import { threadsFromEnv } from "./_env.ts";
-import {
-  claimTasks,
-  type GemmCalls,
-  type GemmWorker,
-  type WorkerFactory,
-} from "./_gemm_workers.ts";
+import { threadsFromEnv } from "./env.ts";
+import { claimTasks, type ModuleCalls, type PoolWorker, type WorkerFactory } from "./workers.ts";
+import { type PoolTask, PROTOCOL, SLOT } from "./tasks.ts";
 
-export type { GemmCalls, WorkerFactory } from "./_gemm_workers.ts";
-export { defaultWorkerFactory } from "./_gemm_workers.ts";
+export type { ModuleCalls, WorkerFactory } from "./workers.ts";
+export { defaultWorkerFactory } from "./workers.ts";
 
-/** Int32 slots of the control block at the start of the shared memory. */
-const TICKET = 0, DONE = 1, FAILED = 2, SCRATCH = 3, STRIDE = 4, PB_OFFSET = 5, ALIVE = 6;
-/** Tasks run by workers so far (a diagnostic: the main thread's are not counted). */
-const WORKER_TASKS = 7;
-/** Worker `id` stops when slot STOP + id is non-zero. */
-const STOP = 8;
-/** Int32 slot of the first task; each task is TASK_INTS slots. */
-const TASKS = 128;
-const TASK_INTS = 13;
+const { ticket: TICKET, done: DONE, failed: FAILED, scratch: SCRATCH, stride: STRIDE } = SLOT;
+const { pbOffset: PB_OFFSET, alive: ALIVE, workerTasks: WORKER_TASKS, stop: STOP } = SLOT;
+const { tasks: TASKS } = SLOT;
+const { taskInts: TASK_INTS, ticketBits: TICKET_BITS } = PROTOCOL;
 
-/** Most tasks in one job (the ticket word has 12 bits; the control block, 64 KiB). */
+/** Most tasks in one job (the control block, 64 KiB, has room for 1024 after its slots). */
 export const MAX_TASKS = 1024;
 /** Bytes at the start of memory that belong to the control block and task list. */
-export const CONTROL_BYTES = 65536;
+export const CONTROL_BYTES = PROTOCOL.controlInts * 4;
 /** Most threads, the main thread included (one STOP slot per worker below TASKS). */
 export const MAX_THREADS = TASKS - STOP;
 /** How long the calling thread spins for the other threads' last tasks before it sleeps. */
@@ -58,25 +50,14 @@ const STALL_FACTOR = 50;
 const DEFAULT_CAP = 8;
 
 /**
- * One task, 13 Int32s. A GEMM call: [f64 ? 1 : 0, a, ars, aks, b, bks, bcs, c, ldc, m, n,
- * k, packedB] (see wasm/gemm.wat), where packedB is the address of all of op(B) already
- * packed, or 0 for the task to pack B itself in its thread's scratch. A packing call:
- * [f64 ? 3 : 2, b, bks, bcs, ldc, n, k, pb] (`pack_b_f64` / `pack_b_f32`, the rest unused),
- * so that threads pack op(B) together before they share it. Elementwise calls (the
- * elementwise module on the same memory): [4, f, src, dst, n] with f 0 exp, 1 tanh,
- * 2 sigmoid; [5, x, e, rows, len, sums]: softmax of `rows` rows into e.
- */
-export type GemmTask = readonly number[];
-
-/**
  * The worker threads of one shared memory. `run` is the only entry: it publishes a job,
  * takes tasks on the calling thread as thread 0, and returns when every task is done.
  */
-export class GemmPool {
+export class WorkerPool {
   /** Threads this pool was made for, the calling thread included. */
   readonly threads: number;
   #ctl: Int32Array;
-  #workers: GemmWorker[] = [];
+  #workers: PoolWorker[] = [];
   #generation = 0;
   #canWait = true;
 
@@ -99,7 +80,7 @@ export class GemmPool {
     if (factory === undefined) return;
     for (let id = 1; id < threads; id++) {
       try {
-        this.#workers.push(factory({ memory, bytes, elementwise, id }));
+        this.#workers.push(factory({ memory, bytes, elementwise, protocol: PROTOCOL, id }));
       } catch {
         break; // One worker fewer, or none: the calling thread takes their tasks.
       }
@@ -125,17 +106,21 @@ export class GemmPool {
    * Runs every task, each on some thread with its own scratch at
    * `scratch + id·stride` (packed A) and `+ pbOffset` (packed B); false if a task threw.
    *
-   * @throws {GemmWorkerError} When tasks that workers claimed stay undone for too long (a
+   * @throws {WorkerStallError} When tasks that workers claimed stay undone for too long (a
    * worker died, threw outside a task or hangs). The pool must then be closed and its
    * memory abandoned: the worker may still write into it.
    */
   run(
-    gemm: GemmCalls,
-    tasks: readonly GemmTask[],
+    calls: ModuleCalls,
+    tasks: readonly PoolTask[],
     { scratch, stride, pbOffset }: { scratch: number; stride: number; pbOffset: number },
   ): boolean {
     const ctl = this.#ctl;
-    if (tasks.length > MAX_TASKS) throw new RangeError(`Cannot run ${tasks.length} GEMM tasks`);
+    if (tasks.length > MAX_TASKS) {
+      throw new RangeError(
+        `Cannot run ${tasks.length} tasks on the worker pool, expected at most ${MAX_TASKS}`,
+      );
+    }
     tasks.forEach((task, i) => ctl.set(task, TASKS + i * TASK_INTS));
     ctl[DONE] = 0;
     ctl[FAILED] = 0;
@@ -145,7 +130,7 @@ export class GemmPool {
     this.#publish(tasks.length);
     const ran = { tasks: 0 };
     const started = performance.now();
-    claimTasks(ctl, gemm, 0, ran);
+    claimTasks(ctl, calls, PROTOCOL, 0, ran);
     const own = performance.now() - started;
     // The last tasks usually end within microseconds of each other: spinning a moment
     // first saves the wake-up of a sleep (20–30% at 128 × 128 × 128 in float64, measured).
@@ -169,7 +154,7 @@ export class GemmPool {
   /** Stores a new ticket word (new generation, `count` tasks, none claimed) and wakes workers. */
   #publish(count: number): void {
     this.#generation = (this.#generation + 1) & 255;
-    Atomics.store(this.#ctl, TICKET, (this.#generation << 24) | (count << 12));
+    Atomics.store(this.#ctl, TICKET, (this.#generation << 24) | (count << TICKET_BITS));
     if (this.#workers.length > 0) Atomics.notify(this.#ctl, TICKET);
   }
 
@@ -193,7 +178,7 @@ export class GemmPool {
         done = seen;
         since = now;
       } else if (now - since > limit) {
-        throw new GemmWorkerError(
+        throw new WorkerStallError(
           `Cannot finish a parallel CPU operation: ${count - done} of ${count} tasks claimed by ` +
             `worker threads were not done after ${Math.round(now - since)} ms (a worker ` +
             `exited, threw or hangs), expected each within ${Math.round(limit)} ms`,
@@ -204,9 +189,9 @@ export class GemmPool {
 }
 
 /** A worker thread left tasks it claimed undone: it exited, threw outside a task, or hangs. */
-export class GemmWorkerError extends Error {
-  /** Always `"GemmWorkerError"`. */
-  override name = "GemmWorkerError";
+export class WorkerStallError extends Error {
+  /** Always `"WorkerStallError"`. */
+  override name = "WorkerStallError";
 }
 
 let threads: number | undefined;

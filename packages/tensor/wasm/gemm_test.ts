@@ -4,15 +4,10 @@
 // goldens' job (tests/); threads against one thread are parallel_matmul_test.ts's.
 
 import { strictEqual } from "node:assert/strict";
-import { assertClose, type DType, type Tensor, tensor } from "./mod.ts";
-import {
-  loadWasmGemm,
-  setWasmMatmul,
-  wasmGemmKind,
-  type WasmMatmulMode,
-  wasmMatmulMode,
-} from "./_wasm_gemm.ts";
-import { lcgTensor as values } from "./_test_util.ts";
+import { assertClose, type DType, type Tensor, tensor } from "../mod.ts";
+import { loadWasmGemm, wasmGemmKind } from "./gemm.ts";
+import { setWasmMode, type WasmMode, wasmMode } from "../cpu/kernel_choice.ts";
+import { lcgTensor as values } from "../_test_util.ts";
 
 /** The largest element of a tensor. */
 function largest(x: Tensor): number {
@@ -20,13 +15,13 @@ function largest(x: Tensor): number {
 }
 
 /** Runs `fn` with matmul in `mode`, restoring the previous mode afterwards. */
-function withMode<T>(mode: WasmMatmulMode, fn: () => T): T {
-  const previous = wasmMatmulMode();
-  setWasmMatmul(mode);
+function withMode<T>(mode: WasmMode, fn: () => T): T {
+  const previous = wasmMode();
+  setWasmMode(mode);
   try {
     return fn();
   } finally {
-    setWasmMatmul(previous);
+    setWasmMode(previous);
   }
 }
 
@@ -185,16 +180,16 @@ Deno.test("wasm matmul returns zeros when k = 0 and empty results when m or n = 
   strictEqual(empty.shape.join(), "0,5");
 });
 
-Deno.test("setWasmMatmul() switches the path and GLASSBOX_WASM sets the initial mode", () => {
+Deno.test("setWasmMode() switches the path and GLASSBOX_WASM sets the initial mode", () => {
   strictEqual(wasmGemmKind() === "relaxed" || wasmGemmKind() === "portable", true);
   const env = Deno.permissions.querySync({ name: "env", variable: "GLASSBOX_WASM" }).state ===
       "granted"
     ? Deno.env.get("GLASSBOX_WASM")
     : undefined;
   const expected = env === "off" || env === "always" ? env : "auto";
-  strictEqual(wasmMatmulMode(), expected);
-  withMode("off", () => strictEqual(wasmMatmulMode(), "off"));
-  strictEqual(wasmMatmulMode(), expected);
+  strictEqual(wasmMode(), expected);
+  withMode("off", () => strictEqual(wasmMode(), "off"));
+  strictEqual(wasmMode(), expected);
 });
 
 /** [m, n, k, batch]: skinny (narrow C rows), tile-sized, above the small-product size, batched. */

@@ -7,7 +7,7 @@
  */
 
 import { isHostArray } from "@glassbox/internal";
-import type { DType, TypedArray } from "./dtype.ts";
+import type { DType, TypedArray } from "../dtype.ts";
 
 /** Counters of the CPU backend's typed-array pool (see `cpuMemory()`). */
 export interface CpuMemoryStats {

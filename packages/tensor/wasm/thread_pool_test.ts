@@ -5,30 +5,31 @@
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import type { DType, Tensor } from "./mod.ts";
+import type { DType, Tensor } from "../mod.ts";
 import {
   loadWasmGemm,
   packTasks,
   setGemmWorkerFactory,
-  setWasmMatmul,
   split,
   wasmGemmKind,
   wasmGemmThreads,
-} from "./_wasm_gemm.ts";
-import { matmulThreads, setMatmulThreads } from "./_parallel_gemm.ts";
-import { webWorkerFactory } from "./_gemm_workers.ts";
-import { lcgTensor as values, throwsWith } from "./_test_util.ts";
-import { GEMM_PORTABLE_WASM } from "./_wasm_gemm_bytes.ts";
+} from "./gemm.ts";
+import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
+import { setWasmMode } from "../cpu/kernel_choice.ts";
+import { webWorkerFactory } from "./workers.ts";
+import { lcgTensor as values, throwsWith } from "../_test_util.ts";
+import { GEMM_PORTABLE_WASM } from "./gemm_bytes.ts";
+import { TASK } from "./tasks.ts";
 
 /** Runs `fn` with `threads` matmul threads and the WebAssembly path forced on. */
 function withThreads<T>(threads: number, fn: () => T): T {
-  setWasmMatmul("always");
+  setWasmMode("always");
   setMatmulThreads(threads);
   try {
     return fn();
   } finally {
     setMatmulThreads("auto");
-    setWasmMatmul("auto");
+    setWasmMode("auto");
   }
 }
 
@@ -164,25 +165,25 @@ Deno.test("parallel matmul is exact on the first product after the thread count 
 Deno.test("split() covers C with disjoint blocks of whole tiles and keeps every element's k", () => {
   // float64 (4 × 4 tiles), m = 70, n = 3: 18 row panels against 1 column panel → rows, in at
   // most 70 / 32 = 2 tasks (MIN_TASK_LINES) of whole panels, reading B packed at 9000.
-  const task = [1, 64, 80, 8, 1000, 24, 8, 5000, 32, 70, 3, 10, 0];
+  const task = [TASK.gemmF64, 64, 80, 8, 1000, 24, 8, 5000, 32, 70, 3, 10, 0];
   const byRows = split(task, 8, 9000);
   deepStrictEqual(byRows.map((t) => t[9]), [36, 34]);
   deepStrictEqual(byRows.map((t) => t[1]), [64, 64 + 36 * 80]);
   deepStrictEqual(byRows.map((t) => t[7]), [5000, 5000 + 36 * 32]);
   deepStrictEqual(byRows.map((t) => t[12]), [9000, 9000]);
   // m = 3, n = 70: 18 column panels against 1 row panel → columns, each packing its own B.
-  const wide = [1, 64, 80, 8, 1000, 560, 8, 5000, 576, 3, 70, 10, 0];
+  const wide = [TASK.gemmF64, 64, 80, 8, 1000, 560, 8, 5000, 576, 3, 70, 10, 0];
   const byColumns = split(wide, 8, 9000);
   deepStrictEqual(byColumns.map((t) => t[10]), [36, 34]);
   deepStrictEqual(byColumns.map((t) => t[4]), [1000, 1000 + 36 * 8]);
   deepStrictEqual(byColumns.map((t) => t[7]), [5000, 5000 + 36 * 8]);
   deepStrictEqual(byColumns.map((t) => t[12]), [0, 0]);
   // float32 (4 × 8 tiles), m = 3, n = 70: 9 column panels of 8; 70 columns → 2 tasks.
-  const f32 = [0, 64, 40, 4, 1000, 280, 4, 5000, 288, 3, 70, 10, 0];
+  const f32 = [TASK.gemmF32, 64, 40, 4, 1000, 280, 4, 5000, 288, 3, 70, 10, 0];
   deepStrictEqual(split(f32, 8, 9000).map((t) => t[10]), [32, 38]);
   for (const t of [...byRows, ...byColumns]) strictEqual(t[11], 10);
   // Too little to split: the whole product as one task, packing its own B.
-  const small = [0, 64, 4, 4, 0, 4, 4, 0, 32, 4, 1, 1, 0];
+  const small = [TASK.gemmF32, 64, 4, 4, 0, 4, 4, 0, 32, 4, 1, 1, 0];
   deepStrictEqual(split(small, 8, 9000), [small]);
 });
 
@@ -309,10 +310,8 @@ async function runScript(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const script = `
-    import { tensor } from ${JSON.stringify(new URL("./mod.ts", import.meta.url).href)};
-    import { wasmGemmThreads } from ${
-    JSON.stringify(new URL("./_wasm_gemm.ts", import.meta.url).href)
-  };
+    import { tensor } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    import { wasmGemmThreads } from ${JSON.stringify(new URL("./gemm.ts", import.meta.url).href)};
     const a = tensor(new Float64Array(300 * 300).fill(0.5), { shape: [300, 300] });
     const c = a.matmul(a);
     console.log(JSON.stringify({ c00: c.toTypedArray()[0], workers: wasmGemmThreads().workers }));
@@ -375,7 +374,7 @@ Deno.test({
   },
 });
 
-Deno.test("large exp / tanh / sigmoid / softmax split over the GEMM threads keep the one-thread bits", async () => {
+Deno.test("large exp / tanh / sigmoid / softmax split over the worker pool keep the one-thread bits", async () => {
   if (wasmGemmKind() === "none" || !wasmGemmThreads().shared) {
     console.warn("%cskipped: no WebAssembly SIMD on a shared memory here", "color: yellow");
     return;

@@ -1,6 +1,6 @@
 // The WebAssembly SIMD GEMM (wasm/gemm.wat, embedded as base64 by `deno task build:wasm`):
 // lazy instantiation, one growable memory, the copy in / copy out around a call, and the
-// split of a large product into row or column blocks for threads (_parallel_gemm.ts).
+// split of a large product into row or column blocks for threads (thread_pool.ts).
 //
 // The relaxed-SIMD build (fused multiply-add) is used where the runtime validates it, the
 // portable build (multiply then add) elsewhere; without WebAssembly at all `wasmGemm` reports
@@ -8,28 +8,28 @@
 // the module runs on a shared memory (its "shared" build), so workers can run it on the same
 // operands; elsewhere on a memory of its own, on one thread.
 
-import type { TypedArray } from "./dtype.ts";
-import type { MatmulInfo } from "./backend.ts";
-import { align64, growTo } from "./_wasm_memory.ts";
+import type { TypedArray } from "../dtype.ts";
+import type { MatmulInfo } from "../backend.ts";
+import { align64, MemoryViews } from "./memory.ts";
+import { decodeBase64, instantiate } from "./loader.ts";
 import {
   GEMM_PORTABLE_SHARED_WASM,
   GEMM_PORTABLE_WASM,
   GEMM_RELAXED_SHARED_WASM,
   GEMM_RELAXED_WASM,
-} from "./_wasm_gemm_bytes.ts";
-import { ELEMENTWISE_SHARED_WASM } from "./_wasm_elementwise_bytes.ts";
+} from "./gemm_bytes.ts";
+import { ELEMENTWISE_SHARED_WASM } from "./elementwise_bytes.ts";
 import {
   CONTROL_BYTES,
   defaultWorkerFactory,
-  type GemmCalls,
-  GemmPool,
-  type GemmTask,
-  GemmWorkerError,
   matmulThreads,
   MAX_TASKS,
+  type ModuleCalls,
   type WorkerFactory,
-} from "./_parallel_gemm.ts";
-import { type WasmMatmulMode, wasmModeFromEnv } from "./_env.ts";
+  WorkerPool,
+  WorkerStallError,
+} from "./thread_pool.ts";
+import { type PoolTask, TASK } from "./tasks.ts";
 import {
   mayGrow,
   releaseLater,
@@ -37,9 +37,7 @@ import {
   warnTooLarge,
   workerRestarts,
   workerStalled,
-} from "./_wasm_gemm_policy.ts";
-
-export type { WasmMatmulMode } from "./_env.ts";
+} from "./policy.ts";
 
 /** Which build was instantiated, or `"none"` when WebAssembly SIMD is not available. */
 export type WasmGemmKind = "relaxed" | "portable" | "none";
@@ -76,35 +74,18 @@ interface Engine {
   /** The elementwise module's shared build, when it runs on this memory too (threads). */
   elementwiseBytes?: Uint8Array<ArrayBuffer>;
   memory: WebAssembly.Memory;
-  gemm: GemmCalls;
-  pool?: GemmPool;
+  /** Typed views of `memory`, made again after it grows. */
+  views: MemoryViews;
+  gemm: ModuleCalls;
+  pool?: WorkerPool;
   /** `matmulThreads()` and the worker factory the pool was started with. */
   poolFor?: [number, WorkerFactory | undefined];
 }
 
-/** `GLASSBOX_WASM`, read (and checked: a bad value fails here) when this module loads. */
-const ENV_MODE: WasmMatmulMode = wasmModeFromEnv();
-let mode: WasmMatmulMode | undefined;
 let engine: Engine | null | undefined;
 let factory: WorkerFactory | undefined | "default" = "default";
 /** Products run again on one thread because a task failed (a diagnostic; 0 when all is well). */
 let retried = 0;
-let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
-let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
-
-/**
- * Sets when matmul uses WebAssembly (tests and benchmarks compare the two paths). The
- * initial mode comes from the environment variable `GLASSBOX_WASM` (`off`, `always` or
- * `auto`) when the process may read it, else `"auto"`.
- */
-export function setWasmMatmul(next: WasmMatmulMode): void {
-  mode = next;
-}
-
-/** The current mode (see {@linkcode setWasmMatmul}). */
-export function wasmMatmulMode(): WasmMatmulMode {
-  return mode ??= ENV_MODE;
-}
 
 /** Instantiates the module on first use and says which build runs. */
 export function wasmGemmKind(): WasmGemmKind {
@@ -206,16 +187,17 @@ export function wasmGemm(
   const pbOffset = align64(MC * KC * es);
   const stride = pbOffset + align64(KC * ldc);
   // Too large for a 32-bit memory (or the grow failed): the caller keeps TypeScript.
-  if (!reserve(run.memory, scratch + threads * stride)) {
+  if (!reserve(run, scratch + threads * stride)) {
     warnTooLarge(info.dtype, info.m, info.k, info.n, scratch + threads * stride);
     return false;
   }
-  const view = double ? f64 : f32;
+  const view = double ? run.views.f64 : run.views.f32;
   view.set(a.subarray(ao, ao + m * k), aAt / es);
   view.set(b.subarray(bo, bo + k * n), bAt / es);
   const ars = transposeA ? es : k * es, aks = transposeA ? m * es : es;
   const bks = transposeB ? es : n * es, bcs = transposeB ? k * es : es;
-  const whole: GemmTask = [double ? 1 : 0, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
+  const kind = double ? TASK.gemmF64 : TASK.gemmF32;
+  const whole: PoolTask = [kind, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
   const tasks = threads > 1 ? split(whole, threads * TASKS_PER_THREAD, packedAt) : [whole];
   const layout = { scratch, stride, pbOffset };
   // Row blocks share all of op(B), packed first by every thread together.
@@ -223,13 +205,13 @@ export function wasmGemm(
     ? packTasks(double, bAt, bks, bcs, ldc, n, k, packedAt, threads)
     : [];
   let ran = false;
-  let stalled: GemmWorkerError | undefined;
+  let stalled: WorkerStallError | undefined;
   if (tasks.length > 1) {
     try {
       ran = (packs.length === 0 || pool!.run(run.gemm, packs, layout)) &&
         pool!.run(run.gemm, tasks, layout);
     } catch (error) {
-      if (!(error instanceof GemmWorkerError)) throw error;
+      if (!(error instanceof WorkerStallError)) throw error;
       stalled = error;
     }
     if (!ran) retried++;
@@ -280,18 +262,18 @@ export function packTasks(
   k: number,
   packed: number,
   parts: number,
-): GemmTask[] {
+): PoolTask[] {
   const es = double ? 8 : 4, nr = double ? 4 : 8;
   const panels = Math.ceil(n / nr);
   const count = Math.max(1, Math.min(parts, panels));
-  const tasks: GemmTask[] = [];
+  const tasks: PoolTask[] = [];
   for (let pc = 0; pc < k; pc += KC) {
     const kc = Math.min(KC, k - pc);
     for (let t = 0; t < count; t++) {
       const from = Math.floor(t * panels / count) * nr;
       const to = Math.min(Math.floor((t + 1) * panels / count) * nr, n);
       tasks.push([
-        double ? 3 : 2,
+        double ? TASK.packBF64 : TASK.packBF32,
         b + pc * bks + from * bcs,
         bks,
         bcs,
@@ -317,8 +299,9 @@ export function packTasks(
  * summation order of the whole product. Row blocks read op(B) packed once at `packedAt`
  * (the caller packs it when the first task says so); column blocks pack their own columns.
  */
-export function split(task: GemmTask, parts: number, packedAt: number): GemmTask[] {
-  const [double, a, ars, aks, b, bks, bcs, c, ldc, m, n, k] = task;
+export function split(task: PoolTask, parts: number, packedAt: number): PoolTask[] {
+  const [kind, a, ars, aks, b, bks, bcs, c, ldc, m, n, k] = task;
+  const double = kind === TASK.gemmF64;
   const es = double ? 8 : 4, nr = double ? 4 : 8;
   const byRows = Math.ceil(m / MR) >= Math.ceil(n / nr);
   const unit = byRows ? MR : nr;
@@ -328,14 +311,14 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
     Math.min(parts, MAX_TASKS, Math.floor(panels * unit / MIN_TASK_LINES), panels),
   );
   if (count === 1) return [task];
-  const tasks: GemmTask[] = [];
+  const tasks: PoolTask[] = [];
   for (let t = 0; t < count; t++) {
     const from = Math.floor(t * panels / count) * unit;
     const to = Math.min(Math.floor((t + 1) * panels / count) * unit, byRows ? m : n);
     tasks.push(
       byRows
         ? [
-          double,
+          kind,
           a + from * ars,
           ars,
           aks,
@@ -349,7 +332,7 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
           k,
           packedAt,
         ]
-        : [double, a, ars, aks, b + from * bcs, bks, bcs, c + from * es, ldc, m, to - from, k, 0],
+        : [kind, a, ars, aks, b + from * bcs, bks, bcs, c + from * es, ldc, m, to - from, k, 0],
     );
   }
   return tasks;
@@ -359,7 +342,7 @@ export function split(task: GemmTask, parts: number, packedAt: number): GemmTask
  * The engine's pool for the current thread setting, started (or restarted, on a fresh
  * memory) when the setting changed; undefined when one thread is all there is.
  */
-function poolOf(run: Engine): GemmPool | undefined {
+function poolOf(run: Engine): WorkerPool | undefined {
   const threads = matmulThreads();
   const make = factory === "default" ? defaultWorkerFactory() : factory;
   if (threads < 2 || threadsOff() || run.sharedBytes === undefined || make === undefined) {
@@ -371,7 +354,7 @@ function poolOf(run: Engine): GemmPool | undefined {
     return engine?.sharedBytes === undefined ? undefined : poolOf(engine);
   }
   if (run.pool === undefined) {
-    run.pool = new GemmPool(run.memory, run.sharedBytes, {
+    run.pool = new WorkerPool(run.memory, run.sharedBytes, {
       threads,
       factory: make,
       elementwise: run.elementwiseBytes,
@@ -382,17 +365,11 @@ function poolOf(run: Engine): GemmPool | undefined {
 }
 
 /**
- * Grows the memory to at least `bytes` (it never shrinks: the largest product so far
- * sets its size) and refreshes the typed views after a grow; false if it cannot.
+ * Grows the engine's memory to at least `bytes` (it never shrinks: the largest product so
+ * far sets its size) when the policy allows it; false if it cannot.
  */
-function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
-  if (!mayGrow(memory, bytes)) return false;
-  if (!growTo(memory, bytes)) return false;
-  if (f64.buffer !== memory.buffer) {
-    f64 = new Float64Array(memory.buffer);
-    f32 = new Float32Array(memory.buffer);
-  }
-  return true;
+function reserve(run: Engine, bytes: number): boolean {
+  return mayGrow(run.memory, bytes) && run.views.reserve(bytes);
 }
 
 /**
@@ -406,58 +383,54 @@ function replace(run: Engine): void {
 /** Instantiates the first build the runtime accepts, on a shared memory where it can. */
 function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
   engine?.pool?.close();
-  engine = null;
-  // Drop the views of the old memory, so that nothing here keeps it alive.
-  f64 = new Float64Array(0);
-  f32 = new Float32Array(0);
+  engine = null; // with its views: nothing here keeps the old memory alive
   if (typeof WebAssembly === "undefined") return;
   const sharings = shared && typeof SharedArrayBuffer === "function" ? [true, false] : [false];
   for (const kind of builds) {
     for (const share of sharings) {
+      const bytes = decodeBase64(
+        kind === "relaxed"
+          ? (share ? GEMM_RELAXED_SHARED_WASM : GEMM_RELAXED_WASM)
+          : (share ? GEMM_PORTABLE_SHARED_WASM : GEMM_PORTABLE_WASM),
+      );
+      let memory: WebAssembly.Memory | undefined;
       try {
-        const bytes = decodeBase64(
-          kind === "relaxed"
-            ? (share ? GEMM_RELAXED_SHARED_WASM : GEMM_RELAXED_WASM)
-            : (share ? GEMM_PORTABLE_SHARED_WASM : GEMM_PORTABLE_WASM),
-        );
-        if (!WebAssembly.validate(bytes)) continue;
-        const memory = share
+        memory = share
           ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })
           : undefined;
-        const module = new WebAssembly.Module(bytes);
-        const instance = new WebAssembly.Instance(module, memory ? { env: { memory } } : {});
-        const exports = instance.exports as unknown as GemmCalls & {
-          memory?: WebAssembly.Memory;
-        };
-        engine = {
-          kind,
-          sharedBytes: share ? bytes : undefined,
-          memory: memory ?? exports.memory!,
-          gemm: exports,
-        };
-        if (memory !== undefined) addElementwise(engine, memory);
-        return;
       } catch {
-        // Try the next build; with none, matmul stays on the TypeScript path.
+        continue; // no shared memory here: the next try has a memory of its own
       }
+      const exports = instantiate(bytes, memory ? { env: { memory } } : {}) as
+        | (ModuleCalls & { memory?: WebAssembly.Memory })
+        | null;
+      // Rejected: try the next build; with none, matmul stays on the TypeScript path.
+      if (exports === null) continue;
+      const own = memory ?? exports.memory!;
+      engine = {
+        kind,
+        sharedBytes: share ? bytes : undefined,
+        memory: own,
+        views: new MemoryViews(own),
+        gemm: exports,
+      };
+      if (memory !== undefined) addElementwise(engine, memory);
+      return;
     }
   }
 }
 
 /**
  * Instantiates the elementwise module's shared build on the engine's memory, so that large
- * exp / tanh / sigmoid / softmax calls can be split over the GEMM threads
+ * exp / tanh / sigmoid / softmax calls can be split over the worker pool
  * (`sharedElementwise`); without it they stay on one thread.
  */
 function addElementwise(run: Engine, memory: WebAssembly.Memory): void {
-  try {
-    const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    run.gemm = { ...instance.exports, ...run.gemm } as GemmCalls;
-    run.elementwiseBytes = bytes;
-  } catch {
-    // The GEMM alone: elementwise kernels run on the calling thread only.
-  }
+  const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
+  const exports = instantiate(bytes, { env: { memory } });
+  if (exports === null) return; // the GEMM alone: elementwise kernels stay on one thread
+  run.gemm = { ...exports, ...run.gemm } as ModuleCalls;
+  run.elementwiseBytes = bytes;
 }
 
 /** The shared memory and threads, lent to the elementwise kernels for one large call. */
@@ -466,14 +439,14 @@ export interface SharedElementwise {
   f64: Float64Array<ArrayBufferLike>;
   /** The first byte the caller may use (after the threads' control block). */
   base: number;
-  /** Runs the tasks (see `GemmTask`) on every thread; false if one failed or a worker stalled. */
-  run(tasks: readonly GemmTask[]): boolean;
+  /** Runs the tasks (see tasks.ts) on every thread; false if one failed or a worker stalled. */
+  run(tasks: readonly PoolTask[]): boolean;
 }
 
 /**
  * The GEMM's shared memory, grown to `base + bytes`, and its threads, for a large
  * elementwise call; null when there are no threads to split it over (one thread set, no
- * shared memory or no workers) or WebAssembly matmul is off.
+ * shared memory or no workers) or no WebAssembly GEMM.
  */
 export function sharedElementwise(bytes: number): SharedElementwise | null {
   if (wasmGemmKind() === "none") return null;
@@ -481,16 +454,16 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   const run = engine;
   if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
   if (pool.alive === 0) return null; // workers still loading: the calling thread alone
-  if (!reserve(run.memory, CONTROL_BYTES + bytes)) return null;
+  if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   return {
-    f64,
+    f64: run.views.f64,
     base: CONTROL_BYTES,
     run: (tasks) => {
       let ran = false;
       try {
         ran = pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 });
       } catch (error) {
-        if (!(error instanceof GemmWorkerError)) throw error;
+        if (!(error instanceof WorkerStallError)) throw error;
         workerStalled(error, () => replace(run));
         return false;
       }
@@ -498,11 +471,4 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
       return ran;
     },
   };
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

@@ -1,5 +1,5 @@
-// The GEMM pool's worker threads: what each runs (`claimTasks`, `workerMain`) and how they
-// are started in each runtime.
+// The worker pool's threads: what each runs (`claimTasks`, `workerMain`) and how they are
+// started in each runtime.
 //
 // Node and Deno: `node:worker_threads`, reached synchronously through
 // `process.getBuiltinModule` (or, in a Node without it, a dynamic import started when this
@@ -12,82 +12,85 @@
 // a string, so no module URL has to resolve (from a checkout, from JSR or from a bundle
 // alike) and no read, net, env or import permission is needed.
 
-/** The exported functions of the GEMM module, as the threads call them. */
-type Gemm = (...args: number[]) => void;
+import type { Protocol } from "./tasks.ts";
+
+/** An exported function of a module, as the threads call it. */
+type Export = (...args: number[]) => void;
 
 /** What a thread calls: the GEMM module's exports, and the elementwise module's where loaded. */
-export interface GemmCalls {
-  gemm_f64: Gemm;
-  gemm_f32: Gemm;
-  pack_b_f64: Gemm;
-  pack_b_f32: Gemm;
-  exp_f64?: Gemm;
-  tanh_f64?: Gemm;
-  sigmoid_f64?: Gemm;
-  softmax_rows_f64?: Gemm;
-  rows_apply_f64?: Gemm;
+export interface ModuleCalls {
+  gemm_f64: Export;
+  gemm_f32: Export;
+  pack_b_f64: Export;
+  pack_b_f32: Export;
+  exp_f64?: Export;
+  tanh_f64?: Export;
+  sigmoid_f64?: Export;
+  softmax_rows_f64?: Export;
+  rows_apply_f64?: Export;
 }
 
 /**
  * Claims and runs tasks of the current job until none is left; returns the ticket word seen
  * last, and counts the tasks it ran in `ran.tasks` when given (the calling thread does, to
  * time its share). Runs on the main thread and, as source text, in every worker: it must
- * not refer to anything outside itself, so the control block's slots appear as numbers
- * (see _parallel_gemm.ts: 0 ticket, 1 done, 2 failed, 3 scratch, 4 stride, 5 packed-B
- * offset, 7 worker tasks; tasks from slot 128, 13 slots each).
+ * not refer to anything outside itself, so the slots, task kinds and op codes come in `p`
+ * (tasks.ts's PROTOCOL).
  */
 export function claimTasks(
   ctl: Int32Array,
-  gemm: GemmCalls,
+  calls: ModuleCalls,
+  p: Protocol,
   id: number,
   ran?: { tasks: number },
 ): number {
+  const { slot, task } = p, mask = (1 << p.ticketBits) - 1;
   for (;;) {
-    const v = Atomics.load(ctl, 0);
-    const next = v & 4095, count = (v >>> 12) & 4095;
+    const v = Atomics.load(ctl, slot.ticket);
+    const next = v & mask, count = (v >>> p.ticketBits) & mask;
     if (next >= count) return v;
-    if (Atomics.compareExchange(ctl, 0, v, v + 1) !== v) continue;
-    const t = 128 + next * 13, kind = ctl[t];
+    if (Atomics.compareExchange(ctl, slot.ticket, v, v + 1) !== v) continue;
+    const t = slot.tasks + next * p.taskInts, kind = ctl[t];
     try {
-      if (kind === 4) {
-        const f = ctl[t + 1] === 0
-          ? gemm.exp_f64
-          : ctl[t + 1] === 1
-          ? gemm.tanh_f64
-          : gemm.sigmoid_f64;
+      if (kind === task.unary) {
+        const f = calls[`${p.unaryOps[ctl[t + 1]]}_f64`];
         f!(ctl[t + 2], ctl[t + 3], ctl[t + 4]);
-      } else if (kind === 5) {
-        gemm.softmax_rows_f64!(ctl[t + 1], ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5]);
-        gemm.rows_apply_f64!(ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5], 0);
-      } else if (kind >= 2) {
-        (kind === 3 ? gemm.pack_b_f64 : gemm.pack_b_f32)(...ctl.subarray(t + 1, t + 8));
+      } else if (kind === task.softmaxRows) {
+        calls.softmax_rows_f64!(ctl[t + 1], ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5]);
+        calls.rows_apply_f64!(ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5], 0);
+      } else if (kind === task.packBF64 || kind === task.packBF32) {
+        (kind === task.packBF64 ? calls.pack_b_f64 : calls.pack_b_f32)(
+          ...ctl.subarray(t + 1, t + 8),
+        );
       } else {
-        const pa = ctl[3] + id * ctl[4], packed = ctl[t + 12];
-        (kind ? gemm.gemm_f64 : gemm.gemm_f32)(
+        const pa = ctl[slot.scratch] + id * ctl[slot.stride], packed = ctl[t + 12];
+        (kind === task.gemmF64 ? calls.gemm_f64 : calls.gemm_f32)(
           ...ctl.subarray(t + 1, t + 12),
           pa,
-          packed || pa + ctl[5],
+          packed || pa + ctl[slot.pbOffset],
           packed ? 1 : 0,
         );
       }
     } catch {
-      Atomics.add(ctl, 2, 1);
+      Atomics.add(ctl, slot.failed, 1);
     }
-    if (id !== 0) Atomics.add(ctl, 7, 1);
+    if (id !== 0) Atomics.add(ctl, slot.workerTasks, 1);
     if (ran !== undefined) ran.tasks++;
-    if (Atomics.add(ctl, 1, 1) + 1 === count) Atomics.notify(ctl, 1);
+    if (Atomics.add(ctl, slot.done, 1) + 1 === count) Atomics.notify(ctl, slot.done);
   }
 }
 
 /** The signature of `claimTasks`, as `workerMain` calls it. */
-type ClaimTasks = (ctl: Int32Array, gemm: GemmCalls, id: number) => number;
+type ClaimTasks = (ctl: Int32Array, calls: ModuleCalls, p: Protocol, id: number) => number;
 
 /** The source of `claimTasks`, which workers run (tests start workers with a faulty one). */
 export const CLAIM_TASKS_SOURCE: string = String(claimTasks);
 
-/** What a worker is started with: the shared memory, the modules' bytes and its id. */
+/** What a worker is started with: the shared memory, the modules' bytes, the protocol, its id. */
 export interface WorkerData {
   memory: WebAssembly.Memory;
+  /** tasks.ts's PROTOCOL (workers cannot import it). */
+  protocol: Protocol;
   /** The GEMM module (shared-memory build). */
   bytes: Uint8Array<ArrayBuffer>;
   /** The elementwise module (shared-memory build), when the runtime accepted it. */
@@ -97,20 +100,20 @@ export interface WorkerData {
 
 /** A worker's life: instantiate the modules on the shared memory, then claim, sleep, repeat. */
 function workerMain(data: WorkerData, claim: ClaimTasks): void {
-  const { memory, bytes, elementwise, id } = data;
-  const ctl = new Int32Array(memory.buffer, 0, 16384); // the control block (CONTROL_BYTES)
+  const { memory, bytes, elementwise, protocol: p, id } = data;
+  const ctl = new Int32Array(memory.buffer, 0, p.controlInts);
   const imports = { env: { memory } };
   const instance = (code: Uint8Array<ArrayBuffer>) =>
     new WebAssembly.Instance(new WebAssembly.Module(code), imports).exports;
-  const gemm = {
+  const calls = {
     ...instance(bytes),
     ...(elementwise === undefined ? {} : instance(elementwise)),
-  } as unknown as GemmCalls;
-  Atomics.add(ctl, 6, 1);
-  while (Atomics.load(ctl, 8 + id) === 0) {
-    Atomics.wait(ctl, 0, claim(ctl, gemm, id));
+  } as unknown as ModuleCalls;
+  Atomics.add(ctl, p.slot.alive, 1);
+  while (Atomics.load(ctl, p.slot.stop + id) === 0) {
+    Atomics.wait(ctl, p.slot.ticket, claim(ctl, calls, p, id));
   }
-  Atomics.sub(ctl, 6, 1);
+  Atomics.sub(ctl, p.slot.alive, 1);
 }
 
 /**
@@ -131,13 +134,13 @@ const { workerData } = require("node:worker_threads");
 }
 
 /** What the pool needs of a started worker. */
-export interface GemmWorker {
+export interface PoolWorker {
   /** Ends the worker from outside, even one stuck in a task. */
   terminate(): void;
 }
 
 /** Starts worker `id` on the memory and module bytes; throws if it cannot. */
-export type WorkerFactory = (data: WorkerData) => GemmWorker;
+export type WorkerFactory = (data: WorkerData) => PoolWorker;
 
 interface NodeWorker {
   on(event: "error", listener: (error: unknown) => void): void;

@@ -1,4 +1,4 @@
-// What the WebAssembly GEMM does when something goes wrong or grows large (_wasm_gemm.ts
+// What the WebAssembly GEMM does when something goes wrong or grows large (gemm.ts
 // holds the mechanics): a worker that stalled, a memory grown past the release size, a
 // product too large for a 32-bit memory. State is module-wide, like the engine's; the
 // caller passes how to replace its engine, so this file knows nothing of engines.

@@ -1,0 +1,73 @@
+// The protocol between the calling thread and the pool's workers (thread_pool.ts,
+// workers.ts), defined once: the Int32 slots of the control block at the start of the shared
+// memory, the layout of a task, the kind of each task and the elementwise op codes. The
+// workers' code is built from source text and cannot import this module, so they get
+// PROTOCOL as data when they start (it is structured-cloneable), and `claimTasks` reads it
+// from its argument on every thread alike.
+
+/** The unary operations with a WebAssembly kernel; a task's op code is the index here. */
+export const WASM_UNARY_OPS = ["exp", "tanh", "sigmoid"] as const;
+
+/** An operation of WASM_UNARY_OPS; its kernel is the module's export `<op>_f64`. */
+export type WasmUnaryOp = typeof WASM_UNARY_OPS[number];
+
+/**
+ * What a task runs (its first Int32), with the Int32s after it:
+ * - `gemmF32` / `gemmF64`: [a, ars, aks, b, bks, bcs, c, ldc, m, n, k, packedB] (see
+ *   gemm.wat), where packedB is the address of all of op(B) already packed, or 0 for the task
+ *   to pack B itself in its thread's scratch;
+ * - `packBF32` / `packBF64`: [b, bks, bcs, ldc, n, k, pb] (`pack_b_*`), so that threads pack
+ *   op(B) together before they share it;
+ * - `unary`: [op code, src, dst, n] (the elementwise module on the same memory);
+ * - `softmaxRows`: [x, e, rows, len, sums]: softmax of `rows` rows of `len` into e.
+ */
+export const TASK = {
+  gemmF32: 0,
+  gemmF64: 1,
+  packBF32: 2,
+  packBF64: 3,
+  unary: 4,
+  softmaxRows: 5,
+} as const;
+
+/** Int32 slots of the control block. */
+export const SLOT = {
+  /** The ticket word: job generation (bits 24–31), task count (12–23), next task (0–11). */
+  ticket: 0,
+  /** Tasks finished in the current job. */
+  done: 1,
+  /** Tasks that threw in the current job. */
+  failed: 2,
+  /** Byte address of thread 0's scratch (packed A), and each thread's distance from it. */
+  scratch: 3,
+  stride: 4,
+  /** Offset of the packed-B scratch inside a thread's scratch. */
+  pbOffset: 5,
+  /** Workers that have instantiated the modules and take tasks. */
+  alive: 6,
+  /** Tasks run by workers so far (a diagnostic: the calling thread's are not counted). */
+  workerTasks: 7,
+  /** Worker `id` stops when slot `stop + id` is non-zero. */
+  stop: 8,
+  /** The first task; each task is `taskInts` slots. */
+  tasks: 128,
+} as const;
+
+/** Everything `claimTasks` and a worker need to agree on with the pool. */
+export const PROTOCOL = {
+  slot: SLOT,
+  task: TASK,
+  /** Int32 slots per task. */
+  taskInts: 13,
+  /** The next-task and task-count fields of the ticket word are this many bits. */
+  ticketBits: 12,
+  /** Int32 slots of the control block (64 KiB). */
+  controlInts: 16384,
+  unaryOps: WASM_UNARY_OPS,
+} as const;
+
+/** The type of PROTOCOL. */
+export type Protocol = typeof PROTOCOL;
+
+/** One task: its kind (TASK) and then its arguments, as listed there. */
+export type PoolTask = readonly number[];
