@@ -6,7 +6,7 @@
  * @module
  */
 
-import { fmtShape } from "@glassbox/internal";
+import { describe, fmtShape } from "@glassbox/internal";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
 import { describeLayer } from "./_util.ts";
@@ -96,7 +96,7 @@ export class ModelSummary {
   constructor(layers: readonly Layer[], name = "Sequential") {
     if (!Array.isArray(layers)) {
       throw new TypeError(
-        `Cannot summarize a model: layers must be an array, got ${typeof layers}`,
+        `Cannot summarize a model: layers must be an array, got ${describe(layers)}`,
       );
     }
     this.name = name;

@@ -7,7 +7,7 @@
 import type { Device } from "./backend.ts";
 import { cpu } from "./cpu/backend.ts";
 import { checkDtype, type DType, getDefaultDtype } from "./dtype.ts";
-import { fmtShape, kindOf } from "@glassbox/internal";
+import { describe, fmtShape, kindOf } from "@glassbox/internal";
 import { checkShape, MAX_RANK, sizeOf } from "./_shape.ts";
 import { type NestedArray, storageOf, type Tensor, tensorFromStorage } from "./tensor.ts";
 
@@ -139,7 +139,7 @@ export function tensor(
   } else {
     throw new TypeError(
       `Cannot create tensor: data must be a number, nested arrays of numbers or a typed array, got ${
-        data === null ? "null" : typeof data
+        describe(data)
       }`,
     );
   }
@@ -185,7 +185,7 @@ function filled(
 ): Tensor {
   const checked = checkShape(shape, action);
   if (typeof value !== "number") {
-    throw new TypeError(`Cannot ${action}: value must be a number, got ${typeof value}`);
+    throw new TypeError(`Cannot ${action}: value must be a number, got ${describe(value)}`);
   }
   const { dtype, device } = resolveOptions(options, action);
   const storage = device.backend.fill(sizeOf(checked), value, dtype);

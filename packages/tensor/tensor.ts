@@ -6,7 +6,7 @@
  */
 
 import { trackTensor } from "./tidy.ts";
-import { fmtShape, isHostArray } from "@glassbox/internal";
+import { describe, fmtShape, isHostArray } from "@glassbox/internal";
 import type { BinaryOp, Device, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
 import { checkDtype, type DType, type TypedArray } from "./dtype.ts";
 import { type FormatInput, formatTensor, formatTensorHtml } from "./_format.ts";
@@ -140,7 +140,9 @@ export class Tensor {
       return this.#make(this.device.backend.fill(1, other, this.dtype), []);
     }
     if (!(other instanceof Tensor)) {
-      throw new TypeError(`Cannot ${action}: expected a Tensor or a number, got ${typeof other}`);
+      throw new TypeError(
+        `Cannot ${action}: expected a Tensor or a number, got ${describe(other)}`,
+      );
     }
     if (other.dtype !== this.dtype) {
       throw new TypeError(
@@ -590,7 +592,7 @@ export class Tensor {
   /** Checks a matmul bias: 1-D, `n` long, the same dtype and device as `this`. */
   #matmulBias(bias: Tensor, n: number): Tensor {
     if (!(bias instanceof Tensor)) {
-      throw new TypeError(`Cannot matmul: bias must be a Tensor, got ${typeof bias}`);
+      throw new TypeError(`Cannot matmul: bias must be a Tensor, got ${describe(bias)}`);
     }
     if (bias.rank !== 1 || bias.shape[0] !== n) {
       throw new TypeError(
@@ -1356,7 +1358,7 @@ export function tensorFromStorage(storage: Storage, options: FromStorageOptions)
  */
 export function storageOf(t: Tensor, action = "use tensor"): Storage {
   if (!(t instanceof Tensor)) {
-    throw new TypeError(`Cannot ${action}: expected a Tensor, got ${typeof t}`);
+    throw new TypeError(`Cannot ${action}: expected a Tensor, got ${describe(t)}`);
   }
   return storageOfTensor(t, action);
 }
