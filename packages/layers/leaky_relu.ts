@@ -47,13 +47,8 @@ export class LeakyReLU extends Activation {
    */
   constructor(options: LeakyReLUOptions = {}) {
     super();
-    this.negativeSlope = checkNumber(
-      options.negativeSlope,
-      "create LeakyReLU",
-      "negativeSlope",
-      {},
-      0.01,
-    );
+    const slope = checkNumber(options.negativeSlope, "create LeakyReLU", "negativeSlope", {}, 0.01);
+    this.negativeSlope = slope;
   }
 
   /** y = max(x, 0) + slope · min(x, 0): exactly x or slope·x. */
