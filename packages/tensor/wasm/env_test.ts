@@ -4,9 +4,8 @@
 // was silently ignored).
 
 import { strictEqual } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { threadsFromEnv, wasmModeFromEnv } from "./env.ts";
-import { throwsWith } from "../_test_util.ts";
+import { throwsWith, WORKSPACE_CONFIG } from "../_test_util.ts";
 
 Deno.test("GLASSBOX_THREADS: unset, empty or auto is the default; 1 to 120 a count; anything else an error", () => {
   for (const value of [undefined, "", " ", "auto"]) strictEqual(threadsFromEnv(value), undefined);
@@ -39,12 +38,6 @@ Deno.test("GLASSBOX_WASM: unset or empty is auto; auto, off and always are modes
 
 const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted" &&
   Deno.permissions.querySync({ name: "read" }).state === "granted";
-
-// The script imports the package by path, from outside the workspace: the root config
-// lets it resolve the other workspace packages (@glassbox/internal) by name.
-const WORKSPACE_CONFIG = fileURLToPath(
-  new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
-);
 
 Deno.test({
   name: "a malformed GLASSBOX_THREADS or GLASSBOX_WASM stops the process when the package loads",

@@ -4,7 +4,6 @@
 // run, one thread), the thread settings, and that workers never keep a process alive.
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import type { DType, Tensor } from "../mod.ts";
 import {
   loadWasmGemm,
@@ -17,7 +16,7 @@ import {
 import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
 import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { webWorkerFactory } from "./workers.ts";
-import { lcgTensor as values, throwsWith } from "../_test_util.ts";
+import { lcgTensor as values, throwsWith, WORKSPACE_CONFIG } from "../_test_util.ts";
 import { GEMM_PORTABLE_WASM } from "./gemm_bytes.ts";
 import { TASK } from "./tasks.ts";
 
@@ -299,12 +298,6 @@ const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted" &
   Deno.permissions.querySync({ name: "read" }).state === "granted";
 
 /** Runs a script that does one large matmul in a fresh `deno run` with `flags`. */
-// The script imports the package by path, from outside the workspace: the root config
-// lets it resolve the other workspace packages (@glassbox/internal) by name.
-const WORKSPACE_CONFIG = fileURLToPath(
-  new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
-);
-
 async function runScript(
   flags: string[],
   env: Record<string, string> = {},
