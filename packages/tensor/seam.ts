@@ -28,6 +28,6 @@
  * @module
  */
 
-export type * from "./backend.ts";
+export * from "./backend.ts";
 export { type FromStorageOptions, storageOf, tensorFromStorage } from "./tensor.ts";
 export { fma, fmaf, productError } from "./fma.ts";

@@ -10,8 +10,10 @@
  * @module
  */
 
+import { SLOT } from "./tasks.ts";
+
 /** Most threads, the calling thread included (one STOP slot per worker in the pool's control block). */
-export const MAX_THREADS = 120;
+export const MAX_THREADS: number = SLOT.tasks - SLOT.stop;
 
 /** The value of `name`, or undefined when it is unset or may not be read without asking. */
 export function readEnv(name: string): string | undefined {

@@ -20,7 +20,7 @@
 // `WorkerStallError`. The caller then computes the operation on its own thread and retires
 // the pool (see gemm.ts). Workers themselves live in workers.ts.
 
-import { threadsFromEnv } from "./env.ts";
+import { MAX_THREADS, threadsFromEnv } from "./env.ts";
 import { claimTasks, type ModuleCalls, type PoolWorker, type WorkerFactory } from "./workers.ts";
 import { type PoolTask, PROTOCOL, SLOT } from "./tasks.ts";
 
@@ -36,8 +36,7 @@ const { taskInts: TASK_INTS, ticketBits: TICKET_BITS } = PROTOCOL;
 export const MAX_TASKS = 1024;
 /** Bytes at the start of memory that belong to the control block and task list. */
 export const CONTROL_BYTES = PROTOCOL.controlInts * 4;
-/** Most threads, the main thread included (one STOP slot per worker below TASKS). */
-export const MAX_THREADS = TASKS - STOP;
+export { MAX_THREADS } from "./env.ts";
 /** How long the calling thread spins for the other threads' last tasks before it sleeps. */
 const SPIN_MS = 0.25;
 /** How long the calling thread sleeps at a time while it waits for the others' tasks. */
