@@ -104,6 +104,49 @@ function nodeInfo(s: Awaited<ReturnType<NodeFs["stat"]>>): Info {
   return { kind, size: Number(s.size) };
 }
 
+/** A file opened for reading, as either runtime gives it. */
+interface OpenFile {
+  info(): Promise<Info>;
+  read(into: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What reading needs of a file system: a stat by path and an open. */
+interface Reader {
+  stat(path: string | URL): Promise<Info>;
+  open(path: string | URL): Promise<OpenFile>;
+}
+
+/** Deno's file system, or `node:fs/promises`, as a {@linkcode Reader}. */
+async function reader(action: string, hint: string | undefined): Promise<Reader> {
+  const d = deno();
+  if (d !== undefined) {
+    return {
+      stat: async (path) => denoInfo(await d.stat(path)),
+      open: async (path) => {
+        const file = await d.open(path, { read: true });
+        return {
+          info: async () => denoInfo(await file.stat()),
+          read: async (into) => (await file.read(into)) ?? 0,
+          close: () => Promise.resolve(file.close()),
+        };
+      },
+    };
+  }
+  const fs = await loadNodeFs(action, hint);
+  return {
+    stat: async (path) => nodeInfo(await fs.stat(path)),
+    open: async (path) => {
+      const handle = await fs.open(path, "r");
+      return {
+        info: async () => nodeInfo(await handle.stat()),
+        read: async (into) => (await handle.read(into, 0, into.length, null)).bytesRead,
+        close: () => handle.close(),
+      };
+    },
+  };
+}
+
 /**
  * `error` with the action in front of its message: the same object, so its
  * class (Deno's `NotFound`) and Node's `code` (`"ENOENT"`) stay as they were.
@@ -164,48 +207,21 @@ export async function openRegularFile(
       );
     }
   };
-  const d = deno();
-  if (d !== undefined) {
-    try {
-      refuse(denoInfo(await d.stat(path)));
-    } catch (error) {
-      throw error instanceof TypeError || error instanceof RangeError
-        ? error
-        : withAction(error, action);
-    }
-    const file = await d.open(path, { read: true });
-    try {
-      const info = denoInfo(await file.stat());
-      refuse(info);
-      return {
-        size: info.size,
-        read: async (into) => (await file.read(into)) ?? 0,
-        close: () => Promise.resolve(file.close()),
-      };
-    } catch (error) {
-      file.close();
-      throw error;
-    }
-  }
-  const fs = await loadNodeFs(action, hint);
+  const fs = await reader(action, hint);
+  let info: Info;
   try {
-    refuse(nodeInfo(await fs.stat(path)));
+    info = await fs.stat(path);
   } catch (error) {
-    throw error instanceof TypeError || error instanceof RangeError
-      ? error
-      : withAction(error, action);
+    throw withAction(error, action);
   }
-  const handle = await fs.open(path, "r");
+  refuse(info); // before opening: opening a FIFO waits for a writer
+  const file = await fs.open(path);
   try {
-    const info = nodeInfo(await handle.stat());
-    refuse(info);
-    return {
-      size: info.size,
-      read: async (into) => (await handle.read(into, 0, into.length, null)).bytesRead,
-      close: () => handle.close(),
-    };
+    const opened = await file.info();
+    refuse(opened); // the file read is the file checked
+    return { size: opened.size, read: file.read, close: file.close };
   } catch (error) {
-    await handle.close();
+    await file.close();
     throw error;
   }
 }
