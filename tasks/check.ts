@@ -7,6 +7,7 @@
  */
 
 const PACKAGES = [
+  "internal",
   "tensor",
   "webgpu-kernels",
   "layers",

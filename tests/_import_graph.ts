@@ -6,14 +6,24 @@ import { dirname, join, normalize, relative } from "node:path";
 
 /** The packages each package may import (besides itself). */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  tensor: [],
-  "webgpu-kernels": ["tensor"],
-  layers: ["tensor"],
-  losses: ["tensor"],
-  metrics: ["tensor"],
-  datasets: ["tensor"],
-  plots: ["tensor"],
-  trainer: ["tensor", "webgpu-kernels", "layers", "losses", "metrics", "datasets", "plots"],
+  internal: [],
+  tensor: ["internal"],
+  "webgpu-kernels": ["internal", "tensor"],
+  layers: ["internal", "tensor"],
+  losses: ["internal", "tensor"],
+  metrics: ["internal", "tensor"],
+  datasets: ["internal", "tensor"],
+  plots: ["internal", "tensor"],
+  trainer: [
+    "internal",
+    "tensor",
+    "webgpu-kernels",
+    "layers",
+    "losses",
+    "metrics",
+    "datasets",
+    "plots",
+  ],
 };
 
 /** Bare (import-map or npm) specifiers a package may import; `node:` built-ins are open to all. */

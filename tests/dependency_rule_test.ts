@@ -1,8 +1,9 @@
 // The dependency rule, read from the import graph of packages/ (code, tests,
 // benches, doc examples in comments and README code blocks):
-//   tensor imports no other package;
-//   webgpu-kernels, layers, losses, metrics, datasets import only tensor;
-//   plots imports only tensor (and npm vega, vega-lite);
+//   internal imports no other package, and every package may import it;
+//   tensor imports only internal;
+//   webgpu-kernels, layers, losses, metrics, datasets import only tensor (and internal);
+//   plots imports only tensor and internal (and npm vega, vega-lite);
 //   trainer may import every package;
 // relative imports stay inside their package; no package has an import cycle
 // among its files. tasks/, notebooks/ and tests/ (cross-package) import everything.
@@ -25,7 +26,17 @@ Deno.test("every import in packages/ follows the dependency rule (tests and exam
   const byPackage = await readImports(ROOT);
   deepStrictEqual(
     [...byPackage.keys()].sort(),
-    ["datasets", "layers", "losses", "metrics", "plots", "tensor", "trainer", "webgpu-kernels"],
+    [
+      "datasets",
+      "internal",
+      "layers",
+      "losses",
+      "metrics",
+      "plots",
+      "tensor",
+      "trainer",
+      "webgpu-kernels",
+    ],
   );
   const broken = violations(byPackage).map((v) => formatViolation(v, ROOT));
   deepStrictEqual(broken, [], `dependency rule broken:\n${broken.join("\n")}`);
@@ -62,11 +73,14 @@ Deno.test("specifiers() finds static, side-effect, dynamic and type imports and 
 Deno.test("ruleBroken() names the rule for imports upward, across folders and of outside modules", () => {
   ok(
     ruleBroken("webgpu-kernels", "webgpu-kernels/x.ts", "@glassbox/layers")?.includes(
-      "webgpu-kernels may import @glassbox/tensor",
+      "webgpu-kernels may import @glassbox/internal, @glassbox/tensor",
     ),
   );
   ok(ruleBroken("layers", "layers/x_test.ts", "@glassbox/trainer") !== null);
-  ok(ruleBroken("tensor", "tensor/x.ts", "@glassbox/layers")?.includes("no other package"));
+  ok(ruleBroken("internal", "internal/x.ts", "@glassbox/tensor")?.includes("no other package"));
+  ok(
+    ruleBroken("tensor", "tensor/x.ts", "@glassbox/layers")?.includes("import @glassbox/internal"),
+  );
   ok(ruleBroken("layers", "layers/x.ts", "../losses/mse_loss.ts")?.includes("relative path"));
   ok(ruleBroken("layers", "layers/x.ts", "../../tasks/a.ts")?.includes("inside packages/"));
   ok(ruleBroken("metrics", "metrics/x.ts", "npm:vega@6")?.includes("no outside module"));
@@ -79,8 +93,10 @@ Deno.test("ruleBroken() names the rule for imports upward, across folders and of
       ruleBroken("layers", "layers/x.ts", "@glassbox/layers"),
       ruleBroken("layers", "layers/a/x.ts", "../y.ts"),
       ruleBroken("losses", "losses/x.ts", "node:fs/promises"),
+      ruleBroken("tensor", "tensor/x.ts", "@glassbox/internal"),
+      ruleBroken("datasets", "datasets/x.ts", "@glassbox/internal"),
     ],
-    [null, null, null, null, null, null, null],
+    [null, null, null, null, null, null, null, null, null],
   );
 });
 

@@ -1,5 +1,5 @@
 // @glassbox/plots sits between tensor and trainer: it imports only
-// @glassbox/tensor (and npm vega / vega-lite for rendering), and among the
+// @glassbox/tensor and @glassbox/internal (and npm vega / vega-lite for rendering), and among the
 // packages only trainer imports it, so trainer → plots → tensor adds no cycle.
 
 import { deepStrictEqual } from "node:assert/strict";
@@ -21,10 +21,10 @@ async function imports(pkg: string): Promise<Map<string, string[]>> {
   return found;
 }
 
-Deno.test("plots imports only @glassbox/tensor, vega and vega-lite (tests and examples included)", async () => {
+Deno.test("plots imports only @glassbox/tensor, @glassbox/internal, vega and vega-lite (tests and examples included)", async () => {
   const names = [...(await imports("plots")).keys()]
     .filter((n) => !n.startsWith("node:") && n !== "@glassbox/plots").sort();
-  deepStrictEqual(names, ["@glassbox/tensor", "vega", "vega-lite"]);
+  deepStrictEqual(names, ["@glassbox/internal", "@glassbox/tensor", "vega", "vega-lite"]);
 });
 
 Deno.test("among the packages only trainer imports plots", async () => {

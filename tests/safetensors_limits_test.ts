@@ -81,7 +81,7 @@ Deno.test({
             (e: unknown) =>
               e instanceof TypeError &&
               e.message ===
-                `Cannot load safetensors ${fifo}: it is a FIFO (named pipe), expected a regular file`,
+                `Cannot load safetensors ${fifo}: it is a FIFO (named pipe), expected a regular file (links are followed)`,
           ),
           timeout,
         ]);

@@ -6,6 +6,7 @@
 // finish and print its result.
 
 import { match, strictEqual } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 
 const SCRIPT = "/usr/bin/script";
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -104,9 +105,14 @@ Deno.test({
       for (let i = 0; i < 20; i++) a.matmul(a).dispose();
       console.log("c00", a.matmul(a).toTypedArray()[0], "threads", matmulThreads());
     `;
+    // Imported by path from a data: URL, outside the workspace: the root config lets the
+    // package resolve the other workspace packages (@glassbox/internal) by name.
+    const config = fileURLToPath(new URL("../deno.json", import.meta.url));
     const { code, output } = await denoInPty([
       "run",
       "--no-lock",
+      "--config",
+      config,
       `data:application/typescript,${encodeURIComponent(script)}`,
     ]);
     strictEqual(code, 0, output);

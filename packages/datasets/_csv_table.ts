@@ -5,7 +5,7 @@
 
 import { tensor } from "@glassbox/tensor";
 import { CsvReader, type CsvRecord, CsvSyntaxError } from "./_csv_reader.ts";
-import { show } from "./_validate.ts";
+import { describe } from "@glassbox/internal";
 
 /** A column chosen by header name or by 0-based position. */
 export type ColumnRef = string | number;
@@ -136,7 +136,7 @@ export class TableBuilder {
       return ref;
     }
     if (typeof ref !== "string") {
-      this.#fail(TypeError, `${what} must be a name or an index, got ${show(ref)}`);
+      this.#fail(TypeError, `${what} must be a name or an index, got ${describe(ref)}`);
     }
     const found = names.flatMap((n, i) => (n === ref ? [i] : []));
     if (found.length !== 1) {
@@ -145,7 +145,7 @@ export class TableBuilder {
         : `${found.length} columns have that name`;
       this.#fail(
         RangeError,
-        `${what} ${show(ref)} is ambiguous or missing (${why}); columns are ${show(names)}`,
+        `${what} ${describe(ref)} is ambiguous or missing (${why}); columns are ${describe(names)}`,
       );
     }
     return found[0];
@@ -162,7 +162,7 @@ export class TableBuilder {
       : Array.from(spec.columns, (ref) => this.#resolve(ref, "column", names));
     if (this.#features.length === 0) {
       const only = this.#targetIndex >= 0
-        ? `the only column is the target ${show(names[this.#targetIndex])}`
+        ? `the only column is the target ${describe(names[this.#targetIndex])}`
         : "columns is empty";
       this.#fail(
         RangeError,
@@ -202,21 +202,21 @@ export class TableBuilder {
       const v = Number(raw);
       if (Number.isFinite(v)) return v;
     }
-    const where = `line ${line}, column ${show(this.#names![c])}`;
+    const where = `line ${line}, column ${describe(this.#names![c])}`;
     if (raw === "") {
       this.#fail(TypeError, `${where} is empty (a missing value), expected a decimal number`);
     }
     if (!NUMBER.test(raw)) {
-      this.#fail(TypeError, `${where} must be a decimal number, got ${show(raw)}`);
+      this.#fail(TypeError, `${where} must be a decimal number, got ${describe(raw)}`);
     }
     this.#fail(
       RangeError,
-      `${where} is ${show(raw)}, beyond float64's range (±1.8e308), expected a finite number`,
+      `${where} is ${describe(raw)}, beyond float64's range (±1.8e308), expected a finite number`,
     );
   }
 
   #target(raw: string, line: number): void {
-    const name = (): string => show(this.#names![this.#targetIndex]);
+    const name = (): string => describe(this.#names![this.#targetIndex]);
     if (raw === "") {
       this.#fail(
         TypeError,
@@ -230,7 +230,7 @@ export class TableBuilder {
         this.#fail(
           RangeError,
           `line ${line}, target column ${name()} is ${
-            show(raw)
+            describe(raw)
           }, beyond float64's range (±1.8e308), expected a finite number or a label`,
         );
       }

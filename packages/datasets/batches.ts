@@ -5,7 +5,8 @@
  */
 
 import { type RandomState, Tensor } from "@glassbox/tensor";
-import { checkBool, checkInt, resolveRandomState, show } from "./_validate.ts";
+import { checkBoolean, checkInteger, describe } from "@glassbox/internal";
+import { resolveRandomState } from "./_validate.ts";
 
 /** Options of {@linkcode batches}. */
 export interface BatchesOptions {
@@ -61,14 +62,14 @@ export function* batches(
 ): Generator<Batch> {
   if (!(x instanceof Tensor) || x.rank === 0) {
     throw new TypeError(
-      `Cannot ${ACTION}: x must be a Tensor with at least one axis, got ${show(x)}`,
+      `Cannot ${ACTION}: x must be a Tensor with at least one axis, got ${describe(x)}`,
     );
   }
   const n = x.shape[0];
   if (y !== null) {
     if (!(y instanceof Tensor) || y.rank === 0) {
       throw new TypeError(
-        `Cannot ${ACTION}: y must be a Tensor with at least one axis or null, got ${show(y)}`,
+        `Cannot ${ACTION}: y must be a Tensor with at least one axis or null, got ${describe(y)}`,
       );
     }
     if (y.shape[0] !== n) {
@@ -77,9 +78,9 @@ export function* batches(
       );
     }
   }
-  const batchSize = checkInt(options.batchSize ?? 32, "batchSize", ACTION, 1);
-  const shuffle = checkBool(options.shuffle ?? false, "shuffle", ACTION);
-  const dropLast = checkBool(options.dropLast ?? false, "dropLast", ACTION);
+  const batchSize = checkInteger(options.batchSize ?? 32, ACTION, "batchSize", 1);
+  const shuffle = checkBoolean(options.shuffle ?? false, ACTION, "shuffle");
+  const dropLast = checkBoolean(options.dropLast ?? false, ACTION, "dropLast");
   const order = shuffle
     ? Array.from(resolveRandomState(options.seed, ACTION).permutation(n))
     : Array.from({ length: n }, (_, i) => i);

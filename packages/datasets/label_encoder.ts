@@ -5,7 +5,7 @@
  */
 
 import { Tensor, tensor } from "@glassbox/tensor";
-import { show } from "./_validate.ts";
+import { describe } from "@glassbox/internal";
 
 /** A class label: a string, or a finite number. */
 export type Label = string | number;
@@ -18,7 +18,7 @@ function labelList(labels: unknown, action: string): Label[] {
   let list: Label[];
   if (labels instanceof Tensor) {
     if (labels.rank !== 1) {
-      throw new TypeError(`Cannot ${action}: labels must be 1-D, got ${show(labels)}`);
+      throw new TypeError(`Cannot ${action}: labels must be 1-D, got ${describe(labels)}`);
     }
     list = Array.from(labels.toTypedArray());
   } else if (
@@ -27,21 +27,23 @@ function labelList(labels: unknown, action: string): Label[] {
     list = Array.from(labels as ArrayLike<Label>);
   } else {
     throw new TypeError(
-      `Cannot ${action}: labels must be an array or a 1-D Tensor, got ${show(labels)}`,
+      `Cannot ${action}: labels must be an array or a 1-D Tensor, got ${describe(labels)}`,
     );
   }
   const strings = typeof list[0] === "string";
   list.forEach((label, i) => {
     if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label)))) {
       throw new TypeError(
-        `Cannot ${action}: labels[${i}] must be a string or a finite number, got ${show(label)}`,
+        `Cannot ${action}: labels[${i}] must be a string or a finite number, got ${
+          describe(label)
+        }`,
       );
     }
     if ((typeof label === "string") !== strings) {
       throw new TypeError(
-        `Cannot ${action}: labels must be all numbers or all strings, got ${show(list[0])} and ${
-          show(label)
-        } (labels[${i}])`,
+        `Cannot ${action}: labels must be all numbers or all strings, got ${
+          describe(list[0])
+        } and ${describe(label)} (labels[${i}])`,
       );
     }
   });
@@ -98,8 +100,8 @@ export class LabelEncoder {
       if (compare(list[i - 1], list[i]) >= 0) {
         throw new RangeError(
           `Cannot ${action}: classes must be sorted without duplicates, got ${
-            show(list[i - 1])
-          } before ${show(list[i])}`,
+            describe(list[i - 1])
+          } before ${describe(list[i])}`,
         );
       }
     }
@@ -170,8 +172,8 @@ export class LabelEncoder {
       if (index === undefined) {
         throw new RangeError(
           `Cannot ${action}: labels[${i}] is a previously unseen label ${
-            show(label)
-          }, the classes are ${show(this.#classes)}`,
+            describe(label)
+          }, the classes are ${describe(this.#classes)}`,
         );
       }
       out[i] = index;
@@ -222,7 +224,7 @@ export class LabelEncoder {
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v >= classes.length) {
         throw new RangeError(
           `Cannot ${action}: indices[${i}] must be an integer in [0, ${classes.length - 1}], got ${
-            show(v)
+            describe(v)
           }`,
         );
       }

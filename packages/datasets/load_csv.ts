@@ -7,7 +7,7 @@
 
 import { MAX_RECORD_CHARS, TableBuilder } from "./_csv_table.ts";
 import { checkCsvOptions, type CsvData, type CsvOptions } from "./parse_csv.ts";
-import { show } from "./_validate.ts";
+import { checkInteger, openRegularFile } from "@glassbox/internal";
 
 /** Options of {@linkcode loadCsv}: those of `parseCsv`, and a size limit. */
 export interface LoadCsvOptions extends CsvOptions {
@@ -19,92 +19,6 @@ export interface LoadCsvOptions extends CsvOptions {
 export const DEFAULT_MAX_CSV_BYTES: number = 512 * 1024 * 1024;
 
 const CHUNK = 1 << 20;
-
-/** A file opened for reading: its kind and size, and chunked reads. */
-interface OpenFile {
-  read(buffer: Uint8Array): Promise<number>;
-  close(): Promise<void>;
-}
-
-interface FileInfo {
-  isFile: boolean;
-  kind: string;
-  size: number;
-}
-
-interface FileSystem {
-  stat(path: string): Promise<FileInfo>;
-  open(path: string): Promise<OpenFile & { stat(): Promise<FileInfo> }>;
-}
-
-type DenoLike = {
-  stat(path: string | URL): Promise<Deno.FileInfo>;
-  open(path: string | URL, options: { read: true }): Promise<Deno.FsFile>;
-};
-
-function denoKind(info: Deno.FileInfo): string {
-  if (info.isFile) return "a regular file";
-  if (info.isDirectory) return "a directory";
-  if (info.isFifo) return "a FIFO (named pipe)";
-  if (info.isCharDevice) return "a character device";
-  if (info.isBlockDevice) return "a block device";
-  if (info.isSocket) return "a socket";
-  return "not a regular file";
-}
-
-function denoFs(deno: DenoLike): FileSystem {
-  const info = (i: Deno.FileInfo): FileInfo => ({
-    isFile: i.isFile,
-    kind: denoKind(i),
-    size: i.size,
-  });
-  return {
-    stat: async (path) => info(await deno.stat(path)),
-    open: async (path) => {
-      const file = await deno.open(path, { read: true });
-      return {
-        read: async (buffer) => (await file.read(buffer)) ?? 0,
-        close: () => Promise.resolve(file.close()),
-        stat: async () => info(await file.stat()),
-      };
-    },
-  };
-}
-
-async function nodeFs(): Promise<FileSystem> {
-  const fs = await import("node:fs/promises");
-  type Stats = Awaited<ReturnType<typeof fs.stat>>;
-  const kind = (s: Stats): string =>
-    s.isFile()
-      ? "a regular file"
-      : s.isDirectory()
-      ? "a directory"
-      : s.isFIFO()
-      ? "a FIFO (named pipe)"
-      : s.isCharacterDevice()
-      ? "a character device"
-      : s.isBlockDevice()
-      ? "a block device"
-      : s.isSocket()
-      ? "a socket"
-      : "not a regular file";
-  const info = (s: Stats): FileInfo => ({
-    isFile: s.isFile(),
-    kind: kind(s),
-    size: Number(s.size),
-  });
-  return {
-    stat: async (path) => info(await fs.stat(path)),
-    open: async (path) => {
-      const handle = await fs.open(path, "r");
-      return {
-        read: async (buffer) => (await handle.read(buffer, 0, buffer.length, null)).bytesRead,
-        close: () => handle.close(),
-        stat: async () => info(await handle.stat()),
-      };
-    },
-  };
-}
 
 /**
  * Reads a CSV file into a numeric table (see `parseCsv` for the format and
@@ -136,33 +50,14 @@ export async function loadCsv(path: string | URL, options: LoadCsvOptions = {}):
   const name = String(path);
   const action = `load CSV ${name}`;
   const spec = checkCsvOptions(options, action);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CSV_BYTES;
-  if (typeof maxBytes !== "number" || !Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new RangeError(
-      `Cannot ${action}: maxBytes must be a positive integer, got ${show(maxBytes)}`,
-    );
-  }
-  const deno = (globalThis as { Deno?: DenoLike }).Deno;
-  const fs = deno !== undefined ? denoFs(deno) : await nodeFs();
+  const maxBytes = checkInteger(options.maxBytes, action, "maxBytes", 1, DEFAULT_MAX_CSV_BYTES);
   const where = typeof path === "string" ? path : decodeURIComponent(path.pathname);
-  const refuse = (info: FileInfo): void => {
-    if (!info.isFile) {
-      throw new TypeError(
-        `Cannot ${action}: it is ${info.kind}, expected a regular file (links are followed)`,
-      );
-    }
-    if (info.size > maxBytes) {
-      throw new RangeError(
-        `Cannot ${action}: the file is ${info.size} bytes, above the limit of ${maxBytes} bytes (maxBytes)`,
-      );
-    }
-  };
-  refuse(await fs.stat(where));
-  const file = await fs.open(where);
+  const file = await openRegularFile(where, action, {
+    maxBytes,
+    hint: "read the text yourself and use parseCsv(text)",
+  });
   try {
-    const info = await file.stat();
-    refuse(info); // the file opened is the one checked
-    const builder = new TableBuilder(spec, action, info.size);
+    const builder = new TableBuilder(spec, action, file.size);
     const decoder = new TextDecoder("utf-8", { fatal: true });
     const decode = (bytes: Uint8Array, at: number, stream = false): string => {
       try {

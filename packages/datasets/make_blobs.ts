@@ -6,14 +6,8 @@
 
 import { type RandomState, Tensor } from "@glassbox/tensor";
 import { shuffledIndices, takeRows, wrap } from "./_random.ts";
-import {
-  checkBool,
-  checkInt,
-  checkNumbers,
-  checkReal,
-  resolveRandomState,
-  show,
-} from "./_validate.ts";
+import { checkBoolean, checkInteger, checkNumber, describe } from "@glassbox/internal";
+import { checkNumbers, resolveRandomState } from "./_validate.ts";
 
 /** Options of {@linkcode makeBlobs}: scikit-learn's parameters in camelCase, with its defaults. */
 export interface MakeBlobsOptions {
@@ -53,7 +47,7 @@ const ACTION = "make blobs";
 function centerMatrix(value: unknown): { data: number[]; rows: number; cols: number } {
   if (value instanceof Tensor) {
     if (value.rank !== 2) {
-      throw new TypeError(`Cannot ${ACTION}: centers must be 2-D, got ${show(value)}`);
+      throw new TypeError(`Cannot ${ACTION}: centers must be 2-D, got ${describe(value)}`);
     }
     const data = checkNumbers(Array.from(value.toTypedArray()), "centers", ACTION);
     return { data, rows: value.shape[0], cols: value.shape[1] };
@@ -61,14 +55,16 @@ function centerMatrix(value: unknown): { data: number[]; rows: number; cols: num
   if (!Array.isArray(value) || value.length === 0 || !value.every(Array.isArray)) {
     throw new TypeError(
       `Cannot ${ACTION}: centers must be a count or a non-empty array of coordinate rows, got ${
-        show(value)
+        describe(value)
       }`,
     );
   }
   const cols = value[0].length;
   if (cols === 0 || value.some((row) => row.length !== cols)) {
     throw new RangeError(
-      `Cannot ${ACTION}: centers rows must all have the same non-zero length, got ${show(value)}`,
+      `Cannot ${ACTION}: centers rows must all have the same non-zero length, got ${
+        describe(value)
+      }`,
     );
   }
   const data = value.flatMap((row, i) => checkNumbers(row, `centers[${i}]`, ACTION));
@@ -95,29 +91,31 @@ function centerMatrix(value: unknown): { data: number[]; rows: number; cols: num
  */
 export function makeBlobs(options: MakeBlobsOptions = {}): BlobsData {
   const rawSamples = options.nSamples ?? 100;
-  let nFeatures = checkInt(options.nFeatures ?? 2, "nFeatures", ACTION, 1);
-  const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
+  let nFeatures = checkInteger(options.nFeatures ?? 2, ACTION, "nFeatures", 1);
+  const shuffle = checkBoolean(options.shuffle ?? true, ACTION, "shuffle");
   const box = options.centerBox ?? [-10, 10];
   if (!Array.isArray(box) || box.length !== 2) {
-    throw new TypeError(`Cannot ${ACTION}: centerBox must be a pair [low, high], got ${show(box)}`);
+    throw new TypeError(
+      `Cannot ${ACTION}: centerBox must be a pair [low, high], got ${describe(box)}`,
+    );
   }
   const [low, high] = [
-    checkReal(box[0], "centerBox[0]", ACTION),
-    checkReal(box[1], "centerBox[1]", ACTION),
+    checkNumber(box[0], ACTION, "centerBox[0]"),
+    checkNumber(box[1], ACTION, "centerBox[1]"),
   ];
   const stdOption = options.clusterStd ?? 1;
   const stds = typeof stdOption === "number"
     ? null
     : checkNumbers(stdOption, "clusterStd", ACTION).map((s, i) =>
-      checkReal(s, `clusterStd[${i}]`, ACTION, { min: 0 })
+      checkNumber(s, ACTION, `clusterStd[${i}]`, { min: 0 })
     );
   const oneStd = typeof stdOption === "number"
-    ? checkReal(stdOption, "clusterStd", ACTION, { min: 0 })
+    ? checkNumber(stdOption, ACTION, "clusterStd", { min: 0 })
     : 0;
   const counts = Array.isArray(rawSamples)
-    ? rawSamples.map((n, i) => checkInt(n, `nSamples[${i}]`, ACTION, 0))
+    ? rawSamples.map((n, i) => checkInteger(n, ACTION, `nSamples[${i}]`, 0))
     : null;
-  const total = counts === null ? checkInt(rawSamples, "nSamples", ACTION, 1) : 0;
+  const total = counts === null ? checkInteger(rawSamples, ACTION, "nSamples", 1) : 0;
   const centersOption = options.centers ?? null;
   if (counts !== null && typeof centersOption === "number") {
     throw new TypeError(
@@ -132,7 +130,9 @@ export function makeBlobs(options: MakeBlobsOptions = {}): BlobsData {
     if (counts !== null && counts.length === 0) {
       throw new RangeError(`Cannot ${ACTION}: nSamples must list at least one count, got []`);
     }
-    nCenters = counts === null ? checkInt(centersOption ?? 3, "centers", ACTION, 1) : counts.length;
+    nCenters = counts === null
+      ? checkInteger(centersOption ?? 3, ACTION, "centers", 1)
+      : counts.length;
     centers = Array.from(rs.uniform(low, high, [nCenters, nFeatures]));
   } else {
     const m = centerMatrix(centersOption);

@@ -14,11 +14,15 @@ function rejects(
 }
 
 Deno.test("makeBlobs() rejects nSamples below 1", () => {
-  rejects({ nSamples: 0 }, RangeError, /Cannot make blobs: nSamples must be at least 1, got 0/);
+  rejects(
+    { nSamples: 0 },
+    RangeError,
+    /Cannot make blobs: nSamples must be an integer >= 1, got 0/,
+  );
 });
 
 Deno.test("makeBlobs() rejects a centre count below 1 and an empty list of counts", () => {
-  rejects({ centers: 0 }, RangeError, /centers must be at least 1, got 0/);
+  rejects({ centers: 0 }, RangeError, /centers must be an integer >= 1, got 0/);
   rejects({ nSamples: [] }, RangeError, /nSamples must list at least one count, got \[\]/);
 });
 
@@ -47,7 +51,7 @@ Deno.test("makeBlobs() rejects clusterStd values that do not match the centres",
 });
 
 Deno.test("makeBlobs() rejects a negative clusterStd", () => {
-  rejects({ clusterStd: -1 }, RangeError, /clusterStd must be at least 0, got -1/);
+  rejects({ clusterStd: -1 }, RangeError, /clusterStd must be finite and >= 0, got -1/);
 });
 
 Deno.test("makeBlobs() rejects ragged centre coordinates", () => {

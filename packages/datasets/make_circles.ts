@@ -7,7 +7,8 @@
 import type { RandomState } from "@glassbox/tensor";
 import { linspace } from "./_random.ts";
 import { npCos, npSin } from "./_svml.ts";
-import { checkBool, checkReal, resolveRandomState, splitTwo } from "./_validate.ts";
+import { checkBoolean, checkNumber } from "@glassbox/internal";
+import { resolveRandomState, splitTwo } from "./_validate.ts";
 import { finishTwoClass, type TwoClassData } from "./make_moons.ts";
 
 /** Options of {@linkcode makeCircles}: scikit-learn's parameters in camelCase, with its defaults. */
@@ -44,16 +45,16 @@ const ACTION = "make circles";
  * ```
  */
 export function makeCircles(options: MakeCirclesOptions = {}): TwoClassData {
-  const factor = checkReal(options.factor ?? 0.8, "factor", ACTION, {
+  const factor = checkNumber(options.factor ?? 0.8, ACTION, "factor", {
     min: 0,
     max: 1,
-    maxOpen: true,
+    maxExclusive: true,
   });
   const [nOut, nIn] = splitTwo(options.nSamples ?? 100, ACTION);
-  const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
+  const shuffle = checkBoolean(options.shuffle ?? true, ACTION, "shuffle");
   const noise = options.noise == null
     ? null
-    : checkReal(options.noise, "noise", ACTION, { min: 0 });
+    : checkNumber(options.noise, ACTION, "noise", { min: 0 });
   const rs = resolveRandomState(options.randomState, ACTION);
   const outer = linspace(0, 2 * Math.PI, nOut, false);
   const inner = linspace(0, 2 * Math.PI, nIn, false);

@@ -5,17 +5,9 @@
  */
 
 import type { RandomState, Tensor } from "@glassbox/tensor";
-import { npDot } from "./_numpy_dot.ts";
+import { checkBoolean, checkInteger, checkNumber, describe, npDot } from "@glassbox/internal";
 import { permute, sampleWithoutReplacement, shuffledIndices, takeRows, wrap } from "./_random.ts";
-import {
-  checkBool,
-  checkInt,
-  checkNumbers,
-  checkReal,
-  checkThreads,
-  resolveRandomState,
-  show,
-} from "./_validate.ts";
+import { checkNumbers, checkThreads, resolveRandomState } from "./_validate.ts";
 import { REFERENCE_BLAS_THREADS } from "./make_regression.ts";
 
 /**
@@ -90,7 +82,7 @@ function hypercube(rs: RandomState, samples: number, dims: number): Float64Array
 
 /** A per-feature option (shift or scale): one number for all, or nFeatures numbers. */
 function perFeature(value: unknown, name: string, nFeatures: number): number[] {
-  if (typeof value === "number") return new Array(nFeatures).fill(checkReal(value, name, ACTION));
+  if (typeof value === "number") return new Array(nFeatures).fill(checkNumber(value, ACTION, name));
   const list = checkNumbers(value, name, ACTION);
   if (list.length !== nFeatures) {
     throw new RangeError(
@@ -121,22 +113,25 @@ function perFeature(value: unknown, name: string, nFeatures: number): number[] {
  * ```
  */
 export function makeClassification(options: MakeClassificationOptions = {}): ClassificationData {
-  const nSamples = checkInt(options.nSamples ?? 100, "nSamples", ACTION, 1);
-  const nFeatures = checkInt(options.nFeatures ?? 20, "nFeatures", ACTION, 1);
-  const nInformative = checkInt(options.nInformative ?? 2, "nInformative", ACTION, 1);
-  const nRedundant = checkInt(options.nRedundant ?? 2, "nRedundant", ACTION, 0);
-  const nRepeated = checkInt(options.nRepeated ?? 0, "nRepeated", ACTION, 0);
-  const nClasses = checkInt(options.nClasses ?? 2, "nClasses", ACTION, 1);
-  const nClustersPerClass = checkInt(
+  const nSamples = checkInteger(options.nSamples ?? 100, ACTION, "nSamples", 1);
+  const nFeatures = checkInteger(options.nFeatures ?? 20, ACTION, "nFeatures", 1);
+  const nInformative = checkInteger(options.nInformative ?? 2, ACTION, "nInformative", 1);
+  const nRedundant = checkInteger(options.nRedundant ?? 2, ACTION, "nRedundant", 0);
+  const nRepeated = checkInteger(options.nRepeated ?? 0, ACTION, "nRepeated", 0);
+  const nClasses = checkInteger(options.nClasses ?? 2, ACTION, "nClasses", 1);
+  const nClustersPerClass = checkInteger(
     options.nClustersPerClass ?? 2,
-    "nClustersPerClass",
     ACTION,
+    "nClustersPerClass",
     1,
   );
-  const flipY = checkReal(options.flipY ?? 0.01, "flipY", ACTION, { min: 0, max: 1 });
-  const classSep = checkReal(options.classSep ?? 1, "classSep", ACTION, { min: 0, minOpen: true });
-  const cube = checkBool(options.hypercube ?? true, "hypercube", ACTION);
-  const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
+  const flipY = checkNumber(options.flipY ?? 0.01, ACTION, "flipY", { min: 0, max: 1 });
+  const classSep = checkNumber(options.classSep ?? 1, ACTION, "classSep", {
+    min: 0,
+    minExclusive: true,
+  });
+  const cube = checkBoolean(options.hypercube ?? true, ACTION, "hypercube");
+  const shuffle = checkBoolean(options.shuffle ?? true, ACTION, "shuffle");
   const threads = checkThreads(options.blasThreads ?? REFERENCE_BLAS_THREADS, ACTION);
   const shift = options.shift === null ? null : perFeature(options.shift ?? 0, "shift", nFeatures);
   const scale = options.scale === null ? null : perFeature(options.scale ?? 1, "scale", nFeatures);
@@ -163,17 +158,17 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
     if (weights.length !== nClasses && weights.length !== nClasses - 1) {
       throw new RangeError(
         `Cannot ${ACTION}: weights must have nClasses (${nClasses}) or nClasses - 1 values, got ${
-          show(weights)
+          describe(weights)
         }`,
       );
     }
-    weights.forEach((w, i) => checkReal(w, `weights[${i}]`, ACTION, { min: 0 }));
+    weights.forEach((w, i) => checkNumber(w, ACTION, `weights[${i}]`, { min: 0 }));
     if (weights.length === nClasses - 1) {
       const last = 1 - weights.reduce((s, w) => s + w, 0);
       if (last < 0) {
         throw new RangeError(
           `Cannot ${ACTION}: weights given for nClasses - 1 classes must sum to at most 1, got ${
-            show(weights)
+            describe(weights)
           }`,
         );
       }

@@ -39,7 +39,7 @@ Deno.test("makeClassification() rejects weights of the wrong length", () => {
 });
 
 Deno.test("makeClassification() rejects negative weights", () => {
-  rejects({ weights: [-0.5, 1.5] }, RangeError, /weights\[0\] must be at least 0, got -0.5/);
+  rejects({ weights: [-0.5, 1.5] }, RangeError, /weights\[0\] must be finite and >= 0, got -0.5/);
 });
 
 Deno.test("makeClassification() rejects nClasses - 1 weights summing above 1", () => {
@@ -51,25 +51,25 @@ Deno.test("makeClassification() rejects nClasses - 1 weights summing above 1", (
 });
 
 Deno.test("makeClassification() rejects flipY outside [0, 1]", () => {
-  rejects({ flipY: 1.5 }, RangeError, /flipY must be at least 0 and at most 1, got 1.5/);
+  rejects({ flipY: 1.5 }, RangeError, /flipY must be finite and >= 0 and <= 1, got 1.5/);
 });
 
 Deno.test("makeClassification() rejects a classSep that is not positive", () => {
-  rejects({ classSep: 0 }, RangeError, /classSep must be greater than 0, got 0/);
+  rejects({ classSep: 0 }, RangeError, /classSep must be finite and > 0, got 0/);
 });
 
 Deno.test("makeClassification() rejects nInformative below 1", () => {
-  rejects({ nInformative: 0 }, RangeError, /nInformative must be at least 1, got 0/);
+  rejects({ nInformative: 0 }, RangeError, /nInformative must be an integer >= 1, got 0/);
 });
 
 Deno.test("makeClassification() rejects negative nRedundant and nRepeated", () => {
-  rejects({ nRedundant: -1 }, RangeError, /nRedundant must be at least 0, got -1/);
-  rejects({ nRepeated: -1 }, RangeError, /nRepeated must be at least 0, got -1/);
+  rejects({ nRedundant: -1 }, RangeError, /nRedundant must be an integer >= 0, got -1/);
+  rejects({ nRepeated: -1 }, RangeError, /nRepeated must be an integer >= 0, got -1/);
 });
 
 Deno.test("makeClassification() rejects nClasses and nClustersPerClass below 1", () => {
-  rejects({ nClasses: 0 }, RangeError, /nClasses must be at least 1, got 0/);
-  rejects({ nClustersPerClass: 0 }, RangeError, /nClustersPerClass must be at least 1, got 0/);
+  rejects({ nClasses: 0 }, RangeError, /nClasses must be an integer >= 1, got 0/);
+  rejects({ nClustersPerClass: 0 }, RangeError, /nClustersPerClass must be an integer >= 1, got 0/);
 });
 
 Deno.test("makeClassification() rejects a shift or scale with the wrong number of values", () => {
@@ -86,7 +86,11 @@ Deno.test("makeClassification() rejects a shift or scale with the wrong number o
 });
 
 Deno.test("makeClassification() rejects a non-boolean hypercube", () => {
-  rejects({ hypercube: 0 as unknown as boolean }, TypeError, /hypercube must be a boolean, got 0/);
+  rejects(
+    { hypercube: 0 as unknown as boolean },
+    TypeError,
+    /hypercube must be true or false, got 0/,
+  );
 });
 
 Deno.test("makeClassification() labels every sample with a class below nClasses", () => {

@@ -7,7 +7,8 @@
 import type { RandomState, Tensor } from "@glassbox/tensor";
 import { linspace, shuffledIndices, takeRows, wrap } from "./_random.ts";
 import { npCos, npSin } from "./_svml.ts";
-import { checkBool, checkReal, resolveRandomState, splitTwo } from "./_validate.ts";
+import { checkBoolean, checkNumber } from "@glassbox/internal";
+import { resolveRandomState, splitTwo } from "./_validate.ts";
 
 /** Options of {@linkcode makeMoons}: scikit-learn's parameters in camelCase, with its defaults. */
 export interface MakeMoonsOptions {
@@ -79,10 +80,10 @@ const ACTION = "make moons";
  */
 export function makeMoons(options: MakeMoonsOptions = {}): TwoClassData {
   const [nOut, nIn] = splitTwo(options.nSamples ?? 100, ACTION);
-  const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
+  const shuffle = checkBoolean(options.shuffle ?? true, ACTION, "shuffle");
   const noise = options.noise == null
     ? null
-    : checkReal(options.noise, "noise", ACTION, { min: 0 });
+    : checkNumber(options.noise, ACTION, "noise", { min: 0 });
   const rs = resolveRandomState(options.randomState, ACTION);
   const outer = linspace(0, Math.PI, nOut, true);
   const inner = linspace(0, Math.PI, nIn, true);

@@ -12,7 +12,7 @@ Deno.test("makeMoons() rejects an nSamples pair of the wrong length", () => {
 Deno.test("makeMoons() rejects negative noise", () => {
   throws(
     () => makeMoons({ noise: -1 }),
-    /RangeError: Cannot make moons: noise must be at least 0, got -1/,
+    /RangeError: Cannot make moons: noise must be finite and >= 0, got -1/,
   );
 });
 
@@ -24,17 +24,17 @@ Deno.test("makeMoons() gives the inner moon the odd sample", () => {
 Deno.test("makeCircles() rejects a factor outside [0, 1)", () => {
   throws(
     () => makeCircles({ factor: 1 }),
-    /RangeError: Cannot make circles: factor must be at least 0 and less than 1, got 1/,
+    /RangeError: Cannot make circles: factor must be finite and >= 0 and < 1, got 1/,
   );
   throws(
     () => makeCircles({ factor: -0.1 }),
-    /factor must be at least 0 and less than 1, got -0.1/,
+    /factor must be finite and >= 0 and < 1, got -0.1/,
   );
 });
 
 Deno.test("makeCircles() rejects a negative count in an nSamples pair", () => {
   throws(
     () => makeCircles({ nSamples: [3, -1] }),
-    /RangeError: Cannot make circles: nSamples\[1\] must be at least 0, got -1/,
+    /RangeError: Cannot make circles: nSamples\[1\] must be an integer >= 0, got -1/,
   );
 });

@@ -6,9 +6,9 @@
 
 import type { RandomState, Tensor } from "@glassbox/tensor";
 import { lowRankMatrix } from "./_low_rank.ts";
-import { npDot } from "./_numpy_dot.ts";
+import { checkBoolean, checkInteger, checkNumber, npDot } from "@glassbox/internal";
 import { permute, shuffledIndices, takeRows, wrap } from "./_random.ts";
-import { checkBool, checkInt, checkReal, checkThreads, resolveRandomState } from "./_validate.ts";
+import { checkThreads, resolveRandomState } from "./_validate.ts";
 
 /**
  * The thread count of the OpenBLAS that produced the reference fixtures
@@ -90,21 +90,21 @@ const ACTION = "make regression";
  * ```
  */
 export function makeRegression(options: MakeRegressionOptions = {}): RegressionData {
-  const nSamples = checkInt(options.nSamples ?? 100, "nSamples", ACTION, 1);
-  const nFeatures = checkInt(options.nFeatures ?? 100, "nFeatures", ACTION, 1);
-  const nInformativeAsked = checkInt(options.nInformative ?? 10, "nInformative", ACTION, 0);
-  const nTargets = checkInt(options.nTargets ?? 1, "nTargets", ACTION, 1);
-  const bias = checkReal(options.bias ?? 0, "bias", ACTION);
+  const nSamples = checkInteger(options.nSamples ?? 100, ACTION, "nSamples", 1);
+  const nFeatures = checkInteger(options.nFeatures ?? 100, ACTION, "nFeatures", 1);
+  const nInformativeAsked = checkInteger(options.nInformative ?? 10, ACTION, "nInformative", 0);
+  const nTargets = checkInteger(options.nTargets ?? 1, ACTION, "nTargets", 1);
+  const bias = checkNumber(options.bias ?? 0, ACTION, "bias");
   const effectiveRank = options.effectiveRank == null
     ? null
-    : checkInt(options.effectiveRank, "effectiveRank", ACTION, 1);
-  const tailStrength = checkReal(options.tailStrength ?? 0.5, "tailStrength", ACTION, {
+    : checkInteger(options.effectiveRank, ACTION, "effectiveRank", 1);
+  const tailStrength = checkNumber(options.tailStrength ?? 0.5, ACTION, "tailStrength", {
     min: 0,
     max: 1,
   });
-  const noise = checkReal(options.noise ?? 0, "noise", ACTION, { min: 0 });
-  const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
-  const wantCoef = checkBool(options.coef ?? false, "coef", ACTION);
+  const noise = checkNumber(options.noise ?? 0, ACTION, "noise", { min: 0 });
+  const shuffle = checkBoolean(options.shuffle ?? true, ACTION, "shuffle");
+  const wantCoef = checkBoolean(options.coef ?? false, ACTION, "coef");
   const threads = checkThreads(options.blasThreads ?? REFERENCE_BLAS_THREADS, ACTION);
   const rs = resolveRandomState(options.randomState, ACTION);
 

@@ -19,51 +19,63 @@ Deno.test("makeRegression() rejects nSamples below 1 or not an integer", () => {
   rejects(
     { nSamples: 0 },
     RangeError,
-    /Cannot make regression: nSamples must be at least 1, got 0/,
+    /Cannot make regression: nSamples must be an integer >= 1, got 0/,
   );
-  rejects({ nSamples: 2.5 }, TypeError, /nSamples must be an integer, got 2.5/);
+  rejects({ nSamples: 2.5 }, RangeError, /nSamples must be an integer >= 1, got 2.5/);
 });
 
 Deno.test("makeRegression() rejects nFeatures below 1", () => {
-  rejects({ nFeatures: 0 }, RangeError, /nFeatures must be at least 1, got 0/);
+  rejects({ nFeatures: 0 }, RangeError, /nFeatures must be an integer >= 1, got 0/);
 });
 
 Deno.test("makeRegression() rejects a negative nInformative", () => {
-  rejects({ nInformative: -1 }, RangeError, /nInformative must be at least 0, got -1/);
+  rejects({ nInformative: -1 }, RangeError, /nInformative must be an integer >= 0, got -1/);
 });
 
 Deno.test("makeRegression() rejects nTargets below 1", () => {
-  rejects({ nTargets: 0 }, RangeError, /nTargets must be at least 1, got 0/);
+  rejects({ nTargets: 0 }, RangeError, /nTargets must be an integer >= 1, got 0/);
 });
 
 Deno.test("makeRegression() rejects a non-finite bias", () => {
-  rejects({ bias: Infinity }, TypeError, /bias must be a finite number, got Infinity/);
+  rejects({ bias: Infinity }, RangeError, /bias must be finite, got Infinity/);
 });
 
 Deno.test("makeRegression() rejects effectiveRank below 1", () => {
-  rejects({ effectiveRank: 0 }, RangeError, /effectiveRank must be at least 1, got 0/);
+  rejects({ effectiveRank: 0 }, RangeError, /effectiveRank must be an integer >= 1, got 0/);
 });
 
 Deno.test("makeRegression() rejects tailStrength outside [0, 1]", () => {
   rejects(
     { tailStrength: 1.5 },
     RangeError,
-    /tailStrength must be at least 0 and at most 1, got 1.5/,
+    /tailStrength must be finite and >= 0 and <= 1, got 1.5/,
   );
 });
 
 Deno.test("makeRegression() rejects negative noise", () => {
-  rejects({ noise: -0.1 }, RangeError, /noise must be at least 0, got -0.1/);
+  rejects({ noise: -0.1 }, RangeError, /noise must be finite and >= 0, got -0.1/);
 });
 
 Deno.test("makeRegression() rejects non-boolean shuffle and coef", () => {
-  rejects({ shuffle: 1 as unknown as boolean }, TypeError, /shuffle must be a boolean, got 1/);
-  rejects({ coef: "yes" as unknown as boolean }, TypeError, /coef must be a boolean, got "yes"/);
+  rejects({ shuffle: 1 as unknown as boolean }, TypeError, /shuffle must be true or false, got 1/);
+  rejects(
+    { coef: "yes" as unknown as boolean },
+    TypeError,
+    /coef must be true or false, got "yes"/,
+  );
 });
 
 Deno.test("makeRegression() rejects a seed outside [0, 2^32 - 1]", () => {
-  rejects({ randomState: -1 }, RangeError, /randomState must be at least 0, got -1/);
-  rejects({ randomState: 2 ** 32 }, RangeError, /randomState must be at most 4294967295/);
+  rejects(
+    { randomState: -1 },
+    RangeError,
+    /randomState must be an integer >= 0 and <= 4294967295, got -1/,
+  );
+  rejects(
+    { randomState: 2 ** 32 },
+    RangeError,
+    /randomState must be an integer >= 0 and <= 4294967295, got 4294967296/,
+  );
   rejects(
     { randomState: "0" as unknown as number },
     TypeError,
@@ -72,7 +84,7 @@ Deno.test("makeRegression() rejects a seed outside [0, 2^32 - 1]", () => {
 });
 
 Deno.test("makeRegression() rejects blasThreads below 1", () => {
-  rejects({ blasThreads: 0 }, RangeError, /blasThreads must be at least 1, got 0/);
+  rejects({ blasThreads: 0 }, RangeError, /blasThreads must be an integer >= 1 and <= 1024, got 0/);
 });
 
 Deno.test("makeRegression() gives y of shape [n] for one target and [n, t] for more", () => {

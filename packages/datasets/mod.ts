@@ -45,7 +45,6 @@ export {
 } from "./make_regression.ts";
 export { inferTask, MAX_INFERRED_CLASSES } from "./infer_task.ts";
 export { oneHot } from "./one_hot.ts";
-export { npDot } from "./_numpy_dot.ts";
 export {
   type Splittable,
   type TrainTestSplit,

@@ -5,7 +5,7 @@
  */
 
 import { Tensor, tensor } from "@glassbox/tensor";
-import { checkInt, show } from "./_validate.ts";
+import { checkInteger, describe } from "@glassbox/internal";
 
 const ACTION = "one-hot encode";
 
@@ -29,21 +29,21 @@ export function oneHot(labels: Tensor | ArrayLike<number>, nClasses?: number): T
   let values: ArrayLike<number>;
   if (labels instanceof Tensor) {
     if (labels.rank !== 1) {
-      throw new TypeError(`Cannot ${ACTION}: labels must be 1-D, got ${show(labels)}`);
+      throw new TypeError(`Cannot ${ACTION}: labels must be 1-D, got ${describe(labels)}`);
     }
     values = labels.toTypedArray();
   } else if (Array.isArray(labels) || ArrayBuffer.isView(labels)) {
     values = labels;
   } else {
     throw new TypeError(
-      `Cannot ${ACTION}: labels must be a Tensor or an array, got ${show(labels)}`,
+      `Cannot ${ACTION}: labels must be a Tensor or an array, got ${describe(labels)}`,
     );
   }
   const n = values.length;
-  for (let i = 0; i < n; i++) checkInt(values[i], `labels[${i}]`, ACTION, 0);
+  for (let i = 0; i < n; i++) checkInteger(values[i], ACTION, `labels[${i}]`, 0);
   let max = -1;
   for (let i = 0; i < n; i++) max = Math.max(max, values[i]);
-  const classes = nClasses === undefined ? max + 1 : checkInt(nClasses, "nClasses", ACTION, 1);
+  const classes = nClasses === undefined ? max + 1 : checkInteger(nClasses, ACTION, "nClasses", 1);
   if (classes < 1) {
     throw new RangeError(`Cannot ${ACTION}: nClasses must be given when labels is empty`);
   }

@@ -8,7 +8,7 @@
 
 import type { Tensor } from "@glassbox/tensor";
 import { type ColumnRef, TableBuilder } from "./_csv_table.ts";
-import { checkBool, show } from "./_validate.ts";
+import { checkBoolean, describe } from "@glassbox/internal";
 
 export type { ColumnRef } from "./_csv_table.ts";
 
@@ -52,21 +52,21 @@ export function checkCsvOptions(
   action: string,
 ): { header: boolean; delimiter: string; columns?: readonly ColumnRef[]; target?: ColumnRef } {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Cannot ${action}: options must be an object, got ${show(options)}`);
+    throw new TypeError(`Cannot ${action}: options must be an object, got ${describe(options)}`);
   }
-  const header = checkBool(options.header ?? true, "header", action);
+  const header = checkBoolean(options.header ?? true, action, "header");
   const delimiter = options.delimiter ?? ",";
   if (typeof delimiter !== "string" || delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
     throw new TypeError(
       `Cannot ${action}: delimiter must be one character other than a quote or line break, got ${
-        show(delimiter)
+        describe(delimiter)
       }`,
     );
   }
   if (options.columns !== undefined && !Array.isArray(options.columns)) {
     throw new TypeError(
       `Cannot ${action}: columns must be an array of names or indices, got ${
-        show(options.columns)
+        describe(options.columns)
       }`,
     );
   }
@@ -108,7 +108,7 @@ export function checkCsvOptions(
 export function parseCsv(text: string, options: CsvOptions = {}, source = "text"): CsvData {
   const action = `load CSV ${source}`;
   if (typeof text !== "string") {
-    throw new TypeError(`Cannot ${action}: text must be a string, got ${show(text)}`);
+    throw new TypeError(`Cannot ${action}: text must be a string, got ${describe(text)}`);
   }
   const builder = new TableBuilder(checkCsvOptions(options, action), action, text.length);
   builder.push(text);

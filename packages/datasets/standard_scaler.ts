@@ -5,7 +5,7 @@
  */
 
 import { Tensor, tensor } from "@glassbox/tensor";
-import { checkBool, show } from "./_validate.ts";
+import { checkBoolean, describe } from "@glassbox/internal";
 
 /** Options of {@linkcode StandardScaler}: scikit-learn's parameters in camelCase. */
 export interface StandardScalerOptions {
@@ -39,7 +39,7 @@ function matrix(x: unknown, action: string): { values: Float64Array; rows: numbe
   let shape: number[];
   if (x instanceof Tensor) {
     if (x.rank !== 2) {
-      throw new TypeError(`Cannot ${action}: x must be 2-D [rows, features], got ${show(x)}`);
+      throw new TypeError(`Cannot ${action}: x must be 2-D [rows, features], got ${describe(x)}`);
     }
     shape = [...x.shape];
     // toTypedArray() returns a fresh copy, which is ours to overwrite.
@@ -58,7 +58,7 @@ function matrix(x: unknown, action: string): { values: Float64Array; rows: numbe
     values = Float64Array.from((x as unknown[][]).flat() as number[]);
   } else {
     throw new TypeError(
-      `Cannot ${action}: x must be a 2-D Tensor or an array of rows, got ${show(x)}`,
+      `Cannot ${action}: x must be a 2-D Tensor or an array of rows, got ${describe(x)}`,
     );
   }
   const [rows, cols] = shape;
@@ -112,8 +112,8 @@ export class StandardScaler {
    * @param options `withMean`, `withStd` (both default true).
    */
   constructor(options: StandardScalerOptions = {}) {
-    this.#withMean = checkBool(options.withMean ?? true, "withMean", "create StandardScaler");
-    this.#withStd = checkBool(options.withStd ?? true, "withStd", "create StandardScaler");
+    this.#withMean = checkBoolean(options.withMean ?? true, "create StandardScaler", "withMean");
+    this.#withStd = checkBoolean(options.withStd ?? true, "create StandardScaler", "withStd");
   }
 
   /**
@@ -135,13 +135,13 @@ export class StandardScaler {
   static fromJSON(state: StandardScalerState): StandardScaler {
     const action = "restore StandardScaler";
     if (typeof state !== "object" || state === null) {
-      throw new TypeError(`Cannot ${action}: state must be an object, got ${show(state)}`);
+      throw new TypeError(`Cannot ${action}: state must be an object, got ${describe(state)}`);
     }
     const scaler = new StandardScaler({ withMean: state.withMean, withStd: state.withStd });
     const list = (v: unknown, name: string): number[] => {
       if (!Array.isArray(v) || !v.every((n) => typeof n === "number" && Number.isFinite(n))) {
         throw new TypeError(
-          `Cannot ${action}: ${name} must be an array of finite numbers, got ${show(v)}`,
+          `Cannot ${action}: ${name} must be an array of finite numbers, got ${describe(v)}`,
         );
       }
       return [...v];
@@ -159,7 +159,7 @@ export class StandardScaler {
       );
     }
     if (scale !== null && scale.some((s) => s <= 0)) {
-      throw new RangeError(`Cannot ${action}: scale must be positive, got ${show(scale)}`);
+      throw new RangeError(`Cannot ${action}: scale must be positive, got ${describe(scale)}`);
     }
     const n = state.nSamplesSeen;
     if (!Number.isSafeInteger(n) || n < 1) {

@@ -6,7 +6,8 @@
 
 import type { RandomState } from "@glassbox/tensor";
 import { Tensor } from "@glassbox/tensor";
-import { checkBool, resolveRandomState, show } from "./_validate.ts";
+import { checkBoolean, describe } from "@glassbox/internal";
+import { resolveRandomState } from "./_validate.ts";
 import { inferTask } from "./infer_task.ts";
 
 /** Rows to split: a tensor (split along axis 0) or an array. */
@@ -60,7 +61,7 @@ function sizeKind(value: unknown, name: string): SizeKind {
   if (value === undefined) return "none";
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new TypeError(
-      `Cannot ${ACTION}: ${name} must be a fraction in (0, 1) or a count, got ${show(value)}`,
+      `Cannot ${ACTION}: ${name} must be a fraction in (0, 1) or a count, got ${describe(value)}`,
     );
   }
   return Number.isInteger(value) ? "int" : "float";
@@ -128,7 +129,7 @@ function rowCount(value: Splittable, name: string): number {
   }
   if (!Array.isArray(value)) {
     throw new TypeError(
-      `Cannot ${ACTION}: ${name} must be a Tensor or an array, got ${show(value)}`,
+      `Cannot ${ACTION}: ${name} must be a Tensor or an array, got ${describe(value)}`,
     );
   }
   return value.length;
@@ -182,7 +183,7 @@ function stratifiedIndices(
   if (Math.min(...counts) < 2) {
     throw new RangeError(
       `Cannot ${ACTION}: every class in stratify needs at least 2 members, got class ${
-        show(classes[counts.indexOf(Math.min(...counts))])
+        describe(classes[counts.indexOf(Math.min(...counts))])
       } with 1${hint}`,
     );
   }
@@ -245,7 +246,7 @@ export function trainTestSplit<X extends Splittable, Y extends Splittable = X>(
       }`,
     );
   }
-  const shuffle = checkBool(options.shuffle ?? true, "shuffle", ACTION);
+  const shuffle = checkBoolean(options.shuffle ?? true, ACTION, "shuffle");
   let labels: (number | string)[] | null = null;
   // By default, class labels in y stratify (only when shuffling: without it nothing is drawn).
   const auto = options.stratify === undefined && y !== null && shuffle &&
@@ -254,7 +255,7 @@ export function trainTestSplit<X extends Splittable, Y extends Splittable = X>(
   if (stratify != null) {
     const s = stratify;
     if (s instanceof Tensor && s.rank !== 1) {
-      throw new TypeError(`Cannot ${ACTION}: stratify must be 1-D, got ${show(s)}`);
+      throw new TypeError(`Cannot ${ACTION}: stratify must be 1-D, got ${describe(s)}`);
     }
     labels = Array.from(s instanceof Tensor ? s.toTypedArray() : s as ArrayLike<number | string>);
     if (labels.length !== nSamples) {
@@ -267,15 +268,15 @@ export function trainTestSplit<X extends Splittable, Y extends Splittable = X>(
       if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label)))) {
         throw new TypeError(
           `Cannot ${ACTION}: stratify[${i}] must be a string or a finite number, got ${
-            show(label)
+            describe(label)
           }`,
         );
       }
       if ((typeof label === "string") !== strings) {
         throw new TypeError(
           `Cannot ${ACTION}: stratify labels must be all numbers or all strings, got ${
-            show(labels![0])
-          } and ${show(label)}`,
+            describe(labels![0])
+          } and ${describe(label)}`,
         );
       }
     });

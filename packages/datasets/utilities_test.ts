@@ -7,13 +7,13 @@ import { oneHot } from "./one_hot.ts";
 Deno.test("oneHot() rejects labels that are not integers in [0, nClasses)", () => {
   throws(
     () => oneHot([0, 1.5]),
-    /TypeError: Cannot one-hot encode: labels\[1\] must be an integer, got 1.5/,
+    /RangeError: Cannot one-hot encode: labels\[1\] must be an integer >= 0, got 1.5/,
   );
   throws(
     () => oneHot([0, 3], 3),
     /RangeError: Cannot one-hot encode: labels must be below nClasses \(3\), got a label 3/,
   );
-  throws(() => oneHot([-1]), /labels\[0\] must be at least 0, got -1/);
+  throws(() => oneHot([-1]), /labels\[0\] must be an integer >= 0, got -1/);
 });
 
 Deno.test("oneHot() encodes a tensor of labels", () => {
@@ -24,7 +24,7 @@ Deno.test("batches() rejects a batch size below 1 and misaligned y", () => {
   const x = tensor([[1], [2], [3]]);
   throws(
     () => [...batches(x, null, { batchSize: 0 })],
-    /RangeError: Cannot make batches: batchSize must be at least 1, got 0/,
+    /RangeError: Cannot make batches: batchSize must be an integer >= 1, got 0/,
   );
   throws(
     () => [...batches(x, tensor([1, 2]))],

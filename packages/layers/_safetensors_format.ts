@@ -12,7 +12,7 @@
 // requires.
 
 import { type DType, type Tensor, tensor } from "@glassbox/tensor";
-import { fmtShape } from "./_util.ts";
+import { describe, fmtShape } from "@glassbox/internal";
 
 /** Largest header accepted, as the reference implementation (100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -114,18 +114,6 @@ export function readHeaderLength(prefix: Uint8Array, fileSize: number, context: 
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/** A short, bounded rendering of a parsed JSON value for messages (no recursion past depth 2). */
-function describe(v: unknown, depth = 0): string {
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (Array.isArray(v)) {
-    if (depth >= 2) return v.length === 0 ? "[]" : "[...]";
-    const shown = v.slice(0, 8).map((item) => describe(item, depth + 1));
-    return `[${shown.join(", ")}${v.length > 8 ? ", ..." : ""}]`;
-  }
-  if (v !== null && typeof v === "object") return "an object";
-  return String(v);
 }
 
 function checkEntry(

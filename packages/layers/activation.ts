@@ -8,7 +8,8 @@
 import { keep, type Tensor, tidy } from "@glassbox/tensor";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
-import { checkTensor, fmtShape } from "./_util.ts";
+import { fmtShape } from "@glassbox/internal";
+import { checkTensor } from "./_util.ts";
 
 /**
  * Makes `layer` keep `x` and `y` (its own views) as if its `forward(x)` had

@@ -14,7 +14,8 @@ import { Sigmoid } from "./sigmoid.ts";
 import { Softmax } from "./softmax.ts";
 import { Softplus } from "./softplus.ts";
 import { Tanh } from "./tanh.ts";
-import { describeLayer, isLayer } from "./_util.ts";
+import { isLayer } from "./layer.ts";
+import { describeLayer } from "./_util.ts";
 
 /** Activations by name (softmax and log-softmax along the last axis, leaky slope 0.01). */
 export type ActivationName =

@@ -49,7 +49,7 @@ Deno.test("LeakyReLU is exactly x or slope·x, and its gradient exactly Δ or sl
   deepStrictEqual(f.backward(tensor([7, 7, 7])).toArray(), [7 * 0.01, 7 * 0.01, 7]);
   throws(
     () => new LeakyReLU({ negativeSlope: NaN }),
-    /negativeSlope must be a finite number, got NaN/,
+    /negativeSlope must be finite, got NaN/,
   );
 });
 

@@ -29,7 +29,8 @@ import {
   stateDict,
 } from "./state_dict.ts";
 import { type DenseInit, initialParameters } from "./_init.ts";
-import { checkFeatures, checkTensor, describeLayer, fmtShape } from "./_util.ts";
+import { fmtShape } from "@glassbox/internal";
+import { checkFeatures, checkTensor, describeLayer } from "./_util.ts";
 import { denseBackward, denseForward } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";

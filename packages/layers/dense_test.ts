@@ -75,9 +75,9 @@ Deno.test("Dense errors name the layer and the shapes got and expected", () => {
 Deno.test("new Dense() validates its arguments", () => {
   throws(
     () => new Dense(0, 3),
-    /Cannot create Dense: inFeatures must be a positive integer, got 0/,
+    /Cannot create Dense: inFeatures must be an integer >= 1, got 0/,
   );
-  throws(() => new Dense(2, 1.5), /outFeatures must be a positive integer, got 1.5/);
+  throws(() => new Dense(2, 1.5), /outFeatures must be an integer >= 1, got 1.5/);
   throws(() => new Dense(2, 3, { init: "xavier" as "randn" }), /unknown init "xavier"/);
   throws(() => new Dense(2, 3, { activation: "swish" as "relu" }), /unknown activation "swish"/);
   throws(

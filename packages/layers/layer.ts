@@ -102,3 +102,27 @@ export interface Layer {
    */
   release?(): void;
 }
+
+/**
+ * Whether `value` has the methods of the {@linkcode Layer} interface
+ * (`forward`, `backward`, `parameters`, `zeroGrad`): the test every package
+ * applies to a model it is given.
+ *
+ * @param value Anything.
+ * @returns True when `value` can be used as a layer.
+ *
+ * @example
+ * ```ts
+ * import { Dense, isLayer } from "@glassbox/layers";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(isLayer(new Dense(2, 1)), true);
+ * strictEqual(isLayer({ forward: (x: unknown) => x }), false);
+ * ```
+ */
+export function isLayer(value: unknown): value is Layer {
+  if (value === null || typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.forward === "function" && typeof v.backward === "function" &&
+    typeof v.parameters === "function" && typeof v.zeroGrad === "function";
+}

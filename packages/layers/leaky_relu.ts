@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkNumber } from "@glassbox/internal";
 import type { ActivationSpec } from "@glassbox/tensor/backend";
 import { FusedActivation } from "./fused_activation.ts";
 
@@ -47,12 +48,7 @@ export class LeakyReLU extends FusedActivation {
    */
   constructor(options: LeakyReLUOptions = {}) {
     super();
-    const slope = options.negativeSlope ?? 0.01;
-    if (typeof slope !== "number" || !Number.isFinite(slope)) {
-      throw new RangeError(
-        `Cannot create LeakyReLU: negativeSlope must be a finite number, got ${String(slope)}`,
-      );
-    }
+    const slope = checkNumber(options.negativeSlope, "create LeakyReLU", "negativeSlope", {}, 0.01);
     this.negativeSlope = slope;
     this.#spec = Object.freeze({ op: "leakyRelu", args: Object.freeze([slope]) });
   }

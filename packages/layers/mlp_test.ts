@@ -34,7 +34,7 @@ Deno.test("mlp() gives the same function and gradients whether activations are l
 
 Deno.test("mlp() validates sizes and activations", () => {
   throws(() => mlp([3]), /sizes must list at least an input and an output size, got \[3\]/);
-  throws(() => mlp([3, 0, 1]), /sizes\[1\] must be a positive integer, got 0/);
+  throws(() => mlp([3, 0, 1]), /sizes\[1\] must be an integer >= 1, got 0/);
   throws(
     () => mlp([3, 4, 4, 1], { activation: ["relu"] }),
     /expected one activation or 2 \(one per hidden layer/,

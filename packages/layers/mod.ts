@@ -34,7 +34,7 @@
  * @module
  */
 
-export type { Layer } from "./layer.ts";
+export { isLayer, type Layer } from "./layer.ts";
 export { Parameter } from "./parameter.ts";
 export { Activation } from "./activation.ts";
 export { FusedActivation } from "./fused_activation.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describe, fmtShape } from "@glassbox/internal";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
 import { describeLayer } from "./_util.ts";
@@ -32,7 +33,7 @@ function escapeHtml(text: string): string {
 }
 
 function formatShape(shape: (number | "N")[] | null): string {
-  return shape === null ? "?" : `[${shape.join(", ")}]`;
+  return shape === null ? "?" : fmtShape(shape);
 }
 
 function group(n: number): string {
@@ -95,7 +96,7 @@ export class ModelSummary {
   constructor(layers: readonly Layer[], name = "Sequential") {
     if (!Array.isArray(layers)) {
       throw new TypeError(
-        `Cannot summarize a model: layers must be an array, got ${typeof layers}`,
+        `Cannot summarize a model: layers must be an array, got ${describe(layers)}`,
       );
     }
     this.name = name;

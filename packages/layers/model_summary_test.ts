@@ -97,6 +97,7 @@ Deno.test("Sequential displays its summary table in Jupyter and prints it in Den
 Deno.test("ModelSummary rejects a non-array of layers", () => {
   throws(
     () => new ModelSummary("layers" as unknown as Layer[]),
-    (e: unknown) => e instanceof TypeError && /layers must be an array, got string/.test(e.message),
+    (e: unknown) =>
+      e instanceof TypeError && /layers must be an array, got "layers"/.test(e.message),
   );
 });

@@ -5,7 +5,8 @@
  */
 
 import { type Device, type DType, keep, type Tensor, zeros } from "@glassbox/tensor";
-import { checkTensor, fmtShape } from "./_util.ts";
+import { fmtShape } from "@glassbox/internal";
+import { checkTensor } from "./_util.ts";
 
 /** The state a parameter and its renamed views share. */
 interface Slot {

@@ -14,7 +14,7 @@ import {
   readHeaderLength,
   tensorsFromData,
 } from "./_safetensors_format.ts";
-import { describeValue } from "./_util.ts";
+import { kindOf } from "@glassbox/internal";
 
 export { MAX_HEADER_BYTES, SafetensorsFormatError } from "./_safetensors_format.ts";
 
@@ -36,14 +36,14 @@ function checkMetadata(metadata: unknown, action: string): [string, string][] {
   if (metadata === undefined) return [];
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
     throw new TypeError(
-      `Cannot ${action}: metadata is ${describeValue(metadata)}, expected an object of strings`,
+      `Cannot ${action}: metadata is ${kindOf(metadata)}, expected an object of strings`,
     );
   }
   const entries = Object.entries(metadata);
   for (const [k, v] of entries) {
     if (typeof v !== "string") {
       throw new TypeError(
-        `Cannot ${action}: metadata ${JSON.stringify(k)} is ${describeValue(v)}, expected a string`,
+        `Cannot ${action}: metadata ${JSON.stringify(k)} is ${kindOf(v)}, expected a string`,
       );
     }
   }
@@ -86,7 +86,7 @@ export function encodeSafetensors(
   const action = "encode safetensors";
   if (tensors === null || typeof tensors !== "object" || Array.isArray(tensors)) {
     throw new TypeError(
-      `Cannot ${action}: expected an object of tensors by name, got ${describeValue(tensors)}`,
+      `Cannot ${action}: expected an object of tensors by name, got ${kindOf(tensors)}`,
     );
   }
   const metadata = checkMetadata(options.metadata, action);
@@ -95,7 +95,7 @@ export function encodeSafetensors(
       throw new RangeError(`Cannot ${action}: "__metadata__" is reserved and cannot name a tensor`);
     }
     if (!(t instanceof Tensor)) {
-      throw new TypeError(`Cannot ${action}: ${name} is ${describeValue(t)}, expected a Tensor`);
+      throw new TypeError(`Cannot ${action}: ${name} is ${kindOf(t)}, expected a Tensor`);
     }
     let values: Float64Array | Float32Array;
     try {
@@ -165,7 +165,7 @@ export function encodeSafetensors(
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   const context = "Cannot decode safetensors";
   if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`${context}: expected a Uint8Array, got ${describeValue(bytes)}`);
+    throw new TypeError(`${context}: expected a Uint8Array, got ${kindOf(bytes)}`);
   }
   const n = readHeaderLength(bytes, bytes.length, context);
   const header = parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, context);

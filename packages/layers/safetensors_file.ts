@@ -22,8 +22,11 @@ import {
   SafetensorsFormatError,
   tensorsFromData,
 } from "./_safetensors_format.ts";
-import { describeValue, isLayer } from "./_util.ts";
-import { openForReading, type ReadableFile, writeFileAtomic } from "./_file_system.ts";
+import { kindOf, openRegularFile, type ReadableFile, writeFileAtomic } from "@glassbox/internal";
+import { isLayer } from "./layer.ts";
+
+/** What a runtime without a file system (a browser) uses instead. */
+const NO_FILE_SYSTEM = "use encodeSafetensors / decodeSafetensors and store the bytes yourself";
 
 /** A sibling path for the temporary file: same directory, so the rename is atomic. */
 function tempPathFor(path: string | URL): string | URL {
@@ -74,7 +77,7 @@ export async function saveSafetensors(
   const dict = isLayer(model) ? stateDict(model) : model;
   if (dict === null || typeof dict !== "object" || Array.isArray(dict)) {
     throw new TypeError(
-      `Cannot save safetensors: expected a Layer or tensors by name, got ${describeValue(dict)}`,
+      `Cannot save safetensors: expected a Layer or tensors by name, got ${kindOf(dict)}`,
     );
   }
   const host: StateDict = {};
@@ -90,7 +93,10 @@ export async function saveSafetensors(
     });
   }
   const bytes = encodeSafetensors(host, options);
-  await writeFileAtomic(path, tempPathFor(path), bytes, "save safetensors");
+  await writeFileAtomic(path, tempPathFor(path), bytes, {
+    action: "save safetensors",
+    hint: NO_FILE_SYSTEM,
+  });
 }
 
 /** Reads exactly `length` bytes, or fails naming how many there were. */
@@ -147,7 +153,7 @@ async function readExactly(
  */
 export async function loadSafetensors(path: string | URL): Promise<SafetensorsContents> {
   const context = `Cannot load safetensors file ${path}`;
-  const file = await openForReading(path, "load safetensors");
+  const file = await openRegularFile(path, `load safetensors ${path}`, { hint: NO_FILE_SYSTEM });
   try {
     const size = file.size;
     const prefix = await readExactly(file, Math.min(8, size), context);

@@ -14,7 +14,9 @@ import {
   type StateDict,
   stateDict,
 } from "./state_dict.ts";
-import { checkTensor, describeLayer, describeValue, fmtShape, isLayer } from "./_util.ts";
+import { fmtShape, kindOf } from "@glassbox/internal";
+import { isLayer } from "./layer.ts";
+import { checkTensor, describeLayer } from "./_util.ts";
 import { ModelSummary } from "./model_summary.ts";
 import { backwardThrough, Dense, forwardThrough } from "./dense.ts";
 import { FusedActivation } from "./fused_activation.ts";
@@ -94,14 +96,14 @@ export class Sequential implements Layer {
   constructor(layers: readonly Layer[]) {
     if (!Array.isArray(layers)) {
       throw new TypeError(
-        `Cannot create Sequential: expected an array of layers, got ${describeValue(layers)}`,
+        `Cannot create Sequential: expected an array of layers, got ${kindOf(layers)}`,
       );
     }
     layers.forEach((layer, i) => {
       if (!isLayer(layer)) {
         throw new TypeError(
           `Cannot create Sequential: layers[${i}] is ${
-            describeValue(layer)
+            kindOf(layer)
           }, expected a Layer (forward, backward, parameters, zeroGrad)`,
         );
       }

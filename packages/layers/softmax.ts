@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkInteger } from "@glassbox/internal";
 import type { Tensor } from "@glassbox/tensor";
 import { Activation } from "./activation.ts";
 
@@ -81,8 +82,5 @@ export class Softmax extends Activation {
 
 /** Validates an axis option (an integer; its range is checked against the input). */
 export function checkAxis(axis: unknown, layer: string): number {
-  if (typeof axis !== "number" || !Number.isInteger(axis)) {
-    throw new RangeError(`Cannot create ${layer}: axis must be an integer, got ${String(axis)}`);
-  }
-  return axis;
+  return checkInteger(axis, `create ${layer}`, "axis");
 }

@@ -8,7 +8,9 @@
 import { Tensor } from "@glassbox/tensor";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
-import { describeLayer, describeValue, fmtShape, isLayer } from "./_util.ts";
+import { fmtShape, kindOf } from "@glassbox/internal";
+import { isLayer } from "./layer.ts";
+import { describeLayer } from "./_util.ts";
 
 /** Tensors by parameter name, as PyTorch's `model.state_dict()`. */
 export type StateDict = Record<string, Tensor>;
@@ -38,7 +40,7 @@ export interface LoadStateDictResult {
 /** The parameters of a layer by name, checking that names are unique. */
 function parametersByName(layer: Layer, action: string): Map<string, Parameter> {
   if (!isLayer(layer)) {
-    throw new TypeError(`Cannot ${action}: ${describeValue(layer)} is not a Layer`);
+    throw new TypeError(`Cannot ${action}: ${kindOf(layer)} is not a Layer`);
   }
   const byName = new Map<string, Parameter>();
   for (const p of layer.parameters()) {
@@ -122,7 +124,7 @@ export function loadStateDict(
   const params = parametersByName(layer, action);
   if (dict === null || typeof dict !== "object" || Array.isArray(dict)) {
     throw new TypeError(
-      `Cannot ${action}: expected an object of tensors by name, got ${describeValue(dict)}`,
+      `Cannot ${action}: expected an object of tensors by name, got ${kindOf(dict)}`,
     );
   }
   const strict = options.strict ?? true;
@@ -146,7 +148,7 @@ export function loadStateDict(
     const tensor = dict[key] as unknown;
     if (!(tensor instanceof Tensor)) {
       throw new TypeError(
-        `Cannot ${action}: ${key} is ${describeValue(tensor)}, expected a Tensor`,
+        `Cannot ${action}: ${key} is ${kindOf(tensor)}, expected a Tensor`,
       );
     }
     const want = p.value;

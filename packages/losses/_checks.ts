@@ -3,12 +3,8 @@
 
 import type { Reduction } from "./loss.ts";
 import { keep, Tensor, type TypedArray } from "@glassbox/tensor";
+import { describe, fmtShape, isHostArray } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
-
-/** `[2, 3]`, as the tensor package prints shapes. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
 
 /** The multi-index `[i, j]` of flat element `flat` in a C-order `shape`. */
 export function fmtIndex(flat: number, shape: readonly number[]): string {
@@ -34,8 +30,7 @@ export function checkReduction(value: unknown, loss: string): Reduction {
 /** Checks that `value` is a Tensor (callers may be plain JavaScript). */
 export function checkTensor(value: unknown, loss: string, name: string): Tensor {
   if (!(value instanceof Tensor)) {
-    const got = value === null ? "null" : typeof value;
-    throw new TypeError(`Cannot compute ${loss}: ${name} must be a Tensor, got ${got}`);
+    throw new TypeError(`Cannot compute ${loss}: ${name} must be a Tensor, got ${describe(value)}`);
   }
   return value;
 }
@@ -102,7 +97,7 @@ export function checkWeight(
 export function hostValues(t: Tensor): TypedArray | undefined {
   const storage = storageOf(t);
   // CPU storage is the typed array itself: read it in place, without a copy.
-  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  if (isHostArray(storage)) return storage;
   return t.device.backend.readSync(storage, t.dtype);
 }
 

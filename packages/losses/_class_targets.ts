@@ -2,8 +2,9 @@
 // the one-hot mask, and picking x[i, t_i] without touching other classes.
 
 import { concat, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
+import { fmtShape } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
-import { checkLike, fmtShape, hostValues } from "./_checks.ts";
+import { checkLike, hostValues } from "./_checks.ts";
 
 /** What a batch of class-index targets means for scores of shape [N, C]. */
 export interface ClassTargets {

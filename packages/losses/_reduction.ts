@@ -8,7 +8,7 @@
 //   "none" → g (shape of ℓ),   "sum" → g,   "mean" → g / D (scalars, broadcast).
 
 import { full, type Tensor } from "@glassbox/tensor";
-import { fmtShape } from "./_checks.ts";
+import { fmtShape } from "@glassbox/internal";
 import type { Reduction } from "./loss.ts";
 
 /** Reduces per-element losses `perElement` as `reduction` says. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkInteger } from "@glassbox/internal";
 import { type Tensor, tidy } from "@glassbox/tensor";
 import { checkClassWeight, classTargets, pick } from "./_class_targets.ts";
 import {
@@ -91,12 +92,7 @@ export class CrossEntropyLoss implements Loss {
     this.weight = options.weight === undefined
       ? undefined
       : checkTensor(options.weight, name, "weight");
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    if (!Number.isInteger(this.ignoreIndex)) {
-      throw new RangeError(
-        `Cannot create ${name}: ignoreIndex ${this.ignoreIndex} is not an integer`,
-      );
-    }
+    this.ignoreIndex = checkInteger(options.ignoreIndex, `create ${name}`, "ignoreIndex", {}, -100);
     this.labelSmoothing = options.labelSmoothing ?? 0;
     if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) {
       throw new RangeError(

@@ -67,7 +67,7 @@ Deno.test("MSELoss throws clear errors for bad shapes, dtypes, order of calls an
   });
   throws(() => new MSELoss().forward([1, 2] as unknown as Tensor, TARGET), {
     name: "TypeError",
-    message: "Cannot compute MSELoss: pred must be a Tensor, got object",
+    message: "Cannot compute MSELoss: pred must be a Tensor, got [1, 2]",
   });
   const none = new MSELoss({ reduction: "none" });
   none.forward(PRED, TARGET);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkInteger } from "@glassbox/internal";
 import { type Tensor, tidy } from "@glassbox/tensor";
 import { checkClassWeight, classTargets, pick } from "./_class_targets.ts";
 import { checkMatrix, checkReduction, checkTensor, drop, hold, stored } from "./_checks.ts";
@@ -59,12 +60,7 @@ export class NLLLoss implements Loss {
     this.weight = options.weight === undefined
       ? undefined
       : checkTensor(options.weight, "NLLLoss", "weight");
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    if (!Number.isInteger(this.ignoreIndex)) {
-      throw new RangeError(
-        `Cannot create NLLLoss: ignoreIndex ${this.ignoreIndex} is not an integer`,
-      );
-    }
+    this.ignoreIndex = checkInteger(options.ignoreIndex, "create NLLLoss", "ignoreIndex", {}, -100);
   }
 
   /**

@@ -59,7 +59,9 @@ Deno.test("NLLLoss throws clear errors for bad targets and shapes", () => {
       message: /pred is float64 but weight is float32/,
     },
   );
-  throws(() => new NLLLoss({ ignoreIndex: 0.5 }), { message: /ignoreIndex 0.5 is not an integer/ });
+  throws(() => new NLLLoss({ ignoreIndex: 0.5 }), {
+    message: /ignoreIndex must be an integer, got 0.5/,
+  });
   throws(() => new NLLLoss().backward(), {
     message: /NLLLoss.backward: no forward pass is stored/,
   });

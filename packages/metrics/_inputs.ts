@@ -2,18 +2,14 @@
 // Metrics compute in float64 on the host whatever the tensors' dtype.
 
 import { Tensor, tensor } from "@glassbox/tensor";
+import { describe, fmtShape } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
-
-/** `[2, 3]`, as the tensor package prints shapes. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
 
 /** The elements of a CPU tensor as float64, or a clear error. */
 export function hostValues(metric: string, t: unknown, name: string): Float64Array {
   if (!(t instanceof Tensor)) {
     throw new TypeError(
-      `Cannot compute ${metric}: ${name} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+      `Cannot compute ${metric}: ${name} must be a Tensor, got ${describe(t)}`,
     );
   }
   const values = t.device.backend.readSync(storageOf(t, metric), t.dtype);
@@ -40,9 +36,7 @@ export function checkPair(
   for (const [name, t] of [["pred", pred], ["truth", truth]] as const) {
     if (!(t instanceof Tensor)) {
       throw new TypeError(
-        `Cannot compute ${metric}: ${name} must be a Tensor or a number, got ${
-          t === null ? "null" : typeof t
-        }`,
+        `Cannot compute ${metric}: ${name} must be a Tensor or a number, got ${describe(t)}`,
       );
     }
   }

@@ -1,7 +1,8 @@
 // Class labels from tensors: integer labels [N], or scores [N, C] → argmax.
 
 import { Tensor } from "@glassbox/tensor";
-import { fmtShape, hostValues } from "./_inputs.ts";
+import { describe, fmtShape } from "@glassbox/internal";
+import { hostValues } from "./_inputs.ts";
 
 /**
  * The class labels a tensor stands for: a [N] tensor of floats holding
@@ -11,7 +12,7 @@ import { fmtShape, hostValues } from "./_inputs.ts";
 export function labelsOf(metric: string, t: unknown, name: string): number[] {
   if (!(t instanceof Tensor)) {
     throw new TypeError(
-      `Cannot compute ${metric}: ${name} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+      `Cannot compute ${metric}: ${name} must be a Tensor, got ${describe(t)}`,
     );
   }
   if (t.rank === 2 && t.shape[1] >= 2) return Array.from(hostValues(metric, t.argmax(1), name));

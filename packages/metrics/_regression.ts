@@ -1,7 +1,8 @@
 // Shared by the regression metrics: inputs of shape [N] or [N, K] as columns,
 // and scikit-learn's averaging over outputs.
 
-import { checkPair, fmtShape, hostValues } from "./_inputs.ts";
+import { fmtShape } from "@glassbox/internal";
+import { checkPair, hostValues } from "./_inputs.ts";
 import type { Multioutput } from "./multioutput.ts";
 
 /** `pred` and `truth` as K columns of N float64 values each. */

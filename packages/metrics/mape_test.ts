@@ -23,6 +23,6 @@ Deno.test("mape() throws on a shape mismatch, empty input and non-tensors", () =
     message: /the tensors are empty/,
   });
   throws(() => mape(tensor([1]), [1] as never), {
-    message: "Cannot compute mape: pred must be a Tensor or a number, got object",
+    message: "Cannot compute mape: pred must be a Tensor or a number, got [1]",
   });
 });

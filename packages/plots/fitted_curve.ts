@@ -12,6 +12,7 @@
  * @module
  */
 
+import { checkInteger } from "@glassbox/internal";
 import { type Tensor, tensor } from "@glassbox/tensor";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./vega_lite.ts";
 
@@ -111,11 +112,7 @@ export function unitContributions(
       `Cannot split the curve into units: range must be [lo, hi] with finite lo < hi, got [${lo}, ${hi}]`,
     );
   }
-  if (!Number.isInteger(points) || points < 2) {
-    throw new RangeError(
-      `Cannot split the curve into units: points must be an integer >= 2, got ${points}`,
-    );
-  }
+  checkInteger(points, "split the curve into units", "points", 2);
   const x = Array.from({ length: points }, (_, i) => lo + (hi - lo) * i / (points - 1));
   const dtype = last.weight.value.dtype;
   let h = tensor(x.map((v) => [v]), { dtype });

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { describe } from "@glassbox/internal";
 import * as vega from "vega";
 import { compile } from "vega-lite";
 import { VEGA_LITE_MIME, type VegaLiteSpec } from "./vega_lite.ts";
@@ -37,7 +38,9 @@ import { VEGA_LITE_MIME, type VegaLiteSpec } from "./vega_lite.ts";
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   if (spec === null || typeof spec !== "object") {
-    throw new TypeError(`Cannot render a chart: spec must be a Vega-Lite object, got ${spec}`);
+    throw new TypeError(
+      `Cannot render a chart: spec must be a Vega-Lite object, got ${describe(spec)}`,
+    );
   }
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
@@ -138,7 +141,9 @@ export class Chart {
    */
   constructor(spec: VegaLiteSpec) {
     if (spec === null || typeof spec !== "object") {
-      throw new TypeError(`Cannot create a Chart: spec must be a Vega-Lite object, got ${spec}`);
+      throw new TypeError(
+        `Cannot create a Chart: spec must be a Vega-Lite object, got ${describe(spec)}`,
+      );
     }
     this.spec = spec;
   }

@@ -6,7 +6,7 @@
 // an ellipsis covers are 52, 53, … counted from the left of the widest
 // ellipsis, so that shorter ones line up on the right as broadcasting does.
 
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "@glassbox/internal";
 
 /** The first label an ellipsis axis gets. */
 const ELLIPSIS_BASE = 52;

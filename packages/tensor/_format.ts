@@ -9,7 +9,8 @@
 // (exactly) and corrected.
 
 import type { DType, TypedArray } from "./dtype.ts";
-import { fmtShape, sizeOf, stridesOf } from "./_shape.ts";
+import { fmtShape } from "@glassbox/internal";
+import { sizeOf, stridesOf } from "./_shape.ts";
 
 /** PyTorch's default print options. */
 const PRECISION = 4;

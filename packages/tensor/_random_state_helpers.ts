@@ -2,56 +2,22 @@
 // double and bounded-integer draws, and weighted sampling. The natural
 // logarithm NumPy's Gaussian sampler needs lives in _glibc_log.ts.
 
+import { describe } from "@glassbox/internal";
 import type { Mt19937 } from "./_mt19937.ts";
-
-/** Formats a value for an error message: arrays as `[2, 3]`, strings quoted. */
-export function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  return String(value);
-}
-
-/** Throws unless value is a safe integer in [min, max]; TypeError for non-numbers. */
-export function checkInteger(
-  value: unknown,
-  name: string,
-  action: string,
-  min: number = Number.MIN_SAFE_INTEGER,
-  max: number = Number.MAX_SAFE_INTEGER,
-): number {
-  if (typeof value !== "number") {
-    throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${show(value)}`);
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Cannot ${action}: ${name} must be an integer in [${min}, ${max}], got ${value}`,
-    );
-  }
-  return value;
-}
-
-/** Throws unless value is a number (NaN and infinities allowed). */
-export function checkNumber(value: unknown, name: string, action: string): number {
-  if (typeof value !== "number") {
-    throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${show(value)}`);
-  }
-  return value;
-}
 
 /** Number of values a NumPy `size` (count or shape) asks for: the product of its dimensions. */
 export function countOf(size: unknown, action: string): number {
   const dims = typeof size === "number" ? [size] : size;
   if (!Array.isArray(dims)) {
     throw new TypeError(
-      `Cannot ${action}: size must be a number or an array of numbers, got ${show(size)}`,
+      `Cannot ${action}: size must be a number or an array of numbers, got ${describe(size)}`,
     );
   }
   let count = 1;
   for (const d of dims) {
     if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
       throw new RangeError(
-        `Cannot ${action}: size must hold non-negative integers, got ${show(size)}`,
+        `Cannot ${action}: size must hold non-negative integers, got ${describe(size)}`,
       );
     }
     count *= d;

@@ -1,17 +1,11 @@
 // Shape arithmetic shared by the Tensor class and the backends: validation,
 // element counts, row-major strides, NumPy broadcasting and axis handling.
 
-/** Formats a shape the way error messages print it: `[2, 3]`. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
+import { fmtShape, sizeOf } from "@glassbox/internal";
 
-/** Number of elements of a shape (1 for a scalar shape `[]`). */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+// Element counts and strides are @glassbox/internal's (the WebGPU backend uses them too);
+// the tensor files take them from here with the rest of the shape arithmetic.
+export { broadcastStrides, sizeOf, stridesOf } from "@glassbox/internal";
 
 /**
  * The most dimensions a tensor may have. PyTorch's kernels take up to 25 for
@@ -57,17 +51,6 @@ export function checkShape(shape: unknown, action: string): readonly number[] {
   return Object.freeze([...shape]);
 }
 
-/** Row-major (C order) strides of a shape, in elements. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
-
 /** NumPy broadcasting: the shape two operands broadcast to, or a TypeError. */
 export function broadcastShapes(
   a: readonly number[],
@@ -87,20 +70,6 @@ export function broadcastShapes(
       );
     }
     out[i] = da === 1 ? db : da;
-  }
-  return out;
-}
-
-/**
- * Strides of `shape` seen through broadcasting to `outShape`: 0 on the
- * dimensions that are repeated, padded on the left to `outShape.length`.
- */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const out = new Array<number>(outShape.length).fill(0);
-  const offset = outShape.length - shape.length;
-  for (let i = 0; i < shape.length; i++) {
-    out[offset + i] = shape[i] === 1 ? 0 : own[i];
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Helpers shared by this package's tests and benches (not published).
 
 import { strictEqual, throws } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { type DType, type Tensor, tensor } from "./mod.ts";
 import type { Backend, Storage } from "./backend.ts";
 
@@ -85,3 +86,13 @@ export function trackedFused(
       base.optimizerUpdate(rule, params, grads, states, info),
   };
 }
+
+/**
+ * The workspace's root deno.json, for tests that run the package in a child
+ * `deno run` from a data: URL: such a script imports the package by path,
+ * from outside the workspace, and needs the root config (`--config`) to
+ * resolve the other workspace packages (@glassbox/internal) by name.
+ */
+export const WORKSPACE_CONFIG: string = fileURLToPath(
+  new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
+);

@@ -6,7 +6,7 @@
  */
 
 import { AssertionError } from "./assertion_error.ts";
-import { fmtShape } from "./_shape.ts";
+import { describe, fmtShape } from "@glassbox/internal";
 import { type NestedArray, Tensor } from "./tensor.ts";
 
 /** Tolerances of `assertClose`: element i passes when `|a − e| ≤ atol + rtol·|e|`. */
@@ -33,7 +33,7 @@ function flatten(
   if (ArrayBuffer.isView(value)) return { shape: null, flat: value as ArrayLike<number> };
   if (!Array.isArray(value)) {
     throw new TypeError(
-      `Cannot assertClose: ${name} must be a number, array or Tensor, got ${typeof value}`,
+      `Cannot assertClose: ${name} must be a number, array or Tensor, got ${describe(value)}`,
     );
   }
   const shape: number[] = [];

@@ -7,7 +7,8 @@
 import type { Device } from "./backend.ts";
 import { cpu } from "./cpu/backend.ts";
 import { checkDtype, type DType, getDefaultDtype } from "./dtype.ts";
-import { checkShape, fmtShape, MAX_RANK, sizeOf } from "./_shape.ts";
+import { describe, fmtShape, kindOf } from "@glassbox/internal";
+import { checkShape, MAX_RANK, sizeOf } from "./_shape.ts";
 import { type NestedArray, storageOf, type Tensor, tensorFromStorage } from "./tensor.ts";
 
 /** Where and how a new tensor is made. */
@@ -41,12 +42,6 @@ export function resolveOptions(
   return { dtype, device };
 }
 
-/** "a string", "an object", "null": how messages name a value that is not what was expected. */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  return `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
-}
-
 /** Infers the shape of nested arrays and flattens them, naming the first irregular element. */
 function flattenNested(data: NestedArray): { shape: number[]; flat: number[] } {
   const shape: number[] = [];
@@ -65,7 +60,7 @@ function flattenNested(data: NestedArray): { shape: number[]; flat: number[] } {
     if (depth === shape.length) {
       if (typeof node !== "number" && !Array.isArray(node)) {
         throw new TypeError(
-          `Cannot create tensor: data${path} is ${describe(node)}, expected a number`,
+          `Cannot create tensor: data${path} is ${kindOf(node)}, expected a number`,
         );
       }
       if (typeof node !== "number") {
@@ -81,7 +76,7 @@ function flattenNested(data: NestedArray): { shape: number[]; flat: number[] } {
     }
     if (!Array.isArray(node)) {
       throw new TypeError(
-        `Cannot create tensor: ragged nested array, data${path} is ${describe(node)} but shape ${
+        `Cannot create tensor: ragged nested array, data${path} is ${kindOf(node)} but shape ${
           fmtShape(shape)
         } expects an array of length ${shape[depth]} there`,
       );
@@ -144,7 +139,7 @@ export function tensor(
   } else {
     throw new TypeError(
       `Cannot create tensor: data must be a number, nested arrays of numbers or a typed array, got ${
-        data === null ? "null" : typeof data
+        describe(data)
       }`,
     );
   }
@@ -190,7 +185,7 @@ function filled(
 ): Tensor {
   const checked = checkShape(shape, action);
   if (typeof value !== "number") {
-    throw new TypeError(`Cannot ${action}: value must be a number, got ${typeof value}`);
+    throw new TypeError(`Cannot ${action}: value must be a number, got ${describe(value)}`);
   }
   const { dtype, device } = resolveOptions(options, action);
   const storage = device.backend.fill(sizeOf(checked), value, dtype);

@@ -190,7 +190,7 @@ Deno.test("tensor() throws a TypeError naming the type when data is not an array
     () => tensor("12" as unknown as number[]),
     TypeError,
     "Cannot create tensor",
-    "got string",
+    'got "12"',
   );
 });
 
@@ -306,7 +306,7 @@ Deno.test("full() throws a TypeError naming the type when the value is not a num
     () => full([2], "1" as unknown as number),
     TypeError,
     "Cannot create full tensor",
-    "got string",
+    'got "1"',
   );
 });
 

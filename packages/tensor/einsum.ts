@@ -4,6 +4,7 @@
  * @module
  */
 
+import { describe, kindOf } from "@glassbox/internal";
 import { parseEinsum } from "./_einsum_parse.ts";
 import { sizeOf } from "./_shape.ts";
 import { storageOf, Tensor } from "./tensor.ts";
@@ -69,13 +70,13 @@ interface Labelled {
  */
 export function einsum(equation: string, ...operands: Tensor[]): Tensor {
   if (typeof equation !== "string") {
-    throw new TypeError(`Cannot einsum: the equation must be a string, got ${typeof equation}`);
+    throw new TypeError(`Cannot einsum: the equation must be a string, got ${describe(equation)}`);
   }
   const head = `Cannot einsum "${equation}"`;
   if (operands.length === 0) throw new RangeError(`${head}: no operands were given`);
   operands.forEach((t, i) => {
     if (!(t instanceof Tensor)) {
-      throw new TypeError(`${head}: operand ${i} is ${typeof t}, expected a Tensor`);
+      throw new TypeError(`${head}: operand ${i} is ${kindOf(t)}, expected a Tensor`);
     }
     const first = operands[0];
     if (t.dtype !== first.dtype || t.device !== first.device) {

@@ -211,9 +211,9 @@ Deno.test("einsum() names the operand whose shape, dtype or device does not fit"
     "operand 1 is float32 on cpu but operand 0 is float64 on cpu",
   );
   // @ts-expect-error: not a tensor
-  throwsWith(() => einsum("i", [1, 2]), TypeError, "operand 0 is object, expected a Tensor");
+  throwsWith(() => einsum("i", [1, 2]), TypeError, "operand 0 is an array, expected a Tensor");
   // @ts-expect-error: not a string
-  throwsWith(() => einsum(3, x), TypeError, "the equation must be a string, got number");
+  throwsWith(() => einsum(3, x), TypeError, "the equation must be a string, got 3");
   const gone = tensor([1]);
   gone.dispose();
   throwsWith(() => einsum("i", gone), ReferenceError, `Cannot einsum "i"`, "disposed");

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { describe } from "@glassbox/internal";
 import type { TypedArray } from "./dtype.ts";
 import { Mt19937 } from "./_mt19937.ts";
 import { glibcSincos } from "./_glibc_sincos.ts";
@@ -452,7 +453,7 @@ export class Generator {
     }
     if (nextNormal !== null && typeof nextNormal !== "number") {
       throw new TypeError(
-        `Cannot ${action}: nextNormal must be a number or null, got ${typeof nextNormal}`,
+        `Cannot ${action}: nextNormal must be a number or null, got ${describe(nextNormal)}`,
       );
     }
     this.#seed = seed;

@@ -8,7 +8,7 @@
 import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import { Generator } from "./generator.ts";
-import { fmtShape } from "./_shape.ts";
+import { describe, fmtShape, sizeOf } from "@glassbox/internal";
 import { storageOf, Tensor } from "./tensor.ts";
 
 /**
@@ -264,10 +264,6 @@ export function gradcheck(
   return report;
 }
 
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 function unravel(flat: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -280,7 +276,7 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 function checkFloat64(x: unknown, name: string): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
     throw new TypeError(
-      `Cannot gradcheck: ${name} must be a Tensor, got ${x === null ? "null" : typeof x}`,
+      `Cannot gradcheck: ${name} must be a Tensor, got ${describe(x)}`,
     );
   }
   if (x.dtype !== "float64") {

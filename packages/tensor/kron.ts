@@ -4,6 +4,7 @@
  * @module
  */
 
+import { kindOf } from "@glassbox/internal";
 import { storageOf, Tensor } from "./tensor.ts";
 
 /**
@@ -40,7 +41,7 @@ import { storageOf, Tensor } from "./tensor.ts";
 export function kron(a: Tensor, b: Tensor): Tensor {
   for (const [name, t] of [["a", a], ["b", b]] as const) {
     if (!(t instanceof Tensor)) {
-      throw new TypeError(`Cannot kron: ${name} is ${typeof t}, expected a Tensor`);
+      throw new TypeError(`Cannot kron: ${name} is ${kindOf(t)}, expected a Tensor`);
     }
   }
   if (a.dtype !== b.dtype || a.device !== b.device) {

@@ -76,7 +76,7 @@ Deno.test("kron() names the operand that is not a tensor or does not match", () 
     "Cannot kron: a is float64 on cpu but b is float32 on cpu",
   );
   // @ts-expect-error: not a tensor
-  throwsWith(() => kron(a, [1]), TypeError, "Cannot kron: b is object, expected a Tensor");
+  throwsWith(() => kron(a, [1]), TypeError, "Cannot kron: b is an array, expected a Tensor");
   const gone = tensor([1]);
   gone.dispose();
   throwsWith(() => kron(gone, a), ReferenceError, "Cannot kron", "disposed");

@@ -36,7 +36,7 @@ Deno.test("tidy() hands its result to the enclosing tidy, and cleans up when fn 
   strictEqual(made!.disposed, true);
   throws(() => tidy(() => Promise.resolve(1)), /tidy takes a synchronous function/);
   // @ts-expect-error: not a function
-  throws(() => tidy(3), /Cannot run tidy: fn must be a function, got number/);
+  throws(() => tidy(3), /Cannot run tidy: fn must be a function, got 3/);
   // @ts-expect-error: not a tensor
   throws(() => keep(null), /Cannot keep: expected a Tensor, got null/);
 });

@@ -2,18 +2,16 @@
 // MT19937 seeded by init_genrand, 53-bit doubles, the polar Box-Muller
 // Gaussian with its cached second value, masked rejection for integers.
 
+import { checkBoolean, checkInteger, checkNumber, describe } from "@glassbox/internal";
 import { Mt19937 } from "./_mt19937.ts";
 import {
   boundedFill,
-  checkInteger,
-  checkNumber,
   checkProbabilities,
   countOf,
   nextDouble,
   nextInterval,
   normalisedCdf,
   searchRight,
-  show,
   weightedDistinct,
 } from "./_random_state_helpers.ts";
 import { glibcLog } from "./_glibc_log.ts";
@@ -136,7 +134,7 @@ export class RandomState {
   seed(seed?: number): void {
     const value = seed === undefined
       ? crypto.getRandomValues(new Uint32Array(1))[0]
-      : checkInteger(seed, "seed", "seed RandomState", 0, UINT32_MAX);
+      : checkInteger(seed, "seed RandomState", "seed", { min: 0, max: UINT32_MAX });
     this.#mt.seed(value);
     this.#hasGauss = false;
     this.#gauss = 0;
@@ -211,8 +209,8 @@ export class RandomState {
   normal(loc: number, scale: number, size: number | readonly number[]): Float64Array;
   normal(loc = 0, scale = 1, size?: number | readonly number[]): number | Float64Array {
     const action = "draw normal";
-    checkNumber(loc, "loc", action);
-    checkNumber(scale, "scale", action);
+    checkNumber(loc, action, "loc", { finite: false });
+    checkNumber(scale, action, "scale", { finite: false });
     if (scale < 0 || Object.is(scale, -0)) {
       throw new RangeError(`Cannot ${action}: scale must not be negative, got ${scale}`);
     }
@@ -240,8 +238,8 @@ export class RandomState {
   uniform(low: number, high: number, size: number | readonly number[]): Float64Array;
   uniform(low = 0, high = 1, size?: number | readonly number[]): number | Float64Array {
     const action = "draw uniform";
-    checkNumber(low, "low", action);
-    checkNumber(high, "high", action);
+    checkNumber(low, action, "low", { finite: false });
+    checkNumber(high, action, "high", { finite: false });
     const range = high - low;
     if (!Number.isFinite(range)) {
       throw new RangeError(
@@ -273,12 +271,15 @@ export class RandomState {
   randint(low: number, high: number | undefined, size: number | readonly number[]): Float64Array;
   randint(low: number, high?: number, size?: number | readonly number[]): number | Float64Array {
     const action = "draw randint";
-    checkInteger(low, "low", action);
+    checkInteger(low, action, "low", {
+      min: Number.MIN_SAFE_INTEGER,
+      max: Number.MAX_SAFE_INTEGER,
+    });
     if (high === undefined) {
       if (low <= 0) throw new RangeError(`Cannot ${action}: high must be positive, got ${low}`);
       [low, high] = [0, low];
     }
-    checkInteger(high, "high", action, Number.MIN_SAFE_INTEGER, 2 ** 53);
+    checkInteger(high, action, "high", { min: Number.MIN_SAFE_INTEGER, max: 2 ** 53 });
     if (low >= high) {
       throw new RangeError(
         `Cannot ${action}: low must be less than high, got low ${low} and high ${high}`,
@@ -333,7 +334,7 @@ export class RandomState {
    */
   shuffleRows<T>(data: { length: number; [index: number]: T }, rowLength: number): void {
     const action = "shuffle rows";
-    checkInteger(rowLength, "rowLength", action, 1);
+    checkInteger(rowLength, action, "rowLength", 1);
     if (data.length % rowLength !== 0) {
       throw new RangeError(
         `Cannot ${action}: rowLength ${rowLength} does not divide data.length ${data.length}`,
@@ -374,7 +375,7 @@ export class RandomState {
   permutation(x: number | { length: number; slice(): unknown }): unknown {
     let copy;
     if (typeof x === "number") {
-      copy = new Float64Array(checkInteger(x, "n", "draw permutation", 0));
+      copy = new Float64Array(checkInteger(x, "draw permutation", "n", 0));
       for (let i = 0; i < copy.length; i++) copy[i] = i;
     } else {
       copy = x.slice() as { length: number; [index: number]: unknown };
@@ -413,7 +414,7 @@ export class RandomState {
   choice(a: number | ArrayLike<number>, options: ChoiceOptions = {}): number | Float64Array {
     const action = "draw choice";
     const { size, replace = true, p } = options;
-    const popSize = typeof a === "number" ? checkInteger(a, "a", action, 0) : a.length;
+    const popSize = typeof a === "number" ? checkInteger(a, action, "a", 0) : a.length;
     const count = size === undefined ? 1 : countOf(size, action);
     if (popSize === 0 && count !== 0) {
       const got = typeof a === "number" ? `a = ${a}` : "an array of length 0";
@@ -485,7 +486,7 @@ export class RandomState {
     const action = "set RandomState state";
     if (state?.algorithm !== "MT19937") {
       throw new RangeError(
-        `Cannot ${action}: algorithm must be "MT19937", got ${show(state?.algorithm)}`,
+        `Cannot ${action}: algorithm must be "MT19937", got ${describe(state?.algorithm)}`,
       );
     }
     const key = state.key;
@@ -494,14 +495,10 @@ export class RandomState {
         `Cannot ${action}: key must be an array of ${KEY_LENGTH} words, got length ${key?.length}`,
       );
     }
-    key.forEach((word, i) => checkInteger(word, `key[${i}]`, action, 0, UINT32_MAX));
-    checkInteger(state.pos, "pos", action, 0, KEY_LENGTH);
-    if (typeof state.hasGauss !== "boolean") {
-      throw new TypeError(
-        `Cannot ${action}: hasGauss must be a boolean, got ${show(state.hasGauss)}`,
-      );
-    }
-    checkNumber(state.gauss, "gauss", action);
+    key.forEach((word, i) => checkInteger(word, action, `key[${i}]`, { min: 0, max: UINT32_MAX }));
+    checkInteger(state.pos, action, "pos", { min: 0, max: KEY_LENGTH });
+    checkBoolean(state.hasGauss, action, "hasGauss");
+    checkNumber(state.gauss, action, "gauss", { finite: false });
     this.#mt.state.set(key);
     this.#mt.index = state.pos;
     this.#hasGauss = state.hasGauss;

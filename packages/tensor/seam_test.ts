@@ -23,7 +23,7 @@ Deno.test("storageOf() names the action for a disposed tensor and refuses a non-
   throws(
     () => storageOf([1, 2] as unknown as Tensor, "read storage"),
     (e: unknown) =>
-      e instanceof TypeError && e.message === "Cannot read storage: expected a Tensor, got object",
+      e instanceof TypeError && e.message === "Cannot read storage: expected a Tensor, got [1, 2]",
   );
 });
 

@@ -6,12 +6,12 @@
  */
 
 import { trackTensor } from "./tidy.ts";
+import { describe, fmtShape, isHostArray } from "@glassbox/internal";
 import type { BinaryOp, Device, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
 import { checkDtype, type DType, type TypedArray } from "./dtype.ts";
 import { type FormatInput, formatTensor, formatTensorHtml } from "./_format.ts";
 import {
   broadcastShapes,
-  fmtShape,
   MAX_ELEMENTS,
   MAX_RANK,
   normalizeAxis,
@@ -140,7 +140,9 @@ export class Tensor {
       return this.#make(this.device.backend.fill(1, other, this.dtype), []);
     }
     if (!(other instanceof Tensor)) {
-      throw new TypeError(`Cannot ${action}: expected a Tensor or a number, got ${typeof other}`);
+      throw new TypeError(
+        `Cannot ${action}: expected a Tensor or a number, got ${describe(other)}`,
+      );
     }
     if (other.dtype !== this.dtype) {
       throw new TypeError(
@@ -590,7 +592,7 @@ export class Tensor {
   /** Checks a matmul bias: 1-D, `n` long, the same dtype and device as `this`. */
   #matmulBias(bias: Tensor, n: number): Tensor {
     if (!(bias instanceof Tensor)) {
-      throw new TypeError(`Cannot matmul: bias must be a Tensor, got ${typeof bias}`);
+      throw new TypeError(`Cannot matmul: bias must be a Tensor, got ${describe(bias)}`);
     }
     if (bias.rank !== 1 || bias.shape[0] !== n) {
       throw new TypeError(
@@ -1026,7 +1028,7 @@ export class Tensor {
   async toAsync(target: DType | Device): Promise<Tensor> {
     if (typeof target === "string" || target === this.device) return this.to(target);
     const storage = this.storage("move tensor");
-    if (storage instanceof Float64Array || storage instanceof Float32Array) return this.to(target);
+    if (isHostArray(storage)) return this.to(target);
     if (!target.dtypes.includes(this.dtype)) return this.to(target); // throws to()'s clear error
     const host = await this.readTypedArray();
     return new Tensor(target.backend.upload(host, this.dtype), this.shape, this.dtype, target);
@@ -1108,7 +1110,7 @@ export class Tensor {
     }
     const storage = this.storage("take item");
     // CPU storage is the typed array itself: read it without a copy.
-    if (storage instanceof Float64Array || storage instanceof Float32Array) return storage[0];
+    if (isHostArray(storage)) return storage[0];
     return this.toTypedArray()[0];
   }
 
@@ -1182,7 +1184,7 @@ export class Tensor {
     // CPU storage is the typed array itself: print it without copying a large tensor.
     const values = ref === null
       ? undefined
-      : storage instanceof Float64Array || storage instanceof Float32Array
+      : isHostArray(storage)
       ? storage
       : this.device.backend.readSync(storage!, this.dtype);
     const { shape, dtype, disposed } = this;
@@ -1356,7 +1358,7 @@ export function tensorFromStorage(storage: Storage, options: FromStorageOptions)
  */
 export function storageOf(t: Tensor, action = "use tensor"): Storage {
   if (!(t instanceof Tensor)) {
-    throw new TypeError(`Cannot ${action}: expected a Tensor, got ${typeof t}`);
+    throw new TypeError(`Cannot ${action}: expected a Tensor, got ${describe(t)}`);
   }
   return storageOfTensor(t, action);
 }

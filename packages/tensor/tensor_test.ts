@@ -382,7 +382,7 @@ Deno.test("matmul() throws a TypeError naming both dtypes when they differ", () 
 });
 
 Deno.test("sub() throws a TypeError when the operand is neither a tensor nor a number", () => {
-  throwsWith(() => zeros([2]).sub("1" as unknown as number), TypeError, "Cannot sub", "got string");
+  throwsWith(() => zeros([2]).sub("1" as unknown as number), TypeError, "Cannot sub", 'got "1"');
 });
 
 for (const op of ["sum", "mean", "max", "min", "argmax", "argmin"] as const) {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { describe } from "@glassbox/internal";
 import type { Tensor } from "./tensor.ts";
 
 /** What a scope needs of a tensor (the Tensor class, without importing it here). */
@@ -63,7 +64,7 @@ const isTracked = (v: unknown): boolean =>
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== "function") {
-    throw new TypeError(`Cannot run tidy: fn must be a function, got ${typeof fn}`);
+    throw new TypeError(`Cannot run tidy: fn must be a function, got ${describe(fn)}`);
   }
   const scope: Disposable[] = [];
   scopes.push(scope);
@@ -113,7 +114,7 @@ export function tidy<T>(fn: () => T): T {
  */
 export function keep<T extends Tensor>(t: T): T {
   if (!isTracked(t)) {
-    throw new TypeError(`Cannot keep: expected a Tensor, got ${t === null ? "null" : typeof t}`);
+    throw new TypeError(`Cannot keep: expected a Tensor, got ${describe(t)}`);
   }
   kept.add(t);
   return t;

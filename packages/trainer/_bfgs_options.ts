@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
+import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "@glassbox/internal";
 import type { BfgsOptions } from "./minimize_bfgs.ts";
 
 const KEYS = [

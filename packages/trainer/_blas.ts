@@ -7,7 +7,7 @@
  * @module
  */
 
-import { npDot } from "@glassbox/datasets";
+import { npDot } from "@glassbox/internal";
 
 /** The linear algebra of one BFGS run. */
 export interface Blas {

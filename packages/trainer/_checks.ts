@@ -4,10 +4,10 @@
  * @module
  */
 
-import type { Layer } from "@glassbox/layers";
+import { isLayer, type Layer } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
 import { Tensor } from "@glassbox/tensor";
-import { describe } from "./_options.ts";
+import { describe, fmtShape } from "@glassbox/internal";
 
 /** A metric: truth first, prediction second, a number back (as `@glassbox/metrics` and scikit-learn). */
 export type Metric = (truth: Tensor, pred: Tensor) => number;
@@ -42,18 +42,14 @@ export function checkPair(
 
 /** Checks that `value` is a layer. */
 export function checkModel(value: unknown, action: string): Layer {
-  const m = value as Partial<Layer> | null;
-  if (
-    typeof m !== "object" || m === null || typeof m.forward !== "function" ||
-    typeof m.backward !== "function" || typeof m.parameters !== "function"
-  ) {
+  if (!isLayer(value)) {
     throw new TypeError(
       `Cannot ${action}: model must be a Layer (forward, backward, parameters, zeroGrad), got ${
         describe(value)
       }`,
     );
   }
-  return value as Layer;
+  return value;
 }
 
 /** Checks that `value` is a loss. */
@@ -98,9 +94,9 @@ export function checkMetrics(value: unknown, action: string): Record<string, Met
 export function lossValue(t: Tensor, action: string): number {
   if (t.size !== 1) {
     throw new RangeError(
-      `Cannot ${action}: the loss returned ${t.size} values (shape [${
-        t.shape.join(", ")
-      }]), expected one: use reduction "mean" or "sum"`,
+      `Cannot ${action}: the loss returned ${t.size} values (shape ${
+        fmtShape(t.shape)
+      }), expected one: use reduction "mean" or "sum"`,
     );
   }
   const value = t.item();

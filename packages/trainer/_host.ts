@@ -8,6 +8,7 @@
 
 import { cpu, type DType, keep, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
 import { storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
+import { isHostArray } from "@glassbox/internal";
 
 /**
  * The elements of a CPU tensor, without a copy. Callers only read them:
@@ -15,7 +16,7 @@ import { storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
  */
 export function hostView(t: Tensor, action: string, what: string): TypedArray {
   const storage = storageOf(t, action);
-  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  if (isHostArray(storage)) return storage;
   throw new TypeError(
     `Cannot ${action}: ${what} lives on ${t.device.name}; this step reads host values, ` +
       `train on the CPU or move the model with model.to(cpu)`,

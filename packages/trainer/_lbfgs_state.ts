@@ -7,7 +7,7 @@
 
 import type { Tensor } from "@glassbox/tensor";
 import { hostView, wrap } from "./_host.ts";
-import { describe } from "./_options.ts";
+import { describe, fmtShape } from "@glassbox/internal";
 import { dot } from "./_strong_wolfe.ts";
 import type { OptimizerState } from "./optimizer.ts";
 
@@ -97,7 +97,7 @@ export function stateFromTensors(state: OptimizerState, size: number, action: st
     if (t === undefined) throw new RangeError(`Cannot ${action}: the state has no ${key}`);
     if (t.shape.length !== 1 || t.shape[0] !== size) {
       throw new TypeError(
-        `Cannot ${action}: ${key} has shape [${t.shape.join(", ")}], expected [${size}]`,
+        `Cannot ${action}: ${key} has shape ${fmtShape(t.shape)}, expected [${size}]`,
       );
     }
     return Float64Array.from(hostView(t, action, key));

@@ -7,7 +7,7 @@
 
 import type { TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
-import { describe } from "./_options.ts";
+import { describe } from "@glassbox/internal";
 
 /** Which way is better. */
 export type Mode = "min" | "max";

@@ -9,7 +9,7 @@
 import { Parameter } from "@glassbox/layers";
 import { keep, type Tensor, zeros } from "@glassbox/tensor";
 import { type OptimizerRule, type Storage, storageOf } from "@glassbox/tensor/backend";
-import { describe } from "./_options.ts";
+import { describe, fmtShape } from "@glassbox/internal";
 import type { OptimizerState } from "./optimizer.ts";
 
 /**
@@ -134,9 +134,9 @@ export class ParamBuffers {
           t.shape.every((d, k) => d === p.borrow().shape[k]);
         if (!sameShape || t.dtype !== p.borrow().dtype) {
           throw new TypeError(
-            `Cannot ${action}: ${key} is [${t.shape.join(", ")}] ${t.dtype}, expected [${
-              p.borrow().shape.join(", ")
-            }] ${p.borrow().dtype}`,
+            `Cannot ${action}: ${key} is ${fmtShape(t.shape)} ${t.dtype}, expected ${
+              fmtShape(p.borrow().shape)
+            } ${p.borrow().dtype}`,
           );
         }
         entry[name] = t;

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { describe } from "@glassbox/internal";
+
 /** The objective: the value and the gradient at x, as SciPy's `jac=True` function. */
 export type Objective = (x: Float64Array) => { value: number; grad: Float64Array };
 
@@ -28,14 +30,14 @@ function checked(
   if (typeof o !== "object" || o === null || typeof o.value !== "number") {
     throw new TypeError(
       `Cannot ${action}: fun must return { value: number, grad: Float64Array }, got ${
-        o === null ? "null" : typeof o === "object" ? `value ${typeof o.value}` : typeof o
+        typeof o === "object" && o !== null ? `value ${describe(o.value)}` : describe(o)
       }`,
     );
   }
   const g = o.grad;
   if (!(g instanceof Float64Array || Array.isArray(g) || g instanceof Float32Array)) {
     throw new TypeError(
-      `Cannot ${action}: fun must return the gradient as a Float64Array, got ${typeof g}`,
+      `Cannot ${action}: fun must return the gradient as a Float64Array, got ${describe(g)}`,
     );
   }
   if (g.length !== n) {

@@ -9,7 +9,7 @@
 import type { Parameter } from "@glassbox/layers";
 import { cpu } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
-import { describe } from "./_options.ts";
+import { describe } from "@glassbox/internal";
 import { parseBfgsOptions } from "./_bfgs_options.ts";
 import { checkParams, zeroGrads } from "./_param_buffers.ts";
 import { type BfgsOptions, type BfgsResult, minimizeBfgs } from "./minimize_bfgs.ts";

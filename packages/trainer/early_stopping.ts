@@ -9,7 +9,13 @@ import { keep, type Tensor } from "@glassbox/tensor";
 import type { Callback, TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
 import { checkMode, checkMonitor, type Mode, monitoredValue, resolveMonitor } from "./_monitor.ts";
-import { checkBoolean, checkInteger, checkKeys, checkNumber, checkOptions } from "./_options.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkKeys,
+  checkNumber,
+  checkOptions,
+} from "@glassbox/internal";
 
 /** Options of `EarlyStopping`. */
 export interface EarlyStoppingOptions {

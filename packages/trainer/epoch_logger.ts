@@ -7,7 +7,7 @@
 
 import type { Callback, TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
-import { checkInteger, checkKeys, checkOptions } from "./_options.ts";
+import { checkInteger, checkKeys, checkOptions } from "@glassbox/internal";
 import { stdoutOutput, type TextOutput } from "./text_output.ts";
 
 /**

@@ -8,7 +8,7 @@ import type { Layer } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
 import type { Tensor } from "@glassbox/tensor";
 import { checkLoss, checkMetrics, checkPair, lossValue, type Metric } from "./_checks.ts";
-import { checkKeys, checkOptions } from "./_options.ts";
+import { checkKeys, checkOptions } from "@glassbox/internal";
 import { predict } from "./predict.ts";
 
 /** Options of `evaluate`. */

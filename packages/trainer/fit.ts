@@ -10,7 +10,7 @@ import type { Loss } from "@glassbox/losses";
 import { cpu, Generator, getDefaultGenerator, type Tensor } from "@glassbox/tensor";
 import type { Callback } from "./callback.ts";
 import { checkLoss, checkMetrics, checkModel, checkPair, type Metric } from "./_checks.ts";
-import { checkBoolean, checkInteger, checkKeys, checkOptions, describe } from "./_options.ts";
+import { checkBoolean, checkInteger, checkKeys, checkOptions, describe } from "@glassbox/internal";
 import { RunContext, type RunPlan, runTraining } from "./_run.ts";
 import { cpuEngine } from "./_cpu_engine.ts";
 import { webgpuEngine } from "./_webgpu_engine.ts";

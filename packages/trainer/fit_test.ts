@@ -214,7 +214,7 @@ Deno.test("fit() rejects bad options with errors that name the option", async ()
     [{ batchSize: 0 }, /Cannot fit: batchSize must be an integer >= 1, got 0/],
     [{ batchSize: 2.5 }, /batchSize must be an integer >= 1, got 2.5/],
     [{ y: y.slice(0, 9) }, /Cannot fit: x has 10 rows but y has 9/],
-    [{ x: [[1, 2]] }, /Cannot fit: x must be a Tensor, got an array of length 1/],
+    [{ x: [[1, 2]] }, /Cannot fit: x must be a Tensor, got \[\[1, 2\]\]/],
     [
       { loss: undefined },
       /loss must be a Loss \(forward, backward\), e\.g\. new MSELoss\(\), got undefined/,

@@ -8,7 +8,14 @@
 import type { Parameter } from "@glassbox/layers";
 import { cpu, type Device, Tensor, type TypedArray } from "@glassbox/tensor";
 import { allocLike, hostView, wrap } from "./_host.ts";
-import { checkInteger, checkKeys, checkNumber, checkOptions, describe } from "./_options.ts";
+import {
+  checkInteger,
+  checkKeys,
+  checkNumber,
+  checkOptions,
+  describe,
+  fmtShape,
+} from "@glassbox/internal";
 import { checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
 import {
   freshState,
@@ -337,9 +344,9 @@ export class LBFGS implements Optimizer {
           ]);
           if (result.size !== 1) {
             throw new TypeError(
-              `Cannot step LBFGS: the closure's loss tensor must hold one value, got shape [${
-                result.shape.join(", ")
-              }]`,
+              `Cannot step LBFGS: the closure's loss tensor must hold one value, got shape ${
+                fmtShape(result.shape)
+              }`,
             );
           }
           value = loss[0];

@@ -8,7 +8,7 @@
 import { numpyBlas, plainBlas, vecnorm } from "./_blas.ts";
 import { lineSearchWolfe12 } from "./_line_search_wolfe.ts";
 import { ScalarFunction } from "./_scalar_function.ts";
-import { describe } from "./_options.ts";
+import { checkNumber, describe } from "@glassbox/internal";
 import { parseBfgsOptions } from "./_bfgs_options.ts";
 import { formatFixed6 } from "./_format_fixed.ts";
 
@@ -106,13 +106,7 @@ function startPoint(x0: unknown): Float64Array {
   }
   const x = new Float64Array(x0.length);
   for (let i = 0; i < x0.length; i++) {
-    const v = (x0 as ArrayLike<unknown>)[i];
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new RangeError(
-        `Cannot ${ACTION}: x0[${i}] must be a finite number, got ${describe(v)}`,
-      );
-    }
-    x[i] = v;
+    x[i] = checkNumber((x0 as ArrayLike<unknown>)[i], ACTION, `x0[${i}]`);
   }
   return x;
 }

@@ -83,7 +83,7 @@ Deno.test("minimizeBfgs() prints SciPy's closing lines with disp, and the warnin
 
 Deno.test("minimizeBfgs() rejects bad arguments with errors naming them", () => {
   throws(() => minimizeBfgs(bowl, []), /Cannot minimize with BFGS: x0 is empty/);
-  throws(() => minimizeBfgs(bowl, [0, NaN]), /x0\[1\] must be a finite number, got NaN/);
+  throws(() => minimizeBfgs(bowl, [0, NaN]), /x0\[1\] must be finite, got NaN/);
   throws(() => minimizeBfgs(bowl, "0" as never), /x0 must be a Float64Array/);
   throws(() => minimizeBfgs(null as never, [0]), /fun must be a function/);
   throws(() => minimizeBfgs(bowl, [0], { gtol: -1 }), RangeError);

@@ -9,9 +9,8 @@ import { saveSafetensors } from "@glassbox/layers";
 import type { Callback, TrainContext } from "./callback.ts";
 import type { EpochRecord } from "./history.ts";
 import { checkMode, checkMonitor, type Mode, monitoredValue, resolveMonitor } from "./_monitor.ts";
-import { checkBoolean, checkKeys, checkOptions, describe } from "./_options.ts";
+import { checkBoolean, checkKeys, checkOptions, describe, makeDirectory } from "@glassbox/internal";
 import { saveOptimizerState } from "./optimizer_state_file.ts";
-import { makeDirectory } from "./_file_system.ts";
 
 /** Options of `ModelCheckpoint`. */
 export interface ModelCheckpointOptions {
@@ -146,7 +145,10 @@ export class ModelCheckpoint implements Callback {
     if (ctx.restart === 0) this.bestValue = NaN;
     this.#saved = null;
     this.#lastRecord = null;
-    await makeDirectory(this.dir, "create the checkpoint folder");
+    await makeDirectory(this.dir, {
+      action: "create the checkpoint folder",
+      hint: "save the model's bytes with encodeSafetensors from a callback instead",
+    });
   }
 
   /**

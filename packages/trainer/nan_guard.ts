@@ -6,6 +6,7 @@
  */
 
 import { cpu, keep, type Tensor } from "@glassbox/tensor";
+import { isHostArray } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
 import { allFinite } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
@@ -100,7 +101,7 @@ export class NanGuard implements Callback {
         const values = t.device === cpu
           ? storageOf(t, "check parameter")
           : await t.readTypedArray();
-        if (!(values instanceof Float64Array || values instanceof Float32Array)) continue;
+        if (!isHostArray(values)) continue;
         if (!allFinite(values)) {
           const bad = values.find((v) => !Number.isFinite(v));
           problem = `parameter ${p.name} became ${bad} after the step (loss ${batch.loss})`;

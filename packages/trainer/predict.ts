@@ -7,7 +7,7 @@
 import type { Layer } from "@glassbox/layers";
 import { concat, type Tensor } from "@glassbox/tensor";
 import { checkData, checkModel } from "./_checks.ts";
-import { checkInteger, checkKeys, checkOptions } from "./_options.ts";
+import { checkInteger, checkKeys, checkOptions } from "@glassbox/internal";
 
 /** Options of `predict`. */
 export interface PredictOptions {

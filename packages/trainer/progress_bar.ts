@@ -8,7 +8,7 @@
 import type { BatchResult, Callback, TrainContext } from "./callback.ts";
 import { formatEpoch } from "./epoch_logger.ts";
 import type { EpochRecord } from "./history.ts";
-import { checkInteger, checkKeys, checkOptions } from "./_options.ts";
+import { checkInteger, checkKeys, checkOptions } from "@glassbox/internal";
 import { stdoutOutput, type TextOutput } from "./text_output.ts";
 
 /** Options of `ProgressBar`. */

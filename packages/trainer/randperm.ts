@@ -6,7 +6,7 @@
  */
 
 import { type Generator, getDefaultGenerator } from "@glassbox/tensor";
-import { checkInteger } from "./_options.ts";
+import { checkInteger } from "@glassbox/internal";
 
 /**
  * A random permutation of `0 … n − 1`, the same as

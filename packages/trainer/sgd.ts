@@ -6,7 +6,7 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { checkBoolean, checkKeys, checkNumber, checkOptions } from "./_options.ts";
+import { checkBoolean, checkKeys, checkNumber, checkOptions } from "@glassbox/internal";
 import { checkParams, checkStateType, ParamBuffers, zeroGrads } from "./_param_buffers.ts";
 import type { Closure, Optimizer, OptimizerState } from "./optimizer.ts";
 

@@ -119,7 +119,7 @@ Deno.test("SGD rejects bad options, naming the option", () => {
   const notParameters = [tensor([1])] as unknown as Parameter[];
   throws(
     () => new SGD({ lr: 0.1, params: notParameters }),
-    /params\[0\] is a Tensor, expected a Parameter/,
+    /params\[0\] is a Tensor of shape \[1\], expected a Parameter/,
   );
   const w = new Parameter("w", tensor([1]));
   throws(() => new SGD({ lr: 0.1, params: [w, w] }), /two parameters are named w/);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkInteger, checkKeys, checkNumber, checkOptions } from "./_options.ts";
+import { checkInteger, checkKeys, checkNumber, checkOptions } from "@glassbox/internal";
 import type { LRScheduler } from "./lr_scheduler.ts";
 import type { Optimizer } from "./optimizer.ts";
 

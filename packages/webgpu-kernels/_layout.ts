@@ -1,25 +1,7 @@
 // Host-side index arithmetic for the kernels: broadcast strides with axes
 // merged where possible, so that most binary operations index in one step.
 
-/** Row-major strides of a shape, in elements. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
-
-/** Strides of `shape` read as `out` under NumPy broadcasting (0 on repeated axes). */
-function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const strides = new Array<number>(out.length).fill(0);
-  const shift = out.length - shape.length;
-  for (let i = 0; i < shape.length; i++) strides[shift + i] = shape[i] === 1 ? 0 : own[i];
-  return strides;
-}
+import { broadcastStrides } from "@glassbox/internal";
 
 /** A broadcast binary operation as a loop nest: shape and both inputs' strides. */
 export interface BroadcastLayout {

@@ -23,7 +23,8 @@ import type {
   UnaryOp,
 } from "@glassbox/tensor/backend";
 import { type GpuRuntime, GpuStorage } from "./_runtime.ts";
-import { broadcastLayout, stridesOf } from "./_layout.ts";
+import { broadcastLayout } from "./_layout.ts";
+import { stridesOf } from "@glassbox/internal";
 import { grid, MAX_GROUPS, WG } from "./_wgsl_common.ts";
 import { binaryWgsl, unaryWgsl } from "./_wgsl_elementwise.ts";
 import { reduceSerialWgsl, reduceTreeWgsl, SERIAL_MAX_LEN } from "./_wgsl_reduce.ts";

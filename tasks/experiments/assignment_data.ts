@@ -30,6 +30,7 @@
  * @module
  */
 
+import { checkInteger } from "@glassbox/internal";
 import { Generator, rand, randn, type Tensor, tidy } from "@glassbox/tensor";
 
 /** Sizes, range, noise and default seed of the assignment's 1-D data. */
@@ -98,11 +99,7 @@ export function assignmentCurve(x: Tensor): Tensor {
  * ```
  */
 export function assignmentData(seed: number = ASSIGNMENT_DATA.seed): AssignmentData {
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(
-      `Cannot draw the assignment data: seed must be an integer >= 0, got ${seed}`,
-    );
-  }
+  checkInteger(seed, "draw the assignment data", "seed", 0);
   const d = ASSIGNMENT_DATA;
   const g = new Generator(seed);
   const draw = (n: number): [Tensor, Tensor] =>

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { checkInteger, fmtShape } from "@glassbox/internal";
 import { createActivation, type Layer, Parameter } from "@glassbox/layers";
 import { type DType, type Generator, keep, randn, type Tensor, tidy } from "@glassbox/tensor";
 
@@ -32,13 +33,6 @@ export interface AssignmentModelOptions {
   generator?: Generator;
   /** Parameter dtype (default float64). */
   dtype?: DType;
-}
-
-function checkSize(value: unknown, what: string, action: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`Cannot ${action}: ${what} must be an integer >= 1, got ${String(value)}`);
-  }
-  return value;
 }
 
 /** `randn(shape) / √scale`, as the notebook draws every parameter. */
@@ -59,9 +53,9 @@ function asRows(x: Tensor, features: number, action: string): Tensor {
   const rows = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x;
   if (rows.rank !== 2 || rows.shape[1] !== features) {
     throw new TypeError(
-      `Cannot ${action}: input has shape [${
-        x.shape.join(", ")
-      }], expected [${features}] or [N, ${features}]`,
+      `Cannot ${action}: input has shape ${
+        fmtShape(x.shape)
+      }, expected [${features}] or [N, ${features}]`,
     );
   }
   return rows;
@@ -101,8 +95,8 @@ export class LogisticRegression {
    */
   constructor(inputs: number, classes: number, options: AssignmentModelOptions = {}) {
     const action = "create LogisticRegression";
-    this.inputs = checkSize(inputs, "D (inputs)", action);
-    this.classes = checkSize(classes, "C (classes)", action);
+    this.inputs = checkInteger(inputs, action, "D (inputs)", 1);
+    this.classes = checkInteger(classes, action, "C (classes)", 1);
     this.#weight = new Parameter("0_weight", drawScaled([inputs, classes], inputs, options));
     this.#bias = new Parameter("0_bias", drawScaled([classes], classes, options));
   }
@@ -183,7 +177,7 @@ export class AssignmentMLP implements Layer {
         }`,
       );
     }
-    sizes.forEach((s, i) => checkSize(s, `sizes[${i}]`, action));
+    sizes.forEach((s, i) => checkInteger(s, action, `sizes[${i}]`, 1));
     const phi = options.phi ?? "sigmoid";
     if (!(PHI_NAMES as readonly string[]).includes(phi)) {
       throw new RangeError(

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { checkInteger } from "@glassbox/internal";
 import type { Parameter } from "@glassbox/layers";
 import { MSELoss } from "@glassbox/losses";
 import { type Tensor, tensor, tidy } from "@glassbox/tensor";
@@ -403,10 +404,7 @@ export interface Train1Options {
  * ```
  */
 export function train1(hidden: readonly number[], data: XY, options: Train1Options): Train1Result {
-  const nreps = options.nreps ?? 10;
-  if (!Number.isSafeInteger(nreps) || nreps < 1) {
-    throw new RangeError(`Cannot train: nreps must be an integer >= 1, got ${nreps}`);
-  }
+  const nreps = checkInteger(options.nreps, "train", "nreps", 1, 10);
   const train: TrainFn = options.train ??
     ((model, d, out) => trainScipy(model, d, out));
   const out = options.output;

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { fmtShape } from "@glassbox/internal";
 import { einsum, eye, kron, type Tensor, tidy } from "@glassbox/tensor";
 
 /** The weight gradient three ways, and how far the other two are from `Xᵀ·δ`. */
@@ -66,9 +67,9 @@ export interface LinearParameters {
 export function extraGradients(x: Tensor, y: Tensor, params: LinearParameters): ExtraGradients {
   if (x.rank !== 2 || y.rank !== 2 || x.shape[0] !== y.shape[0]) {
     throw new TypeError(
-      `Cannot compute the extra gradients: x has shape [${x.shape.join(", ")}] and y [${
-        y.shape.join(", ")
-      }], expected [m, n] and [m, o]`,
+      `Cannot compute the extra gradients: x has shape ${fmtShape(x.shape)} and y ${
+        fmtShape(y.shape)
+      }, expected [m, n] and [m, o]`,
     );
   }
   const grads = tidy(() => {

@@ -39,7 +39,7 @@ import sys
 
 # NumPy's products go to OpenBLAS, whose kernel (chosen from the CPU) fixes their summation
 # order, and BFGS feeds those sums back into every step. Pin the AVX-512 "SkylakeX" kernels, the
-# order `npDot` in @glassbox/datasets reproduces, so the fixture is the same on any AVX-512
+# order `npDot` in @glassbox/internal reproduces, so the fixture is the same on any AVX-512
 # machine (OpenBLAS 0.3.21 falls back to its generic Prescott kernels on CPUs it does not know).
 # Two threads: the products of up to 31 variables here stay on one thread either way.
 def _has_avx512():

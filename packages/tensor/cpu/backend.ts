@@ -8,6 +8,7 @@
  * @module
  */
 
+import { isHostArray } from "@glassbox/internal";
 import type {
   ActivationSpec,
   Backend,
@@ -50,7 +51,7 @@ import { cpuLossValueGrad } from "./fused_loss.ts";
 import { cpuOptimizerUpdate } from "./optimizer_update.ts";
 
 function asTyped(storage: Storage): TypedArray {
-  if (storage instanceof Float64Array || storage instanceof Float32Array) return storage;
+  if (isHostArray(storage)) return storage;
   throw new ReferenceError("Cannot use storage: it does not belong to the CPU backend");
 }
 

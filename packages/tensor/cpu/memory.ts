@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isHostArray } from "@glassbox/internal";
 import type { DType, TypedArray } from "../dtype.ts";
 
 /** Counters of the CPU backend's typed-array pool (see `cpuMemory()`). */
@@ -77,7 +78,7 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
  * caller's, a view) is ignored, as is a second release of the same array.
  */
 export function releaseHost(values: unknown): void {
-  if (!(values instanceof Float64Array || values instanceof Float32Array)) return;
+  if (!isHostArray(values)) return;
   if (!owned.has(values) || pooled.has(values) || values.length === 0) return;
   // One array of more than an eighth of the limit (64 MiB by default: an 8000 × 1000
   // float64 matrix) is left to the garbage collector: kept, a single large product would

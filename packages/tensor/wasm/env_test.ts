@@ -5,7 +5,7 @@
 
 import { strictEqual } from "node:assert/strict";
 import { threadsFromEnv, wasmModeFromEnv } from "./env.ts";
-import { throwsWith } from "../_test_util.ts";
+import { throwsWith, WORKSPACE_CONFIG } from "../_test_util.ts";
 
 Deno.test("GLASSBOX_THREADS: unset, empty or auto is the default; 1 to 120 a count; anything else an error", () => {
   for (const value of [undefined, "", " ", "auto"]) strictEqual(threadsFromEnv(value), undefined);
@@ -58,6 +58,8 @@ Deno.test({
             "run",
             "--no-lock",
             "--quiet",
+            "--config",
+            WORKSPACE_CONFIG,
             `--allow-env=${name}`,
             `data:application/typescript,${encodeURIComponent(script)}`,
           ],

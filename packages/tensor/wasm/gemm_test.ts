@@ -232,5 +232,5 @@ Deno.test("matmul with a bias gives matmul().add(bias) bit for bit on both CPU p
   check(values([4], 1, "float64"), /bias has shape \[4\], expected \[5\] \(one value per column/);
   check(values([1, 5], 1, "float64"), /bias has shape \[1, 5\], expected \[5\]/);
   check(values([5], 1, "float32"), /Cannot matmul with a bias: dtypes float64 and float32 differ/);
-  check([1, 2, 3, 4, 5], /bias must be a Tensor, got object/);
+  check([1, 2, 3, 4, 5], /bias must be a Tensor, got \[1, 2, 3, 4, 5\]/);
 });

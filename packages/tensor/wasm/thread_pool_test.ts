@@ -16,7 +16,7 @@ import {
 import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
 import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { webWorkerFactory } from "./workers.ts";
-import { lcgTensor as values, throwsWith } from "../_test_util.ts";
+import { lcgTensor as values, throwsWith, WORKSPACE_CONFIG } from "../_test_util.ts";
 import { GEMM_PORTABLE_WASM } from "./gemm_bytes.ts";
 import { TASK } from "./tasks.ts";
 
@@ -315,6 +315,8 @@ async function runScript(
       "run",
       "--no-lock",
       "--quiet",
+      "--config",
+      WORKSPACE_CONFIG,
       ...flags,
       `data:application/typescript,${encodeURIComponent(script)}`,
     ],

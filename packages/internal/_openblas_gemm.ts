@@ -22,7 +22,7 @@
 // Constants measured on the reference machine: GEMM_P 192, GEMM_Q 384,
 // GEMM_R 43472, unroll 16 x 2, SWITCH_RATIO 2, DIVIDE_RATE 2.
 
-import { fma } from "@glassbox/tensor/backend";
+import { fma } from "./fma.ts";
 
 const GEMM_P = 192;
 const GEMM_Q = 384;

@@ -21,7 +21,7 @@
 // folded to 4 x 4, 4 x 4 lanes over blocks of 16, summed, reduced as
 // (l0 + l2) + (l1 + l3), then a scalar FMA tail.
 
-import { fma } from "@glassbox/tensor/backend";
+import { fma } from "./fma.ts";
 
 const NBMAX = 2048;
 const GEMV_THREAD_MIN = 2304 * 4; // m * n below this: one thread

@@ -9,7 +9,7 @@ import { openblasDot, openblasGemvN, openblasGemvT } from "./_openblas_level2.ts
 
 type Kind = "scalar" | "row" | "column" | "matrix";
 
-function kindOf(rows: number, cols: number): Kind {
+function operandKind(rows: number, cols: number): Kind {
   if (rows > 1) return cols === 1 ? "column" : "matrix";
   return cols === 1 ? "scalar" : "row";
 }
@@ -32,7 +32,7 @@ function kindOf(rows: number, cols: number): Kind {
  *
  * @example A dot product of two vectors
  * ```ts
- * import { npDot } from "@glassbox/datasets";
+ * import { npDot } from "@glassbox/internal";
  * import { strictEqual } from "node:assert/strict";
  *
  * const x = new Float64Array([1, 2, 3]);
@@ -48,8 +48,8 @@ export function npDot(
   threads: number,
 ): Float64Array {
   if (n === 0 || t === 0) return new Float64Array(n * t);
-  const ka = kindOf(n, k);
-  const kb = kindOf(k, t);
+  const ka = operandKind(n, k);
+  const kb = operandKind(k, t);
   if (ka === "scalar" || kb === "scalar") {
     const [vector, value] = kb === "scalar" ? [a, b[0]] : [b, a[0]];
     const out = new Float64Array(n * t);
