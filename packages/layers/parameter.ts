@@ -106,7 +106,7 @@ export class Parameter {
 
   /**
    * The value an optimizer overwrites in place — the one way optimizers write
-   * values: pass `writableValue().storage()` to the backend's
+   * values: pass `storageOf(writableValue())` to the backend's
    * `optimizerUpdate`. Copy-on-write keeps tensors immutable for readers:
    * when the value is not the parameter's own (it came from the constructor,
    * the `value` setter or `restore`) or was read through `value` since the
@@ -119,12 +119,13 @@ export class Parameter {
    * ```ts
    * import { Parameter } from "@glassbox/layers";
    * import { tensor } from "@glassbox/tensor";
+   * import { storageOf } from "@glassbox/tensor/backend";
    * import { strictEqual } from "node:assert/strict";
    *
    * const w = new Parameter("w", tensor([1]));
    * const before = w.value;
    * const own = w.writableValue(); // a copy: `before` is the caller's
-   * (own.storage() as Float64Array)[0] = 5; // what optimizerUpdate does
+   * (storageOf(own) as Float64Array)[0] = 5; // what optimizerUpdate does
    * strictEqual(before.item(), 1);
    * strictEqual(w.value.item(), 5);
    * ```

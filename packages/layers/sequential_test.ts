@@ -120,3 +120,41 @@ Deno.test("Sequential.accumulateGrad() runs backward on a first layer without ac
     /Cannot accumulateGrad Sequential: layer 0 \(Dense\(3, 2\)\) failed on gradient of shape \[4, 2\]: Cannot accumulateGrad Dense\(3, 2\): there is no forward pass to differentiate/,
   );
 });
+
+Deno.test("Sequential runs a Dense and the fused activation after it as one backend call, same values", () => {
+  const layers = () => [new Dense(3, 4), new Tanh(), new Dense(4, 2), new Sigmoid()];
+  manualSeed(8);
+  const fused = new Sequential(layers());
+  manualSeed(8);
+  const byHand = layers(); // the same weights, each layer run on its own
+  const x = randn([5, 3]), g = randn([5, 2]);
+  const backend = cpu.backend;
+  const denseForward = backend.denseForward;
+  let calls = 0;
+  backend.denseForward = function (this: Backend, ...args: Parameters<Backend["denseForward"]>) {
+    calls++;
+    return denseForward.apply(this, args);
+  };
+  let y;
+  try {
+    y = fused.forward(x);
+  } finally {
+    backend.denseForward = denseForward;
+  }
+  strictEqual(calls, 2); // one per Dense + activation pair
+  let h = x;
+  for (const layer of byHand) h = layer.forward(h);
+  deepStrictEqual(y.toArray(), h.toArray());
+  const dx = fused.backward(g);
+  let d = g;
+  for (const layer of [...byHand].reverse()) d = layer.backward(d);
+  deepStrictEqual(dx.toArray(), d.toArray());
+  fused.parameters().forEach((p, i) =>
+    deepStrictEqual(p.grad.toArray(), byHand.flatMap((l) => l.parameters())[i].grad.toArray())
+  );
+  // The fused Tanh can still run its own backward: it was handed the pass's values.
+  deepStrictEqual(
+    fused.layers[1].backward(randn([5, 4])).shape,
+    [5, 4],
+  );
+});

@@ -166,24 +166,7 @@ class CpuBackend implements Backend {
     states: readonly (readonly Storage[])[],
     info: { readonly dtype: DType; readonly sizes: readonly number[] },
   ): void {
-    const typed = (s: Storage, i: number) => {
-      const t = asTyped(s);
-      if (t.length !== info.sizes[i]) {
-        throw new TypeError(
-          `Cannot update parameters: storage ${i} has ${t.length} elements, expected ${
-            info.sizes[i]
-          }`,
-        );
-      }
-      return t;
-    };
-    cpuOptimizerUpdate(
-      rule,
-      params.map(typed),
-      grads.map(typed),
-      states.map((list, i) => list.map((s) => typed(s, i))),
-      info.dtype,
-    );
+    cpuOptimizerUpdate(rule, params, grads, states, info);
   }
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
     const out = allocHost(dtype, sizeOf(shape), false);

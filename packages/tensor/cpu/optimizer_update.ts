@@ -203,17 +203,34 @@ function adamUpdate(
   });
 }
 
+/** A CPU storage of `size` elements, or the error naming storage `i`. */
+function typed(s: Storage, i: number, size: number): TypedArray {
+  if (!(s instanceof Float64Array || s instanceof Float32Array)) {
+    throw new ReferenceError(
+      `Cannot update parameters: storage ${i} does not belong to the CPU backend`,
+    );
+  }
+  if (s.length !== size) {
+    throw new TypeError(
+      `Cannot update parameters: storage ${i} has ${s.length} elements, expected ${size}`,
+    );
+  }
+  return s;
+}
+
 /** One in-place update of every parameter (and its state) with `rule`. */
 export function cpuOptimizerUpdate(
   rule: OptimizerRule,
   params: readonly Storage[],
   grads: readonly Storage[],
   states: readonly (readonly Storage[])[],
-  dtype: DType,
+  info: { readonly dtype: DType; readonly sizes: readonly number[] },
 ): void {
-  const f32 = dtype === "float32";
-  const p = params as readonly TypedArray[], g = grads as readonly TypedArray[];
-  const s = states as readonly (readonly TypedArray[])[];
-  if (rule.kind === "sgd") sgdUpdate(rule, p, g, s, f32);
-  else adamUpdate(rule, p, g, s, f32);
+  const f32 = info.dtype === "float32";
+  const size = (i: number) => info.sizes[i];
+  const p = params.map((s, i) => typed(s, i, size(i)));
+  const g = grads.map((s, i) => typed(s, i, size(i)));
+  const st = states.map((list, i) => list.map((s) => typed(s, i, size(i))));
+  if (rule.kind === "sgd") sgdUpdate(rule, p, g, st, f32);
+  else adamUpdate(rule, p, g, st, f32);
 }
