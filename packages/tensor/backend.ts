@@ -48,23 +48,17 @@ export type SoftmaxOp = "softmax" | "logSoftmax";
 
 /**
  * The pointwise activations a backend fuses into `denseForward` and
- * `denseBackward`. Each backend keeps one kernel table typed
- * `{ [K in ActivationOp]: ... }` (forward f and derivative), so an
- * activation added here without a kernel in every backend is a compile error.
- */
-export type ActivationOp =
-  | "identity"
-  | "relu"
-  | "sigmoid"
-  | "tanh"
-  | "leakyRelu"
-  | "softplus";
-
-/**
- * Which value an activation's derivative reads: `"output"` y = f(z) (ReLU,
- * sigmoid, tanh, identity, as their layers compute it) or `"input"` z, the
- * pre-activation (leaky ReLU, softplus). `denseForward` returns z as `pre`
- * when it is `"input"`; `denseBackward` takes that value as `saved`.
+ * `denseBackward`, each with the value its derivative reads: `"output"`
+ * y = f(z) (ReLU, sigmoid, tanh, identity, as their layers compute it) or
+ * `"input"` z, the pre-activation (leaky ReLU, softplus). `denseForward`
+ * returns z as `pre` when it is `"input"`; `denseBackward` takes that value
+ * as `saved`.
+ *
+ * This object declares the set: `ActivationOp` is its keys, and each backend
+ * keeps one kernel table typed `{ [K in ActivationOp]: ... }` (forward f and
+ * derivative), so an activation declared here without a kernel in every
+ * backend is a compile error. Adding one is this line, one entry per
+ * backend's table and the layer that uses it.
  *
  * @example
  * ```ts
@@ -75,15 +69,17 @@ export type ActivationOp =
  * strictEqual(ACTIVATION_SAVES.softplus, "input"); // σ(βz)
  * ```
  */
-export const ACTIVATION_SAVES: { readonly [K in ActivationOp]: "input" | "output" } = Object
-  .freeze({
-    identity: "output",
-    relu: "output",
-    sigmoid: "output",
-    tanh: "output",
-    leakyRelu: "input",
-    softplus: "input",
-  });
+export const ACTIVATION_SAVES = {
+  identity: "output",
+  relu: "output",
+  sigmoid: "output",
+  tanh: "output",
+  leakyRelu: "input",
+  softplus: "input",
+} as const;
+
+/** The pointwise activations a backend fuses: the keys of `ACTIVATION_SAVES`. */
+export type ActivationOp = keyof typeof ACTIVATION_SAVES;
 
 /**
  * One activation with its arguments: leaky ReLU `args = [negativeSlope]`,
