@@ -13,7 +13,7 @@ import type {
   LossInfo,
   LossKind,
   LossValueGrad,
-  OptimizerRule,
+  GradientRule,
   Storage,
 } from "@glassbox/tensor/backend";
 import type { GpuRuntime, GpuStorage } from "./_runtime.ts";
@@ -172,7 +172,7 @@ export class FusedKernels {
   }
 
   optimizerUpdate(
-    rule: OptimizerRule,
+    rule: GradientRule,
     params: readonly Storage[],
     grads: readonly Storage[],
     states: readonly (readonly Storage[])[],
