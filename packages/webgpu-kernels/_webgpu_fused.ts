@@ -10,10 +10,10 @@ import type {
   DenseForward,
   DenseGrads,
   DenseInfo,
+  GradientRule,
   LossInfo,
   LossKind,
   LossValueGrad,
-  GradientRule,
   Storage,
 } from "@glassbox/tensor/backend";
 import type { GpuRuntime, GpuStorage } from "./_runtime.ts";
