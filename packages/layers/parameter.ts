@@ -162,7 +162,8 @@ export class Parameter {
    *
    * Assigning is the user's write — a state dict, weights a callback kept, a
    * hand-made value: it checks that shape, dtype and device stay the same
-   * (move with `to` first), and the parameter never releases the tensor.
+   * (move with `to` first), and the parameter never releases the tensor
+   * (it releases the value it replaces if only the parameter held it).
    * Optimizers write through `writableValue()` instead.
    */
   get value(): Tensor {
@@ -172,10 +173,7 @@ export class Parameter {
   }
   set value(value: Tensor) {
     // Kept: a value assigned inside a tidy() outlives it.
-    const slot = this.#slot;
-    slot.value = keep(this.#checkLike(value, "set value of"));
-    slot.shared = true;
-    slot.version++;
+    this.#take(keep(this.#checkLike(value, "set value of")), true);
   }
 
   /**
@@ -224,8 +222,8 @@ export class Parameter {
    * The current value for code inside a training step (a layer's forward
    * pass, an optimizer reading its point): unlike `value`, reading it makes
    * no promise, so the next optimizer step writes it in place and the next
-   * move may release it. Read `value` (or take a `clone()`) to keep the
-   * numbers of this moment.
+   * assignment or move may release it. Read `value` (or take a `clone()`)
+   * to keep the numbers of this moment.
    *
    * @returns The current value.
    *

@@ -129,3 +129,16 @@ Deno.test("toAsync() refuses to finish a move when the value was written during 
   deepStrictEqual(p.value.toArray(), [5, 6]);
   strictEqual(p.value.dtype, "float64");
 });
+
+Deno.test("assigning value releases the replaced value only when the parameter alone held it", () => {
+  const p = new Parameter("w", tensor([1, 2]));
+  const own = p.writableValue();
+  p.value = tensor([3, 4]);
+  strictEqual(own.disposed, true); // the parameter's own copy, read by nobody
+  const assigned = p.borrow();
+  p.value = assigned; // the same tensor again: kept
+  strictEqual(assigned.disposed, false);
+  p.value = tensor([5, 6]);
+  strictEqual(assigned.disposed, false); // the caller's tensor
+  deepStrictEqual(p.value.toArray(), [5, 6]);
+});
