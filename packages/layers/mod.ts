@@ -35,7 +35,7 @@
  */
 
 export { isLayer, type Layer } from "./layer.ts";
-export { Parameter } from "./parameter.ts";
+export { Parameter, type ParameterToOptions } from "./parameter.ts";
 export { Activation } from "./activation.ts";
 export { FusedActivation } from "./fused_activation.ts";
 export { Identity } from "./identity.ts";

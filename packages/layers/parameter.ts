@@ -12,29 +12,52 @@ import { checkTensor } from "./_util.ts";
 interface Slot {
   value: Tensor;
   grad: Tensor | null;
-  /** The value came from `replace()`: the parameter may release it. */
-  owned: boolean;
-  /** Someone read the value through the `value` getter: it must stay valid. */
-  pinned: boolean;
+  /**
+   * Someone else may hold the value: it came from the constructor or the
+   * `value` setter, or was read through the `value` getter. The next write
+   * copies it first, and a move does not release it.
+   */
+  shared: boolean;
   /** Writes so far (see `version`). */
   version: number;
+}
+
+/** Options of `Parameter.to`. */
+export interface ParameterToOptions {
+  /**
+   * The value to take instead of converting the current one, a tensor of
+   * the parameter's shape with the dtype and device `target` gives — for
+   * when the current value cannot be read, as on a GPU device that was lost.
+   * The gradient is dropped.
+   */
+  readonly value?: Tensor;
 }
 
 /**
  * A trainable tensor with a PyTorch-style name (`"weight"`, `"0.bias"`) and
  * its gradient. Every `backward()` adds into `grad` (`+=`) until `zeroGrad()`.
  *
- * Writing and moving, one way each: optimizers update the value in place
- * through the backend's `optimizerUpdate` on `writableValue()`, which copies
- * first when someone holds the value (read through `value`), so tensors stay
- * immutable for their readers; devices and dtypes change with `to(target)`
- * (`toAsync` where the read-back must wait, as from a GPU). Assigning `value`
- * is for user code (a checkpoint, a hand-made weight); `replace` and
- * `restore` serve the host-side L-BFGS mirror and the WebGPU fit path.
+ * One way to write, one way to move:
  *
- * Containers hand out renamed views (`renamed("0.weight")`) that share the
- * value and gradient with the layer's own parameter, so an optimizer that
- * assigns `p.value` through `model.parameters()` updates the layer.
+ * - **Optimizers write in place through `writableValue()`**: every optimizer
+ *   (SGD, Adam, AdamW, and L-BFGS and BFGS with an `"assign"` rule of values
+ *   computed on the host) passes the storage of `writableValue()` to the
+ *   backend's `optimizerUpdate`. Copy-on-write keeps tensors immutable for
+ *   their readers: a value read through `value`, or one the parameter did
+ *   not make (the constructor's, an assigned one), is copied before the first
+ *   write, and the reader keeps its numbers; `borrow()` reads without that
+ *   promise and sees the writes.
+ * - **Devices and dtypes change with `to(target)`** (`toAsync(target)` where
+ *   the read-back must wait, as from a GPU; `to(target, { value })` where the
+ *   current value cannot be read at all, as on a lost GPU device): value and
+ *   gradient move together, and a value only the parameter held is released.
+ *
+ * Assigning `value` is for user code — a state dict being loaded, a callback
+ * restoring kept weights, a hand-made weight: it checks that shape, dtype
+ * and device stay the same. Containers hand out renamed views
+ * (`renamed("0.weight")`) that share the value, gradient and version with
+ * the layer's own parameter, so writing through `model.parameters()`
+ * updates the layer.
  *
  * @example Accumulate, read and reset a gradient
  * ```ts
@@ -48,6 +71,54 @@ interface Slot {
  * deepStrictEqual(p.grad.toArray(), [[1, 1.5]]);
  * p.zeroGrad();
  * deepStrictEqual(p.grad.toArray(), [[0, 0]]);
+ * ```
+ *
+ * @example The write path: an optimizer step in place through `writableValue()`
+ * ```ts
+ * import { Parameter } from "@glassbox/layers";
+ * import { tensor } from "@glassbox/tensor";
+ * import { storageOf } from "@glassbox/tensor/backend";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const w = new Parameter("w", tensor([1, 2]));
+ * w.accumulate(tensor([10, 20]));
+ * const before = w.value; // a reader's tensor
+ * const step = () => {
+ *   const own = w.writableValue();
+ *   const sgd = {
+ *     kind: "sgd", lr: 0.1, momentum: 0, dampening: 0, nesterov: false,
+ *     weightDecay: 0, maximize: false, fresh: [true],
+ *   } as const;
+ *   own.device.backend.optimizerUpdate(sgd, [storageOf(own)], [storageOf(w.grad)], [[]], {
+ *     dtype: own.dtype,
+ *     sizes: [own.size],
+ *   });
+ * };
+ * step(); // copies `before` first, then updates the copy
+ * deepStrictEqual(before.toArray(), [1, 2]); // the reader's numbers stay
+ * const borrowed = w.borrow(); // the parameter's own tensor, no such promise
+ * step(); // in place: nobody read `value` since the last write
+ * deepStrictEqual(borrowed.toArray(), [-1, -2]);
+ * strictEqual(w.borrow(), borrowed);
+ * ```
+ *
+ * @example The move path: `to` and `toAsync`
+ * ```ts
+ * import { Parameter } from "@glassbox/layers";
+ * import { cpu, tensor } from "@glassbox/tensor";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const w = new Parameter("w", tensor([1.5, 2]));
+ * w.accumulate(tensor([1, 1]));
+ * w.to("float32"); // value and gradient
+ * strictEqual(w.value.dtype, "float32");
+ * strictEqual(w.grad.dtype, "float32");
+ * await w.toAsync(cpu); // from a GPU this waits for the read-back
+ * strictEqual(w.value.device, cpu);
+ * // Taking numbers kept elsewhere when the current ones cannot be read:
+ * w.to(cpu, { value: tensor([3, 4], { dtype: "float32" }) });
+ * deepStrictEqual(w.value.toArray(), [3, 4]);
+ * deepStrictEqual(w.grad.toArray(), [0, 0]); // the gradient was dropped
  * ```
  */
 export class Parameter {
@@ -80,38 +151,41 @@ export class Parameter {
     this.#slot = {
       value: keep(checkTensor(value, `create parameter ${name}`, "value")),
       grad: null,
-      owned: false,
-      pinned: false,
+      shared: true, // the caller's tensor
       version: 0,
     };
   }
 
   /**
-   * The current value. Assigning checks that shape, dtype and device stay the
-   * same. A value read here keeps its numbers after later optimizer steps
-   * (the next step updates a copy: copy-on-write).
+   * The current value. A value read here keeps its numbers after later
+   * optimizer steps (the next step updates a copy: copy-on-write).
+   *
+   * Assigning is the user's write — a state dict, weights a callback kept, a
+   * hand-made value: it checks that shape, dtype and device stay the same
+   * (move with `to` first), and the parameter never releases the tensor
+   * (it releases the value it replaces if only the parameter held it).
+   * Optimizers write through `writableValue()` instead.
    */
   get value(): Tensor {
     const slot = this.#slot;
-    slot.pinned = true;
+    slot.shared = true;
     return slot.value;
   }
   set value(value: Tensor) {
     // Kept: a value assigned inside a tidy() outlives it.
-    const slot = this.#slot;
-    slot.value = keep(this.#checkLike(value, "set value of"));
-    slot.owned = slot.pinned = false;
-    slot.version++;
+    this.#take(keep(this.#checkLike(value, "set value of")), true);
   }
 
   /**
-   * The value an optimizer overwrites in place — the one way optimizers write
-   * values: pass `storageOf(writableValue())` to the backend's
-   * `optimizerUpdate`. Copy-on-write keeps tensors immutable for readers:
-   * when the value is not the parameter's own (it came from the constructor,
-   * the `value` setter or `restore`) or was read through `value` since the
-   * last update, it is first replaced by a copy, and the reader's tensor keeps
-   * its numbers. Views taken through `borrow()` do see the update.
+   * The value an optimizer overwrites in place — the one way optimizers
+   * write values: pass `storageOf(writableValue())` to the backend's
+   * `optimizerUpdate` (SGD, Adam, AdamW with their rules; L-BFGS and BFGS
+   * with an `"assign"` rule of values computed on the host). Copy-on-write
+   * keeps tensors immutable for readers: when the value is not the
+   * parameter's own (it came from the constructor or the `value` setter) or
+   * was read through `value` since the last write, it is first replaced by a
+   * copy, and the reader's tensor keeps its numbers. Views taken through
+   * `borrow()` do see the update. Counts as a write (`version`).
    *
    * @returns The parameter's own value, safe to update in place.
    *
@@ -125,18 +199,20 @@ export class Parameter {
    * const w = new Parameter("w", tensor([1]));
    * const before = w.value;
    * const own = w.writableValue(); // a copy: `before` is the caller's
-   * (storageOf(own) as Float64Array)[0] = 5; // what optimizerUpdate does
+   * own.device.backend.optimizerUpdate({ kind: "assign", values: [[5]] }, [storageOf(own)], [], [], {
+   *   dtype: own.dtype,
+   *   sizes: [1],
+   * });
    * strictEqual(before.item(), 1);
    * strictEqual(w.value.item(), 5);
    * ```
    */
   writableValue(): Tensor {
     const slot = this.#slot;
-    if (!slot.owned || slot.pinned) {
-      // Kept: a copy made inside a tidy() outlives it.
+    if (slot.shared) {
+      // Kept: a copy made inside a tidy() outlives it. The old value is someone else's.
       slot.value = keep(slot.value.clone());
-      slot.owned = true;
-      slot.pinned = false;
+      slot.shared = false;
     }
     slot.version++; // the caller writes next
     return slot.value;
@@ -144,10 +220,10 @@ export class Parameter {
 
   /**
    * The current value for code inside a training step (a layer's forward
-   * pass, an optimizer): unlike `value`, reading it does not stop the next
-   * `replace()` from releasing it, so it is valid only until then, and an
-   * optimizer step updates its elements in place. Read `value` to keep the
-   * numbers of this moment.
+   * pass, an optimizer reading its point): unlike `value`, reading it makes
+   * no promise, so the next optimizer step writes it in place and the next
+   * assignment or move may release it. Read `value` (or take a `clone()`)
+   * to keep the numbers of this moment.
    *
    * @returns The current value.
    *
@@ -158,48 +234,15 @@ export class Parameter {
    * import { strictEqual } from "node:assert/strict";
    *
    * const w = new Parameter("w", tensor([1]));
-   * w.replace(tensor([2]));
+   * w.to("float32"); // a converted copy: the parameter's own
    * const borrowed = w.borrow();
-   * w.replace(tensor([3])); // releases [2]: nobody read it through `value`
+   * w.to("float64"); // releases the float32 copy: nobody read it through `value`
    * strictEqual(borrowed.disposed, true);
-   * strictEqual(w.value.item(), 3);
+   * strictEqual(w.value.item(), 1);
    * ```
    */
   borrow(): Tensor {
     return this.#slot.value;
-  }
-
-  /**
-   * Sets the value the way an optimizer step does: like assigning `value`,
-   * but the parameter owns the new tensor and releases it (its storage goes
-   * back to the pool) when the next `replace()` supersedes it — unless it
-   * was read through `value` in between, which keeps it valid for whoever
-   * read it. A value set by assignment or at construction is never released.
-   *
-   * @param value The new value: same shape, dtype and device.
-   *
-   * @example
-   * ```ts
-   * import { Parameter } from "@glassbox/layers";
-   * import { tensor } from "@glassbox/tensor";
-   * import { strictEqual } from "node:assert/strict";
-   *
-   * const w = new Parameter("w", tensor([1]));
-   * w.replace(tensor([2]));
-   * const before = w.value; // read through value: stays valid
-   * w.replace(tensor([3]));
-   * strictEqual(before.item(), 2);
-   * ```
-   */
-  replace(value: Tensor): void {
-    const slot = this.#slot;
-    const next = keep(this.#checkLike(value, "replace value of"));
-    const old = slot.value;
-    slot.value = next;
-    if (slot.owned && !slot.pinned && old !== next) old.dispose();
-    slot.owned = true;
-    slot.pinned = false;
-    slot.version++;
   }
 
   /**
@@ -296,76 +339,56 @@ export class Parameter {
   }
 
   /**
-   * Converts the value and gradient to another dtype or moves them to another device.
+   * Moves the value and gradient to another device, or converts them to
+   * another dtype — the one way parameters move (`model.to(target)` calls it
+   * for each). The converted value is the parameter's own; the old one is
+   * released unless someone may hold it (it was read through `value`, or
+   * the parameter did not make it). Moving from a device the host cannot
+   * read synchronously (WebGPU) needs `toAsync`, or `options.value`.
    *
    * @param target A dtype or a device.
+   * @param options `value`: numbers kept elsewhere to take instead of
+   *   converting the current ones (same shape, the target's dtype and
+   *   device), for when the current value cannot be read — a trainer's host
+   *   copy of the weights after its GPU device was lost. The gradient is
+   *   dropped then.
    * @returns Nothing.
    *
    * @example
    * ```ts
    * import { Parameter } from "@glassbox/layers";
-   * import { tensor } from "@glassbox/tensor";
-   * import { strictEqual } from "node:assert/strict";
+   * import { cpu, tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
    *
    * const p = new Parameter("weight", tensor([[0.1]]));
    * p.to("float32");
    * strictEqual(p.value.dtype, "float32");
+   * p.to(cpu, { value: tensor([[2]], { dtype: "float32" }) });
+   * deepStrictEqual(p.value.toArray(), [[2]]);
+   * throws(() => p.to(cpu, { value: tensor([[2]]) }), /got \[1, 1\] float64 on cpu, expected \[1, 1\] float32 on cpu/);
    * ```
    */
-  to(target: DType | Device): void {
+  to(target: DType | Device, options: ParameterToOptions = {}): void {
     const slot = this.#slot;
     const old = slot.value;
+    const given = options.value;
+    if (given !== undefined) {
+      const dtype = typeof target === "string" ? target : old.dtype;
+      const device = typeof target === "string" ? old.device : target;
+      this.#checkLike(given, "move", { dtype, device });
+      slot.grad?.dispose();
+      slot.grad = null;
+      this.#take(keep(given), true);
+      return;
+    }
     const next = old.to(target);
     if (next === old) return; // already there
-    slot.value = keep(next);
-    // The copy is the parameter's own: the next replace() (an optimizer step) releases it.
-    if (slot.owned && !slot.pinned) old.dispose();
-    slot.owned = true;
-    slot.pinned = false;
-    slot.version++;
+    this.#take(keep(next), false);
     const grad = slot.grad;
     if (grad !== null) {
       slot.grad = keep(grad.to(target));
       if (slot.grad !== grad) grad.dispose();
     }
-  }
-
-  /**
-   * Sets the value from a copy kept elsewhere: same shape and dtype, on any
-   * device — e.g. the weights a trainer kept on the CPU when its GPU device
-   * was lost, when the old value can no longer be read. The gradient is
-   * dropped.
-   *
-   * @param value The value to restore.
-   *
-   * @example
-   * ```ts
-   * import { Parameter } from "@glassbox/layers";
-   * import { tensor } from "@glassbox/tensor";
-   * import { deepStrictEqual } from "node:assert/strict";
-   *
-   * const w = new Parameter("w", tensor([1, 2]));
-   * w.restore(tensor([3, 4]));
-   * deepStrictEqual(w.value.toArray(), [3, 4]);
-   * ```
-   */
-  restore(value: Tensor): void {
-    const slot = this.#slot;
-    checkTensor(value, `restore parameter ${this.name}`, "value");
-    const v = slot.value;
-    const sameShape = value.shape.length === v.shape.length &&
-      value.shape.every((d, i) => d === v.shape[i]);
-    if (!sameShape || value.dtype !== v.dtype) {
-      throw new TypeError(
-        `Cannot restore parameter ${this.name}: got ${fmtShape(value.shape)} ${value.dtype}, ` +
-          `expected ${fmtShape(v.shape)} ${v.dtype}`,
-      );
-    }
-    slot.grad?.dispose();
-    slot.grad = null;
-    slot.value = keep(value);
-    slot.owned = slot.pinned = false;
-    slot.version++;
   }
 
   /**
@@ -389,12 +412,28 @@ export class Parameter {
    */
   async toAsync(target: DType | Device): Promise<void> {
     const slot = this.#slot;
-    const value = keep(await slot.value.toAsync(target));
-    const grad = slot.grad === null ? null : keep(await slot.grad.toAsync(target));
-    if (grad !== slot.grad) slot.grad?.dispose();
-    slot.value = value;
-    slot.grad = grad;
-    slot.owned = slot.pinned = false;
+    const old = slot.value, oldGrad = slot.grad, version = slot.version;
+    const value = await old.toAsync(target);
+    const grad = oldGrad === null ? null : await oldGrad.toAsync(target);
+    if (value === old) return; // already there
+    if (slot.version !== version || slot.grad !== oldGrad) {
+      for (const t of new Set([value, grad])) t?.dispose();
+      throw new Error(
+        `Cannot move parameter ${this.name}: it was written or moved while its value was read back`,
+      );
+    }
+    this.#take(keep(value), false);
+    slot.grad = grad === null ? null : keep(grad);
+    if (grad !== oldGrad) oldGrad?.dispose();
+  }
+
+  /** Makes `next` the value (`shared`: the caller's tensor), releasing the old one if only the parameter held it. */
+  #take(next: Tensor, shared: boolean): void {
+    const slot = this.#slot;
+    const old = slot.value;
+    slot.value = next;
+    if (!slot.shared && old !== next) old.dispose();
+    slot.shared = shared;
     slot.version++;
   }
 
@@ -423,17 +462,21 @@ export class Parameter {
     return view;
   }
 
-  #checkLike(t: Tensor, action: string): Tensor {
+  #checkLike(
+    t: Tensor,
+    action: string,
+    like: { readonly dtype: DType; readonly device: Device } = this.#slot.value,
+  ): Tensor {
     checkTensor(t, `${action} parameter ${this.name}`, "the new tensor");
     const v = this.#slot.value;
     const sameShape = t.shape.length === v.shape.length &&
       t.shape.every((d, i) => d === v.shape[i]);
-    if (!sameShape || t.dtype !== v.dtype || t.device !== v.device) {
+    if (!sameShape || t.dtype !== like.dtype || t.device !== like.device) {
       throw new TypeError(
         `Cannot ${action} parameter ${this.name}: got ${
           fmtShape(t.shape)
         } ${t.dtype} on ${t.device.name}, ` +
-          `expected ${fmtShape(v.shape)} ${v.dtype} on ${v.device.name}`,
+          `expected ${fmtShape(v.shape)} ${like.dtype} on ${like.device.name}`,
       );
     }
     return t;

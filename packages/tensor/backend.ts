@@ -214,8 +214,71 @@ export interface AdamRule {
   readonly step: number;
 }
 
+/**
+ * θ ← v: writes values computed on the host into the parameters, in place —
+ * how the host-side optimizers (L-BFGS, BFGS) publish their points through
+ * the same primitive as SGD and Adam. `values[i]` holds `sizes[i]` numbers
+ * for `params[i]`, rounded to the dtype as a typed-array store rounds (to
+ * nearest, ties to even). `grads` and `states` are not read: pass `[]`.
+ */
+export interface AssignRule {
+  /** `"assign"`. */
+  readonly kind: "assign";
+  /** One array of new values per parameter. */
+  readonly values: readonly ArrayLike<number>[];
+}
+
+/**
+ * The arrays of an assign rule, checked against the parameters' sizes: one
+ * array per parameter, `sizes[i]` numbers each — the errors every backend's
+ * `optimizerUpdate` gives for a bad assign rule.
+ *
+ * @param rule The rule.
+ * @param sizes The parameters' element counts.
+ * @returns `rule.values`.
+ *
+ * @example
+ * ```ts
+ * import { checkAssignRule } from "@glassbox/tensor/backend";
+ * import { throws } from "node:assert/strict";
+ *
+ * checkAssignRule({ kind: "assign", values: [[1, 2]] }, [2]);
+ * throws(
+ *   () => checkAssignRule({ kind: "assign", values: [[1, 2, 3]] }, [2]),
+ *   /values\[0\] has 3 elements, expected 2/,
+ * );
+ * ```
+ */
+export function checkAssignRule(
+  rule: AssignRule,
+  sizes: readonly number[],
+): readonly ArrayLike<number>[] {
+  const { values } = rule;
+  if (!Array.isArray(values) || values.length !== sizes.length) {
+    throw new TypeError(
+      `Cannot update parameters: the assign rule has ${
+        Array.isArray(values) ? values.length : "no list of"
+      } values, expected one array per parameter (${sizes.length})`,
+    );
+  }
+  values.forEach((v: unknown, i) => {
+    const length = v !== null && typeof v === "object" && "length" in v ? v.length : null;
+    if (length !== sizes[i]) {
+      throw new TypeError(
+        `Cannot update parameters: values[${i}] has ${length ?? "no"} elements, expected ${
+          sizes[i]
+        }`,
+      );
+    }
+  });
+  return values;
+}
+
+/** The rules that step parameters from their gradients (and keep state). */
+export type GradientRule = SgdRule | AdamRule;
+
 /** An optimizer update rule with its hyper-parameters (plain numbers, validated by the optimizer). */
-export type OptimizerRule = SgdRule | AdamRule;
+export type OptimizerRule = GradientRule | AssignRule;
 
 /**
  * A backend's handle to the elements of one tensor. Opaque to everything but
@@ -343,7 +406,8 @@ export interface Backend {
   lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad;
   /**
    * One optimizer step of every parameter: `params[i]` (`sizes[i]` elements)
-   * from `grads[i]`, with the rule's state `states[i]`. Updates `params` and
+   * from `grads[i]`, with the rule's state `states[i]` (an `"assign"` rule
+   * writes its own values instead and reads neither). Updates `params` and
    * `states` IN PLACE — the one kernel that mutates its inputs; the caller
    * makes sure nobody else reads those storages.
    */

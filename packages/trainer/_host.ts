@@ -1,18 +1,19 @@
 /**
  * Host access to CPU tensors without copies, for the host-side algorithms
- * (L-BFGS, BFGS, the fit loop's snapshots). SGD and Adam do not use it: they
- * step on the parameters' device through the backend's `optimizerUpdate`.
+ * (L-BFGS and BFGS read their points and gradients here; the fit loop keeps
+ * its snapshots). Every optimizer writes through the backend's
+ * `optimizerUpdate` (`updateParameters` in `_param_buffers.ts`).
  *
  * @module
  */
 
-import { cpu, type DType, keep, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
+import { cpu, type Tensor, type TypedArray } from "@glassbox/tensor";
 import { storageOf, tensorFromStorage } from "@glassbox/tensor/backend";
 import { isHostArray } from "@glassbox/internal";
 
 /**
- * The elements of a CPU tensor, without a copy. Callers only read them:
- * tensors are immutable.
+ * The elements of a CPU tensor, without a copy. Callers only read them
+ * (a parameter's storage is written only by `optimizerUpdate`).
  */
 export function hostView(t: Tensor, action: string, what: string): TypedArray {
   const storage = storageOf(t, action);
@@ -21,15 +22,6 @@ export function hostView(t: Tensor, action: string, what: string): TypedArray {
     `Cannot ${action}: ${what} lives on ${t.device.name}; this step reads host values, ` +
       `train on the CPU or move the model with model.to(cpu)`,
   );
-}
-
-/**
- * A zeroed array for an optimizer's output or state, from the CPU backend's
- * pool (taken from a kept `zeros` tensor, so an enclosing `tidy` cannot
- * release it); `dispose()` of the tensor that later wraps it returns it.
- */
-export function allocLike(dtype: DType, size: number): TypedArray {
-  return storageOf(keep(zeros([size], { dtype })), "allocate") as TypedArray;
 }
 
 /** Wraps a typed array as a CPU tensor of the shape (no copy: the array must not be reused). */

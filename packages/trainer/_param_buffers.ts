@@ -85,24 +85,7 @@ export class ParamBuffers {
    * parameter's state being the buffers `names(i)` (created as zeros first).
    */
   update(rule: (indices: readonly number[]) => OptimizerRule, names: (i: number) => string[]) {
-    const groups = new Map<string, number[]>();
-    this.params.forEach((p, i) => {
-      const dtype = p.borrow().dtype;
-      groups.set(dtype, [...(groups.get(dtype) ?? []), i]);
-    });
-    for (const indices of groups.values()) {
-      const r = rule(indices);
-      const states = indices.map((i) => names(i).map((n) => this.zeros(i, n)));
-      const values = indices.map((i) => this.params[i].writableValue());
-      const grads = indices.map((i) => storageOf(this.params[i].grad, "update parameters"));
-      values[0].device.backend.optimizerUpdate(
-        r,
-        values.map((v) => storageOf(v, "update parameters")),
-        grads,
-        states,
-        { dtype: values[0].dtype, sizes: values.map((v) => v.size) },
-      );
-    }
+    updateParameters(this.params, rule, (i) => names(i).map((n) => this.zeros(i, n)));
   }
 
   /** Copies of every existing buffer as tensors shaped like their parameter. */
@@ -156,6 +139,57 @@ export class ParamBuffers {
       );
     }
   }
+}
+
+/**
+ * The one way optimizers write parameter values: one `optimizerUpdate` of
+ * the parameters' backend per dtype, in place on each parameter's
+ * `writableValue()` (which copies first where someone holds the value), with
+ * the gradients (none for an `"assign"` rule) and the state `states(i)`.
+ */
+export function updateParameters(
+  params: readonly Parameter[],
+  rule: (indices: readonly number[]) => OptimizerRule,
+  states: (i: number) => Storage[] = () => [],
+): void {
+  const groups = new Map<string, number[]>();
+  params.forEach((p, i) => {
+    const dtype = p.borrow().dtype;
+    groups.set(dtype, [...(groups.get(dtype) ?? []), i]);
+  });
+  for (const indices of groups.values()) {
+    const r = rule(indices);
+    const st = r.kind === "assign" ? [] : indices.map(states);
+    const values = indices.map((i) => params[i].writableValue());
+    const grads = r.kind === "assign"
+      ? []
+      : indices.map((i) => storageOf(params[i].grad, "update parameters"));
+    values[0].device.backend.optimizerUpdate(
+      r,
+      values.map((v) => storageOf(v, "update parameters")),
+      grads,
+      st,
+      { dtype: values[0].dtype, sizes: values.map((v) => v.size) },
+    );
+  }
+}
+
+/**
+ * Writes one flat vector (the parameters flattened row-major, in order) into
+ * the parameters through `updateParameters`' assign rule: float32 parameters
+ * get the values rounded to float32.
+ */
+export function assignFlat(params: readonly Parameter[], x: Float64Array): void {
+  const offsets: number[] = [];
+  let size = 0;
+  for (const p of params) {
+    offsets.push(size);
+    size += p.borrow().size;
+  }
+  updateParameters(params, (indices) => ({
+    kind: "assign",
+    values: indices.map((i) => x.subarray(offsets[i], offsets[i] + params[i].borrow().size)),
+  }));
 }
 
 /** Checks the `type` of a state against the optimizer loading it. */

@@ -336,8 +336,8 @@ export async function webgpuEngine(
           ? { reason: error.reason, message: error.message }
           : null);
       if (info === null) throw error;
-      // The device's memory is gone: give the model the last good weights on the CPU.
-      params.forEach((p, i) => p.restore(lastGood[i]));
+      // The device's memory is gone: move the model to the CPU with the last good weights.
+      params.forEach((p, i) => p.to(cpu, { value: lastGood[i] }));
       lastGood = [];
       return `The WebGPU device was lost during epoch ${epoch} (${info.reason}: ${info.message}); ` +
         `the model holds the weights of the last completed epoch, moved to the CPU`;

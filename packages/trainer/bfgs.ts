@@ -8,10 +8,10 @@
 
 import type { Parameter } from "@glassbox/layers";
 import { cpu } from "@glassbox/tensor";
-import { allocLike, hostView, wrap } from "./_host.ts";
+import { hostView } from "./_host.ts";
 import { describe } from "@glassbox/internal";
 import { parseBfgsOptions } from "./_bfgs_options.ts";
-import { checkParams, zeroGrads } from "./_param_buffers.ts";
+import { assignFlat, checkParams, zeroGrads } from "./_param_buffers.ts";
 import { type BfgsOptions, type BfgsResult, minimizeBfgs } from "./minimize_bfgs.ts";
 
 const ACTION = "minimize with BFGS";
@@ -120,7 +120,7 @@ export class BFGS {
     const out = new Float64Array(this.size);
     let offset = 0;
     for (const p of this.#params) {
-      const v = hostView(p.value, ACTION, `parameter ${p.name}`);
+      const v = hostView(p.borrow(), ACTION, `parameter ${p.name}`);
       out.set(v, offset);
       offset += v.length;
     }
@@ -128,7 +128,10 @@ export class BFGS {
   }
 
   /**
-   * Writes a flat vector into the parameters (the inverse of `flatValues`).
+   * Writes a flat vector into the parameters (the inverse of `flatValues`),
+   * in place through the backend's `optimizerUpdate` (an `"assign"` rule on
+   * `Parameter.writableValue()`, as every optimizer writes); a value read
+   * through `Parameter.value` before keeps its numbers.
    *
    * @param x A vector of `size` values.
    * @returns Nothing.
@@ -153,14 +156,7 @@ export class BFGS {
         }`,
       );
     }
-    let offset = 0;
-    for (const p of this.#params) {
-      const v = p.value;
-      const out = allocLike(v.dtype, v.size);
-      for (let k = 0; k < v.size; k++) out[k] = x[offset + k];
-      p.value = wrap(out, v.shape);
-      offset += v.size;
-    }
+    assignFlat(this.#params, x); // in place: the optimizers' one write path
   }
 
   /** The gradients as one float64 vector. */

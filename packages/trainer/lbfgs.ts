@@ -6,8 +6,8 @@
  */
 
 import type { Parameter } from "@glassbox/layers";
-import { cpu, type Device, Tensor, type TypedArray } from "@glassbox/tensor";
-import { allocLike, hostView, wrap } from "./_host.ts";
+import { cpu, Tensor, type TypedArray } from "@glassbox/tensor";
+import { hostView } from "./_host.ts";
 import {
   checkInteger,
   checkKeys,
@@ -16,7 +16,7 @@ import {
   describe,
   fmtShape,
 } from "@glassbox/internal";
-import { checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
+import { assignFlat, checkParams, checkStateType, zeroGrads } from "./_param_buffers.ts";
 import {
   freshState,
   type LbfgsState,
@@ -118,8 +118,14 @@ export class LBFGS implements Optimizer {
   readonly lineSearchFn: "strong_wolfe" | null;
   #params: readonly Parameter[] = [];
   #state: LbfgsState = freshState();
-  /** During `stepAsync` on a device: the parameters' and gradients' host copies. */
-  #mirror: { device: Device; values: Tensor[]; grads: TypedArray[] } | null = null;
+  /**
+   * During a step: the parameters as one flat host vector (float32 values
+   * held exactly), the point every trial and update is computed from and
+   * then written to the parameters.
+   */
+  #x: Float64Array | null = null;
+  /** During `stepAsync` on a device: the host copies of the last evaluation's gradients. */
+  #hostGrads: TypedArray[] | null = null;
 
   /**
    * Creates the optimizer.
@@ -203,7 +209,7 @@ export class LBFGS implements Optimizer {
     const flat = new Float64Array(size);
     let offset = 0;
     this.#params.forEach((p, i) => {
-      const grad = this.#mirror?.grads[i] ??
+      const grad = this.#hostGrads?.[i] ??
         hostView(p.grad, "step LBFGS", `the gradient of ${p.name}`);
       flat.set(grad, offset);
       offset += grad.length;
@@ -211,33 +217,36 @@ export class LBFGS implements Optimizer {
     return flat;
   }
 
-  /** The current value of parameter `i`, on the host. */
-  #hostValue(i: number): Tensor {
-    return this.#mirror?.values[i] ?? this.#params[i].value;
-  }
-
-  /** Makes `value` (a host tensor) parameter `i`'s value, uploading it when the parameter lives on a device. */
-  #publish(i: number, value: Tensor): void {
-    const p = this.#params[i];
-    if (this.#mirror === null) {
-      p.value = value; // not released later: the line search holds earlier values
-      return;
-    }
-    this.#mirror.values[i] = value;
-    p.replace(value.to(this.#mirror.device));
-  }
-
-  /** θ ← θ + t·d for the flat direction d. */
-  #addGrad(t: number, d: Float64Array): void {
+  /** Reads the parameters into the flat vector `#x` (CPU: `values` absent) for a step. */
+  #readPoint(values?: readonly TypedArray[]): void {
+    const x = new Float64Array(this.#params.reduce((n, p) => n + p.borrow().size, 0));
     let offset = 0;
     this.#params.forEach((p, i) => {
-      const v = this.#hostValue(i);
-      const theta = hostView(v, "step LBFGS", `parameter ${p.name}`);
-      const out = allocLike(v.dtype, v.size);
-      for (let k = 0; k < v.size; k++) out[k] = theta[k] + t * d[offset + k];
-      this.#publish(i, wrap(out, v.shape));
-      offset += v.size;
+      const v = values?.[i] ?? hostView(p.borrow(), "step LBFGS", `parameter ${p.name}`);
+      x.set(v, offset);
+      offset += v.length;
     });
+    this.#x = x;
+  }
+
+  /**
+   * θ ← θ + t·d for the flat direction d, computed in double precision and
+   * rounded to float32 for float32 parameters (as a float32 store would),
+   * then written to the parameters.
+   */
+  #addGrad(t: number, d: Float64Array): void {
+    const x = this.#x!;
+    let offset = 0;
+    for (const p of this.#params) {
+      const end = offset + p.borrow().size;
+      if (p.borrow().dtype === "float32") {
+        for (let k = offset; k < end; k++) x[k] = Math.fround(x[k] + t * d[k]);
+      } else {
+        for (let k = offset; k < end; k++) x[k] = x[k] + t * d[k];
+      }
+      offset = end;
+    }
+    assignFlat(this.#params, x);
   }
 
   /** Checks what a closure returned. */
@@ -283,10 +292,15 @@ export class LBFGS implements Optimizer {
           `synchronously; use await stepAsync(closure)`,
       );
     }
-    const run = this.#iterate();
-    let next = run.next();
-    while (!next.done) next = run.next(this.#loss(closure()));
-    return next.value;
+    this.#readPoint();
+    try {
+      const run = this.#iterate();
+      let next = run.next();
+      while (!next.done) next = run.next(this.#loss(closure()));
+      return next.value;
+    } finally {
+      this.#x = null;
+    }
   }
 
   /**
@@ -325,11 +339,10 @@ export class LBFGS implements Optimizer {
   ): Promise<number> {
     checkClosure(closure);
     const params = this.#params;
-    const device = params[0]?.borrow().device ?? cpu;
-    if (device !== cpu) {
-      const values = await Promise.all(params.map((p) => p.borrow().toAsync(cpu)));
-      this.#mirror = { device, values, grads: [] };
-    }
+    const onDevice = (params[0]?.borrow().device ?? cpu) !== cpu;
+    this.#readPoint(
+      onDevice ? await Promise.all(params.map((p) => p.borrow().readTypedArray())) : undefined,
+    );
     try {
       const run = this.#iterate();
       let next = run.next();
@@ -340,7 +353,7 @@ export class LBFGS implements Optimizer {
           // The loss and the gradients come back together: one wait for the device, not two.
           const [loss, ...grads] = await Promise.all([
             result.readTypedArray(),
-            ...(this.#mirror === null ? [] : params.map((p) => p.grad.readTypedArray())),
+            ...(onDevice ? params.map((p) => p.grad.readTypedArray()) : []),
           ]);
           if (result.size !== 1) {
             throw new TypeError(
@@ -351,28 +364,30 @@ export class LBFGS implements Optimizer {
           }
           value = loss[0];
           result.dispose();
-          if (this.#mirror !== null) this.#mirror.grads = grads;
-        } else if (this.#mirror !== null) {
-          this.#mirror.grads = await Promise.all(params.map((p) => p.grad.readTypedArray()));
+          if (onDevice) this.#hostGrads = grads;
+        } else if (onDevice) {
+          this.#hostGrads = await Promise.all(params.map((p) => p.grad.readTypedArray()));
         }
         next = run.next(this.#loss(value));
       }
       return next.value;
     } finally {
-      this.#mirror = null;
+      this.#x = null;
+      this.#hostGrads = null;
     }
   }
 
   /** The line search's objective: the loss and gradient at x + t·d, then back to x. */
   *#trialPoint(
-    x: readonly Tensor[],
+    x: Float64Array,
     t: number,
     d: Float64Array,
   ): Generator<void, [number, Float64Array], number> {
     this.#addGrad(t, d);
     const value: number = yield;
     const grad = this.#gatherFlatGrad();
-    x.forEach((v, i) => this.#publish(i, v));
+    this.#x!.set(x);
+    assignFlat(this.#params, x);
     return [value, grad];
   }
 
@@ -443,8 +458,8 @@ export class LBFGS implements Optimizer {
 
       let lsFuncEvals = 0;
       if (this.lineSearchFn === "strong_wolfe") {
-        // Tensors are immutable: the values themselves are the copy to come back to.
-        const x = this.#params.map((_, i) => this.#hostValue(i));
+        // The point to come back to after each trial.
+        const x = this.#x!.slice();
         const dir = d;
         const objective = (step: number, direction: Float64Array) =>
           this.#trialPoint(x, step, direction);

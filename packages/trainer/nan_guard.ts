@@ -58,14 +58,11 @@ export class NanGuard implements Callback {
    */
   onBatchBegin(ctx: TrainContext, _batch: BatchInfo): void {
     if (this.#noBatchLosses) return;
-    // For a restore: copies on the CPU, where SGD and Adam update the values in place; on a
-    // device only L-BFGS steps batch by batch, and it publishes new values, so views keep the
-    // old ones without a GPU copy per batch (nor a call on a device that may be lost).
+    // For a restore: copies, since every optimizer writes the values in place (on a device
+    // only L-BFGS steps batch by batch here; a lost device fails the copy, and fit's loop
+    // then hands the model the last good epoch's weights).
     for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => {
-      const t = p.borrow();
-      return keep(t.device === cpu ? t.clone() : t.view());
-    });
+    this.#before = ctx.params.map((p) => keep(p.borrow().clone()));
   }
 
   /**

@@ -10,10 +10,10 @@ import type {
   DenseForward,
   DenseGrads,
   DenseInfo,
+  GradientRule,
   LossInfo,
   LossKind,
   LossValueGrad,
-  OptimizerRule,
   Storage,
 } from "@glassbox/tensor/backend";
 import type { GpuRuntime, GpuStorage } from "./_runtime.ts";
@@ -172,7 +172,7 @@ export class FusedKernels {
   }
 
   optimizerUpdate(
-    rule: OptimizerRule,
+    rule: GradientRule,
     params: readonly Storage[],
     grads: readonly Storage[],
     states: readonly (readonly Storage[])[],

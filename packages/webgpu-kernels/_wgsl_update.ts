@@ -5,7 +5,7 @@
 // on the host, rounded once to float32 and passed in the params binding; the
 // flags are baked into the WGSL.
 
-import type { OptimizerRule } from "@glassbox/tensor/backend";
+import type { GradientRule } from "@glassbox/tensor/backend";
 import { LINEAR_INDEX, MAIN_1D, SPECIALS } from "./_wgsl_common.ts";
 
 /** Index of the first float scalar in the params binding. */
@@ -16,13 +16,13 @@ const SLOTS = 9;
 const SEGMENTS = SCALARS + SLOTS;
 
 /** How many state buffers per parameter the rule keeps (SGD momentum; Adam's moments). */
-export function stateCount(rule: OptimizerRule): number {
+export function stateCount(rule: GradientRule): number {
   if (rule.kind === "sgd") return rule.momentum !== 0 ? 1 : 0;
   return rule.amsgrad ? 3 : 2;
 }
 
 /** The float scalars of the rule's step, in the kernel's order. */
-export function updateScalars(rule: OptimizerRule): number[] {
+export function updateScalars(rule: GradientRule): number[] {
   if (rule.kind === "sgd") return [-rule.lr, rule.weightDecay, rule.momentum, 1 - rule.dampening];
   const biasCorrection1 = 1 - rule.beta1 ** rule.step;
   const biasCorrection2 = 1 - rule.beta2 ** rule.step;
@@ -45,7 +45,7 @@ export function updateScalars(rule: OptimizerRule): number[] {
  * fresh flags…] (SGD's per-parameter "no momentum history yet").
  */
 export function updateParams(
-  rule: OptimizerRule,
+  rule: GradientRule,
   size: number,
   offsets: readonly number[],
 ): Uint32Array<ArrayBuffer> {
@@ -60,7 +60,7 @@ export function updateParams(
 }
 
 /** A key naming the kernel's baked flags, for the pipeline cache. */
-export function updateKey(rule: OptimizerRule): string {
+export function updateKey(rule: GradientRule): string {
   if (rule.kind === "sgd") {
     return `update:sgd:${rule.momentum !== 0}:${rule.nesterov}:${
       rule.weightDecay !== 0
@@ -72,7 +72,7 @@ export function updateKey(rule: OptimizerRule): string {
 const scalar = (i: number) => `bitcast<f32>(p[${SCALARS + i}u])`;
 
 /** The body of one element's update: θ = P[i], g = G[i], state j at S[i + j·size]. */
-function body(rule: OptimizerRule): string {
+function body(rule: GradientRule): string {
   const lines = [`var g = G[i];`, `var t = P[i];`];
   if (rule.maximize) lines.push(`g = -g;`);
   if (rule.kind === "sgd") {
@@ -129,7 +129,7 @@ fn fresh(i: u32) -> bool {
  * `updateParams`), then S (read_write, one region of `size` per kind of
  * state) when the rule keeps state. Dispatch `grid(size)`.
  */
-export function updateWgsl(rule: OptimizerRule): string {
+export function updateWgsl(rule: GradientRule): string {
   const state = stateCount(rule) > 0
     ? "@group(0) @binding(3) var<storage, read_write> S: array<f32>;"
     : "";

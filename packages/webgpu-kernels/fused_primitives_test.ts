@@ -9,7 +9,7 @@ import {
   ACTIVATION_SAVES,
   type ActivationSpec,
   type Backend,
-  type OptimizerRule,
+  type GradientRule,
   type Storage,
   storageOf,
 } from "@glassbox/tensor/backend";
@@ -140,8 +140,8 @@ test("optimizerUpdate matches the CPU in place for every SGD and Adam rule", asy
     maximize: false,
     decoupled: false,
   };
-  const rules: ((step: number) => OptimizerRule)[] = [
-    () => ({ ...sgd, momentum: 0, fresh: [true, true] }) as OptimizerRule,
+  const rules: ((step: number) => GradientRule)[] = [
+    () => ({ ...sgd, momentum: 0, fresh: [true, true] }) as GradientRule,
     (t) =>
       ({
         ...sgd,
@@ -149,7 +149,7 @@ test("optimizerUpdate matches the CPU in place for every SGD and Adam rule", asy
         nesterov: true,
         weightDecay: 0.01,
         fresh: [t === 1, t === 1],
-      }) as OptimizerRule,
+      }) as GradientRule,
     (t) =>
       ({
         ...sgd,
@@ -157,11 +157,11 @@ test("optimizerUpdate matches the CPU in place for every SGD and Adam rule", asy
         dampening: 0.3,
         maximize: true,
         fresh: [t === 1, t === 1],
-      }) as OptimizerRule,
-    (t) => ({ ...adam, step: t }) as OptimizerRule,
-    (t) => ({ ...adam, amsgrad: true, weightDecay: 0.1, step: t }) as OptimizerRule,
+      }) as GradientRule,
+    (t) => ({ ...adam, step: t }) as GradientRule,
+    (t) => ({ ...adam, amsgrad: true, weightDecay: 0.1, step: t }) as GradientRule,
     (t) =>
-      ({ ...adam, decoupled: true, weightDecay: 0.1, maximize: true, step: t }) as OptimizerRule,
+      ({ ...adam, decoupled: true, weightDecay: 0.1, maximize: true, step: t }) as GradientRule,
   ];
   for (const [k, rule] of rules.entries()) {
     const first = rule(1);

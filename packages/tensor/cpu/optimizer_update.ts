@@ -1,6 +1,7 @@
 /**
  * The CPU's `optimizerUpdate`: PyTorch 1.13's single-tensor SGD and
- * Adam/AdamW updates, in PyTorch's order of operations, in place.
+ * Adam/AdamW updates, in PyTorch's order of operations, in place; and the
+ * assignment θ ← v of values the host-side optimizers (L-BFGS, BFGS) compute.
  *
  * One loop per rule and dtype. Each loop sees one typed-array type and calls
  * `Math.fround` by name, which V8 compiles to tight code: one loop for both
@@ -14,7 +15,14 @@
  * @module
  */
 
-import type { AdamRule, OptimizerRule, SgdRule, Storage } from "../backend.ts";
+import {
+  type AdamRule,
+  type AssignRule,
+  checkAssignRule,
+  type OptimizerRule,
+  type SgdRule,
+  type Storage,
+} from "../backend.ts";
 import type { DType, TypedArray } from "../dtype.ts";
 
 /** One SGD update's settings, its scalars rounded to the parameter's dtype. */
@@ -203,6 +211,19 @@ function adamUpdate(
   });
 }
 
+/**
+ * θ ← v for every parameter: a typed-array store, which rounds to float32 as
+ * `Math.fround` does (and copies float64 exactly).
+ */
+function assignUpdate(rule: AssignRule, params: readonly TypedArray[]): void {
+  const values = checkAssignRule(rule, params.map((p) => p.length));
+  params.forEach((theta, i) => {
+    const v = values[i];
+    if (ArrayBuffer.isView(v)) theta.set(v as TypedArray);
+    else for (let k = 0; k < theta.length; k++) theta[k] = v[k];
+  });
+}
+
 /** A CPU storage of `size` elements, or the error naming storage `i`. */
 function typed(s: Storage, i: number, size: number): TypedArray {
   if (!(s instanceof Float64Array || s instanceof Float32Array)) {
@@ -229,6 +250,7 @@ export function cpuOptimizerUpdate(
   const f32 = info.dtype === "float32";
   const size = (i: number) => info.sizes[i];
   const p = params.map((s, i) => typed(s, i, size(i)));
+  if (rule.kind === "assign") return assignUpdate(rule, p);
   const g = grads.map((s, i) => typed(s, i, size(i)));
   const st = states.map((list, i) => list.map((s) => typed(s, i, size(i))));
   if (rule.kind === "sgd") sgdUpdate(rule, p, g, st, f32);
