@@ -18,6 +18,7 @@
 import type { Layer } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss } from "@glassbox/losses";
 import { cpu, type Tensor, tensor } from "@glassbox/tensor";
+import { storageOf } from "@glassbox/tensor/backend";
 import {
   type WebGPUDevice,
   WebGPUDeviceLostError,
@@ -25,8 +26,10 @@ import {
 } from "@glassbox/webgpu-kernels";
 import type { BatchInfo } from "./callback.ts";
 import { attachedTo, backpropagate, type Engine, type Scores } from "./_engine.ts";
+import { Adam } from "./adam.ts";
 import { LBFGS } from "./lbfgs.ts";
 import type { Optimizer } from "./optimizer.ts";
+import { SGD } from "./sgd.ts";
 import type { RunPlan } from "./_run.ts";
 
 /**
@@ -114,6 +117,24 @@ async function stateToHost(optimizer: Optimizer): Promise<void> {
   } finally {
     for (const t of new Set([...entries.map(([, t]) => t), ...host])) t.dispose();
   }
+}
+
+/**
+ * Lays the parameters out for the optimizer's update before the first step
+ * (the WebGPU backend packs them into one buffer), so that no step moves
+ * them and every step's kernels bind them where the first step's did. For
+ * SGD, Adam and AdamW, which update through the backend's `optimizerUpdate`
+ * on `writableValue()`: taken here, so the first step writes these storages.
+ */
+function prepareUpdate(optimizer: Optimizer): void {
+  if (!(optimizer instanceof SGD || optimizer instanceof Adam)) return;
+  const values = optimizer.params.map((p) => p.writableValue());
+  if (values.length === 0) return;
+  const action = "prepare the parameters";
+  values[0].device.backend.prepareUpdate?.(values.map((v) => storageOf(v, action)), {
+    dtype: values[0].dtype,
+    sizes: values.map((v) => v.size),
+  });
 }
 
 /**
@@ -239,6 +260,7 @@ export async function webgpuEngine(
     ? lbfgsStepper(model, loss, optimizer)
     : deviceStepper(model, loss, optimizer, device);
   if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
+  prepareUpdate(optimizer);
   let lostInfo: WebGPULostInfo | null = null;
   device.lost.then((info) => (lostInfo = info));
   const throwIfLost = (): void => {
@@ -283,6 +305,9 @@ export async function webgpuEngine(
       // The last step's gradients go back before anything of this step is recorded, so its
       // own gradients can take the same buffers.
       model.zeroGrad();
+      // What came before (the epoch's shuffle) goes to the GPU first: the step's
+      // allocations then start the runtime's step arena afresh, as every step's do.
+      device.flush();
       const whole = start === 0 && end === rows;
       const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
       try {

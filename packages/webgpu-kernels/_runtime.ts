@@ -4,10 +4,14 @@
 // A training step is recorded as it runs: every kernel of the step goes
 // into one open command encoder, submitted at the next microtask (one
 // submit per step). The step's temporaries come from a per-step arena: the
-// n-th allocation of a size bucket after a submit prefers the last two
-// buffers the n-th allocation of that bucket got (when one is free), so a step
-// that repeats an earlier one's kernels binds the same buffers, and its bind
-// groups — cached by pipeline and bound ranges — are found, not created.
+// n-th allocation for an action (a kernel's output, its parameters) after a
+// submit prefers the last two buffers the n-th allocation for that action
+// got (when one is free; the same size first, else a larger one, so a short
+// last batch takes the full batch's buffers). Kernels bind whole buffers and
+// read their sizes from a parameters buffer, so a step that repeats an
+// earlier one's kernels binds the same buffers, even with fewer rows, and
+// its bind groups — cached by pipeline and bound buffers — are found, not
+// created.
 //
 // Dispatches are recorded into one open command encoder (and compute pass)
 // and submitted together when work is read back, when `flush()` is called,
@@ -17,7 +21,7 @@
 // and `queue.writeBuffer` overwrite it, because queue operations run in the
 // order they were issued.
 
-import { bucketSize, BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { BufferPool, type PoolStats } from "./_buffer_pool.ts";
 import { entry, GpuStorage, SharedBuffer } from "./_gpu_storage.ts";
 import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
 
@@ -70,9 +74,9 @@ export class GpuRuntime {
   /** Ids of buffers, for bind-group keys. */
   #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 0;
-  /** Allocations of each size bucket since the last submit (positions in the step arena). */
-  #arenaCounts = new Map<number, number>();
-  /** By bucket and position: the last two buffers handed out there. */
+  /** Allocations for each action since the last submit (positions in the step arena). */
+  #arenaCounts = new Map<string, number>();
+  /** By action and position: the last two buffers handed out there. */
   #arena = new Map<string, readonly GPUBuffer[]>();
   // No FinalizationRegistry returns undisposed buffers to the pool: releasing
   // buffers from finalizers made lavapipe abort at process exit now and then
@@ -121,18 +125,17 @@ export class GpuRuntime {
 
   /**
    * A buffer from the storage pool, the step arena's choice first: the last
-   * buffers the n-th allocation of this size bucket after a submit got.
+   * buffers the n-th allocation for this action after a submit got.
    */
   #acquire(bytes: number, action: string): GPUBuffer {
-    const bucket = bucketSize(bytes);
-    const n = this.#arenaCounts.get(bucket) ?? 0;
-    this.#arenaCounts.set(bucket, n + 1);
-    const key = `${bucket}:${n}`;
+    const n = this.#arenaCounts.get(action) ?? 0;
+    this.#arenaCounts.set(action, n + 1);
+    const key = `${action}#${n}`;
     const last = this.#arena.get(key) ?? [];
     const buffer = this.storagePool.acquire(bytes, action, last);
     if (buffer !== last[0]) {
       if (this.#arena.size >= MAX_ARENA) this.#arena.clear();
-      this.#arena.set(key, [buffer, ...last.slice(0, 1)]);
+      this.#arena.set(key, [buffer, ...last.filter((b) => b !== buffer).slice(0, 1)]);
     }
     return buffer;
   }
@@ -200,11 +203,10 @@ export class GpuRuntime {
     const pipeline = this.pipeline(key, code);
     const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => {
       if (b instanceof GpuStorage) return entry(b, binding, action);
-      const size = Math.max(4, b.byteLength);
-      const buffer = this.#acquire(size, action);
+      const buffer = this.#acquire(Math.max(4, b.byteLength), action);
       this.device.queue.writeBuffer(buffer, 0, b);
       this.#deferred.push(buffer); // released once this dispatch is submitted
-      return { binding, resource: { buffer, offset: 0, size } };
+      return { binding, resource: { buffer, offset: 0, size: buffer.size } };
     });
     const bindGroup = this.#cachedGroup(key, pipeline, entries);
     const pass = this.#computePass();
