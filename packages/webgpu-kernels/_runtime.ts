@@ -273,8 +273,12 @@ export class GpuRuntime {
     this.#recorded++;
   }
 
-  /** Submits everything recorded so far and frees the buffers it was holding. */
+  /**
+   * Submits everything recorded so far and frees the buffers it was holding.
+   * Either way, the allocations after it start the step arena's positions afresh.
+   */
   flush(): void {
+    this.#arenaCounts.clear();
     if (this.#encoder === null) return;
     this.#endPass();
     const commands = this.#encoder.finish();
@@ -282,7 +286,6 @@ export class GpuRuntime {
     this.#recorded = 0;
     this.device.queue.submit([commands]);
     this.#submits++;
-    this.#arenaCounts.clear();
     const deferred = this.#deferred;
     this.#deferred = [];
     // Scratch buffers were never handed to a storage: acquired for the dispatch only.
