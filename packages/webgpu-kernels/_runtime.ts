@@ -21,7 +21,7 @@
 // and `queue.writeBuffer` overwrite it, because queue operations run in the
 // order they were issued.
 
-import { BufferPool, type PoolStats } from "./_buffer_pool.ts";
+import { bucketSize, BufferPool, type PoolStats } from "./_buffer_pool.ts";
 import { entry, GpuStorage, SharedBuffer } from "./_gpu_storage.ts";
 import { WebGPUDeviceLostError } from "./webgpu_device_lost_error.ts";
 
@@ -125,14 +125,18 @@ export class GpuRuntime {
 
   /**
    * A buffer from the storage pool, the step arena's choice first: the last
-   * buffers the n-th allocation for this action after a submit got.
+   * buffers the n-th allocation for this action after a submit got — of a
+   * larger size too, unless `exact` (uploads: data and weights live long,
+   * and should not keep a larger buffer than they need).
    */
-  #acquire(bytes: number, action: string): GPUBuffer {
+  #acquire(bytes: number, action: string, exact = false): GPUBuffer {
     const n = this.#arenaCounts.get(action) ?? 0;
     this.#arenaCounts.set(action, n + 1);
     const key = `${action}#${n}`;
     const last = this.#arena.get(key) ?? [];
-    const buffer = this.storagePool.acquire(bytes, action, last);
+    const bucket = bucketSize(bytes);
+    const preferred = exact ? last.filter((b) => b.size === bucket) : last;
+    const buffer = this.storagePool.acquire(bytes, action, preferred);
     if (buffer !== last[0]) {
       if (this.#arena.size >= MAX_ARENA) this.#arena.clear();
       this.#arena.set(key, [buffer, ...last.filter((b) => b !== buffer).slice(0, 1)]);
@@ -140,10 +144,10 @@ export class GpuRuntime {
     return buffer;
   }
 
-  /** A new storage of `size` float32 elements, contents undefined. */
-  alloc(size: number, action: string): GpuStorage {
+  /** A new storage of `size` float32 elements, contents undefined (`exact`: see `#acquire`). */
+  alloc(size: number, action: string, exact = false): GpuStorage {
     this.check(action);
-    return new GpuStorage(this.#acquire(Math.max(4, size * 4), action), size, this);
+    return new GpuStorage(this.#acquire(Math.max(4, size * 4), action, exact), size, this);
   }
 
   /** A new buffer of `bytes` bytes (zeroed) that several storages will share. */
@@ -159,7 +163,7 @@ export class GpuRuntime {
 
   /** A new storage holding `values`. */
   upload(values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, action: string): GpuStorage {
-    const out = this.alloc(values.length, action);
+    const out = this.alloc(values.length, action, true);
     // A fresh buffer: no recorded command uses it, so the write need not wait for them.
     if (values.length > 0) this.device.queue.writeBuffer(out.buffer(action), 0, values);
     return out;
