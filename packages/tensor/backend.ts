@@ -418,6 +418,18 @@ export interface Backend {
     states: readonly (readonly Storage[])[],
     info: { readonly dtype: DType; readonly sizes: readonly number[] },
   ): void;
+  /**
+   * Optional: announces the parameters that later `optimizerUpdate` calls
+   * update together (the same storages, in this order), before the first of
+   * them — e.g. when a training run starts on a device — so the backend can
+   * lay them out for the update now, and the first step's kernels already
+   * find them where every later step does. Values are unchanged; a backend
+   * without it simply arranges things at the first update.
+   */
+  prepareUpdate?(
+    params: readonly Storage[],
+    info: { readonly dtype: DType; readonly sizes: readonly number[] },
+  ): void;
   /** Reorders axes: `out` has shape `shape[perm[i]]`. */
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage;
   /**

@@ -18,22 +18,20 @@
 import type { Layer } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss } from "@glassbox/losses";
 import { cpu, type Tensor, tensor } from "@glassbox/tensor";
+import { type LossKind, storageOf } from "@glassbox/tensor/backend";
 import {
   type WebGPUDevice,
   WebGPUDeviceLostError,
   type WebGPULostInfo,
 } from "@glassbox/webgpu-kernels";
 import type { BatchInfo } from "./callback.ts";
+import { accumulateLoss, fusedLossKind } from "./_device_loss.ts";
 import { attachedTo, backpropagate, type Engine, type Scores } from "./_engine.ts";
+import { Adam } from "./adam.ts";
 import { LBFGS } from "./lbfgs.ts";
 import type { Optimizer } from "./optimizer.ts";
+import { SGD } from "./sgd.ts";
 import type { RunPlan } from "./_run.ts";
-
-/**
- * Elements of the running loss sum (each holds the sum): 65 float32 are 260 bytes, a
- * size no other buffer of a step has (the pool rounds 4 to 12-byte buffers up to 256).
- */
-const SUM_WIDTH = 65;
 
 /** How one kind of WebGPU run trains its batches. */
 interface Stepper {
@@ -117,14 +115,34 @@ async function stateToHost(optimizer: Optimizer): Promise<void> {
 }
 
 /**
+ * Lays the parameters out for the optimizer's update before the first step
+ * (the WebGPU backend packs them into one buffer), so that no step moves
+ * them and every step's kernels bind them where the first step's did. For
+ * SGD, Adam and AdamW, which update through the backend's `optimizerUpdate`
+ * on `writableValue()`: taken here, so the first step writes these storages.
+ */
+function prepareUpdate(optimizer: Optimizer): void {
+  if (!(optimizer instanceof SGD || optimizer instanceof Adam)) return;
+  const values = optimizer.params.map((p) => p.writableValue());
+  if (values.length === 0) return;
+  const action = "prepare the parameters";
+  values[0].device.backend.prepareUpdate?.(values.map((v) => storageOf(v, action)), {
+    dtype: values[0].dtype,
+    sizes: values.map((v) => v.size),
+  });
+}
+
+/**
  * The steps of SGD, Adam and any optimizer without a closure: the CPU's step,
- * with the batch loss added into a sum on the GPU instead of read.
+ * with the batch loss added into a sum on the GPU instead of read (by the
+ * loss kernel itself where the loss fuses: `fused`).
  */
 function deviceStepper(
   model: Layer,
   loss: Loss,
   optimizer: Optimizer,
   device: WebGPUDevice,
+  fused: LossKind | null,
 ): Stepper {
   let sum: Tensor | null = null, batches = 0;
   const drop = () => {
@@ -136,20 +154,25 @@ function deviceStepper(
     beginEpoch() {
       drop();
       // Started at 0, so every step of the epoch records the same kernels. Uploaded, not
-      // filled (no kernel between steps), and SUM_WIDTH wide so the sums have a pool size
-      // of their own: between epochs they take none of the buffers the steps reuse.
+      // filled (no kernel between steps), after a flush: the first upload of a submission,
+      // so every epoch's sum takes the buffer the last one had and the loss kernel binds it.
+      device.flush();
       const dtype = model.parameters()[0].borrow().dtype;
-      sum = tensor(new Float32Array(SUM_WIDTH), { dtype, device });
+      sum = tensor(new Float32Array(1), { dtype, device });
     },
     step(xb, yb) {
       model.zeroGrad();
       const pred = model.forward(xb);
-      const value = loss.forward(pred, yb);
-      const next = sum!.add(value);
-      sum!.dispose();
-      value.dispose();
-      sum = next;
-      const grad = loss.backward();
+      const reduction = loss.reduction as "mean" | "sum";
+      let grad = fused === null ? null : accumulateLoss(fused, pred, yb, reduction, sum!);
+      if (grad === null) {
+        const value = loss.forward(pred, yb);
+        const next = sum!.add(value);
+        sum!.dispose();
+        value.dispose();
+        sum = next;
+        grad = loss.backward();
+      }
       backpropagate(model, grad);
       grad.dispose();
       if (pred !== xb) pred.dispose();
@@ -237,8 +260,9 @@ export async function webgpuEngine(
   }
   const stepper = optimizer instanceof LBFGS
     ? lbfgsStepper(model, loss, optimizer)
-    : deviceStepper(model, loss, optimizer, device);
+    : deviceStepper(model, loss, optimizer, device, fusedLossKind(loss, plan.y, hostLabels));
   if (restart > 0 || !attachedTo(optimizer, params)) optimizer.attach(params);
+  prepareUpdate(optimizer);
   let lostInfo: WebGPULostInfo | null = null;
   device.lost.then((info) => (lostInfo = info));
   const throwIfLost = (): void => {
@@ -283,6 +307,9 @@ export async function webgpuEngine(
       // The last step's gradients go back before anything of this step is recorded, so its
       // own gradients can take the same buffers.
       model.zeroGrad();
+      // What came before (the epoch's shuffle) goes to the GPU first: the step's
+      // allocations then start the runtime's step arena afresh, as every step's do.
+      device.flush();
       const whole = start === 0 && end === rows;
       const xb = whole ? xs : xs.slice(start, end), yb = whole ? ys : ys.slice(start, end);
       try {

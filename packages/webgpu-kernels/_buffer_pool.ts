@@ -62,7 +62,9 @@ export class BufferPool {
   /**
    * A buffer of at least `bytes` bytes, reused from the pool when one is
    * free: the first of `preferred` that is free and of the right bucket, else
-   * the most recently released.
+   * the first of them that is free and larger (a smaller request takes the
+   * buffer a larger one had: a short last batch binds the full batch's
+   * buffers), else the most recently released of the right bucket.
    */
   acquire(
     bytes: number,
@@ -79,25 +81,32 @@ export class BufferPool {
     }
     const size = Math.min(bucketSize(bytes), Math.max(maxBytes - (maxBytes % 4), MIN_BUCKET));
     const list = this.#free.get(size);
-    let buffer: GPUBuffer | undefined;
-    for (const want of preferred) {
-      const at = want === undefined || want.size !== size ? -1 : list?.indexOf(want) ?? -1;
-      if (at >= 0) {
-        buffer = list!.splice(at, 1)[0];
-        break;
-      }
-    }
-    buffer ??= list?.pop();
+    let buffer = this.#takePreferred(preferred, (b) => b.size === size) ??
+      this.#takePreferred(preferred, (b) => b.size > size) ?? list?.pop();
     if (buffer !== undefined) {
       this.#pooledBuffers--;
-      this.#pooledBytes -= size;
+      this.#pooledBytes -= buffer.size;
     } else {
       buffer = this.#device.createBuffer({ size, usage: this.#options.usage, label });
       this.#created++;
     }
     this.#live.add(buffer);
-    this.#liveBytes += size;
+    this.#liveBytes += buffer.size;
     return buffer;
+  }
+
+  /** Takes the first of `preferred` that is free and passes `fits` off the free lists. */
+  #takePreferred(
+    preferred: readonly (GPUBuffer | undefined)[],
+    fits: (buffer: GPUBuffer) => boolean,
+  ): GPUBuffer | undefined {
+    for (const want of preferred) {
+      if (want === undefined || !fits(want)) continue;
+      const list = this.#free.get(want.size);
+      const at = list?.indexOf(want) ?? -1;
+      if (at >= 0) return list!.splice(at, 1)[0];
+    }
+    return undefined;
   }
 
   /** Returns a buffer to the pool (or destroys it when the pool is full). */

@@ -76,3 +76,24 @@ Deno.test({
     strictEqual(p.stats().pooledBuffers, 0);
   },
 });
+
+Deno.test({
+  name:
+    "BufferPool gives a smaller request a preferred larger buffer when it is free, never a smaller one",
+  ignore,
+  fn() {
+    const p = pool();
+    const big = p.acquire(4096, "test"), small = p.acquire(1000, "test");
+    p.release(big);
+    p.release(small);
+    // The exact bucket first, then a larger preferred buffer, never one too small.
+    strictEqual(p.acquire(1000, "test", [big, small]), small);
+    strictEqual(p.acquire(1000, "test", [big]), big);
+    p.release(big);
+    const fresh = p.acquire(8192, "test", [big]);
+    ok(fresh !== big);
+    strictEqual(p.stats().createdBuffers, 3);
+    strictEqual(p.stats().liveBytes, small.size + fresh.size);
+    p.destroyAll();
+  },
+});

@@ -99,7 +99,14 @@ export class GpuStorage {
   }
 }
 
-/** A binding entry of a storage: its range of its buffer. */
+/**
+ * A binding entry of a storage: its range of a shared buffer, or the whole
+ * buffer it owns (kernels read sizes from their parameters, so a storage
+ * that got a larger buffer than it needs binds as the buffer's earlier
+ * owner did, and the cached bind group serves both).
+ */
 export function entry(s: GpuStorage, binding: number, action: string): GPUBindGroupEntry {
-  return { binding, resource: { buffer: s.buffer(action), offset: s.offset, size: s.bytes } };
+  const buffer = s.buffer(action);
+  const size = s.shared === null ? buffer.size : s.bytes;
+  return { binding, resource: { buffer, offset: s.offset, size } };
 }

@@ -4,10 +4,14 @@
 // A training step is recorded as it runs: every kernel of the step goes
 // into one open command encoder, submitted at the next microtask (one
 // submit per step). The step's temporaries come from a per-step arena: the
-// n-th allocation of a size bucket after a submit prefers the last two
-// buffers the n-th allocation of that bucket got (when one is free), so a step
-// that repeats an earlier one's kernels binds the same buffers, and its bind
-// groups — cached by pipeline and bound ranges — are found, not created.
+// n-th allocation for an action (a kernel's output, its parameters) after a
+// submit prefers the last two buffers the n-th allocation for that action
+// got (when one is free; the same size first, else a larger one, so a short
+// last batch takes the full batch's buffers). Kernels bind whole buffers and
+// read their sizes from a parameters buffer, so a step that repeats an
+// earlier one's kernels binds the same buffers, even with fewer rows, and
+// its bind groups — cached by pipeline and bound buffers — are found, not
+// created.
 //
 // Dispatches are recorded into one open command encoder (and compute pass)
 // and submitted together when work is read back, when `flush()` is called,
@@ -70,9 +74,9 @@ export class GpuRuntime {
   /** Ids of buffers, for bind-group keys. */
   #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 0;
-  /** Allocations of each size bucket since the last submit (positions in the step arena). */
-  #arenaCounts = new Map<number, number>();
-  /** By bucket and position: the last two buffers handed out there. */
+  /** Allocations for each action since the last submit (positions in the step arena). */
+  #arenaCounts = new Map<string, number>();
+  /** By action and position: the last two buffers handed out there. */
   #arena = new Map<string, readonly GPUBuffer[]>();
   // No FinalizationRegistry returns undisposed buffers to the pool: releasing
   // buffers from finalizers made lavapipe abort at process exit now and then
@@ -121,26 +125,29 @@ export class GpuRuntime {
 
   /**
    * A buffer from the storage pool, the step arena's choice first: the last
-   * buffers the n-th allocation of this size bucket after a submit got.
+   * buffers the n-th allocation for this action after a submit got — of a
+   * larger size too, unless `exact` (uploads: data and weights live long,
+   * and should not keep a larger buffer than they need).
    */
-  #acquire(bytes: number, action: string): GPUBuffer {
-    const bucket = bucketSize(bytes);
-    const n = this.#arenaCounts.get(bucket) ?? 0;
-    this.#arenaCounts.set(bucket, n + 1);
-    const key = `${bucket}:${n}`;
+  #acquire(bytes: number, action: string, exact = false): GPUBuffer {
+    const n = this.#arenaCounts.get(action) ?? 0;
+    this.#arenaCounts.set(action, n + 1);
+    const key = `${action}#${n}`;
     const last = this.#arena.get(key) ?? [];
-    const buffer = this.storagePool.acquire(bytes, action, last);
+    const bucket = bucketSize(bytes);
+    const preferred = exact ? last.filter((b) => b.size === bucket) : last;
+    const buffer = this.storagePool.acquire(bytes, action, preferred);
     if (buffer !== last[0]) {
       if (this.#arena.size >= MAX_ARENA) this.#arena.clear();
-      this.#arena.set(key, [buffer, ...last.slice(0, 1)]);
+      this.#arena.set(key, [buffer, ...last.filter((b) => b !== buffer).slice(0, 1)]);
     }
     return buffer;
   }
 
-  /** A new storage of `size` float32 elements, contents undefined. */
-  alloc(size: number, action: string): GpuStorage {
+  /** A new storage of `size` float32 elements, contents undefined (`exact`: see `#acquire`). */
+  alloc(size: number, action: string, exact = false): GpuStorage {
     this.check(action);
-    return new GpuStorage(this.#acquire(Math.max(4, size * 4), action), size, this);
+    return new GpuStorage(this.#acquire(Math.max(4, size * 4), action, exact), size, this);
   }
 
   /** A new buffer of `bytes` bytes (zeroed) that several storages will share. */
@@ -156,7 +163,7 @@ export class GpuRuntime {
 
   /** A new storage holding `values`. */
   upload(values: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, action: string): GpuStorage {
-    const out = this.alloc(values.length, action);
+    const out = this.alloc(values.length, action, true);
     // A fresh buffer: no recorded command uses it, so the write need not wait for them.
     if (values.length > 0) this.device.queue.writeBuffer(out.buffer(action), 0, values);
     return out;
@@ -200,11 +207,10 @@ export class GpuRuntime {
     const pipeline = this.pipeline(key, code);
     const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => {
       if (b instanceof GpuStorage) return entry(b, binding, action);
-      const size = Math.max(4, b.byteLength);
-      const buffer = this.#acquire(size, action);
+      const buffer = this.#acquire(Math.max(4, b.byteLength), action);
       this.device.queue.writeBuffer(buffer, 0, b);
       this.#deferred.push(buffer); // released once this dispatch is submitted
-      return { binding, resource: { buffer, offset: 0, size } };
+      return { binding, resource: { buffer, offset: 0, size: buffer.size } };
     });
     const bindGroup = this.#cachedGroup(key, pipeline, entries);
     const pass = this.#computePass();
@@ -271,8 +277,12 @@ export class GpuRuntime {
     this.#recorded++;
   }
 
-  /** Submits everything recorded so far and frees the buffers it was holding. */
+  /**
+   * Submits everything recorded so far and frees the buffers it was holding.
+   * Either way, the allocations after it start the step arena's positions afresh.
+   */
   flush(): void {
+    this.#arenaCounts.clear();
     if (this.#encoder === null) return;
     this.#endPass();
     const commands = this.#encoder.finish();
@@ -280,7 +290,6 @@ export class GpuRuntime {
     this.#recorded = 0;
     this.device.queue.submit([commands]);
     this.#submits++;
-    this.#arenaCounts.clear();
     const deferred = this.#deferred;
     this.#deferred = [];
     // Scratch buffers were never handed to a storage: acquired for the dispatch only.

@@ -99,3 +99,28 @@ Deno.test({
     t.dispose();
   },
 });
+
+Deno.test({
+  name:
+    "the step arena gives a smaller kernel output the larger buffer its position had, an upload its own size",
+  ignore,
+  async fn() {
+    manualSeed(5);
+    const bytes = () => gpu.memory().liveBytes; // memory() also submits: a new arena window
+    const host = randn([4096], { dtype: "float32" });
+    bytes();
+    const x = host.to(gpu); // the window's first upload: 16 KiB
+    bytes();
+    x.neg().dispose(); // the window's first `neg` output: 16 KiB, back in the pool
+    const base = bytes();
+    x.dispose();
+    // An upload after a larger one at its position keeps to its own size (256 bytes).
+    const small = tensor([1, 2, 3], { dtype: "float32", device: gpu });
+    strictEqual(bytes() - base, 256 - 16384);
+    // The window's first `neg` again: the free 16 KiB buffer it had, for 3 elements.
+    const out = small.neg();
+    strictEqual(bytes() - base, 256);
+    deepStrictEqual(Array.from(await out.readTypedArray()), [-1, -2, -3]);
+    for (const t of [small, out]) t.dispose();
+  },
+});

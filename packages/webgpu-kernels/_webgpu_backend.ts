@@ -292,6 +292,13 @@ export class WebGPUBackend implements Backend {
     checkDtype(info.dtype, "lossValueGrad");
     return this.#fused.lossValueGrad(kind, pred, target, info);
   }
+  prepareUpdate(
+    params: readonly Storage[],
+    info: { readonly dtype: DType; readonly sizes: readonly number[] },
+  ): void {
+    checkDtype(info.dtype, "prepareUpdate");
+    this.#fused.prepareUpdate(params, info.sizes);
+  }
   optimizerUpdate(
     rule: OptimizerRule,
     params: readonly Storage[],

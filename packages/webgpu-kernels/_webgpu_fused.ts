@@ -33,7 +33,7 @@ import {
 } from "./_wgsl_dense.ts";
 import { lossWgsl } from "./_wgsl_loss.ts";
 import { stateCount, updateKey, updateParams, updateWgsl } from "./_wgsl_update.ts";
-import { packOf } from "./_param_pack.ts";
+import { packOf, prepareParams } from "./_param_pack.ts";
 
 /** Checks a storage of this device and returns it. */
 export type StorageCheck = (s: Storage, action: string) => GpuStorage;
@@ -169,6 +169,21 @@ export class FusedKernels {
       [1],
     );
     return { value, grad };
+  }
+
+  /** Packs the parameters a later `optimizerUpdate` updates, so that no step moves them. */
+  prepareUpdate(params: readonly Storage[], sizes: readonly number[]): void {
+    const action = "prepareUpdate";
+    const ps = params.map((s, i) => {
+      const p = this.#check(s, action);
+      if (p.size !== sizes[i]) {
+        throw new RangeError(
+          `Cannot ${action}: parameter ${i} has ${p.size} elements, expected ${sizes[i]}`,
+        );
+      }
+      return p;
+    });
+    prepareParams(this.#rt, ps, action);
   }
 
   optimizerUpdate(
