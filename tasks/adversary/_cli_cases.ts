@@ -187,11 +187,6 @@ export function cliCases(dir: string): Case[] {
       "--activation",
     ],
     [
-      "--device webgpu --batch-size 70000",
-      ["--device", "webgpu", "--batch-size", "70000"],
-      "--batch-size",
-    ],
-    [
       "--compare pytorch --device webgpu",
       ["--compare", "pytorch", "--device", "webgpu"],
       "--compare",
