@@ -21,6 +21,40 @@ async function hostWeights(params: readonly { borrow(): Tensor }[]): Promise<Flo
 }
 
 Deno.test({
+  name:
+    "fit on WebGPU trains batches of more than 65,535 rows (one workgroup grid's side), as on the CPU",
+  ignore,
+  fn: async () => {
+    manualSeed(5);
+    const rows = 70_000; // a full batch of 70,000 rows, then the epoch's short one of 30,000
+    const x = randn([rows + 30_000, 3], { dtype: "float32" });
+    const y = randn([rows + 30_000, 2], { dtype: "float32" });
+    const run = async (onGpu: boolean) => {
+      manualSeed(1);
+      const model = mlp([3, 8, 2], { activation: "tanh", dtype: "float32" });
+      if (onGpu) model.to(device!);
+      const history = await fit(model, {
+        x,
+        y,
+        loss: new MSELoss(),
+        optimizer: new SGD({ lr: 0.1 }),
+        epochs: 2,
+        batchSize: rows,
+      });
+      return {
+        losses: history.epochs.map((e) => e.loss),
+        w: await hostWeights(model.parameters()),
+      };
+    };
+    const cpuRun = await run(false), gpuRun = await run(true);
+    assertClose(gpuRun.losses, cpuRun.losses, { rtol: 1e-4, message: "per-epoch losses" });
+    gpuRun.w.forEach((w, i) =>
+      assertClose(w, cpuRun.w[i], { rtol: 1e-3, atol: 1e-5, message: `parameter ${i}` })
+    );
+  },
+});
+
+Deno.test({
   name: "fit on WebGPU with shuffling and a scheduler follows the same run on the CPU",
   ignore,
   fn: async () => {
