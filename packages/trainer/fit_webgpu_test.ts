@@ -1,4 +1,4 @@
-// fit() with a model on a WebGPU device: the resident path (the step stays on the GPU,
+// fit() with a model on a WebGPU device: one step recorded per batch (it stays on the GPU,
 // the loss is read once per epoch), and L-BFGS (forward and backward on the GPU, the
 // two-loop recursion and line search on the host). Runs where an adapter exists
 // (lavapipe in CI).
