@@ -178,6 +178,7 @@ const ACTIVATIONS: ActivationName[] = [
   "leakyRelu",
   "gelu",
   "softplus",
+  "elu",
 ];
 
 /** A CPU float32 model moved to where `ctx` says: the same weights on every device. */

@@ -13,6 +13,7 @@ import { ReLU } from "./relu.ts";
 import { Sigmoid } from "./sigmoid.ts";
 import { Softmax } from "./softmax.ts";
 import { Softplus } from "./softplus.ts";
+import { ELU } from "./elu.ts";
 import { Tanh } from "./tanh.ts";
 import { isLayer } from "./layer.ts";
 import { describeLayer } from "./_util.ts";
@@ -27,7 +28,8 @@ export type ActivationName =
   | "logSoftmax"
   | "leakyRelu"
   | "gelu"
-  | "softplus";
+  | "softplus"
+  | "elu";
 
 const FACTORIES: { [K in ActivationName]: () => Layer } = {
   identity: () => new Identity(),
@@ -39,6 +41,7 @@ const FACTORIES: { [K in ActivationName]: () => Layer } = {
   leakyRelu: () => new LeakyReLU(),
   gelu: () => new GELU(),
   softplus: () => new Softplus(),
+  elu: () => new ELU(),
 };
 
 /** Every activation name, in a fixed order. */

@@ -7,7 +7,9 @@
  * - `Dense(in, out, { activation, bias, init })`: y = f(x·Wᵀ + b), weights
  *   `[out, in]` drawn exactly as `nn.Linear`'s after the same `manualSeed`.
  * - Activations: `Identity`, `ReLU`, `Sigmoid`, `Tanh`, `Softmax`,
- *   `LogSoftmax`, `LeakyReLU`, `GELU`, and the base class `Activation`.
+ *   `LogSoftmax`, `LeakyReLU`, `GELU`, `Softplus`, `ELU`, and the base
+ *   classes `Activation` and `FusedActivation` (the pointwise ones each
+ *   backend computes from its activation table).
  * - `Sequential(layers)` and `mlp([2, 3, 4, 2], { activation })`, with
  *   PyTorch's parameter names (`"0.weight"`).
  * - `stateDict` / `loadStateDict`, and the safetensors format:
@@ -47,6 +49,7 @@ export { LogSoftmax } from "./log_softmax.ts";
 export { LeakyReLU, type LeakyReLUOptions } from "./leaky_relu.ts";
 export { GELU } from "./gelu.ts";
 export { Softplus, type SoftplusOptions } from "./softplus.ts";
+export { ELU, type ELUOptions } from "./elu.ts";
 export { ACTIVATION_NAMES, type ActivationName, createActivation } from "./activation_name.ts";
 export { Dense, type DenseInit, type DenseOptions } from "./dense.ts";
 export { Sequential } from "./sequential.ts";

@@ -50,7 +50,7 @@ export type SoftmaxOp = "softmax" | "logSoftmax";
  * The pointwise activations a backend fuses into `denseForward` and
  * `denseBackward`, each with the value its derivative reads: `"output"`
  * y = f(z) (ReLU, sigmoid, tanh, identity, as their layers compute it) or
- * `"input"` z, the pre-activation (leaky ReLU, softplus). `denseForward`
+ * `"input"` z, the pre-activation (leaky ReLU, softplus, ELU). `denseForward`
  * returns z as `pre` when it is `"input"`; `denseBackward` takes that value
  * as `saved`.
  *
@@ -76,6 +76,7 @@ export const ACTIVATION_SAVES = {
   tanh: "output",
   leakyRelu: "input",
   softplus: "input",
+  elu: "input",
 } as const;
 
 /** The pointwise activations a backend fuses: the keys of `ACTIVATION_SAVES`. */
@@ -83,7 +84,8 @@ export type ActivationOp = keyof typeof ACTIVATION_SAVES;
 
 /**
  * One activation with its arguments: leaky ReLU `args = [negativeSlope]`,
- * softplus `args = [beta, threshold]`; the others take none.
+ * softplus `args = [beta, threshold]`, ELU `args = [alpha]`; the others take
+ * none.
  */
 export interface ActivationSpec {
   /** The activation. */

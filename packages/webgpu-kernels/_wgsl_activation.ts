@@ -51,6 +51,12 @@ const ACTIVATIONS: { readonly [K in ActivationOp]: WgslActivation } = {
     // z·β > threshold ? g : g·σ(z·β) (= g·e / (e + 1), e = exp(z·β))
     backward: (g, z, [beta, threshold]) => `softplus_b(${g}, ${z}, ${beta}, ${threshold})`,
   },
+  elu: {
+    // z <= 0 ? (exp(z) − 1)·α : z, NaN propagating
+    forward: (v, [alpha]) => `elu_f(${v}, ${alpha})`,
+    // z <= 0 ? g·α·exp(z) : g
+    backward: (g, z, [alpha]) => `elu_b(${g}, ${z}, ${alpha})`,
+  },
 };
 
 /** The helper functions the activation expressions call (after SPECIALS and MATH). */
@@ -76,6 +82,14 @@ fn softplus_b(g: f32, z: f32, beta: f32, threshold: f32) -> f32 {
   let zb = z * beta;
   if (zb > threshold) { return g; }
   return g * sigmoid_c(zb); // e / (e + 1), e = exp(z·β), without overflowing
+}
+fn elu_f(v: f32, alpha: f32) -> f32 {
+  if (v <= 0.0) { return (exp_c(v) - 1.0) * alpha; }
+  return v; // v > 0, or NaN
+}
+fn elu_b(g: f32, z: f32, alpha: f32) -> f32 {
+  if (z <= 0.0) { return g * alpha * exp_c(z); }
+  return g;
 }
 `;
 

@@ -43,6 +43,7 @@ const SPECS: { readonly [K in ActivationOp]: ActivationSpec } = {
   tanh: { op: "tanh" },
   leakyRelu: { op: "leakyRelu", args: [0.1] },
   softplus: { op: "softplus", args: [2, 3] }, // β = 2, threshold 3: both branches are hit
+  elu: { op: "elu", args: [0.7] },
 };
 
 const storage = (t: Tensor): Storage => storageOf(t, "test");

@@ -47,6 +47,8 @@ const SPECS: ActivationSpec[] = [
   { op: "leakyRelu", args: [0.1] },
   { op: "softplus", args: [1, 20] },
   { op: "softplus", args: [2, 5] },
+  { op: "elu", args: [1] },
+  { op: "elu", args: [0.3] },
 ];
 
 test("activationForward and activationBackward match the CPU for every ActivationOp", async () => {

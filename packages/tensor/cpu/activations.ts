@@ -112,4 +112,23 @@ export const CPU_ACTIVATIONS: { readonly [K in ActivationOp]: CpuActivation } = 
       }
     },
   },
+  elu: {
+    // PyTorch's elu (scale 1, input_scale 1): z <= 0 ? (exp(z) − 1)·α : z
+    forward: (z, args, _u, alloc) => {
+      const out = alloc();
+      const r = out instanceof Float32Array ? Math.fround : (v: number) => v;
+      const alpha = r(args[0]);
+      for (let i = 0; i < z.length; i++) {
+        out[i] = z[i] <= 0 ? r(r(Math.exp(z[i])) - 1) * alpha : z[i];
+      }
+      return out;
+    },
+    // PyTorch's elu_backward from the input: z <= 0 ? Δ·α·exp(z) : Δ
+    backward: (g, z, out, args, r) => {
+      const alpha = r(args[0]);
+      for (let i = 0; i < out.length; i++) {
+        out[i] = z[i] <= 0 ? r(g[i] * alpha) * r(Math.exp(z[i])) : g[i];
+      }
+    },
+  },
 };
