@@ -20,7 +20,8 @@ type Activation =
   | "sigmoid"
   | "softmax"
   | "softplus"
-  | "leakyRelu";
+  | "leakyRelu"
+  | "elu";
 
 /** A training scenario: layer sizes and activations, data, loss, optimizer, batching. */
 interface Scenario {
@@ -214,6 +215,24 @@ Deno.test({
         loss: () => new MSELoss(),
         targets: "values",
         optimizer: (params) => new Adam({ lr: 0.01, params }),
+        separate,
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fit on WebGPU matches the CPU path for ELU (fused and as a layer), MSE and SGD momentum",
+  ignore,
+  async fn() {
+    for (const separate of [false, true]) {
+      await compare({
+        ...base,
+        sizes: [7, 16, 12, 2],
+        activations: ["elu", "tanh", "identity"],
+        loss: () => new MSELoss(),
+        targets: "values",
+        optimizer: (params) => new SGD({ lr: 0.05, momentum: 0.9, params }),
         separate,
       });
     }
