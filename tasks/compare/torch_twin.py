@@ -37,6 +37,8 @@ ACTIVATIONS = {
     "logSoftmax": lambda: nn.LogSoftmax(dim=1),
     "leakyRelu": nn.LeakyReLU,
     "gelu": nn.GELU,
+    "softplus": nn.Softplus,  # beta 1, threshold 20, as glassbox's "softplus"
+    "elu": nn.ELU,  # alpha 1, as glassbox's "elu"
 }
 
 

@@ -1,4 +1,5 @@
 import { deepStrictEqual, ok, rejects, throws } from "node:assert/strict";
+import { ACTIVATION_NAMES } from "@glassbox/layers";
 import { tensor } from "@glassbox/tensor";
 import { decodeArray, encodeArray } from "./_wire.ts";
 import { figure } from "./_figures.ts";
@@ -26,6 +27,16 @@ Deno.test("figure() is the notebooks' modified MAPE with PyTorch's values as the
     () => figure([1, 2], [1], "bias"),
     /Cannot compare bias: PyTorch has 2 values and glassbox 1/,
   );
+});
+
+Deno.test("torch_twin.py has a PyTorch layer for every activation name but identity", async () => {
+  // mlp() adds no layer for "identity"; every other name must build in the twin,
+  // or `--activation <name> --compare pytorch` ends in a Python KeyError.
+  const source = await Deno.readTextFile(new URL("./torch_twin.py", import.meta.url));
+  const table = source.match(/^ACTIVATIONS = \{\n([\s\S]*?)^\}/m);
+  ok(table !== null, "torch_twin.py has no ACTIVATIONS table");
+  const keys = [...table[1].matchAll(/^\s+"(\w+)":/gm)].map((m) => m[1]);
+  deepStrictEqual(keys.sort(), ACTIVATION_NAMES.filter((n) => n !== "identity").sort());
 });
 
 Deno.test("decodeTwinResponse() names what is missing from a malformed response", () => {
