@@ -27,9 +27,9 @@ export interface ELUOptions {
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const elu = new ELU({ alpha: 2 });
- * deepStrictEqual(elu.forward(tensor([3, 0])).toArray(), [3, 0]);
- * strictEqual(elu.forward(tensor([-1000])).item(), -2); // −α
+ * deepStrictEqual(elu.forward(tensor([3, 0])).toArray(), [3, 0]); // x = 0 is on the α side
  * deepStrictEqual(elu.backward(tensor([5, 5])).toArray(), [5, 10]); // Δ, Δ·α·e⁰
+ * strictEqual(elu.forward(tensor([-1000])).item(), -2); // −α
  * ```
  */
 export class ELU extends FusedActivation {

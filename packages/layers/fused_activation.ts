@@ -16,7 +16,10 @@ import { activationBackward, activationForward } from "./_fused.ts";
  * backward run the backend's `activationForward` / `activationBackward`, and
  * `Dense(…, { activation })` or a Dense followed by it in a `Sequential` runs
  * it inside the backend's `denseForward` / `denseBackward`. Adding one means
- * a layer file like this and one entry in each backend's table.
+ * a layer file like this (with its export), the op's line in
+ * `ACTIVATION_SAVES` of `@glassbox/tensor/backend` (which also says whether
+ * the derivative reads x or y), and one entry in each backend's table; the
+ * package README lists the files.
  *
  * @example
  * ```ts

@@ -58,7 +58,9 @@ export type SoftmaxOp = "softmax" | "logSoftmax";
  * keeps one kernel table typed `{ [K in ActivationOp]: ... }` (forward f and
  * derivative), so an activation declared here without a kernel in every
  * backend is a compile error. Adding one is this line, one entry per
- * backend's table and the layer that uses it.
+ * backend's table (the CPU's `CPU_ACTIVATIONS` in `cpu/activations.ts`,
+ * WebGPU's in `@glassbox/webgpu-kernels`' `_wgsl_activation.ts`) and the
+ * layer that uses it.
  *
  * @example
  * ```ts

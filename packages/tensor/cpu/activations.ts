@@ -1,10 +1,12 @@
 /**
  * The CPU's activation table: for every `ActivationOp`, the forward f and the
  * backward g·f′ that `denseForward`, `denseBackward`, `activationForward` and
- * `activationBackward` run. Each entry does the arithmetic of the activation
- * layer's composed Tensor operations, in the same order and (in float32)
- * rounded after every operation as those operations round, so fusing changes
- * no value.
+ * `activationBackward` run. Where an activation layer used to compose Tensor
+ * operations (ReLU, sigmoid, tanh, leaky ReLU), its entry does that arithmetic
+ * in the same order and (in float32) rounded after every operation as those
+ * operations round, so fusing changes no value. An activation without a
+ * composed form (softplus, ELU) follows PyTorch's kernel in its order of
+ * operations, rounding each intermediate with `r` in float32.
  *
  * @module
  */
