@@ -25,7 +25,7 @@
  */
 
 export { describe, fmtShape, kindOf } from "./format.ts";
-export { broadcastStrides, sizeOf, stridesOf } from "./shape.ts";
+export { broadcastStrides, sizeOf, stridesOf, unravelIndex } from "./shape.ts";
 export { cannot } from "./errors.ts";
 export {
   checkBoolean,

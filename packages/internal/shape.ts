@@ -76,3 +76,29 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   }
   return out;
 }
+
+/**
+ * The multi-index of flat element `flat` in a row-major (C order) `shape`:
+ * the inverse of Σ indexᵢ·strideᵢ.
+ *
+ * @param flat The element's position in C order, 0 ≤ flat < size.
+ * @param shape The dimensions.
+ * @returns One index per axis (empty for a scalar).
+ *
+ * @example
+ * ```ts
+ * import { unravelIndex } from "@glassbox/internal";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(unravelIndex(23, [2, 3, 4]), [1, 2, 3]);
+ * deepStrictEqual(unravelIndex(5, [2, 3]), [1, 2]);
+ * ```
+ */
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d];
+    flat = Math.floor(flat / shape[d]);
+  }
+  return index;
+}

@@ -3,17 +3,12 @@
 
 import type { Reduction } from "./loss.ts";
 import { keep, Tensor, type TypedArray } from "@glassbox/tensor";
-import { describe, fmtShape, isHostArray } from "@glassbox/internal";
+import { describe, fmtShape, isHostArray, unravelIndex } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
 
 /** The multi-index `[i, j]` of flat element `flat` in a C-order `shape`. */
 export function fmtIndex(flat: number, shape: readonly number[]): string {
-  const idx: number[] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx.unshift(flat % shape[d]);
-    flat = Math.floor(flat / shape[d]);
-  }
-  return `[${idx.join(", ")}]`;
+  return fmtShape(unravelIndex(flat, shape));
 }
 
 /** Validates the `reduction` option of a loss's constructor. */

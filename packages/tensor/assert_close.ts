@@ -6,7 +6,7 @@
  */
 
 import { AssertionError } from "./assertion_error.ts";
-import { describe, fmtShape } from "@glassbox/internal";
+import { describe, fmtShape, unravelIndex } from "@glassbox/internal";
 import { type NestedArray, Tensor } from "./tensor.ts";
 
 /** Tolerances of `assertClose`: element i passes when `|a − e| ≤ atol + rtol·|e|`. */
@@ -53,13 +53,7 @@ function flatten(
 
 function indexOf(flat: number, shape: number[] | null): string {
   if (shape === null || shape.length === 0) return `[${flat}]`;
-  const idx: number[] = [];
-  let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx.unshift(rest % shape[d]);
-    rest = Math.floor(rest / shape[d]);
-  }
-  return `[${idx.join(", ")}] (flat ${flat})`;
+  return `${fmtShape(unravelIndex(flat, shape))} (flat ${flat})`;
 }
 
 /**

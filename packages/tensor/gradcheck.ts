@@ -8,7 +8,7 @@
 import { AssertionError } from "./assertion_error.ts";
 import { tensor } from "./creation.ts";
 import { Generator } from "./generator.ts";
-import { describe, fmtShape, sizeOf } from "@glassbox/internal";
+import { describe, fmtShape, sizeOf, unravelIndex } from "@glassbox/internal";
 import { storageOf, Tensor } from "./tensor.ts";
 
 /**
@@ -231,7 +231,13 @@ export function gradcheck(
       if (!(relError <= report.maxRelError)) report.maxRelError = relError;
       if (!(excess <= worstExcess)) {
         worstExcess = excess;
-        report.worst = { index: unravel(j, x.shape), analytical: a, numerical, absError, relError };
+        report.worst = {
+          index: unravelIndex(j, x.shape),
+          analytical: a,
+          numerical,
+          absError,
+          relError,
+        };
       }
     }
     return report;
@@ -262,15 +268,6 @@ export function gradcheck(
   };
   if (!report.ok && (options.throwOnFailure ?? true)) throw new AssertionError(message);
   return report;
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d];
-    flat = Math.floor(flat / shape[d]);
-  }
-  return index;
 }
 
 function checkFloat64(x: unknown, name: string): asserts x is Tensor {
