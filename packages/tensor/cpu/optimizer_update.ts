@@ -15,6 +15,7 @@
  * @module
  */
 
+import { isHostArray } from "@glassbox/internal";
 import {
   type AdamRule,
   type AssignRule,
@@ -226,7 +227,7 @@ function assignUpdate(rule: AssignRule, params: readonly TypedArray[]): void {
 
 /** A CPU storage of `size` elements, or the error naming storage `i`. */
 function typed(s: Storage, i: number, size: number): TypedArray {
-  if (!(s instanceof Float64Array || s instanceof Float32Array)) {
+  if (!isHostArray(s)) {
     throw new ReferenceError(
       `Cannot update parameters: storage ${i} does not belong to the CPU backend`,
     );
