@@ -23,6 +23,7 @@ Arrays travel as {"shape": [...], "f64": base64 of little-endian float64}.
 
 import base64
 import json
+import math
 import sys
 
 import numpy as np
@@ -133,6 +134,18 @@ def run_twin(request):
     }
 
 
+def json_safe(value):
+    """The response with every non-finite float as the string "NaN", "Infinity"
+    or "-Infinity" (JSON has no such numbers; twin.ts turns them back)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def main():
     if len(sys.argv) != 3:
         print("usage: torch_twin.py request.json response.json", file=sys.stderr)
@@ -141,7 +154,7 @@ def main():
         request = json.load(f)
     response = run_twin(request)
     with open(sys.argv[2], "w") as f:
-        json.dump(response, f)
+        json.dump(json_safe(response), f, allow_nan=False)
 
 
 if __name__ == "__main__":

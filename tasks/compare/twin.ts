@@ -119,6 +119,25 @@ export function twinRequest(
   };
 }
 
+/** JSON.parse reviver: the twin writes non-finite numbers as "NaN", "Infinity", "-Infinity". */
+function nonFinite(_key: string, value: unknown): unknown {
+  if (value === "NaN") return NaN;
+  if (value === "Infinity") return Infinity;
+  if (value === "-Infinity") return -Infinity;
+  return value;
+}
+
+/**
+ * Parses the text torch_twin.py writes: JSON whose non-finite numbers (a run
+ * that diverged) are the strings "NaN", "Infinity" and "-Infinity".
+ *
+ * @param text The response file's text.
+ * @returns The response.
+ */
+export function parseTwinResponse(text: string): TwinResponse {
+  return decodeTwinResponse(JSON.parse(text, nonFinite));
+}
+
 /**
  * Decodes torch_twin.py's JSON output, checking its shape.
  *
@@ -218,7 +237,7 @@ export async function runTwin(
       const text = new TextDecoder().decode(result.stderr).trim();
       throw new Error(`the PyTorch twin failed (exit ${result.code}):\n${text}`);
     }
-    return decodeTwinResponse(JSON.parse(await Deno.readTextFile(responsePath)));
+    return parseTwinResponse(await Deno.readTextFile(responsePath));
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -3,7 +3,13 @@ import { ACTIVATION_NAMES } from "@glassbox/layers";
 import { tensor } from "@glassbox/tensor";
 import { decodeArray, encodeArray } from "./_wire.ts";
 import { figure } from "./_figures.ts";
-import { decodeTwinResponse, probeTwin, TWIN_INSTALL, TwinUnavailableError } from "./twin.ts";
+import {
+  decodeTwinResponse,
+  parseTwinResponse,
+  probeTwin,
+  TWIN_INSTALL,
+  TwinUnavailableError,
+} from "./twin.ts";
 
 const CAN_RUN = Deno.permissions.querySync({ name: "run" }).state === "granted";
 
@@ -62,4 +68,48 @@ Deno.test({
       return true;
     });
   },
+});
+
+Deno.test("a diverged twin's NaN and infinite losses survive the JSON between Python and glassbox", async () => {
+  // What torch_twin.py writes for a run whose losses overflowed (JSON has no NaN).
+  const script = new URL("./torch_twin.py", import.meta.url).pathname;
+  const probe = new Deno.Command("/usr/bin/python3", {
+    args: [
+      "-c",
+      `import ast, json, math, sys
+src = open(sys.argv[1]).read()
+tree = ast.parse(src)
+fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "json_safe")
+ns = {"math": math}
+exec(compile(ast.Module([fn], []), "json_safe", "exec"), ns)
+print(json.dumps(ns["json_safe"]({"loss": float("nan"), "v": [float("inf"), -float("inf"), 1.5]}), allow_nan=False))`,
+      script,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  let text: string;
+  try {
+    const out = await probe.output();
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    text = new TextDecoder().decode(out.stdout);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return; // no /usr/bin/python3 here
+    throw error;
+  }
+  const parsed = JSON.parse(text);
+  deepStrictEqual(parsed, { loss: "NaN", v: ["Infinity", "-Infinity", 1.5] });
+  const response = parseTwinResponse(JSON.stringify({
+    torch: "1.13",
+    before: { predictions: encodeArray(tensor([1])) },
+    initialLoss: "Infinity",
+    history: [{ epoch: 0, loss: "NaN", validLoss: "-Infinity" }],
+    log: ["Epoch: 0 - L: nan - L_v -inf"],
+    after: { predictions: encodeArray(tensor([1])) },
+    final: {},
+  }));
+  ok(response.initialLoss === Infinity);
+  ok(Number.isNaN(response.history[0].loss));
+  ok(response.history[0].validLoss === -Infinity);
+  deepStrictEqual(response.log, ["Epoch: 0 - L: nan - L_v -inf"]);
 });
