@@ -215,3 +215,38 @@ export function checkBoolean(
   }
   return value;
 }
+
+/**
+ * What is wrong with one class-index target, or null when it is fine: an
+ * integer in [0, classes), or exactly `ignoreIndex`. The losses and `fit`'s
+ * device path (which checks labels before they go to the GPU) word their
+ * refusals with it.
+ *
+ * @param value The target.
+ * @param classes The number of classes.
+ * @param ignoreIndex The target value that marks an ignored row.
+ * @returns `"is out of range for N classes"`, `"is not an integer class index"`, or null.
+ *
+ * @example
+ * ```ts
+ * import { classIndexProblem } from "@glassbox/internal";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(classIndexProblem(2, 3, -100), null);
+ * strictEqual(classIndexProblem(-100, 3, -100), null);
+ * strictEqual(classIndexProblem(3, 3, -100), "is out of range for 3 classes");
+ * strictEqual(classIndexProblem(0.5, 3, -100), "is not an integer class index");
+ * ```
+ */
+export function classIndexProblem(
+  value: number,
+  classes: number,
+  ignoreIndex: number,
+): string | null {
+  if (value === ignoreIndex || (Number.isInteger(value) && value >= 0 && value < classes)) {
+    return null;
+  }
+  return Number.isInteger(value)
+    ? `is out of range for ${classes} classes`
+    : "is not an integer class index";
+}

@@ -33,6 +33,7 @@ export {
   checkKeys,
   checkNumber,
   checkOptions,
+  classIndexProblem,
   type Range,
 } from "./checks.ts";
 export { isHostArray } from "./host_array.ts";

@@ -2,7 +2,7 @@
 // the one-hot mask, and picking x[i, t_i] without touching other classes.
 
 import { concat, type Tensor, type TypedArray, zeros } from "@glassbox/tensor";
-import { fmtShape } from "@glassbox/internal";
+import { classIndexProblem, fmtShape } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
 import { checkLike, hostValues } from "./_checks.ts";
 
@@ -52,12 +52,10 @@ export function classTargets(
       pickIndex[i] = n * c;
       continue;
     }
-    if (!Number.isInteger(t) || t < 0 || t >= c) {
-      const what = Number.isInteger(t)
-        ? `is out of range for ${c} classes`
-        : "is not an integer class index";
+    const problem = classIndexProblem(t, c, ignoreIndex);
+    if (problem !== null) {
       throw new RangeError(
-        `Cannot compute ${loss}: target[${i}] = ${t} ${what}, expected an integer in [0, ${c}) or ignoreIndex ${ignoreIndex}`,
+        `Cannot compute ${loss}: target[${i}] = ${t} ${problem}, expected an integer in [0, ${c}) or ignoreIndex ${ignoreIndex}`,
       );
     }
     oneHot[i * c + t] = 1;

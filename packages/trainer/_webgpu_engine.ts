@@ -19,6 +19,7 @@ import type { Layer } from "@glassbox/layers";
 import { CrossEntropyLoss, type Loss } from "@glassbox/losses";
 import { cpu, type Tensor, tensor } from "@glassbox/tensor";
 import { type LossKind, storageOf } from "@glassbox/tensor/backend";
+import { classIndexProblem } from "@glassbox/internal";
 import {
   type WebGPUDevice,
   WebGPUDeviceLostError,
@@ -66,13 +67,12 @@ function checkDeviceLoss(loss: Loss): void {
 /** Class-index targets for `classes` classes, checked before they go to the GPU. */
 function checkClassIndices(labels: ArrayLike<number>, classes: number, ignoreIndex: number): void {
   for (let i = 0; i < labels.length; i++) {
-    const t = labels[i];
-    if (t === ignoreIndex || (Number.isInteger(t) && t >= 0 && t < classes)) continue;
-    const what = Number.isInteger(t)
-      ? `is out of range for ${classes} classes`
-      : "is not an integer class index";
+    const problem = classIndexProblem(labels[i], classes, ignoreIndex);
+    if (problem === null) continue;
     throw new RangeError(
-      `Cannot fit on WebGPU: y[${i}] = ${t} ${what}, expected an integer in [0, ${classes}) ` +
+      `Cannot fit on WebGPU: y[${i}] = ${
+        labels[i]
+      } ${problem}, expected an integer in [0, ${classes}) ` +
         `or ignoreIndex ${ignoreIndex}`,
     );
   }
