@@ -36,7 +36,7 @@ def softplus_edges(beta, threshold):
     return [(threshold - 0.5) / beta, (threshold + 0.5) / beta, -40.0, 0.0, 25.0, -1e-3]
 
 
-def elu_edges(alpha):
+def elu_edges(alpha):  # the same for every alpha
     # 0 exactly (PyTorch takes the negative branch there: y = 0, dL/dx = g * alpha), tiny
     # and large negatives, a large positive, a moderate negative, a tiny positive.
     return [0.0, -1e-3, -40.0, 25.0, -0.75, 1e-3]
