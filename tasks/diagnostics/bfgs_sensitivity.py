@@ -16,7 +16,6 @@ Run: OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=2 /usr/bin/python3 tasks/di
 
 import contextlib
 import io
-import math
 import os
 import sys
 
@@ -29,7 +28,6 @@ from scipy.optimize import minimize  # noqa: E402
 
 import notebooks as nb  # noqa: E402
 
-F64 = torch.float64
 XT, YT, _, _ = nb.curve(nb.CURVE_TRAIN)
 
 
@@ -39,19 +37,11 @@ def run(sizes, nudge=False, rewritten=False):
     init = nb.assignment_params(sizes)
     shapes = [p.shape for p in init]
 
-    def unflatten(flat):
-        out, offset = [], 0
-        for shape in shapes:
-            size = math.prod(shape)
-            out.append(torch.tensor(flat[offset:offset + size], dtype=F64).reshape(shape))
-            offset += size
-        return out
-
     def sigmoid(z):
         return 1 / (1 + torch.exp(-z)) if rewritten else torch.sigmoid(z)
 
     def fun(flat):
-        params = [p.requires_grad_(True) for p in unflatten([float(v) for v in flat])]
+        params = [p.requires_grad_(True) for p in nb.unflatten([float(v) for v in flat], shapes)]
         pred = nb.assignment_forward(params, sigmoid, XT)
         loss = ((pred - YT) ** 2).sum() / YT.numel() if rewritten else F.mse_loss(pred, YT)
         loss.backward()

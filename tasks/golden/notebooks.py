@@ -197,6 +197,16 @@ def build(sizes, act):
     return nn.Sequential(*layers)
 
 
+def unflatten(flat, shapes):
+    """A flat list of floats as float64 tensors of the given shapes, in order."""
+    out, offset = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        out.append(torch.tensor(flat[offset:offset + size], dtype=F64).reshape(shape))
+        offset += size
+    return out
+
+
 def assignment_params(sizes):
     """The assignment's MLP init: per layer randn(in, out) / sqrt(in), randn(out) / sqrt(out)."""
     params = []
@@ -224,16 +234,8 @@ def bfgs_runs(sizes, phi_name, nreps, data):
         init = assignment_params(sizes)
         shapes = [p.shape for p in init]
 
-        def unflatten(flat):
-            out, offset = [], 0
-            for shape in shapes:
-                size = math.prod(shape)
-                out.append(torch.tensor(flat[offset:offset + size], dtype=F64).reshape(shape))
-                offset += size
-            return out
-
         def fun(flat):
-            params = [p.requires_grad_(True) for p in unflatten([float(v) for v in flat])]
+            params = [p.requires_grad_(True) for p in unflatten([float(v) for v in flat], shapes)]
             loss = F.mse_loss(assignment_forward(params, phi, xt), yt)
             loss.backward()
             return loss.item(), np.array(torch.cat([p.grad.flatten() for p in params]).tolist())
@@ -242,7 +244,7 @@ def bfgs_runs(sizes, phi_name, nreps, data):
         with contextlib.redirect_stdout(out):
             res = minimize(fun, np.array(torch.cat([p.flatten() for p in init]).tolist()), jac=True,
                            method="BFGS", options={"disp": True})
-        final = unflatten([float(v) for v in res.x])
+        final = unflatten([float(v) for v in res.x], shapes)
         with torch.no_grad():
             train = F.mse_loss(assignment_forward(final, phi, xt), yt).item()
             valid = F.mse_loss(assignment_forward(final, phi, xv), yv).item()
