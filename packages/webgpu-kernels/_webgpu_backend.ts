@@ -5,7 +5,6 @@
 import type { DType, TypedArray } from "@glassbox/tensor";
 import type {
   ActivationSpec,
-  AssignRule,
   Backend,
   BinaryOp,
   BinaryShapes,
@@ -23,7 +22,6 @@ import type {
   Storage,
   UnaryOp,
 } from "@glassbox/tensor/backend";
-import { checkAssignRule } from "@glassbox/tensor/backend";
 import { type GpuRuntime, GpuStorage } from "./_runtime.ts";
 import { broadcastLayout } from "./_layout.ts";
 import { stridesOf } from "@glassbox/internal";
@@ -307,28 +305,8 @@ export class WebGPUBackend implements Backend {
     info: { readonly dtype: DType; readonly sizes: readonly number[] },
   ): void {
     checkDtype(info.dtype, "optimizerUpdate");
-    if (rule.kind === "assign") this.#assign(rule, params, info.sizes);
+    if (rule.kind === "assign") this.#fused.assign(rule, params, info.sizes);
     else this.#fused.optimizerUpdate(rule, params, grads, states, info.sizes);
-  }
-
-  /** θ ← v: each array uploaded, rounded to float32, and copied in order with the recorded work. */
-  #assign(rule: AssignRule, params: readonly Storage[], sizes: readonly number[]): void {
-    const action = "optimizerUpdate";
-    const values = checkAssignRule(rule, sizes);
-    const ps = params.map((s, i) => {
-      const p = this.#storage(s, action);
-      if (p.size !== sizes[i]) {
-        throw new RangeError(
-          `Cannot ${action}: parameter ${i} has ${p.size} elements, expected ${sizes[i]}`,
-        );
-      }
-      return p;
-    });
-    ps.forEach((p, i) => {
-      const src = this.#rt.upload(Float32Array.from(values[i]), action);
-      this.#rt.copy(src, p, p.size * 4, action);
-      src.release(); // reused only once the copy is submitted
-    });
   }
 
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {

@@ -6,6 +6,7 @@
 
 import type {
   ActivationSpec,
+  AssignRule,
   DenseBackwardInfo,
   DenseForward,
   DenseGrads,
@@ -16,6 +17,7 @@ import type {
   LossValueGrad,
   Storage,
 } from "@glassbox/tensor/backend";
+import { checkAssignRule } from "@glassbox/tensor/backend";
 import type { GpuRuntime, GpuStorage } from "./_runtime.ts";
 import { grid, MAX_GROUPS } from "./_wgsl_common.ts";
 import {
@@ -171,10 +173,9 @@ export class FusedKernels {
     return { value, grad };
   }
 
-  /** Packs the parameters a later `optimizerUpdate` updates, so that no step moves them. */
-  prepareUpdate(params: readonly Storage[], sizes: readonly number[]): void {
-    const action = "prepareUpdate";
-    const ps = params.map((s, i) => {
+  /** This device's storages of `params`, each checked to hold `sizes[i]` elements. */
+  #sized(params: readonly Storage[], sizes: readonly number[], action: string): GpuStorage[] {
+    return params.map((s, i) => {
       const p = this.#check(s, action);
       if (p.size !== sizes[i]) {
         throw new RangeError(
@@ -183,7 +184,22 @@ export class FusedKernels {
       }
       return p;
     });
-    prepareParams(this.#rt, ps, action);
+  }
+
+  /** Packs the parameters a later `optimizerUpdate` updates, so that no step moves them. */
+  prepareUpdate(params: readonly Storage[], sizes: readonly number[]): void {
+    prepareParams(this.#rt, this.#sized(params, sizes, "prepareUpdate"), "prepareUpdate");
+  }
+
+  /** θ ← v: each array uploaded, rounded to float32, and copied in order with the recorded work. */
+  assign(rule: AssignRule, params: readonly Storage[], sizes: readonly number[]): void {
+    const action = "optimizerUpdate";
+    const values = checkAssignRule(rule, sizes);
+    this.#sized(params, sizes, action).forEach((p, i) => {
+      const src = this.#rt.upload(Float32Array.from(values[i]), action);
+      this.#rt.copy(src, p, p.size * 4, action);
+      src.release(); // reused only once the copy is submitted
+    });
   }
 
   optimizerUpdate(
