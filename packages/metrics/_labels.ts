@@ -27,13 +27,13 @@ export function labelsOf(metric: string, t: unknown, name: string): number[] {
     );
   }
   const values = Array.from(hostValues(metric, t, name));
-  values.forEach((v, i) => {
-    if (!Number.isInteger(v)) {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isInteger(values[i])) {
       throw new RangeError(
-        `Cannot compute ${metric}: ${name}[${i}] = ${v} is not an integer class label`,
+        `Cannot compute ${metric}: ${name}[${i}] = ${values[i]} is not an integer class label`,
       );
     }
-  });
+  }
   return values;
 }
 

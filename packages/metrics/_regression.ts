@@ -25,11 +25,16 @@ export function columns(metric: string, pred: unknown, truth: unknown): Columns 
   }
   const [n, k] = shape.length === 1 ? [shape[0], 1] : [shape[0], shape[1]];
   const p = hostValues(metric, pair.pred, "pred"), t = hostValues(metric, pair.truth, "truth");
-  const split = (flat: Float64Array) =>
-    Array.from(
-      { length: k },
-      (_, j) => Float64Array.from({ length: n }, (_, i) => flat[i * k + j]),
-    );
+  const split = (flat: Float64Array): Float64Array[] => {
+    if (k === 1) return [flat];
+    const out: Float64Array[] = [];
+    for (let j = 0; j < k; j++) {
+      const column = new Float64Array(n);
+      for (let i = 0, at = j; i < n; i++, at += k) column[i] = flat[at];
+      out.push(column);
+    }
+    return out;
+  };
   return { pred: split(p), truth: split(t), n };
 }
 
