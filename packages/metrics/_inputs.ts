@@ -5,21 +5,24 @@ import { Tensor, tensor } from "@glassbox/tensor";
 import { describe, fmtShape } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
 
-/** The elements of a CPU tensor as float64, or a clear error. */
+/** The elements of a CPU tensor as float64 (read-only: it may be the tensor's own array), or a clear error. */
 export function hostValues(metric: string, t: unknown, name: string): Float64Array {
   if (!(t instanceof Tensor)) {
     throw new TypeError(
       `Cannot compute ${metric}: ${name} must be a Tensor, got ${describe(t)}`,
     );
   }
-  const values = t.device.backend.readSync(storageOf(t, metric), t.dtype);
+  const storage = storageOf(t, metric);
+  // A CPU tensor's own elements, read in place (metrics only read, and return numbers);
+  // float32 ones are widened in one bulk conversion.
+  if (storage instanceof Float64Array) return storage;
+  if (storage instanceof Float32Array) return new Float64Array(storage);
+  const values = t.device.backend.readSync(storage, t.dtype);
   if (values === undefined) {
     throw new TypeError(
       `Cannot compute ${metric}: ${name} is on ${t.device.name}, metrics read values on the CPU; move it first (await ${name}.read())`,
     );
   }
-  // CPU reads are fresh arrays already: a float64 one is returned as it is, others are
-  // widened in one bulk conversion (an element-by-element `from` costs several times more).
   return values instanceof Float64Array ? values : new Float64Array(values);
 }
 
