@@ -5,7 +5,7 @@
  * @module
  */
 
-import { trackTensor } from "./tidy.ts";
+import { registerKeptFlag, trackTensor } from "./tidy.ts";
 import { describe, fmtShape, isHostArray } from "@glassbox/internal";
 import type { BinaryOp, Device, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
 import { checkDtype, type DType, type TypedArray } from "./dtype.ts";
@@ -79,10 +79,20 @@ export class Tensor {
   /** Number of elements. */
   readonly size: number;
   #ref: StorageRef | null;
+  /** Whether `keep()` exempted this tensor from every enclosing `tidy`. */
+  #kept = false;
 
   static {
     construct = (storage, shape, dtype, device) => new Tensor(storage, shape, dtype, device);
     storageOfTensor = (t, action) => t.storage(action);
+    registerKeptFlag({
+      mark: (t) => {
+        if (!(t instanceof Tensor)) return false;
+        t.#kept = true;
+        return true;
+      },
+      has: (t) => (t as Tensor).#kept,
+    });
   }
 
   /**
@@ -561,10 +571,18 @@ export class Tensor {
       );
     }
     const aBatch = aShape.slice(0, ar - 2), bBatch = bShape.slice(0, br - 2);
-    const action = `matmul batches of ${fmtShape(this.shape)} and ${fmtShape(rhs.shape)}`;
-    const batch = broadcastShapes(aBatch, bBatch, action);
-    const aOffsets = batchOffsets(aBatch, batch, aShape[ar - 2] * aShape[ar - 1]);
-    const bOffsets = batchOffsets(bBatch, batch, bShape[br - 2] * bShape[br - 1]);
+    // Two matrices (the common case) have no batch axes to broadcast.
+    const batch = aBatch.length === 0 && bBatch.length === 0 ? aBatch : broadcastShapes(
+      aBatch,
+      bBatch,
+      `matmul batches of ${fmtShape(this.shape)} and ${fmtShape(rhs.shape)}`,
+    );
+    const aOffsets = batch.length === 0
+      ? NO_BATCH
+      : batchOffsets(aBatch, batch, aShape[ar - 2] * aShape[ar - 1]);
+    const bOffsets = batch.length === 0
+      ? NO_BATCH
+      : batchOffsets(bBatch, batch, bShape[br - 2] * bShape[br - 1]);
     const bias = options.bias === undefined ? undefined : this.#matmulBias(options.bias, n);
     const backend = this.device.backend;
     const fused = bias !== undefined && backend.matmulBias === true;
@@ -777,31 +795,40 @@ export class Tensor {
    * ```
    */
   reshape(shape: readonly number[]): Tensor {
-    const action = `reshape ${fmtShape(this.shape)} to ${
-      Array.isArray(shape) ? fmtShape(shape) : String(shape)
-    }`;
-    if (!Array.isArray(shape)) throw new TypeError(`Cannot ${action}: shape must be an array`);
+    // The message's text is built only when a check fails (reshape runs on every step).
+    const action = (): string =>
+      `reshape ${fmtShape(this.shape)} to ${
+        Array.isArray(shape) ? fmtShape(shape) : String(shape)
+      }`;
+    if (!Array.isArray(shape)) throw new TypeError(`Cannot ${action()}: shape must be an array`);
     if (shape.length > MAX_RANK) {
       throw new RangeError(
-        `Cannot ${action}: the shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+        `Cannot ${action()}: the shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
       );
     }
-    const inferred = shape.filter((d) => d === -1).length;
-    if (inferred > 1) throw new RangeError(`Cannot ${action}: only one dimension may be -1`);
+    // One pass: the -1s, the product of the other dimensions, and their validity.
+    let inferred = 0, known = 1;
     for (const d of shape) {
       if (!Number.isInteger(d) || d < -1) {
         throw new RangeError(
-          `Cannot ${action}: dimension ${d} is not a non-negative integer or -1`,
+          `Cannot ${action()}: dimension ${d} is not a non-negative integer or -1`,
         );
       }
+      if (d === -1) inferred++;
+      else known *= d;
     }
-    const known = sizeOf(shape.filter((d) => d !== -1));
+    if (inferred > 1) throw new RangeError(`Cannot ${action()}: only one dimension may be -1`);
     if (inferred === 1 && known === 0) {
-      throw new RangeError(`Cannot ${action}: -1 is ambiguous when another dimension is 0`);
+      throw new RangeError(`Cannot ${action()}: -1 is ambiguous when another dimension is 0`);
     }
-    const resolved = shape.map((d) => d === -1 ? (known === 0 ? 0 : this.size / known) : d);
-    if (sizeOf(resolved) !== this.size || resolved.some((d) => !Number.isInteger(d))) {
-      throw new RangeError(`Cannot ${action}: ${this.size} elements do not fit`);
+    const resolved = inferred === 0
+      ? shape.slice()
+      : shape.map((d) => d === -1 ? (known === 0 ? 0 : this.size / known) : d);
+    if (
+      sizeOf(resolved) !== this.size ||
+      (inferred === 1 && !Number.isInteger(this.size / known) && known !== 0)
+    ) {
+      throw new RangeError(`Cannot ${action()}: ${this.size} elements do not fit`);
     }
     const ref = this.#ref;
     if (ref === null) this.storage("reshape");
@@ -1243,6 +1270,9 @@ export class Tensor {
 }
 
 /** Offsets of each broadcast batch's matrix inside an operand with batch shape `own`. */
+/** The offsets of a product without batch axes: one matrix at element 0. */
+const NO_BATCH: readonly number[] = Object.freeze([0]);
+
 function batchOffsets(
   own: readonly number[],
   batch: readonly number[],
