@@ -109,6 +109,8 @@ export class Dense implements Layer {
   #saved: Tensor | null = null;
   /** The activation the last fused forward ran (this layer's own, or its follower's). */
   #savedSpec: ActivationSpec | null = null;
+  /** `String(this)`, made once: every forward and backward names the layer in its checks. */
+  #text: string | null = null;
 
   /**
    * Disposes the views of the input and weight kept from the last forward pass
@@ -225,7 +227,7 @@ export class Dense implements Layer {
   }
 
   #forward(x: Tensor, follower: FusedActivation | null): Tensor {
-    const action = `forward ${this}`;
+    const action = `forward ${this.#text ??= String(this)}`;
     checkTensor(x, action, "the input");
     const w = this.weight.borrow();
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
@@ -328,7 +330,7 @@ export class Dense implements Layer {
    * `through`: gradOut is ∂L/∂y of the follower `forwardThrough` fused.
    */
   #backward(gradOut: Tensor, method: string, input: boolean, through: boolean): Tensor | null {
-    const action = `${method} ${this}`;
+    const action = `${method} ${this.#text ??= String(this)}`;
     checkTensor(gradOut, action, "gradOut");
     const a = this.#input, w = this.#weight;
     if (a === null || w === null) {
