@@ -174,7 +174,8 @@ export class Tensor {
 
   #binary(op: BinaryOp, other: Tensor | number): Tensor {
     const rhs = this.#operand(other, op);
-    const out = broadcastShapes(this.shape, rhs.shape, op);
+    // Frozen here, so the new tensor takes this array as its shape instead of a frozen copy.
+    const out = Object.freeze(broadcastShapes(this.shape, rhs.shape, op));
     const shapes = { a: this.shape, b: rhs.shape, out };
     const storage = this.device.backend.binary(
       op,
@@ -833,7 +834,7 @@ export class Tensor {
     const ref = this.#ref;
     if (ref === null) this.storage("reshape");
     ref!.refs++;
-    return new Tensor(ref!, resolved, this.dtype, this.device);
+    return new Tensor(ref!, Object.freeze(resolved), this.dtype, this.device);
   }
   /**
    * Flattens to one axis.
