@@ -30,7 +30,7 @@ import {
 } from "./state_dict.ts";
 import { type DenseInit, initialParameters } from "./_init.ts";
 import { fmtShape } from "@glassbox/internal";
-import { checkFeatures, checkTensor, describeLayer } from "./_util.ts";
+import { checkFeatures, checkTensor, describeLayer, layerText } from "./_util.ts";
 import { denseBackward, denseForward } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";
@@ -109,8 +109,6 @@ export class Dense implements Layer {
   #saved: Tensor | null = null;
   /** The activation the last fused forward ran (this layer's own, or its follower's). */
   #savedSpec: ActivationSpec | null = null;
-  /** `String(this)`, made once: every forward and backward names the layer in its checks. */
-  #text: string | null = null;
 
   /**
    * Disposes the views of the input and weight kept from the last forward pass
@@ -227,7 +225,7 @@ export class Dense implements Layer {
   }
 
   #forward(x: Tensor, follower: FusedActivation | null): Tensor {
-    const action = `forward ${this.#text ??= String(this)}`;
+    const action = `forward ${layerText(this)}`;
     checkTensor(x, action, "the input");
     const w = this.weight.borrow();
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
@@ -330,7 +328,7 @@ export class Dense implements Layer {
    * `through`: gradOut is ∂L/∂y of the follower `forwardThrough` fused.
    */
   #backward(gradOut: Tensor, method: string, input: boolean, through: boolean): Tensor | null {
-    const action = `${method} ${this.#text ??= String(this)}`;
+    const action = `${method} ${layerText(this)}`;
     checkTensor(gradOut, action, "gradOut");
     const a = this.#input, w = this.#weight;
     if (a === null || w === null) {
