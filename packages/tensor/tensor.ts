@@ -104,16 +104,23 @@ export class Tensor {
     shape: readonly number[],
     dtype: DType,
     device: Device,
+    // True where the shape is another tensor's (frozen and checked): no test, no copy.
+    ownShape = false,
   ) {
-    if (shape.length > MAX_RANK) {
-      throw new RangeError(
-        `Cannot create tensor: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
-      );
+    if (!ownShape) {
+      if (shape.length > MAX_RANK) {
+        throw new RangeError(
+          `Cannot create tensor: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+        );
+      }
+      if (!Object.isFrozen(shape)) shape = Object.freeze([...shape]);
     }
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = shape;
     this.dtype = dtype;
     this.device = device;
-    this.size = sizeOf(shape);
+    let size = 1;
+    for (let i = 0; i < shape.length; i++) size *= shape[i];
+    this.size = size;
     this.#ref = storage instanceof StorageRef ? storage : new StorageRef(storage, device);
     trackTensor(this);
   }
@@ -142,7 +149,7 @@ export class Tensor {
   }
 
   #make(storage: Storage, shape: readonly number[], dtype: DType = this.dtype): Tensor {
-    return new Tensor(storage, shape, dtype, this.device);
+    return new Tensor(storage, shape, dtype, this.device, shape === this.shape);
   }
 
   #operand(other: Tensor | number, action: string): Tensor {
@@ -1161,7 +1168,7 @@ export class Tensor {
     const ref = this.#ref;
     if (ref === null) this.storage("take a view");
     ref!.refs++;
-    return new Tensor(ref!, this.shape, this.dtype, this.device);
+    return new Tensor(ref!, this.shape, this.dtype, this.device, true);
   }
 
   /**
