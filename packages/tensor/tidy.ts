@@ -15,8 +15,6 @@ interface Disposable {
 
 /** Tensors created inside each open `tidy`, innermost last. */
 const scopes: Disposable[][] = [];
-/** Emptied scope arrays, reused by the next `tidy` (a training step opens dozens). */
-const spare: Disposable[][] = [];
 
 /**
  * How `keep` marks a tensor and how `tidy` reads the mark: a private field of the Tensor
@@ -56,7 +54,10 @@ const isTracked = (v: unknown): boolean =>
 /** Disposes a closed scope's tensors except the kept ones; those in `out` go to `parent`. */
 function close(scope: Disposable[], result: unknown, parent: Disposable[] | null): void {
   const { has } = keptFlag;
-  if (isTracked(result)) {
+  if (result === null || typeof result !== "object") {
+    // Nothing returned (or a number): every tensor of the scope goes, bar the kept ones.
+    for (const t of scope) if (!has(t)) t.dispose();
+  } else if (isTracked(result)) {
     // The common case, one tensor returned: no set to build.
     for (const t of scope) {
       if (t === result) parent?.push(t);
@@ -69,8 +70,6 @@ function close(scope: Disposable[], result: unknown, parent: Disposable[] | null
       else if (!has(t)) t.dispose();
     }
   }
-  scope.length = 0;
-  spare.push(scope);
 }
 
 /**
@@ -99,7 +98,7 @@ export function tidy<T>(fn: () => T): T {
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot run tidy: fn must be a function, got ${describe(fn)}`);
   }
-  const scope = spare.pop() ?? [];
+  const scope: Disposable[] = [];
   scopes.push(scope);
   let result: T;
   try {
