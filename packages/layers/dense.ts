@@ -246,7 +246,9 @@ export class Dense implements Layer {
     // Our own views of the input and weight for backward: the caller may dispose x, and an
     // optimizer step may replace (and release) the weight before backward runs.
     const a = keep(x.rank === 2 ? x.view() : x.reshape([-1, this.inFeatures]));
-    const outputShape = [...x.shape.slice(0, -1), this.outFeatures];
+    const outputShape = x.rank === 2
+      ? [x.shape[0], this.outFeatures]
+      : [...x.shape.slice(0, -1), this.outFeatures];
     this.#input = a;
     this.#inputShape = x.shape;
     this.#weight = keep(w.view());

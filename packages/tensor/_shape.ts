@@ -90,5 +90,8 @@ export function normalizeAxis(axis: number, rank: number, action: string): numbe
 
 /** Splits `shape` around `axis` into [outer, length, inner] element counts. */
 export function splitAxis(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+  let outer = 1, inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d];
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
+  return [outer, shape[axis], inner];
 }
