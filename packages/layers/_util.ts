@@ -23,3 +23,16 @@ export function checkTensor(value: unknown, action: string, what: string): Tenso
 export function checkFeatures(n: unknown, action: string, name: string): number {
   return checkInteger(n, action, name, 1);
 }
+
+/** Each layer's `String(layer)`, made once (layers' descriptions do not change). */
+const texts = new WeakMap<object, string>();
+
+/**
+ * `String(layer)`, cached: forward and backward name the layer in their checks' messages
+ * on every call, and a template with `${this}` runs the layer's toString each time.
+ */
+export function layerText(layer: object): string {
+  let text = texts.get(layer);
+  if (text === undefined) texts.set(layer, text = String(layer));
+  return text;
+}

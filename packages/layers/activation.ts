@@ -9,7 +9,7 @@ import { keep, type Tensor, tidy } from "@glassbox/tensor";
 import type { Layer } from "./layer.ts";
 import type { Parameter } from "./parameter.ts";
 import { fmtShape } from "@glassbox/internal";
-import { checkTensor } from "./_util.ts";
+import { checkTensor, layerText } from "./_util.ts";
 
 /**
  * Makes `layer` keep `x` and `y` (its own views) as if its `forward(x)` had
@@ -116,7 +116,7 @@ export abstract class Activation implements Layer {
    * ```
    */
   forward(x: Tensor): Tensor {
-    checkTensor(x, `forward ${this}`, "the input");
+    checkTensor(x, `forward ${layerText(this)}`, "the input");
     this.#release();
     // The layer keeps its own views of x and y for backward: the caller may dispose both.
     const y = tidy(() => {
@@ -146,7 +146,7 @@ export abstract class Activation implements Layer {
    * ```
    */
   backward(gradOut: Tensor): Tensor {
-    const action = `backward ${this}`;
+    const action = `backward ${layerText(this)}`;
     checkTensor(gradOut, action, "gradOut");
     const x = this.#x, y = this.#y;
     if (x === null || y === null) {

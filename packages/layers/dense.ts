@@ -30,7 +30,7 @@ import {
 } from "./state_dict.ts";
 import { type DenseInit, initialParameters } from "./_init.ts";
 import { fmtShape } from "@glassbox/internal";
-import { checkFeatures, checkTensor, describeLayer } from "./_util.ts";
+import { checkFeatures, checkTensor, describeLayer, layerText } from "./_util.ts";
 import { denseBackward, denseForward } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";
@@ -225,7 +225,7 @@ export class Dense implements Layer {
   }
 
   #forward(x: Tensor, follower: FusedActivation | null): Tensor {
-    const action = `forward ${this}`;
+    const action = `forward ${layerText(this)}`;
     checkTensor(x, action, "the input");
     const w = this.weight.borrow();
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
@@ -246,7 +246,9 @@ export class Dense implements Layer {
     // Our own views of the input and weight for backward: the caller may dispose x, and an
     // optimizer step may replace (and release) the weight before backward runs.
     const a = keep(x.rank === 2 ? x.view() : x.reshape([-1, this.inFeatures]));
-    const outputShape = [...x.shape.slice(0, -1), this.outFeatures];
+    const outputShape = x.rank === 2
+      ? [x.shape[0], this.outFeatures]
+      : [...x.shape.slice(0, -1), this.outFeatures];
     this.#input = a;
     this.#inputShape = x.shape;
     this.#weight = keep(w.view());
@@ -328,7 +330,7 @@ export class Dense implements Layer {
    * `through`: gradOut is ∂L/∂y of the follower `forwardThrough` fused.
    */
   #backward(gradOut: Tensor, method: string, input: boolean, through: boolean): Tensor | null {
-    const action = `${method} ${this}`;
+    const action = `${method} ${layerText(this)}`;
     checkTensor(gradOut, action, "gradOut");
     const a = this.#input, w = this.#weight;
     if (a === null || w === null) {

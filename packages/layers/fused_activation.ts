@@ -9,6 +9,7 @@ import type { Tensor } from "@glassbox/tensor";
 import { ACTIVATION_SAVES, type ActivationSpec } from "@glassbox/tensor/backend";
 import { Activation } from "./activation.ts";
 import { activationBackward, activationForward } from "./_fused.ts";
+import { layerText } from "./_util.ts";
 
 /**
  * An activation computed by the backend's activation table: the subclass
@@ -49,13 +50,13 @@ export abstract class FusedActivation extends Activation {
 
   /** y = f(x) through the backend's table. */
   protected compute(x: Tensor): Tensor {
-    return activationForward(this.fused, x, `forward ${this}`);
+    return activationForward(this.fused, x, `forward ${layerText(this)}`);
   }
 
   /** ∂L/∂x = Δ ⊙ f′, from x or y as the operation's derivative reads. */
   protected gradient(gradOut: Tensor, x: Tensor, y: Tensor): Tensor {
     const spec = this.fused;
     const saved = ACTIVATION_SAVES[spec.op] === "input" ? x : y;
-    return activationBackward(spec, gradOut, saved, `backward ${this}`);
+    return activationBackward(spec, gradOut, saved, `backward ${layerText(this)}`);
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Device, type DType, keep, type Tensor, zeros } from "@glassbox/tensor";
+import { type Device, type DType, keep, Tensor, zeros } from "@glassbox/tensor";
 import { fmtShape } from "@glassbox/internal";
 import { checkTensor } from "./_util.ts";
 
@@ -467,10 +467,12 @@ export class Parameter {
     action: string,
     like: { readonly dtype: DType; readonly device: Device } = this.#slot.value,
   ): Tensor {
-    checkTensor(t, `${action} parameter ${this.name}`, "the new tensor");
+    if (!(t instanceof Tensor)) {
+      checkTensor(t, `${action} parameter ${this.name}`, "the new tensor");
+    }
     const v = this.#slot.value;
-    const sameShape = t.shape.length === v.shape.length &&
-      t.shape.every((d, i) => d === v.shape[i]);
+    let sameShape = t.shape.length === v.shape.length;
+    for (let i = 0; sameShape && i < t.shape.length; i++) sameShape = t.shape[i] === v.shape[i];
     if (!sameShape || t.dtype !== like.dtype || t.device !== like.device) {
       throw new TypeError(
         `Cannot ${action} parameter ${this.name}: got ${

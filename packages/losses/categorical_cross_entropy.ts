@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Tensor, tidy } from "@glassbox/tensor";
+import { cpu, type Tensor, tidy } from "@glassbox/tensor";
+import { lossValueGrad } from "./_fused.ts";
 import {
   checkMatrix,
   checkProbabilities,
@@ -44,6 +45,8 @@ export class CategoricalCrossEntropy implements Loss {
   /** The reduction chosen at construction. */
   readonly reduction: Reduction;
   #saved: { safeP: Tensor; target: Tensor } | null = null;
+  /** The CPU's fused value and gradient (reduction "mean" or "sum"), with pred and target. */
+  #fused: { grad: Tensor; pred: Tensor; target: Tensor } | null = null;
 
   /**
    * Creates the loss.
@@ -71,17 +74,28 @@ export class CategoricalCrossEntropy implements Loss {
    * ```
    */
   forward(pred: Tensor, target: Tensor): Tensor {
-    drop(this.#saved);
-    this.#saved = null;
-    return tidy(() => this.#forward(pred, target));
+    this.release();
+    return tidy(() => this.#forward(pred, target, this.reduction !== "none"));
   }
 
-  #forward(pred: Tensor, target: Tensor): Tensor {
+  #forward(pred: Tensor, target: Tensor, fuse: boolean): Tensor {
     const name = "CategoricalCrossEntropy";
     checkMatrix(name, checkTensor(pred, name, "pred"), "probabilities");
     checkSameShape(name, pred, checkTensor(target, name, "target"));
     // NaN passes: a diverged network's softmax, for the training loop's non-finite guard.
     checkProbabilities(name, pred, "apply softmax first, or use CrossEntropyLoss on logits", true);
+    if (fuse && this.reduction !== "none" && pred.device === cpu) {
+      // Value and gradient in one backend call on the CPU (the same bits as the steps below).
+      const { value, grad } = lossValueGrad(
+        "categoricalCrossEntropy",
+        pred,
+        target,
+        this.reduction,
+        `compute ${name}`,
+      );
+      this.#fused = hold({ grad, pred, target });
+      return value;
+    }
     // Where y = 0, use p = max(p, 1) ≥ 1 instead: y·log p and y/p are then exactly 0
     // (never 0·(−∞) or 0/0); elsewhere max(p, 0) = p.
     const safeP = pred.maximum(target.equal(0));
@@ -113,6 +127,12 @@ export class CategoricalCrossEntropy implements Loss {
   }
 
   #backward(gradOutput?: Tensor): Tensor {
+    const fused = this.#fused;
+    if (fused !== null) {
+      if (gradOutput === undefined) return fused.grad.view();
+      drop(this.#saved);
+      this.#forward(fused.pred, fused.target, false); // keeps max(p, [y = 0]) and y
+    }
     const { safeP, target: y } = stored(this.#saved, "CategoricalCrossEntropy");
     const n = safeP.shape[0];
     const g = upstream("CategoricalCrossEntropy", this.reduction, gradOutput, safeP, [n], n);
@@ -142,5 +162,7 @@ export class CategoricalCrossEntropy implements Loss {
   release(): void {
     drop(this.#saved);
     this.#saved = null;
+    drop(this.#fused);
+    this.#fused = null;
   }
 }

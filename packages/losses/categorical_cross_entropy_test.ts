@@ -1,4 +1,4 @@
-import { strictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { assertClose, gradcheck, tensor } from "@glassbox/tensor";
 import { CategoricalCrossEntropy } from "./categorical_cross_entropy.ts";
 import { CrossEntropyLoss } from "./cross_entropy_loss.ts";
@@ -66,4 +66,24 @@ Deno.test("CategoricalCrossEntropy of a diverged softmax (NaN) is NaN, for the n
     () => new CategoricalCrossEntropy().forward(tensor([[2, -1]]), tensor([[1, 0]])),
     /pred\[0, 0\] = 2 is not a probability/,
   );
+});
+
+Deno.test("CategoricalCrossEntropy's fused CPU value and gradient are the composed operations' bits", () => {
+  // backward() returns the gradient the backend computed with the value (one pass);
+  // backward(g) runs the composed Tensor operations. Equal bits, float64 and float32.
+  for (const dtype of ["float64", "float32"] as const) {
+    const p = LOGITS.to(dtype).mul(1.7).softmax();
+    const y = tensor([[0, 0, 1], [0.25, 0.75, 0], [0, 1, 0]], { dtype });
+    for (const reduction of ["mean", "sum"] as Reduction[]) {
+      const ce = new CategoricalCrossEntropy({ reduction });
+      const fusedValue = ce.forward(p, y).toTypedArray();
+      const fused = ce.backward().toTypedArray();
+      const composed = ce.backward(tensor(1, { dtype })).toTypedArray();
+      deepStrictEqual(fused, composed, `${dtype} ${reduction} gradient`);
+      const safeP = p.maximum(y.equal(0));
+      const total = y.mul(safeP.log()).sum(1).neg().sum();
+      const value = reduction === "mean" ? total.div(3) : total;
+      deepStrictEqual(fusedValue, value.toTypedArray(), `${dtype} ${reduction} value`);
+    }
+  }
 });

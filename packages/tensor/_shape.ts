@@ -59,9 +59,11 @@ export function broadcastShapes(
 ): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
+  // Missing leading axes count as 1 (tested, not read: a negative index is a slow lookup).
+  const skipA = n - a.length, skipB = n - b.length;
   for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
+    const da = i < skipA ? 1 : a[i - skipA];
+    const db = i < skipB ? 1 : b[i - skipB];
     if (da !== db && da !== 1 && db !== 1) {
       throw new TypeError(
         `Cannot ${action}: shapes ${fmtShape(a)} and ${
@@ -88,5 +90,8 @@ export function normalizeAxis(axis: number, rank: number, action: string): numbe
 
 /** Splits `shape` around `axis` into [outer, length, inner] element counts. */
 export function splitAxis(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+  let outer = 1, inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d];
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
+  return [outer, shape[axis], inner];
 }

@@ -136,8 +136,14 @@ export interface DenseBackwardInfo extends DenseInfo {
   readonly inputGrad: boolean;
 }
 
-/** The losses `lossValueGrad` fuses. */
-export type LossKind = "mse" | "softmaxCrossEntropy";
+/**
+ * The losses `lossValueGrad` fuses: `"mse"`; `"softmaxCrossEntropy"` (logits against class
+ * indices); `"categoricalCrossEntropy"` (probabilities against a target distribution of
+ * pred's shape: per row −Σ y·log max(p, [y = 0]), gradient −y / max(p, [y = 0]) scaled
+ * like the reduction). A backend without a kernel for a kind throws a TypeError for it
+ * (the WebGPU backend has none for `"categoricalCrossEntropy"`).
+ */
+export type LossKind = "mse" | "softmaxCrossEntropy" | "categoricalCrossEntropy";
 
 /** Geometry and reduction of `lossValueGrad`. */
 export interface LossInfo {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { trackTensor } from "./tidy.ts";
+import { registerKeptFlag, trackTensor } from "./tidy.ts";
 import { describe, fmtShape, isHostArray } from "@glassbox/internal";
 import type { BinaryOp, Device, ReduceOp, SoftmaxOp, Storage, UnaryOp } from "./backend.ts";
 import { checkDtype, type DType, type TypedArray } from "./dtype.ts";
@@ -79,10 +79,20 @@ export class Tensor {
   /** Number of elements. */
   readonly size: number;
   #ref: StorageRef | null;
+  /** Whether `keep()` exempted this tensor from every enclosing `tidy`. */
+  #kept = false;
 
   static {
     construct = (storage, shape, dtype, device) => new Tensor(storage, shape, dtype, device);
     storageOfTensor = (t, action) => t.storage(action);
+    registerKeptFlag({
+      mark: (t) => {
+        if (!(t instanceof Tensor)) return false;
+        t.#kept = true;
+        return true;
+      },
+      has: (t) => (t as Tensor).#kept,
+    });
   }
 
   /**
@@ -94,16 +104,23 @@ export class Tensor {
     shape: readonly number[],
     dtype: DType,
     device: Device,
+    // True where the shape is another tensor's (frozen and checked): no test, no copy.
+    ownShape = false,
   ) {
-    if (shape.length > MAX_RANK) {
-      throw new RangeError(
-        `Cannot create tensor: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
-      );
+    if (!ownShape) {
+      if (shape.length > MAX_RANK) {
+        throw new RangeError(
+          `Cannot create tensor: shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+        );
+      }
+      if (!Object.isFrozen(shape)) shape = Object.freeze([...shape]);
     }
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = shape;
     this.dtype = dtype;
     this.device = device;
-    this.size = sizeOf(shape);
+    let size = 1;
+    for (let i = 0; i < shape.length; i++) size *= shape[i];
+    this.size = size;
     this.#ref = storage instanceof StorageRef ? storage : new StorageRef(storage, device);
     trackTensor(this);
   }
@@ -132,7 +149,7 @@ export class Tensor {
   }
 
   #make(storage: Storage, shape: readonly number[], dtype: DType = this.dtype): Tensor {
-    return new Tensor(storage, shape, dtype, this.device);
+    return new Tensor(storage, shape, dtype, this.device, shape === this.shape);
   }
 
   #operand(other: Tensor | number, action: string): Tensor {
@@ -164,7 +181,8 @@ export class Tensor {
 
   #binary(op: BinaryOp, other: Tensor | number): Tensor {
     const rhs = this.#operand(other, op);
-    const out = broadcastShapes(this.shape, rhs.shape, op);
+    // Frozen here, so the new tensor takes this array as its shape instead of a frozen copy.
+    const out = Object.freeze(broadcastShapes(this.shape, rhs.shape, op));
     const shapes = { a: this.shape, b: rhs.shape, out };
     const storage = this.device.backend.binary(
       op,
@@ -561,10 +579,18 @@ export class Tensor {
       );
     }
     const aBatch = aShape.slice(0, ar - 2), bBatch = bShape.slice(0, br - 2);
-    const action = `matmul batches of ${fmtShape(this.shape)} and ${fmtShape(rhs.shape)}`;
-    const batch = broadcastShapes(aBatch, bBatch, action);
-    const aOffsets = batchOffsets(aBatch, batch, aShape[ar - 2] * aShape[ar - 1]);
-    const bOffsets = batchOffsets(bBatch, batch, bShape[br - 2] * bShape[br - 1]);
+    // Two matrices (the common case) have no batch axes to broadcast.
+    const batch = aBatch.length === 0 && bBatch.length === 0 ? aBatch : broadcastShapes(
+      aBatch,
+      bBatch,
+      `matmul batches of ${fmtShape(this.shape)} and ${fmtShape(rhs.shape)}`,
+    );
+    const aOffsets = batch.length === 0
+      ? NO_BATCH
+      : batchOffsets(aBatch, batch, aShape[ar - 2] * aShape[ar - 1]);
+    const bOffsets = batch.length === 0
+      ? NO_BATCH
+      : batchOffsets(bBatch, batch, bShape[br - 2] * bShape[br - 1]);
     const bias = options.bias === undefined ? undefined : this.#matmulBias(options.bias, n);
     const backend = this.device.backend;
     const fused = bias !== undefined && backend.matmulBias === true;
@@ -777,36 +803,45 @@ export class Tensor {
    * ```
    */
   reshape(shape: readonly number[]): Tensor {
-    const action = `reshape ${fmtShape(this.shape)} to ${
-      Array.isArray(shape) ? fmtShape(shape) : String(shape)
-    }`;
-    if (!Array.isArray(shape)) throw new TypeError(`Cannot ${action}: shape must be an array`);
+    // The message's text is built only when a check fails (reshape runs on every step).
+    const action = (): string =>
+      `reshape ${fmtShape(this.shape)} to ${
+        Array.isArray(shape) ? fmtShape(shape) : String(shape)
+      }`;
+    if (!Array.isArray(shape)) throw new TypeError(`Cannot ${action()}: shape must be an array`);
     if (shape.length > MAX_RANK) {
       throw new RangeError(
-        `Cannot ${action}: the shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
+        `Cannot ${action()}: the shape has ${shape.length} dimensions, expected at most ${MAX_RANK}`,
       );
     }
-    const inferred = shape.filter((d) => d === -1).length;
-    if (inferred > 1) throw new RangeError(`Cannot ${action}: only one dimension may be -1`);
+    // One pass: the -1s, the product of the other dimensions, and their validity.
+    let inferred = 0, known = 1;
     for (const d of shape) {
       if (!Number.isInteger(d) || d < -1) {
         throw new RangeError(
-          `Cannot ${action}: dimension ${d} is not a non-negative integer or -1`,
+          `Cannot ${action()}: dimension ${d} is not a non-negative integer or -1`,
         );
       }
+      if (d === -1) inferred++;
+      else known *= d;
     }
-    const known = sizeOf(shape.filter((d) => d !== -1));
+    if (inferred > 1) throw new RangeError(`Cannot ${action()}: only one dimension may be -1`);
     if (inferred === 1 && known === 0) {
-      throw new RangeError(`Cannot ${action}: -1 is ambiguous when another dimension is 0`);
+      throw new RangeError(`Cannot ${action()}: -1 is ambiguous when another dimension is 0`);
     }
-    const resolved = shape.map((d) => d === -1 ? (known === 0 ? 0 : this.size / known) : d);
-    if (sizeOf(resolved) !== this.size || resolved.some((d) => !Number.isInteger(d))) {
-      throw new RangeError(`Cannot ${action}: ${this.size} elements do not fit`);
+    const resolved = inferred === 0
+      ? shape.slice()
+      : shape.map((d) => d === -1 ? (known === 0 ? 0 : this.size / known) : d);
+    if (
+      sizeOf(resolved) !== this.size ||
+      (inferred === 1 && !Number.isInteger(this.size / known) && known !== 0)
+    ) {
+      throw new RangeError(`Cannot ${action()}: ${this.size} elements do not fit`);
     }
     const ref = this.#ref;
     if (ref === null) this.storage("reshape");
     ref!.refs++;
-    return new Tensor(ref!, resolved, this.dtype, this.device);
+    return new Tensor(ref!, Object.freeze(resolved), this.dtype, this.device);
   }
   /**
    * Flattens to one axis.
@@ -1133,7 +1168,7 @@ export class Tensor {
     const ref = this.#ref;
     if (ref === null) this.storage("take a view");
     ref!.refs++;
-    return new Tensor(ref!, this.shape, this.dtype, this.device);
+    return new Tensor(ref!, this.shape, this.dtype, this.device, true);
   }
 
   /**
@@ -1243,6 +1278,9 @@ export class Tensor {
 }
 
 /** Offsets of each broadcast batch's matrix inside an operand with batch shape `own`. */
+/** The offsets of a product without batch axes: one matrix at element 0. */
+const NO_BATCH: readonly number[] = Object.freeze([0]);
+
 function batchOffsets(
   own: readonly number[],
   batch: readonly number[],

@@ -15,20 +15,31 @@ interface Disposable {
 
 /** Tensors created inside each open `tidy`, innermost last. */
 const scopes: Disposable[][] = [];
-/** Tensors `keep()` took out of every scope. */
-const kept = new WeakSet<Disposable>();
+
+/**
+ * How `keep` marks a tensor and how `tidy` reads the mark: a private field of the Tensor
+ * class (set by its static block), which costs far less than a WeakSet of kept tensors.
+ * `mark` returns false for anything that is not a Tensor.
+ */
+let keptFlag: { mark(t: unknown): boolean; has(t: Disposable): boolean } = {
+  mark: () => false,
+  has: () => false,
+};
+
+/** Called once by the Tensor class with its kept-mark accessors. */
+export function registerKeptFlag(flag: typeof keptFlag): void {
+  keptFlag = flag;
+}
 
 /** Records a new tensor in the innermost open scope (called by the Tensor constructor). */
 export function trackTensor(t: Disposable): void {
   if (scopes.length > 0) scopes[scopes.length - 1].push(t);
 }
 
-/** The tensors in a tidy function's result: itself, or the elements/values one level down. */
+/** The tensors in a tidy function's result: the elements/values one level down. */
 function resultTensors(result: unknown, isTensor: (v: unknown) => boolean): Set<unknown> {
   const found = new Set<unknown>();
-  if (isTensor(result)) {
-    found.add(result);
-  } else if (Array.isArray(result)) {
+  if (Array.isArray(result)) {
     for (const v of result) if (isTensor(v)) found.add(v);
   } else if (result !== null && typeof result === "object") {
     for (const v of Object.values(result)) if (isTensor(v)) found.add(v);
@@ -39,6 +50,27 @@ function resultTensors(result: unknown, isTensor: (v: unknown) => boolean): Set<
 const isTracked = (v: unknown): boolean =>
   v !== null && typeof v === "object" && typeof (v as Disposable).dispose === "function" &&
   "disposed" in (v as object);
+
+/** Disposes a closed scope's tensors except the kept ones; those in `out` go to `parent`. */
+function close(scope: Disposable[], result: unknown, parent: Disposable[] | null): void {
+  const { has } = keptFlag;
+  if (result === null || typeof result !== "object") {
+    // Nothing returned (or a number): every tensor of the scope goes, bar the kept ones.
+    for (const t of scope) if (!has(t)) t.dispose();
+  } else if (isTracked(result)) {
+    // The common case, one tensor returned: no set to build.
+    for (const t of scope) {
+      if (t === result) parent?.push(t);
+      else if (!has(t)) t.dispose();
+    }
+  } else {
+    const out = resultTensors(result, isTracked);
+    for (const t of scope) {
+      if (out.has(t)) parent?.push(t);
+      else if (!has(t)) t.dispose();
+    }
+  }
+}
 
 /**
  * Runs `fn` and disposes every tensor created while it ran, except the ones
@@ -73,22 +105,17 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (error) {
     scopes.pop();
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+    close(scope, undefined, null);
     throw error;
   }
   scopes.pop();
   if (result instanceof Promise) {
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+    close(scope, undefined, null);
     throw new TypeError(
       "Cannot run tidy: fn returned a Promise; tidy takes a synchronous function",
     );
   }
-  const out = resultTensors(result, isTracked);
-  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : null;
-  for (const t of scope) {
-    if (out.has(t)) parent?.push(t);
-    else if (!kept.has(t)) t.dispose();
-  }
+  close(scope, result, scopes.length > 0 ? scopes[scopes.length - 1] : null);
   return result;
 }
 
@@ -113,9 +140,8 @@ export function tidy<T>(fn: () => T): T {
  * ```
  */
 export function keep<T extends Tensor>(t: T): T {
-  if (!isTracked(t)) {
+  if (!keptFlag.mark(t)) {
     throw new TypeError(`Cannot keep: expected a Tensor, got ${describe(t)}`);
   }
-  kept.add(t);
   return t;
 }

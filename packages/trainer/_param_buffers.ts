@@ -152,11 +152,14 @@ export function updateParameters(
   rule: (indices: readonly number[]) => OptimizerRule,
   states: (i: number) => Storage[] = () => [],
 ): void {
+  // One group per dtype, in order of first appearance (almost always one: every parameter).
   const groups = new Map<string, number[]>();
-  params.forEach((p, i) => {
-    const dtype = p.borrow().dtype;
-    groups.set(dtype, [...(groups.get(dtype) ?? []), i]);
-  });
+  for (let i = 0; i < params.length; i++) {
+    const dtype = params[i].borrow().dtype;
+    const group = groups.get(dtype);
+    if (group === undefined) groups.set(dtype, [i]);
+    else group.push(i);
+  }
   for (const indices of groups.values()) {
     const r = rule(indices);
     const st = r.kind === "assign" ? [] : indices.map(states);

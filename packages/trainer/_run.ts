@@ -8,7 +8,7 @@
 import type { Layer, Parameter } from "@glassbox/layers";
 import type { Loss } from "@glassbox/losses";
 import type { Generator, Tensor } from "@glassbox/tensor";
-import type { BatchInfo, Callback, TrainContext } from "./callback.ts";
+import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 import type { Metric } from "./_checks.ts";
 import { type EpochRecord, History, type StopInfo } from "./history.ts";
 import type { LRScheduler } from "./lr_scheduler.ts";
@@ -153,14 +153,19 @@ export class RunContext implements TrainContext {
    * `YIELD_EVERY_MS` lets timers and signal handlers run (so an abort is
    * seen), checking again afterwards.
    */
-  async afterBatch(epoch: number, batch: number): Promise<void> {
+  afterBatch(epoch: number, batch: number): Promise<void> | undefined {
     const signal = this.plan.signal;
     if (signal?.aborted) this.stop("aborted", abortMessage(signal, epoch, batch));
     if (this.stopped === null && performance.now() - this.#lastYield > YIELD_EVERY_MS) {
-      await yieldToEventLoop();
-      this.#lastYield = performance.now();
-      if (signal?.aborted) this.stop("aborted", abortMessage(signal, epoch, batch));
+      return this.#yield(signal, epoch, batch);
     }
+    return undefined; // most batches: no promise to make and await
+  }
+
+  async #yield(signal: AbortSignal | undefined, epoch: number, batch: number): Promise<void> {
+    await yieldToEventLoop();
+    this.#lastYield = performance.now();
+    if (signal?.aborted) this.stop("aborted", abortMessage(signal, epoch, batch));
   }
 }
 
@@ -177,6 +182,30 @@ export async function emit<K extends keyof Callback>(
       if (result instanceof Promise) await result;
     }
   }
+}
+
+/**
+ * `emit` for the per-batch hooks: calls them in order and returns a promise only when one
+ * of them returned one (the rest then run after it, in order), so a batch whose callbacks
+ * are all synchronous makes no promise and waits for no microtask.
+ */
+function emitBatch(
+  callbacks: readonly Callback[],
+  hook: "onBatchBegin" | "onBatchEnd",
+  ctx: TrainContext,
+  batch: BatchInfo | BatchResult,
+  from = 0,
+): Promise<void> | undefined {
+  for (let i = from; i < callbacks.length; i++) {
+    const cb = callbacks[i];
+    const f = cb[hook] as ((c: TrainContext, b: BatchInfo) => void | Promise<void>) | undefined;
+    if (f === undefined) continue;
+    const result = f.call(cb, ctx, batch);
+    if (result instanceof Promise) {
+      return result.then(() => emitBatch(callbacks, hook, ctx, batch, i + 1));
+    }
+  }
+  return undefined;
 }
 
 /** Why a run stopped at the end of `epoch`, and which weights the model keeps. */
@@ -220,11 +249,18 @@ export async function runTraining(ctx: RunContext, engine: Engine): Promise<Hist
             end: Math.min(first + plan.batchSize, rows),
           };
           ctx.batch = b;
-          await emit(callbacks, "onBatchBegin", ctx, info);
-          const loss = await engine.step(info);
+          // Awaited only when something returned a promise: a CPU step with synchronous
+          // callbacks runs without a microtask per await.
+          const begun = emitBatch(callbacks, "onBatchBegin", ctx, info);
+          if (begun !== undefined) await begun;
+          let loss = engine.step(info);
+          if (loss instanceof Promise) loss = await loss;
           batches++;
-          await emit(callbacks, "onBatchEnd", ctx, loss === undefined ? info : { ...info, loss });
-          await ctx.afterBatch(epoch, b);
+          const result = loss === undefined ? info : { ...info, loss };
+          const ended = emitBatch(callbacks, "onBatchEnd", ctx, result);
+          if (ended !== undefined) await ended;
+          const after = ctx.afterBatch(epoch, b);
+          if (after !== undefined) await after;
           if (ctx.stopped !== null) break;
         }
         const mean = await engine.endEpoch();

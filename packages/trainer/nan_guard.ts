@@ -5,10 +5,11 @@
  * @module
  */
 
-import { cpu, keep, type Tensor } from "@glassbox/tensor";
+import { cpu, keep, Tensor, type TypedArray } from "@glassbox/tensor";
+import type { Parameter } from "@glassbox/layers";
 import { isHostArray } from "@glassbox/internal";
 import { storageOf } from "@glassbox/tensor/backend";
-import { allFinite } from "./_host.ts";
+import { allFinite, wrap } from "./_host.ts";
 import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.ts";
 
 /**
@@ -38,7 +39,8 @@ import type { BatchInfo, BatchResult, Callback, TrainContext } from "./callback.
  * ```
  */
 export class NanGuard implements Callback {
-  #before: Tensor[] = [];
+  /** Each parameter's values before the step: a copy (CPU) or a kept clone (a device). */
+  #before: (Tensor | TypedArray)[] = [];
   /** Whether this run's batches come without a loss (summed on a device instead). */
   #noBatchLosses = false;
 
@@ -60,9 +62,33 @@ export class NanGuard implements Callback {
     if (this.#noBatchLosses) return;
     // For a restore: copies, since every optimizer writes the values in place (on a device
     // only L-BFGS steps batch by batch here; a lost device fails the copy, and fit's loop
-    // then hands the model the last good epoch's weights).
-    for (const t of this.#before) t.dispose();
-    this.#before = ctx.params.map((p) => keep(p.borrow().clone()));
+    // then hands the model the last good epoch's weights). A CPU parameter is copied into an
+    // array this guard made once and reuses every batch; a device parameter is cloned.
+    const params = ctx.params, before = this.#before;
+    for (let i = 0; i < params.length; i++) {
+      const t = params[i].borrow();
+      const old = before[i];
+      const values = t.device === cpu ? storageOf(t, "copy parameter") : null;
+      if (isHostArray(values)) {
+        let copy = old;
+        if (!isHostArray(copy) || copy.length !== values.length || !sameType(copy, values)) {
+          if (old instanceof Tensor) old.dispose();
+          copy = values instanceof Float32Array
+            ? new Float32Array(values.length)
+            : new Float64Array(values.length);
+        }
+        copy.set(values);
+        before[i] = copy;
+      } else {
+        if (old instanceof Tensor) old.dispose();
+        before[i] = keep(t.clone());
+      }
+    }
+    for (let i = params.length; i < before.length; i++) {
+      const old = before[i];
+      if (old instanceof Tensor) old.dispose();
+    }
+    before.length = params.length;
   }
 
   /**
@@ -79,35 +105,43 @@ export class NanGuard implements Callback {
    * strictEqual(typeof new NanGuard().onBatchEnd, "function");
    * ```
    */
-  async onBatchEnd(ctx: TrainContext, batch: BatchResult): Promise<void> {
+  onBatchEnd(ctx: TrainContext, batch: BatchResult): void | Promise<void> {
     // A GPU run that sums its loss on the device checks each epoch's loss instead (`fit`'s
     // loop), keeping the last finite epoch's weights.
     if (batch.loss === undefined) {
       this.#noBatchLosses = true;
-      for (const t of this.#before) t.dispose();
-      this.#before = [];
+      this.#drop();
       return;
     }
-    let problem: string | null = null;
-    if (!Number.isFinite(batch.loss)) problem = `the loss is ${batch.loss}`;
-    else {
-      for (const p of ctx.params) {
-        const t = p.borrow();
-        // Device weights (L-BFGS on WebGPU) are read back: unchecked, a NaN step would only
-        // show as the next batch's loss, when the weights "before" it are already NaN.
-        const values = t.device === cpu
-          ? storageOf(t, "check parameter")
-          : await t.readTypedArray();
-        if (!isHostArray(values)) continue;
-        if (!allFinite(values)) {
-          const bad = values.find((v) => !Number.isFinite(v));
-          problem = `parameter ${p.name} became ${bad} after the step (loss ${batch.loss})`;
-          break;
-        }
-      }
+    if (!Number.isFinite(batch.loss)) return this.#restore(ctx, batch, `the loss is ${batch.loss}`);
+    const params = ctx.params;
+    for (let i = 0; i < params.length; i++) {
+      const t = params[i].borrow();
+      // Device weights (L-BFGS on WebGPU) are read back: unchecked, a NaN step would only
+      // show as the next batch's loss, when the weights "before" it are already NaN. Only
+      // then does this hook return a promise; on the CPU it runs synchronously.
+      if (t.device !== cpu) return this.#checkAsync(ctx, batch, i);
+      const problem = nonFinite(params[i], storageOf(t, "check parameter"), batch);
+      if (problem !== null) return this.#restore(ctx, batch, problem);
     }
-    if (problem === null) return;
-    ctx.params.forEach((p, i) => (p.value = this.#before[i]));
+  }
+
+  async #checkAsync(ctx: TrainContext, batch: BatchResult, from: number): Promise<void> {
+    const params = ctx.params;
+    for (let i = from; i < params.length; i++) {
+      const t = params[i].borrow();
+      const values = t.device === cpu ? storageOf(t, "check parameter") : await t.readTypedArray();
+      const problem = nonFinite(params[i], values, batch);
+      if (problem !== null) return this.#restore(ctx, batch, problem);
+    }
+  }
+
+  /** Puts back the weights from before the step and stops the run. */
+  #restore(ctx: TrainContext, batch: BatchResult, problem: string): void {
+    ctx.params.forEach((p, i) => {
+      const old = this.#before[i];
+      p.value = old instanceof Tensor ? old : wrap(old, p.shape);
+    });
     this.#before = []; // now the parameters' values
     ctx.stop(
       "nonFinite",
@@ -117,22 +151,25 @@ export class NanGuard implements Callback {
     );
   }
 
-  /**
-   * Lets go of the weights it kept from before the last step.
-   *
-   * @param _ctx The run.
-   *
-   * @example
-   * ```ts
-   * import { NanGuard } from "@glassbox/trainer";
-   * import { strictEqual } from "node:assert/strict";
-   *
-   * strictEqual(typeof new NanGuard().onTrainEnd, "function");
-   * ```
-   */
-  onTrainEnd(_ctx: TrainContext): void {
-    for (const t of this.#before) t.dispose();
+  #drop(): void {
+    for (const t of this.#before) if (t instanceof Tensor) t.dispose();
     this.#before = [];
+  }
+
+  onTrainEnd(_ctx: TrainContext): void {
+    this.#drop();
     this.#noBatchLosses = false;
   }
+}
+
+/** Float64Array with Float64Array, Float32Array with Float32Array. */
+function sameType(a: TypedArray, b: TypedArray): boolean {
+  return (a instanceof Float32Array) === (b instanceof Float32Array);
+}
+
+/** Why a parameter's values after the step are not usable, or null when all are finite. */
+function nonFinite(p: Parameter, values: unknown, batch: BatchResult): string | null {
+  if (!isHostArray(values) || allFinite(values)) return null;
+  const bad = values.find((v) => !Number.isFinite(v));
+  return `parameter ${p.name} became ${bad} after the step (loss ${batch.loss})`;
 }

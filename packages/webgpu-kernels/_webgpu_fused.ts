@@ -158,6 +158,9 @@ export class FusedKernels {
 
   lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
     const action = "lossValueGrad";
+    if (kind !== "mse" && kind !== "softmaxCrossEntropy") {
+      throw new TypeError(`Cannot ${action}: the WebGPU backend has no fused ${kind} kernel`);
+    }
     const { rows, cols, reduction } = info;
     const p = this.#check(pred, action), t = this.#check(target, action);
     const acc = info.accumulator === undefined ? [] : [this.#check(info.accumulator, action)];

@@ -1,9 +1,9 @@
 /**
- * The CPU's `lossValueGrad`: MSE and softmax cross-entropy (class indices)
- * value and gradient in one pass each, with the arithmetic of the losses'
- * composed Tensor operations in the same order — a sum accumulated in double
- * precision then rounded once, as the reduction kernel does — so the values
- * are the same bits.
+ * The CPU's `lossValueGrad`: MSE, softmax cross-entropy (class indices) and
+ * categorical cross-entropy (probabilities) value and gradient in one pass
+ * each, with the arithmetic of the losses' composed Tensor operations in the
+ * same order — a sum accumulated in double precision then rounded once, as
+ * the reduction kernel does — so the values are the same bits.
  *
  * @module
  */
@@ -14,7 +14,8 @@ import { allocHost } from "./memory.ts";
 
 /** (pred − target)², reduced; gradient 2(pred − target)·(1/n or 1). */
 function mse(p: TypedArray, t: TypedArray, info: LossInfo, value: TypedArray, grad: TypedArray) {
-  const r = info.dtype === "float32" ? Math.fround : (v: number) => v;
+  if (info.dtype !== "float32") return mse64(p, t, info, value, grad);
+  const r = Math.fround;
   const n = info.rows * info.cols;
   let acc = 0;
   for (let i = 0; i < n; i++) {
@@ -26,6 +27,24 @@ function mse(p: TypedArray, t: TypedArray, info: LossInfo, value: TypedArray, gr
   value[0] = mean ? r(acc) / r(n) : acc;
   const g = mean ? r(1 / r(n)) : 1;
   for (let i = 0; i < n; i++) grad[i] = r(grad[i] * 2) * g;
+}
+
+/**
+ * `mse` in float64, where every rounding is the identity: the same operations in the same
+ * order without a call per element (a validation pass runs it on 10,000s of elements).
+ */
+function mse64(p: TypedArray, t: TypedArray, info: LossInfo, value: TypedArray, grad: TypedArray) {
+  const n = info.rows * info.cols;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const d = p[i] - t[i];
+    grad[i] = d;
+    acc += d * d;
+  }
+  const mean = info.reduction === "mean";
+  value[0] = mean ? acc / n : acc;
+  const g = mean ? 1 / n : 1;
+  for (let i = 0; i < n; i++) grad[i] = grad[i] * 2 * g;
 }
 
 /** −log softmax(pred)[target], reduced; gradient (−onehot·(1/N or 1)) − softmax·Σ. */
@@ -64,6 +83,39 @@ function softmaxCrossEntropy(
   backend.dispose(logp);
 }
 
+/**
+ * −Σ y·log max(p, [y = 0]) per row, reduced over the rows; gradient (−y / max(p, [y = 0]))·g
+ * with g = 1/N (mean) or 1: `CategoricalCrossEntropy`'s composed operations (equal,
+ * maximum, log, mul, row sum, neg, sum, div; then neg, div, mul) element by element in the
+ * same order, each rounded where its tensor was stored (float32), the sums accumulated in
+ * double and rounded once as the reduction kernel does.
+ */
+function categoricalCrossEntropy(
+  p: TypedArray,
+  y: TypedArray,
+  info: LossInfo,
+  value: TypedArray,
+  grad: TypedArray,
+) {
+  const { rows, cols } = info;
+  const r = info.dtype === "float32" ? Math.fround : (v: number) => v;
+  const mean = info.reduction === "mean";
+  const g = mean ? r(1 / r(rows)) : 1;
+  let total = 0;
+  for (let i = 0, at = 0; i < rows; i++) {
+    let row = 0;
+    for (let c = 0; c < cols; c++, at++) {
+      const yv = y[at], pv = p[at];
+      const floor = yv === 0 ? 1 : 0; // where y = 0, p ≥ 1 makes y·log p and y/p exactly 0
+      const safe = pv !== pv ? NaN : pv > floor ? pv : floor; // torch.maximum: NaN wins
+      row += r(yv * r(Math.log(safe)));
+      grad[at] = r(r(-yv / safe) * g);
+    }
+    total += -r(row);
+  }
+  value[0] = mean ? r(r(total) / r(rows)) : r(total);
+}
+
 /** Value (one element) and gradient of `kind`, adding the value into `info.accumulator`. */
 export function cpuLossValueGrad(
   backend: Backend,
@@ -76,7 +128,9 @@ export function cpuLossValueGrad(
   const value = allocHost(info.dtype, 1, false);
   const grad = allocHost(info.dtype, info.rows * info.cols, false);
   if (kind === "mse") mse(pred, target, info, value, grad);
-  else softmaxCrossEntropy(backend, pred, target, info, value, grad);
+  else if (kind === "categoricalCrossEntropy") {
+    categoricalCrossEntropy(pred, target, info, value, grad);
+  } else softmaxCrossEntropy(backend, pred, target, info, value, grad);
   if (accumulator !== null) accumulator[0] = accumulator[0] + value[0];
   return { value: value as Storage, grad: grad as Storage };
 }

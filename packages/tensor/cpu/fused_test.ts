@@ -163,3 +163,42 @@ Deno.test("optimizerUpdate rejects storages of the wrong size, naming the index"
     /storage 0 has 1 elements, expected 2/,
   );
 });
+
+Deno.test("lossValueGrad gives the composed categorical cross-entropy bits, zeros, NaN and soft targets included", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    manualSeed(5);
+    const logits = randn([9, 4], { dtype }).mul(3);
+    const soft = randn([9, 4], { dtype }).softmax(1).toTypedArray();
+    // Probabilities with exact zeros (under a zero and a non-zero target), a NaN row, a 1.
+    const pv = Array.from(logits.softmax(1).toTypedArray());
+    pv.splice(0, 4, 0, 1, 0, 0);
+    pv.splice(4, 4, 0, 0.5, 0.5, 0);
+    pv[8] = NaN;
+    const p = tensor(pv, { dtype, shape: [9, 4] });
+    // One-hot rows, a soft row, a row whose target sits on a zero probability.
+    const yv: number[] = Array.from(
+      { length: 36 },
+      (_, k) => (k % 4 === Math.floor(k / 4) % 4 ? 1 : 0),
+    );
+    yv.splice(12, 4, ...Array.from(soft.subarray(12, 16)));
+    yv.splice(4, 4, 1, 0, 0, 0);
+    const y = tensor(yv, { dtype, shape: [9, 4] });
+    for (const reduction of ["mean", "sum"] as const) {
+      const r = backend.lossValueGrad("categoricalCrossEntropy", storageOf(p), storageOf(y), {
+        dtype,
+        rows: 9,
+        cols: 4,
+        reduction,
+      });
+      // CategoricalCrossEntropy's composed forward and backward.
+      const safeP = p.maximum(y.equal(0));
+      const total = y.mul(safeP.log()).sum(1).neg().sum();
+      const value = reduction === "mean" ? total.div(9) : total;
+      const g = reduction === "mean" ? tensor(1, { dtype }).div(9) : tensor(1, { dtype });
+      const grad = y.neg().div(safeP).mul(g.reshape([-1, 1]));
+      const what = `${dtype} ${reduction}`;
+      deepStrictEqual(wrap(r.value, value).toTypedArray(), value.toTypedArray(), `${what} value`);
+      deepStrictEqual(wrap(r.grad, grad).toTypedArray(), grad.toTypedArray(), `${what} grad`);
+    }
+  }
+});

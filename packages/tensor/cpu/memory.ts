@@ -28,10 +28,12 @@ export interface CpuMemoryStats {
   readonly poolLimitBytes: number;
 }
 
-/** Arrays the backend made: only these may go back to the pool (never a caller's array). */
-const owned = new WeakSet<TypedArray>();
-/** Arrays in the pool now, so a second release of one is ignored. */
-const pooled = new WeakSet<TypedArray>();
+/**
+ * The arrays the backend made (only these may go back to the pool, never a caller's array),
+ * each with whether it is in the pool now (a second release of one is ignored). One map
+ * lookup per release and one write per reuse: two WeakSets cost twice that.
+ */
+const owned = new WeakMap<TypedArray, boolean>();
 const free64 = new Map<number, Float64Array[]>();
 const free32 = new Map<number, Float32Array[]>();
 let allocations = 0;
@@ -50,7 +52,7 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
   const bin = dtype === "float64" ? free64.get(size) : free32.get(size);
   const reused = bin === undefined ? undefined : bin.pop();
   if (reused !== undefined) {
-    pooled.delete(reused);
+    owned.set(reused, false);
     pooledArrays--;
     pooledBytes -= reused.byteLength;
     reuses++;
@@ -69,7 +71,7 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
   }
   allocations++;
   allocatedBytes += made.byteLength;
-  owned.add(made);
+  owned.set(made, false);
   return made;
 }
 
@@ -79,7 +81,7 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
  */
 export function releaseHost(values: unknown): void {
   if (!isHostArray(values)) return;
-  if (!owned.has(values) || pooled.has(values) || values.length === 0) return;
+  if (owned.get(values) !== false || values.length === 0) return;
   // One array of more than an eighth of the limit (64 MiB by default: an 8000 × 1000
   // float64 matrix) is left to the garbage collector: kept, a single large product would
   // hold its memory for the life of the process, and a loop of such sizes gains little.
@@ -89,7 +91,7 @@ export function releaseHost(values: unknown): void {
   let bin = bins.get(values.length);
   if (bin === undefined) bins.set(values.length, bin = []);
   bin.push(values);
-  pooled.add(values);
+  owned.set(values, true);
   pooledArrays++;
   pooledBytes += values.byteLength;
 }

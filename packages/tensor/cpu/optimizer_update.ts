@@ -49,6 +49,11 @@ function sgd64(
   u: SgdScalars,
 ): void {
   const { maximize, decay, wd, mu, keep, step, first, nesterov } = u;
+  if (!maximize && !decay && buf === null) {
+    // Plain SGD (the notebooks' optimizer): the same θ + (−γ)·g without the per-element tests.
+    for (let k = 0; k < theta.length; k++) theta[k] = theta[k] + step * grad[k];
+    return;
+  }
   for (let k = 0; k < theta.length; k++) {
     let g = maximize ? -grad[k] : grad[k];
     if (decay) g = g + wd * theta[k];
@@ -155,17 +160,18 @@ function sgdUpdate(
   f32: boolean,
 ): void {
   const round = f32 ? Math.fround : (x: number) => x;
-  const base = {
+  const u: SgdScalars = {
     maximize: rule.maximize,
     decay: rule.weightDecay !== 0,
     wd: round(rule.weightDecay),
     mu: round(rule.momentum),
     keep: round(1 - rule.dampening),
     step: round(-rule.lr),
+    first: false,
     nesterov: rule.nesterov,
   };
   params.forEach((theta, i) => {
-    const u: SgdScalars = { ...base, first: rule.fresh[i] };
+    u.first = rule.fresh[i]; // one object for every parameter: the loops read it first
     const buf = rule.momentum !== 0 ? states[i][0] : null;
     if (f32) sgd32(theta as Float32Array, grads[i], buf as Float32Array | null, u);
     else sgd64(theta as Float64Array, grads[i], buf as Float64Array | null, u);
