@@ -8,7 +8,7 @@
  * The CPU paths are chosen by the environment only (the runner sets
  * `GLASSBOX_WASM`), so the harness relies on no internals. WebGPU runs
  * float32 only, the same training step through the backend's fused
- * primitives. See tasks/bench/protocol.ts for what is written to stdout.
+ * primitives; the `micro` group's runners are in tasks/bench/micro_runners.ts. See tasks/bench/protocol.ts for what is written to stdout.
  *
  * @module
  */
@@ -22,6 +22,7 @@ import { parseTrainFlags } from "../experiments/flags.ts";
 import { findExperiment } from "../experiments/registry.ts";
 import { runExperiment } from "../experiments/run_experiment.ts";
 import { measure, type Measurement, type Runner } from "./measure.ts";
+import { microRunner } from "./micro_runners.ts";
 import { emit, readWorkloads, runAll } from "./protocol.ts";
 import type { BenchDType, Workload } from "./suite.ts";
 import { cyclicLabels, lcgValues } from "./values.ts";
@@ -134,6 +135,9 @@ async function main(path: Path): Promise<void> {
         if (gpu !== undefined) m.perRun = await countsPerRun(gpu, runner);
         return m;
       }
+      case "micro":
+        if (gpu !== undefined) return "the micro workloads run on the CPU";
+        return await measure(microRunner(w), w.timing);
       case "experiment":
         if (gpu !== undefined) return "the experiments train on the CPU";
         return await measure(experimentRunner(w), w.timing);

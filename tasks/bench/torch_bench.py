@@ -13,6 +13,11 @@ Workloads:
 - mlp: nn.Sequential(Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)) in the
   workload's dtype; one step = zero_grad, forward, CrossEntropyLoss on class indices, backward,
   torch.optim.SGD step.
+- micro (float64, [33, 32] inputs): nn.Linear(32, 32).double() then torch.tanh (or torch.relu), the
+  parameters requiring gradients as in training, so autograd records the graph; x.tanh(); and one
+  training step of the classification notebook with the twin tasks/golden/experiments.py trains
+  (build(..., softmax_output=True), its categorical cross-entropy -sum(y log p) / m on one-hot rows,
+  torch.optim.SGD lr 0.08): zero_grad, forward, loss, backward, step, loss.item().
 - experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
   fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
   with its full validation pass, restarts; data generation happens once, untimed.
@@ -105,6 +110,37 @@ def mlp_runner(w):
     return step
 
 
+def micro_runner(w):
+    rows = w["rows"]
+    torch.manual_seed(0)
+    if w["op"] in ("dense-tanh", "dense-relu"):
+        layer = nn.Linear(32, 32).double()
+        act = torch.tanh if w["op"] == "dense-tanh" else torch.relu
+        x = values((rows, 32), 1, torch.float64)
+        return lambda: act(layer(x))
+    if w["op"] == "tanh":
+        x = values((rows, 32), 1, torch.float64)
+        return lambda: x.tanh()
+    if w["op"] == "classification-step":
+        import experiments as ex  # tasks/golden/experiments.py
+        c = ex.config("mlp-classification")
+        sizes = [5, 32, 32, 32, 3]
+        model = ex.build(sizes, ex.activations_for(c["activation"], sizes[1:-1]), softmax_output=True)
+        loss_fn = ex.make_loss(c)
+        opt = torch.optim.SGD(model.parameters(), lr=c["lr"])
+        x = values((rows, sizes[0]), 3, torch.float64)
+        y = nn.functional.one_hot(torch.arange(rows) % sizes[-1], sizes[-1]).double()
+
+        def step():
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+        return step
+    raise ValueError(w["op"])
+
+
 def experiment_runner(w):
     import experiments as ex  # tasks/golden/experiments.py
     c = ex.config(w["experiment"])
@@ -127,7 +163,7 @@ def experiment_runner(w):
     return run
 
 
-RUNNERS = {"matmul": matmul_runner, "mlp": mlp_runner, "experiment": experiment_runner}
+RUNNERS = {"matmul": matmul_runner, "mlp": mlp_runner, "micro": micro_runner, "experiment": experiment_runner}
 
 
 def main():
