@@ -21,6 +21,7 @@ import { requestWebGPU, type WebGPUDevice } from "@glassbox/webgpu-kernels";
 import { parseTrainFlags } from "../experiments/flags.ts";
 import { findExperiment } from "../experiments/registry.ts";
 import { runExperiment } from "../experiments/run_experiment.ts";
+import { assignmentRunner } from "./assignment_runner.ts";
 import { measure, type Measurement, type Runner } from "./measure.ts";
 import { microRunner } from "./micro_runners.ts";
 import { emit, readWorkloads, runAll } from "./protocol.ts";
@@ -138,9 +139,14 @@ async function main(path: Path): Promise<void> {
       case "micro":
         if (gpu !== undefined) return "the micro workloads run on the CPU";
         return await measure(microRunner(w), w.timing);
-      case "experiment":
+      case "experiment": {
         if (gpu !== undefined) return "the experiments train on the CPU";
-        return await measure(experimentRunner(w), w.timing);
+        if (w.assignment === undefined) return await measure(experimentRunner(w), w.timing);
+        const runner = assignmentRunner(w.experiment);
+        const m = await measure(runner, w.timing);
+        m.perRun = runner.counts();
+        return m;
+      }
     }
   });
   if (gpu !== undefined) {

@@ -19,8 +19,18 @@
  *   --experiment <name>` runs them (float64; model creation and every epoch
  *   with its full validation pass; data generation excluded), the two extras
  *   (`logistic-regression`, `mlp-1d`) marked as such, and the assignment
- *   notebook's training parts (`assignment-…`: its `train1` with SciPy's
- *   BFGS or Adam). Figure: ms per run.
+ *   notebook's training parts that take seconds: `assignment-fit` (2a/2b:
+ *   `train1([2])`, 10 repetitions of SciPy's BFGS), `assignment-adam` (2e:
+ *   `train1([50])` with Adam) and `assignment-depths` (2e: `train1([4, 5, 6],
+ *   nreps=50, phi=relu)`), each as `deno task train --experiment <name>` runs
+ *   it (without writing the run folder) and as the notebook's own code
+ *   (tasks/golden/assignment.py) runs it; both report the iterations and
+ *   function evaluations of a run, since BFGS runs that end at the noise
+ *   floor may take different numbers of steps in the two implementations.
+ *   Figure: ms per run. Left out: `assignment-widths`, `-units` and
+ *   `-backprop`, whose BFGS runs on 10 to 100 hidden units take 15–80 s
+ *   each (minutes per engine at three samples), and `assignment-logistic`,
+ *   `-mlp`, which train nothing.
  *
  * FLOP counts (tasks/bench/flops.ts) come with the rows whose work is fixed,
  * for the % of the SIMD ceiling.
@@ -53,11 +63,44 @@ export interface BenchExperiment {
   goal: number | null;
   /**
    * What one run trains and validates, for the FLOP count; null where the
-   * work is not fixed in advance (L-BFGS, BFGS: evaluations vary) or the
-   * data's shapes make it negligible.
+   * work is not fixed in advance (L-BFGS, BFGS, Adam with a tolerance: the
+   * number of evaluations depends on the run).
    */
   work: ExperimentWork | null;
+  /** For the assignment's experiments: the settings PyTorch's side needs (the part's defaults). */
+  assignment?: AssignmentBench;
 }
+
+/** An assignment experiment's settings, as tasks/experiments/assignment_registry.ts defines them. */
+export interface AssignmentBench {
+  /** `train1(hidden_sizes)`. */
+  hidden: number[];
+  /** Repetitions. */
+  nreps: number;
+  /** Hidden activation. */
+  phi: "sigmoid" | "relu";
+  /** SciPy's BFGS (defaults: gtol 1e-5, 200 × parameters iterations) or Adam. */
+  optimizer: "bfgs" | "adam";
+  /** Adam: learning rate, most epochs, tolerance. */
+  lr: number;
+  epochs: number;
+  tol: number;
+  /** manual_seed of the weights; Generator seed of the data. */
+  seed: number;
+  dataSeed: number;
+}
+
+const ASSIGNMENT_BASE: AssignmentBench = {
+  hidden: [2],
+  nreps: 10,
+  phi: "sigmoid",
+  optimizer: "bfgs",
+  lr: 0.01,
+  epochs: 5000,
+  tol: 1e-8,
+  seed: 0,
+  dataSeed: 2,
+};
 
 /**
  * The experiments the bench times. Notebook experiments must run ≥ 2× as
@@ -97,6 +140,28 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     work: { sizes: [5, 3], trainRows: 1000, validRows: 100, epochs: 32 },
   },
   { name: "mlp-1d", notebook: null, goal: null, work: null },
+  // The assignment notebook's parts that train and take seconds, not minutes (see the module doc).
+  {
+    name: "assignment-fit",
+    notebook: "assignment 2a/2b",
+    goal: 2,
+    work: null,
+    assignment: ASSIGNMENT_BASE,
+  },
+  {
+    name: "assignment-adam",
+    notebook: "assignment 2e",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [50], nreps: 1, optimizer: "adam" },
+  },
+  {
+    name: "assignment-depths",
+    notebook: "assignment 2e",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [4, 5, 6], nreps: 50, phi: "relu" },
+  },
 ];
 
 /** The notebooks' experiments, as named by tasks/experiments/registry.ts. */
@@ -138,7 +203,7 @@ export type Workload =
     | { kind: "matmul"; n: number; variant: Variant }
     | { kind: "mlp"; sizes: readonly number[]; batch: number; lr: number }
     | { kind: "micro"; op: MicroOp; rows: number }
-    | { kind: "experiment"; experiment: string }
+    | { kind: "experiment"; experiment: string; assignment?: AssignmentBench }
   );
 
 /**
@@ -289,6 +354,7 @@ export function buildSuite(options: SuiteOptions = {}): Workload[] {
         kind: "experiment",
         dtype: "float64",
         experiment: e.name,
+        ...(e.assignment === undefined ? {} : { assignment: e.assignment }),
         label: `train ${e.name}${e.notebook === null ? " (extra)" : ""}`,
         timing: quick ? { ...EXPERIMENT_TIMING, samples: 1, minSamples: 1 } : EXPERIMENT_TIMING,
       });

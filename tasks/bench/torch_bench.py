@@ -20,7 +20,12 @@ Workloads:
   torch.optim.SGD lr 0.08): zero_grad, forward, loss, backward, step, loss.item().
 - experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
   fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
-  with its full validation pass, restarts; data generation happens once, untimed.
+  with its full validation pass, restarts; data generation happens once, untimed. The assignment's
+  experiments (assignment-fit, -adam, -depths) run the notebook's own code as tasks/golden/assignment.py
+  has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi), each repetition trained by
+  train_scipy (scipy.optimize.minimize(method="BFGS", jac=True) with SciPy's defaults) or fnn_train
+  (Adam), its printed lines captured, then the best model's test error; the iterations and function
+  evaluations of a run are reported with the figure.
 
 Timing, identical to tasks/bench/measure.ts: warm up (at least one untimed run, and until warmupMs
 has passed); choose inner = the number of back-to-back runs that makes one sample last at least
@@ -29,6 +34,8 @@ time.perf_counter; report the median sample / inner in ms per run, with min and 
 """
 
 import argparse
+import contextlib
+import io
 import json
 import math
 import os
@@ -141,7 +148,50 @@ def micro_runner(w):
     raise ValueError(w["op"])
 
 
+def train1(asg, d, hidden, nreps, train, phi):
+    """tasks/golden/assignment.py's train1 (the notebook's), with phi passed on to MLP."""
+    best_model, best_cost = None, math.inf
+    for rep in range(nreps):
+        model = asg.MLP([1] + hidden + [1], phi)
+        print(f"Repetition {rep: 2d}: ", end="")
+        train(model)
+        mse = torch.nn.functional.mse_loss(d["y1"], model(d["X1"])).item()
+        if mse < best_cost:
+            best_model, best_cost = model, mse
+        print(f"best_cost={best_cost:.3f}")
+    return best_model, best_cost
+
+
+def assignment_runner(w):
+    import assignment as asg  # tasks/golden/assignment.py
+    s = w["assignment"]
+    d = asg.data(s["dataSeed"])
+    phi = {"sigmoid": torch.sigmoid, "relu": torch.relu}[s["phi"]]
+    counts = {}
+
+    def train(model):
+        if s["optimizer"] == "adam":
+            opt = torch.optim.Adam(model.parameters(), lr=s["lr"])
+            costs = asg.fnn_train(d["X1"], d["y1"], model, opt, s["epochs"], s["tol"], verbose=True)
+            nit = nfev = len(costs)
+        else:
+            r = asg.train_scipy(d["X1"], d["y1"], model)
+            nit, nfev = int(r.nit), int(r.nfev)
+        counts["iterations"] += nit
+        counts["evaluations"] += nfev
+
+    def run():
+        counts.update(iterations=0, evaluations=0)
+        torch.manual_seed(s["seed"])
+        with contextlib.redirect_stdout(io.StringIO()):
+            best, _ = train1(asg, d, s["hidden"], s["nreps"], train, phi)
+            print(f"Test error    : {torch.nn.functional.mse_loss(d['y1test'], best(d['X1test'])).item()}")
+    return run, lambda: dict(counts)
+
+
 def experiment_runner(w):
+    if "assignment" in w:
+        return assignment_runner(w)
     import experiments as ex  # tasks/golden/experiments.py
     c = ex.config(w["experiment"])
     data, init = ex.dataset(c["experiment"], c["seed"], c["trainRows"])
@@ -180,7 +230,12 @@ def main():
     }})
     for w in workloads:
         try:
-            emit({"type": "result", "id": w["id"], **measure(RUNNERS[w["kind"]](w), w["timing"])})
+            made = RUNNERS[w["kind"]](w)
+            run, counts = made if isinstance(made, tuple) else (made, None)
+            result = measure(run, w["timing"])
+            if counts is not None:
+                result["perRun"] = counts()
+            emit({"type": "result", "id": w["id"], **result})
         except Exception as error:  # reported per workload; the run goes on
             emit({"type": "error", "id": w["id"], "message": f"{type(error).__name__}: {error}"})
 
