@@ -117,6 +117,14 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
       const counts = Object.entries(o.perRun).map(([k, v]) => `${v} ${k}`).join(", ");
       out.push(`${r.label} [${id}], per ${r.unit === "ms/step" ? "step" : "run"}: ${counts}`);
     }
+    const perIteration = iterationRatio(r);
+    if (perIteration !== null) {
+      out.push(
+        `${r.label}: the runs took different numbers of iterations; per iteration ÷PyTorch = ${
+          ratio(perIteration)
+        }`,
+      );
+    }
   }
   const errors = results.rows.flatMap((r) =>
     Object.entries(r.engines).flatMap(([id, o]) =>
@@ -138,6 +146,20 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
   const unchecked = results.targets.length - checked.length;
   if (unchecked > 0) out.push(`(${unchecked} target(s) not measured in this run)`);
   return out.join("\n");
+}
+
+/**
+ * PyTorch's time per iteration ÷ best's, for rows whose two runs report
+ * different iteration counts (optimizers that stop on a tolerance); else null.
+ */
+export function iterationRatio(r: Row): number | null {
+  if (r.best === null || r.torch === null || r.torch.source !== "measured") return null;
+  const iterations = (o: Outcome | undefined) =>
+    o !== undefined && measured(o) ? o.perRun?.iterations : undefined;
+  const mine = iterations(r.engines[r.best.engine]);
+  const theirs = iterations(r.engines[`torch-${r.torch.threads}`]);
+  if (mine === undefined || theirs === undefined || mine === theirs || mine === 0) return null;
+  return (r.torch.ms / theirs) / (r.best.ms / mine);
 }
 
 /** One line per engine: what it is, or why it is absent. */
