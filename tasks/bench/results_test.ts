@@ -3,9 +3,20 @@ import type { EngineRun } from "./engines.ts";
 import type { Machine } from "./machine.ts";
 import { buildRows, checkTargets, type Results, SCHEMA, type Target } from "./results.ts";
 import { BENCH_EXPERIMENTS, buildSuite, type Workload } from "./suite.ts";
-import { formatReport } from "./table.ts";
+import { formatReport, iterationRatio } from "./table.ts";
 
 const SUITE = buildSuite();
+const MACHINE: Machine = {
+  cpu: "test",
+  cores: 2,
+  os: "linux/x86_64",
+  deno: "0",
+  v8: "0",
+  typescript: "0",
+  loadBefore: 1,
+  loadAfter: 1.5,
+  date: "2000-01-01T00:00:00.000Z",
+};
 
 /** An engine that measured `ms(w)` for each workload where it is defined. */
 function engine(id: string, ms: (w: Workload) => number | undefined): EngineRun {
@@ -120,17 +131,6 @@ Deno.test("checkTargets: a target whose row was not measured has no value and no
 });
 
 Deno.test("formatReport prints MISSED below a goal and ok above it, and the SIMD ceiling", () => {
-  const machine: Machine = {
-    cpu: "test",
-    cores: 2,
-    os: "linux/x86_64",
-    deno: "0",
-    v8: "0",
-    typescript: "0",
-    loadBefore: 1,
-    loadAfter: 1.5,
-    date: "2000-01-01T00:00:00.000Z",
-  };
   const micro = buildSuite({ only: ["micro"] });
   const runs = [
     engine(
@@ -143,7 +143,7 @@ Deno.test("formatReport prints MISSED below a goal and ok above it, and the SIMD
     schema: SCHEMA,
     args: [],
     quick: true,
-    machine,
+    machine: MACHINE,
     engines: {},
     pytorch: { source: "absent", note: "not selected" },
     rows,
@@ -161,4 +161,44 @@ Deno.test("formatReport prints MISSED below a goal and ok above it, and the SIMD
   ok(dense.includes(` ${share}%`), `${share}% in ${dense}`);
   ok(text.includes("38 GFLOP/s float64, 76 float32"), text);
   ok(text.includes("load 1.00 → 1.50"), text);
+});
+
+Deno.test("formatReport: where the runs took different iteration counts, the per-iteration ratio", () => {
+  const adam = SUITE.filter((w) => w.id === "experiments/assignment-adam");
+  const run = (id: string, ms: number, iterations: number): EngineRun => ({
+    id,
+    available: true,
+    info: {},
+    outcomes: {
+      [adam[0].id]: { ms, minMs: ms, maxMs: ms, samples: 3, inner: 1, perRun: { iterations } },
+    },
+  });
+  const runs = [run("wasm", 875, 4185), run("torch-1", 436, 1867)];
+  const [row] = buildRows(adam, runs, undefined, 2);
+  strictEqual(row.vsTorch, 436 / 875);
+  const perIteration = iterationRatio(row)!;
+  strictEqual(perIteration, (436 / 1867) / (875 / 4185));
+  const text = formatReport({
+    schema: SCHEMA,
+    args: [],
+    quick: false,
+    machine: { ...MACHINE },
+    engines: {},
+    pytorch: { source: "measured", note: "torch" },
+    rows: [row],
+    targets: checkTargets([row]),
+  }, runs);
+  ok(text.includes("train assignment-adam [wasm], per run: 4185 iterations"), text);
+  ok(text.includes("train assignment-adam [torch-1], per run: 1867 iterations"), text);
+  ok(
+    text.includes(
+      `train assignment-adam: the runs took different numbers of iterations; per iteration ÷PyTorch = ${
+        perIteration.toPrecision(3)
+      }×`,
+    ),
+    text,
+  );
+  // The same counts on both sides: no such line.
+  const same = [run("wasm", 875, 1867), run("torch-1", 436, 1867)];
+  strictEqual(iterationRatio(buildRows(adam, same, undefined, 2)[0]), null);
 });

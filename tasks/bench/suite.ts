@@ -117,7 +117,7 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
   },
   {
     name: "mlp-classification",
-    notebook: "MLP for classification",
+    notebook: "MLP classification",
     goal: 2,
     work: { sizes: [5, 32, 32, 32, 3], trainRows: 100, validRows: 1000, epochs: 32 },
   },
