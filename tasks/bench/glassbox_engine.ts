@@ -8,7 +8,9 @@
  * The CPU paths are chosen by the environment only (the runner sets
  * `GLASSBOX_WASM`), so the harness relies on no internals. WebGPU runs
  * float32 only, the same training step through the backend's fused
- * primitives; the `micro` group's runners are in tasks/bench/micro_runners.ts. See tasks/bench/protocol.ts for what is written to stdout.
+ * primitives. The `micro` group's runners are in tasks/bench/micro_runners.ts,
+ * the assignment experiments' in tasks/bench/assignment_runner.ts. See
+ * tasks/bench/protocol.ts for what is written to stdout.
  *
  * @module
  */
