@@ -14,8 +14,11 @@ Deno.test("assignmentRunner runs the train CLI's part and reports its iterations
   deepStrictEqual(runner.counts(), first);
 });
 
-Deno.test("assignmentRunner refuses the parts the bench leaves out, naming the ones it takes", () => {
-  throws(() => assignmentRunner("assignment-widths"), /Cannot bench assignment-widths: expected/);
+Deno.test("assignmentRunner refuses the parts that train nothing, naming the ones it takes", () => {
+  throws(
+    () => assignmentRunner("assignment-logistic"),
+    /Cannot bench assignment-logistic: it trains nothing; expected one of assignment-fit, .*assignment-backprop/,
+  );
   throws(() => assignmentRunner("mlp-1d"), /--experiment must be one of/);
   strictEqual(typeof assignmentRunner("assignment-fit").run, "function");
 });

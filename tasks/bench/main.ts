@@ -56,7 +56,8 @@ Groups (all by default):
                one training step of the classification notebook (5-32-32-32-3, batch 33)
   experiments  the notebooks' experiments (deno task train --experiment <name>), float64:
                1.1, 1.2, 3.1, MLP for classification, the assignment's fit, adam and depths
-               parts; logistic-regression and mlp-1d are extras (measured, no target)
+               parts; logistic-regression and mlp-1d are extras (measured, no target);
+               with --long also the assignment's widths, units and backprop parts
 
 Engines (all by default): ts, wasm (glassbox's CPU paths, GLASSBOX_WASM=off|always),
 webgpu (glassbox on requestWebGPU(), float32), torch (${DEFAULT_PYTHON} with PyTorch,
@@ -66,6 +67,8 @@ with --cached-only, so fetch it once with \`deno install\`).
 Options:
   --quick               fewer sizes, experiments and samples: a smoke test, not a measurement
                         (--quick --only micro: a few seconds)
+  --long                also the experiments that take minutes a run (assignment-widths,
+                        -units, -backprop): one run per engine, about half an hour in all
   --only <group>        run only these groups (repeat, or separate with commas)
   --engines <list>      run only these engines, e.g. ts,wasm,torch
   --sizes <list>        matmul sizes instead of the defaults, e.g. 64,512
@@ -85,6 +88,7 @@ class UsageError extends Error {}
 
 interface Flags {
   quick: boolean;
+  long: boolean;
   only: Group[];
   engines: EngineChoice[];
   sizes?: number[];
@@ -125,6 +129,7 @@ function parseFlags(args: string[]): Flags {
       strict: true,
       options: {
         quick: { type: "boolean" },
+        long: { type: "boolean" },
         only: { type: "string", multiple: true },
         engines: { type: "string", multiple: true },
         sizes: { type: "string" },
@@ -164,6 +169,7 @@ function parseFlags(args: string[]): Flags {
     values.sizes === undefined;
   return {
     quick: values.quick ?? false,
+    long: values.long ?? false,
     only: only as Group[],
     engines: engines as EngineChoice[],
     sizes,
@@ -237,7 +243,12 @@ async function main(args: string[]): Promise<number> {
   }
   const started = new Date();
   const machine = await describeMachine(started);
-  const workloads = buildSuite({ quick: flags.quick, only: flags.only, sizes: flags.sizes });
+  const workloads = buildSuite({
+    quick: flags.quick,
+    only: flags.only,
+    sizes: flags.sizes,
+    long: flags.long,
+  });
   const commands = engineCommands(flags.engines, {
     python: flags.python,
     torchThreads: flags.torchThreads,

@@ -2,7 +2,8 @@
  * How every TypeScript engine of `deno task bench` times a workload (the
  * PyTorch script implements the same steps in Python):
  *
- * 1. warm-up: run untimed at least once and until `warmupMs` has passed;
+ * 1. warm-up: run untimed at least once and until `warmupMs` has passed
+ *    (no warm-up at all when `warmupMs` is negative: runs of minutes);
  * 2. calibrate: from the warm-up's time per run, pick `inner`, the number of
  *    back-to-back runs one sample times, so a sample lasts ≥ `minSampleMs`;
  * 3. sample: time `inner` runs (and a final `sync`, for devices that queue
@@ -49,20 +50,25 @@ export interface Runner {
  */
 export async function measure(runner: Runner, timing: Timing): Promise<Measurement> {
   const { run, sync } = runner;
-  const warmStart = performance.now();
-  let warmRuns = 0;
   let isAsync = false;
-  do {
-    const done = run();
-    if (done instanceof Promise) {
-      isAsync = true;
-      await done;
-    }
-    warmRuns++;
-    if (sync !== undefined) await sync();
-  } while (performance.now() - warmStart < timing.warmupMs);
-  const perRun = (performance.now() - warmStart) / warmRuns;
-  const inner = Math.max(1, Math.ceil(timing.minSampleMs / Math.max(perRun, 1e-3)));
+  let inner = 1;
+  if (timing.warmupMs >= 0) {
+    const warmStart = performance.now();
+    let warmRuns = 0;
+    do {
+      const done = run();
+      if (done instanceof Promise) {
+        isAsync = true;
+        await done;
+      }
+      warmRuns++;
+      if (sync !== undefined) await sync();
+    } while (performance.now() - warmStart < timing.warmupMs);
+    const perRun = (performance.now() - warmStart) / warmRuns;
+    inner = Math.max(1, Math.ceil(timing.minSampleMs / Math.max(perRun, 1e-3)));
+  } else {
+    isAsync = true; // not known without a run: await each (one microtask turn per run of minutes)
+  }
   const figures: number[] = [];
   const started = performance.now();
   while (figures.length < timing.samples) {

@@ -5,7 +5,7 @@ import { buildRows, checkTargets, type Results, SCHEMA, type Target } from "./re
 import { BENCH_EXPERIMENTS, buildSuite, type Workload } from "./suite.ts";
 import { formatReport, iterationRatio } from "./table.ts";
 
-const SUITE = buildSuite();
+const SUITE = buildSuite({ long: true });
 const MACHINE: Machine = {
   cpu: "test",
   cores: 2,
@@ -61,6 +61,9 @@ Deno.test("checkTargets: every notebook experiment ≥ 2× PyTorch, notebook 3.1
     "assignment-fit",
     "assignment-adam",
     "assignment-depths",
+    "assignment-widths",
+    "assignment-units",
+    "assignment-backprop",
   ]);
   for (const e of notebooks) {
     const goal = e.name === "mlp-regression" ? 1.5 : 2;

@@ -27,10 +27,11 @@
  *   (tasks/golden/assignment.py) runs it; both report the iterations and
  *   function evaluations of a run, since BFGS runs that end at the noise
  *   floor may take different numbers of steps in the two implementations.
- *   Figure: ms per run. Left out: `assignment-widths`, `-units` and
- *   `-backprop`, whose BFGS runs on 10 to 100 hidden units take 15–80 s
- *   each (minutes per engine at three samples), and `assignment-logistic`,
- *   `-mlp`, which train nothing.
+ *   Figure: ms per run. With `--long` only (one run per engine, no warm-up):
+ *   `assignment-widths` (2c), `-units` (2d) and `-backprop` (3), whose BFGS
+ *   runs on 10 to 100 hidden units take 15–80 s each on glassbox, minutes
+ *   per engine. Left out: `assignment-logistic` and `-mlp`, which train
+ *   nothing.
  *
  * FLOP counts (tasks/bench/flops.ts) come with the rows whose work is fixed,
  * for the % of the SIMD ceiling.
@@ -69,12 +70,16 @@ export interface BenchExperiment {
   work: ExperimentWork | null;
   /** For the assignment's experiments: the settings PyTorch's side needs (the part's defaults). */
   assignment?: AssignmentBench;
+  /** Minutes per run: measured only with `--long`, one run per engine, no warm-up run. */
+  long?: boolean;
 }
 
 /** An assignment experiment's settings, as tasks/experiments/assignment_registry.ts defines them. */
 export interface AssignmentBench {
   /** `train1(hidden_sizes)`. */
   hidden: number[];
+  /** The width study's widths (`assignment-widths`: one `train1([w])` per width). */
+  widths: number[];
   /** Repetitions. */
   nreps: number;
   /** Hidden activation. */
@@ -92,6 +97,7 @@ export interface AssignmentBench {
 
 const ASSIGNMENT_BASE: AssignmentBench = {
   hidden: [2],
+  widths: [1, 2, 3, 10, 50, 100],
   nreps: 10,
   phi: "sigmoid",
   optimizer: "bfgs",
@@ -162,6 +168,31 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     work: null,
     assignment: { ...ASSIGNMENT_BASE, hidden: [4, 5, 6], nreps: 50, phi: "relu" },
   },
+  // BFGS to convergence on 10 to 100 hidden units: 15–80 s a run on glassbox; with --long only.
+  {
+    name: "assignment-widths",
+    notebook: "assignment 2c",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, nreps: 1 },
+    long: true,
+  },
+  {
+    name: "assignment-units",
+    notebook: "assignment 2d",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [10] },
+    long: true,
+  },
+  {
+    name: "assignment-backprop",
+    notebook: "assignment 3",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [50], nreps: 1 },
+    long: true,
+  },
 ];
 
 /** The notebooks' experiments, as named by tasks/experiments/registry.ts. */
@@ -184,7 +215,7 @@ export const CLASSIFICATION_LR = 0.08;
 
 /** How long an engine measures one workload (see tasks/bench/measure.ts). */
 export interface Timing {
-  /** Minimum warm-up time in ms (at least one untimed run). */
+  /** Minimum warm-up time in ms (at least one untimed run; none when negative). */
   warmupMs: number;
   /** Each sample times enough back-to-back runs to last at least this long (ms). */
   minSampleMs: number;
@@ -240,6 +271,8 @@ export interface SuiteOptions {
   only?: readonly Group[];
   /** Matmul sizes to run instead of the defaults. */
   sizes?: readonly number[];
+  /** Also the experiments that take minutes per run (`BenchExperiment.long`). */
+  long?: boolean;
 }
 
 const FULL_TIMING: Timing = {
@@ -263,6 +296,14 @@ const EXPERIMENT_TIMING: Timing = {
   samples: 5,
   budgetMs: 10000,
   minSamples: 3,
+};
+/** Runs of minutes: one run, untimed warm-up skipped (`warmupMs` < 0). */
+const LONG_TIMING: Timing = {
+  warmupMs: -1,
+  minSampleMs: 0,
+  samples: 1,
+  budgetMs: 0,
+  minSamples: 1,
 };
 /** µs-scale work: each sample times ≥ 20 ms of back-to-back runs (thousands of them). */
 const MICRO_TIMING: Timing = {
@@ -346,7 +387,11 @@ export function buildSuite(options: SuiteOptions = {}): Workload[] {
     }
   }
   if (only.has("experiments")) {
-    const list = quick ? BENCH_EXPERIMENTS.slice(0, 2) : BENCH_EXPERIMENTS;
+    const timed = BENCH_EXPERIMENTS.filter((e) => !e.long);
+    const list = [
+      ...(quick ? timed.slice(0, 2) : timed),
+      ...(options.long ? BENCH_EXPERIMENTS.filter((e) => e.long) : []),
+    ];
     for (const e of list) {
       out.push({
         id: `experiments/${e.name}`,
@@ -356,7 +401,11 @@ export function buildSuite(options: SuiteOptions = {}): Workload[] {
         experiment: e.name,
         ...(e.assignment === undefined ? {} : { assignment: e.assignment }),
         label: `train ${e.name}${e.notebook === null ? " (extra)" : ""}`,
-        timing: quick ? { ...EXPERIMENT_TIMING, samples: 1, minSamples: 1 } : EXPERIMENT_TIMING,
+        timing: e.long
+          ? LONG_TIMING
+          : quick
+          ? { ...EXPERIMENT_TIMING, samples: 1, minSamples: 1 }
+          : EXPERIMENT_TIMING,
       });
     }
   }

@@ -24,15 +24,19 @@ Deno.test("the bench's experiment shapes are the registry's defaults and the dat
 
 Deno.test("the bench's assignment settings are the assignment registry's defaults", () => {
   const assignment = BENCH_EXPERIMENTS.filter((e) => e.assignment !== undefined);
-  deepStrictEqual(assignment.map((e) => e.name), [
-    "assignment-fit",
-    "assignment-adam",
-    "assignment-depths",
+  deepStrictEqual(assignment.map((e) => [e.name, e.long ?? false]), [
+    ["assignment-fit", false],
+    ["assignment-adam", false],
+    ["assignment-depths", false],
+    ["assignment-widths", true],
+    ["assignment-units", true],
+    ["assignment-backprop", true],
   ]);
   for (const e of assignment) {
     const d = findAssignmentExperiment(e.name)!.defaults;
     deepStrictEqual(e.assignment, {
       hidden: d.hidden,
+      widths: d.widths,
       nreps: d.nreps,
       phi: d.phi,
       optimizer: d.optimizer,
@@ -57,4 +61,26 @@ Deno.test("--only micro: the four µs-scale workloads on 33 float64 rows", () =>
   }
   const quick = buildSuite({ only: ["micro"], quick: true });
   ok(quick.every((w) => w.timing.budgetMs <= 500), "--quick stays short");
+});
+
+Deno.test("the minutes-long assignment parts run only with long: one run, no warm-up", () => {
+  const ids = (w: { id: string }[]) => w.map((w) => w.id);
+  const plain = buildSuite({ only: ["experiments"] });
+  ok(!ids(plain).some((id) => /widths|units|backprop/.test(id)), ids(plain).join(" "));
+  ok(ids(plain).includes("experiments/assignment-fit"));
+  const long = buildSuite({ only: ["experiments"], long: true });
+  const extra = long.filter((w) => !ids(plain).includes(w.id));
+  deepStrictEqual(ids(extra), [
+    "experiments/assignment-widths",
+    "experiments/assignment-units",
+    "experiments/assignment-backprop",
+  ]);
+  for (const w of extra) {
+    ok(w.timing.warmupMs < 0 && w.timing.samples === 1, JSON.stringify(w.timing));
+  }
+  // --quick keeps the first two notebook experiments, plus the long ones only when asked.
+  deepStrictEqual(ids(buildSuite({ only: ["experiments"], quick: true })), [
+    "experiments/mlp-regression",
+    "experiments/mlp-classification",
+  ]);
 });

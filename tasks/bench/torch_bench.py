@@ -21,14 +21,15 @@ Workloads:
 - experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
   fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
   with its full validation pass, restarts; data generation happens once, untimed. The assignment's
-  experiments (assignment-fit, -adam, -depths) run the notebook's own code as tasks/golden/assignment.py
+  experiments (assignment-fit, -adam, -depths; with --long -widths, -units, -backprop: the latter's
+  by-hand backward pass on one example is left out) run the notebook's own code as tasks/golden/assignment.py
   has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi), each repetition trained by
   train_scipy (scipy.optimize.minimize(method="BFGS", jac=True) with SciPy's defaults) or fnn_train
   (Adam), its printed lines captured, then the best model's test error; the iterations and function
   evaluations of a run are reported with the figure.
 
 Timing, identical to tasks/bench/measure.ts: warm up (at least one untimed run, and until warmupMs
-has passed); choose inner = the number of back-to-back runs that makes one sample last at least
+has passed; none when warmupMs is negative); choose inner = the number of back-to-back runs that makes one sample last at least
 minSampleMs; take `samples` samples (stopping early after minSamples once budgetMs is spent) with
 time.perf_counter; report the median sample / inner in ms per run, with min and max.
 """
@@ -55,15 +56,17 @@ def emit(message):
 
 
 def measure(run, timing):
-    warm_start = time.perf_counter()
-    warm_runs = 0
-    while True:
-        run()
-        warm_runs += 1
-        if (time.perf_counter() - warm_start) * 1000 >= timing["warmupMs"]:
-            break
-    per_run = (time.perf_counter() - warm_start) * 1000 / warm_runs
-    inner = max(1, math.ceil(timing["minSampleMs"] / max(per_run, 1e-3)))
+    inner = 1
+    if timing["warmupMs"] >= 0:  # negative: no warm-up (runs of minutes)
+        warm_start = time.perf_counter()
+        warm_runs = 0
+        while True:
+            run()
+            warm_runs += 1
+            if (time.perf_counter() - warm_start) * 1000 >= timing["warmupMs"]:
+                break
+        per_run = (time.perf_counter() - warm_start) * 1000 / warm_runs
+        inner = max(1, math.ceil(timing["minSampleMs"] / max(per_run, 1e-3)))
     figures = []
     started = time.perf_counter()
     while len(figures) < timing["samples"]:
@@ -183,9 +186,12 @@ def assignment_runner(w):
     def run():
         counts.update(iterations=0, evaluations=0)
         torch.manual_seed(s["seed"])
+        # The width study trains train1([w]) per width; the other parts one train1(hidden).
+        studies = [[width] for width in s["widths"]] if w["experiment"] == "assignment-widths" else [s["hidden"]]
         with contextlib.redirect_stdout(io.StringIO()):
-            best, _ = train1(asg, d, s["hidden"], s["nreps"], train, phi)
-            print(f"Test error    : {torch.nn.functional.mse_loss(d['y1test'], best(d['X1test'])).item()}")
+            for hidden in studies:
+                best, _ = train1(asg, d, hidden, s["nreps"], train, phi)
+                print(f"Test error    : {torch.nn.functional.mse_loss(d['y1test'], best(d['X1test'])).item()}")
     return run, lambda: dict(counts)
 
 
