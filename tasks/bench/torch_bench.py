@@ -21,16 +21,16 @@ Workloads:
 - experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
   fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
   with its full validation pass, restarts; data generation happens once, untimed. The assignment's
-  experiments (assignment-fit, -adam, -depths; with --long -widths, -units, -backprop: the latter's
-  by-hand backward pass on one example is left out) run the notebook's own code as tasks/golden/assignment.py
-  has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi), each repetition trained by
+  experiments (assignment-fit, -adam, -depths; with --long -widths, -units, -backprop, the last
+  without its by-hand backward pass on one example) run the notebook's own code as
+  tasks/golden/assignment.py has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi), each repetition trained by
   train_scipy (scipy.optimize.minimize(method="BFGS", jac=True) with SciPy's defaults) or fnn_train
   (Adam), its printed lines captured, then the best model's test error; the iterations and function
   evaluations of a run are reported with the figure.
 
 Timing, identical to tasks/bench/measure.ts: warm up (at least one untimed run, and until warmupMs
-has passed; none when warmupMs is negative); choose inner = the number of back-to-back runs that makes one sample last at least
-minSampleMs; take `samples` samples (stopping early after minSamples once budgetMs is spent) with
+has passed; none when warmupMs is negative); choose inner = the number of back-to-back runs that
+makes one sample last at least minSampleMs; take `samples` samples (stopping early after minSamples once budgetMs is spent) with
 time.perf_counter; report the median sample / inner in ms per run, with min and max.
 """
 
@@ -187,11 +187,13 @@ def assignment_runner(w):
         counts.update(iterations=0, evaluations=0)
         torch.manual_seed(s["seed"])
         # The width study trains train1([w]) per width; the other parts one train1(hidden).
-        studies = [[width] for width in s["widths"]] if w["experiment"] == "assignment-widths" else [s["hidden"]]
+        widths = w["experiment"] == "assignment-widths"
+        studies = [[width] for width in s["widths"]] if widths else [s["hidden"]]
         with contextlib.redirect_stdout(io.StringIO()):
             for hidden in studies:
                 best, _ = train1(asg, d, hidden, s["nreps"], train, phi)
-                print(f"Test error    : {torch.nn.functional.mse_loss(d['y1test'], best(d['X1test'])).item()}")
+                test = torch.nn.functional.mse_loss(d["y1test"], best(d["X1test"])).item()
+                print(f"Test error    : {test}")
     return run, lambda: dict(counts)
 
 
