@@ -23,15 +23,16 @@ Workloads:
   with its full validation pass, restarts; data generation happens once, untimed. The assignment's
   experiments (assignment-fit, -adam, -depths; with --long -widths, -units, -backprop, the last
   without its by-hand backward pass on one example) run the notebook's own code as
-  tasks/golden/assignment.py has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi), each repetition trained by
-  train_scipy (scipy.optimize.minimize(method="BFGS", jac=True) with SciPy's defaults) or fnn_train
-  (Adam), its printed lines captured, then the best model's test error; the iterations and function
-  evaluations of a run are reported with the figure.
+  tasks/golden/assignment.py has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi),
+  each repetition trained by train_scipy (scipy.optimize.minimize(method="BFGS", jac=True) with
+  SciPy's defaults) or fnn_train (Adam), its printed lines captured, then the best model's test
+  error; the iterations and function evaluations of a run are reported with the figure.
 
 Timing, identical to tasks/bench/measure.ts: warm up (at least one untimed run, and until warmupMs
 has passed; none when warmupMs is negative); choose inner = the number of back-to-back runs that
-makes one sample last at least minSampleMs; take `samples` samples (stopping early after minSamples once budgetMs is spent) with
-time.perf_counter; report the median sample / inner in ms per run, with min and max.
+makes one sample last at least minSampleMs; take `samples` samples (stopping early after minSamples
+once budgetMs is spent) with time.perf_counter; report the median sample / inner in ms per run, with
+min and max.
 """
 
 import argparse
