@@ -68,7 +68,8 @@ Options:
   --quick               fewer sizes, experiments and samples: a smoke test, not a measurement
                         (--quick --only micro: a few seconds)
   --long                also the experiments that take minutes a run (assignment-widths,
-                        -units, -backprop): one run per engine, about half an hour in all
+                        -units, -backprop): one run per engine, the better part of an hour
+                        (PyTorch's width study alone: 15 minutes a run on 2 cores)
   --only <group>        run only these groups (repeat, or separate with commas)
   --engines <list>      run only these engines, e.g. ts,wasm,torch
   --sizes <list>        matmul sizes instead of the defaults, e.g. 64,512

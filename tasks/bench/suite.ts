@@ -29,8 +29,8 @@
  *   floor may take different numbers of steps in the two implementations.
  *   Figure: ms per run. With `--long` only (one run per engine, no warm-up):
  *   `assignment-widths` (2c), `-units` (2d) and `-backprop` (3), whose BFGS
- *   runs on 10 to 100 hidden units take 15–80 s each on glassbox, minutes
- *   per engine. Left out: `assignment-logistic` and `-mlp`, which train
+ *   runs on 10 to 100 hidden units take 15–80 s a run on glassbox and up to
+ *   15 minutes on PyTorch (SciPy's BFGS, tens of thousands of iterations). Left out: `assignment-logistic` and `-mlp`, which train
  *   nothing.
  *
  * FLOP counts (tasks/bench/flops.ts) come with the rows whose work is fixed,
@@ -168,7 +168,7 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     work: null,
     assignment: { ...ASSIGNMENT_BASE, hidden: [4, 5, 6], nreps: 50, phi: "relu" },
   },
-  // BFGS to convergence on 10 to 100 hidden units: 15–80 s a run on glassbox; with --long only.
+  // BFGS on 10 to 100 hidden units: 15–80 s a run on glassbox, up to 15 min on PyTorch; --long only.
   {
     name: "assignment-widths",
     notebook: "assignment 2c",
