@@ -188,3 +188,70 @@ Deno.test({
     ok(!text.includes("bench: matmul on"), "nothing was measured");
   },
 });
+
+Deno.test({
+  name: "deno task bench --quick --only micro: µs rows on ts and wasm, their targets, in a minute",
+  ignore: !CAN_RUN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "glassbox_bench_" });
+    try {
+      const out = `${dir}/results.json`;
+      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          `--allow-read=.,${dir}`,
+          `--allow-write=${dir}`,
+          "--allow-run=deno,/usr/bin/python3,cat",
+          "--allow-sys=loadavg",
+          "tasks/bench/main.ts",
+          "--quick",
+          "--only",
+          "micro",
+          "--engines",
+          "ts,wasm,torch",
+          "--torch-threads",
+          "1",
+          "--out",
+          out,
+        ],
+        cwd: ROOT,
+        signal: AbortSignal.timeout(120_000),
+      }).output();
+      const text = new TextDecoder().decode(stdout);
+      strictEqual(code, 0, new TextDecoder().decode(stderr));
+      const results = JSON.parse(await Deno.readTextFile(out)) as Results;
+      deepStrictEqual(
+        results.rows.map((r) => r.id),
+        ["dense-tanh", "dense-relu", "tanh", "classification-step"].map((op) =>
+          `micro/float64/${op}`
+        ),
+      );
+      for (const row of results.rows) {
+        strictEqual(row.unit, "µs/run");
+        for (const path of ["ts", "wasm"]) {
+          const o = row.engines[path];
+          ok("ms" in o && o.ms > 0 && o.inner > 1, `${row.id} [${path}]: ${JSON.stringify(o)}`);
+        }
+        strictEqual(row.ofCeiling === null, row.id === "micro/float64/tanh", row.id);
+      }
+      const measuredTargets = results.targets.filter((t) => t.value !== null).map((t) => t.name);
+      deepStrictEqual(measuredTargets, [
+        "Dense(32,32)+tanh fwd 33 rows f64: µs",
+        "Dense(32,32)+relu fwd 33 rows f64: µs",
+        "classification step b33 f64: µs",
+      ]);
+      const best = results.rows[0].best!;
+      match(
+        text,
+        new RegExp(
+          `Dense\\(32,32\\)\\+tanh fwd 33 rows f64: µs +${
+            (best.ms * 1000).toPrecision(3).replace(".", "\\.")
+          } +\\(≤ 6\\) +(ok|MISSED)`,
+        ),
+      );
+      match(text, /^glassbox bench — .*load \d+\.\d\d → \d+\.\d\d/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -8,7 +8,9 @@
  * The CPU paths are chosen by the environment only (the runner sets
  * `GLASSBOX_WASM`), so the harness relies on no internals. WebGPU runs
  * float32 only, the same training step through the backend's fused
- * primitives. See tasks/bench/protocol.ts for what is written to stdout.
+ * primitives. The `micro` group's runners are in tasks/bench/micro_runners.ts,
+ * the assignment experiments' in tasks/bench/assignment_runner.ts. See
+ * tasks/bench/protocol.ts for what is written to stdout.
  *
  * @module
  */
@@ -21,7 +23,9 @@ import { requestWebGPU, type WebGPUDevice } from "@glassbox/webgpu-kernels";
 import { parseTrainFlags } from "../experiments/flags.ts";
 import { findExperiment } from "../experiments/registry.ts";
 import { runExperiment } from "../experiments/run_experiment.ts";
+import { assignmentRunner } from "./assignment_runner.ts";
 import { measure, type Measurement, type Runner } from "./measure.ts";
+import { microRunner } from "./micro_runners.ts";
 import { emit, readWorkloads, runAll } from "./protocol.ts";
 import type { BenchDType, Workload } from "./suite.ts";
 import { cyclicLabels, lcgValues } from "./values.ts";
@@ -134,9 +138,17 @@ async function main(path: Path): Promise<void> {
         if (gpu !== undefined) m.perRun = await countsPerRun(gpu, runner);
         return m;
       }
-      case "experiment":
+      case "micro":
+        if (gpu !== undefined) return "the micro workloads run on the CPU";
+        return await measure(microRunner(w), w.timing);
+      case "experiment": {
         if (gpu !== undefined) return "the experiments train on the CPU";
-        return await measure(experimentRunner(w), w.timing);
+        if (w.assignment === undefined) return await measure(experimentRunner(w), w.timing);
+        const runner = assignmentRunner(w.experiment);
+        const m = await measure(runner, w.timing);
+        m.perRun = runner.counts();
+        return m;
+      }
     }
   });
   if (gpu !== undefined) {

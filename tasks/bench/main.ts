@@ -1,11 +1,20 @@
 /**
  * `deno task bench`: one fixed benchmark suite — matmul 64…1024 in every
- * transpose variant, a 784-512-512-10 MLP training step at batch 256, and
- * the notebooks' experiments — run by glassbox (TypeScript path, WASM path,
- * WebGPU where an adapter exists), PyTorch (when the Python has torch) and
- * TensorFlow.js (wasm backend, float32), each in its own subprocess, group
- * by group so the figures compared were taken minutes apart at most.
- * Prints one table with the ratios and writes bench/results.json.
+ * transpose variant, a 784-512-512-10 MLP training step at batch 256, the
+ * µs-scale pieces of a 33-row notebook step (`micro`), and the notebooks'
+ * experiments — run by glassbox (TypeScript path, WASM path, WebGPU where an
+ * adapter exists), PyTorch (when the Python has torch; each row the faster
+ * of its 1- and 2-thread runs) and TensorFlow.js (wasm backend, float32),
+ * each in its own subprocess, group by group so the figures compared were
+ * taken minutes apart at most. Prints one table with the ratios, the share
+ * of the SIMD ceiling where the FLOPs are known, the load average before
+ * and after, and the speed targets (ok / MISSED); writes bench/results.json.
+ *
+ * The targets (results.ts `checkTargets`): every notebook experiment ≥ 2×
+ * PyTorch, notebook 3.1's (`mlp-regression`) ≥ 1.5×; the float32
+ * 784-512-512-10 step ≥ 0.35× PyTorch; `Dense(32, 32)` + activation forward
+ * on 33 rows ≤ 6 µs; the classification notebook's training step (batch 33)
+ * ≤ 60 µs; and the matmul and TensorFlow.js goals of earlier issues.
  *
  * @module
  */
@@ -43,7 +52,12 @@ table with glassbox's speed relative to each, measured in the same run.
 Groups (all by default):
   matmul       A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ for N = 64, 128, 256, 512, 1024; float64, float32
   mlp          784-512-512-10 ReLU MLP, batch 256: one SGD training step; float32, float64
-  experiments  the notebooks' experiments (deno task train --experiment <name>), float64
+  micro        µs per run, float64, 33 rows: Dense(32, 32) + tanh / relu forward, x.tanh(),
+               one training step of the classification notebook (5-32-32-32-3, batch 33)
+  experiments  the notebooks' experiments (deno task train --experiment <name>), float64:
+               1.1, 1.2, 3.1, MLP for classification, the assignment's fit, adam and depths
+               parts; logistic-regression and mlp-1d are extras (measured, no target);
+               with --long also the assignment's widths, units and backprop parts
 
 Engines (all by default): ts, wasm (glassbox's CPU paths, GLASSBOX_WASM=off|always),
 webgpu (glassbox on requestWebGPU(), float32), torch (${DEFAULT_PYTHON} with PyTorch,
@@ -52,6 +66,10 @@ with --cached-only, so fetch it once with \`deno install\`).
 
 Options:
   --quick               fewer sizes, experiments and samples: a smoke test, not a measurement
+                        (--quick --only micro: a few seconds)
+  --long                also the experiments that take minutes a run (assignment-widths,
+                        -units, -backprop): one run per engine, the better part of an hour
+                        (PyTorch's width study alone: 15 minutes a run on 2 cores)
   --only <group>        run only these groups (repeat, or separate with commas)
   --engines <list>      run only these engines, e.g. ts,wasm,torch
   --sizes <list>        matmul sizes instead of the defaults, e.g. 64,512
@@ -71,6 +89,7 @@ class UsageError extends Error {}
 
 interface Flags {
   quick: boolean;
+  long: boolean;
   only: Group[];
   engines: EngineChoice[];
   sizes?: number[];
@@ -111,6 +130,7 @@ function parseFlags(args: string[]): Flags {
       strict: true,
       options: {
         quick: { type: "boolean" },
+        long: { type: "boolean" },
         only: { type: "string", multiple: true },
         engines: { type: "string", multiple: true },
         sizes: { type: "string" },
@@ -150,6 +170,7 @@ function parseFlags(args: string[]): Flags {
     values.sizes === undefined;
   return {
     quick: values.quick ?? false,
+    long: values.long ?? false,
     only: only as Group[],
     engines: engines as EngineChoice[],
     sizes,
@@ -223,7 +244,12 @@ async function main(args: string[]): Promise<number> {
   }
   const started = new Date();
   const machine = await describeMachine(started);
-  const workloads = buildSuite({ quick: flags.quick, only: flags.only, sizes: flags.sizes });
+  const workloads = buildSuite({
+    quick: flags.quick,
+    only: flags.only,
+    sizes: flags.sizes,
+    long: flags.long,
+  });
   const commands = engineCommands(flags.engines, {
     python: flags.python,
     torchThreads: flags.torchThreads,

@@ -2,13 +2,17 @@
  * How every TypeScript engine of `deno task bench` times a workload (the
  * PyTorch script implements the same steps in Python):
  *
- * 1. warm-up: run untimed at least once and until `warmupMs` has passed;
+ * 1. warm-up: run untimed at least once and until `warmupMs` has passed
+ *    (no warm-up at all when `warmupMs` is negative: runs of minutes);
  * 2. calibrate: from the warm-up's time per run, pick `inner`, the number of
  *    back-to-back runs one sample times, so a sample lasts ≥ `minSampleMs`;
  * 3. sample: time `inner` runs (and a final `sync`, for devices that queue
  *    work) per sample, `samples` times, stopping early once `budgetMs` is
  *    spent and `minSamples` were taken;
  * 4. report the median sample ÷ `inner` as ms per run, with min and max.
+ *
+ * A runner whose `run` returns no promise is called in a plain loop, not
+ * awaited: an `await` per run would add a microtask turn to µs-scale work.
  *
  * @module
  */
@@ -46,20 +50,31 @@ export interface Runner {
  */
 export async function measure(runner: Runner, timing: Timing): Promise<Measurement> {
   const { run, sync } = runner;
-  const warmStart = performance.now();
-  let warmRuns = 0;
-  do {
-    await run();
-    warmRuns++;
-    if (sync !== undefined) await sync();
-  } while (performance.now() - warmStart < timing.warmupMs);
-  const perRun = (performance.now() - warmStart) / warmRuns;
-  const inner = Math.max(1, Math.ceil(timing.minSampleMs / Math.max(perRun, 1e-3)));
+  let isAsync = false;
+  let inner = 1;
+  if (timing.warmupMs >= 0) {
+    const warmStart = performance.now();
+    let warmRuns = 0;
+    do {
+      const done = run();
+      if (done instanceof Promise) {
+        isAsync = true;
+        await done;
+      }
+      warmRuns++;
+      if (sync !== undefined) await sync();
+    } while (performance.now() - warmStart < timing.warmupMs);
+    const perRun = (performance.now() - warmStart) / warmRuns;
+    inner = Math.max(1, Math.ceil(timing.minSampleMs / Math.max(perRun, 1e-3)));
+  } else {
+    isAsync = true; // not known without a run: await each (one microtask turn per run of minutes)
+  }
   const figures: number[] = [];
   const started = performance.now();
   while (figures.length < timing.samples) {
     const t0 = performance.now();
-    for (let i = 0; i < inner; i++) await run();
+    if (isAsync) { for (let i = 0; i < inner; i++) await run(); }
+    else for (let i = 0; i < inner; i++) run();
     if (sync !== undefined) await sync();
     figures.push((performance.now() - t0) / inner);
     const spent = performance.now() - started;

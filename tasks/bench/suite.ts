@@ -9,16 +9,40 @@
  * - `mlp`: one training step of a 784-512-512-10 ReLU MLP on a batch of 256
  *   (forward, cross-entropy on class indices, backward, plain SGD step),
  *   float32 and float64. Figure: ms per step.
+ * - `micro`: the per-operation costs a 33-row notebook step is made of,
+ *   float64: `Dense(32, 32)` + Tanh (and + ReLU) forward on [33, 32],
+ *   `x.tanh()` on [33, 32], and one whole training step of the
+ *   classification notebook (5-32-32-32-3 ReLU + Softmax layer, categorical
+ *   cross-entropy on one-hot rows, SGD lr 0.08, batch 33). Figure: µs per
+ *   run, each sample thousands of back-to-back runs.
  * - `experiments`: the notebooks' experiments as `deno task train
  *   --experiment <name>` runs them (float64; model creation and every epoch
- *   with its full validation pass; data generation excluded). Figure: ms
- *   per run.
+ *   with its full validation pass; data generation excluded), the two extras
+ *   (`logistic-regression`, `mlp-1d`) marked as such, and the assignment
+ *   notebook's training parts that take seconds: `assignment-fit` (2a/2b:
+ *   `train1([2])`, 10 repetitions of SciPy's BFGS), `assignment-adam` (2e:
+ *   `train1([50])` with Adam) and `assignment-depths` (2e: `train1([4, 5, 6],
+ *   nreps=50, phi=relu)`), each as `deno task train --experiment <name>` runs
+ *   it (without writing the run folder) and as the notebook's own code
+ *   (tasks/golden/assignment.py) runs it; both report the iterations and
+ *   function evaluations of a run, since BFGS runs that end at the noise
+ *   floor may take different numbers of steps in the two implementations.
+ *   Figure: ms per run. With `--long` only (one run per engine, no warm-up):
+ *   `assignment-widths` (2c), `-units` (2d) and `-backprop` (3), whose BFGS
+ *   runs on 10 to 100 hidden units take 15–80 s a run on glassbox and up to
+ *   15 minutes on PyTorch (SciPy's BFGS, tens of thousands of iterations). Left out: `assignment-logistic` and `-mlp`, which train
+ *   nothing.
+ *
+ * FLOP counts (tasks/bench/flops.ts) come with the rows whose work is fixed,
+ * for the % of the SIMD ceiling.
  *
  * @module
  */
 
-/** The workload groups `--only` selects. */
-export const GROUPS = ["matmul", "mlp", "experiments"] as const;
+import { experimentFlops, type ExperimentWork, forwardFlops, trainFlops } from "./flops.ts";
+
+/** The workload groups `--only` selects, in the order they run. */
+export const GROUPS = ["matmul", "mlp", "micro", "experiments"] as const;
 /** A workload group. */
 export type Group = typeof GROUPS[number];
 
@@ -30,22 +54,168 @@ export type Variant = typeof VARIANTS[number];
 /** A dtype every engine understands. */
 export type BenchDType = "float64" | "float32";
 
+/** One experiment of the `experiments` group. */
+export interface BenchExperiment {
+  /** The `--experiment` name (tasks/experiments/registry.ts, assignment_registry.ts). */
+  name: string;
+  /** The notebook it reproduces, or null for an extra with no notebook of its own. */
+  notebook: string | null;
+  /** The speed target against PyTorch (issue 18), or null (extras). */
+  goal: number | null;
+  /**
+   * What one run trains and validates, for the FLOP count; null where the
+   * work is not fixed in advance (L-BFGS, BFGS, Adam with a tolerance: the
+   * number of evaluations depends on the run).
+   */
+  work: ExperimentWork | null;
+  /** For the assignment's experiments: the settings PyTorch's side needs (the part's defaults). */
+  assignment?: AssignmentBench;
+  /** Minutes per run: measured only with `--long`, one run per engine, no warm-up run. */
+  long?: boolean;
+}
+
+/** An assignment experiment's settings, as tasks/experiments/assignment_registry.ts defines them. */
+export interface AssignmentBench {
+  /** `train1(hidden_sizes)`. */
+  hidden: number[];
+  /** The width study's widths (`assignment-widths`: one `train1([w])` per width). */
+  widths: number[];
+  /** Repetitions. */
+  nreps: number;
+  /** Hidden activation. */
+  phi: "sigmoid" | "relu";
+  /** SciPy's BFGS (defaults: gtol 1e-5, 200 × parameters iterations) or Adam. */
+  optimizer: "bfgs" | "adam";
+  /** Adam: learning rate, most epochs, tolerance. */
+  lr: number;
+  epochs: number;
+  tol: number;
+  /** manual_seed of the weights; Generator seed of the data. */
+  seed: number;
+  dataSeed: number;
+}
+
+const ASSIGNMENT_BASE: AssignmentBench = {
+  hidden: [2],
+  widths: [1, 2, 3, 10, 50, 100],
+  nreps: 10,
+  phi: "sigmoid",
+  optimizer: "bfgs",
+  lr: 0.01,
+  epochs: 5000,
+  tol: 1e-8,
+  seed: 0,
+  dataSeed: 2,
+};
+
+/**
+ * The experiments the bench times. Notebook experiments must run ≥ 2× as
+ * fast as PyTorch, notebook 3.1's ≥ 1.5×; the extras are measured without a
+ * target. The shapes are the registry's defaults (suite_test.ts checks
+ * them against it).
+ */
+export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
+  {
+    name: "mlp-regression",
+    notebook: "3.1",
+    goal: 1.5,
+    work: { sizes: [6, 32, 32, 32, 32, 3], trainRows: 1000, validRows: 9100, epochs: 32 },
+  },
+  {
+    name: "mlp-classification",
+    notebook: "MLP classification",
+    goal: 2,
+    work: { sizes: [5, 32, 32, 32, 3], trainRows: 100, validRows: 1000, epochs: 32 },
+  },
+  {
+    name: "linear-regression",
+    notebook: "1.1",
+    goal: 2,
+    work: { sizes: [1, 1], trainRows: 100, validRows: 10000, epochs: 16 },
+  },
+  {
+    name: "multivariate-linear-regression",
+    notebook: "1.2",
+    goal: 2,
+    work: { sizes: [6, 3], trainRows: 100, validRows: 10000, epochs: 16 },
+  },
+  {
+    name: "logistic-regression",
+    notebook: null,
+    goal: null,
+    work: { sizes: [5, 3], trainRows: 1000, validRows: 100, epochs: 32 },
+  },
+  { name: "mlp-1d", notebook: null, goal: null, work: null },
+  // The assignment notebook's parts that train and take seconds, not minutes (see the module doc).
+  {
+    name: "assignment-fit",
+    notebook: "assignment 2a/2b",
+    goal: 2,
+    work: null,
+    assignment: ASSIGNMENT_BASE,
+  },
+  {
+    name: "assignment-adam",
+    notebook: "assignment 2e",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [50], nreps: 1, optimizer: "adam" },
+  },
+  {
+    name: "assignment-depths",
+    notebook: "assignment 2e",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [4, 5, 6], nreps: 50, phi: "relu" },
+  },
+  // BFGS on 10 to 100 hidden units: 15–80 s a run on glassbox, up to 15 min on PyTorch; --long only.
+  {
+    name: "assignment-widths",
+    notebook: "assignment 2c",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, nreps: 1 },
+    long: true,
+  },
+  {
+    name: "assignment-units",
+    notebook: "assignment 2d",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [10] },
+    long: true,
+  },
+  {
+    name: "assignment-backprop",
+    notebook: "assignment 3",
+    goal: 2,
+    work: null,
+    assignment: { ...ASSIGNMENT_BASE, hidden: [50], nreps: 1 },
+    long: true,
+  },
+];
+
 /** The notebooks' experiments, as named by tasks/experiments/registry.ts. */
-export const EXPERIMENT_NAMES = [
-  "mlp-regression",
-  "mlp-classification",
-  "linear-regression",
-  "multivariate-linear-regression",
-  "logistic-regression",
-  "mlp-1d",
-] as const;
+export const EXPERIMENT_NAMES: readonly string[] = BENCH_EXPERIMENTS.map((e) => e.name);
 
 /** The MLP of the `mlp` group: layer sizes, batch rows, SGD learning rate. */
 export const MLP_SHAPE = { sizes: [784, 512, 512, 10], batch: 256, lr: 0.01 } as const;
 
+/** The `micro` group's operations. */
+export const MICRO_OPS = ["dense-tanh", "dense-relu", "tanh", "classification-step"] as const;
+/** A `micro` operation. */
+export type MicroOp = typeof MICRO_OPS[number];
+
+/** Rows of every `micro` workload: the classification notebook's batch, `100 // 3`. */
+export const MICRO_ROWS = 33;
+/** The classification notebook's network (5 features, three ReLU layers of 32, 3 classes). */
+export const CLASSIFICATION_SIZES: readonly number[] = [5, 32, 32, 32, 3];
+/** The classification notebook's SGD learning rate. */
+export const CLASSIFICATION_LR = 0.08;
+
 /** How long an engine measures one workload (see tasks/bench/measure.ts). */
 export interface Timing {
-  /** Minimum warm-up time in ms (at least one untimed run). */
+  /** Minimum warm-up time in ms (at least one untimed run; none when negative). */
   warmupMs: number;
   /** Each sample times enough back-to-back runs to last at least this long (ms). */
   minSampleMs: number;
@@ -63,12 +233,34 @@ export type Workload =
   & (
     | { kind: "matmul"; n: number; variant: Variant }
     | { kind: "mlp"; sizes: readonly number[]; batch: number; lr: number }
-    | { kind: "experiment"; experiment: string }
+    | { kind: "micro"; op: MicroOp; rows: number }
+    | { kind: "experiment"; experiment: string; assignment?: AssignmentBench }
   );
 
-/** Floating-point operations of one matmul workload run (2·N³), else null. */
+/**
+ * Floating-point operations of one run of a workload (matrix products only,
+ * see tasks/bench/flops.ts), or null where the work is not fixed.
+ *
+ * @param w The workload.
+ * @returns The count, or null.
+ */
 export function flops(w: Workload): number | null {
-  return w.kind === "matmul" ? 2 * w.n ** 3 : null;
+  switch (w.kind) {
+    case "matmul":
+      return 2 * w.n ** 3;
+    case "mlp":
+      return trainFlops({ sizes: w.sizes, rows: w.batch });
+    case "micro":
+      if (w.op === "tanh") return null;
+      if (w.op === "classification-step") {
+        return trainFlops({ sizes: CLASSIFICATION_SIZES, rows: w.rows });
+      }
+      return forwardFlops({ sizes: [32, 32], rows: w.rows });
+    case "experiment": {
+      const work = BENCH_EXPERIMENTS.find((e) => e.name === w.experiment)?.work;
+      return work == null ? null : experimentFlops(work);
+    }
+  }
 }
 
 /** Options of `buildSuite`. */
@@ -79,6 +271,8 @@ export interface SuiteOptions {
   only?: readonly Group[];
   /** Matmul sizes to run instead of the defaults. */
   sizes?: readonly number[];
+  /** Also the experiments that take minutes per run (`BenchExperiment.long`). */
+  long?: boolean;
 }
 
 const FULL_TIMING: Timing = {
@@ -102,6 +296,36 @@ const EXPERIMENT_TIMING: Timing = {
   samples: 5,
   budgetMs: 10000,
   minSamples: 3,
+};
+/** Runs of minutes: one run, untimed warm-up skipped (`warmupMs` < 0). */
+const LONG_TIMING: Timing = {
+  warmupMs: -1,
+  minSampleMs: 0,
+  samples: 1,
+  budgetMs: 0,
+  minSamples: 1,
+};
+/** µs-scale work: each sample times ≥ 20 ms of back-to-back runs (thousands of them). */
+const MICRO_TIMING: Timing = {
+  warmupMs: 300,
+  minSampleMs: 20,
+  samples: 15,
+  budgetMs: 3000,
+  minSamples: 5,
+};
+const MICRO_QUICK_TIMING: Timing = {
+  warmupMs: 50,
+  minSampleMs: 5,
+  samples: 3,
+  budgetMs: 200,
+  minSamples: 1,
+};
+
+const MICRO_LABELS: Record<MicroOp, string> = {
+  "dense-tanh": `Dense(32,32)+tanh fwd [${MICRO_ROWS},32]`,
+  "dense-relu": `Dense(32,32)+relu fwd [${MICRO_ROWS},32]`,
+  "tanh": `x.tanh() [${MICRO_ROWS},32]`,
+  "classification-step": `classification step b${MICRO_ROWS}`,
 };
 
 /**
@@ -148,17 +372,40 @@ export function buildSuite(options: SuiteOptions = {}): Workload[] {
       });
     }
   }
-  if (only.has("experiments")) {
-    const names = quick ? EXPERIMENT_NAMES.slice(0, 2) : EXPERIMENT_NAMES;
-    for (const experiment of names) {
+  if (only.has("micro")) {
+    for (const op of MICRO_OPS) {
       out.push({
-        id: `experiments/${experiment}`,
+        id: `micro/float64/${op}`,
+        group: "micro",
+        kind: "micro",
+        dtype: "float64",
+        op,
+        rows: MICRO_ROWS,
+        label: `${MICRO_LABELS[op]} f64`,
+        timing: quick ? MICRO_QUICK_TIMING : MICRO_TIMING,
+      });
+    }
+  }
+  if (only.has("experiments")) {
+    const timed = BENCH_EXPERIMENTS.filter((e) => !e.long);
+    const list = [
+      ...(quick ? timed.slice(0, 2) : timed),
+      ...(options.long ? BENCH_EXPERIMENTS.filter((e) => e.long) : []),
+    ];
+    for (const e of list) {
+      out.push({
+        id: `experiments/${e.name}`,
         group: "experiments",
         kind: "experiment",
         dtype: "float64",
-        experiment,
-        label: `train ${experiment}`,
-        timing: quick ? { ...EXPERIMENT_TIMING, samples: 1, minSamples: 1 } : EXPERIMENT_TIMING,
+        experiment: e.name,
+        ...(e.assignment === undefined ? {} : { assignment: e.assignment }),
+        label: `train ${e.name}${e.notebook === null ? " (extra)" : ""}`,
+        timing: e.long
+          ? LONG_TIMING
+          : quick
+          ? { ...EXPERIMENT_TIMING, samples: 1, minSamples: 1 }
+          : EXPERIMENT_TIMING,
       });
     }
   }

@@ -7,6 +7,7 @@
  */
 
 import type { EngineRun, Outcome } from "./engines.ts";
+import { simdCeiling } from "./flops.ts";
 import { machineLine } from "./machine.ts";
 import { gflops, measured, type Results, type Row } from "./results.ts";
 
@@ -16,9 +17,17 @@ function fmt(value: number): string {
   return value.toPrecision(3);
 }
 
-/** A figure in the row's unit: GFLOP/s for matmul, else ms. */
+/** A figure in the row's unit: GFLOP/s for matmul, µs for micro, else ms. */
 function figure(row: Row, ms: number): string {
-  return fmt(gflops(row, ms) ?? ms);
+  if (row.unit === "GFLOP/s") return fmt(gflops(row, ms)!);
+  return fmt(row.unit === "µs/run" ? ms * 1000 : ms);
+}
+
+/** `best`'s share of the SIMD ceiling, in percent. */
+function percent(value: number | null): string {
+  return value === null
+    ? ""
+    : `${value >= 0.1 ? (value * 100).toFixed(0) : (value * 100).toFixed(1)}%`;
 }
 
 function cell(row: Row, o: Outcome | undefined, run: EngineRun | undefined): string {
@@ -68,6 +77,7 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
     columns.push({ title: "tfjs", get: (r) => cell(r, r.engines.tfjs, runById.get("tfjs")) });
   }
   columns.push({ title: "best", get: (r) => r.best?.engine ?? "" });
+  columns.push({ title: "%SIMD", get: (r) => percent(r.ofCeiling) });
   columns.push({ title: "÷PyTorch", get: (r) => ratio(r.vsTorch) });
   if (has("tfjs")) columns.push({ title: "÷tfjs", get: (r) => ratio(r.vsTfjs) });
 
@@ -90,17 +100,30 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
     out.push(line(cells[i]));
   });
   out.push("");
+  const cores = results.machine.cores;
   out.push(
     "Figures: median of the samples, after warm-up (matmul: GFLOP/s = 2·N³ / time, higher is",
-    "better; others: ms, lower is better). gb = glassbox; best = the faster CPU path; ÷X = X's",
-    "time ÷ best's time in this run (above 1: glassbox is faster). — = not applicable.",
+    "better; micro: µs per run, others: ms, lower is better). gb = glassbox; best = the faster",
+    "CPU path; ÷X = X's time ÷ best's time in this run (above 1: glassbox is faster). — = not",
+    `applicable. %SIMD = best's GFLOP/s (matrix products only) ÷ the ${cores}-core 128-bit FMA`,
+    `ceiling: ${simdCeiling("float64", cores)} GFLOP/s float64, ${
+      simdCeiling("float32", cores)
+    } float32. (extra) = no notebook of its own: measured, no target.`,
   );
   out.push(`PyTorch: ${results.pytorch.note}`);
   for (const r of results.rows) {
     for (const [id, o] of Object.entries(r.engines)) {
       if (!("perRun" in o) || o.perRun === undefined) continue;
       const counts = Object.entries(o.perRun).map(([k, v]) => `${v} ${k}`).join(", ");
-      out.push(`${r.label} [${id}], per step: ${counts}`);
+      out.push(`${r.label} [${id}], per ${r.unit === "ms/step" ? "step" : "run"}: ${counts}`);
+    }
+    const perIteration = iterationRatio(r);
+    if (perIteration !== null) {
+      out.push(
+        `${r.label}: the runs took different numbers of iterations; per iteration ÷PyTorch = ${
+          ratio(perIteration)
+        }`,
+      );
     }
   }
   const errors = results.rows.flatMap((r) =>
@@ -123,6 +146,20 @@ export function formatReport(results: Results, runs: readonly EngineRun[]): stri
   const unchecked = results.targets.length - checked.length;
   if (unchecked > 0) out.push(`(${unchecked} target(s) not measured in this run)`);
   return out.join("\n");
+}
+
+/**
+ * PyTorch's time per iteration ÷ best's, for rows whose two runs report
+ * different iteration counts (optimizers that stop on a tolerance); else null.
+ */
+export function iterationRatio(r: Row): number | null {
+  if (r.best === null || r.torch === null || r.torch.source !== "measured") return null;
+  const iterations = (o: Outcome | undefined) =>
+    o !== undefined && measured(o) ? o.perRun?.iterations : undefined;
+  const mine = iterations(r.engines[r.best.engine]);
+  const theirs = iterations(r.engines[`torch-${r.torch.threads}`]);
+  if (mine === undefined || theirs === undefined || mine === theirs || mine === 0) return null;
+  return (r.torch.ms / theirs) / (r.best.ms / mine);
 }
 
 /** One line per engine: what it is, or why it is absent. */

@@ -104,8 +104,9 @@ async function main(): Promise<void> {
         return await measure(matmulRunner(w), w.timing);
       case "mlp":
         return await measure(mlpRunner(w), w.timing);
+      case "micro":
       case "experiment":
-        return "not ported to tfjs (float64 experiments)";
+        return "not ported to tfjs (float64 workloads)";
     }
   });
 }

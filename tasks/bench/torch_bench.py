@@ -13,17 +13,31 @@ Workloads:
 - mlp: nn.Sequential(Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)) in the
   workload's dtype; one step = zero_grad, forward, CrossEntropyLoss on class indices, backward,
   torch.optim.SGD step.
+- micro (float64, [33, 32] inputs): nn.Linear(32, 32).double() then torch.tanh (or torch.relu), the
+  parameters requiring gradients as in training, so autograd records the graph; x.tanh(); and one
+  training step of the classification notebook with the twin tasks/golden/experiments.py trains
+  (build(..., softmax_output=True), its categorical cross-entropy -sum(y log p) / m on one-hot rows,
+  torch.optim.SGD lr 0.08): zero_grad, forward, loss, backward, step, loss.item().
 - experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
   fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
-  with its full validation pass, restarts; data generation happens once, untimed.
+  with its full validation pass, restarts; data generation happens once, untimed. The assignment's
+  experiments (assignment-fit, -adam, -depths; with --long -widths, -units, -backprop, the last
+  without its by-hand backward pass on one example) run the notebook's own code as
+  tasks/golden/assignment.py has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi),
+  each repetition trained by train_scipy (scipy.optimize.minimize(method="BFGS", jac=True) with
+  SciPy's defaults) or fnn_train (Adam), its printed lines captured, then the best model's test
+  error; the iterations and function evaluations of a run are reported with the figure.
 
 Timing, identical to tasks/bench/measure.ts: warm up (at least one untimed run, and until warmupMs
-has passed); choose inner = the number of back-to-back runs that makes one sample last at least
-minSampleMs; take `samples` samples (stopping early after minSamples once budgetMs is spent) with
-time.perf_counter; report the median sample / inner in ms per run, with min and max.
+has passed; none when warmupMs is negative); choose inner = the number of back-to-back runs that
+makes one sample last at least minSampleMs; take `samples` samples (stopping early after minSamples
+once budgetMs is spent) with time.perf_counter; report the median sample / inner in ms per run, with
+min and max.
 """
 
 import argparse
+import contextlib
+import io
 import json
 import math
 import os
@@ -43,15 +57,17 @@ def emit(message):
 
 
 def measure(run, timing):
-    warm_start = time.perf_counter()
-    warm_runs = 0
-    while True:
-        run()
-        warm_runs += 1
-        if (time.perf_counter() - warm_start) * 1000 >= timing["warmupMs"]:
-            break
-    per_run = (time.perf_counter() - warm_start) * 1000 / warm_runs
-    inner = max(1, math.ceil(timing["minSampleMs"] / max(per_run, 1e-3)))
+    inner = 1
+    if timing["warmupMs"] >= 0:  # negative: no warm-up (runs of minutes)
+        warm_start = time.perf_counter()
+        warm_runs = 0
+        while True:
+            run()
+            warm_runs += 1
+            if (time.perf_counter() - warm_start) * 1000 >= timing["warmupMs"]:
+                break
+        per_run = (time.perf_counter() - warm_start) * 1000 / warm_runs
+        inner = max(1, math.ceil(timing["minSampleMs"] / max(per_run, 1e-3)))
     figures = []
     started = time.perf_counter()
     while len(figures) < timing["samples"]:
@@ -105,7 +121,86 @@ def mlp_runner(w):
     return step
 
 
+def micro_runner(w):
+    rows = w["rows"]
+    torch.manual_seed(0)
+    if w["op"] in ("dense-tanh", "dense-relu"):
+        layer = nn.Linear(32, 32).double()
+        act = torch.tanh if w["op"] == "dense-tanh" else torch.relu
+        x = values((rows, 32), 1, torch.float64)
+        return lambda: act(layer(x))
+    if w["op"] == "tanh":
+        x = values((rows, 32), 1, torch.float64)
+        return lambda: x.tanh()
+    if w["op"] == "classification-step":
+        import experiments as ex  # tasks/golden/experiments.py
+        c = ex.config("mlp-classification")
+        sizes = [5, 32, 32, 32, 3]
+        model = ex.build(sizes, ex.activations_for(c["activation"], sizes[1:-1]), softmax_output=True)
+        loss_fn = ex.make_loss(c)
+        opt = torch.optim.SGD(model.parameters(), lr=c["lr"])
+        x = values((rows, sizes[0]), 3, torch.float64)
+        y = nn.functional.one_hot(torch.arange(rows) % sizes[-1], sizes[-1]).double()
+
+        def step():
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+        return step
+    raise ValueError(w["op"])
+
+
+def train1(asg, d, hidden, nreps, train, phi):
+    """tasks/golden/assignment.py's train1 (the notebook's), with phi passed on to MLP."""
+    best_model, best_cost = None, math.inf
+    for rep in range(nreps):
+        model = asg.MLP([1] + hidden + [1], phi)
+        print(f"Repetition {rep: 2d}: ", end="")
+        train(model)
+        mse = torch.nn.functional.mse_loss(d["y1"], model(d["X1"])).item()
+        if mse < best_cost:
+            best_model, best_cost = model, mse
+        print(f"best_cost={best_cost:.3f}")
+    return best_model, best_cost
+
+
+def assignment_runner(w):
+    import assignment as asg  # tasks/golden/assignment.py
+    s = w["assignment"]
+    d = asg.data(s["dataSeed"])
+    phi = {"sigmoid": torch.sigmoid, "relu": torch.relu}[s["phi"]]
+    counts = {}
+
+    def train(model):
+        if s["optimizer"] == "adam":
+            opt = torch.optim.Adam(model.parameters(), lr=s["lr"])
+            costs = asg.fnn_train(d["X1"], d["y1"], model, opt, s["epochs"], s["tol"], verbose=True)
+            nit = nfev = len(costs)
+        else:
+            r = asg.train_scipy(d["X1"], d["y1"], model)
+            nit, nfev = int(r.nit), int(r.nfev)
+        counts["iterations"] += nit
+        counts["evaluations"] += nfev
+
+    def run():
+        counts.update(iterations=0, evaluations=0)
+        torch.manual_seed(s["seed"])
+        # The width study trains train1([w]) per width; the other parts one train1(hidden).
+        widths = w["experiment"] == "assignment-widths"
+        studies = [[width] for width in s["widths"]] if widths else [s["hidden"]]
+        with contextlib.redirect_stdout(io.StringIO()):
+            for hidden in studies:
+                best, _ = train1(asg, d, hidden, s["nreps"], train, phi)
+                test = torch.nn.functional.mse_loss(d["y1test"], best(d["X1test"])).item()
+                print(f"Test error    : {test}")
+    return run, lambda: dict(counts)
+
+
 def experiment_runner(w):
+    if "assignment" in w:
+        return assignment_runner(w)
     import experiments as ex  # tasks/golden/experiments.py
     c = ex.config(w["experiment"])
     data, init = ex.dataset(c["experiment"], c["seed"], c["trainRows"])
@@ -127,7 +222,7 @@ def experiment_runner(w):
     return run
 
 
-RUNNERS = {"matmul": matmul_runner, "mlp": mlp_runner, "experiment": experiment_runner}
+RUNNERS = {"matmul": matmul_runner, "mlp": mlp_runner, "micro": micro_runner, "experiment": experiment_runner}
 
 
 def main():
@@ -144,7 +239,12 @@ def main():
     }})
     for w in workloads:
         try:
-            emit({"type": "result", "id": w["id"], **measure(RUNNERS[w["kind"]](w), w["timing"])})
+            made = RUNNERS[w["kind"]](w)
+            run, counts = made if isinstance(made, tuple) else (made, None)
+            result = measure(run, w["timing"])
+            if counts is not None:
+                result["perRun"] = counts()
+            emit({"type": "result", "id": w["id"], **result})
         except Exception as error:  # reported per workload; the run goes on
             emit({"type": "error", "id": w["id"], "message": f"{type(error).__name__}: {error}"})
 
