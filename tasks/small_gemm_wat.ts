@@ -47,66 +47,104 @@ const TYPES: ElementType[] = [
   },
 ];
 
-/** Columns of one tile: two vectors, one vector, or a single column (lane 0 of a vector). */
-type Width = 2 | 1 | "s";
+/** Columns of one tile: a number of vectors, or a single column (lane 0 of a vector). */
+type Width = number | "s";
+
+/**
+ * Tile heights, each with its widths from widest to narrowest: C is covered by bands of the
+ * first height while they fit, then of the next ones; each band by tiles of its first width
+ * while they fit, then of the next ones. A tile keeps rows × vectors accumulators (at most
+ * 8 with 3 more registers for the operands: x64 has 16 and V8 keeps one); short bands take
+ * wider tiles, so that every tile has about 8 independent sums in flight.
+ */
+const BANDS: [number, Width[]][] = [[6, [2, 1, "s"]], [2, [4, 1, "s"]], [1, [8, 2, 1, "s"]]];
 
 const get = (name: string): string => `(local.get $${name})`;
 
 /**
- * A tile of `rows` rows × `width` of C: `c[r, j] = Σ_p a[r, p]·b[p, j]` (+ bias[j]), with
+ * A tile of \`rows\` rows × \`width\` of C: \`c[r, j] = Σ_p a[r, p]·b[p, j]\` (+ bias[j]), with
  * op(A) read at a + r·ars + p·aks and op(B) at b + p·ldb + j·bytes.
  */
-function tile(t: ElementType, rows: 4 | 1, width: Width): string {
-  const vectors = width === 2 ? 2 : 1;
+function tile(t: ElementType, rows: number, width: Width): string {
+  const vectors = width === "s" ? 1 : width;
   const accs: string[][] = [];
   for (let r = 0; r < rows; r++) {
-    accs.push(Array.from({ length: vectors }, (_, v) => `c${r}${v}`));
+    accs.push(Array.from({ length: vectors }, (_, v) => `c${r}_${v}`));
   }
+  const bs = Array.from({ length: rows === 1 ? 1 : vectors }, (_, v) => `b${v}`);
+  const rowLocals = Array.from({ length: rows }, (_, r) => [`r${r}`, `s${r}`]).flat();
   const out: string[] = [];
   out.push(
     `  (func $tile_${t.name}_${rows}_${width} (param $a i32) (param $ars i32) (param $aks i32)`,
     `    (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $k i32)`,
     `    (param $bias i32)`,
-    `    (local $x v128) (local $b0 v128) (local $b1 v128) (local $ars2 i32) (local $ars3 i32)`,
+    `    (local $x v128) ${bs.map((n) => `(local $${n} v128)`).join(" ")} (local $bs i32)`,
+    `    ${rowLocals.map((n) => `(local $${n} i32)`).join(" ")}`,
     `    ${accs.flat().map((n) => `(local $${n} v128)`).join(" ")}`,
   );
-  if (rows === 4) {
-    out.push(
-      `    (local.set $ars2 (i32.add ${get("ars")} ${get("ars")}))`,
-      `    (local.set $ars3 (i32.add (local.get $ars2) ${get("ars")}))`,
-    );
+  // Row r of op(A) is r·ars past a (local r<r>); in the second step of a pair, r·ars + aks.
+  for (let r = 1; r < rows; r++) {
+    out.push(`    (local.set $r${r} (i32.add ${get(`r${r - 1}`)} ${get("ars")}))`);
   }
-  out.push(`    (loop $k`);
-  if (width === "s") out.push(`      (local.set $b0 (${t.one} ${get("b")}))`);
-  else out.push(`      (local.set $b0 (v128.load ${get("b")}))`);
-  if (vectors === 2) out.push(`      (local.set $b1 (v128.load offset=16 ${get("b")}))`);
-  const rowAt = ["(local.get $a)", "(i32.add (local.get $a) (local.get $ars))"];
-  rowAt.push("(i32.add (local.get $a) (local.get $ars2))");
-  rowAt.push("(i32.add (local.get $a) (local.get $ars3))");
-  for (let r = 0; r < rows; r++) {
-    out.push(`      (local.set $x (${t.splat} ${rowAt[r]}))`);
-    for (let v = 0; v < vectors; v++) {
-      const acc = accs[r][v];
-      out.push(
-        `      (local.set $${acc} (${t.vec}.relaxed_madd ${get("x")} ${get(`b${v}`)} ${get(acc)}))`,
-      );
+  // One step p: op(B)'s row at b (+ ldb for the second step of a pair), op(A)'s rows at a +
+  // r·ars (+ aks), both read through locals set once per tile.
+  const step = (second: boolean): string[] => {
+    const lines: string[] = [];
+    const bAt = second ? get("bs") : get("b");
+    const loadB = (v: number) => {
+      const load = width === "s" ? t.one : `v128.load${v ? ` offset=${16 * v}` : ""}`;
+      // One row: each vector of B is loaded just before its one use (fewer live registers).
+      lines.push(`      (local.set $b${rows === 1 ? 0 : v} (${load} ${bAt}))`);
+    };
+    if (rows > 1) { for (let v = 0; v < vectors; v++) loadB(v); }
+    for (let r = 0; r < rows; r++) {
+      const offset = second ? get(`s${r}`) : get(`r${r}`);
+      const at = !second && r === 0 ? get("a") : `(i32.add ${get("a")} ${offset})`;
+      lines.push(`      (local.set $x (${t.splat} ${at}))`);
+      for (let v = 0; v < vectors; v++) {
+        if (rows === 1) loadB(v);
+        const acc = accs[r][v], bv = `b${rows === 1 ? 0 : v}`;
+        lines.push(
+          `      (local.set $${acc} (${t.vec}.relaxed_madd ${get("x")} ${get(bv)} ${get(acc)}))`,
+        );
+      }
     }
-  }
+    return lines;
+  };
+  // An odd k starts with one step; the loop then takes two steps at a time (half the
+  // pointer updates and branches per multiply-add), in the same order p = 0 … k − 1.
+  out.push(`    (if (i32.and ${get("k")} (i32.const 1)) (then`);
+  out.push(...step(false));
   out.push(
     `      (local.set $a (i32.add ${get("a")} ${get("aks")}))`,
-    `      (local.set $b (i32.add ${get("b")} ${get("ldb")}))`,
-    `      (br_if $k (local.tee $k (i32.sub ${get("k")} (i32.const 1)))))`,
+    `      (local.set $b (i32.add ${get("b")} ${get("ldb")}))))`,
+    `    (local.set $k (i32.shr_u ${get("k")} (i32.const 1)))`,
+  );
+  for (let r = 0; r < rows; r++) {
+    out.push(`    (local.set $s${r} (i32.add ${get(`r${r}`)} ${get("aks")}))`);
+  }
+  out.push(
+    `    (local.set $aks (i32.shl ${get("aks")} (i32.const 1)))`,
+    `    (if ${get("k")} (then (loop $k`,
+    `      (local.set $bs (i32.add ${get("b")} ${get("ldb")}))`,
+  );
+  out.push(...step(false), ...step(true));
+  out.push(
+    `      (local.set $a (i32.add ${get("a")} ${get("aks")}))`,
+    `      (local.set $b (i32.add ${get("bs")} ${get("ldb")}))`,
+    `      (br_if $k (local.tee $k (i32.sub ${get("k")} (i32.const 1)))))))`,
   );
   // + bias[j], one addition after the sum (as the JavaScript loop of wasm/gemm.ts adds it).
   // Where both are NaN, which one's sign and payload C gets is the hardware's choice (so it is
   // in the JavaScript loop too, and there it varied between V8's tiers): C is NaN either way.
   out.push(`    (if ${get("bias")} (then`);
-  out.push(`      (local.set $b0 (${width === "s" ? t.one : "v128.load"} ${get("bias")}))`);
-  if (vectors === 2) out.push(`      (local.set $b1 (v128.load offset=16 ${get("bias")}))`);
-  for (let r = 0; r < rows; r++) {
-    for (let v = 0; v < vectors; v++) {
+  for (let v = 0; v < vectors; v++) {
+    const load = width === "s" ? t.one : `v128.load${v ? ` offset=${16 * v}` : ""}`;
+    const bv = `b${rows === 1 ? 0 : v}`;
+    out.push(`      (local.set $${bv} (${load} ${get("bias")}))`);
+    for (let r = 0; r < rows; r++) {
       const acc = accs[r][v];
-      out.push(`      (local.set $${acc} (${t.vec}.add ${get(acc)} ${get(`b${v}`)}))`);
+      out.push(`      (local.set $${acc} (${t.vec}.add ${get(acc)} ${get(bv)}))`);
     }
   }
   out.push(`    ))`);
@@ -116,7 +154,7 @@ function tile(t: ElementType, rows: 4 | 1, width: Width): string {
       out.push(`    (${t.lane} ${get("c")} ${get(accs[r][0])})`);
     } else {
       for (let v = 0; v < vectors; v++) {
-        out.push(`    (v128.store${v ? " offset=16" : ""} ${get("c")} ${get(accs[r][v])})`);
+        out.push(`    (v128.store${v ? ` offset=${16 * v}` : ""} ${get("c")} ${get(accs[r][v])})`);
       }
     }
   }
@@ -124,35 +162,27 @@ function tile(t: ElementType, rows: 4 | 1, width: Width): string {
   return out.join("\n");
 }
 
-/** One band of `rows` rows of C, across all n columns: wide tiles, then the narrow edge. */
-function band(t: ElementType, rows: 4 | 1): string {
-  const wide = 2 * t.lanes, es = t.bytes;
-  const call = (width: Width) =>
-    `(call $tile_${t.name}_${rows}_${width} ${get("a")} ${get("ars")} ${get("aks")}
+/** One band of \`rows\` rows of C, across all n columns: wide tiles, then narrower ones. */
+function band(t: ElementType, rows: number, widths: Width[]): string {
+  const es = t.bytes;
+  const loops = widths.map((width) => {
+    const columns = width === "s" ? 1 : width * t.lanes;
+    return `    (block $done_${width}
+      (loop $tiles_${width}
+        (br_if $done_${width} (i32.gt_u (i32.add ${get("j")} (i32.const ${columns})) ${get("n")}))
+        (call $tile_${t.name}_${rows}_${width} ${get("a")} ${get("ars")} ${get("aks")}
           (i32.add ${get("b")} (i32.mul ${get("j")} (i32.const ${es}))) ${get("ldb")}
           (i32.add ${get("c")} (i32.mul ${get("j")} (i32.const ${es}))) ${get("ldc")} ${get("k")}
           (select (i32.add ${get("bias")} (i32.mul ${get("j")} (i32.const ${es}))) (i32.const 0)
-            ${get("bias")}))`;
+            ${get("bias")}))
+        (local.set $j (i32.add ${get("j")} (i32.const ${columns})))
+        (br $tiles_${width})))`;
+  });
   return `  (func $band_${t.name}_${rows} (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $n i32) (param $k i32)
     (param $bias i32)
     (local $j i32)
-    (block $wide_done
-      (loop $wide
-        (br_if $wide_done (i32.gt_u (i32.add ${get("j")} (i32.const ${wide})) ${get("n")}))
-        ${call(2)}
-        (local.set $j (i32.add ${get("j")} (i32.const ${wide})))
-        (br $wide)))
-    (if (i32.le_u (i32.add ${get("j")} (i32.const ${t.lanes})) ${get("n")})
-      (then
-        ${call(1)}
-        (local.set $j (i32.add ${get("j")} (i32.const ${t.lanes})))))
-    (block $single_done
-      (loop $single
-        (br_if $single_done (i32.ge_u ${get("j")} ${get("n")}))
-        ${call("s")}
-        (local.set $j (i32.add ${get("j")} (i32.const 1)))
-        (br $single))))`;
+${loops.join("\n")})`;
 }
 
 /** The exported product for one element type. */
@@ -186,24 +216,21 @@ function product(t: ElementType): string {
   })))
         (local.set $b ${get("scratch")})
         (local.set $ldb ${get("ldc")})))
-    (block $bands_done
-      (loop $bands
-        (br_if $bands_done (i32.gt_u (i32.add ${get("i")} (i32.const 4)) ${get("m")}))
-        (call $band_${t.name}_4 ${get("a")} ${get("ars")} ${get("aks")} ${get("b")} ${get("ldb")}
+${
+    BANDS.map(([rows]) =>
+      `    (block $bands_${rows}_done
+      (loop $bands_${rows}
+        (br_if $bands_${rows}_done (i32.gt_u (i32.add ${get("i")} (i32.const ${rows})) ${get("m")}))
+        (call $band_${t.name}_${rows} ${get("a")} ${get("ars")} ${get("aks")} ${get("b")} ${
+        get("ldb")
+      }
           ${get("c")} ${get("ldc")} ${get("n")} ${get("k")} ${get("bias")})
-        (local.set $a (i32.add ${get("a")} (i32.shl ${get("ars")} (i32.const 2))))
-        (local.set $c (i32.add ${get("c")} (i32.shl ${get("ldc")} (i32.const 2))))
-        (local.set $i (i32.add ${get("i")} (i32.const 4)))
-        (br $bands)))
-    (block $rows_done
-      (loop $rows
-        (br_if $rows_done (i32.ge_u ${get("i")} ${get("m")}))
-        (call $band_${t.name}_1 ${get("a")} ${get("ars")} ${get("aks")} ${get("b")} ${get("ldb")}
-          ${get("c")} ${get("ldc")} ${get("n")} ${get("k")} ${get("bias")})
-        (local.set $a (i32.add ${get("a")} ${get("ars")}))
-        (local.set $c (i32.add ${get("c")} ${get("ldc")}))
-        (local.set $i (i32.add ${get("i")} (i32.const 1)))
-        (br $rows))))`;
+        (local.set $a (i32.add ${get("a")} (i32.mul ${get("ars")} (i32.const ${rows}))))
+        (local.set $c (i32.add ${get("c")} (i32.mul ${get("ldc")} (i32.const ${rows}))))
+        (local.set $i (i32.add ${get("i")} (i32.const ${rows})))
+        (br $bands_${rows})))`
+    ).join("\n")
+  })`;
 }
 
 /** The whole module's text. */
@@ -212,17 +239,19 @@ export function smallGemmWat(): string {
     ";; Generated by tasks/small_gemm_wat.ts (deno task build:wasm) — do not edit.",
     ";;",
     ";; glassbox GEMM for small products (WebAssembly SIMD, no packing): C is written in place",
-    ";; with row stride n, tiles of 4 rows × 2 vectors (float64 4 × 4, float32 4 × 8), then",
-    ";; narrower tiles for the last columns and 1-row tiles for the last rows. Each element is",
+    ";; with row stride n, in tiles of 4 rows × 2 vectors (float64 4 × 4, float32 4 × 8), then",
+    ";; narrower tiles for the last columns and 2- and 1-row tiles (wider) for the last rows.",
+    ";; op(A) is read in place through its strides; op(B) in place when its rows are",
+    ";; contiguous, else after one transposing copy. Each element is",
     ";; summed as wasm/gemm.wat sums it within one k slice, so for k ≤ 256 the two modules of",
     ";; the same build give the same bits.",
     "(module",
     '  (memory (export "memory") 1)',
   ];
   for (const t of TYPES) {
-    for (const rows of [4, 1] as const) {
-      for (const width of [2, 1, "s"] as const) parts.push(tile(t, rows, width));
-      parts.push(band(t, rows));
+    for (const [rows, widths] of BANDS) {
+      for (const width of widths) parts.push(tile(t, rows, width));
+      parts.push(band(t, rows, widths));
     }
     parts.push(product(t));
   }
