@@ -62,32 +62,44 @@ const BANDS: [number, Width[]][] = [[6, [2, 1, "s"]], [2, [4, 1, "s"]], [1, [8, 
 const get = (name: string): string => `(local.get $${name})`;
 
 /**
+ * How op(A) is laid out: "row" when a row's steps are adjacent (aks = element size: A as
+ * stored), "col" when a step's rows are (ars = element size: A read transposed). Either
+ * way one of the two strides is an immediate offset, so each load costs at most one add.
+ */
+type Layout = "row" | "col";
+const LAYOUTS: Layout[] = ["row", "col"];
+
+/**
  * A tile of \`rows\` rows × \`width\` of C: \`c[r, j] = Σ_p a[r, p]·b[p, j]\` (+ bias[j]), with
  * op(A) read at a + r·ars + p·aks and op(B) at b + p·ldb + j·bytes.
  */
-function tile(t: ElementType, rows: number, width: Width): string {
+function tile(t: ElementType, layout: Layout, rows: number, width: Width): string {
   const vectors = width === "s" ? 1 : width;
   const accs: string[][] = [];
   for (let r = 0; r < rows; r++) {
     accs.push(Array.from({ length: vectors }, (_, v) => `c${r}_${v}`));
   }
   const bs = Array.from({ length: rows === 1 ? 1 : vectors }, (_, v) => `b${v}`);
-  const rowLocals = Array.from({ length: rows }, (_, r) => [`r${r}`, `s${r}`]).flat();
+  const rowLocals = Array.from({ length: rows }, (_, r) => `r${r}`);
   const out: string[] = [];
   out.push(
-    `  (func $tile_${t.name}_${rows}_${width} (param $a i32) (param $ars i32) (param $aks i32)`,
+    `  (func $tile_${t.name}_${layout}_${rows}_${width} (param $a i32) (param $ars i32)`,
+    `    (param $aks i32)`,
     `    (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $k i32)`,
     `    (param $bias i32)`,
     `    (local $x v128) ${bs.map((n) => `(local $${n} v128)`).join(" ")} (local $bs i32)`,
+    `    (local $a2 i32) (local $step i32)`,
     `    ${rowLocals.map((n) => `(local $${n} i32)`).join(" ")}`,
     `    ${accs.flat().map((n) => `(local $${n} v128)`).join(" ")}`,
   );
-  // Row r of op(A) is r·ars past a (local r<r>); in the second step of a pair, r·ars + aks.
-  for (let r = 1; r < rows; r++) {
-    out.push(`    (local.set $r${r} (i32.add ${get(`r${r - 1}`)} ${get("ars")}))`);
+  // "row": row r of op(A) is r·ars past a (local r<r>), the next step one element further.
+  if (layout === "row") {
+    for (let r = 1; r < rows; r++) {
+      out.push(`    (local.set $r${r} (i32.add ${get(`r${r - 1}`)} ${get("ars")}))`);
+    }
   }
-  // One step p: op(B)'s row at b (+ ldb for the second step of a pair), op(A)'s rows at a +
-  // r·ars (+ aks), both read through locals set once per tile.
+  // One step p: op(B)'s row at b (at bs for the second step of a pair); op(A)'s rows at a
+  // ("row": plus r·ars, then one element further; "col": r elements on, then at a2 = a + aks).
   const step = (second: boolean): string[] => {
     const lines: string[] = [];
     const bAt = second ? get("bs") : get("b");
@@ -98,8 +110,13 @@ function tile(t: ElementType, rows: number, width: Width): string {
     };
     if (rows > 1) { for (let v = 0; v < vectors; v++) loadB(v); }
     for (let r = 0; r < rows; r++) {
-      const offset = second ? get(`s${r}`) : get(`r${r}`);
-      const at = !second && r === 0 ? get("a") : `(i32.add ${get("a")} ${offset})`;
+      let at: string;
+      if (layout === "row") {
+        const base = r === 0 ? get("a") : `(i32.add ${get("a")} ${get(`r${r}`)})`;
+        at = `${second ? `offset=${t.bytes} ` : ""}${base}`;
+      } else {
+        at = `${r ? `offset=${r * t.bytes} ` : ""}${second ? get("a2") : get("a")}`;
+      }
       lines.push(`      (local.set $x (${t.splat} ${at}))`);
       for (let v = 0; v < vectors; v++) {
         if (rows === 1) loadB(v);
@@ -120,14 +137,13 @@ function tile(t: ElementType, rows: number, width: Width): string {
     `      (local.set $b (i32.add ${get("b")} ${get("ldb")}))))`,
     `    (local.set $k (i32.shr_u ${get("k")} (i32.const 1)))`,
   );
-  for (let r = 0; r < rows; r++) {
-    out.push(`    (local.set $s${r} (i32.add ${get(`r${r}`)} ${get("aks")}))`);
-  }
   out.push(
+    `    (local.set $step ${get("aks")})`,
     `    (local.set $aks (i32.shl ${get("aks")} (i32.const 1)))`,
     `    (if ${get("k")} (then (loop $k`,
     `      (local.set $bs (i32.add ${get("b")} ${get("ldb")}))`,
   );
+  if (layout === "col") out.push(`      (local.set $a2 (i32.add ${get("a")} ${get("step")}))`);
   out.push(...step(false), ...step(true));
   out.push(
     `      (local.set $a (i32.add ${get("a")} ${get("aks")}))`,
@@ -163,14 +179,14 @@ function tile(t: ElementType, rows: number, width: Width): string {
 }
 
 /** One band of \`rows\` rows of C, across all n columns: wide tiles, then narrower ones. */
-function band(t: ElementType, rows: number, widths: Width[]): string {
+function band(t: ElementType, layout: Layout, rows: number, widths: Width[]): string {
   const es = t.bytes;
   const loops = widths.map((width) => {
     const columns = width === "s" ? 1 : width * t.lanes;
     return `    (block $done_${width}
       (loop $tiles_${width}
         (br_if $done_${width} (i32.gt_u (i32.add ${get("j")} (i32.const ${columns})) ${get("n")}))
-        (call $tile_${t.name}_${rows}_${width} ${get("a")} ${get("ars")} ${get("aks")}
+        (call $tile_${t.name}_${layout}_${rows}_${width} ${get("a")} ${get("ars")} ${get("aks")}
           (i32.add ${get("b")} (i32.mul ${get("j")} (i32.const ${es}))) ${get("ldb")}
           (i32.add ${get("c")} (i32.mul ${get("j")} (i32.const ${es}))) ${get("ldc")} ${get("k")}
           (select (i32.add ${get("bias")} (i32.mul ${get("j")} (i32.const ${es}))) (i32.const 0)
@@ -178,7 +194,7 @@ function band(t: ElementType, rows: number, widths: Width[]): string {
         (local.set $j (i32.add ${get("j")} (i32.const ${columns})))
         (br $tiles_${width})))`;
   });
-  return `  (func $band_${t.name}_${rows} (param $a i32) (param $ars i32) (param $aks i32)
+  return `  (func $band_${t.name}_${layout}_${rows} (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $n i32) (param $k i32)
     (param $bias i32)
     (local $j i32)
@@ -216,21 +232,30 @@ function product(t: ElementType): string {
   })))
         (local.set $b ${get("scratch")})
         (local.set $ldb ${get("ldc")})))
-${
-    BANDS.map(([rows]) =>
-      `    (block $bands_${rows}_done
-      (loop $bands_${rows}
-        (br_if $bands_${rows}_done (i32.gt_u (i32.add ${get("i")} (i32.const ${rows})) ${get("m")}))
-        (call $band_${t.name}_${rows} ${get("a")} ${get("ars")} ${get("aks")} ${get("b")} ${
-        get("ldb")
-      }
-          ${get("c")} ${get("ldc")} ${get("n")} ${get("k")} ${get("bias")})
-        (local.set $a (i32.add ${get("a")} (i32.mul ${get("ars")} (i32.const ${rows}))))
-        (local.set $c (i32.add ${get("c")} (i32.mul ${get("ldc")} (i32.const ${rows}))))
-        (local.set $i (i32.add ${get("i")} (i32.const ${rows})))
-        (br $bands_${rows})))`
-    ).join("\n")
-  })`;
+    ;; op(A) as stored (a row's steps adjacent), else read transposed (a step's rows adjacent).
+    (if (i32.eq ${get("aks")} (i32.const ${es}))
+      (then
+${bands(t, "row")})
+      (else
+${bands(t, "col")})))`;
+}
+
+/** The loops over bands of C's rows, from the tallest band. */
+function bands(t: ElementType, layout: Layout): string {
+  return BANDS.map(([rows]) =>
+    `        (block $bands_${rows}_done
+          (loop $bands_${rows}
+            (br_if $bands_${rows}_done
+              (i32.gt_u (i32.add ${get("i")} (i32.const ${rows})) ${get("m")}))
+            (call $band_${t.name}_${layout}_${rows} ${get("a")} ${get("ars")} ${get("aks")}
+              ${get("b")} ${get("ldb")} ${get("c")} ${get("ldc")} ${get("n")} ${get("k")} ${
+      get("bias")
+    })
+            (local.set $a (i32.add ${get("a")} (i32.mul ${get("ars")} (i32.const ${rows}))))
+            (local.set $c (i32.add ${get("c")} (i32.mul ${get("ldc")} (i32.const ${rows}))))
+            (local.set $i (i32.add ${get("i")} (i32.const ${rows})))
+            (br $bands_${rows})))`
+  ).join("\n");
 }
 
 /** The whole module's text. */
@@ -249,9 +274,11 @@ export function smallGemmWat(): string {
     '  (memory (export "memory") 1)',
   ];
   for (const t of TYPES) {
-    for (const [rows, widths] of BANDS) {
-      for (const width of widths) parts.push(tile(t, rows, width));
-      parts.push(band(t, rows, widths));
+    for (const layout of LAYOUTS) {
+      for (const [rows, widths] of BANDS) {
+        for (const width of widths) parts.push(tile(t, layout, rows, width));
+        parts.push(band(t, layout, rows, widths));
+      }
     }
     parts.push(product(t));
   }
