@@ -53,6 +53,8 @@ type SmallCall = (
 interface SmallModule {
   kind: "relaxed" | "portable";
   views: MemoryViews;
+  /** Bytes the views cover (nothing else grows this memory, so no check per call). */
+  reserved: number;
   f64: SmallCall;
   f32: SmallCall;
 }
@@ -71,6 +73,7 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
   current = exports === null ? null : {
     kind,
     views: new MemoryViews(exports.memory),
+    reserved: exports.memory.buffer.byteLength,
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
   };
@@ -123,7 +126,10 @@ export function smallWasmGemm(
   const biasAt = align64(cAt + m * n * es);
   const scratch = align64(biasAt + (bias === undefined ? 0 : n * es));
   const end = scratch + (info.transposeB ? k * n * es : 0);
-  if (end > MAX_BYTES || !run.views.reserve(end)) return false;
+  if (end > run.reserved) {
+    if (end > MAX_BYTES || !run.views.reserve(end)) return false;
+    run.reserved = end;
+  }
   const view = double ? run.views.f64 : run.views.f32;
   const aLength = m * k, bLength = k * n;
   view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
