@@ -201,6 +201,81 @@ function band(t: ElementType, layout: Layout, rows: number, widths: Width[]): st
 ${loops.join("\n")})`;
 }
 
+/**
+ * Copies op(B) (k × n, element (p, j) at src + p·bks + j·bcs) to dst as a row-major matrix
+ * (row stride ldc bytes). Where a column's steps are adjacent (bks = element size: B read
+ * transposed), two columns × two steps move at once: two loads, two shuffles, two stores.
+ */
+function transpose(t: ElementType): string {
+  const es = t.bytes;
+  // Row p takes element 0 of each column's pair, row p + 1 element 1 (bytes of v0, then v1).
+  const pick = (first: number) => {
+    const bytes: number[] = [];
+    for (let i = 0; i < es; i++) bytes.push(first * es + i);
+    for (let i = 0; i < es; i++) bytes.push(16 + first * es + i);
+    while (bytes.length < 16) bytes.push(bytes.length % 16);
+    return bytes.join(" ");
+  };
+  const load = es === 8 ? "v128.load" : "v128.load64_zero";
+  const store = (at: string, value: string) =>
+    es === 8 ? `(v128.store ${at} ${value})` : `(v128.store64_lane 0 ${at} ${value})`;
+  return `  (func $transpose_${t.name} (param $src i32) (param $bks i32) (param $bcs i32) (param $n i32)
+    (param $k i32) (param $dst i32) (param $ldc i32)
+    (local $j i32) (local $p i32) (local $s0 i32) (local $s1 i32) (local $d i32)
+    (local $v0 v128) (local $v1 v128)
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.gt_u (i32.add ${get("j")} (i32.const 2)) ${get("n")}))
+        (local.set $s0 (i32.add ${get("src")} (i32.mul ${get("j")} ${get("bcs")})))
+        (local.set $s1 (i32.add ${get("s0")} ${get("bcs")}))
+        (local.set $d (i32.add ${get("dst")} (i32.mul ${get("j")} (i32.const ${es}))))
+        (local.set $p (i32.const 0))
+        (if (i32.eq ${get("bks")} (i32.const ${es}))
+          (then
+            (block $blocks_done
+              (loop $blocks
+                (br_if $blocks_done (i32.gt_u (i32.add ${get("p")} (i32.const 2)) ${get("k")}))
+                (local.set $v0 (${load} ${get("s0")}))
+                (local.set $v1 (${load} ${get("s1")}))
+                ${store(get("d"), `(i8x16.shuffle ${pick(0)} ${get("v0")} ${get("v1")})`)}
+                ${
+    store(
+      `(i32.add ${get("d")} ${get("ldc")})`,
+      `(i8x16.shuffle ${pick(1)} ${get("v0")} ${get("v1")})`,
+    )
+  }
+                (local.set $s0 (i32.add ${get("s0")} (i32.const ${2 * es})))
+                (local.set $s1 (i32.add ${get("s1")} (i32.const ${2 * es})))
+                (local.set $d (i32.add ${get("d")} (i32.shl ${get("ldc")} (i32.const 1))))
+                (local.set $p (i32.add ${get("p")} (i32.const 2)))
+                (br $blocks)))))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.ge_u ${get("p")} ${get("k")}))
+            (${t.store} ${get("d")} (${t.load} ${get("s0")}))
+            (${t.store} offset=${es} ${get("d")} (${t.load} ${get("s1")}))
+            (local.set $s0 (i32.add ${get("s0")} ${get("bks")}))
+            (local.set $s1 (i32.add ${get("s1")} ${get("bks")}))
+            (local.set $d (i32.add ${get("d")} ${get("ldc")}))
+            (local.set $p (i32.add ${get("p")} (i32.const 1)))
+            (br $steps)))
+        (local.set $j (i32.add ${get("j")} (i32.const 2)))
+        (br $pairs)))
+    ;; An odd n: the last column alone.
+    (if (i32.lt_u ${get("j")} ${get("n")})
+      (then
+        (local.set $s0 (i32.add ${get("src")} (i32.mul ${get("j")} ${get("bcs")})))
+        (local.set $d (i32.add ${get("dst")} (i32.mul ${get("j")} (i32.const ${es}))))
+        (local.set $p (i32.const 0))
+        (loop $last
+          (${t.store} ${get("d")} (${t.load} ${get("s0")}))
+          (local.set $s0 (i32.add ${get("s0")} ${get("bks")}))
+          (local.set $d (i32.add ${get("d")} ${get("ldc")}))
+          (br_if $last (i32.lt_u (local.tee $p (i32.add ${get("p")} (i32.const 1))) ${
+    get("k")
+  }))))))`;
+}
+
 /** The exported product for one element type. */
 function product(t: ElementType): string {
   const es = t.bytes;
@@ -211,25 +286,13 @@ function product(t: ElementType): string {
   (func (export "small_gemm_${t.name}") (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $m i32) (param $n i32)
     (param $k i32) (param $bias i32) (param $scratch i32)
-    (local $ldb i32) (local $ldc i32) (local $i i32) (local $j i32) (local $p i32) (local $src i32)
-    (local $dst i32)
+    (local $ldb i32) (local $ldc i32) (local $i i32)
     (local.set $ldc (i32.mul ${get("n")} (i32.const ${es})))
     (local.set $ldb ${get("bks")})
     (if (i32.ne ${get("bcs")} (i32.const ${es}))
       (then
-        ;; Column j of op(B) (k elements, bks apart) becomes column j of a k × n matrix.
-        (loop $columns
-          (local.set $src (i32.add ${get("b")} (i32.mul ${get("j")} ${get("bcs")})))
-          (local.set $dst (i32.add ${get("scratch")} (i32.mul ${get("j")} (i32.const ${es}))))
-          (local.set $p ${get("k")})
-          (loop $steps
-            (${t.store} ${get("dst")} (${t.load} ${get("src")}))
-            (local.set $src (i32.add ${get("src")} ${get("bks")}))
-            (local.set $dst (i32.add ${get("dst")} ${get("ldc")}))
-            (br_if $steps (local.tee $p (i32.sub ${get("p")} (i32.const 1)))))
-          (br_if $columns (i32.lt_u (local.tee $j (i32.add ${get("j")} (i32.const 1))) ${
-    get("n")
-  })))
+        (call $transpose_${t.name} ${get("b")} ${get("bks")} ${get("bcs")} ${get("n")} ${get("k")}
+          ${get("scratch")} ${get("ldc")})
         (local.set $b ${get("scratch")})
         (local.set $ldb ${get("ldc")})))
     ;; op(A) as stored (a row's steps adjacent), else read transposed (a step's rows adjacent).
@@ -280,6 +343,7 @@ export function smallGemmWat(): string {
         parts.push(band(t, layout, rows, widths));
       }
     }
+    parts.push(transpose(t));
     parts.push(product(t));
   }
   parts.push(")");

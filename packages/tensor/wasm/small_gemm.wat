@@ -1561,6 +1561,54 @@
             (local.get $bias)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $tiles_s))))
+  (func $transpose_f64 (param $src i32) (param $bks i32) (param $bcs i32) (param $n i32)
+    (param $k i32) (param $dst i32) (param $ldc i32)
+    (local $j i32) (local $p i32) (local $s0 i32) (local $s1 i32) (local $d i32)
+    (local $v0 v128) (local $v1 v128)
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+        (local.set $s0 (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $bcs))))
+        (local.set $s1 (i32.add (local.get $s0) (local.get $bcs)))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $j) (i32.const 8))))
+        (local.set $p (i32.const 0))
+        (if (i32.eq (local.get $bks) (i32.const 8))
+          (then
+            (block $blocks_done
+              (loop $blocks
+                (br_if $blocks_done (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $k)))
+                (local.set $v0 (v128.load (local.get $s0)))
+                (local.set $v1 (v128.load (local.get $s1)))
+                (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+                (v128.store (i32.add (local.get $d) (local.get $ldc)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+                (local.set $s0 (i32.add (local.get $s0) (i32.const 16)))
+                (local.set $s1 (i32.add (local.get $s1) (i32.const 16)))
+                (local.set $d (i32.add (local.get $d) (i32.shl (local.get $ldc) (i32.const 1))))
+                (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                (br $blocks)))))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.ge_u (local.get $p) (local.get $k)))
+            (f64.store (local.get $d) (f64.load (local.get $s0)))
+            (f64.store offset=8 (local.get $d) (f64.load (local.get $s1)))
+            (local.set $s0 (i32.add (local.get $s0) (local.get $bks)))
+            (local.set $s1 (i32.add (local.get $s1) (local.get $bks)))
+            (local.set $d (i32.add (local.get $d) (local.get $ldc)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $steps)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs)))
+    ;; An odd n: the last column alone.
+    (if (i32.lt_u (local.get $j) (local.get $n))
+      (then
+        (local.set $s0 (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $bcs))))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $j) (i32.const 8))))
+        (local.set $p (i32.const 0))
+        (loop $last
+          (f64.store (local.get $d) (f64.load (local.get $s0)))
+          (local.set $s0 (i32.add (local.get $s0) (local.get $bks)))
+          (local.set $d (i32.add (local.get $d) (local.get $ldc)))
+          (br_if $last (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))))
   ;; C (m × n, row-major, row stride n elements) = op(A) · op(B) (+ bias when bias ≠ 0), in
   ;; f64. op(A)[i, p] is at a + i·ars + p·aks and op(B)[p, j] at b + p·bks + j·bcs (bytes);
   ;; when op(B)'s columns are not adjacent (bcs ≠ 8) it is first copied to `scratch` as a
@@ -1568,23 +1616,13 @@
   (func (export "small_gemm_f64") (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $m i32) (param $n i32)
     (param $k i32) (param $bias i32) (param $scratch i32)
-    (local $ldb i32) (local $ldc i32) (local $i i32) (local $j i32) (local $p i32) (local $src i32)
-    (local $dst i32)
+    (local $ldb i32) (local $ldc i32) (local $i i32)
     (local.set $ldc (i32.mul (local.get $n) (i32.const 8)))
     (local.set $ldb (local.get $bks))
     (if (i32.ne (local.get $bcs) (i32.const 8))
       (then
-        ;; Column j of op(B) (k elements, bks apart) becomes column j of a k × n matrix.
-        (loop $columns
-          (local.set $src (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $bcs))))
-          (local.set $dst (i32.add (local.get $scratch) (i32.mul (local.get $j) (i32.const 8))))
-          (local.set $p (local.get $k))
-          (loop $steps
-            (f64.store (local.get $dst) (f64.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (local.get $bks)))
-            (local.set $dst (i32.add (local.get $dst) (local.get $ldc)))
-            (br_if $steps (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
-          (br_if $columns (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+        (call $transpose_f64 (local.get $b) (local.get $bks) (local.get $bcs) (local.get $n) (local.get $k)
+          (local.get $scratch) (local.get $ldc))
         (local.set $b (local.get $scratch))
         (local.set $ldb (local.get $ldc))))
     ;; op(A) as stored (a row's steps adjacent), else read transposed (a step's rows adjacent).
@@ -3203,6 +3241,54 @@
             (local.get $bias)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $tiles_s))))
+  (func $transpose_f32 (param $src i32) (param $bks i32) (param $bcs i32) (param $n i32)
+    (param $k i32) (param $dst i32) (param $ldc i32)
+    (local $j i32) (local $p i32) (local $s0 i32) (local $s1 i32) (local $d i32)
+    (local $v0 v128) (local $v1 v128)
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+        (local.set $s0 (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $bcs))))
+        (local.set $s1 (i32.add (local.get $s0) (local.get $bcs)))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $j) (i32.const 4))))
+        (local.set $p (i32.const 0))
+        (if (i32.eq (local.get $bks) (i32.const 4))
+          (then
+            (block $blocks_done
+              (loop $blocks
+                (br_if $blocks_done (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $k)))
+                (local.set $v0 (v128.load64_zero (local.get $s0)))
+                (local.set $v1 (v128.load64_zero (local.get $s1)))
+                (v128.store64_lane 0 (local.get $d) (i8x16.shuffle 0 1 2 3 16 17 18 19 8 9 10 11 12 13 14 15 (local.get $v0) (local.get $v1)))
+                (v128.store64_lane 0 (i32.add (local.get $d) (local.get $ldc)) (i8x16.shuffle 4 5 6 7 20 21 22 23 8 9 10 11 12 13 14 15 (local.get $v0) (local.get $v1)))
+                (local.set $s0 (i32.add (local.get $s0) (i32.const 8)))
+                (local.set $s1 (i32.add (local.get $s1) (i32.const 8)))
+                (local.set $d (i32.add (local.get $d) (i32.shl (local.get $ldc) (i32.const 1))))
+                (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                (br $blocks)))))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.ge_u (local.get $p) (local.get $k)))
+            (f32.store (local.get $d) (f32.load (local.get $s0)))
+            (f32.store offset=4 (local.get $d) (f32.load (local.get $s1)))
+            (local.set $s0 (i32.add (local.get $s0) (local.get $bks)))
+            (local.set $s1 (i32.add (local.get $s1) (local.get $bks)))
+            (local.set $d (i32.add (local.get $d) (local.get $ldc)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $steps)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs)))
+    ;; An odd n: the last column alone.
+    (if (i32.lt_u (local.get $j) (local.get $n))
+      (then
+        (local.set $s0 (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $bcs))))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $j) (i32.const 4))))
+        (local.set $p (i32.const 0))
+        (loop $last
+          (f32.store (local.get $d) (f32.load (local.get $s0)))
+          (local.set $s0 (i32.add (local.get $s0) (local.get $bks)))
+          (local.set $d (i32.add (local.get $d) (local.get $ldc)))
+          (br_if $last (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))))
   ;; C (m × n, row-major, row stride n elements) = op(A) · op(B) (+ bias when bias ≠ 0), in
   ;; f32. op(A)[i, p] is at a + i·ars + p·aks and op(B)[p, j] at b + p·bks + j·bcs (bytes);
   ;; when op(B)'s columns are not adjacent (bcs ≠ 4) it is first copied to `scratch` as a
@@ -3210,23 +3296,13 @@
   (func (export "small_gemm_f32") (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $m i32) (param $n i32)
     (param $k i32) (param $bias i32) (param $scratch i32)
-    (local $ldb i32) (local $ldc i32) (local $i i32) (local $j i32) (local $p i32) (local $src i32)
-    (local $dst i32)
+    (local $ldb i32) (local $ldc i32) (local $i i32)
     (local.set $ldc (i32.mul (local.get $n) (i32.const 4)))
     (local.set $ldb (local.get $bks))
     (if (i32.ne (local.get $bcs) (i32.const 4))
       (then
-        ;; Column j of op(B) (k elements, bks apart) becomes column j of a k × n matrix.
-        (loop $columns
-          (local.set $src (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $bcs))))
-          (local.set $dst (i32.add (local.get $scratch) (i32.mul (local.get $j) (i32.const 4))))
-          (local.set $p (local.get $k))
-          (loop $steps
-            (f32.store (local.get $dst) (f32.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (local.get $bks)))
-            (local.set $dst (i32.add (local.get $dst) (local.get $ldc)))
-            (br_if $steps (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
-          (br_if $columns (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+        (call $transpose_f32 (local.get $b) (local.get $bks) (local.get $bcs) (local.get $n) (local.get $k)
+          (local.get $scratch) (local.get $ldc))
         (local.set $b (local.get $scratch))
         (local.set $ldb (local.get $ldc))))
     ;; op(A) as stored (a row's steps adjacent), else read transposed (a step's rows adjacent).
