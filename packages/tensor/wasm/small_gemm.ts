@@ -2,7 +2,9 @@
 // makes about a dozen products of a few thousand multiply-adds each, where wasm/gemm.ts's
 // packing into panels, its padded C and its JavaScript bias loop cost more than the
 // arithmetic. This module writes C in place (row stride n) and adds the bias itself; it
-// takes every product up to about 1.5 M multiply-adds (a 1,000-row forward pass too).
+// takes every product up to about 1.5 M multiply-adds (a 1,000-row forward pass too). The
+// bias goes in each tile's epilogue, after the sum: a fused activation would be one more
+// argument and a few instructions there, with no further copy.
 //
 // Same bits as wasm/gemm.ts for the products it takes: both sum each element of C in the
 // same order with the same instruction of the same build (this module follows the build that
