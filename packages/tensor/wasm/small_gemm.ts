@@ -62,17 +62,24 @@ interface SmallModule {
 }
 
 let current: SmallModule | null = null;
+/** A build this runtime rejected: not compiled again at every call (packing runs instead). */
+let rejected: "relaxed" | "portable" | undefined;
 
 /** The module of `kind`, instantiated when the GEMM's build changed; null if it cannot be. */
 function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
   if (current?.kind === kind) return current;
+  if (rejected === kind) return null;
   const bytes = decodeBase64(
     kind === "relaxed" ? SMALL_GEMM_RELAXED_WASM : SMALL_GEMM_PORTABLE_WASM,
   );
   const exports = instantiate(bytes) as
     | { memory: WebAssembly.Memory; small_gemm_f64: SmallCall; small_gemm_f32: SmallCall }
     | null;
-  current = exports === null ? null : {
+  if (exports === null) {
+    rejected = kind;
+    return null;
+  }
+  current = {
     kind,
     views: new MemoryViews(exports.memory),
     reserved: exports.memory.buffer.byteLength,
