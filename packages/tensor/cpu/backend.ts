@@ -39,7 +39,7 @@ import { reduceKernel } from "./reduce.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { concatKernel, gatherRowsKernel, permuteKernel } from "./layout.ts";
 import { useWasm } from "./kernel_choice.ts";
-import { wasmGemm } from "../wasm/gemm.ts";
+import { wasmGemmAny } from "../wasm/small_gemm.ts";
 import { wasmSoftmaxRows, wasmUnary } from "../wasm/elementwise.ts";
 import {
   cpuActivationBackward,
@@ -124,7 +124,7 @@ class CpuBackend implements Backend {
     // Not zeroed: cpuMatmul writes every element (zeroing first where it accumulates).
     const out = allocHost(info.dtype, info.aOffsets.length * info.m * info.n, false);
     const wasm = useWasm("matmul", info.m * info.n * info.k);
-    cpuMatmul(asTyped(a), asTyped(b), out, info, wasm ? wasmGemm : undefined);
+    cpuMatmul(asTyped(a), asTyped(b), out, info, wasm ? wasmGemmAny : undefined);
     return out;
   }
   // The fused primitives: kernels in cpu/, storages checked here.

@@ -1,0 +1,197 @@
+// Small products in WebAssembly without packing (wasm/small_gemm.wat): a 33-row training step
+// makes about a dozen products of a few thousand multiply-adds each, where wasm/gemm.ts's
+// packing into panels, its padded C and its JavaScript bias loop cost more than the
+// arithmetic. This module writes C in place (row stride n) and adds the bias itself; it
+// takes every product up to about 1.5 M multiply-adds (a 1,000-row forward pass too). The
+// bias goes in each tile's epilogue, after the sum: a fused activation would be one more
+// argument and a few instructions there, with no further copy.
+//
+// Same bits as wasm/gemm.ts for the products it takes: both sum each element of C in the
+// same order with the same instruction of the same build (this module follows the build that
+// `wasmGemmKind` reports), and it takes only products whose k fits in one of gemm.wat's
+// 256-deep slices.
+
+import type { TypedArray } from "../dtype.ts";
+import type { MatmulInfo } from "../backend.ts";
+import { align64, MemoryViews } from "./memory.ts";
+import { decodeBase64, instantiate } from "./loader.ts";
+import { wasmGemm, wasmGemmKind } from "./gemm.ts";
+import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_bytes.ts";
+
+/**
+ * The most multiply-adds a product may have to run here: wasm/gemm.ts's threshold for
+ * splitting a float64 product across threads (float32's is higher), so that no product it
+ * would split comes here. Measured against it (one thread, interleaved,
+ * float64 / float32): 1.3–4.8× faster on the 33-row step's products, 1.4–2× on
+ * [1000, 32]·[32, 32]ᵀ, 1.06× on 128³, where packing starts to pay off.
+ */
+export const SMALL_GEMM_MAX_WORK = 3 * 2 ** 19;
+/** The deepest k taken: gemm.wat sums k in slices of 256 (a longer sum rounds differently). */
+const MAX_K = 256;
+/**
+ * The module's memory never grows past this (it never shrinks either): a product needing
+ * more (a long, thin operand) goes to wasm/gemm.ts.
+ */
+const MAX_BYTES = 4 * 2 ** 20;
+/** Where A starts: the first bytes stay unused, so that a bias address is never 0. */
+const BASE = 64;
+
+type SmallCall = (
+  a: number,
+  ars: number,
+  aks: number,
+  b: number,
+  bks: number,
+  bcs: number,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  bias: number,
+  scratch: number,
+) => void;
+
+/** The instantiated module of one build. */
+interface SmallModule {
+  kind: "relaxed" | "portable";
+  views: MemoryViews;
+  /** Bytes the views cover (nothing else grows this memory, so no check per call). */
+  reserved: number;
+  f64: SmallCall;
+  f32: SmallCall;
+}
+
+let current: SmallModule | null = null;
+/** A build this runtime rejected: not compiled again at every call (packing runs instead). */
+let rejected: "relaxed" | "portable" | undefined;
+
+/** The module of `kind`, instantiated when the GEMM's build changed; null if it cannot be. */
+function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
+  if (current?.kind === kind) return current;
+  if (rejected === kind) return null;
+  const bytes = decodeBase64(
+    kind === "relaxed" ? SMALL_GEMM_RELAXED_WASM : SMALL_GEMM_PORTABLE_WASM,
+  );
+  const exports = instantiate(bytes) as
+    | { memory: WebAssembly.Memory; small_gemm_f64: SmallCall; small_gemm_f32: SmallCall }
+    | null;
+  if (exports === null) {
+    rejected = kind;
+    return null;
+  }
+  current = {
+    kind,
+    views: new MemoryViews(exports.memory),
+    reserved: exports.memory.buffer.byteLength,
+    f64: exports.small_gemm_f64,
+    f32: exports.small_gemm_f32,
+  };
+  return current;
+}
+
+/**
+ * Computes one batch of `out[co…] = op(A) · op(B)` (+ bias) when the product is small (at
+ * most {@linkcode SMALL_GEMM_MAX_WORK} multiply-adds, k ≤ 256) and WebAssembly SIMD runs
+ * here; returns false (and writes nothing) otherwise. The values are those of
+ * {@linkcode wasmGemm} under the same build, bit for bit.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { smallWasmGemm } from "./small_gemm.ts";
+ *
+ * const a = new Float64Array([1, 2, 3, 4]); // [2, 2]
+ * const b = new Float64Array([5, 6, 7, 8]); // [2, 2]
+ * const out = new Float64Array(4);
+ * const info = {
+ *   m: 2, n: 2, k: 2, transposeA: false, transposeB: false, dtype: "float64" as const,
+ *   aOffsets: [0], bOffsets: [0],
+ * };
+ * if (smallWasmGemm(a, 0, b, 0, out, 0, info)) strictEqual(out.join(), "19,22,43,50");
+ * ```
+ */
+export function smallWasmGemm(
+  a: TypedArray,
+  ao: number,
+  b: TypedArray,
+  bo: number,
+  out: TypedArray,
+  co: number,
+  info: MatmulInfo,
+): boolean {
+  const { m, n, k } = info;
+  const work = m * n * k;
+  if (work === 0 || work > SMALL_GEMM_MAX_WORK || k > MAX_K) return false;
+  const kind = wasmGemmKind();
+  if (kind === "none") return false;
+  const run = moduleOf(kind);
+  if (run === null) return false;
+  const double = info.dtype === "float64";
+  const es = double ? 8 : 4;
+  const bias = info.bias as TypedArray | undefined;
+  // Byte layout: A, B, C, the bias, then op(B) copied k × n when its columns are not adjacent.
+  const bAt = align64(BASE + m * k * es);
+  const cAt = align64(bAt + k * n * es);
+  const biasAt = align64(cAt + m * n * es);
+  const scratch = align64(biasAt + (bias === undefined ? 0 : n * es));
+  const end = scratch + (info.transposeB ? k * n * es : 0);
+  if (end > run.reserved) {
+    if (end > MAX_BYTES || !run.views.reserve(end)) return false;
+    run.reserved = end;
+  }
+  const view = double ? run.views.f64 : run.views.f32;
+  const aLength = m * k, bLength = k * n;
+  view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
+  view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+  if (bias !== undefined) view.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / es);
+  const ars = info.transposeA ? es : k * es, aks = info.transposeA ? m * es : es;
+  const bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;
+  (double ? run.f64 : run.f32)(
+    BASE,
+    ars,
+    aks,
+    bAt,
+    bks,
+    bcs,
+    cAt,
+    m,
+    n,
+    k,
+    bias === undefined ? 0 : biasAt,
+    scratch,
+  );
+  const c = cAt / es;
+  out.set(view.subarray(c, c + m * n), co);
+  return true;
+}
+
+/**
+ * One batch of `out[co…] = op(A) · op(B)` (+ bias) in WebAssembly: {@linkcode smallWasmGemm}
+ * for a small product, else {@linkcode wasmGemm}. False (nothing written) when neither runs.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { wasmGemmAny } from "./small_gemm.ts";
+ *
+ * const a = new Float32Array([1, 2, 3]); // [1, 3]
+ * const b = new Float32Array([4, 5, 6]); // [1, 3], used transposed
+ * const out = new Float32Array(1);
+ * const info = {
+ *   m: 1, n: 1, k: 3, transposeA: false, transposeB: true, dtype: "float32" as const,
+ *   aOffsets: [0], bOffsets: [0],
+ * };
+ * if (wasmGemmAny(a, 0, b, 0, out, 0, info)) strictEqual(out[0], 32);
+ * ```
+ */
+export function wasmGemmAny(
+  a: TypedArray,
+  ao: number,
+  b: TypedArray,
+  bo: number,
+  out: TypedArray,
+  co: number,
+  info: MatmulInfo,
+): boolean {
+  return smallWasmGemm(a, ao, b, bo, out, co, info) || wasmGemm(a, ao, b, bo, out, co, info);
+}
