@@ -18,7 +18,7 @@ const MEMORY_CAP = 2 ** 32;
 /** Pools retired after a worker stalled before threads are turned off for good. */
 const MAX_RESTARTS = 3;
 
-/** Pools retired because a worker stalled (exited, threw or hung after claiming a task). */
+/** Pools retired because a worker failed (ended, or hung after claiming a task). */
 let restarts = 0;
 /** A release of the memory is queued. */
 let releaseQueued = false;
@@ -31,6 +31,22 @@ let warnedTooLarge = false;
 /** MEMORY_CAP and RELEASE_BYTES, unless a test lowered them. */
 let memoryCap = MEMORY_CAP;
 let releaseBytes = RELEASE_BYTES;
+
+/** The one-time warning about workers that could not be started was given. */
+let warnedNoWorkers = false;
+
+/**
+ * Warns once that the worker factory threw for worker `id` of a pool of `threads` threads
+ * (the pool runs with the workers it has, or on the calling thread alone).
+ */
+export function workersDidNotStart(threads: number, id: number, error: unknown): void {
+  if (warnedNoWorkers) return;
+  warnedNoWorkers = true;
+  console.warn(
+    `glassbox: could not start worker thread ${id} of ${threads - 1} (${error}): large CPU ` +
+      `operations run on ${id} thread${id === 1 ? "" : "s"}. This warning is shown once.`,
+  );
+}
 
 /** Pools retired so far because a worker stalled. */
 export function workerRestarts(): number {
@@ -122,7 +138,11 @@ export function setWasmMemoryLimits(
   keepLarge = false;
 }
 
-/** Forgets the stalled workers, so that threads are used again (tests that inject faults). */
+/**
+ * Forgets the failed workers (and the one-time warning about workers that could not
+ * start), so that threads are used again (tests that inject faults).
+ */
 export function resetWorkerFailures(): void {
   restarts = 0;
+  warnedNoWorkers = false;
 }
