@@ -20,7 +20,12 @@ export function describeJob(tasks: readonly PoolTask[]): string {
     return `multiply [${m}, ${k}] by [${k}, ${n}] (${dtype})`;
   }
   if (kind === TASK.packBF64 || kind === TASK.packBF32) {
-    return `pack the right operand of a ${kind === TASK.packBF64 ? "float64" : "float32"} matmul`;
+    // packTasks() in gemm.ts: slices of KC rows, each in the same number of column blocks
+    // at pb = packed + pc·ldc + from·kc·es, so the first slice's blocks lie below kc·ldc.
+    const slice = tasks.filter((task) => task[7] - first[7] < first[6] * first[4]);
+    const k = sum(6) / slice.length, n = slice.reduce((total, task) => total + task[5], 0);
+    const dtype = kind === TASK.packBF64 ? "float64" : "float32";
+    return `multiply by a [${k}, ${n}] right operand (${dtype}; packing it)`;
   }
   if (kind === TASK.unary) {
     return `compute ${WASM_UNARY_OPS[first[1]] ?? "an elementwise op"} of ${sum(4)} elements`;

@@ -453,7 +453,9 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   const pool = poolOf(engine!);
   const run = engine;
   if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
-  if (pool.alive === 0) return null; // workers still loading: the calling thread alone
+  // Workers still loading: the calling thread alone (but a pool whose worker ended fails
+  // in run and is retired there).
+  if (pool.alive === 0 && !pool.ended) return null;
   if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   return {
     f64: run.views.f64,

@@ -114,6 +114,11 @@ export class WorkerPool {
     return Atomics.load(this.#ctl, WORKER_TASKS);
   }
 
+  /** A worker ended (or the runtime reported an error or exit): `run` would fail at once. */
+  get ended(): boolean {
+    return this.#lost !== undefined || Atomics.load(this.#ctl, DEAD) !== 0;
+  }
+
   /** Workers that have instantiated the module and are taking tasks. */
   get alive(): number {
     return Atomics.load(this.#ctl, ALIVE);
@@ -121,7 +126,8 @@ export class WorkerPool {
 
   /**
    * Runs every task, each on some thread with its own scratch at
-   * `scratch + id·stride` (packed A) and `+ pbOffset` (packed B); false if a task threw.
+   * `scratch + id·stride` (packed A) and `+ pbOffset` (packed B). False if a task threw on
+   * the calling thread itself: the caller then runs the operation again on its own thread.
    *
    * @throws {WorkerStallError} When a worker ended (threw, exited, failed to start) before
    * or during the job, or a task it claimed stayed undone for too long (it hangs or was
@@ -139,9 +145,7 @@ export class WorkerPool {
         `Cannot run ${tasks.length} tasks on the worker pool, expected at most ${MAX_TASKS}`,
       );
     }
-    if (this.#lost !== undefined || Atomics.load(ctl, DEAD) !== 0) {
-      throw this.#failure(tasks, "before the operation started");
-    }
+    if (this.ended) throw this.#failure(tasks, "before the operation started");
     tasks.forEach((task, i) => ctl.set(task, TASKS + i * TASK_INTS));
     ctl[DONE] = 0;
     ctl[FAILED] = 0;
@@ -170,7 +174,7 @@ export class WorkerPool {
     const what = fault === undefined
       ? this.#lost ?? "a worker ended"
       : `worker ${fault.worker} ${fault.what}`;
-    const held = fault !== undefined && fault.task >= 0 && when === "while it ran"
+    const held = fault !== undefined && fault.task >= 0 && when === "mid-operation"
       ? ` while it ran task ${fault.task + 1} of ${tasks.length}`
       : ` ${when}`;
     return new WorkerStallError(
@@ -216,7 +220,7 @@ export class WorkerPool {
         done = seen;
         since = now;
       } else if (Atomics.load(ctl, DEAD) !== 0) {
-        throw this.#failure(tasks, "while it ran");
+        throw this.#failure(tasks, "mid-operation");
       } else if (now - since > limit) {
         throw new WorkerStallError(
           `Cannot ${describeJob(tasks)} on ${this.#workers.length + 1} threads: ` +
