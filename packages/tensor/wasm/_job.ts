@@ -1,7 +1,7 @@
 // Words for the pool's errors (thread_pool.ts): what a job of tasks computes, and what the
 // first worker that ended left in the control block. Only read when something failed.
 
-import { PROTOCOL, type PoolTask, SLOT, TASK, WASM_UNARY_OPS } from "./tasks.ts";
+import { type PoolTask, PROTOCOL, SLOT, TASK, WASM_UNARY_OPS } from "./tasks.ts";
 
 /**
  * What `tasks` compute together, as "multiply [m, k] by [k, n] (float64)", "compute tanh

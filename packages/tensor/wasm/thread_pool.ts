@@ -262,7 +262,9 @@ export class WorkerStallError extends Error {
  */
 export function setWorkerDeadline(ms: number = STALL_MIN_MS): void {
   if (!(ms > 0 && Number.isFinite(ms))) {
-    throw new RangeError(`Cannot set the worker deadline: got ${ms}, expected a positive number of ms`);
+    throw new RangeError(
+      `Cannot set the worker deadline: got ${ms}, expected a positive number of ms`,
+    );
   }
   stallMinMs = ms;
 }

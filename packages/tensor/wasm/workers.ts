@@ -287,7 +287,7 @@ export function webWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFact
       // An error in the worker is the pool's to handle; it must not end the page or process.
       worker.onerror = (event) => {
         event.preventDefault();
-        lost?.(`threw (${event.message})`);
+        lost?.(`threw (${String(event.message).split("\n")[0]})`);
       };
       worker.onmessageerror = () => lost?.("could not read a message (messageerror)");
       worker.postMessage(data);
