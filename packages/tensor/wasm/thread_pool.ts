@@ -281,9 +281,13 @@ const ENV_THREADS = threadsFromEnv();
  * already granted: it is never asked for), else the number of cores
  * (`navigator.hardwareConcurrency`, or Node's `os`) up to 8. Workers start at the next
  * large matmul; if none can start (or there is no SharedArrayBuffer), matmul runs on one
- * thread. If a worker dies or hangs mid-operation, the operation is computed again on the
- * calling thread (same bits) and new workers start. Once they run, `exp`, `tanh`, `sigmoid` and `softmax` over at least 65,536 elements are split over
- * the same threads too, again with the same bits.
+ * thread. If a worker fails (throws, traps, exits, cannot start, or stops answering:
+ * after 2 s without a finished task), the operation is computed again on the calling
+ * thread (same bits), a console warning names the operation, the worker and what happened,
+ * and new workers start at the next large operation; after three such failures every
+ * operation stays on the calling thread. Once they run, `exp`, `tanh`, `sigmoid` and
+ * `softmax` over at least 65,536 elements are split over the same threads too, again with
+ * the same bits.
  *
  * @param count A whole number from 1 (every matmul on the calling thread) to 120, or `"auto"`.
  *
