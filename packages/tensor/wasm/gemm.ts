@@ -126,7 +126,7 @@ export interface WasmGemmThreads {
   workerTasks: number;
   /** Products run again on one thread after a task failed, since the process started. */
   retried: number;
-  /** Pools closed (and started again at the next large product) because a worker stalled. */
+  /** Pools closed (and started again at the next large product) because a worker failed. */
   restarts: number;
   /** Bytes of the current WebAssembly memory (it grows with the largest operation). */
   memoryBytes: number;
