@@ -51,10 +51,10 @@ const SPIN_MS = 0.25;
 const WAIT_SLICE_MS = 20;
 /** No task finished for this long (at least) means a worker died or hangs. */
 const STALL_MIN_MS = 2000;
-/** STALL_MIN_MS, unless a test shortened it (setWorkerDeadline). */
-let stallMinMs = STALL_MIN_MS;
 /** ... or for this many times the calling thread's own time per task, when that is longer. */
 const STALL_FACTOR = 50;
+/** STALL_MIN_MS and STALL_FACTOR, unless a test changed them (setWorkerDeadline). */
+let stallMinMs = STALL_MIN_MS, stallFactor = STALL_FACTOR;
 /** Threads used when neither GLASSBOX_THREADS nor setMatmulThreads() says otherwise, at most. */
 const DEFAULT_CAP = 8;
 
@@ -162,7 +162,7 @@ export class WorkerPool {
     const spinUntil = performance.now() + SPIN_MS;
     while (Atomics.load(ctl, DONE) < tasks.length && performance.now() < spinUntil);
     if (Atomics.load(ctl, DONE) < tasks.length) {
-      const limit = Math.max(stallMinMs, STALL_FACTOR * own / Math.max(ran.tasks, 1));
+      const limit = Math.max(stallMinMs, stallFactor * own / Math.max(ran.tasks, 1));
       this.#waitAll(ctl, tasks, limit);
     }
     return ctl[FAILED] === 0;
@@ -256,17 +256,19 @@ export class WorkerStallError extends Error {
 }
 
 /**
- * Sets how long (at least) the calling thread waits for a worker's task before it gives up
- * on the worker, in ms (2000 by default, restored with no argument): tests of hanging
- * workers use a short one.
+ * Sets how long the calling thread waits for a worker's task before it gives up on the
+ * worker: `ms`, or `factor` times its own time per task when that is longer (by default
+ * 2000 ms and 50, restored with no arguments). Tests of hanging workers use a short one.
  */
-export function setWorkerDeadline(ms: number = STALL_MIN_MS): void {
-  if (!(ms > 0 && Number.isFinite(ms))) {
+export function setWorkerDeadline(ms: number = STALL_MIN_MS, factor: number = STALL_FACTOR): void {
+  if (!(ms > 0 && Number.isFinite(ms)) || !(factor >= 0 && Number.isFinite(factor))) {
     throw new RangeError(
-      `Cannot set the worker deadline: got ${ms}, expected a positive number of ms`,
+      `Cannot set the worker deadline: got ${ms} ms and factor ${factor}, expected a ` +
+        `positive number of ms and a factor of 0 or more`,
     );
   }
   stallMinMs = ms;
+  stallFactor = factor;
 }
 
 let threads: number | undefined;
