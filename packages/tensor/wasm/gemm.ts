@@ -126,7 +126,7 @@ export interface WasmGemmThreads {
   workerTasks: number;
   /** Products run again on one thread after a task failed, since the process started. */
   retried: number;
-  /** Pools closed (and started again at the next large product) because a worker stalled. */
+  /** Pools closed (and started again at the next large product) because a worker failed. */
   restarts: number;
   /** Bytes of the current WebAssembly memory (it grows with the largest operation). */
   memoryBytes: number;
@@ -455,7 +455,9 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   const pool = poolOf(engine!);
   const run = engine;
   if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
-  if (pool.alive === 0) return null; // workers still loading: the calling thread alone
+  // Workers still loading: the calling thread alone (but a pool whose worker ended fails
+  // in run and is retired there).
+  if (pool.alive === 0 && !pool.ended) return null;
   if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   return {
     f64: run.views.f64,

@@ -1,5 +1,5 @@
 // What the WebAssembly GEMM does when something goes wrong or grows large (gemm.ts
-// holds the mechanics): a worker that stalled, a memory grown past the release size, a
+// holds the mechanics): a worker that failed, a memory grown past the release size, a
 // product too large for a 32-bit memory. State is module-wide, like the engine's; the
 // caller passes how to replace its engine, so this file knows nothing of engines.
 
@@ -15,10 +15,10 @@
 const RELEASE_BYTES = 512 * 2 ** 20;
 /** The most bytes a WebAssembly (32-bit) memory can have. */
 const MEMORY_CAP = 2 ** 32;
-/** Pools retired after a worker stalled before threads are turned off for good. */
+/** Pools retired after a worker failed before threads are turned off for good. */
 const MAX_RESTARTS = 3;
 
-/** Pools retired because a worker stalled (exited, threw or hung after claiming a task). */
+/** Pools retired because a worker failed (ended, or hung after claiming a task). */
 let restarts = 0;
 /** A release of the memory is queued. */
 let releaseQueued = false;
@@ -32,22 +32,38 @@ let warnedTooLarge = false;
 let memoryCap = MEMORY_CAP;
 let releaseBytes = RELEASE_BYTES;
 
-/** Pools retired so far because a worker stalled. */
+/** The one-time warning about workers that could not be started was given. */
+let warnedNoWorkers = false;
+
+/**
+ * Warns once that the worker factory threw for worker `id` of a pool of `threads` threads
+ * (the pool runs with the workers it has, or on the calling thread alone).
+ */
+export function workersDidNotStart(threads: number, id: number, error: unknown): void {
+  if (warnedNoWorkers) return;
+  warnedNoWorkers = true;
+  console.warn(
+    `glassbox: could not start worker thread ${id} of ${threads - 1} (${error}): large CPU ` +
+      `operations run on ${id} thread${id === 1 ? "" : "s"}. This warning is shown once.`,
+  );
+}
+
+/** Pools retired so far because a worker failed. */
 export function workerRestarts(): number {
   return restarts;
 }
 
-/** True after MAX_RESTARTS stalled workers: every operation stays on the calling thread. */
+/** True after MAX_RESTARTS failed workers: every operation stays on the calling thread. */
 export function threadsOff(): boolean {
   return restarts >= MAX_RESTARTS;
 }
 
 /**
- * A worker stalled during an operation that the caller has already computed again on its
- * own thread: `replace` closes the pool and abandons its memory (the worker may still
- * write into it; new workers start at the next large operation, unless threads are now
- * off). Says so on the console each time: the result is right, but something killed or
- * stopped a thread.
+ * A worker failed (ended, or hung) during an operation that the caller has already
+ * computed again on its own thread: `replace` closes the pool and abandons its memory (the
+ * worker may still write into it; new workers start at the next large operation, unless
+ * threads are now off). Says so on the console each time (at most MAX_RESTARTS times): the
+ * result is right, but something killed or stopped a thread.
  */
 export function workerStalled(error: Error, replace: () => void): void {
   restarts++;
@@ -122,7 +138,11 @@ export function setWasmMemoryLimits(
   keepLarge = false;
 }
 
-/** Forgets the stalled workers, so that threads are used again (tests that inject faults). */
+/**
+ * Forgets the failed workers (and the one-time warning about workers that could not
+ * start), so that threads are used again (tests that inject faults).
+ */
 export function resetWorkerFailures(): void {
   restarts = 0;
+  warnedNoWorkers = false;
 }

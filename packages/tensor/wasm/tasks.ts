@@ -51,6 +51,20 @@ export const SLOT = {
   stop: 8,
   /** The first task; each task is `taskInts` slots. */
   tasks: 128,
+  /**
+   * Workers that ended (threw, exited, or never started): non-zero means the pool must not
+   * be used again. The worker's watch (workers.ts) adds 1 and wakes the calling thread.
+   */
+  dead: 13440,
+  /** What the first worker that ended left: its id + 1 (0: none yet), then ... */
+  fault: 13441,
+  /** ... the task it held (index + 1, 0 when it held none), ... */
+  faultTask: 13442,
+  /** ... and its error as UTF-16 code units (`faultLength` of them, at most `faultChars`). */
+  faultLength: 13443,
+  faultText: 13444,
+  /** Worker `id` holds task `holding + id` − 1 while it runs it (0 between tasks). */
+  holding: 14000,
 } as const;
 
 /** Everything `claimTasks` and a worker need to agree on with the pool. */
@@ -61,6 +75,8 @@ export const PROTOCOL = {
   taskInts: 13,
   /** The next-task and task-count fields of the ticket word are this many bits. */
   ticketBits: 12,
+  /** Most UTF-16 code units of a worker's error kept in the control block. */
+  faultChars: 500,
   /** Int32 slots of the control block (64 KiB). */
   controlInts: 16384,
   unaryOps: WASM_UNARY_OPS,

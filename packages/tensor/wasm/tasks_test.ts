@@ -2,10 +2,18 @@ import { strictEqual } from "node:assert/strict";
 import { PROTOCOL, SLOT, TASK, WASM_UNARY_OPS } from "./tasks.ts";
 import { CONTROL_BYTES, MAX_TASKS, MAX_THREADS } from "./thread_pool.ts";
 
-Deno.test("PROTOCOL's control block holds every slot, a STOP slot per worker and MAX_TASKS tasks", () => {
+Deno.test("PROTOCOL's control block holds every slot, STOP and HOLDING slots per worker, MAX_TASKS tasks and a worker's error", () => {
   strictEqual(CONTROL_BYTES, PROTOCOL.controlInts * 4);
   strictEqual(SLOT.stop + MAX_THREADS <= SLOT.tasks, true, "STOP slots end before the tasks");
-  strictEqual(SLOT.tasks + MAX_TASKS * PROTOCOL.taskInts <= PROTOCOL.controlInts, true);
+  strictEqual(SLOT.tasks + MAX_TASKS * PROTOCOL.taskInts <= SLOT.dead, true, "tasks end first");
+  strictEqual(SLOT.dead < SLOT.fault && SLOT.fault < SLOT.faultTask, true);
+  strictEqual(SLOT.faultTask < SLOT.faultLength && SLOT.faultLength < SLOT.faultText, true);
+  strictEqual(SLOT.faultText + PROTOCOL.faultChars <= SLOT.holding, true, "the error's text fits");
+  strictEqual(
+    SLOT.holding + MAX_THREADS <= PROTOCOL.controlInts,
+    true,
+    "a HOLDING slot per worker",
+  );
   strictEqual(MAX_TASKS < 2 ** PROTOCOL.ticketBits, true, "a task count fits the ticket word");
 });
 

@@ -16,7 +16,13 @@ import {
 import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
 import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { webWorkerFactory } from "./workers.ts";
-import { lcgTensor as values, throwsWith, WORKSPACE_CONFIG } from "../_test_util.ts";
+import {
+  captureWarnings,
+  lcgTensor as values,
+  throwsWith,
+  WORKSPACE_CONFIG,
+} from "../_test_util.ts";
+import { resetWorkerFailures } from "./policy.ts";
 import { GEMM_PORTABLE_WASM } from "./gemm_bytes.ts";
 import { TASK } from "./tasks.ts";
 
@@ -250,7 +256,11 @@ Deno.test("parallel matmul falls back to one thread, with the same bits, when th
       setGemmWorkerFactory(() => {
         throw new Error("no workers here");
       });
-      check("failing factory", 0);
+      resetWorkerFailures();
+      const { warnings } = captureWarnings(() => check("failing factory", 0));
+      deepStrictEqual(warnings.map((w) => w.slice(0, 71)), [
+        "glassbox: could not start worker thread 1 of 1 (Error: no workers here)",
+      ]);
     });
     await t.step("no way to start workers in this runtime", () => {
       setGemmWorkerFactory(undefined);

@@ -51,6 +51,7 @@ export function claimTasks(
     if (next >= count) return v;
     if (Atomics.compareExchange(ctl, slot.ticket, v, v + 1) !== v) continue;
     const t = slot.tasks + next * p.taskInts, kind = ctl[t];
+    if (id !== 0) Atomics.store(ctl, slot.holding + id, next + 1);
     try {
       if (kind === task.unary) {
         const f = calls[`${p.unaryOps[ctl[t + 1]]}_f64`];
@@ -71,10 +72,17 @@ export function claimTasks(
           packed ? 1 : 0,
         );
       }
-    } catch {
+    } catch (error) {
+      // A worker that fails a task is not trusted with another: it ends, and its watch
+      // (workerMain) reports the error and the task it held. The calling thread's own
+      // failure is counted, and the caller computes the operation again on its thread.
+      if (id !== 0) throw error;
       Atomics.add(ctl, slot.failed, 1);
     }
-    if (id !== 0) Atomics.add(ctl, slot.workerTasks, 1);
+    if (id !== 0) {
+      Atomics.store(ctl, slot.holding + id, 0);
+      Atomics.add(ctl, slot.workerTasks, 1);
+    }
     if (ran !== undefined) ran.tasks++;
     if (Atomics.add(ctl, slot.done, 1) + 1 === count) Atomics.notify(ctl, slot.done);
   }
@@ -98,22 +106,61 @@ export interface WorkerData {
   id: number;
 }
 
-/** A worker's life: instantiate the modules on the shared memory, then claim, sleep, repeat. */
+/**
+ * A worker's life: instantiate the modules on the shared memory, then claim, sleep, repeat.
+ * Its watch: whatever ends it early (an error while it starts or runs a task, an error in
+ * `claim`, `process.exit` in Node) is written into the control block — the `dead` count, its
+ * id, the task it held and the error's text — and wakes the calling thread, which then fails
+ * the operation with that message instead of waiting for the task (thread_pool.ts). Only a
+ * worker stopped from outside (`terminate`) or stuck in a loop says nothing: the calling
+ * thread's deadline covers those.
+ */
 function workerMain(data: WorkerData, claim: ClaimTasks): void {
   const { memory, bytes, elementwise, protocol: p, id } = data;
+  const { slot } = p;
   const ctl = new Int32Array(memory.buffer, 0, p.controlInts);
-  const imports = { env: { memory } };
-  const instance = (code: Uint8Array<ArrayBuffer>) =>
-    new WebAssembly.Instance(new WebAssembly.Module(code), imports).exports;
-  const calls = {
-    ...instance(bytes),
-    ...(elementwise === undefined ? {} : instance(elementwise)),
-  } as unknown as ModuleCalls;
-  Atomics.add(ctl, p.slot.alive, 1);
-  while (Atomics.load(ctl, p.slot.stop + id) === 0) {
-    Atomics.wait(ctl, p.slot.ticket, claim(ctl, calls, p, id));
+  let alive = false, ended = false;
+  const end = (what: string): void => {
+    if (ended) return;
+    ended = true;
+    if (alive) Atomics.sub(ctl, slot.alive, 1);
+    if (Atomics.compareExchange(ctl, slot.fault, 0, id + 1) === 0) {
+      const text = what.slice(0, p.faultChars);
+      for (let i = 0; i < text.length; i++) ctl[slot.faultText + i] = text.charCodeAt(i);
+      Atomics.store(ctl, slot.faultTask, Atomics.load(ctl, slot.holding + id));
+      Atomics.store(ctl, slot.faultLength, text.length);
+    }
+    Atomics.add(ctl, slot.dead, 1);
+    Atomics.notify(ctl, slot.done);
+  };
+  const host = (globalThis as { process?: { on?(event: string, f: (code: number) => void): void } })
+    .process;
+  if (typeof host?.on === "function") host.on("exit", (code) => end(`exited (code ${code})`));
+  try {
+    const imports = { env: { memory } };
+    const instance = (code: Uint8Array<ArrayBuffer>) =>
+      new WebAssembly.Instance(new WebAssembly.Module(code), imports).exports;
+    const calls = {
+      ...instance(bytes),
+      ...(elementwise === undefined ? {} : instance(elementwise)),
+    } as unknown as ModuleCalls;
+    alive = true;
+    Atomics.add(ctl, slot.alive, 1);
+    while (Atomics.load(ctl, slot.stop + id) === 0) {
+      Atomics.wait(ctl, slot.ticket, claim(ctl, calls, p, id));
+    }
+  } catch (error) {
+    let text = "an error that cannot be shown";
+    try {
+      text = String(error);
+    } catch {
+      // Keep the placeholder.
+    }
+    end(`${alive ? "threw" : "failed to start"} (${text})`);
+    return;
   }
-  Atomics.sub(ctl, p.slot.alive, 1);
+  ended = true; // asked to stop: not a failure
+  Atomics.sub(ctl, slot.alive, 1);
 }
 
 /**
@@ -130,6 +177,9 @@ const { workerData } = require("node:worker_threads");
   self.onmessage = null;
   (${workerMain})(event.data, ${claim});
 };
+self.onmessageerror = () => {
+  throw new Error("could not read the data it was started with (messageerror)");
+};
 `;
 }
 
@@ -139,11 +189,15 @@ export interface PoolWorker {
   terminate(): void;
 }
 
-/** Starts worker `id` on the memory and module bytes; throws if it cannot. */
-export type WorkerFactory = (data: WorkerData) => PoolWorker;
+/**
+ * Starts worker `id` on the memory and module bytes; throws if it cannot. Calls `lost`
+ * (when given) with what happened if the worker later reports an error or ends: the pool
+ * does not use it again.
+ */
+export type WorkerFactory = (data: WorkerData, lost?: (what: string) => void) => PoolWorker;
 
 interface NodeWorker {
-  on(event: "error", listener: (error: unknown) => void): void;
+  on(event: "error" | "exit" | "messageerror", listener: (value: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
@@ -205,7 +259,7 @@ function nodeWorkerThreads(): NodeWorkerThreads | undefined {
  */
 export function nodeWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFactory {
   const source = workerSource("node", claim);
-  return (data) => {
+  return (data, lost) => {
     const threads = nodeWorkerThreads();
     if (threads === undefined) throw new Error("node:worker_threads is not available");
     const worker = new threads.Worker(source, {
@@ -213,9 +267,11 @@ export function nodeWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFac
       workerData: data,
       env: threads.SHARE_ENV,
     });
-    // A worker that fails only loses its share (the pool notices a claimed task left
-    // undone); the listener stops the error becoming fatal to the process.
-    worker.on("error", () => {});
+    // The pool is told (it stops using the worker); the "error" listener also stops the
+    // error becoming fatal to the process.
+    worker.on("error", (error) => lost?.(`threw (${error})`));
+    worker.on("messageerror", (error) => lost?.(`could not read a message (${error})`));
+    worker.on("exit", (code) => lost?.(`exited (code ${code})`));
     worker.unref();
     return { terminate: () => void worker.terminate().catch(() => {}) };
   };
@@ -224,12 +280,16 @@ export function nodeWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFac
 /** A factory of module web Workers from a blob URL (each keeps a Deno process alive until terminated). */
 export function webWorkerFactory(claim: string = CLAIM_TASKS_SOURCE): WorkerFactory {
   const source = workerSource("web", claim);
-  return (data) => {
+  return (data, lost) => {
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     try {
       const worker = new Worker(url, { type: "module" });
-      // An error in the worker is the pool's to notice; it must not end the page or process.
-      worker.onerror = (event) => event.preventDefault();
+      // An error in the worker is the pool's to handle; it must not end the page or process.
+      worker.onerror = (event) => {
+        event.preventDefault();
+        lost?.(`threw (${String(event.message).split("\n")[0]})`);
+      };
+      worker.onmessageerror = () => lost?.("could not read a message (messageerror)");
       worker.postMessage(data);
       return { terminate: () => worker.terminate() };
     } finally {

@@ -1,28 +1,56 @@
-// Fault injection into the GEMM threads: a worker that exits, throws, spins or blocks
-// after it has claimed a task of a matmul. The design under test: the calling thread never
-// waits without a bound; within a few seconds the wait fails with a WorkerStallError, the
-// matmul is computed again on the calling thread (so the caller gets the right result, bit
-// for bit, and a console warning naming what happened), the pool is retired (its workers
-// terminated, its memory abandoned) and new workers start at the next large product; after
-// three such failures the process stays on one thread.
+// Fault injection into the worker threads. Each kind of failure, for the matmul and the
+// elementwise (tanh, softmax) jobs: a task that throws in the worker's JavaScript, a
+// WebAssembly trap in a task, a worker that exits (`process.exit`, `self.close`), one
+// terminated from outside, one that never answers (spins or blocks), and workers that fail
+// to start. The design under test: no operation hangs or gives a wrong result; the
+// operation is computed again on the calling thread (same bits) and the failure is shown
+// (a console warning naming the operation, the worker, its task and the error; the
+// `retried` / `restarts` counters); the pool is retired and new workers start at the next
+// large operation; after three failures the process stays on one thread. Failures a worker
+// can report (an error, an exit) end the wait at once; the others end at the deadline,
+// shortened here (setWorkerDeadline) so that a test that would hang fails quickly.
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import type { Tensor } from "../mod.ts";
 import { loadWasmGemm, setGemmWorkerFactory, wasmGemmKind, wasmGemmThreads } from "./gemm.ts";
 import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { resetWorkerFailures } from "./policy.ts";
-import { setMatmulThreads } from "./thread_pool.ts";
-import { CLAIM_TASKS_SOURCE, nodeWorkerFactory, webWorkerFactory } from "./workers.ts";
-import { captureWarnings, lcgTensor as values } from "../_test_util.ts";
+import { setMatmulThreads, setWorkerDeadline } from "./thread_pool.ts";
+import {
+  CLAIM_TASKS_SOURCE,
+  nodeWorkerFactory,
+  type PoolWorker,
+  webWorkerFactory,
+  type WorkerFactory,
+} from "./workers.ts";
+import { captureWarnings, lcgTensor as values, WORKSPACE_CONFIG } from "../_test_util.ts";
 
 /** The depth of the products a faulty worker fails on (others it runs as usual). */
 const FAULT_K = 777;
+/**
+ * The deadline for a worker's task in these tests, whatever the calling thread's own time
+ * per task (by default 2000 ms, or 50 times that time when longer).
+ */
+const DEADLINE_MS = 1000;
+/** What the warning says when only the deadline caught the failure. */
+const AT_DEADLINE = /with no task finishing \(a worker hangs or was terminated\)/;
+
+type Target = "gemm" | "tanh" | "softmax";
+
+/** The condition, in a worker's claim loop, that task `t` of the control block is a target. */
+function isTarget(target: Target): string {
+  return target === "gemm"
+    ? `(ctl[t] === p.task.gemmF64 || ctl[t] === p.task.gemmF32) && ctl[t + 11] === ${FAULT_K}`
+    : target === "tanh"
+    ? "ctl[t] === p.task.unary"
+    : "ctl[t] === p.task.softmaxRows";
+}
 
 /**
- * The source of a `claimTasks` that runs every job as usual except a matmul of depth
- * FAULT_K, where it claims a task and then runs `fault` instead of it.
+ * The source of a `claimTasks` that runs every job as usual except `target`'s, where it
+ * claims a task and then runs `fault` instead of it (outside the real claim's task).
  */
-function faultyClaim(fault: string): string {
+function faultyClaim(target: Target, fault: string): string {
   return `((claim) => (ctl, calls, p, id) => {
     const mask = (1 << p.ticketBits) - 1;
     for (;;) {
@@ -30,20 +58,80 @@ function faultyClaim(fault: string): string {
       const next = v & mask, count = (v >>> p.ticketBits) & mask;
       if (next >= count) return v;
       const t = p.slot.tasks + next * p.taskInts;
-      const gemm = ctl[t] === p.task.gemmF64 || ctl[t] === p.task.gemmF32;
-      if (!gemm || ctl[t + 11] !== ${FAULT_K}) return claim(ctl, calls, p, id);
+      if (!(${isTarget(target)})) return claim(ctl, calls, p, id);
       if (Atomics.compareExchange(ctl, p.slot.ticket, v, v + 1) !== v) continue;
       ${fault}
     }
   })(${CLAIM_TASKS_SOURCE})`;
 }
 
-const FAULTS: Record<string, string> = {
-  exits: "process.exit(1);",
-  throws: 'throw new Error("injected fault");',
-  spins: "for (;;);",
-  blocks: "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);",
-};
+/**
+ * The source of a `claimTasks` whose kernels, for `target`'s tasks, run `fault` (with the
+ * real kernel as `kernel` and its arguments as `args`): a failure inside the task itself.
+ */
+function faultyKernels(target: Target, fault: string): string {
+  return `((claim) => (ctl, calls, p, id) => {
+    const bad = { ...calls };
+    for (const name of ["gemm_f64", "gemm_f32", "tanh_f64", "softmax_rows_f64"]) {
+      const kernel = calls[name];
+      bad[name] = (...args) => { ${fault} };
+    }
+    const t = p.slot.tasks + (Atomics.load(ctl, p.slot.ticket) & ((1 << p.ticketBits) - 1)) * p.taskInts;
+    return claim(ctl, (${isTarget(target)}) ? bad : calls, p, id);
+  })(${CLAIM_TASKS_SOURCE})`;
+}
+
+/** Each failure: how a worker fails, whether it can report it, and what the warning says. */
+const FAULTS: {
+  name: string;
+  claim: (target: Target) => string;
+  runtimes: ("node" | "web")[];
+  says: RegExp;
+}[] = [
+  {
+    name: "throws in a task",
+    claim: (target) => faultyKernels(target, 'throw new Error("injected fault");'),
+    runtimes: ["node", "web"],
+    says: /worker 1 threw \(Error: injected fault\) while it ran task \d+ of \d+/,
+  },
+  {
+    name: "traps in a task (memory access out of bounds)",
+    claim: (target) => faultyKernels(target, "kernel(0x7ffffff0, ...args.slice(1));"),
+    runtimes: ["node", "web"],
+    says: /worker 1 threw \(RuntimeError: memory access out of bounds\) while it ran task \d+/,
+  },
+  {
+    name: "throws after claiming a task",
+    claim: (target) => faultyClaim(target, 'throw new Error("injected fault");'),
+    runtimes: ["node", "web"],
+    says: /worker 1 threw \(Error: injected fault\) mid-operation/,
+  },
+  {
+    name: "exits mid-task (process.exit)",
+    claim: (target) => faultyClaim(target, "process.exit(7);"),
+    runtimes: ["node"],
+    says: /worker 1 exited \(code 7\) mid-operation/,
+  },
+  {
+    name: "closes itself mid-task (self.close)",
+    claim: (target) => faultyClaim(target, "self.close(); for (;;);"),
+    runtimes: ["web"],
+    says: AT_DEADLINE,
+  },
+  {
+    name: "spins",
+    claim: (target) => faultyClaim(target, "for (;;);"),
+    runtimes: ["node", "web"],
+    says: AT_DEADLINE,
+  },
+  {
+    name: "blocks",
+    claim: (target) =>
+      faultyClaim(target, "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"),
+    runtimes: ["node"],
+    says: AT_DEADLINE,
+  },
+];
 
 /** Asserts two tensors hold the same bits. */
 function sameBits(actual: Tensor, expected: Tensor, what: string): void {
@@ -65,19 +153,31 @@ async function workersAlive(timeoutMs = 10_000): Promise<boolean> {
 
 // Four tasks of about 5 ms each: long enough for the worker to wake and claim one.
 const a = values([1024, FAULT_K], 11, "float64"), b = values([FAULT_K, 240], 12, "float64");
+const x = values([200_000], 5, "float64").mul(4);
+const rows = values([4000, 33], 6, "float64").mul(4);
 const warm = values([256, 256], 13, "float64");
 
-/** The product on one thread, computed once. */
-function reference(): Tensor {
+const OPERATIONS: Record<Target, { run: () => Tensor; named: string }> = {
+  gemm: { run: () => a.matmul(b), named: `multiply [1024, ${FAULT_K}] by [${FAULT_K}, 240]` },
+  tanh: { run: () => x.tanh(), named: "compute tanh of 200000 elements" },
+  softmax: { run: () => rows.softmax(-1), named: "compute softmax of 4000 rows of 33" },
+};
+
+/** Each operation on one thread, computed once. */
+function references(): Record<Target, Tensor> {
   setMatmulThreads(1);
   try {
-    return a.matmul(b);
+    return {
+      gemm: OPERATIONS.gemm.run(),
+      tanh: OPERATIONS.tanh.run(),
+      softmax: OPERATIONS.softmax.run(),
+    };
   } finally {
     setMatmulThreads(2);
   }
 }
 
-/** Starts a pool from `factory` (a product of another depth) and waits for its worker. */
+/** Starts a pool from the current factory (a product of another depth), waits for its worker. */
 async function startPool(): Promise<void> {
   warm.matmul(warm);
   strictEqual(wasmGemmThreads().workers, 1, "one worker for two threads");
@@ -85,15 +185,19 @@ async function startPool(): Promise<void> {
 }
 
 /**
- * Runs the faulty product until the worker has claimed one of its tasks (on a busy machine
- * the calling thread may take them all first), checking every result; returns how long the
+ * Runs `target` until the pool was retired once (on a busy machine the calling thread may
+ * take every task before the worker wakes), checking every result; returns how long the
  * failing run took and what it warned.
  */
-function faultyProduct(expected: Tensor, what: string): { ms: number; warnings: string[] } {
+function failingRun(
+  target: Target,
+  expected: Tensor,
+  what: string,
+): { ms: number; warnings: string[] } {
   const restarts = wasmGemmThreads().restarts;
   for (let i = 0; i < 20; i++) {
     const started = performance.now();
-    const { value, warnings } = captureWarnings(() => a.matmul(b));
+    const { value, warnings } = captureWarnings(OPERATIONS[target].run);
     const ms = performance.now() - started;
     sameBits(value, expected, what);
     if (wasmGemmThreads().restarts !== restarts) {
@@ -102,86 +206,230 @@ function faultyProduct(expected: Tensor, what: string): { ms: number; warnings: 
     }
     strictEqual(warnings.length, 0, warnings.join("\n"));
   }
-  throw new Error(`${what}: the worker never claimed a task in 20 products`);
+  throw new Error(`${what}: the worker never claimed a task in 20 runs`);
+}
+
+/** Sets up the pool's fault tests and puts everything back after `fn`. */
+async function withFaults(fn: (expected: Record<Target, Tensor>) => Promise<void>): Promise<void> {
+  const kind = wasmGemmKind() as "relaxed" | "portable";
+  setWasmMode("always");
+  const expected = references();
+  setMatmulThreads(2);
+  setWorkerDeadline(DEADLINE_MS, 0);
+  try {
+    await fn(expected);
+  } finally {
+    resetWorkerFailures();
+    setWorkerDeadline();
+    setGemmWorkerFactory("default");
+    loadWasmGemm(kind);
+    setMatmulThreads("auto");
+    setWasmMode("auto");
+  }
 }
 
 const usable = wasmGemmKind() !== "none" && wasmGemmThreads().shared;
+const MAKERS = { node: nodeWorkerFactory, web: webWorkerFactory };
+
+for (const target of ["gemm", "tanh", "softmax"] as const) {
+  Deno.test({
+    name:
+      `a worker that fails mid-${target}: same bits, a warning naming the operation, worker and error, new workers`,
+    ignore: !usable,
+    fn: (t) =>
+      withFaults(async (expected) => {
+        const kind = wasmGemmKind() as "relaxed" | "portable";
+        for (const fault of FAULTS) {
+          for (const runtime of fault.runtimes) {
+            await t.step(`${runtime} worker ${fault.name}`, async () => {
+              resetWorkerFailures();
+              setGemmWorkerFactory(MAKERS[runtime](fault.claim(target)));
+              loadWasmGemm(kind);
+              await startPool();
+              const retried = wasmGemmThreads().retried;
+              const what = `${runtime} ${fault.name}`;
+              // A failure the worker reports must end the wait long before a 6 s deadline (the
+              // run stays under 4 s); the others end at a short one.
+              setWorkerDeadline(fault.says === AT_DEADLINE ? DEADLINE_MS : 6000, 0);
+              const { ms, warnings } = failingRun(target, expected[target], what);
+              strictEqual(warnings.length, 1, warnings.join("\n"));
+              const named = `Cannot ${OPERATIONS[target].named}`;
+              strictEqual(warnings[0].includes(named), true, `${warnings[0]}: ${named}`);
+              strictEqual(warnings[0].includes(" on 2 threads: "), true, warnings[0]);
+              match(warnings[0], fault.says);
+              match(warnings[0], /computed again on the calling thread \(same result\)/);
+              strictEqual(ms < 4000, true, `took ${ms.toFixed(0)} ms, expected under 4000`);
+              if (target === "gemm") strictEqual(wasmGemmThreads().retried, retried + 1);
+              // New workers (a healthy factory now) on a new memory take tasks again.
+              setGemmWorkerFactory("default");
+              await startPool();
+              const before = wasmGemmThreads().workerTasks;
+              for (let i = 0; i < 50 && wasmGemmThreads().workerTasks === before; i++) {
+                sameBits(OPERATIONS[target].run(), expected[target], `${what}, after`);
+              }
+              strictEqual(wasmGemmThreads().workerTasks > before, true, "new worker ran tasks");
+            });
+          }
+        }
+      }),
+  });
+}
+
+/** A factory from `make` that hands each started worker to `started` too. */
+function watched(make: WorkerFactory, started: PoolWorker[]): WorkerFactory {
+  return (data, lost) => {
+    const worker = make(data, lost);
+    started.push(worker);
+    return worker;
+  };
+}
 
 Deno.test({
   name:
-    "a GEMM worker that exits, throws, spins or blocks mid-matmul: the right result within 5 s, a warning, new workers",
+    "a worker terminated or failing to start between operations: the next one says so, same bits",
   ignore: !usable,
-  fn: async (t) => {
-    const kind = wasmGemmKind() as "relaxed" | "portable";
-    setWasmMode("always");
-    const expected = reference();
-    setMatmulThreads(2);
-    try {
-      for (
-        const [runtime, make] of [["node", nodeWorkerFactory], ["web", webWorkerFactory]] as const
-      ) {
-        for (const [name, fault] of Object.entries(FAULTS)) {
-          if (runtime === "web" && name === "exits") continue; // a web Worker has no exit
-          await t.step(`${runtime} worker ${name}`, async () => {
-            resetWorkerFailures();
-            setGemmWorkerFactory(make(faultyClaim(fault)));
-            loadWasmGemm(kind);
-            await startPool();
-            const { ms, warnings } = faultyProduct(expected, `${runtime} ${name}`);
-            strictEqual(ms < 5000, true, `took ${ms.toFixed(0)} ms, expected under 5000`);
-            strictEqual(warnings.length, 1, warnings.join("\n"));
-            match(warnings[0], /Cannot finish a parallel CPU operation: 1 of \d+ tasks/);
-            match(warnings[0], /computed again on the calling thread/);
-            // New workers (a healthy factory now) on a new memory take tasks again.
-            setGemmWorkerFactory("default");
-            await startPool();
-            const before = wasmGemmThreads().workerTasks;
-            for (let i = 0; i < 50 && wasmGemmThreads().workerTasks === before; i++) {
-              sameBits(a.matmul(b), expected, `${runtime} ${name}, after the restart`);
-            }
-            strictEqual(wasmGemmThreads().workerTasks > before, true, "the new worker ran tasks");
-          });
+  fn: (t) =>
+    withFaults(async (expected) => {
+      const kind = wasmGemmKind() as "relaxed" | "portable";
+      setWorkerDeadline(6000, 0);
+      /** Starts a pool from `make`, lets `between` happen, and runs a product. */
+      const next = async (make: WorkerFactory, between: (started: PoolWorker[]) => void) => {
+        resetWorkerFailures();
+        const started: PoolWorker[] = [];
+        setGemmWorkerFactory(watched(make, started));
+        loadWasmGemm(kind);
+        warm.matmul(warm);
+        between(started);
+        // The worker starts (and fails) in its own time, and the runtime's error / exit
+        // event arrives on the event loop, between operations: until then products run
+        // as usual (the calling thread takes every task), with the same bits.
+        const restarts = wasmGemmThreads().restarts;
+        for (let i = 0; i < 100; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const started_ = performance.now();
+          const { value, warnings } = captureWarnings(() => a.matmul(b));
+          const ms = performance.now() - started_;
+          sameBits(value, expected.gemm, "after");
+          if (wasmGemmThreads().restarts === restarts) {
+            strictEqual(warnings.length, 0, warnings.join("\n"));
+            continue;
+          }
+          strictEqual(ms < 4000, true, `took ${ms.toFixed(0)} ms: it waited for the deadline`);
+          strictEqual(wasmGemmThreads().restarts, restarts + 1, "the pool was retired once");
+          strictEqual(warnings.length, 1, warnings.join("\n"));
+          match(warnings[0], /: worker 1 .* before the operation started/);
+          return warnings[0];
         }
+        throw new Error("the failed worker was never noticed in 100 products over 5 s");
+      };
+      await t.step("node worker terminated from outside while idle", async () => {
+        const said = await next(nodeWorkerFactory(), (started) => started[0].terminate());
+        match(said, /worker 1 exited \(code 1\)/);
+      });
+      for (const [runtime, make] of Object.entries(MAKERS)) {
+        await t.step(`${runtime} worker whose module fails to compile`, async () => {
+          const factory: WorkerFactory = (data, lost) =>
+            make()({ ...data, bytes: new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]) }, lost);
+          const said = await next(factory, () => {});
+          match(said, /worker 1 failed to start \(CompileError: /);
+        });
+        await t.step(`${runtime} worker whose code does not parse`, async () => {
+          const said = await next(make("}{"), () => {});
+          match(said, /worker 1 threw \(.*SyntaxError/);
+        });
       }
-    } finally {
-      resetWorkerFailures();
-      setGemmWorkerFactory("default");
-      loadWasmGemm(kind);
-      setMatmulThreads("auto");
-      setWasmMode("auto");
-    }
-  },
+    }),
 });
 
 Deno.test({
-  name:
-    "after three stalled workers, CPU operations stay on the calling thread, with the same bits",
+  name: "a worker factory that throws: one warning, then one thread with the same bits",
   ignore: !usable,
-  fn: async () => {
-    const kind = wasmGemmKind() as "relaxed" | "portable";
-    setWasmMode("always");
-    const expected = reference();
-    setMatmulThreads(2);
-    try {
+  fn: () =>
+    withFaults(async (expected) => {
       resetWorkerFailures();
-      setGemmWorkerFactory(nodeWorkerFactory(faultyClaim(FAULTS.throws)));
+      setGemmWorkerFactory(() => {
+        throw new Error("no workers here");
+      });
+      loadWasmGemm(wasmGemmKind() as "relaxed" | "portable");
+      const first = captureWarnings(() => a.matmul(b));
+      sameBits(first.value, expected.gemm, "first");
+      deepStrictEqual(first.warnings.length, 1, first.warnings.join("\n"));
+      match(first.warnings[0], /could not start worker thread 1 of 1 \(Error: no workers here\)/);
+      strictEqual(wasmGemmThreads().workers, 0);
+      const again = captureWarnings(() => a.matmul(b));
+      sameBits(again.value, expected.gemm, "again");
+      deepStrictEqual(again.warnings, [], "shown once");
+      await Promise.resolve();
+    }),
+});
+
+Deno.test({
+  name: "after three failed workers, CPU operations stay on the calling thread, with the same bits",
+  ignore: !usable,
+  fn: () =>
+    withFaults(async (expected) => {
+      const kind = wasmGemmKind() as "relaxed" | "portable";
+      resetWorkerFailures();
+      setGemmWorkerFactory(nodeWorkerFactory(FAULTS[0].claim("gemm")));
       const warnings: string[] = [];
       for (let i = 0; i < 3; i++) {
         loadWasmGemm(kind);
         await startPool();
-        warnings.push(...faultyProduct(expected, `failure ${i + 1}`).warnings);
+        warnings.push(...failingRun("gemm", expected.gemm, `failure ${i + 1}`).warnings);
       }
       strictEqual(wasmGemmThreads().restarts, 3);
       match(warnings[2], /after 3 such failures, CPU operations stay on one thread/);
       setGemmWorkerFactory("default");
-      sameBits(a.matmul(b), expected, "one thread");
+      sameBits(a.matmul(b), expected.gemm, "one thread");
       strictEqual(wasmGemmThreads().workers, 0, "no workers started again");
-    } finally {
-      resetWorkerFailures();
-      setGemmWorkerFactory("default");
-      loadWasmGemm(kind);
-      setMatmulThreads("auto");
-      setWasmMode("auto");
-    }
+    }),
+});
+
+const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted" &&
+  Deno.permissions.querySync({ name: "read" }).state === "granted";
+
+Deno.test({
+  name: "a worker that never answers cannot hang the process: a child deno run ends within 30 s",
+  ignore: !usable || !canRun,
+  fn: async () => {
+    // In a child process, so that a wait without a deadline fails this test instead of
+    // hanging it: the calling thread blocks, and nothing in this process could stop it.
+    const url = (file: string) => JSON.stringify(new URL(file, import.meta.url).href);
+    const script = `
+      import { lcgTensor as values } from ${url("../_test_util.ts")};
+      import { setGemmWorkerFactory, wasmGemmThreads } from ${url("./gemm.ts")};
+      import { setWasmMode } from ${url("../cpu/kernel_choice.ts")};
+      import { setMatmulThreads, setWorkerDeadline } from ${url("./thread_pool.ts")};
+      import { nodeWorkerFactory } from ${url("./workers.ts")};
+      setWasmMode("always");
+      setMatmulThreads(2);
+      setWorkerDeadline(${DEADLINE_MS}, 0);
+      setGemmWorkerFactory(nodeWorkerFactory(${JSON.stringify(FAULTS[5].claim("gemm"))}));
+      const warm = values([256, 256], 13);
+      warm.matmul(warm);
+      while (wasmGemmThreads().alive === 0) await new Promise((r) => setTimeout(r, 5));
+      const a = values([1024, ${FAULT_K}], 11), b = values([${FAULT_K}, 240], 12);
+      for (let i = 0; i < 20 && wasmGemmThreads().restarts === 0; i++) a.matmul(b);
+      console.log(JSON.stringify({ restarts: wasmGemmThreads().restarts }));
+    `;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-lock",
+        "--quiet",
+        "--allow-read",
+        "--config",
+        WORKSPACE_CONFIG,
+        `data:application/typescript,${encodeURIComponent(script)}`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).spawn();
+    const { code, stdout, stderr } = await child.output();
+    const text = new TextDecoder().decode(stderr);
+    strictEqual(code, 0, `the child hung (killed after 30 s) or failed: ${text}`);
+    deepStrictEqual(JSON.parse(new TextDecoder().decode(stdout)), { restarts: 1 }, text);
+    match(text, AT_DEADLINE);
   },
 });
