@@ -1,6 +1,6 @@
 // The one place that decides whether a CPU kernel runs in WebAssembly (wasm/) or in
 // TypeScript (the reference kernels beside this file). The CPU backend asks `useWasm` before
-// each matmul, exp / tanh / sigmoid and softmax / log-softmax; a WebAssembly kernel can still
+// each matmul, exp / tanh / sigmoid / relu and softmax / log-softmax; a WebAssembly kernel can still
 // decline afterwards (no SIMD in this runtime, a product too large for its memory), and the
 // TypeScript kernel then runs, with the same values.
 //
@@ -28,6 +28,7 @@ export const WASM_MIN_WORK: { readonly [K in WasmOp]: number } = {
   exp: 64,
   tanh: 64,
   sigmoid: 64,
+  relu: 256,
   softmax: 256,
   logSoftmax: 256,
 };

@@ -1,5 +1,6 @@
-;; glassbox elementwise kernels for WebAssembly SIMD: exp, tanh, sigmoid and the row passes of
-;; softmax / log-softmax over the last axis, in float64 (f64x2, two lanes per instruction).
+;; glassbox elementwise kernels for WebAssembly SIMD: exp, tanh, sigmoid, relu, a dense layer's
+;; bias-and-activation epilogue and the row passes of softmax / log-softmax over the last axis,
+;; in float64 (f64x2, two lanes per instruction).
 ;;
 ;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into elementwise_bytes.ts.
 ;; Only standard (non-relaxed) SIMD is used, so every runtime computes the same bits.
@@ -145,12 +146,81 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $next))))
 
+  ;; dst[i] = max(src[i], 0) for i < n rounded up to even: ReLU. f64x2.max is IEEE maximum:
+  ;; a NaN stays a NaN and max(−0, +0) = +0, as in the TypeScript kernel, with no branch to
+  ;; mispredict on signs that change from element to element.
+  (func $relu (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (f64x2.max (v128.load (local.get $src)) (local.get $zero)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $next))))
+
+  ;; dst[i] = f(src[i]) for i < n rounded up to even, f by `act`: 1 relu, 2 tanh, 3 sigmoid
+  ;; (anything else: nothing).
+  (func $activate (param $src i32) (param $dst i32) (param $n i32) (param $act i32)
+    (if (i32.eq (local.get $act) (i32.const 1))
+      (then (call $relu (local.get $src) (local.get $dst) (local.get $n))))
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 1))))
+    (if (i32.eq (local.get $act) (i32.const 3))
+      (then (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 2)))))
+
+  (func (export "relu_f64") (param $src i32) (param $dst i32) (param $n i32)
+    (call $relu (local.get $src) (local.get $dst) (local.get $n)))
   (func (export "exp_f64") (param $src i32) (param $dst i32) (param $n i32)
     (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 0)))
   (func (export "tanh_f64") (param $src i32) (param $dst i32) (param $n i32)
     (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 1)))
   (func (export "sigmoid_f64") (param $src i32) (param $dst i32) (param $n i32)
     (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 2)))
+
+  ;; A dense layer's epilogue on a block of C in place: `rows` rows of `cols` elements (cols
+  ;; even) at c, `ldc` bytes apart. c[i, j] += bias[j] first when bias ≠ 0 (the f64 add the
+  ;; caller's copy out would do), then c = f(c) by `act` as $activate has it (0: nothing):
+  ;; the same kernels, so the same bits, as a separate exp / tanh / sigmoid / relu call.
+  (func (export "dense_epilogue_f64") (param $c i32) (param $ldc i32) (param $rows i32)
+    (param $cols i32) (param $bias i32) (param $act i32)
+    (local $row i32) (local $p i32) (local $q i32) (local $end i32)
+    (if (local.get $bias)
+      (then
+        (local.set $row (local.get $rows))
+        (local.set $p (local.get $c))
+        (block $added
+          (loop $rows
+            (br_if $added (i32.eqz (local.get $row)))
+            (local.set $end (i32.add (local.get $p) (i32.shl (local.get $cols) (i32.const 3))))
+            (local.set $q (local.get $bias))
+            (block $row_done
+              (loop $pairs
+                (br_if $row_done (i32.ge_u (local.get $p) (local.get $end)))
+                (v128.store (local.get $p)
+                  (f64x2.add (v128.load (local.get $p)) (v128.load (local.get $q))))
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $pairs)))
+            (local.set $p (i32.add (local.get $p)
+              (i32.sub (local.get $ldc) (i32.shl (local.get $cols) (i32.const 3)))))
+            (local.set $row (i32.sub (local.get $row) (i32.const 1)))
+            (br $rows)))))
+    (if (i32.eqz (local.get $act)) (then (return)))
+    ;; Contiguous rows: one call over the whole block; else one per row.
+    (if (i32.eq (local.get $ldc) (i32.shl (local.get $cols) (i32.const 3)))
+      (then
+        (call $activate (local.get $c) (local.get $c) (i32.mul (local.get $rows) (local.get $cols))
+          (local.get $act))
+        (return)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $rows)))
+        (call $activate (local.get $c) (local.get $c) (local.get $cols) (local.get $act))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $each))))
 
   ;; The first softmax pass over `rows` rows of `len` elements at x: shifts each row by its
   ;; maximum in place (by 0 when the maximum is −∞, so an all −∞ row gives NaN; a NaN

@@ -6,7 +6,7 @@
 // from its argument on every thread alike.
 
 /** The unary operations with a WebAssembly kernel; a task's op code is the index here. */
-export const WASM_UNARY_OPS = ["exp", "tanh", "sigmoid"] as const;
+export const WASM_UNARY_OPS = ["exp", "tanh", "sigmoid", "relu"] as const;
 
 /** An operation of WASM_UNARY_OPS; its kernel is the module's export `<op>_f64`. */
 export type WasmUnaryOp = typeof WASM_UNARY_OPS[number];

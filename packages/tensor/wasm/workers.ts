@@ -26,6 +26,8 @@ export interface ModuleCalls {
   exp_f64?: Export;
   tanh_f64?: Export;
   sigmoid_f64?: Export;
+  relu_f64?: Export;
+  dense_epilogue_f64?: Export;
   softmax_rows_f64?: Export;
   rows_apply_f64?: Export;
 }
