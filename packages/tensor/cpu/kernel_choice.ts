@@ -75,3 +75,18 @@ export function useWasm(op: UnaryOp | SoftmaxOp | "matmul", work: number): boole
   const current = op === "matmul" ? wasmMode() : elementwiseMode ?? wasmMode();
   return current === "always" || (current === "auto" && work >= WASM_MIN_WORK[op]);
 }
+
+/**
+ * Whether a float64 dense layer `f(x·Wᵀ + b)` runs as one WebAssembly call, its activation
+ * applied in WebAssembly memory after the GEMM (`f`: relu, tanh or sigmoid; `work`: the
+ * GEMM's multiply-adds, `elements`: the output's). Only where the separate calls would both
+ * run in WebAssembly (the matmul, and tanh / sigmoid, whose kernels differ from
+ * `Math.tanh` / `Math.exp`), so the fused call gives their bits; relu is the same in both.
+ */
+export function useWasmDense(
+  act: "relu" | "tanh" | "sigmoid",
+  work: number,
+  elements: number,
+): boolean {
+  return useWasm("matmul", work) && (act === "relu" || useWasm(act, elements));
+}
