@@ -146,16 +146,22 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $next))))
 
-  ;; dst[i] = max(src[i], 0) for i < n rounded up to even: ReLU. f64x2.max is IEEE maximum:
-  ;; a NaN stays a NaN and max(−0, +0) = +0, as in the TypeScript kernel, with no branch to
-  ;; mispredict on signs that change from element to element.
+  ;; dst[i] = max(src[i], 0) for i < n rounded up to even: ReLU, as a mask: x where x > 0 or
+  ;; x is NaN (x ≠ x; the NaN kept bit for bit), else all bits clear, +0 (so −0 and −∞ become
+  ;; +0), as in the TypeScript kernel, with no branch to mispredict on signs that change from
+  ;; element to element (and fewer instructions than V8's f64x2.max with its NaN and ±0
+  ;; fix-ups).
   (func $relu (param $src i32) (param $dst i32) (param $n i32)
-    (local $end i32) (local $zero v128)
+    (local $end i32) (local $zero v128) (local $x v128)
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
-        (v128.store (local.get $dst) (f64x2.max (v128.load (local.get $src)) (local.get $zero)))
+        (local.set $x (v128.load (local.get $src)))
+        (v128.store (local.get $dst)
+          (v128.and (local.get $x)
+            (v128.or (f64x2.gt (local.get $x) (local.get $zero))
+              (f64x2.ne (local.get $x) (local.get $x)))))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $next))))
