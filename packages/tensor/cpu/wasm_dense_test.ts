@@ -8,7 +8,7 @@ import type { TypedArray } from "../dtype.ts";
 import { cpu } from "./backend.ts";
 import { wasmDenseForward } from "./wasm_dense.ts";
 import { setWasmElementwise, setWasmMode, type WasmMode } from "./kernel_choice.ts";
-import { wasmEpilogueAvailable, wasmGemmThreads } from "../wasm/gemm.ts";
+import { loadWasmGemm, wasmEpilogueAvailable, wasmGemmThreads } from "../wasm/gemm.ts";
 import { setMatmulThreads } from "../wasm/thread_pool.ts";
 import { lcgTensor } from "../_test_util.ts";
 
@@ -187,6 +187,34 @@ Deno.test({
       );
     } finally {
       setWasmElementwise(undefined);
+    }
+  },
+});
+
+Deno.test({
+  name: "without the epilogue (a GEMM on a memory of its own) denseForward runs the separate calls",
+  ignore,
+  fn: () => {
+    if (
+      !loadWasmGemm("relaxed", { shared: false }) && !loadWasmGemm("portable", { shared: false })
+    ) {
+      return; // no unshared build here: nothing to check
+    }
+    try {
+      strictEqual(wasmEpilogueAvailable(), false);
+      const x = values(33 * 32, 1), w = values(32 * 32, 2), b = values(32, 3);
+      const info = {
+        dtype: "float64",
+        rows: 33,
+        inFeatures: 32,
+        outFeatures: 32,
+        activation: { op: "tanh" },
+      } as const;
+      strictEqual(run("always", 1, () => wasmDenseForward(x, w, b, info)), null);
+      const out = run("always", 1, () => backend.denseForward(x, w, b, info)).out as TypedArray;
+      sameBits(out, run("always", 1, () => separate(x, w, b, info)), "tanh, unshared build");
+    } finally {
+      loadWasmGemm("relaxed") || loadWasmGemm("portable");
     }
   },
 });
