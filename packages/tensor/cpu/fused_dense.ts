@@ -20,6 +20,7 @@ import {
 import type { DType, TypedArray } from "../dtype.ts";
 import { allocHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
+import { wasmDenseForward } from "./wasm_dense.ts";
 
 const NO_ARGS: readonly number[] = [];
 const same = (v: number): number => v;
@@ -62,6 +63,8 @@ export function cpuDenseForward(
   b: TypedArray | null,
   info: DenseInfo,
 ): DenseForward {
+  const fused = wasmDenseForward(x, w, b, info); // one WebAssembly call where it applies
+  if (fused !== null) return fused;
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
   const z = backend.matmul(x, w, {
     dtype,

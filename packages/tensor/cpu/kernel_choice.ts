@@ -1,6 +1,6 @@
 // The one place that decides whether a CPU kernel runs in WebAssembly (wasm/) or in
 // TypeScript (the reference kernels beside this file). The CPU backend asks `useWasm` before
-// each matmul, exp / tanh / sigmoid and softmax / log-softmax; a WebAssembly kernel can still
+// each matmul, exp / tanh / sigmoid / relu and softmax / log-softmax; a WebAssembly kernel can still
 // decline afterwards (no SIMD in this runtime, a product too large for its memory), and the
 // TypeScript kernel then runs, with the same values.
 //
@@ -28,6 +28,7 @@ export const WASM_MIN_WORK: { readonly [K in WasmOp]: number } = {
   exp: 64,
   tanh: 64,
   sigmoid: 64,
+  relu: 256,
   softmax: 256,
   logSoftmax: 256,
 };
@@ -73,4 +74,19 @@ export function useWasm(op: UnaryOp | SoftmaxOp | "matmul", work: number): boole
   if (work === 0 || !isWasmOp(op)) return false;
   const current = op === "matmul" ? wasmMode() : elementwiseMode ?? wasmMode();
   return current === "always" || (current === "auto" && work >= WASM_MIN_WORK[op]);
+}
+
+/**
+ * Whether a float64 dense layer `f(x·Wᵀ + b)` runs as one WebAssembly call, its activation
+ * applied in WebAssembly memory after the GEMM (`f`: relu, tanh or sigmoid; `work`: the
+ * GEMM's multiply-adds, `elements`: the output's). Only where the separate calls would both
+ * run in WebAssembly (the matmul, and tanh / sigmoid, whose kernels differ from
+ * `Math.tanh` / `Math.exp`), so the fused call gives their bits; relu is the same in both.
+ */
+export function useWasmDense(
+  act: "relu" | "tanh" | "sigmoid",
+  work: number,
+  elements: number,
+): boolean {
+  return useWasm("matmul", work) && (act === "relu" || useWasm(act, elements));
 }

@@ -13,6 +13,7 @@ export function reduceKernel(
   [outer, len, inner]: readonly [number, number, number],
   out: TypedArray,
 ): void {
+  if (op === "sum" && inner > 1) return sumRows(x, outer, len, inner, out);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
@@ -32,5 +33,26 @@ export function reduceKernel(
       }
       out[o * inner + i] = acc;
     }
+  }
+}
+
+/** Running sums of one outer slice's columns, in float64 (float32 sums round once, at the end). */
+let sums = new Float64Array(64);
+
+/**
+ * The sum over the middle axis when it is not the last (a dense layer's bias gradient:
+ * [1, rows, features]): row after row, each column's sum adding its elements in the same
+ * order as one column at a time would, so the same bits, but reading x in order with
+ * `inner` independent sums instead of one chain of dependent adds down each strided column.
+ */
+function sumRows(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+  if (sums.length < inner) sums = new Float64Array(inner);
+  const acc = sums;
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0, 0, inner);
+    for (let r = 0, at = o * len * inner; r < len; r++, at += inner) {
+      for (let i = 0; i < inner; i++) acc[i] += x[at + i];
+    }
+    for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i];
   }
 }

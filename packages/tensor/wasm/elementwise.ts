@@ -1,5 +1,5 @@
 // The WebAssembly SIMD elementwise kernels (wasm/elementwise.wat, embedded as base64 by
-// `deno task build:wasm`): exp, tanh and sigmoid, and softmax / log-softmax over the last
+// `deno task build:wasm`): exp, tanh, sigmoid and relu, and softmax / log-softmax over the last
 // axis. The CPU backend calls these when ../cpu/kernel_choice.ts picks WebAssembly and
 // keeps its TypeScript loops (the reference) when they decline: an operation they do not
 // cover, or no WebAssembly SIMD at all. Data goes through the module's memory in chunks that stay in cache, converted to
@@ -30,6 +30,7 @@ interface ElementwiseExports {
   exp_f64: Kernel;
   tanh_f64: Kernel;
   sigmoid_f64: Kernel;
+  relu_f64: Kernel;
   softmax_rows_f64: (x: number, e: number, rows: number, len: number, sums: number) => void;
   rows_apply_f64: (x: number, rows: number, len: number, per: number, op: number) => void;
 }

@@ -1,5 +1,6 @@
-;; glassbox elementwise kernels for WebAssembly SIMD: exp, tanh, sigmoid and the row passes of
-;; softmax / log-softmax over the last axis, in float64 (f64x2, two lanes per instruction).
+;; glassbox elementwise kernels for WebAssembly SIMD: exp, tanh, sigmoid, relu, a dense layer's
+;; bias-and-activation epilogue and the row passes of softmax / log-softmax over the last axis,
+;; in float64 (f64x2, two lanes per instruction).
 ;;
 ;; Assembled by `deno task build:wasm` (tasks/build_wasm.ts) into elementwise_bytes.ts.
 ;; Only standard (non-relaxed) SIMD is used, so every runtime computes the same bits.
@@ -145,6 +146,38 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $next))))
 
+  ;; dst[i] = max(src[i], 0) for i < n rounded up to even: ReLU, as a mask: x where x > 0 or
+  ;; x is NaN (x ≠ x; the NaN kept bit for bit), else all bits clear, +0 (so −0 and −∞ become
+  ;; +0), as in the TypeScript kernel, with no branch to mispredict on signs that change from
+  ;; element to element (and fewer instructions than V8's f64x2.max with its NaN and ±0
+  ;; fix-ups).
+  (func $relu (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $zero v128) (local $x v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $x (v128.load (local.get $src)))
+        (v128.store (local.get $dst)
+          (v128.and (local.get $x)
+            (v128.or (f64x2.gt (local.get $x) (local.get $zero))
+              (f64x2.ne (local.get $x) (local.get $x)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $next))))
+
+  ;; dst[i] = f(src[i]) for i < n rounded up to even, f by `act`: 1 relu, 2 tanh, 3 sigmoid
+  ;; (anything else: nothing).
+  (func $activate (param $src i32) (param $dst i32) (param $n i32) (param $act i32)
+    (if (i32.eq (local.get $act) (i32.const 1))
+      (then (call $relu (local.get $src) (local.get $dst) (local.get $n))))
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 1))))
+    (if (i32.eq (local.get $act) (i32.const 3))
+      (then (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 2)))))
+
+  (func (export "relu_f64") (param $src i32) (param $dst i32) (param $n i32)
+    (call $relu (local.get $src) (local.get $dst) (local.get $n)))
   (func (export "exp_f64") (param $src i32) (param $dst i32) (param $n i32)
     (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 0)))
   (func (export "tanh_f64") (param $src i32) (param $dst i32) (param $n i32)
@@ -152,80 +185,165 @@
   (func (export "sigmoid_f64") (param $src i32) (param $dst i32) (param $n i32)
     (call $map (local.get $src) (local.get $dst) (local.get $n) (i32.const 2)))
 
+  ;; A dense layer's epilogue on a block of C in place: `rows` rows of `cols` elements (cols
+  ;; even) at c, `ldc` bytes apart. c[i, j] += bias[j] first when bias ≠ 0 (the f64 add the
+  ;; caller's copy out would do), then c = f(c) by `act` as $activate has it (0: nothing):
+  ;; the same kernels, so the same bits, as a separate exp / tanh / sigmoid / relu call.
+  (func (export "dense_epilogue_f64") (param $c i32) (param $ldc i32) (param $rows i32)
+    (param $cols i32) (param $bias i32) (param $act i32)
+    (local $row i32) (local $p i32) (local $q i32) (local $end i32)
+    (if (local.get $bias)
+      (then
+        (local.set $row (local.get $rows))
+        (local.set $p (local.get $c))
+        (block $added
+          (loop $rows
+            (br_if $added (i32.eqz (local.get $row)))
+            (local.set $end (i32.add (local.get $p) (i32.shl (local.get $cols) (i32.const 3))))
+            (local.set $q (local.get $bias))
+            (block $row_done
+              (loop $pairs
+                (br_if $row_done (i32.ge_u (local.get $p) (local.get $end)))
+                (v128.store (local.get $p)
+                  (f64x2.add (v128.load (local.get $p)) (v128.load (local.get $q))))
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $pairs)))
+            (local.set $p (i32.add (local.get $p)
+              (i32.sub (local.get $ldc) (i32.shl (local.get $cols) (i32.const 3)))))
+            (local.set $row (i32.sub (local.get $row) (i32.const 1)))
+            (br $rows)))))
+    (if (i32.eqz (local.get $act)) (then (return)))
+    ;; Contiguous rows: one call over the whole block; else one per row.
+    (if (i32.eq (local.get $ldc) (i32.shl (local.get $cols) (i32.const 3)))
+      (then
+        (call $activate (local.get $c) (local.get $c) (i32.mul (local.get $rows) (local.get $cols))
+          (local.get $act))
+        (return)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $rows)))
+        (call $activate (local.get $c) (local.get $c) (local.get $cols) (local.get $act))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $each))))
+
   ;; The first softmax pass over `rows` rows of `len` elements at x: shifts each row by its
   ;; maximum in place (by 0 when the maximum is −∞, so an all −∞ row gives NaN; a NaN
   ;; maximum makes the row NaN, as in PyTorch), writes e^(x − max) to e, and each row's sum
   ;; of those, added left to right, to sums.
+  ;;
+  ;; The shift takes pairs (f64x2: one subtraction per element either way); the maximum
+  ;; stays scalar, two elements a step (V8's f64x2.max, with its NaN and ±0 fix-ups, was
+  ;; slower). The sums keep their order, one element after the other; two rows are summed
+  ;; side by side so that each add need not wait for the one before it.
   (func (export "softmax_rows_f64") (param $x i32) (param $e i32) (param $rows i32)
     (param $len i32) (param $sums i32)
-    (local $row i32) (local $p i32) (local $end i32) (local $max f64) (local $sum f64)
+    (local $row i32) (local $p i32) (local $q i32) (local $end i32) (local $pairs i32)
+    (local $max f64) (local $sum f64) (local $sum2 f64) (local $m v128) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $len) (i32.const 3)))
     (local.set $p (local.get $x))
     (local.set $row (local.get $rows))
     (block $done
       (loop $shift
         (br_if $done (i32.eqz (local.get $row)))
-        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
-        (local.set $max (f64.const -inf))
+        (local.set $end (i32.add (local.get $p) (local.get $bytes)))
+        (local.set $pairs (i32.add (local.get $p) (i32.shl (i32.shr_u (local.get $len) (i32.const 1)) (i32.const 4))))
         (local.set $row (i32.sub (local.get $row) (i32.const 1)))
+        (local.set $max (f64.const -inf))
+        (local.set $q (local.get $p))
         (block $maxed
           (loop $find
-            (br_if $maxed (i32.ge_u (local.get $p) (local.get $end)))
-            (local.set $max (f64.max (local.get $max) (f64.load (local.get $p))))
-            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br_if $maxed (i32.ge_u (local.get $q) (local.get $pairs)))
+            (local.set $max
+              (f64.max (f64.max (local.get $max) (f64.load (local.get $q)))
+                (f64.load offset=8 (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
             (br $find)))
+        (if (i32.lt_u (local.get $q) (local.get $end))
+          (then (local.set $max (f64.max (local.get $max) (f64.load (local.get $q))))))
         (if (f64.eq (local.get $max) (f64.const -inf)) (then (local.set $max (f64.const 0))))
-        (local.set $p (i32.sub (local.get $end) (i32.shl (local.get $len) (i32.const 3))))
+        (local.set $m (f64x2.splat (local.get $max)))
+        (local.set $q (local.get $p))
         (block $shifted
           (loop $sub
-            (br_if $shifted (i32.ge_u (local.get $p) (local.get $end)))
-            (f64.store (local.get $p) (f64.sub (f64.load (local.get $p)) (local.get $max)))
-            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br_if $shifted (i32.ge_u (local.get $q) (local.get $pairs)))
+            (v128.store (local.get $q) (f64x2.sub (v128.load (local.get $q)) (local.get $m)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
             (br $sub)))
+        (if (i32.lt_u (local.get $q) (local.get $end))
+          (then (f64.store (local.get $q) (f64.sub (f64.load (local.get $q)) (local.get $max)))))
+        (local.set $p (local.get $end))
         (br $shift)))
     (call $map (local.get $x) (local.get $e) (i32.mul (local.get $rows) (local.get $len)) (i32.const 0))
+    ;; Row sums, two rows at a time (q walks the second), then a last odd row.
     (local.set $p (local.get $e))
     (local.set $row (local.get $rows))
     (block $summed
       (loop $sum_rows
-        (br_if $summed (i32.eqz (local.get $row)))
-        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
+        (br_if $summed (i32.lt_u (local.get $row) (i32.const 2)))
+        (local.set $end (i32.add (local.get $p) (local.get $bytes)))
+        (local.set $q (local.get $end))
         (local.set $sum (f64.const 0))
+        (local.set $sum2 (f64.const 0))
         (block $row_done
           (loop $add
             (br_if $row_done (i32.ge_u (local.get $p) (local.get $end)))
             (local.set $sum (f64.add (local.get $sum) (f64.load (local.get $p))))
+            (local.set $sum2 (f64.add (local.get $sum2) (f64.load (local.get $q))))
             (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 8)))
             (br $add)))
         (f64.store (local.get $sums) (local.get $sum))
-        (local.set $sums (i32.add (local.get $sums) (i32.const 8)))
-        (local.set $row (i32.sub (local.get $row) (i32.const 1)))
-        (br $sum_rows))))
+        (f64.store offset=8 (local.get $sums) (local.get $sum2))
+        (local.set $p (local.get $q))
+        (local.set $sums (i32.add (local.get $sums) (i32.const 16)))
+        (local.set $row (i32.sub (local.get $row) (i32.const 2)))
+        (br $sum_rows)))
+    (if (local.get $row)
+      (then
+        (local.set $end (i32.add (local.get $p) (local.get $bytes)))
+        (local.set $sum (f64.const 0))
+        (block $last_done
+          (loop $add_last
+            (br_if $last_done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $sum (f64.add (local.get $sum) (f64.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $add_last)))
+        (f64.store (local.get $sums) (local.get $sum)))))
 
   ;; x[row, j] = x[row, j] ∘ per[row] for ∘ = ÷ (op 0, softmax: e / sum) or − (op 1,
-  ;; log-softmax: (x − max) − log sum), in place.
+  ;; log-softmax: (x − max) − log sum), in place: pairs, then a row's odd last element.
   (func (export "rows_apply_f64") (param $x i32) (param $rows i32) (param $len i32)
     (param $per i32) (param $op i32)
-    (local $end i32) (local $v f64)
+    (local $end i32) (local $pairs i32) (local $v f64) (local $w v128)
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $rows)))
         (local.set $end (i32.add (local.get $x) (i32.shl (local.get $len) (i32.const 3))))
+        (local.set $pairs (i32.add (local.get $x) (i32.shl (i32.shr_u (local.get $len) (i32.const 1)) (i32.const 4))))
         (local.set $v (f64.load (local.get $per)))
+        (local.set $w (f64x2.splat (local.get $v)))
         (if (local.get $op)
           (then
             (block $subbed
               (loop $sub
-                (br_if $subbed (i32.ge_u (local.get $x) (local.get $end)))
-                (f64.store (local.get $x) (f64.sub (f64.load (local.get $x)) (local.get $v)))
-                (local.set $x (i32.add (local.get $x) (i32.const 8)))
-                (br $sub))))
+                (br_if $subbed (i32.ge_u (local.get $x) (local.get $pairs)))
+                (v128.store (local.get $x) (f64x2.sub (v128.load (local.get $x)) (local.get $w)))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (br $sub)))
+            (if (i32.lt_u (local.get $x) (local.get $end))
+              (then (f64.store (local.get $x) (f64.sub (f64.load (local.get $x)) (local.get $v))))))
           (else
             (block $divided
               (loop $div
-                (br_if $divided (i32.ge_u (local.get $x) (local.get $end)))
-                (f64.store (local.get $x) (f64.div (f64.load (local.get $x)) (local.get $v)))
-                (local.set $x (i32.add (local.get $x) (i32.const 8)))
-                (br $div)))))
+                (br_if $divided (i32.ge_u (local.get $x) (local.get $pairs)))
+                (v128.store (local.get $x) (f64x2.div (v128.load (local.get $x)) (local.get $w)))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (br $div)))
+            (if (i32.lt_u (local.get $x) (local.get $end))
+              (then (f64.store (local.get $x) (f64.div (f64.load (local.get $x)) (local.get $v)))))))
+        (local.set $x (local.get $end))
         (local.set $per (i32.add (local.get $per) (i32.const 8)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))

@@ -1,4 +1,4 @@
-// The WebAssembly SIMD exp / tanh / sigmoid / softmax kernels against the TypeScript path
+// The WebAssembly SIMD exp / tanh / sigmoid / relu / softmax kernels against the TypeScript path
 // (the reference) on the same inputs, edge values included, in ulps. Parity with PyTorch is
 // the goldens' job (tests/), which run under GLASSBOX_WASM=always and =off.
 
@@ -88,7 +88,7 @@ function withMode<T>(mode: WasmMode, fn: () => T): T {
 }
 
 /** Both paths of one unary op on the same float64 values. */
-function bothUnary(op: "exp" | "tanh" | "sigmoid", x: Float64Array): [number[], number[]] {
+function bothUnary(op: "exp" | "tanh" | "sigmoid" | "relu", x: Float64Array): [number[], number[]] {
   const t = tensor(x);
   const wasm = withMode("always", () => t[op]().toTypedArray());
   const ts = withMode("off", () => t[op]().toTypedArray());
@@ -179,10 +179,32 @@ Deno.test({
 });
 
 Deno.test({
+  name: "relu() on the wasm path gives the TypeScript path's values: -0 to +0, NaN stays NaN",
+  ignore,
+  fn: () => {
+    // Odd and even lengths; the random signs are what made the TypeScript loop slow.
+    for (const n of [1, 2, 7, 1056, 100_001]) {
+      const x = inputs(n, 5);
+      const [wasm, ts] = bothUnary("relu", x);
+      for (let i = 0; i < x.length; i++) {
+        ok(Object.is(wasm[i], ts[i]) || (Number.isNaN(wasm[i]) && Number.isNaN(ts[i])), `${x[i]}`);
+      }
+    }
+    const [wasm] = bothUnary("relu", new Float64Array([-0, 0, -Infinity, Infinity, NaN, -1, 2]));
+    ok(Object.is(wasm[0], 0) && Object.is(wasm[1], 0), "relu(±0) = +0");
+    ok(Object.is(wasm[2], 0));
+    strictEqual(wasm[3], Infinity);
+    ok(Number.isNaN(wasm[4]));
+    ok(Object.is(wasm[5], 0));
+    strictEqual(wasm[6], 2);
+  },
+});
+
+Deno.test({
   name: "float32 unary ops on the wasm path round the float64 result once, as TypeScript",
   ignore,
   fn: () => {
-    for (const op of ["exp", "tanh", "sigmoid"] as const) {
+    for (const op of ["exp", "tanh", "sigmoid", "relu"] as const) {
       const t = tensor(inputs(50_001, op === "tanh" ? 10 : 80), { dtype: "float32" });
       const wasm = withMode("always", () => t[op]().toTypedArray());
       const ts = withMode("off", () => t[op]().toTypedArray());
@@ -252,7 +274,7 @@ Deno.test({
   fn: () => {
     const src = new Float64Array(8).fill(0.5);
     const out = new Float64Array(src.length);
-    strictEqual(wasmUnary("relu", src, out, src.length), false);
+    strictEqual(wasmUnary("abs", src, out, src.length), false);
     strictEqual(out[0], 0, "nothing written when declining");
     strictEqual(wasmUnary("tanh", src, out, src.length), true);
     strictEqual(out[0], Math.tanh(0.5));

@@ -29,7 +29,7 @@ import {
   WorkerPool,
   WorkerStallError,
 } from "./thread_pool.ts";
-import { type PoolTask, TASK } from "./tasks.ts";
+import { EPILOGUE, type EpilogueOp, type PoolTask, TASK } from "./tasks.ts";
 import {
   mayGrow,
   releaseLater,
@@ -61,6 +61,12 @@ const PARALLEL_MIN_F32 = 3 * 2 ** 20;
  * one `subarray` + `set` per row: [9100, 32]·[32, 3] in float64 took 1.28 ms, now 0.77.
  */
 const NARROW = 16;
+/**
+ * Up to this many elements of op(B), each row-block task packs B itself rather than all
+ * threads packing it together first: a second job (one more wake-up and wait) costs more
+ * than packing a small B again ([32, 32] is 1,024 copies).
+ */
+const OWN_PACK_MAX = 16384;
 /** Tasks per thread: more than one lets a thread whose core is busy take fewer. */
 const TASKS_PER_THREAD = 2;
 /** A task covers at least this many rows (or columns) of C, to amortise its packing. */
@@ -148,9 +154,20 @@ export function wasmGemmThreads(): WasmGemmThreads {
 }
 
 /**
- * Computes one batch of `out[co…] = op(A) · op(B)` with WebAssembly, on several threads
- * when the product is large enough. Returns false (and writes nothing) when no WebAssembly
- * SIMD module could be instantiated.
+ * Whether {@linkcode wasmGemm} can apply a dense epilogue (an activation after the bias, in
+ * WebAssembly memory before the copy out): float64 on a shared memory that holds the
+ * elementwise module too. Instantiates the module on first use.
+ */
+export function wasmEpilogueAvailable(): boolean {
+  return wasmGemmKind() !== "none" && engine!.gemm.dense_epilogue_f64 !== undefined;
+}
+
+/**
+ * Computes one batch of `out[co…] = op(A) · op(B)` (+ `info.bias`) with WebAssembly, on
+ * several threads when the product is large enough, then (float64) `act` in place on each
+ * thread's block of C before the copy out. Returns false (and writes nothing) when no
+ * WebAssembly SIMD module could be instantiated, or `act` is not `"none"` and no epilogue
+ * can run ({@linkcode wasmEpilogueAvailable}).
  */
 export function wasmGemm(
   a: TypedArray,
@@ -160,10 +177,13 @@ export function wasmGemm(
   out: TypedArray,
   co: number,
   info: MatmulInfo,
+  act: EpilogueOp = "none",
 ): boolean {
   if (wasmGemmKind() === "none") return false;
   const { m, n, k, transposeA, transposeB } = info;
   const double = info.dtype === "float64";
+  const bias = info.bias as TypedArray | undefined;
+  if (act !== "none" && !(double && wasmEpilogueAvailable())) return false;
   const es = double ? 8 : 4;
   const nr = double ? 4 : 8;
   const nPad = Math.ceil(n / nr) * nr;
@@ -174,6 +194,11 @@ export function wasmGemm(
   // Read after poolOf, which starts a new engine (memory) when the thread count changed.
   const run = engine;
   if (!run) return false;
+  // The bias and activation in WebAssembly (float64): the same adds and kernels, so the
+  // same bits, as the copy out's + b and a separate exp / tanh / sigmoid / relu call.
+  const epilogue = double && (bias !== undefined || act !== "none") &&
+    run.gemm.dense_epilogue_f64 !== undefined;
+  if (act !== "none" && !epilogue) return false;
   const threads = pool === undefined ? 1 : pool.workers + 1;
   // Byte layout: the pool's control block (or 64 unused bytes), A, B, C (padded), all of B
   // packed (for threads that split C by rows), then for each thread a packed A block and a
@@ -181,7 +206,9 @@ export function wasmGemm(
   const ldc = nPad * es;
   const aAt = run.sharedBytes === undefined ? 64 : CONTROL_BYTES;
   const bAt = align64(aAt + m * k * es);
-  const cAt = align64(bAt + k * n * es);
+  // The bias, zero-padded to nPad, when the epilogue adds it.
+  const biasAt = align64(bAt + k * n * es);
+  const cAt = epilogue && bias !== undefined ? align64(biasAt + nPad * es) : biasAt;
   const packedAt = align64(cAt + mPad * ldc);
   const scratch = threads > 1 ? align64(packedAt + k * ldc) : packedAt;
   const pbOffset = align64(MC * KC * es);
@@ -194,10 +221,32 @@ export function wasmGemm(
   const view = double ? run.views.f64 : run.views.f32;
   view.set(a.subarray(ao, ao + m * k), aAt / es);
   view.set(b.subarray(bo, bo + k * n), bAt / es);
+  const wasmBias = epilogue && bias !== undefined ? biasAt : 0;
+  if (wasmBias !== 0) {
+    view.set(bias!.subarray(0, n), biasAt / es);
+    view.fill(0, biasAt / es + n, biasAt / es + nPad);
+  }
   const ars = transposeA ? es : k * es, aks = transposeA ? m * es : es;
   const bks = transposeB ? es : n * es, bcs = transposeB ? k * es : es;
   const kind = double ? TASK.gemmF64 : TASK.gemmF32;
-  const whole: PoolTask = [kind, aAt, ars, aks, bAt, bks, bcs, cAt, ldc, m, n, k, 0];
+  const code = epilogue ? EPILOGUE[act] : 0;
+  const whole: PoolTask = [
+    kind,
+    aAt,
+    ars,
+    aks,
+    bAt,
+    bks,
+    bcs,
+    cAt,
+    ldc,
+    m,
+    n,
+    k,
+    0,
+    wasmBias,
+    code,
+  ];
   const tasks = threads > 1 ? split(whole, threads * TASKS_PER_THREAD, packedAt) : [whole];
   const layout = { scratch, stride, pbOffset };
   // Row blocks share all of op(B), packed first by every thread together.
@@ -223,6 +272,7 @@ export function wasmGemm(
     // only the values this run writes).
     const fn = double ? run.gemm.gemm_f64 : run.gemm.gemm_f32;
     fn(...whole.slice(1, 12), scratch, scratch + pbOffset, 0);
+    if (epilogue) run.gemm.dense_epilogue_f64!(cAt, ldc, m, nPad, wasmBias, code);
   }
   const c = cAt / es;
   if (n === nPad) {
@@ -235,9 +285,8 @@ export function wasmGemm(
       for (let j = 0; j < n; j++) out[to + j] = view[from + j];
     }
   }
-  const bias = info.bias as TypedArray | undefined;
-  if (bias !== undefined) {
-    // A dense layer's + b, added in `out` after the block copy (the same one addition per
+  if (bias !== undefined && !epilogue) {
+    // A dense layer's + b (float32, or no epilogue), added in `out` after the block copy (the same one addition per
     // element): a loop reads the shared memory's view about 2.5× slower than `out`.
     for (let i = 0, to = co; i < m; i++, to += n) {
       for (let j = 0; j < n; j++) out[to + j] += bias[j];
@@ -299,10 +348,12 @@ export function packTasks(
  * when C has more column panels than row panels, of columns (multiples of NR). Each task's
  * block is disjoint from the others' (padding included) and every element keeps the
  * summation order of the whole product. Row blocks read op(B) packed once at `packedAt`
- * (the caller packs it when the first task says so); column blocks pack their own columns.
+ * (the caller packs it when the first task says so) unless B is small (OWN_PACK_MAX: each
+ * packs its own); column blocks pack their own columns. The dense epilogue's bias and
+ * activation (the task's last two ints) follow each task's block.
  */
 export function split(task: PoolTask, parts: number, packedAt: number): PoolTask[] {
-  const [kind, a, ars, aks, b, bks, bcs, c, ldc, m, n, k] = task;
+  const [kind, a, ars, aks, b, bks, bcs, c, ldc, m, n, k, , bias, act] = task;
   const double = kind === TASK.gemmF64;
   const es = double ? 8 : 4, nr = double ? 4 : 8;
   const byRows = Math.ceil(m / MR) >= Math.ceil(n / nr);
@@ -332,9 +383,27 @@ export function split(task: PoolTask, parts: number, packedAt: number): PoolTask
           to - from,
           n,
           k,
-          packedAt,
+          k * n <= OWN_PACK_MAX ? 0 : packedAt,
+          bias,
+          act,
         ]
-        : [kind, a, ars, aks, b + from * bcs, bks, bcs, c + from * es, ldc, m, to - from, k, 0],
+        : [
+          kind,
+          a,
+          ars,
+          aks,
+          b + from * bcs,
+          bks,
+          bcs,
+          c + from * es,
+          ldc,
+          m,
+          to - from,
+          k,
+          0,
+          bias === 0 ? 0 : bias + from * es,
+          act,
+        ],
     );
   }
   return tasks;

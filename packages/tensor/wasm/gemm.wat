@@ -198,6 +198,102 @@
     (v128.store (local.get $c) (local.get $c30))
     (v128.store offset=16 (local.get $c) (local.get $c31)))
 
+  ;; $kernel_f64 reading A where it lies rather than packed: row i of the tile from r_i on,
+  ;; one f64 per step (A contiguous along k). The same multiply-adds in the same order, so the
+  ;; same bits; it saves packing A when C is narrow (see gemm_f64). A tile's rows past the
+  ;; end of A point at its last row (the caller's choice), so no row reads past A.
+  (func $kernel_f64_direct (param $r0 i32) (param $r1 i32) (param $r2 i32) (param $r3 i32)
+    (param $pb i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $first i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    ;; An odd kc starts with one step; the loop then takes two k at a time (half the
+    ;; pointer updates and branches per multiply-add).
+    (if (i32.and (local.get $kc) (i32.const 1))
+      (then
+        (local.set $b0 (v128.load (local.get $pb)))
+        (local.set $b1 (v128.load offset=16 (local.get $pb)))
+        (local.set $a (v128.load64_splat (local.get $r0)))
+        (local.set $c00 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+        (local.set $c01 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c01)))
+        (local.set $a (v128.load64_splat (local.get $r1)))
+        (local.set $c10 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+        (local.set $c11 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c11)))
+        (local.set $a (v128.load64_splat (local.get $r2)))
+        (local.set $c20 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+        (local.set $c21 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c21)))
+        (local.set $a (v128.load64_splat (local.get $r3)))
+        (local.set $c30 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+        (local.set $c31 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c31)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+        (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
+        (local.set $r2 (i32.add (local.get $r2) (i32.const 8)))
+        (local.set $r3 (i32.add (local.get $r3) (i32.const 8)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 32)))))
+    (local.set $kc (i32.shr_u (local.get $kc) (i32.const 1)))
+    (if (local.get $kc) (then (loop $k
+      (local.set $b0 (v128.load (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $a (v128.load64_splat (local.get $r0)))
+      (local.set $c00 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+      (local.set $c01 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c01)))
+      (local.set $a (v128.load64_splat (local.get $r1)))
+      (local.set $c10 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+      (local.set $c11 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c11)))
+      (local.set $a (v128.load64_splat (local.get $r2)))
+      (local.set $c20 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+      (local.set $c21 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c21)))
+      (local.set $a (v128.load64_splat (local.get $r3)))
+      (local.set $c30 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+      (local.set $c31 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c31)))
+      (local.set $b0 (v128.load offset=32 (local.get $pb)))
+      (local.set $b1 (v128.load offset=48 (local.get $pb)))
+      (local.set $a (v128.load64_splat offset=8 (local.get $r0)))
+      (local.set $c00 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+      (local.set $c01 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c01)))
+      (local.set $a (v128.load64_splat offset=8 (local.get $r1)))
+      (local.set $c10 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+      (local.set $c11 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c11)))
+      (local.set $a (v128.load64_splat offset=8 (local.get $r2)))
+      (local.set $c20 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+      (local.set $c21 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c21)))
+      (local.set $a (v128.load64_splat offset=8 (local.get $r3)))
+      (local.set $c30 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+      (local.set $c31 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c31)))
+      (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+      (local.set $r1 (i32.add (local.get $r1) (i32.const 16)))
+      (local.set $r2 (i32.add (local.get $r2) (i32.const 16)))
+      (local.set $r3 (i32.add (local.get $r3) (i32.const 16)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 64)))
+      (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))))
+    (if (i32.eqz (local.get $first))
+      (then
+        (local.set $c00 (f64x2.add (local.get $c00) (v128.load (local.get $c))))
+        (local.set $c01 (f64x2.add (local.get $c01) (v128.load offset=16 (local.get $c))))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (if (i32.eqz (local.get $first))
+      (then
+        (local.set $c10 (f64x2.add (local.get $c10) (v128.load (local.get $c))))
+        (local.set $c11 (f64x2.add (local.get $c11) (v128.load offset=16 (local.get $c))))))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (if (i32.eqz (local.get $first))
+      (then
+        (local.set $c20 (f64x2.add (local.get $c20) (v128.load (local.get $c))))
+        (local.set $c21 (f64x2.add (local.get $c21) (v128.load offset=16 (local.get $c))))))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (if (i32.eqz (local.get $first))
+      (then
+        (local.set $c30 (f64x2.add (local.get $c30) (v128.load (local.get $c))))
+        (local.set $c31 (f64x2.add (local.get $c31) (v128.load offset=16 (local.get $c))))))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
   ;; C tile (4 rows × 8 columns) = or += Ap · Bp; Ap: 4 f32 per step, Bp: 8 f32 per step.
   (func $kernel_f32 (param $pa i32) (param $pb i32) (param $kc i32) (param $c i32)
     (param $ldc i32) (param $first i32)
@@ -316,13 +412,22 @@
         (local.get $k)))))
 
   ;; C = op(A) · op(B) in float64 (tile 4 × 4). Strides are in bytes; see the top of the file.
+  ;; A contiguous along k (aks = 8), C at most 64 columns wide and k at least 16: A is read
+  ;; where it lies ($kernel_f64_direct), not packed. Packing an element of A costs about as
+  ;; much as the few multiply-adds it then takes part in when C has few columns (measured:
+  ;; [9100, 32]·[32, 3] twice as fast, [33, 32]·[32, 32] and [9100, 32]·[32, 32] 5–30%); below
+  ;; k = 16 a tile's four row pointers cost more than packing saves.
   (func (export "gemm_f64") (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $ldc i32)
     (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32)
     (param $packed i32)
     (local $pc i32) (local $kc i32) (local $pbs i32) (local $ic i32) (local $mc i32)
     (local $jr i32) (local $ir i32) (local $panels i32) (local $first i32)
+    (local $direct i32) (local $row i32) (local $left i32)
     (local.set $first (i32.const 1))
+    (local.set $direct
+      (i32.and (i32.and (i32.eq (local.get $aks) (i32.const 8)) (i32.le_u (local.get $n) (i32.const 64)))
+        (i32.ge_u (local.get $k) (i32.const 16))))
     (loop $slices
       (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
         (i32.lt_u (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
@@ -338,11 +443,13 @@
       (loop $blocks
         (local.set $mc (select (global.get $MC) (i32.sub (local.get $m) (local.get $ic))
           (i32.lt_u (global.get $MC) (i32.sub (local.get $m) (local.get $ic)))))
-        (call $pack_f64
-          (i32.add (i32.add (local.get $a) (i32.mul (local.get $ic) (local.get $ars)))
-            (i32.mul (local.get $pc) (local.get $aks)))
-          (local.get $ars) (local.get $aks) (local.get $mc) (local.get $kc) (i32.const 4)
-          (local.get $pa))
+        (if (i32.eqz (local.get $direct))
+          (then
+            (call $pack_f64
+              (i32.add (i32.add (local.get $a) (i32.mul (local.get $ic) (local.get $ars)))
+                (i32.mul (local.get $pc) (local.get $aks)))
+              (local.get $ars) (local.get $aks) (local.get $mc) (local.get $kc) (i32.const 4)
+              (local.get $pa))))
         (local.set $panels (i32.shr_u (i32.add (local.get $mc) (i32.const 3)) (i32.const 2)))
         ;; Column panels outside, row panels inside: one B panel (kc × 4) stays in L1 while
         ;; the A block (mc × kc) streams from L2.
@@ -350,14 +457,40 @@
         (loop $columns
           (local.set $ir (i32.const 0))
           (loop $rows
-            (call $kernel_f64
-              (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $ir) (local.get $kc)) (i32.const 32)))
-              (i32.add (local.get $pbs) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
-              (local.get $kc)
-              (i32.add (i32.add (local.get $c)
-                (i32.mul (i32.add (local.get $ic) (i32.shl (local.get $ir) (i32.const 2))) (local.get $ldc)))
-                (i32.shl (local.get $jr) (i32.const 5)))
-              (local.get $ldc) (local.get $first))
+            (if (local.get $direct)
+              (then
+                ;; The tile's first row of A at this slice, and how many rows A has left.
+                (local.set $row
+                  (i32.add
+                    (i32.add (local.get $a)
+                      (i32.mul (i32.add (local.get $ic) (i32.shl (local.get $ir) (i32.const 2)))
+                        (local.get $ars)))
+                    (i32.shl (local.get $pc) (i32.const 3))))
+                (local.set $left
+                  (i32.sub (local.get $mc) (i32.shl (local.get $ir) (i32.const 2))))
+                (call $kernel_f64_direct
+                  (local.get $row)
+                  (select (i32.add (local.get $row) (local.get $ars)) (local.get $row)
+                    (i32.gt_u (local.get $left) (i32.const 1)))
+                  (select (i32.add (local.get $row) (i32.shl (local.get $ars) (i32.const 1)))
+                    (local.get $row) (i32.gt_u (local.get $left) (i32.const 2)))
+                  (select (i32.add (local.get $row) (i32.mul (local.get $ars) (i32.const 3)))
+                    (local.get $row) (i32.gt_u (local.get $left) (i32.const 3)))
+                  (i32.add (local.get $pbs) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
+                  (local.get $kc)
+                  (i32.add (i32.add (local.get $c)
+                    (i32.mul (i32.add (local.get $ic) (i32.shl (local.get $ir) (i32.const 2))) (local.get $ldc)))
+                    (i32.shl (local.get $jr) (i32.const 5)))
+                  (local.get $ldc) (local.get $first)))
+              (else
+                (call $kernel_f64
+                  (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $ir) (local.get $kc)) (i32.const 32)))
+                  (i32.add (local.get $pbs) (i32.mul (i32.mul (local.get $jr) (local.get $kc)) (i32.const 32)))
+                  (local.get $kc)
+                  (i32.add (i32.add (local.get $c)
+                    (i32.mul (i32.add (local.get $ic) (i32.shl (local.get $ir) (i32.const 2))) (local.get $ldc)))
+                    (i32.shl (local.get $jr) (i32.const 5)))
+                  (local.get $ldc) (local.get $first))))
             (br_if $rows (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const 1)))
               (local.get $panels))))
           (br_if $columns (i32.lt_u (i32.shl (local.tee $jr (i32.add (local.get $jr) (i32.const 1)))

@@ -234,3 +234,38 @@ Deno.test("matmul with a bias gives matmul().add(bias) bit for bit on both CPU p
   check(values([5], 1, "float32"), /Cannot matmul with a bias: dtypes float64 and float32 differ/);
   check([1, 2, 3, 4, 5], /bias must be a Tensor, got \[1, 2, 3, 4, 5\]/);
 });
+
+Deno.test("float64 wasm matmul reading A in place (narrow C) gives the packed path's bits", () => {
+  // A row-major with k ≥ 16 and n ≤ 64 is read in place; the same product from Aᵀ stored
+  // row-major (transposeA) packs A first. Same multiply-adds in the same order: same bits,
+  // on every build, for partial row and column tiles and k across two 256-deep slices.
+  for (const [build, shared] of BUILDS) {
+    if (!loadWasmGemm(build, { shared })) continue;
+    try {
+      for (
+        const [m, n, k] of [[33, 32, 32], [9100, 3, 32], [7, 64, 16], [130, 5, 300], [2, 1, 17]]
+      ) {
+        const a = values([m, k], m + k, "float64");
+        const av = a.toTypedArray(), atv = new Float64Array(m * k);
+        for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) atv[p * m + i] = av[i * k + p];
+        const at = tensor(atv, { shape: [k, m] });
+        const b = values([n, k], n * 3 + k, "float64");
+        const inPlace = withMode("always", () => a.matmul(b, { transposeB: true }));
+        const packed = withMode(
+          "always",
+          () => at.matmul(b, { transposeA: true, transposeB: true }),
+        );
+        const x = inPlace.toTypedArray(), y = packed.toTypedArray();
+        for (let i = 0; i < x.length; i++) {
+          if (!Object.is(x[i], y[i])) {
+            throw new Error(
+              `${build} ${m}×${n}×${k}: element ${i} is ${x[i]} in place, ${y[i]} packed`,
+            );
+          }
+        }
+      }
+    } finally {
+      loadWasmGemm("relaxed") || loadWasmGemm("portable");
+    }
+  }
+});

@@ -6,16 +6,18 @@
 // from its argument on every thread alike.
 
 /** The unary operations with a WebAssembly kernel; a task's op code is the index here. */
-export const WASM_UNARY_OPS = ["exp", "tanh", "sigmoid"] as const;
+export const WASM_UNARY_OPS = ["exp", "tanh", "sigmoid", "relu"] as const;
 
 /** An operation of WASM_UNARY_OPS; its kernel is the module's export `<op>_f64`. */
 export type WasmUnaryOp = typeof WASM_UNARY_OPS[number];
 
 /**
  * What a task runs (its first Int32), with the Int32s after it:
- * - `gemmF32` / `gemmF64`: [a, ars, aks, b, bks, bcs, c, ldc, m, n, k, packedB] (see
- *   gemm.wat), where packedB is the address of all of op(B) already packed, or 0 for the task
- *   to pack B itself in its thread's scratch;
+ * - `gemmF32` / `gemmF64`: [a, ars, aks, b, bks, bcs, c, ldc, m, n, k, packedB, bias, act]
+ *   (see gemm.wat), where packedB is the address of all of op(B) already packed, or 0 for the
+ *   task to pack B itself in its thread's scratch; then (float64 only, 0 and 0 for none) the
+ *   dense epilogue on the task's block of C (elementwise.wat's `dense_epilogue_f64`): + the
+ *   bias at that address, then the activation `act` (EPILOGUE);
  * - `packBF32` / `packBF64`: [b, bks, bcs, ldc, n, k, pb] (`pack_b_*`), so that threads pack
  *   op(B) together before they share it;
  * - `unary`: [op code, src, dst, n] (the elementwise module on the same memory);
@@ -29,6 +31,15 @@ export const TASK = {
   unary: 4,
   softmaxRows: 5,
 } as const;
+
+/**
+ * The activations the dense epilogue applies in place on C (elementwise.wat's `$activate`),
+ * by the code a task or `dense_epilogue_f64` takes.
+ */
+export const EPILOGUE = { none: 0, relu: 1, tanh: 2, sigmoid: 3 } as const;
+
+/** An activation of EPILOGUE (`none`: the bias alone, or nothing). */
+export type EpilogueOp = keyof typeof EPILOGUE;
 
 /** Int32 slots of the control block. */
 export const SLOT = {
@@ -72,7 +83,7 @@ export const PROTOCOL = {
   slot: SLOT,
   task: TASK,
   /** Int32 slots per task. */
-  taskInts: 13,
+  taskInts: 15,
   /** The next-task and task-count fields of the ticket word are this many bits. */
   ticketBits: 12,
   /** Most UTF-16 code units of a worker's error kept in the control block. */

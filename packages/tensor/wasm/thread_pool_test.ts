@@ -169,26 +169,33 @@ Deno.test("parallel matmul is exact on the first product after the thread count 
 
 Deno.test("split() covers C with disjoint blocks of whole tiles and keeps every element's k", () => {
   // float64 (4 × 4 tiles), m = 70, n = 3: 18 row panels against 1 column panel → rows, in at
-  // most 70 / 32 = 2 tasks (MIN_TASK_LINES) of whole panels, reading B packed at 9000.
-  const task = [TASK.gemmF64, 64, 80, 8, 1000, 24, 8, 5000, 32, 70, 3, 10, 0];
+  // most 70 / 32 = 2 tasks (MIN_TASK_LINES) of whole panels; B (3 × 10) is small, so each
+  // packs its own; the epilogue's bias (at 7000) and activation (2) go with every block.
+  const task = [TASK.gemmF64, 64, 80, 8, 1000, 24, 8, 5000, 32, 70, 3, 10, 0, 7000, 2];
   const byRows = split(task, 8, 9000);
   deepStrictEqual(byRows.map((t) => t[9]), [36, 34]);
   deepStrictEqual(byRows.map((t) => t[1]), [64, 64 + 36 * 80]);
   deepStrictEqual(byRows.map((t) => t[7]), [5000, 5000 + 36 * 32]);
-  deepStrictEqual(byRows.map((t) => t[12]), [9000, 9000]);
-  // m = 3, n = 70: 18 column panels against 1 row panel → columns, each packing its own B.
-  const wide = [TASK.gemmF64, 64, 80, 8, 1000, 560, 8, 5000, 576, 3, 70, 10, 0];
+  deepStrictEqual(byRows.map((t) => t[12]), [0, 0]);
+  deepStrictEqual(byRows.map((t) => [t[13], t[14]]), [[7000, 2], [7000, 2]]);
+  // A B of more than 16,384 elements (3 × 6000) is packed once, at 9000, and shared.
+  const deep = [TASK.gemmF64, 64, 48000, 8, 1000, 24, 8, 5000, 32, 70, 3, 6000, 0, 0, 0];
+  deepStrictEqual(split(deep, 8, 9000).map((t) => t[12]), [9000, 9000]);
+  // m = 3, n = 70: 18 column panels against 1 row panel → columns, each packing its own B
+  // and adding its own columns' bias.
+  const wide = [TASK.gemmF64, 64, 80, 8, 1000, 560, 8, 5000, 576, 3, 70, 10, 0, 7000, 1];
   const byColumns = split(wide, 8, 9000);
   deepStrictEqual(byColumns.map((t) => t[10]), [36, 34]);
   deepStrictEqual(byColumns.map((t) => t[4]), [1000, 1000 + 36 * 8]);
   deepStrictEqual(byColumns.map((t) => t[7]), [5000, 5000 + 36 * 8]);
   deepStrictEqual(byColumns.map((t) => t[12]), [0, 0]);
+  deepStrictEqual(byColumns.map((t) => [t[13], t[14]]), [[7000, 1], [7000 + 36 * 8, 1]]);
   // float32 (4 × 8 tiles), m = 3, n = 70: 9 column panels of 8; 70 columns → 2 tasks.
-  const f32 = [TASK.gemmF32, 64, 40, 4, 1000, 280, 4, 5000, 288, 3, 70, 10, 0];
+  const f32 = [TASK.gemmF32, 64, 40, 4, 1000, 280, 4, 5000, 288, 3, 70, 10, 0, 0, 0];
   deepStrictEqual(split(f32, 8, 9000).map((t) => t[10]), [32, 38]);
   for (const t of [...byRows, ...byColumns]) strictEqual(t[11], 10);
   // Too little to split: the whole product as one task, packing its own B.
-  const small = [TASK.gemmF32, 64, 4, 4, 0, 4, 4, 0, 32, 4, 1, 1, 0];
+  const small = [TASK.gemmF32, 64, 4, 4, 0, 4, 4, 0, 32, 4, 1, 1, 0, 0, 0];
   deepStrictEqual(split(small, 8, 9000), [small]);
 });
 

@@ -26,6 +26,8 @@ export interface ModuleCalls {
   exp_f64?: Export;
   tanh_f64?: Export;
   sigmoid_f64?: Export;
+  relu_f64?: Export;
+  dense_epilogue_f64?: Export;
   softmax_rows_f64?: Export;
   rows_apply_f64?: Export;
 }
@@ -71,6 +73,18 @@ export function claimTasks(
           packed || pa + ctl[slot.pbOffset],
           packed ? 1 : 0,
         );
+        // The dense epilogue (bias, activation) on this task's block: rows m, its whole tiles.
+        if (ctl[t + 13] !== 0 || ctl[t + 14] !== 0) {
+          const cols = (ctl[t + 10] + 3) & ~3;
+          calls.dense_epilogue_f64!(
+            ctl[t + 7],
+            ctl[t + 8],
+            ctl[t + 9],
+            cols,
+            ctl[t + 13],
+            ctl[t + 14],
+          );
+        }
       }
     } catch (error) {
       // A worker that fails a task is not trusted with another: it ends, and its watch
