@@ -21,6 +21,7 @@ import type { DType, TypedArray } from "../dtype.ts";
 import { allocHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
 import { wasmDenseForward } from "./wasm_dense.ts";
+import { smallGemmTakes } from "../wasm/small_gemm.ts";
 
 const NO_ARGS: readonly number[] = [];
 const same = (v: number): number => v;
@@ -63,9 +64,14 @@ export function cpuDenseForward(
   b: TypedArray | null,
   info: DenseInfo,
 ): DenseForward {
-  const fused = wasmDenseForward(x, w, b, info); // one WebAssembly call where it applies
-  if (fused !== null) return fused;
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
+  // One WebAssembly call (GEMM, bias, activation) where it applies, except for products the
+  // unpacked small kernel takes: it and a separate activation call are faster there (33 rows:
+  // relu 7.8 instead of 10.0 µs; the same bits either way).
+  if (!smallGemmTakes(rows * outFeatures * inFeatures, inFeatures)) {
+    const fused = wasmDenseForward(x, w, b, info);
+    if (fused !== null) return fused;
+  }
   const z = backend.matmul(x, w, {
     dtype,
     m: rows,

@@ -28,6 +28,23 @@ import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_
 export const SMALL_GEMM_MAX_WORK = 3 * 2 ** 19;
 /** The deepest k taken: gemm.wat sums k in slices of 256 (a longer sum rounds differently). */
 const MAX_K = 256;
+
+/**
+ * Whether a product of `work` multiply-adds over depth `k` is in this kernel's range (it
+ * may still decline one whose operands exceed its memory).
+ *
+ * @example
+ * ```ts
+ * import { smallGemmTakes } from "./small_gemm.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(smallGemmTakes(33 * 32 * 32, 32), true);
+ * strictEqual(smallGemmTakes(9100 * 32 * 32, 32), false);
+ * ```
+ */
+export function smallGemmTakes(work: number, k: number): boolean {
+  return work > 0 && work <= SMALL_GEMM_MAX_WORK && k <= MAX_K;
+}
 /**
  * The module's memory never grows past this (it never shrinks either): a product needing
  * more (a long, thin operand) goes to wasm/gemm.ts.
@@ -121,7 +138,7 @@ export function smallWasmGemm(
 ): boolean {
   const { m, n, k } = info;
   const work = m * n * k;
-  if (work === 0 || work > SMALL_GEMM_MAX_WORK || k > MAX_K) return false;
+  if (!smallGemmTakes(work, k)) return false;
   const kind = wasmGemmKind();
   if (kind === "none") return false;
   const run = moduleOf(kind);
