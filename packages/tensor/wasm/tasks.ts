@@ -63,19 +63,20 @@ export const SLOT = {
   /** The first task; each task is `taskInts` slots. */
   tasks: 128,
   /**
+   * (After the tasks: 128 + MAX_TASKS · taskInts = 128 + 1024 · 15.)
    * Workers that ended (threw, exited, or never started): non-zero means the pool must not
    * be used again. The worker's watch (workers.ts) adds 1 and wakes the calling thread.
    */
-  dead: 13440,
+  dead: 15488,
   /** What the first worker that ended left: its id + 1 (0: none yet), then ... */
-  fault: 13441,
+  fault: 15489,
   /** ... the task it held (index + 1, 0 when it held none), ... */
-  faultTask: 13442,
+  faultTask: 15490,
   /** ... and its error as UTF-16 code units (`faultLength` of them, at most `faultChars`). */
-  faultLength: 13443,
-  faultText: 13444,
+  faultLength: 15491,
+  faultText: 15492,
   /** Worker `id` holds task `holding + id` − 1 while it runs it (0 between tasks). */
-  holding: 14000,
+  holding: 16000,
 } as const;
 
 /** Everything `claimTasks` and a worker need to agree on with the pool. */
