@@ -1,0 +1,63 @@
+import { ok, strictEqual } from "node:assert/strict";
+import { type FmaKernelExports, fmaKernels, kernelsFuse } from "./_fma_wasm.ts";
+import { openblasGemm } from "./_openblas_gemm.ts";
+
+function lcg(n: number, seed: number): Float64Array {
+  const out = new Float64Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    out[i] = (s / 2 ** 30 - 1) * (1 + i / 7);
+  }
+  return out;
+}
+
+/** Index of the first entry whose bits differ, or -1. */
+function firstDifference(x: Float64Array, y: Float64Array): number {
+  if (x.length !== y.length) return 0;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return i;
+  return -1;
+}
+
+const kernels = fmaKernels();
+
+Deno.test({
+  name: "openblasGemm()'s WebAssembly kernels give the software-fma loops' bits on every path",
+  ignore: kernels === null, // a runtime without relaxed SIMD or FMA hardware keeps the loops
+  fn() {
+    const cases: [number, number, number, number][] = [
+      [31, 31, 31, 1], // small kernel, plain chains (the BFGS update of 31 parameters)
+      [20, 17, 19, 1], // small kernel, the 8-lane path (M mod 8 = 3, K >= 16), n mod 4 = 0
+      [13, 24, 12, 1], // the 8-lane path, M mod 8 = 4
+      [23, 40, 17, 1], // the 8-lane path, reduce-add rows (n mod 4 = 3)
+      [5, 3, 2, 1],
+      [101, 101, 101, 1], // packed, one thread
+      [101, 101, 101, 4], // packed, threaded: wide calls with 4-, 2- and 1-row remainders
+      [70, 800, 45, 2], // K cut into blocks
+      [150, 30, 243, 3],
+    ];
+    for (const [n, k, t, threads] of cases) {
+      const a = lcg(n * k, n + k);
+      const b = lcg(k * t, t + 7);
+      const want = openblasGemm(a, b, n, k, t, threads, null);
+      const got = openblasGemm(a, b, n, k, t, threads, kernels);
+      strictEqual(firstDifference(got, want), -1, `${n}x${k} @ ${k}x${t}, ${threads} threads`);
+    }
+  },
+});
+
+Deno.test({
+  name: "fmaKernels()'s load check accepts the fusing module and rejects a twice-rounding one",
+  ignore: kernels === null,
+  fn() {
+    ok(kernelsFuse(kernels!));
+    const unfused: FmaKernelExports = { ...kernels!, fma: (x, y, z) => x * y + z };
+    strictEqual(kernelsFuse(unfused), false);
+    const wrongChains: FmaKernelExports = {
+      ...kernels!,
+      chains: (a, b, c, k, t, j, i0, i1, k0, k1, add) =>
+        kernels!.chains(a, b, c, k, t, j, i0, i1 - 1, k0, k1, add),
+    };
+    strictEqual(kernelsFuse(wrongChains), false);
+  },
+});
