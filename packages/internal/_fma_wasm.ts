@@ -37,6 +37,17 @@ export interface FmaKernelExports {
     lanes: number,
   ): void;
   eight(a: number, b: number, out: number, k: number, t: number, i: number, j: number): void;
+  rows4(
+    a: number,
+    x: number,
+    y: number,
+    m: number,
+    r0: number,
+    r1: number,
+    f0: number,
+    f1: number,
+  ): void;
+  ddot(x: number, y: number, n: number): number;
 }
 
 /** Operands above this many bytes stay in TypeScript (offsets are 32-bit). */
@@ -63,10 +74,11 @@ function instantiate(): FmaKernelExports | null {
 }
 
 /**
- * Whether every kernel fuses and keeps the port's order. `chains` gets pairs of terms
- * (−(1 + 2⁻²⁹)) · 1 then (1 + 2⁻³⁰)², whose fused sum is 2⁻⁶⁰ and twice-rounded sum 0, in each
- * of its 8-, 2- and 1-column loops, stored and then added; `laned` (2 and 4 lanes) and `eight`
- * are compared with the software `fma` on 37 irrational-looking terms.
+ * Whether every kernel fuses and keeps the port's order. `chains` (in each of its 8-, 2- and
+ * 1-column loops, stored and then added), `rows4` and `ddot` get pairs of terms
+ * (−(1 + 2⁻²⁹)) · 1 then (1 + 2⁻³⁰)², whose fused sum is 2⁻⁶⁰ and twice-rounded sum 0;
+ * `laned` (2 and 4 lanes) and `eight` are compared with the software `fma` on 37
+ * irrational-looking terms.
  */
 export function kernelsFuse(w: FmaKernelExports): boolean {
   const x = 1 + 2 ** -30;
@@ -86,6 +98,21 @@ export function kernelsFuse(w: FmaKernelExports): boolean {
   w.chains(0, 2 * 8, 24 * 8, 2, t, 0, 0, t, 0, 2, 0);
   w.chains(0, 2 * 8, 24 * 8, 2, t, 0, 0, t, 0, 2, 1);
   for (let i = 0; i < t; i++) if (f[24 + i] !== 2 * 2 ** -60) return false;
+  // rows4: one row of 8 features at doubles 0-7, x at 8-15, y at 16; lane 0 gets the pair.
+  f.fill(0);
+  f[0] = c0;
+  f[8] = 1;
+  f[4] = x;
+  f[12] = x;
+  w.rows4(0, 8 * 8, 16 * 8, 8, 0, 1, 0, 8);
+  if (f[16] !== 2 ** -60) return false;
+  // ddot of 48 terms (x at 0-47, y at 48-95): lane 0 of the 32-block, then of the 16-block.
+  f.fill(0);
+  f[0] = c0;
+  f[48] = 1;
+  f[32] = x;
+  f[48 + 32] = x;
+  if (w.ddot(0, 48 * 8, 48) !== 2 ** -60) return false;
   // laned and eight: a (1 x 37) at doubles 0-36, b (37 x 1) at 40-76, c at 80, lanes at 88-95.
   const k = 37;
   f.fill(0);

@@ -1,6 +1,7 @@
 import { ok, strictEqual } from "node:assert/strict";
 import { type FmaKernelExports, fmaKernels, kernelsFuse } from "./_fma_wasm.ts";
 import { openblasGemm } from "./_openblas_gemm.ts";
+import { openblasDot, openblasGemvT } from "./_openblas_level2.ts";
 
 function lcg(n: number, seed: number): Float64Array {
   const out = new Float64Array(n);
@@ -59,5 +60,36 @@ Deno.test({
         kernels!.chains(a, b, c, k, t, j, i0, i1 - 1, k0, k1, add),
     };
     strictEqual(kernelsFuse(wrongChains), false);
+    const unfusedDot: FmaKernelExports = {
+      ...kernels!,
+      ddot: (x, y, n) => {
+        const f = new Float64Array(kernels!.memory.buffer);
+        let s = 0;
+        for (let i = 0; i < n; i++) s += f[x / 8 + i] * f[y / 8 + i];
+        return s;
+      },
+    };
+    strictEqual(kernelsFuse(unfusedDot), false);
+  },
+});
+
+Deno.test({
+  name: "openblasGemvT() and openblasDot()'s WebAssembly kernels give the software-fma bits",
+  ignore: kernels === null,
+  fn() {
+    for (
+      const [rows, m, threads] of [[31, 31, 1], [7, 9, 1], [6, 2050, 1], [130, 90, 4], [3, 4, 1]]
+    ) {
+      const a = lcg(rows * m, rows + m);
+      const x = lcg(m, m);
+      const want = openblasGemvT(a, rows, m, x, threads, null);
+      const got = openblasGemvT(a, rows, m, x, threads, kernels);
+      strictEqual(firstDifference(got, want), -1, `${rows}x${m} @ ${m}, ${threads} threads`);
+    }
+    for (const n of [1, 15, 16, 31, 32, 47, 48, 100, 1000]) {
+      const x = lcg(n, n);
+      const y = lcg(n + 3, 2 * n);
+      ok(Object.is(openblasDot(x, y, n, kernels), openblasDot(x, y, n, null)), `ddot of ${n}`);
+    }
   },
 });

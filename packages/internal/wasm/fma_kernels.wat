@@ -246,4 +246,126 @@
         (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
         (br $tnext)))
   )
+
+  ;; dgemv_t's 4x4 kernel for rows [r0, r1) of the row-major rows x m matrix at a, features
+  ;; [f0, f1) (f1 - f0 a multiple of 4): lanes l = feature mod 4 as two f64x2 FMA chains (l0, l1)
+  ;; and (l2, l3), then y[r] += (l0 + l2) + (l1 + l3).
+  (func (export "rows4")
+    (param $a i32) (param $x i32) (param $y i32) (param $m i32) (param $r0 i32) (param $r1 i32)
+    (param $f0 i32) (param $f1 i32)
+    (local $r i32) (local $pa i32) (local $px i32) (local $end i32) (local $py i32)
+    (local $s01 v128) (local $s23 v128) (local $h v128)
+    (local.set $r (local.get $r0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $r) (local.get $r1)))
+        (local.set $s01 (v128.const f64x2 0 0))
+        (local.set $s23 (v128.const f64x2 0 0))
+        (local.set $pa
+          (i32.add (local.get $a)
+            (i32.shl (i32.add (i32.mul (local.get $r) (local.get $m)) (local.get $f0)) (i32.const 3))))
+        (local.set $end
+          (i32.add (local.get $pa) (i32.shl (i32.sub (local.get $f1) (local.get $f0)) (i32.const 3))))
+        (local.set $px (i32.add (local.get $x) (i32.shl (local.get $f0) (i32.const 3))))
+        (block $fdone
+          (loop $fnext
+            (br_if $fdone (i32.ge_u (local.get $pa) (local.get $end)))
+            (local.set $s01
+              (f64x2.relaxed_madd (v128.load (local.get $pa)) (v128.load (local.get $px)) (local.get $s01)))
+            (local.set $s23
+              (f64x2.relaxed_madd (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $px))
+                (local.get $s23)))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+            (local.set $px (i32.add (local.get $px) (i32.const 32)))
+            (br $fnext)))
+        (local.set $h (f64x2.add (local.get $s01) (local.get $s23))) ;; (l0 + l2, l1 + l3)
+        (local.set $py (i32.add (local.get $y) (i32.shl (local.get $r) (i32.const 3))))
+        (f64.store (local.get $py)
+          (f64.add (f64.load (local.get $py))
+            (f64.add (f64x2.extract_lane 0 (local.get $h)) (f64x2.extract_lane 1 (local.get $h)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next)))
+  )
+
+  ;; ddot_k of the n-vectors at x and y: 32 FMA lanes over blocks of 32, folded to 16
+  ;; (lane j + lane j + 4 of each group of 8), 16 lanes over blocks of 16,
+  ;; s_j = ((w_j + w_4+j) + w_8+j) + w_12+j, (s0 + s2) + (s1 + s3), then a scalar FMA tail.
+  (func (export "ddot") (param $x i32) (param $y i32) (param $n i32) (result f64)
+    (local $p i32) (local $q i32) (local $end32 i32) (local $end16 i32) (local $end i32)
+    (local $z0 v128) (local $z1 v128) (local $z2 v128) (local $z3 v128)
+    (local $z4 v128) (local $z5 v128) (local $z6 v128) (local $z7 v128)
+    (local $z8 v128) (local $z9 v128) (local $z10 v128) (local $z11 v128)
+    (local $z12 v128) (local $z13 v128) (local $z14 v128) (local $z15 v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+    (local $w4 v128) (local $w5 v128) (local $w6 v128) (local $w7 v128)
+    (local $s01 v128) (local $s23 v128) (local $dot f64)
+    (local.set $p (local.get $x))
+    (local.set $q (local.get $y))
+    (local.set $end32 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -32)) (i32.const 3))))
+    (local.set $end16 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 3))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (if (i32.gt_u (local.get $end16) (local.get $x))
+      (then
+        (block $done32
+          (loop $next32
+            (br_if $done32 (i32.ge_u (local.get $p) (local.get $end32)))
+            (local.set $z0 (f64x2.relaxed_madd (v128.load offset=0 (local.get $p)) (v128.load offset=0 (local.get $q)) (local.get $z0)))
+            (local.set $z1 (f64x2.relaxed_madd (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q)) (local.get $z1)))
+            (local.set $z2 (f64x2.relaxed_madd (v128.load offset=32 (local.get $p)) (v128.load offset=32 (local.get $q)) (local.get $z2)))
+            (local.set $z3 (f64x2.relaxed_madd (v128.load offset=48 (local.get $p)) (v128.load offset=48 (local.get $q)) (local.get $z3)))
+            (local.set $z4 (f64x2.relaxed_madd (v128.load offset=64 (local.get $p)) (v128.load offset=64 (local.get $q)) (local.get $z4)))
+            (local.set $z5 (f64x2.relaxed_madd (v128.load offset=80 (local.get $p)) (v128.load offset=80 (local.get $q)) (local.get $z5)))
+            (local.set $z6 (f64x2.relaxed_madd (v128.load offset=96 (local.get $p)) (v128.load offset=96 (local.get $q)) (local.get $z6)))
+            (local.set $z7 (f64x2.relaxed_madd (v128.load offset=112 (local.get $p)) (v128.load offset=112 (local.get $q)) (local.get $z7)))
+            (local.set $z8 (f64x2.relaxed_madd (v128.load offset=128 (local.get $p)) (v128.load offset=128 (local.get $q)) (local.get $z8)))
+            (local.set $z9 (f64x2.relaxed_madd (v128.load offset=144 (local.get $p)) (v128.load offset=144 (local.get $q)) (local.get $z9)))
+            (local.set $z10 (f64x2.relaxed_madd (v128.load offset=160 (local.get $p)) (v128.load offset=160 (local.get $q)) (local.get $z10)))
+            (local.set $z11 (f64x2.relaxed_madd (v128.load offset=176 (local.get $p)) (v128.load offset=176 (local.get $q)) (local.get $z11)))
+            (local.set $z12 (f64x2.relaxed_madd (v128.load offset=192 (local.get $p)) (v128.load offset=192 (local.get $q)) (local.get $z12)))
+            (local.set $z13 (f64x2.relaxed_madd (v128.load offset=208 (local.get $p)) (v128.load offset=208 (local.get $q)) (local.get $z13)))
+            (local.set $z14 (f64x2.relaxed_madd (v128.load offset=224 (local.get $p)) (v128.load offset=224 (local.get $q)) (local.get $z14)))
+            (local.set $z15 (f64x2.relaxed_madd (v128.load offset=240 (local.get $p)) (v128.load offset=240 (local.get $q)) (local.get $z15)))
+            (local.set $p (i32.add (local.get $p) (i32.const 256)))
+            (local.set $q (i32.add (local.get $q) (i32.const 256)))
+            (br $next32)))
+        ;; lanes 8r + j (j < 4) are vectors 4r, 4r + 1; lanes 8r + j + 4 are 4r + 2, 4r + 3
+        (local.set $w0 (f64x2.add (local.get $z0) (local.get $z2)))
+        (local.set $w1 (f64x2.add (local.get $z1) (local.get $z3)))
+        (local.set $w2 (f64x2.add (local.get $z4) (local.get $z6)))
+        (local.set $w3 (f64x2.add (local.get $z5) (local.get $z7)))
+        (local.set $w4 (f64x2.add (local.get $z8) (local.get $z10)))
+        (local.set $w5 (f64x2.add (local.get $z9) (local.get $z11)))
+        (local.set $w6 (f64x2.add (local.get $z12) (local.get $z14)))
+        (local.set $w7 (f64x2.add (local.get $z13) (local.get $z15)))
+        (block $done16
+          (loop $next16
+            (br_if $done16 (i32.ge_u (local.get $p) (local.get $end16)))
+            (local.set $w0 (f64x2.relaxed_madd (v128.load offset=0 (local.get $p)) (v128.load offset=0 (local.get $q)) (local.get $w0)))
+            (local.set $w1 (f64x2.relaxed_madd (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q)) (local.get $w1)))
+            (local.set $w2 (f64x2.relaxed_madd (v128.load offset=32 (local.get $p)) (v128.load offset=32 (local.get $q)) (local.get $w2)))
+            (local.set $w3 (f64x2.relaxed_madd (v128.load offset=48 (local.get $p)) (v128.load offset=48 (local.get $q)) (local.get $w3)))
+            (local.set $w4 (f64x2.relaxed_madd (v128.load offset=64 (local.get $p)) (v128.load offset=64 (local.get $q)) (local.get $w4)))
+            (local.set $w5 (f64x2.relaxed_madd (v128.load offset=80 (local.get $p)) (v128.load offset=80 (local.get $q)) (local.get $w5)))
+            (local.set $w6 (f64x2.relaxed_madd (v128.load offset=96 (local.get $p)) (v128.load offset=96 (local.get $q)) (local.get $w6)))
+            (local.set $w7 (f64x2.relaxed_madd (v128.load offset=112 (local.get $p)) (v128.load offset=112 (local.get $q)) (local.get $w7)))
+            (local.set $p (i32.add (local.get $p) (i32.const 128)))
+            (local.set $q (i32.add (local.get $q) (i32.const 128)))
+            (br $next16)))
+        ;; w lanes 4g + j: vector 2g holds j = 0, 1 and 2g + 1 holds j = 2, 3
+        (local.set $s01
+          (f64x2.add (f64x2.add (f64x2.add (local.get $w0) (local.get $w2)) (local.get $w4)) (local.get $w6)))
+        (local.set $s23
+          (f64x2.add (f64x2.add (f64x2.add (local.get $w1) (local.get $w3)) (local.get $w5)) (local.get $w7)))
+        (local.set $dot
+          (f64.add
+            (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 0 (local.get $s23)))
+            (f64.add (f64x2.extract_lane 1 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s23)))))))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $dot (call $fma (f64.load (local.get $p)) (f64.load (local.get $q)) (local.get $dot)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br $tnext)))
+    (local.get $dot))
 )
