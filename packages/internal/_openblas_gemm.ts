@@ -38,6 +38,8 @@ const SWITCH_RATIO = 2;
 const DIVIDE_RATE = 2;
 const SMALL_MNK = 1e6;
 
+const EMPTY = new Float64Array(0);
+
 /** Operands in the column-major view: A'(i, k) = b[k * t + i], B'(k, j) = a[j * k + kk]. */
 interface Operands {
   a: Float64Array; // NumPy's left matrix, n x k, row-major
@@ -346,10 +348,15 @@ export function openblasGemm(
   threads: number,
   kernels: FmaKernelExports | null = fmaKernels(),
 ): Float64Array {
-  const o: Operands = { a, b, c: new Float64Array(n * t), k, t };
-  const inner = (kernels !== null ? wasmInner(kernels, o, n) : null) ?? scriptInner(o);
-  run(o, n, threads, inner);
-  return inner.c === o.c ? o.c : inner.c.slice();
+  const o: Operands = { a, b, c: EMPTY, k, t };
+  const wasm = kernels !== null ? wasmInner(kernels, o, n) : null;
+  if (wasm !== null) {
+    run(o, n, threads, wasm);
+    return wasm.c.slice();
+  }
+  o.c = new Float64Array(n * t);
+  run(o, n, threads, scriptInner(o));
+  return o.c;
 }
 
 function run(o: Operands, n: number, threads: number, inner: Inner): void {

@@ -33,7 +33,8 @@ function rankOneFromIdentity(a: Float64Array, b: Float64Array, rho: number): Flo
  * NumPy 1.24's `np.dot` on OpenBLAS running `threads` threads, in its
  * summation order, and SciPy's update written as SciPy writes it:
  * `A1 @ (Hk @ A2) + rhok * s[:, None] * s[None, :]` — two n×n matrix
- * products, O(n³) fused multiply-adds emulated in software.
+ * products, O(n³) fused multiply-adds (hardware FMA through WebAssembly
+ * where the runtime fuses, else emulated in software: the same bits).
  */
 export function numpyBlas(threads: number): Blas {
   return {
