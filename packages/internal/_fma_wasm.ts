@@ -175,6 +175,12 @@ export function layout(
   const end = c + 8 * cLength;
   if (end > MAX_BYTES) return null;
   const have = w.memory.buffer.byteLength;
-  if (end > have) w.memory.grow(Math.ceil((end - have) / 65536));
+  if (end > have) {
+    try {
+      w.memory.grow(Math.ceil((end - have) / 65536));
+    } catch {
+      return null; // no memory to grow into: the TypeScript loops need none
+    }
+  }
   return { a, b, c, scratch };
 }

@@ -1,5 +1,5 @@
 import { ok, strictEqual } from "node:assert/strict";
-import { type FmaKernelExports, fmaKernels, kernelsFuse } from "./_fma_wasm.ts";
+import { type FmaKernelExports, fmaKernels, kernelsFuse, layout } from "./_fma_wasm.ts";
 import { openblasGemm } from "./_openblas_gemm.ts";
 import { openblasDot, openblasGemvT } from "./_openblas_level2.ts";
 
@@ -91,5 +91,17 @@ Deno.test({
       const y = lcg(n + 3, 2 * n);
       ok(Object.is(openblasDot(x, y, n, kernels), openblasDot(x, y, n, null)), `ddot of ${n}`);
     }
+  },
+});
+
+Deno.test({
+  name: "the kernels' layout places a, b and c after the scratch area and declines more than 1 GiB",
+  ignore: kernels === null,
+  fn() {
+    const at = layout(kernels!, 6, 4, 3)!;
+    strictEqual(at.b - at.a, 6 * 8);
+    strictEqual(at.c - at.b, 4 * 8);
+    ok(at.a >= at.scratch + 64);
+    strictEqual(layout(kernels!, 2 ** 27, 1, 1), null); // the loops in TypeScript take over
   },
 });
