@@ -17,7 +17,8 @@ export interface FmaKernelExports {
     c: number,
     k: number,
     t: number,
-    j: number,
+    j0: number,
+    j1: number,
     i0: number,
     i1: number,
     k0: number,
@@ -74,8 +75,8 @@ function instantiate(): FmaKernelExports | null {
 }
 
 /**
- * Whether every kernel fuses and keeps the port's order. `chains` (in each of its 8-, 2- and
- * 1-column loops, stored and then added), `rows4` and `ddot` get pairs of terms
+ * Whether every kernel fuses and keeps the port's order. `chains` (a full and a partial block
+ * of columns, stored and then added), `rows4` and `ddot` get pairs of terms
  * (−(1 + 2⁻²⁹)) · 1 then (1 + 2⁻³⁰)², whose fused sum is 2⁻⁶⁰ and twice-rounded sum 0;
  * `laned` (2 and 4 lanes) and `eight` are compared with the software `fma` on 37
  * irrational-looking terms.
@@ -86,7 +87,8 @@ export function kernelsFuse(w: FmaKernelExports): boolean {
   if (fma(x, x, c0) !== 2 ** -60 || w.fma(x, x, c0) !== 2 ** -60) return false;
   if (w.memory.buffer.byteLength < 1024) return false;
   const f = new Float64Array(w.memory.buffer, 0, 128);
-  // chains: a (1 x 2) at doubles 0-1, b (2 x 11) at 2-23, c (1 x 11) at 24-34.
+  // chains: a (1 x 2) at doubles 0-1, b (2 x 11) at 2-23, c (1 x 11) at 24-34 (a block of 8
+  // columns and a block of 3).
   const t = 11;
   f.fill(0);
   f[0] = 1;
@@ -95,8 +97,8 @@ export function kernelsFuse(w: FmaKernelExports): boolean {
     f[2 + i] = c0;
     f[2 + t + i] = x;
   }
-  w.chains(0, 2 * 8, 24 * 8, 2, t, 0, 0, t, 0, 2, 0);
-  w.chains(0, 2 * 8, 24 * 8, 2, t, 0, 0, t, 0, 2, 1);
+  w.chains(0, 2 * 8, 24 * 8, 2, t, 0, 1, 0, t, 0, 2, 0);
+  w.chains(0, 2 * 8, 24 * 8, 2, t, 0, 1, 0, t, 0, 2, 1);
   for (let i = 0; i < t; i++) if (f[24 + i] !== 2 * 2 ** -60) return false;
   // rows4: one row of 8 features at doubles 0-7, x at 8-15, y at 16; lane 0 gets the pair.
   f.fill(0);
@@ -172,7 +174,7 @@ export function layout(
   const a = 64;
   const b = a + 8 * aLength;
   const c = b + 8 * bLength;
-  const end = c + 8 * cLength;
+  const end = c + 8 * cLength + 64; // chains may read 7 values past the last row of b
   if (end > MAX_BYTES) return null;
   const have = w.memory.buffer.byteLength;
   if (end > have) {

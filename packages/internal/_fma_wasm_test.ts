@@ -31,7 +31,9 @@ Deno.test({
       [20, 17, 19, 1], // small kernel, the 8-lane path (M mod 8 = 3, K >= 16), n mod 4 = 0
       [13, 24, 12, 1], // the 8-lane path, M mod 8 = 4
       [23, 40, 17, 1], // the 8-lane path, reduce-add rows (n mod 4 = 3)
-      [5, 3, 2, 1],
+      [5, 3, 2, 1], // a last block of 2 columns
+      [7, 5, 12, 1], // … of 4 (K < 16: no 8-lane path)
+      [9, 20, 14, 1], // … of 6
       [101, 101, 101, 1], // packed, one thread
       [101, 101, 101, 4], // packed, threaded: wide calls with 4-, 2- and 1-row remainders
       [70, 800, 45, 2], // K cut into blocks
@@ -56,8 +58,8 @@ Deno.test({
     strictEqual(kernelsFuse(unfused), false);
     const wrongChains: FmaKernelExports = {
       ...kernels!,
-      chains: (a, b, c, k, t, j, i0, i1, k0, k1, add) =>
-        kernels!.chains(a, b, c, k, t, j, i0, i1 - 1, k0, k1, add),
+      chains: (a, b, c, k, t, j0, j1, i0, i1, k0, k1, add) =>
+        kernels!.chains(a, b, c, k, t, j0, j1, i0, i1 - 1, k0, k1, add),
     };
     strictEqual(kernelsFuse(wrongChains), false);
     const unfusedDot: FmaKernelExports = {

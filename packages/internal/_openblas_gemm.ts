@@ -85,8 +85,16 @@ function eightLanes(o: Operands, i: number, j: number): number[] {
 /** The inner loops, over the result `c` (n x t, row-major). */
 interface Inner {
   c: Float64Array;
-  /** C(j, i) for i in [i0, i1) = one FMA chain over [k0, k1), or += it when `add`. */
-  chains(j: number, i0: number, i1: number, k0: number, k1: number, add: boolean): void;
+  /** C(j, i) for j in [j0, j1), i in [i0, i1) = one FMA chain over [k0, k1), or += it (`add`). */
+  chains(
+    j0: number,
+    j1: number,
+    i0: number,
+    i1: number,
+    k0: number,
+    k1: number,
+    add: boolean,
+  ): void;
   /** C(j, i) += `laned` over [k0, k1). */
   laned(i: number, j: number, k0: number, k1: number, lanes: 2 | 4): void;
   /** The small kernel's 8 k-lanes of C(j, i). */
@@ -98,11 +106,13 @@ function scriptInner(o: Operands): Inner {
   const { c, t } = o;
   return {
     c,
-    chains(j, i0, i1, k0, k1, add) {
-      for (let i = i0; i < i1; i++) {
-        const v = chain(o, i, j, k0, k1);
-        if (add) c[j * t + i] += v;
-        else c[j * t + i] = v;
+    chains(j0, j1, i0, i1, k0, k1, add) {
+      for (let j = j0; j < j1; j++) {
+        for (let i = i0; i < i1; i++) {
+          const v = chain(o, i, j, k0, k1);
+          if (add) c[j * t + i] += v;
+          else c[j * t + i] = v;
+        }
       }
     },
     laned(i, j, k0, k1, lanes) {
@@ -124,8 +134,8 @@ function wasmInner(w: FmaKernelExports, o: Operands, n: number): Inner | null {
   const lanes = new Float64Array(buffer, at.scratch, 8);
   return {
     c,
-    chains(j, i0, i1, k0, k1, add) {
-      w.chains(at.a, at.b, at.c, k, t, j, i0, i1, k0, k1, add ? 1 : 0);
+    chains(j0, j1, i0, i1, k0, k1, add) {
+      w.chains(at.a, at.b, at.c, k, t, j0, j1, i0, i1, k0, k1, add ? 1 : 0);
     },
     laned(i, j, k0, k1, count) {
       w.laned(at.a, at.b, at.c, k, t, i, j, k0, k1, count);
@@ -155,9 +165,9 @@ function smallKernel(o: Operands, n: number, inner: Inner): void {
   const mm = M - m8;
   const dotLike = mm > 0 && mm <= 4 && K >= 16;
   const n4 = n & ~3;
+  inner.chains(0, n, 0, dotLike ? m8 : M, 0, K, false);
+  if (!dotLike) return;
   for (let j = 0; j < n; j++) {
-    inner.chains(j, 0, dotLike ? m8 : M, 0, K, false);
-    if (!dotLike) continue;
     for (let i = m8; i < M; i++) {
       const lanes = inner.eight(i, j);
       c[j * M + i] = mm === 4 || j < n4 ? tree4(lanes) : reduceAdd(lanes);
@@ -183,18 +193,15 @@ function kernelCall(
 ): void {
   const m8 = mc & ~7;
   const twelve = wide ? nc - (nc % 12) : 0;
-  for (let jj = 0; jj < nc; jj++) {
-    const j = n0 + jj;
-    if (jj >= twelve) {
-      inner.chains(j, m0, m0 + mc, k0, k1, true);
-      continue;
-    }
-    inner.chains(j, m0, m0 + m8, k0, k1, true);
-    // Remainder rows after the 16- and 8-row blocks: 4, then 2, then 1.
-    const rest = mc - m8;
+  // Columns from `twelve` on: plain chains; before: chains on the 16- and 8-row blocks, and
+  // the remainder rows (4, then 2, then 1) interleaved.
+  inner.chains(n0 + twelve, n0 + nc, m0, m0 + mc, k0, k1, true);
+  inner.chains(n0, n0 + twelve, m0, m0 + m8, k0, k1, true);
+  const rest = mc - m8;
+  for (let jj = 0; jj < twelve; jj++) {
     for (let ii = m8; ii < mc; ii++) {
       const inFour = rest >= 4 && ii < m8 + 4;
-      inner.laned(m0 + ii, j, k0, k1, inFour ? 2 : 4);
+      inner.laned(m0 + ii, n0 + jj, k0, k1, inFour ? 2 : 4);
     }
   }
 }

@@ -16,111 +16,92 @@
       (f64x2.relaxed_madd
         (f64x2.splat (local.get $x)) (f64x2.splat (local.get $y)) (f64x2.splat (local.get $z)))))
 
-  ;; For i in [i0, i1): C(j, i) = chain (i, j) over [k0, k1), or C(j, i) += it when add != 0.
-  ;; Columns go 8, then 2, then 1 at a time; each lane is its own chain.
-  (func (export "chains")
-    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $t i32) (param $j i32)
-    (param $i0 i32) (param $i1 i32) (param $k0 i32) (param $k1 i32) (param $add i32)
-    (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32)
-    (local $stride i32) (local $rowA i32) (local $x v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local.set $stride (i32.shl (local.get $t) (i32.const 3)))
-    (local.set $rowA
-      (i32.add (local.get $a)
-        (i32.shl (i32.add (i32.mul (local.get $j) (local.get $k)) (local.get $k0)) (i32.const 3))))
-    (local.set $i (local.get $i0))
-    ;; 8 columns
-    (block $done8
-      (loop $next8
-        (br_if $done8 (i32.gt_s (i32.add (local.get $i) (i32.const 8)) (local.get $i1)))
-        (local.set $s0 (v128.const f64x2 0 0))
-        (local.set $s1 (v128.const f64x2 0 0))
-        (local.set $s2 (v128.const f64x2 0 0))
-        (local.set $s3 (v128.const f64x2 0 0))
-        (local.set $pa (local.get $rowA))
-        (local.set $pb
-          (i32.add (local.get $b)
-            (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $t)) (local.get $i))
-              (i32.const 3))))
-        (local.set $kk (local.get $k0))
-        (block $kdone
-          (loop $knext
-            (br_if $kdone (i32.ge_s (local.get $kk) (local.get $k1)))
-            (local.set $x (v128.load64_splat (local.get $pa)))
-            (local.set $s0 (f64x2.relaxed_madd (v128.load (local.get $pb)) (local.get $x) (local.get $s0)))
-            (local.set $s1
-              (f64x2.relaxed_madd (v128.load offset=16 (local.get $pb)) (local.get $x) (local.get $s1)))
-            (local.set $s2
-              (f64x2.relaxed_madd (v128.load offset=32 (local.get $pb)) (local.get $x) (local.get $s2)))
-            (local.set $s3
-              (f64x2.relaxed_madd (v128.load offset=48 (local.get $pb)) (local.get $x) (local.get $s3)))
-            (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $stride)))
-            (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
-            (br $knext)))
-        (local.set $pc
-          (i32.add (local.get $c)
-            (i32.shl (i32.add (i32.mul (local.get $j) (local.get $t)) (local.get $i)) (i32.const 3))))
+;; Stores pair q (lanes 2q, 2q + 1) of a block of r valid columns at pc: both lanes when
+  ;; 2q + 2 <= r, lane 0 alone when 2q + 1 = r, nothing past r; added to C when add != 0.
+  (func $put (param $pc i32) (param $v v128) (param $q i32) (param $r i32) (param $add i32)
+    (local $two i32)
+    (local.set $two (i32.shl (local.get $q) (i32.const 1)))
+    (if (i32.le_s (i32.add (local.get $two) (i32.const 2)) (local.get $r))
+      (then
+        (if (local.get $add)
+          (then (local.set $v (f64x2.add (v128.load (local.get $pc)) (local.get $v)))))
+        (v128.store (local.get $pc) (local.get $v))
+        (return)))
+    (if (i32.eq (i32.add (local.get $two) (i32.const 1)) (local.get $r))
+      (then
         (if (local.get $add)
           (then
-            (local.set $s0 (f64x2.add (v128.load (local.get $pc)) (local.get $s0)))
-            (local.set $s1 (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $s1)))
-            (local.set $s2 (f64x2.add (v128.load offset=32 (local.get $pc)) (local.get $s2)))
-            (local.set $s3 (f64x2.add (v128.load offset=48 (local.get $pc)) (local.get $s3)))))
-        (v128.store (local.get $pc) (local.get $s0))
-        (v128.store offset=16 (local.get $pc) (local.get $s1))
-        (v128.store offset=32 (local.get $pc) (local.get $s2))
-        (v128.store offset=48 (local.get $pc) (local.get $s3))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))
-        (br $next8)))
-    ;; 2 columns, or 1 (lane 0 of a splat)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $i) (local.get $i1)))
-        (local.set $s0 (v128.const f64x2 0 0))
-        (local.set $pa (local.get $rowA))
-        (local.set $pb
-          (i32.add (local.get $b)
-            (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $t)) (local.get $i))
-              (i32.const 3))))
-        (local.set $pc
-          (i32.add (local.get $c)
-            (i32.shl (i32.add (i32.mul (local.get $j) (local.get $t)) (local.get $i)) (i32.const 3))))
-        (local.set $kk (local.get $k0))
-        (if (i32.le_s (i32.add (local.get $i) (i32.const 2)) (local.get $i1))
-          (then
-            (block $kdone2
-              (loop $knext2
-                (br_if $kdone2 (i32.ge_s (local.get $kk) (local.get $k1)))
+            (f64.store (local.get $pc)
+              (f64.add (f64.load (local.get $pc)) (f64x2.extract_lane 0 (local.get $v)))))
+          (else (f64.store (local.get $pc) (f64x2.extract_lane 0 (local.get $v))))))))
+
+  ;; For rows j in [j0, j1) and columns i in [i0, i1): C(j, i) = chain (i, j) over [k0, k1),
+  ;; or C(j, i) += it when add != 0. Columns go 8 at a time, each lane its own chain; a last
+  ;; block of fewer than 8 computes all 8 lanes (reading at most 7 values past a row of b,
+  ;; which the caller's layout pads) and stores only the valid ones.
+  (func (export "chains")
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $t i32) (param $j0 i32)
+    (param $j1 i32) (param $i0 i32) (param $i1 i32) (param $k0 i32) (param $k1 i32) (param $add i32)
+    (local $j i32) (local $i i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $r i32)
+    (local $stride i32) (local $rowA i32) (local $endA i32) (local $x v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $stride (i32.shl (local.get $t) (i32.const 3)))
+    (local.set $j (local.get $j0))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_s (local.get $j) (local.get $j1)))
+        (local.set $rowA
+          (i32.add (local.get $a)
+            (i32.shl (i32.add (i32.mul (local.get $j) (local.get $k)) (local.get $k0)) (i32.const 3))))
+        (local.set $endA
+          (i32.add (local.get $rowA) (i32.shl (i32.sub (local.get $k1) (local.get $k0)) (i32.const 3))))
+        (local.set $i (local.get $i0))
+        (block $done8
+          (loop $next8
+            (br_if $done8 (i32.ge_s (local.get $i) (local.get $i1)))
+            (local.set $s0 (v128.const f64x2 0 0))
+            (local.set $s1 (v128.const f64x2 0 0))
+            (local.set $s2 (v128.const f64x2 0 0))
+            (local.set $s3 (v128.const f64x2 0 0))
+            (local.set $pa (local.get $rowA))
+            (local.set $pb
+              (i32.add (local.get $b)
+                (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $t)) (local.get $i))
+                  (i32.const 3))))
+            (block $kdone
+              (loop $knext
+                (br_if $kdone (i32.ge_u (local.get $pa) (local.get $endA)))
+                (local.set $x (v128.load64_splat (local.get $pa)))
                 (local.set $s0
-                  (f64x2.relaxed_madd (v128.load (local.get $pb)) (v128.load64_splat (local.get $pa))
-                    (local.get $s0)))
+                  (f64x2.relaxed_madd (v128.load (local.get $pb)) (local.get $x) (local.get $s0)))
+                (local.set $s1
+                  (f64x2.relaxed_madd (v128.load offset=16 (local.get $pb)) (local.get $x)
+                    (local.get $s1)))
+                (local.set $s2
+                  (f64x2.relaxed_madd (v128.load offset=32 (local.get $pb)) (local.get $x)
+                    (local.get $s2)))
+                (local.set $s3
+                  (f64x2.relaxed_madd (v128.load offset=48 (local.get $pb)) (local.get $x)
+                    (local.get $s3)))
                 (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
                 (local.set $pb (i32.add (local.get $pb) (local.get $stride)))
-                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
-                (br $knext2)))
-            (if (local.get $add)
-              (then (local.set $s0 (f64x2.add (v128.load (local.get $pc)) (local.get $s0)))))
-            (v128.store (local.get $pc) (local.get $s0))
-            (local.set $i (i32.add (local.get $i) (i32.const 2))))
-          (else
-            (block $kdone1
-              (loop $knext1
-                (br_if $kdone1 (i32.ge_s (local.get $kk) (local.get $k1)))
-                (local.set $s0
-                  (f64x2.relaxed_madd (v128.load64_splat (local.get $pb))
-                    (v128.load64_splat (local.get $pa)) (local.get $s0)))
-                (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $stride)))
-                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
-                (br $knext1)))
-            (if (local.get $add)
-              (then
-                (f64.store (local.get $pc)
-                  (f64.add (f64.load (local.get $pc)) (f64x2.extract_lane 0 (local.get $s0)))))
-              (else (f64.store (local.get $pc) (f64x2.extract_lane 0 (local.get $s0)))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
-        (br $next)))
+                (br $knext)))
+            (local.set $pc
+              (i32.add (local.get $c)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $t)) (local.get $i))
+                  (i32.const 3))))
+            (local.set $r (i32.sub (local.get $i1) (local.get $i)))
+            (call $put (local.get $pc) (local.get $s0) (i32.const 0) (local.get $r) (local.get $add))
+            (call $put (i32.add (local.get $pc) (i32.const 16)) (local.get $s1) (i32.const 1)
+              (local.get $r) (local.get $add))
+            (call $put (i32.add (local.get $pc) (i32.const 32)) (local.get $s2) (i32.const 2)
+              (local.get $r) (local.get $add))
+            (call $put (i32.add (local.get $pc) (i32.const 48)) (local.get $s3) (i32.const 3)
+              (local.get $r) (local.get $add))
+            (local.set $i (i32.add (local.get $i) (i32.const 8)))
+            (br $next8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $nextRow)))
   )
 
   ;; C(j, i) += the packed kernel's remainder-row sum over [k0, k1): `lanes` (2 or 4)
