@@ -109,7 +109,7 @@ const outputs: [URL, Uint8Array][] = [
 ];
 
 // ---- @glassbox/internal's fma kernels (branch fma18) ---------------------------------------
-// packages/internal/wasm/fma_kernels.wat: the OpenBLAS dgemm port's inner loops with relaxed-SIMD
+// packages/internal/wasm/fma_kernels.wat: the OpenBLAS ports. inner loops (dgemm, dgemv_t, ddot) with relaxed-SIMD
 // fused multiply-add, as base64 in packages/internal/_fma_kernels_bytes.ts (no portable build:
 // without a fusing runtime the port keeps its software fma).
 const FMA_ROOT = new URL("../packages/internal/", import.meta.url);

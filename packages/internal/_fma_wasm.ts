@@ -1,4 +1,4 @@
-// Hardware fused multiply-add for the OpenBLAS dgemm port: the inner loops of wasm/fma_kernels.wat
+// Hardware fused multiply-add for the OpenBLAS ports (dgemm, dgemv_t, ddot): the inner loops of wasm/fma_kernels.wat
 // (relaxed SIMD's f64x2.relaxed_madd), used only where the runtime really fuses it. The check
 // at load runs every kernel on inputs whose fused and unfused results differ, and compares
 // with the software `fma`; a runtime without WebAssembly, without relaxed SIMD or without FMA

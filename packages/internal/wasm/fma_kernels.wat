@@ -1,4 +1,4 @@
-;; The inner loops of the OpenBLAS dgemm port (../_openblas_gemm.ts) with hardware fused
+;; The inner loops of the OpenBLAS ports (../_openblas_gemm.ts, ../_openblas_level2.ts) with hardware fused
 ;; multiply-add: relaxed SIMD's f64x2.relaxed_madd, which a runtime on FMA hardware fuses
 ;; (one rounding per lane). The TypeScript side uses these kernels only after checking, at
 ;; load, that they really fuse; every chain keeps the port's order of operations, so the
