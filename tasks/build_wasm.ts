@@ -109,9 +109,9 @@ const outputs: [URL, Uint8Array][] = [
 ];
 
 // ---- @glassbox/internal's fma kernels (branch fma18) ---------------------------------------
-// packages/internal/wasm/fma_kernels.wat: the OpenBLAS ports. inner loops (dgemm, dgemv_t, ddot) with relaxed-SIMD
-// fused multiply-add, as base64 in packages/internal/_fma_kernels_bytes.ts (no portable build:
-// without a fusing runtime the port keeps its software fma).
+// packages/internal/wasm/fma_kernels.wat: the inner loops of the OpenBLAS ports (dgemm, dgemv_t,
+// ddot) with relaxed-SIMD fused multiply-add, as base64 in packages/internal/_fma_kernels_bytes.ts
+// (no portable build: without a fusing runtime the port keeps its software fma).
 const FMA_ROOT = new URL("../packages/internal/", import.meta.url);
 const fmaKernels = await assemble(
   "fma_kernels.wat",

@@ -1,8 +1,8 @@
-// Hardware fused multiply-add for the OpenBLAS ports (dgemm, dgemv_t, ddot): the inner loops of wasm/fma_kernels.wat
-// (relaxed SIMD's f64x2.relaxed_madd), used only where the runtime really fuses it. The check
-// at load runs every kernel on inputs whose fused and unfused results differ, and compares
-// with the software `fma`; a runtime without WebAssembly, without relaxed SIMD or without FMA
-// hardware (where relaxed_madd may round twice) keeps the TypeScript loops.
+// Hardware fused multiply-add for the OpenBLAS ports (dgemm, dgemv_t, ddot): the inner loops of
+// wasm/fma_kernels.wat (relaxed SIMD's f64x2.relaxed_madd), used only where the runtime really
+// fuses it. The check at load runs every kernel on inputs whose fused and unfused results differ,
+// and compares with the software `fma`; a runtime without WebAssembly, without relaxed SIMD or
+// without FMA hardware (where relaxed_madd may round twice) keeps the TypeScript loops.
 
 import { FMA_KERNELS_WASM } from "./_fma_kernels_bytes.ts";
 import { fma } from "./fma.ts";

@@ -1,8 +1,8 @@
-;; The inner loops of the OpenBLAS ports (../_openblas_gemm.ts, ../_openblas_level2.ts) with hardware fused
-;; multiply-add: relaxed SIMD's f64x2.relaxed_madd, which a runtime on FMA hardware fuses
-;; (one rounding per lane). The TypeScript side uses these kernels only after checking, at
-;; load, that they really fuse; every chain keeps the port's order of operations, so the
-;; results are those of the software `fma` bit for bit.
+;; The inner loops of the OpenBLAS ports (../_openblas_gemm.ts, ../_openblas_level2.ts) with
+;; hardware fused multiply-add: relaxed SIMD's f64x2.relaxed_madd, which a runtime on FMA hardware
+;; fuses (one rounding per lane). The TypeScript side uses these kernels only after checking, at
+;; load, that they really fuse; every chain keeps the port's order of operations, so the results are
+;; those of the software `fma` bit for bit.
 ;;
 ;; Matrices are row-major float64 at byte offsets a (NumPy's n x k left operand),
 ;; b (k x t right operand) and c (n x t result). "Chain (i, j) over [k0, k1)" is
