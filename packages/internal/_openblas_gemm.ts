@@ -21,8 +21,13 @@
 //
 // Constants measured on the reference machine: GEMM_P 192, GEMM_Q 384,
 // GEMM_R 43472, unroll 16 x 2, SWITCH_RATIO 2, DIVIDE_RATE 2.
+//
+// The chains run in WebAssembly with hardware FMA where the runtime fuses
+// relaxed SIMD's multiply-add (_fma_wasm.ts checks at load), else here with
+// the software fma: the same order of operations, the same bits.
 
 import { fma } from "./fma.ts";
+import { type FmaKernelExports, fmaKernels, layout } from "./_fma_wasm.ts";
 
 const GEMM_P = 192;
 const GEMM_Q = 384;
@@ -32,6 +37,8 @@ const UNROLL_N = 2;
 const SWITCH_RATIO = 2;
 const DIVIDE_RATE = 2;
 const SMALL_MNK = 1e6;
+
+const EMPTY = new Float64Array(0);
 
 /** Operands in the column-major view: A'(i, k) = b[k * t + i], B'(k, j) = a[j * k + kk]. */
 interface Operands {
@@ -75,33 +82,95 @@ function eightLanes(o: Operands, i: number, j: number): number[] {
   return acc;
 }
 
+/** The inner loops, over the result `c` (n x t, row-major). */
+interface Inner {
+  c: Float64Array;
+  /** C(j, i) for j in [j0, j1), i in [i0, i1) = one FMA chain over [k0, k1), or += it (`add`). */
+  chains(
+    j0: number,
+    j1: number,
+    i0: number,
+    i1: number,
+    k0: number,
+    k1: number,
+    add: boolean,
+  ): void;
+  /** C(j, i) += `laned` over [k0, k1). */
+  laned(i: number, j: number, k0: number, k1: number, lanes: 2 | 4): void;
+  /** The small kernel's 8 k-lanes of C(j, i). */
+  eight(i: number, j: number): ArrayLike<number>;
+}
+
+/** The loops above, with the software fma. */
+function scriptInner(o: Operands): Inner {
+  const { c, t } = o;
+  return {
+    c,
+    chains(j0, j1, i0, i1, k0, k1, add) {
+      for (let j = j0; j < j1; j++) {
+        for (let i = i0; i < i1; i++) {
+          const v = chain(o, i, j, k0, k1);
+          if (add) c[j * t + i] += v;
+          else c[j * t + i] = v;
+        }
+      }
+    },
+    laned(i, j, k0, k1, lanes) {
+      c[j * t + i] += laned(o, i, j, k0, k1, lanes);
+    },
+    eight: (i, j) => eightLanes(o, i, j),
+  };
+}
+
+/** The same loops in WebAssembly (operands copied into its memory); null if they do not fit. */
+function wasmInner(w: FmaKernelExports, o: Operands, n: number): Inner | null {
+  const { a, b, k, t } = o;
+  const at = layout(w, a.length, b.length, n * t);
+  if (at === null) return null;
+  const buffer = w.memory.buffer;
+  new Float64Array(buffer, at.a, a.length).set(a);
+  new Float64Array(buffer, at.b, b.length).set(b);
+  const c = new Float64Array(buffer, at.c, n * t).fill(0);
+  const lanes = new Float64Array(buffer, at.scratch, 8);
+  return {
+    c,
+    chains(j0, j1, i0, i1, k0, k1, add) {
+      w.chains(at.a, at.b, at.c, k, t, j0, j1, i0, i1, k0, k1, add ? 1 : 0);
+    },
+    laned(i, j, k0, k1, count) {
+      w.laned(at.a, at.b, at.c, k, t, i, j, k0, k1, count);
+    },
+    eight(i, j) {
+      w.eight(at.a, at.b, at.scratch, k, t, i, j);
+      return lanes;
+    },
+  };
+}
+
 /** REDUCE_4's shuffle tree (and the 256-bit halves added last). */
-function tree4(l: number[]): number {
+function tree4(l: ArrayLike<number>): number {
   return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
 }
 
 /** GCC's _mm512_reduce_add_pd: high 256 + low 256, then 128-bit halves, then the pair. */
-function reduceAdd(l: number[]): number {
+function reduceAdd(l: ArrayLike<number>): number {
   return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
 }
 
 /** dgemm_small_kernel_b0_nn_skylakex with M = t, N = n, K = k. */
-function smallKernel(o: Operands, n: number): void {
-  const { t: M, k: K, c } = o;
+function smallKernel(o: Operands, n: number, inner: Inner): void {
+  const { t: M, k: K } = o;
+  const { c } = inner;
   const m8 = M & ~7;
   const mm = M - m8;
   const dotLike = mm > 0 && mm <= 4 && K >= 16;
   const n4 = n & ~3;
+  inner.chains(0, n, 0, dotLike ? m8 : M, 0, K, false);
+  if (!dotLike) return;
   for (let j = 0; j < n; j++) {
-    for (let i = 0; i < M; i++) {
-      let v: number;
-      if (!dotLike || i < m8) {
-        v = chain(o, i, j, 0, K);
-      } else {
-        const lanes = eightLanes(o, i, j);
-        v = mm === 4 || j < n4 ? tree4(lanes) : reduceAdd(lanes);
-      }
-      c[j * M + i] = v;
+    for (let i = m8; i < M; i++) {
+      const lanes = inner.eight(i, j);
+      c[j * M + i] = mm === 4 || j < n4 ? tree4(lanes) : reduceAdd(lanes);
     }
   }
 }
@@ -113,7 +182,7 @@ function smallKernel(o: Operands, n: number): void {
  * blocks take the interleaved paths) or with a 6-column packing chunk.
  */
 function kernelCall(
-  o: Operands,
+  inner: Inner,
   m0: number,
   mc: number,
   n0: number,
@@ -122,23 +191,17 @@ function kernelCall(
   k1: number,
   wide: boolean,
 ): void {
-  const { c, t } = o;
   const m8 = mc & ~7;
   const twelve = wide ? nc - (nc % 12) : 0;
-  for (let jj = 0; jj < nc; jj++) {
-    const j = n0 + jj;
-    for (let ii = 0; ii < mc; ii++) {
-      const i = m0 + ii;
-      let v: number;
-      if (jj >= twelve || ii < m8) {
-        v = chain(o, i, j, k0, k1);
-      } else {
-        // Remainder rows after the 16- and 8-row blocks: 4, then 2, then 1.
-        const rest = mc - m8;
-        const inFour = rest >= 4 && ii < m8 + 4;
-        v = laned(o, i, j, k0, k1, inFour ? 2 : 4);
-      }
-      c[j * t + i] += v;
+  // Columns from `twelve` on: plain chains; before: chains on the 16- and 8-row blocks, and
+  // the remainder rows (4, then 2, then 1) interleaved.
+  inner.chains(n0 + twelve, n0 + nc, m0, m0 + mc, k0, k1, true);
+  inner.chains(n0, n0 + twelve, m0, m0 + m8, k0, k1, true);
+  const rest = mc - m8;
+  for (let jj = 0; jj < twelve; jj++) {
+    for (let ii = m8; ii < mc; ii++) {
+      const inFour = rest >= 4 && ii < m8 + 4;
+      inner.laned(m0 + ii, n0 + jj, k0, k1, inFour ? 2 : 4);
     }
   }
 }
@@ -190,7 +253,7 @@ function* chunks(n0: number, n1: number): Generator<[number, number]> {
 }
 
 /** level3.c: one thread. */
-function level3Single(o: Operands, n: number): void {
+function level3Single(o: Operands, n: number, inner: Inner): void {
   const M = o.t;
   const ks = kBlocks(o.k, false);
   for (let js = 0; js < n; js += GEMM_R) {
@@ -200,10 +263,10 @@ function level3Single(o: Operands, n: number): void {
       mBlocks(M, false).forEach((minI, block) => {
         if (block === 0) {
           for (const [j, w] of chunks(js, js + minJ)) {
-            kernelCall(o, is, minI, j, w, ks[q], ks[q + 1], false);
+            kernelCall(inner, is, minI, j, w, ks[q], ks[q + 1], false);
           }
         } else {
-          kernelCall(o, is, minI, js, minJ, ks[q], ks[q + 1], true);
+          kernelCall(inner, is, minI, js, minJ, ks[q], ks[q + 1], true);
         }
         is += minI;
       });
@@ -227,7 +290,13 @@ function partition(from: number, total: number, parts: number, minWidth: number)
 }
 
 /** level3_thread.c's gemm_driver with nthreads_m x nthreads_n threads. */
-function level3Threaded(o: Operands, n: number, threadsM: number, threadsN: number): void {
+function level3Threaded(
+  o: Operands,
+  n: number,
+  threadsM: number,
+  threadsN: number,
+  inner: Inner,
+): void {
   const M = o.t;
   const nthreads = threadsM * threadsN;
   const rangeM = partition(0, M, threadsM, 0);
@@ -257,10 +326,10 @@ function level3Threaded(o: Operands, n: number, threadsM: number, threadsN: numb
             for (const [s, w] of parts(p)) {
               if (block === 0 && p === me) {
                 for (const [j, cw] of chunks(s, s + w)) {
-                  kernelCall(o, is, minI, j, cw, ks[q], ks[q + 1], false);
+                  kernelCall(inner, is, minI, j, cw, ks[q], ks[q + 1], false);
                 }
               } else {
-                kernelCall(o, is, minI, s, w, ks[q], ks[q + 1], true);
+                kernelCall(inner, is, minI, s, w, ks[q], ks[q + 1], true);
               }
             }
           }
@@ -274,6 +343,8 @@ function level3Threaded(o: Operands, n: number, threadsM: number, threadsN: numb
 /**
  * `a (n x k) @ b (k x t)`, both row-major with n, k, t >= 2 (the shapes for
  * which NumPy calls dgemm), summed as OpenBLAS does with `threads` threads.
+ * `kernels`: the checked WebAssembly kernels by default; null for the
+ * TypeScript loops.
  */
 export function openblasGemm(
   a: Float64Array,
@@ -282,13 +353,25 @@ export function openblasGemm(
   k: number,
   t: number,
   threads: number,
+  kernels: FmaKernelExports | null = fmaKernels(),
 ): Float64Array {
-  const o: Operands = { a, b, c: new Float64Array(n * t), k, t };
-  if (t * n * k <= SMALL_MNK) {
-    smallKernel(o, n);
-    return o.c;
+  const o: Operands = { a, b, c: EMPTY, k, t };
+  const wasm = kernels !== null ? wasmInner(kernels, o, n) : null;
+  if (wasm !== null) {
+    run(o, n, threads, wasm);
+    return wasm.c.slice();
   }
-  const M = t;
+  o.c = new Float64Array(n * t);
+  run(o, n, threads, scriptInner(o));
+  return o.c;
+}
+
+function run(o: Operands, n: number, threads: number, inner: Inner): void {
+  if (o.t * n * o.k <= SMALL_MNK) {
+    smallKernel(o, n, inner);
+    return;
+  }
+  const M = o.t;
   let threadsM = 1;
   let threadsN = 1;
   if (threads > 1) {
@@ -301,7 +384,6 @@ export function openblasGemm(
       if (threadsM * threadsN > threads) threadsN = Math.floor(threads / threadsM);
     }
   }
-  if (threadsM * threadsN <= 1) level3Single(o, n);
-  else level3Threaded(o, n, threadsM, threadsN);
-  return o.c;
+  if (threadsM * threadsN <= 1) level3Single(o, n, inner);
+  else level3Threaded(o, n, threadsM, threadsN, inner);
 }

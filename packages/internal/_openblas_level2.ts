@@ -20,8 +20,12 @@
 // ddot (a single row times a column): 4 x 8 FMA lanes over blocks of 32,
 // folded to 4 x 4, 4 x 4 lanes over blocks of 16, summed, reduced as
 // (l0 + l2) + (l1 + l3), then a scalar FMA tail.
+//
+// dgemv_t's 4x4 kernel and ddot run in WebAssembly with hardware FMA where
+// the runtime fuses (_fma_wasm.ts), in the same order: the same bits.
 
 import { fma } from "./fma.ts";
+import { type FmaKernelExports, fmaKernels, layout } from "./_fma_wasm.ts";
 
 const NBMAX = 2048;
 const GEMV_THREAD_MIN = 2304 * 4; // m * n below this: one thread
@@ -60,6 +64,9 @@ function rowOne(a: Float64Array, base: number, x: Float64Array, f0: number, f1: 
   return (p0 + q0) + (p1 + q1);
 }
 
+/** Rows [r0, r1) through the 4x4 kernel, features [f0, f1): y[r] += rowFour(…). */
+type FourRows = (r0: number, r1: number, f0: number, f1: number) => void;
+
 /** One dgemv_t call on rows [r0, r1) of the row-major `rows x m` matrix. */
 function gemvTCall(
   a: Float64Array,
@@ -68,6 +75,7 @@ function gemvTCall(
   y: Float64Array,
   r0: number,
   r1: number,
+  four: FourRows,
 ): void {
   const tail = m & 3;
   const mm = m - tail;
@@ -75,12 +83,12 @@ function gemvTCall(
   const n4 = n & ~3;
   for (let f0 = 0; f0 < mm; f0 += NBMAX) {
     const f1 = Math.min(f0 + NBMAX, mm);
-    for (let r = 0; r < n; r++) {
+    four(r0, r0 + n4, f0, f1);
+    for (let r = n4; r < n; r++) {
       const base = (r0 + r) * m;
-      let v: number;
-      if (r < n4) v = rowFour(a, base, x, f0, f1);
-      else if ((n & 2) !== 0 && r < n4 + 2) v = rowTwo(a, base, x, f0, f1);
-      else v = rowOne(a, base, x, f0, f1);
+      const v = (n & 2) !== 0 && r < n4 + 2
+        ? rowTwo(a, base, x, f0, f1)
+        : rowOne(a, base, x, f0, f1);
       y[r0 + r] += v;
     }
   }
@@ -100,6 +108,7 @@ function gemvTCall(
 /**
  * `a @ x` for a row-major `rows x m` matrix and an m-vector, as NumPy's
  * cblas_dgemv(RowMajor, NoTrans) runs on OpenBLAS with `threads` threads.
+ * `kernels`: the checked WebAssembly kernels by default; null for TypeScript only.
  */
 export function openblasGemvT(
   a: Float64Array,
@@ -107,11 +116,31 @@ export function openblasGemvT(
   m: number,
   x: Float64Array,
   threads: number,
+  kernels: FmaKernelExports | null = fmaKernels(),
 ): Float64Array {
   const y = new Float64Array(rows);
   if (rows === 0 || m === 0) return y;
-  for (const [from, to] of threadRanges(rows, rows * m, threads)) gemvTCall(a, m, x, y, from, to);
-  return y;
+  const at = kernels === null ? null : layout(kernels, a.length, x.length, rows);
+  if (kernels === null || at === null) {
+    const four: FourRows = (r0, r1, f0, f1) => {
+      for (let r = r0; r < r1; r++) y[r] += rowFour(a, r * m, x, f0, f1);
+    };
+    for (const [from, to] of threadRanges(rows, rows * m, threads)) {
+      gemvTCall(a, m, x, y, from, to, four);
+    }
+    return y;
+  }
+  const buffer = kernels.memory.buffer;
+  const av = new Float64Array(buffer, at.a, a.length);
+  av.set(a);
+  const xv = new Float64Array(buffer, at.b, x.length);
+  xv.set(x);
+  const yv = new Float64Array(buffer, at.c, rows).fill(0);
+  const four: FourRows = (r0, r1, f0, f1) => kernels.rows4(at.a, at.b, at.c, m, r0, r1, f0, f1);
+  for (const [from, to] of threadRanges(rows, rows * m, threads)) {
+    gemvTCall(av, m, xv, yv, from, to, four);
+  }
+  return yv.slice();
 }
 
 /** A last output of dgemv_n: one FMA chain over the inputs. */
@@ -200,8 +229,23 @@ function threadRanges(count: number, work: number, threads: number): [number, nu
   return ranges;
 }
 
-/** ddot_k for two contiguous n-vectors (single thread, n <= 10000). */
-export function openblasDot(x: Float64Array, y: Float64Array, n: number): number {
+/**
+ * ddot_k for two contiguous n-vectors (single thread, n <= 10000).
+ * `kernels`: the checked WebAssembly kernels by default; null for TypeScript only.
+ */
+export function openblasDot(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  kernels: FmaKernelExports | null = fmaKernels(),
+): number {
+  const at = kernels === null ? null : layout(kernels, n, n, 0);
+  if (kernels !== null && at !== null) {
+    const buffer = kernels.memory.buffer;
+    new Float64Array(buffer, at.a, n).set(x.subarray(0, n));
+    new Float64Array(buffer, at.b, n).set(y.subarray(0, n));
+    return kernels.ddot(at.a, at.b, n);
+  }
   const n16 = n & ~15;
   let dot = 0;
   if (n16 > 0) {

@@ -24,7 +24,10 @@ function rankOneFromIdentity(a: Float64Array, b: Float64Array, rho: number): Flo
   const n = a.length;
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) out[i * n + j] = (i === j ? 1 : 0) - a[i] * b[j] * rho;
+    const ai = a[i];
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] = 0 - ai * b[j] * rho;
+    out[row + i] = 1 - ai * b[i] * rho;
   }
   return out;
 }
@@ -33,7 +36,8 @@ function rankOneFromIdentity(a: Float64Array, b: Float64Array, rho: number): Flo
  * NumPy 1.24's `np.dot` on OpenBLAS running `threads` threads, in its
  * summation order, and SciPy's update written as SciPy writes it:
  * `A1 @ (Hk @ A2) + rhok * s[:, None] * s[None, :]` — two n×n matrix
- * products, O(n³) fused multiply-adds emulated in software.
+ * products, O(n³) fused multiply-adds (hardware FMA through WebAssembly
+ * where the runtime fuses, else emulated in software: the same bits).
  */
 export function numpyBlas(threads: number): Blas {
   return {

@@ -276,6 +276,38 @@ export class AssignmentMLP implements Layer {
    * @returns ∂L/∂x, shaped like the last input.
    */
   backward(gradOut: Tensor): Tensor {
+    return this.#backprop(gradOut, true)!;
+  }
+
+  /**
+   * `backward` for training: accumulates the same parameter gradients (the
+   * same bits) but skips ∂L/∂x, the first layer's δ·W₀ᵀ, which training
+   * never reads.
+   *
+   * @param gradOut ∂L/∂ŷ, shaped like the last output.
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { AssignmentMLP } from "./assignment_model.ts";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const x = tensor([[0.5], [-1]]);
+   * const [a, b] = [new AssignmentMLP([1, 3, 1]), new AssignmentMLP([1, 3, 1])];
+   * b.parameters().forEach((p, i) => (p.value = a.parameters()[i].value));
+   * a.forward(x);
+   * a.backward(tensor([[1], [2]]));
+   * b.forward(x);
+   * b.accumulateGradients(tensor([[1], [2]]));
+   * deepStrictEqual(b.parameters().map((p) => p.grad.toArray()), a.parameters().map((p) => p.grad.toArray()));
+   * ```
+   */
+  accumulateGradients(gradOut: Tensor): void {
+    this.#backprop(gradOut, false);
+  }
+
+  #backprop(gradOut: Tensor, inputGradient: boolean): Tensor | null {
     if (this.#inputs.length === 0) {
       throw new ReferenceError(
         "Cannot backward MLP: there is no forward pass to differentiate, call forward(x) first",
@@ -288,6 +320,7 @@ export class AssignmentMLP implements Layer {
         if (l < this.numLayers() - 1) delta = this.#activations[l].backward(delta);
         this.#params[2 * l].accumulate(inputs[l].matmul(delta, { transposeA: true }));
         this.#params[2 * l + 1].accumulate(delta.sum(0));
+        if (l === 0 && !inputGradient) return null;
         delta = delta.matmul(this.#params[2 * l].borrow(), { transposeB: true });
       }
       return this.#inputRank === 1 ? delta.reshape([this.sizes[0]]) : delta;

@@ -179,7 +179,7 @@ export function mseObjective(
     model.zeroGrad();
     const value = tidy(() => {
       const cost = loss.forward(model.forward(data.x), data.y).item();
-      model.backward(loss.backward());
+      model.accumulateGradients(loss.backward());
       return cost;
     });
     const grad = new Float64Array(x.length);
