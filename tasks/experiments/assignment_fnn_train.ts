@@ -76,7 +76,9 @@ export function fnnTrain(
     model.zeroGrad();
     cost = tidy(() => {
       const c = loss.forward(model.forward(data.x), data.y).item();
-      if (Math.abs(previous - c) >= tol && Number.isFinite(c)) model.accumulateGradients(loss.backward());
+      if (Math.abs(previous - c) >= tol && Number.isFinite(c)) {
+        model.accumulateGradients(loss.backward());
+      }
       return c;
     });
     costs.push(cost);
