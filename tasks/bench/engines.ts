@@ -3,8 +3,10 @@
  * with the least privilege it needs, and `runEngine`, which feeds one its
  * workloads and collects what it reports.
  *
- * - `ts`, `wasm`: glassbox on the CPU with `GLASSBOX_WASM=off` / `always`
- *   (the TypeScript and the WebAssembly matmul paths);
+ * - `ts`, `wasm`: glassbox on the CPU with `GLASSBOX_WASM=off` / `auto` (the
+ *   TypeScript kernels alone, and the default: WebAssembly wherever
+ *   packages/tensor/cpu/kernel_choice.ts picks it, which is every product of
+ *   the matmul and mlp groups);
  * - `webgpu`: glassbox on `requestWebGPU()`'s device (float32);
  * - `torch-<threads>`: tasks/bench/torch_bench.py under `/usr/bin/python3`
  *   (or `--python`) with `torch.set_num_threads(threads)`;
@@ -93,7 +95,7 @@ export function engineCommands(
         out.push(glassbox("ts", { GLASSBOX_WASM: "off" }));
         break;
       case "wasm":
-        out.push(glassbox("wasm", { GLASSBOX_WASM: "always" }));
+        out.push(glassbox("wasm", { GLASSBOX_WASM: "auto" }));
         break;
       case "webgpu":
         out.push(glassbox("webgpu"));

@@ -2,7 +2,7 @@
  * The glassbox engine of `deno task bench`, one path per process:
  *
  *   GLASSBOX_WASM=off deno run tasks/bench/glassbox_engine.ts ts      < workloads.json
- *   GLASSBOX_WASM=always deno run tasks/bench/glassbox_engine.ts wasm < workloads.json
+ *   GLASSBOX_WASM=auto deno run tasks/bench/glassbox_engine.ts wasm < workloads.json
  *   deno run tasks/bench/glassbox_engine.ts webgpu                    < workloads.json
  *
  * The CPU paths are chosen by the environment only (the runner sets

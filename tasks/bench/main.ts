@@ -59,7 +59,7 @@ Groups (all by default):
                parts; logistic-regression and mlp-1d are extras (measured, no target);
                with --long also the assignment's widths, units and backprop parts
 
-Engines (all by default): ts, wasm (glassbox's CPU paths, GLASSBOX_WASM=off|always),
+Engines (all by default): ts, wasm (glassbox's CPU paths, GLASSBOX_WASM=off|auto),
 webgpu (glassbox on requestWebGPU(), float32), torch (${DEFAULT_PYTHON} with PyTorch,
 tasks/bench/torch_bench.py), tfjs (TensorFlow.js 4.22 wasm backend, float32; it runs
 with --cached-only, so fetch it once with \`deno install\`).
