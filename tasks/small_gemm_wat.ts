@@ -321,6 +321,33 @@ function bands(t: ElementType, layout: Layout): string {
   ).join("\n");
 }
 
+/**
+ * A dense layer's relu on C in place (float64, `count` elements at `c`): x where x > 0 or x
+ * is NaN, else +0 — the values of the CPU's relu (a NaN keeps its bits, −0 becomes +0), as a
+ * mask with no branch. Pairs first, then a last odd element alone (nothing past C is touched).
+ */
+function relu(): string {
+  return `  (func (export "relu_f64") (param $c i32) (param $count i32)
+    (local $x v128) (local $end i32) (local $v f64)
+    (local.set $end (i32.add ${get("c")} (i32.shl (i32.and ${get("count")} (i32.const -2))
+      (i32.const 3))))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.ge_u ${get("c")} ${get("end")}))
+        (local.set $x (v128.load ${get("c")}))
+        (v128.store ${get("c")} (v128.and ${get("x")}
+          (v128.or (f64x2.gt ${get("x")} (v128.const f64x2 0 0)) (f64x2.ne ${get("x")} ${
+    get("x")
+  }))))
+        (local.set $c (i32.add ${get("c")} (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and ${get("count")} (i32.const 1))
+      (then
+        (local.set $v (f64.load ${get("c")}))
+        (f64.store ${get("c")} (select ${get("v")} (f64.const 0)
+          (i32.or (f64.gt ${get("v")} (f64.const 0)) (f64.ne ${get("v")} ${get("v")})))))))`;
+}
+
 /** The whole module's text. */
 export function smallGemmWat(): string {
   const parts = [
@@ -332,8 +359,8 @@ export function smallGemmWat(): string {
     ";; op(A) is read in place through its strides; op(B) in place when its rows are",
     ";; contiguous, else after one transposing copy. Each element is summed as wasm/gemm.wat",
     ";; sums it within one k slice, so for k ≤ 256 the two modules of the same build give the",
-    ";; same bits. A tile's epilogue adds the bias after the sum, where an activation could",
-    ";; follow.",
+    ";; same bits. A tile's epilogue adds the bias after the sum; relu_f64 then applies a dense",
+    ";; layer's relu to C in place, before the copy out.",
     "(module",
     '  (memory (export "memory") 1)',
   ];
@@ -347,6 +374,7 @@ export function smallGemmWat(): string {
     parts.push(transpose(t));
     parts.push(product(t));
   }
+  parts.push(relu());
   parts.push(")");
   return parts.join("\n") + "\n";
 }

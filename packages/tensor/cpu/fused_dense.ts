@@ -18,10 +18,11 @@ import {
   type Storage,
 } from "../backend.ts";
 import type { DType, TypedArray } from "../dtype.ts";
-import { allocHost } from "./memory.ts";
+import { allocHost, releaseHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
 import { wasmDenseForward } from "./wasm_dense.ts";
-import { smallGemmTakes } from "../wasm/small_gemm.ts";
+import { smallGemmTakes, smallWasmGemm } from "../wasm/small_gemm.ts";
+import { useWasm } from "./kernel_choice.ts";
 
 const NO_ARGS: readonly number[] = [];
 const same = (v: number): number => v;
@@ -65,10 +66,29 @@ export function cpuDenseForward(
   info: DenseInfo,
 ): DenseForward {
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
+  const work = rows * outFeatures * inFeatures;
+  if (activation.op === "relu" && dtype === "float64" && useWasm("matmul", work)) {
+    // A small product with its bias and relu in one call of the unpacked kernel (relu's
+    // values are the same on every path; 33 rows: about 2 µs less than a separate relu).
+    const out = allocHost(dtype, rows * outFeatures, false);
+    const product = {
+      dtype,
+      m: rows,
+      n: outFeatures,
+      k: inFeatures,
+      transposeA: false,
+      transposeB: true,
+      aOffsets: [0],
+      bOffsets: [0],
+      bias: b ?? undefined,
+    };
+    if (smallWasmGemm(x, 0, w, 0, out, 0, product, true)) return { out, pre: null };
+    releaseHost(out);
+  }
   // One WebAssembly call (GEMM, bias, activation) where it applies, except for products the
   // unpacked small kernel takes: it and a separate activation call are faster there (33 rows:
   // relu 7.8 instead of 10.0 µs; the same bits either way).
-  if (!smallGemmTakes(rows * outFeatures * inFeatures, inFeatures)) {
+  if (!smallGemmTakes(work, inFeatures)) {
     const fused = wasmDenseForward(x, w, b, info);
     if (fused !== null) return fused;
   }

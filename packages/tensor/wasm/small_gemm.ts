@@ -76,6 +76,8 @@ interface SmallModule {
   reserved: number;
   f64: SmallCall;
   f32: SmallCall;
+  /** relu in place on `count` float64 elements at byte address `c`. */
+  relu: (c: number, count: number) => void;
 }
 
 let current: SmallModule | null = null;
@@ -90,7 +92,12 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     kind === "relaxed" ? SMALL_GEMM_RELAXED_WASM : SMALL_GEMM_PORTABLE_WASM,
   );
   const exports = instantiate(bytes) as
-    | { memory: WebAssembly.Memory; small_gemm_f64: SmallCall; small_gemm_f32: SmallCall }
+    | {
+      memory: WebAssembly.Memory;
+      small_gemm_f64: SmallCall;
+      small_gemm_f32: SmallCall;
+      relu_f64: SmallModule["relu"];
+    }
     | null;
   if (exports === null) {
     rejected = kind;
@@ -102,6 +109,7 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     reserved: exports.memory.buffer.byteLength,
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
+    relu: exports.relu_f64,
   };
   return current;
 }
@@ -110,7 +118,8 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
  * Computes one batch of `out[co…] = op(A) · op(B)` (+ bias) when the product is small (at
  * most {@linkcode SMALL_GEMM_MAX_WORK} multiply-adds, k ≤ 256) and WebAssembly SIMD runs
  * here; returns false (and writes nothing) otherwise. The values are those of
- * {@linkcode wasmGemm} under the same build, bit for bit.
+ * {@linkcode wasmGemm} under the same build, bit for bit. With `relu` (float64 only), a dense
+ * layer's relu is applied to C before the copy out, with the values of the CPU's relu.
  *
  * @example
  * ```ts
@@ -135,10 +144,11 @@ export function smallWasmGemm(
   out: TypedArray,
   co: number,
   info: MatmulInfo,
+  relu = false,
 ): boolean {
   const { m, n, k } = info;
   const work = m * n * k;
-  if (!smallGemmTakes(work, k)) return false;
+  if (!smallGemmTakes(work, k) || (relu && info.dtype !== "float64")) return false;
   const kind = wasmGemmKind();
   if (kind === "none") return false;
   const run = moduleOf(kind);
@@ -177,6 +187,7 @@ export function smallWasmGemm(
     bias === undefined ? 0 : biasAt,
     scratch,
   );
+  if (relu) run.relu(cAt, m * n);
   const c = cAt / es;
   out.set(view.subarray(c, c + m * n), co);
   return true;

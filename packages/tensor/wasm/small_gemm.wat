@@ -6,8 +6,8 @@
 ;; op(A) is read in place through its strides; op(B) in place when its rows are
 ;; contiguous, else after one transposing copy. Each element is summed as wasm/gemm.wat
 ;; sums it within one k slice, so for k ≤ 256 the two modules of the same build give the
-;; same bits. A tile's epilogue adds the bias after the sum, where an activation could
-;; follow.
+;; same bits. A tile's epilogue adds the bias after the sum; relu_f64 then applies a dense
+;; layer's relu to C in place, before the copy out.
 (module
   (memory (export "memory") 1)
   (func $tile_f64_row_6_2 (param $a i32) (param $ars i32)
@@ -3370,4 +3370,21 @@
             (local.set $c (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 1))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $bands_1))))))
+  (func (export "relu_f64") (param $c i32) (param $count i32)
+    (local $x v128) (local $end i32) (local $v f64)
+    (local.set $end (i32.add (local.get $c) (i32.shl (i32.and (local.get $count) (i32.const -2))
+      (i32.const 3))))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $x (v128.load (local.get $c)))
+        (v128.store (local.get $c) (v128.and (local.get $x)
+          (v128.or (f64x2.gt (local.get $x) (v128.const f64x2 0 0)) (f64x2.ne (local.get $x) (local.get $x)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $count) (i32.const 1))
+      (then
+        (local.set $v (f64.load (local.get $c)))
+        (f64.store (local.get $c) (select (local.get $v) (f64.const 0)
+          (i32.or (f64.gt (local.get $v) (f64.const 0)) (f64.ne (local.get $v) (local.get $v))))))))
 )

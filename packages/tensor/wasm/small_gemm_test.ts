@@ -191,3 +191,53 @@ Deno.test("small wasm GEMM declines products outside its range, and wasmGemmAny 
     deepStrictEqual(bytes(out), bytes(packed));
   }
 });
+
+Deno.test("small wasm GEMM with relu gives the product's bits, then the CPU relu's values", () => {
+  const relu = (v: number) => (v > 0 ? v : v === v ? 0 : v);
+  for (const [m, n, k] of [[33, 32, 32], [33, 3, 32], [1, 1, 1], [5, 7, 3], [1000, 32, 32]]) {
+    for (const special of [false, true]) {
+      const next = lcg(m * 31 + n * 7 + k);
+      const a = values("float64", m * k, next, special);
+      const w = values("float64", n * k, next, special);
+      const bias = values("float64", n, next, special);
+      const info: MatmulInfo = {
+        dtype: "float64",
+        m,
+        n,
+        k,
+        transposeA: false,
+        transposeB: true,
+        aOffsets: [0],
+        bOffsets: [0],
+        bias,
+      };
+      // One past the end stays untouched (an odd m·n must not write past C).
+      const fused = new Float64Array(m * n + 1).fill(7);
+      const plain = new Float64Array(m * n + 1).fill(7);
+      ok(smallWasmGemm(a, 0, w, 0, fused, 0, info, true), `[${m}, ${n}, ${k}] declined`);
+      ok(smallWasmGemm(a, 0, w, 0, plain, 0, info));
+      const expected = plain.map((v, i) => (i < m * n ? relu(v) : v));
+      deepStrictEqual(bytes(fused), bytes(expected), `[${m}, ${n}, ${k}], special ${special}`);
+      strictEqual(fused[m * n], 7);
+      // −0 becomes +0, as the CPU relu gives it.
+      ok(Array.from(fused.subarray(0, m * n)).every((v) => !Object.is(v, -0)));
+    }
+  }
+  // float32 has no relu epilogue: declined, nothing written.
+  const out = new Float32Array(4).fill(7);
+  const info32: MatmulInfo = {
+    dtype: "float32",
+    m: 2,
+    n: 2,
+    k: 2,
+    transposeA: false,
+    transposeB: true,
+    aOffsets: [0],
+    bOffsets: [0],
+  };
+  strictEqual(
+    smallWasmGemm(new Float32Array(4), 0, new Float32Array(4), 0, out, 0, info32, true),
+    false,
+  );
+  deepStrictEqual(Array.from(out), [7, 7, 7, 7]);
+});
