@@ -15,7 +15,7 @@ export function labelsOf(metric: string, t: unknown, name: string): number[] {
       `Cannot compute ${metric}: ${name} must be a Tensor, got ${describe(t)}`,
     );
   }
-  if (t.rank === 2 && t.shape[1] >= 2) return Array.from(hostValues(metric, t.argmax(1), name));
+  if (t.rank === 2 && t.shape[1] >= 2) return rowArgmax(hostValues(metric, t, name), t.shape[1]);
   if (t.rank !== 1) {
     const hint = t.rank === 2 && t.shape[1] === 1
       ? " (a single column is ambiguous: flatten labels, or threshold probabilities, e.g. p.greater(0.5).flatten())"
@@ -35,6 +35,24 @@ export function labelsOf(metric: string, t: unknown, name: string): number[] {
     }
   }
   return values;
+}
+
+/**
+ * The index of each row's largest value, as `Tensor.argmax(1)` gives it (a NaN wins, as in
+ * PyTorch; ties keep the first index), read in place: no tensor is made.
+ */
+function rowArgmax(values: Float64Array, columns: number): number[] {
+  const rows = values.length / columns;
+  const out = new Array<number>(rows);
+  for (let i = 0, base = 0; i < rows; i++, base += columns) {
+    let best = values[base], at = 0;
+    for (let c = 1; c < columns && best === best; c++) {
+      const v = values[base + c];
+      if (v !== v || v > best) best = v, at = c;
+    }
+    out[i] = at;
+  }
+  return out;
 }
 
 /** Labels of `pred` and `truth`, checked to be the same, non-zero number of samples. */

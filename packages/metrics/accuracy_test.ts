@@ -24,3 +24,29 @@ Deno.test("accuracy() throws clear errors for non-integer labels, single columns
   });
   throws(() => accuracy(tensor([]), tensor([])), { message: /no samples/ });
 });
+
+Deno.test("accuracy reads [N, C] scores' labels as Tensor.argmax(1) gives them: NaN wins, ties keep the first", () => {
+  const scores = [
+    [1, 3, 3], // tie: 1
+    [NaN, 5, 6], // NaN first: 0
+    [2, NaN, NaN], // first NaN: 1
+    [-0, 0, -1], // ±0 tie: 0
+    [-Infinity, -Infinity, -Infinity], // all equal: 0
+    [0.5, 0.25, 0.75], // 2
+  ];
+  for (const dtype of ["float64", "float32"] as const) {
+    const t = tensor(scores, { dtype });
+    const expected = Array.from(t.argmax(1).toTypedArray());
+    strictEqual(expected.join(), "1,0,1,0,0,2");
+    for (let c = 0; c < 3; c++) {
+      // Each row's label compared against the class c for every row: the correct count is the
+      // number of rows whose argmax is c.
+      const truth = tensor(scores.map(() => c), { dtype });
+      strictEqual(
+        accuracy(truth, t, { normalize: false }),
+        expected.filter((l) => l === c).length,
+        `${dtype}, class ${c}`,
+      );
+    }
+  }
+});
