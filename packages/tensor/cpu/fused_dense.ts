@@ -20,7 +20,7 @@ import {
 import type { DType, TypedArray } from "../dtype.ts";
 import { allocHost, releaseHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
-import { wasmDenseForward } from "./wasm_dense.ts";
+import { denseProduct, wasmDenseForward } from "./wasm_dense.ts";
 import { smallGemmTakes, smallWasmGemm } from "../wasm/small_gemm.ts";
 import { useWasm } from "./kernel_choice.ts";
 
@@ -67,42 +67,23 @@ export function cpuDenseForward(
 ): DenseForward {
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
   const work = rows * outFeatures * inFeatures;
-  if (activation.op === "relu" && dtype === "float64" && useWasm("matmul", work)) {
+  const small = smallGemmTakes(work, inFeatures);
+  if (small && activation.op === "relu" && dtype === "float64" && useWasm("matmul", work)) {
     // A small product with its bias and relu in one call of the unpacked kernel (relu's
     // values are the same on every path; 33 rows: about 2 µs less than a separate relu).
     const out = allocHost(dtype, rows * outFeatures, false);
-    const product = {
-      dtype,
-      m: rows,
-      n: outFeatures,
-      k: inFeatures,
-      transposeA: false,
-      transposeB: true,
-      aOffsets: [0],
-      bOffsets: [0],
-      bias: b ?? undefined,
-    };
+    const product = denseProduct(info, b);
     if (smallWasmGemm(x, 0, w, 0, out, 0, product, true)) return { out, pre: null };
     releaseHost(out);
   }
   // One WebAssembly call (GEMM, bias, activation) where it applies, except for products the
   // unpacked small kernel takes: it and a separate activation call are faster there (33 rows:
   // relu 7.8 instead of 10.0 µs; the same bits either way).
-  if (!smallGemmTakes(work, inFeatures)) {
+  if (!small) {
     const fused = wasmDenseForward(x, w, b, info);
     if (fused !== null) return fused;
   }
-  const z = backend.matmul(x, w, {
-    dtype,
-    m: rows,
-    n: outFeatures,
-    k: inFeatures,
-    transposeA: false,
-    transposeB: true,
-    aOffsets: [0],
-    bOffsets: [0],
-    bias: b ?? undefined,
-  }) as TypedArray;
+  const z = backend.matmul(x, w, denseProduct(info, b)) as TypedArray;
   const out = cpuActivationForward(backend, activation, z, dtype);
   if (out === z) return { out, pre: null };
   if (ACTIVATION_SAVES[activation.op] === "input") return { out, pre: z };

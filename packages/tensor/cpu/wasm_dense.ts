@@ -4,11 +4,26 @@
 // in TypeScript), then copies it in and out again for the activation, on threads that wake
 // and wait once for the GEMM and once more for the activation.
 
-import type { DenseForward, DenseInfo } from "../backend.ts";
+import type { DenseForward, DenseInfo, MatmulInfo } from "../backend.ts";
 import type { TypedArray } from "../dtype.ts";
 import { wasmGemm } from "../wasm/gemm.ts";
 import { allocHost, releaseHost } from "./memory.ts";
 import { useWasmDense } from "./kernel_choice.ts";
+
+/** A dense layer's product x·Wᵀ (+ b) as the backend's matmul describes it. */
+export function denseProduct(info: DenseInfo, b: TypedArray | null): MatmulInfo {
+  return {
+    dtype: info.dtype,
+    m: info.rows,
+    n: info.outFeatures,
+    k: info.inFeatures,
+    transposeA: false,
+    transposeB: true,
+    aOffsets: [0],
+    bOffsets: [0],
+    bias: b ?? undefined,
+  };
+}
 
 /** The activations the WebAssembly epilogue applies. */
 const FUSED = new Set(["relu", "tanh", "sigmoid"] as const);
@@ -32,17 +47,7 @@ export function wasmDenseForward(
   if (dtype !== "float64" || !FUSED.has(op)) return null;
   if (!useWasmDense(op, rows * outFeatures * inFeatures, rows * outFeatures)) return null;
   const out = allocHost(dtype, rows * outFeatures, false);
-  const ran = wasmGemm(x, 0, w, 0, out, 0, {
-    dtype,
-    m: rows,
-    n: outFeatures,
-    k: inFeatures,
-    transposeA: false,
-    transposeB: true,
-    aOffsets: [0],
-    bOffsets: [0],
-    bias: b ?? undefined,
-  }, op);
+  const ran = wasmGemm(x, 0, w, 0, out, 0, denseProduct(info, b), op);
   if (ran) return { out, pre: null }; // relu, tanh and sigmoid save their output
   releaseHost(out);
   return null;
