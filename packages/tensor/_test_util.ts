@@ -4,6 +4,7 @@ import { strictEqual, throws } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type DType, type Tensor, tensor } from "./mod.ts";
 import type { Backend, Storage } from "./backend.ts";
+import { wasmGemmThreads } from "./wasm/gemm.ts";
 
 /**
  * Deterministic values in [-1, 1) from a small LCG, so tests and benches
@@ -96,3 +97,12 @@ export function trackedFused(
 export const WORKSPACE_CONFIG: string = fileURLToPath(
   new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
 );
+
+/** Polls (yielding to the event loop) until a worker has instantiated the WebAssembly modules. */
+export async function workersAlive(timeoutMs = 10_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (wasmGemmThreads().alive === 0 && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return wasmGemmThreads().alive > 0;
+}

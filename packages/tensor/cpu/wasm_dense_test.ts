@@ -10,7 +10,7 @@ import { wasmDenseForward } from "./wasm_dense.ts";
 import { setWasmElementwise, setWasmMode, type WasmMode } from "./kernel_choice.ts";
 import { loadWasmGemm, wasmEpilogueAvailable, wasmGemmThreads } from "../wasm/gemm.ts";
 import { setMatmulThreads } from "../wasm/thread_pool.ts";
-import { lcgTensor } from "../_test_util.ts";
+import { lcgTensor, workersAlive } from "../_test_util.ts";
 
 const backend = cpu.backend;
 
@@ -69,15 +69,6 @@ function sameBits(actual: TypedArray, expected: TypedArray, what: string): void 
       `${what}: element ${i} is ${actual[i]}, the separate calls give ${expected[i]}`,
     );
   }
-}
-
-/** Polls (yielding) until a worker has instantiated the modules. */
-async function workersAlive(): Promise<boolean> {
-  const end = Date.now() + 10_000;
-  while (wasmGemmThreads().alive === 0 && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return wasmGemmThreads().alive > 0;
 }
 
 // [rows, in, out]: tiles' edges (out not a multiple of 4, odd out), a 33-row batch, and two

@@ -20,6 +20,7 @@ import {
   captureWarnings,
   lcgTensor as values,
   throwsWith,
+  workersAlive,
   WORKSPACE_CONFIG,
 } from "../_test_util.ts";
 import { resetWorkerFailures } from "./policy.ts";
@@ -49,15 +50,6 @@ function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
     const i = Math.floor(at / x.BYTES_PER_ELEMENT);
     throw new Error(`${what}: element ${i} is ${x[i]} with threads, ${y[i]} with one thread`);
   }
-}
-
-/** Polls (yielding to the event loop) until a worker has instantiated the module. */
-async function workersAlive(timeoutMs = 10_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (wasmGemmThreads().alive === 0 && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return wasmGemmThreads().alive > 0;
 }
 
 // [m, n, k], each above 3·2^20 multiply-adds (the parallel threshold for float32): square-ish odd sizes

@@ -23,7 +23,12 @@ import {
   webWorkerFactory,
   type WorkerFactory,
 } from "./workers.ts";
-import { captureWarnings, lcgTensor as values, WORKSPACE_CONFIG } from "../_test_util.ts";
+import {
+  captureWarnings,
+  lcgTensor as values,
+  workersAlive,
+  WORKSPACE_CONFIG,
+} from "../_test_util.ts";
 
 /** The depth of the products a faulty worker fails on (others it runs as usual). */
 const FAULT_K = 777;
@@ -140,15 +145,6 @@ function sameBits(actual: Tensor, expected: Tensor, what: string): void {
   const xb = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   const yb = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
   strictEqual(xb.every((v, i) => v === yb[i]), true, `${what}: bits`);
-}
-
-/** Polls (yielding to the event loop) until a worker has instantiated the module. */
-async function workersAlive(timeoutMs = 10_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (wasmGemmThreads().alive === 0 && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return wasmGemmThreads().alive > 0;
 }
 
 // Four tasks of about 5 ms each: long enough for the worker to wake and claim one.
