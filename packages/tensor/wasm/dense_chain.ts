@@ -12,7 +12,7 @@
 import type { TypedArray } from "../dtype.ts";
 import { align64 } from "./memory.ts";
 import { gemmScratchF64, sharedElementwise } from "./gemm.ts";
-import { MAX_TASKS } from "./thread_pool.ts";
+import { matmulThreads, MAX_TASKS } from "./thread_pool.ts";
 import { EPILOGUE, type PoolTask, PROTOCOL, TASK } from "./tasks.ts";
 
 /** One layer of a chain, as {@linkcode wasmDenseChain} takes it. */
@@ -87,10 +87,10 @@ export function wasmDenseChain(
   const sumsAt = softmax ? place(mPad * 8) : 0;
   const { stride, pbOffset } = gemmScratchF64(widest * 8);
   const scratchAt = place(0);
-  // The thread count is known once the pool is there; then the memory for their scratch.
-  const threads = sharedElementwise(scratchAt)?.threads;
-  const shared = threads === undefined ? null : sharedElementwise(scratchAt + threads * stride);
-  if (shared === null || shared.threads !== threads) return false;
+  // Scratch for as many threads as the pool is started with (grown once, even while its
+  // workers are still loading and the layers run one by one).
+  const shared = sharedElementwise(scratchAt + matmulThreads() * stride);
+  if (shared === null || shared.threads > matmulThreads()) return false;
   const { f64: view, base } = shared;
   view.set(x.subarray(0, rows * steps[0].k), (base + xAt) / 8);
   // The description (tasks.ts: SLOT.chain), with absolute addresses.

@@ -542,10 +542,11 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   const pool = poolOf(engine!);
   const run = engine;
   if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
+  // The memory first, so that it grows once, at the first such call, whoever runs it.
+  if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   // Workers still loading: the calling thread alone (but a pool whose worker ended fails
   // in run and is retired there).
   if (pool.alive === 0 && !pool.ended) return null;
-  if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   return {
     f64: run.views.f64,
     base: CONTROL_BYTES,
