@@ -71,6 +71,15 @@ export interface Layer {
    */
   backward(gradOut: Tensor): Tensor;
   /**
+   * Optional: the output for a batch with nothing kept for `backward` (which
+   * then needs a new `forward`): the same values as `forward`, faster where
+   * the layer can skip what training needs. `predict` and `evaluate` in the
+   * trainer call it when the model has it, else `forward`.
+   * @param x The input, e.g. `[batch, features]`.
+   * @returns The output.
+   */
+  predict?(x: Tensor): Tensor;
+  /**
    * Optional: back-propagates like `backward`, accumulating the parameters'
    * gradients, but without ∂L/∂input, which a training step on data does not
    * need (PyTorch skips it too: the input does not require a gradient). For

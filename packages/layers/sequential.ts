@@ -21,6 +21,7 @@ import { ModelSummary } from "./model_summary.ts";
 import { backwardThrough, Dense, forwardThrough } from "./dense.ts";
 import { FusedActivation } from "./fused_activation.ts";
 import { Identity } from "./identity.ts";
+import { chainForward } from "./_chain.ts";
 
 /** The fused activation after a Dense without its own activation, or null. */
 function fusablePair(layer: Layer, next: Layer | undefined): FusedActivation | null {
@@ -177,6 +178,43 @@ export class Sequential implements Layer {
       h = next;
     }
     return h;
+  }
+
+  /**
+   * The output of `forward` with nothing kept for `backward`: what the last
+   * `forward` kept is released (`backward` then needs a new `forward`). Where
+   * the backend runs a chain of dense layers as one call (the CPU, float64: a
+   * Dense with or without an identity, ReLU, tanh or sigmoid activation, or
+   * followed by one of those layers or a last-axis Softmax), the layers run
+   * that way, in blocks of rows on the worker threads; the values are
+   * `forward`'s, bit for bit. Otherwise this is `forward` then `release`.
+   *
+   * @param x The input batch.
+   * @returns The last layer's output.
+   *
+   * @example
+   * ```ts
+   * import { Dense, Sequential, Softmax } from "@glassbox/layers";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const model = new Sequential([
+   *   new Dense(2, 8, { activation: "tanh", dtype: "float64" }),
+   *   new Dense(8, 4, { dtype: "float64" }),
+   *   new Softmax(),
+   * ]);
+   * const x = tensor([[0.5, -1], [2, 0.25], [0, 0]], { dtype: "float64" });
+   * deepStrictEqual(model.predict(x).toArray(), model.forward(x).toArray());
+   * ```
+   */
+  predict(x: Tensor): Tensor {
+    checkTensor(x, "predict Sequential", "the input");
+    this.release();
+    const out = chainForward(this.layers, x, "predict Sequential");
+    if (out !== null) return out;
+    const y = this.forward(x);
+    this.release();
+    return y;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { cpu, manualSeed, randn, zeros } from "@glassbox/tensor";
 import type { Backend } from "@glassbox/tensor/backend";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import { Dense, type Layer, mlp, ReLU, Sequential, Sigmoid, Tanh } from "./mod.ts";
+import { Dense, type Layer, mlp, ReLU, Sequential, Sigmoid, Softmax, Tanh } from "./mod.ts";
 
 Deno.test("Sequential.parameters() names parameters by layer index, as nn.Sequential", () => {
   const model = new Sequential([new Dense(2, 3), new ReLU(), new Dense(3, 1, { bias: false })]);
@@ -156,5 +156,37 @@ Deno.test("Sequential runs a Dense and the fused activation after it as one back
   deepStrictEqual(
     fused.layers[1].backward(randn([5, 4])).shape,
     [5, 4],
+  );
+});
+
+Deno.test("Sequential.predict() returns forward's values, bit for bit, and keeps nothing for backward", () => {
+  manualSeed(3);
+  const bits = (t: { toArray(): unknown }) => (t.toArray() as number[][]).flat().map(String);
+  const models = [
+    // notebook 3.1's network (a softmax between hidden layers), as separate layers
+    mlp([6, 32, 32, 32, 32, 3], {
+      activation: ["tanh", "softmax", "sigmoid", "relu"],
+      separateActivations: true,
+      dtype: "float64",
+    }),
+    // a classifier ending in a Softmax layer narrower than its hidden layers
+    new Sequential([...mlp([5, 32, 32, 3], { dtype: "float64" }).layers, new Softmax()]),
+    // float32 and a LeakyReLU: no chain, forward then release
+    mlp([6, 16, 3], { dtype: "float32" }),
+    mlp([6, 16, 3], { activation: "leakyRelu", dtype: "float64" }),
+  ];
+  for (const model of models) {
+    const inputs = (model.layers[0] as Dense).inFeatures;
+    const dtype = model.parameters()[0].value.dtype;
+    for (const rows of [1, 40, 1000]) {
+      const x = randn([rows, inputs], { dtype });
+      deepStrictEqual(bits(model.predict(x)), bits(model.forward(x)), `${model} × ${rows}`);
+      model.predict(x);
+      throws(() => model.backward(zeros([rows, 3], { dtype })), /call forward\(x\) first/);
+    }
+  }
+  throws(
+    () => models[0].predict(zeros([2, 5], { dtype: "float64" })),
+    /layer 0 .* failed on input/,
   );
 });

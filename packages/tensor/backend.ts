@@ -110,6 +110,24 @@ export interface DenseInfo {
   readonly activation: ActivationSpec;
 }
 
+/**
+ * One layer of a dense chain (`Backend.denseChain`): `h ← f(h·Wᵀ + b)` with W
+ * `[outFeatures, inFeatures]`, b `[outFeatures]` or null, and f an activation
+ * or softmax over each row.
+ */
+export interface DenseChainLayer {
+  /** W, `[outFeatures, inFeatures]`. */
+  readonly w: Storage;
+  /** b, `[outFeatures]`, or null. */
+  readonly b: Storage | null;
+  /** Input features (the previous layer's output features). */
+  readonly inFeatures: number;
+  /** Output features. */
+  readonly outFeatures: number;
+  /** What follows the bias. */
+  readonly activation: "identity" | "relu" | "tanh" | "sigmoid" | "softmax";
+}
+
 /** What `denseForward` returns. */
 export interface DenseForward {
   /** y = f(x·Wᵀ + b), `[rows, outFeatures]`. */
@@ -396,6 +414,18 @@ export interface Backend {
    * activation as the composed Tensor operations (identical values).
    */
   denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward;
+  /**
+   * Optional: a chain of dense layers' forward passes for inference, x `[rows,
+   * layers[0].inFeatures]` → the last layer's output `[rows, outFeatures]`,
+   * keeping nothing for backward. Null when this backend does not take the chain
+   * (the caller then runs the layers one by one); when it does, the values are
+   * those of the layers' own forward passes, bit for bit.
+   */
+  denseChain?(
+    x: Storage,
+    layers: readonly DenseChainLayer[],
+    info: { readonly dtype: DType; readonly rows: number },
+  ): Storage | null;
   /**
    * A dense layer's backward pass from ∂L/∂out: δ = gradOut ⊙ f'(saved), then
    * dW = δᵀ·x, db = 1ᵀ·δ, dx = δ·W. `saved` is the forward's `out` or `pre`

@@ -17,7 +17,9 @@ export interface PredictOptions {
 
 /**
  * Runs the model forward over `x`, `batchSize` rows at a time, and joins the
- * outputs. Training state is untouched (no gradients are computed).
+ * outputs. No gradients are computed; a model with `predict` (a `Sequential`)
+ * runs that, which keeps nothing for `backward` and, on the CPU in float64,
+ * runs a chain of dense layers as one call on the worker threads.
  *
  * @param model The model.
  * @param x Inputs, one row per sample.
@@ -47,10 +49,12 @@ export function predict(model: Layer, x: Tensor, options: PredictOptions = {}): 
   checkKeys(o, ["batchSize"], action);
   const rows = x.shape[0];
   const batchSize = checkInteger(o.batchSize, action, "batchSize", 1, Math.max(rows, 1));
-  if (batchSize >= rows) return model.forward(x);
+  // The model's inference pass where it has one (nothing kept for backward), else forward.
+  const pass = (t: Tensor) => model.predict === undefined ? model.forward(t) : model.predict(t);
+  if (batchSize >= rows) return pass(x);
   const parts: Tensor[] = [];
   for (let start = 0; start < rows; start += batchSize) {
-    parts.push(model.forward(x.slice(start, start + batchSize)));
+    parts.push(pass(x.slice(start, start + batchSize)));
   }
   return concat(parts);
 }

@@ -15,6 +15,7 @@ import type {
   BinaryOp,
   BinaryShapes,
   DenseBackwardInfo,
+  DenseChainLayer,
   DenseForward,
   DenseGrads,
   DenseInfo,
@@ -45,6 +46,7 @@ import {
   cpuActivationBackward,
   cpuActivationForward,
   cpuDenseBackward,
+  cpuDenseChain,
   cpuDenseForward,
 } from "./fused_dense.ts";
 import { cpuLossValueGrad } from "./fused_loss.ts";
@@ -144,6 +146,18 @@ class CpuBackend implements Backend {
   }
   denseForward(x: Storage, w: Storage, b: Storage | null, info: DenseInfo): DenseForward {
     return cpuDenseForward(this, asTyped(x), asTyped(w), b === null ? null : asTyped(b), info);
+  }
+  denseChain(
+    x: Storage,
+    layers: readonly DenseChainLayer[],
+    info: { readonly dtype: DType; readonly rows: number },
+  ): Storage | null {
+    const typed = layers.map((l) => ({
+      w: asTyped(l.w),
+      b: l.b === null ? null : asTyped(l.b),
+      info: l,
+    }));
+    return cpuDenseChain(asTyped(x), typed, info.rows, info.dtype);
   }
   denseBackward(
     gradOut: Storage,

@@ -31,6 +31,7 @@ export function describeJob(tasks: readonly PoolTask[]): string {
     return `compute ${WASM_UNARY_OPS[first[1]] ?? "an elementwise op"} of ${sum(4)} elements`;
   }
   if (kind === TASK.softmaxRows) return `compute softmax of ${sum(3)} rows of ${first[4]}`;
+  if (kind === TASK.denseChain) return `run a dense chain on ${sum(2)} rows (float64)`;
   return `run ${tasks.length} tasks of kind ${kind}`;
 }
 

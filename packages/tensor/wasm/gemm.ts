@@ -510,8 +510,26 @@ export interface SharedElementwise {
   f64: Float64Array<ArrayBufferLike>;
   /** The first byte the caller may use (after the threads' control block). */
   base: number;
-  /** Runs the tasks (see tasks.ts) on every thread; false if one failed or a worker stalled. */
-  run(tasks: readonly PoolTask[]): boolean;
+  /** The number of threads that take tasks (the calling thread and the workers). */
+  threads: number;
+  /**
+   * Runs the tasks (see tasks.ts) on every thread; false if one failed or a worker stalled.
+   * `layout` gives each thread its scratch (GEMM tasks pack there); by default none.
+   */
+  run(
+    tasks: readonly PoolTask[],
+    layout?: { scratch: number; stride: number; pbOffset: number },
+  ): boolean;
+}
+
+/**
+ * The scratch one thread needs to run float64 GEMM tasks whose C rows are `ldc` bytes apart,
+ * laid out as the pool's `run` takes it: its distance from the next thread's (`stride`) and
+ * where its packed B starts (`pbOffset`).
+ */
+export function gemmScratchF64(ldc: number): { stride: number; pbOffset: number } {
+  const pbOffset = align64(MC * KC * 8);
+  return { stride: pbOffset + align64(KC * ldc), pbOffset };
 }
 
 /**
@@ -524,17 +542,19 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
   const pool = poolOf(engine!);
   const run = engine;
   if (pool === undefined || run == null || run.elementwiseBytes === undefined) return null;
+  // The memory first, so that it grows once, at the first such call, whoever runs it.
+  if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   // Workers still loading: the calling thread alone (but a pool whose worker ended fails
   // in run and is retired there).
   if (pool.alive === 0 && !pool.ended) return null;
-  if (!reserve(run, CONTROL_BYTES + bytes)) return null;
   return {
     f64: run.views.f64,
     base: CONTROL_BYTES,
-    run: (tasks) => {
+    threads: pool.workers + 1,
+    run: (tasks, layout = { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 }) => {
       let ran = false;
       try {
-        ran = pool.run(run.gemm, tasks, { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 });
+        ran = pool.run(run.gemm, tasks, layout);
       } catch (error) {
         if (!(error instanceof WorkerStallError)) throw error;
         workerStalled(error, () => replace(run));

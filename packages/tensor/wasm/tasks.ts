@@ -21,7 +21,9 @@ export type WasmUnaryOp = typeof WASM_UNARY_OPS[number];
  * - `packBF32` / `packBF64`: [b, bks, bcs, ldc, n, k, pb] (`pack_b_*`), so that threads pack
  *   op(B) together before they share it;
  * - `unary`: [op code, src, dst, n] (the elementwise module on the same memory);
- * - `softmaxRows`: [x, e, rows, len, sums]: softmax of `rows` rows of `len` into e.
+ * - `softmaxRows`: [x, e, rows, len, sums]: softmax of `rows` rows of `len` into e;
+ * - `denseChain`: [first row, rows]: every layer of the dense chain described at `SLOT.chain`
+ *   (wasm/dense_chain.ts) on those rows, one layer after the other (float64).
  */
 export const TASK = {
   gemmF32: 0,
@@ -30,6 +32,7 @@ export const TASK = {
   packBF64: 3,
   unary: 4,
   softmaxRows: 5,
+  denseChain: 6,
 } as const;
 
 /**
@@ -77,6 +80,11 @@ export const SLOT = {
   faultText: 15492,
   /** Worker `id` holds task `holding + id` − 1 while it runs it (0 between tasks). */
   holding: 16000,
+  /**
+   * A dense chain's description (wasm/dense_chain.ts), read by its tasks: the layer count,
+   * then `chainInts` slots per layer (at most `chainLayers` layers).
+   */
+  chain: 16128,
 } as const;
 
 /** Everything `claimTasks` and a worker need to agree on with the pool. */
@@ -92,6 +100,14 @@ export const PROTOCOL = {
   /** Int32 slots of the control block (64 KiB). */
   controlInts: 16384,
   unaryOps: WASM_UNARY_OPS,
+  /**
+   * Int32 slots per layer of a dense chain: input address and row stride (bytes), W, output
+   * address and row stride, n, k, bias (0: none), activation (EPILOGUE's codes, or 4:
+   * softmax over the row), then softmax's output and row-sum addresses.
+   */
+  chainInts: 11,
+  /** Most layers in one dense chain (its description fits the control block's last slots). */
+  chainLayers: 20,
 } as const;
 
 /** The type of PROTOCOL. */

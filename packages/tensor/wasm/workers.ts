@@ -61,6 +61,27 @@ export function claimTasks(
       } else if (kind === task.softmaxRows) {
         calls.softmax_rows_f64!(ctl[t + 1], ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5]);
         calls.rows_apply_f64!(ctl[t + 2], ctl[t + 3], ctl[t + 4], ctl[t + 5], 0);
+      } else if (kind === task.denseChain) {
+        // Each layer on rows [from, from + rows): the GEMM (packing W in this thread's
+        // scratch), the bias and activation in place, and softmax rows into their own array;
+        // the next layer reads this one's output (its address is in its description).
+        const from = ctl[t + 1], rows = ctl[t + 2], d = slot.chain;
+        const pa = ctl[slot.scratch] + id * ctl[slot.stride], pb = pa + ctl[slot.pbOffset];
+        for (let l = 0, q = d + 1; l < ctl[d]; l++, q += p.chainInts) {
+          const inLd = ctl[q + 1], outLd = ctl[q + 4], n = ctl[q + 5], k = ctl[q + 6];
+          const bias = ctl[q + 7], act = ctl[q + 8], a = ctl[q] + from * inLd;
+          const c = ctl[q + 3] + from * outLd;
+          calls.gemm_f64(a, inLd, 8, ctl[q + 2], 8, k * 8, c, outLd, rows, n, k, pa, pb, 0);
+          const pointwise = act === 4 ? 0 : act;
+          if (bias !== 0 || pointwise !== 0) {
+            calls.dense_epilogue_f64!(c, outLd, rows, (n + 3) & ~3, bias, pointwise);
+          }
+          if (act === 4) {
+            const e = ctl[q + 9] + from * outLd, sums = ctl[q + 10] + from * 8;
+            calls.softmax_rows_f64!(c, e, rows, n, sums);
+            calls.rows_apply_f64!(e, rows, n, sums, 0);
+          }
+        }
       } else if (kind === task.packBF64 || kind === task.packBF32) {
         (kind === task.packBF64 ? calls.pack_b_f64 : calls.pack_b_f32)(
           ...ctl.subarray(t + 1, t + 8),

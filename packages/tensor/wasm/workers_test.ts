@@ -12,6 +12,7 @@
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import type { Tensor } from "../mod.ts";
+import { storageOf, tensorFromStorage } from "../seam.ts";
 import { loadWasmGemm, setGemmWorkerFactory, wasmGemmKind, wasmGemmThreads } from "./gemm.ts";
 import { setWasmMode } from "../cpu/kernel_choice.ts";
 import { resetWorkerFailures } from "./policy.ts";
@@ -40,7 +41,7 @@ const DEADLINE_MS = 1000;
 /** What the warning says when only the deadline caught the failure. */
 const AT_DEADLINE = /with no task finishing \(a worker hangs or was terminated\)/;
 
-type Target = "gemm" | "tanh" | "softmax";
+type Target = "gemm" | "tanh" | "softmax" | "chain";
 
 /** The condition, in a worker's claim loop, that task `t` of the control block is a target. */
 function isTarget(target: Target): string {
@@ -48,6 +49,8 @@ function isTarget(target: Target): string {
     ? `(ctl[t] === p.task.gemmF64 || ctl[t] === p.task.gemmF32) && ctl[t + 11] === ${FAULT_K}`
     : target === "tanh"
     ? "ctl[t] === p.task.unary"
+    : target === "chain"
+    ? "ctl[t] === p.task.denseChain"
     : "ctl[t] === p.task.softmaxRows";
 }
 
@@ -153,10 +156,34 @@ const x = values([200_000], 5, "float64").mul(4);
 const rows = values([4000, 33], 6, "float64").mul(4);
 const warm = values([256, 256], 13, "float64");
 
+// A dense chain: three tanh layers of 48 on 3000 rows (its caller runs the layers one by one
+// when the chain cannot run, as Sequential.predict does).
+const chainX = values([3000, 48], 7, "float64");
+const chainW = [14, 15, 16].map((seed) => values([48, 48], seed, "float64").mul(0.2));
+const chainB = values([48], 17, "float64");
+
+function chain(): Tensor {
+  const backend = chainX.device.backend;
+  const layers = chainW.map((w) => ({
+    w: storageOf(w),
+    b: storageOf(chainB),
+    inFeatures: 48,
+    outFeatures: 48,
+    activation: "tanh" as const,
+  }));
+  const out = backend.denseChain!(storageOf(chainX), layers, { dtype: "float64", rows: 3000 });
+  const like = { shape: [3000, 48], dtype: "float64" as const, device: chainX.device };
+  if (out !== null) return tensorFromStorage(out, like);
+  let h = chainX;
+  for (const w of chainW) h = h.matmul(w, { transposeB: true, bias: chainB }).tanh();
+  return h;
+}
+
 const OPERATIONS: Record<Target, { run: () => Tensor; named: string }> = {
   gemm: { run: () => a.matmul(b), named: `multiply [1024, ${FAULT_K}] by [${FAULT_K}, 240]` },
   tanh: { run: () => x.tanh(), named: "compute tanh of 200000 elements" },
   softmax: { run: () => rows.softmax(-1), named: "compute softmax of 4000 rows of 33" },
+  chain: { run: chain, named: "run a dense chain on 3000 rows (float64)" },
 };
 
 /** Each operation on one thread, computed once. */
@@ -167,6 +194,7 @@ function references(): Record<Target, Tensor> {
       gemm: OPERATIONS.gemm.run(),
       tanh: OPERATIONS.tanh.run(),
       softmax: OPERATIONS.softmax.run(),
+      chain: OPERATIONS.chain.run(),
     };
   } finally {
     setMatmulThreads(2);
@@ -227,7 +255,7 @@ async function withFaults(fn: (expected: Record<Target, Tensor>) => Promise<void
 const usable = wasmGemmKind() !== "none" && wasmGemmThreads().shared;
 const MAKERS = { node: nodeWorkerFactory, web: webWorkerFactory };
 
-for (const target of ["gemm", "tanh", "softmax"] as const) {
+for (const target of ["gemm", "tanh", "softmax", "chain"] as const) {
   Deno.test({
     name:
       `a worker that fails mid-${target}: same bits, a warning naming the operation, worker and error, new workers`,
