@@ -50,6 +50,12 @@ export interface Loss {
   /** ∂L/∂pred for the last `forward`, scaled by `gradOutput` (default ones). */
   backward(gradOutput?: Tensor): Tensor;
   /**
+   * Optional: the value `forward` would return (the same bits), without keeping anything
+   * for `backward` and without touching what the last `forward` kept — for evaluation,
+   * which needs no gradient (the built-in losses have it; `evaluate` uses it when present).
+   */
+  value?(pred: Tensor, target: Tensor): Tensor;
+  /**
    * Optional: disposes what the last `forward` kept for `backward` (the
    * built-in losses have it; `fit` calls it when training ends).
    */
