@@ -5,7 +5,14 @@
  */
 
 import type { Tensor } from "@glassbox/tensor";
-import { average, checkMultioutput, columns } from "./_regression.ts";
+import {
+  average,
+  checkMultioutput,
+  columns,
+  columnSquaredDeviation,
+  columnSquaredError,
+  columnSum,
+} from "./_regression.ts";
 import type { Multioutput } from "./multioutput.ts";
 
 /** Options of `r2Score` that give one number. */
@@ -85,32 +92,24 @@ export function r2Score(
   pred: Tensor,
   options: R2ScoreOptions | R2ScoreRawOptions = {},
 ): number | number[] {
-  const cols = columns("r2Score", pred, truth);
-  const k = cols.pred.length;
+  const { pred: p, truth: t, n, k } = columns("r2Score", pred, truth);
   const multioutput = options.multioutput;
   checkMultioutput("r2Score", multioutput, k, [
     "uniform_average",
     "variance_weighted",
     "raw_values",
   ]);
-  if (cols.n < 2) {
+  if (n < 2) {
     const nan = new Array<number>(k).fill(NaN);
     return multioutput === "raw_values" ? nan : NaN;
   }
   const forceFinite = options.forceFinite ?? true;
   const numerators: number[] = [], denominators: number[] = [];
   for (let j = 0; j < k; j++) {
-    const p = cols.pred[j], t = cols.truth[j];
-    let mean = 0;
-    for (let i = 0; i < t.length; i++) mean += t[i];
-    mean /= t.length;
-    let residual = 0, total = 0;
-    for (let i = 0; i < t.length; i++) {
-      residual += (t[i] - p[i]) ** 2;
-      total += (t[i] - mean) ** 2;
-    }
-    numerators.push(residual);
-    denominators.push(total);
+    // Each sum in row order, one accumulator each, as scikit-learn's per-output sums.
+    const mean = columnSum(t, n, k, j) / n;
+    numerators.push(columnSquaredError(t, p, n, k, j));
+    denominators.push(columnSquaredDeviation(t, mean, n, k, j));
   }
   const scores = numerators.map((num, j) => {
     const den = denominators[j];
