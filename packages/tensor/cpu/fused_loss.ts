@@ -151,7 +151,9 @@ function categoricalCrossEntropy(
       const yv = y[at], pv = p[at];
       const floor = yv === 0 ? 1 : 0; // where y = 0, p ≥ 1 makes y·log p and y/p exactly 0
       const safe = pv !== pv ? NaN : pv > floor ? pv : floor; // torch.maximum: NaN wins
-      row += r(yv * r(Math.log(safe)));
+      // Where y = 0 and p ≤ 1 the term is y·log 1 = ±0, and adding ±0 leaves the row sum as
+      // it is (it starts at +0, so it is never −0): skip the logarithm (most of a one-hot row).
+      if (yv !== 0 || !(pv <= 1)) row += r(yv * r(Math.log(safe)));
       if (grad !== null) grad[at] = r(r(-yv / safe) * g);
     }
     total += -r(row);

@@ -174,7 +174,6 @@ Deno.test("lossValueGrad gives the composed categorical cross-entropy bits, zero
     pv.splice(0, 4, 0, 1, 0, 0);
     pv.splice(4, 4, 0, 0.5, 0.5, 0);
     pv[8] = NaN;
-    const p = tensor(pv, { dtype, shape: [9, 4] });
     // One-hot rows, a soft row, a row whose target sits on a zero probability.
     const yv: number[] = Array.from(
       { length: 36 },
@@ -182,6 +181,10 @@ Deno.test("lossValueGrad gives the composed categorical cross-entropy bits, zero
     );
     yv.splice(12, 4, ...Array.from(soft.subarray(12, 16)));
     yv.splice(4, 4, 1, 0, 0, 0);
+    // A probability above 1 and a −0 under zero targets (the kernel skips log 1 there only).
+    pv[22] = 1.5;
+    yv[23] = -0;
+    const p = tensor(pv, { dtype, shape: [9, 4] });
     const y = tensor(yv, { dtype, shape: [9, 4] });
     for (const reduction of ["mean", "sum"] as const) {
       const r = backend.lossValueGrad("categoricalCrossEntropy", storageOf(p), storageOf(y), {
