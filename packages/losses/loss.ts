@@ -1,6 +1,7 @@
 /**
  * The shape every loss of `@glassbox/losses` shares: `forward(pred, target)`,
- * `backward(gradOutput?)` and a `reduction`.
+ * `backward(gradOutput?)`, a `reduction`, and `value(pred, target)` (forward's
+ * value without the gradient, for evaluation).
  *
  * @module
  */
