@@ -37,6 +37,8 @@ export function columns(metric: string, pred: unknown, truth: unknown): Columns 
 // The column sums below are leaves whose loop is all they do: the optimized code that a
 // long loop enters mid-call then has nothing after the loop to bail out on. Each sums
 // its column in row order, one accumulator, as a loop over a copied-out column would.
+// Squares are d·d: the same number as d ** 2 (a call to pow, which returns x·x for an
+// exponent of 2) for every d that is not NaN, at a fraction of the cost.
 
 /** Σ x[i, j] over the rows i, in order. */
 export function columnSum(x: Float64Array, n: number, k: number, j: number): number {
@@ -54,7 +56,10 @@ export function columnSquaredError(
   j: number,
 ): number {
   let s = 0;
-  for (let i = 0, at = j; i < n; i++, at += k) s += (t[at] - p[at]) ** 2;
+  for (let i = 0, at = j; i < n; i++, at += k) {
+    const d = t[at] - p[at];
+    s += d * d;
+  }
   return s;
 }
 
@@ -80,7 +85,10 @@ export function columnSquaredDeviation(
   j: number,
 ): number {
   let s = 0;
-  for (let i = 0, at = j; i < n; i++, at += k) s += (t[at] - c) ** 2;
+  for (let i = 0, at = j; i < n; i++, at += k) {
+    const d = t[at] - c;
+    s += d * d;
+  }
   return s;
 }
 
