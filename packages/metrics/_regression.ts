@@ -34,18 +34,10 @@ export function columns(metric: string, pred: unknown, truth: unknown): Columns 
   return { pred: p, truth: t, n, k };
 }
 
-// The column sums below are leaves whose loop is all they do: the optimized code that a
-// long loop enters mid-call then has nothing after the loop to bail out on. Each sums
-// its column in row order, one accumulator, as a loop over a copied-out column would.
-// Squares are d·d: the same number as d ** 2 (a call to pow, which returns x·x for an
-// exponent of 2) for every d that is not NaN, at a fraction of the cost.
-
-/** Σ x[i, j] over the rows i, in order. */
-export function columnSum(x: Float64Array, n: number, k: number, j: number): number {
-  let s = 0;
-  for (let i = 0, at = j; i < n; i++, at += k) s += x[at];
-  return s;
-}
+// Column sums for mse and mae, read in place: each sums its column in row order with one
+// accumulator, as a loop over a copied-out column would. Squares are d·d: the same number
+// as d ** 2 (a call to pow, which returns x·x for an exponent of 2) for every d that is
+// not NaN, at a fraction of the cost.
 
 /** Σ (t[i, j] − p[i, j])² over the rows i, in order. */
 export function columnSquaredError(
@@ -73,22 +65,6 @@ export function columnAbsoluteError(
 ): number {
   let s = 0;
   for (let i = 0, at = j; i < n; i++, at += k) s += Math.abs(t[at] - p[at]);
-  return s;
-}
-
-/** Σ (t[i, j] − c)² over the rows i, in order. */
-export function columnSquaredDeviation(
-  t: Float64Array,
-  c: number,
-  n: number,
-  k: number,
-  j: number,
-): number {
-  let s = 0;
-  for (let i = 0, at = j; i < n; i++, at += k) {
-    const d = t[at] - c;
-    s += d * d;
-  }
   return s;
 }
 

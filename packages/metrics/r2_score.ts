@@ -5,14 +5,7 @@
  */
 
 import type { Tensor } from "@glassbox/tensor";
-import {
-  average,
-  checkMultioutput,
-  columns,
-  columnSquaredDeviation,
-  columnSquaredError,
-  columnSum,
-} from "./_regression.ts";
+import { average, checkMultioutput, columns } from "./_regression.ts";
 import type { Multioutput } from "./multioutput.ts";
 
 /** Options of `r2Score` that give one number. */
@@ -105,11 +98,22 @@ export function r2Score(
   }
   const forceFinite = options.forceFinite ?? true;
   const numerators: number[] = [], denominators: number[] = [];
+  const end = n * k;
   for (let j = 0; j < k; j++) {
-    // Each sum in row order, one accumulator each, as scikit-learn's per-output sums.
-    const mean = columnSum(t, n, k, j) / n;
-    numerators.push(columnSquaredError(t, p, n, k, j));
-    denominators.push(columnSquaredDeviation(t, mean, n, k, j));
+    // Each sum in row order, one accumulator each, as scikit-learn's per-output sums. The
+    // loops stay in this function: called once per run, it is optimized where its own loops
+    // run long, while small helpers would be inlined into its first, slower compiled code.
+    let mean = 0;
+    for (let at = j; at < end; at += k) mean += t[at];
+    mean /= n;
+    let residual = 0, total = 0;
+    for (let at = j; at < end; at += k) {
+      const tv = t[at], d = tv - p[at], e = tv - mean;
+      residual += d * d; // d·d is d ** 2 (for every d but NaN), without a pow call
+      total += e * e;
+    }
+    numerators.push(residual);
+    denominators.push(total);
   }
   const scores = numerators.map((num, j) => {
     const den = denominators[j];
