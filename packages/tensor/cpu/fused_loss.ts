@@ -47,6 +47,9 @@ function mse(
 /**
  * `mse` in float64, where every rounding is the identity: the same operations in the same
  * order without a call per element (a validation pass runs it on 10,000s of elements).
+ * Both loops stay in this function, which the training steps call often (so it is
+ * optimized early); a small helper for the value pass alone would be inlined into its
+ * callers' first, slower compiled code, and stay there.
  */
 function mse64(
   p: TypedArray,
@@ -57,30 +60,23 @@ function mse64(
 ) {
   const n = info.rows * info.cols;
   const mean = info.reduction === "mean";
-  if (grad === null) {
-    const sum = sumSquaredDiff64(p, t, n);
-    value[0] = mean ? sum / n : sum;
-    return;
-  }
   let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const d = p[i] - t[i];
-    grad[i] = d;
-    acc += d * d;
+  if (grad === null) {
+    for (let i = 0; i < n; i++) {
+      const d = p[i] - t[i];
+      acc += d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = p[i] - t[i];
+      grad[i] = d;
+      acc += d * d;
+    }
   }
   value[0] = mean ? acc / n : acc;
+  if (grad === null) return;
   const g = mean ? 1 / n : 1;
   for (let i = 0; i < n; i++) grad[i] = grad[i] * 2 * g;
-}
-
-/** Σ (p − t)² in order, float64: the value pass alone, bound by the additions' latency. */
-function sumSquaredDiff64(p: TypedArray, t: TypedArray, n: number): number {
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const d = p[i] - t[i];
-    acc += d * d;
-  }
-  return acc;
 }
 
 /**
