@@ -91,15 +91,41 @@ export class BCELoss implements Loss {
   forward(pred: Tensor, target: Tensor): Tensor {
     drop(this.#saved);
     this.#saved = null;
-    return tidy(() => this.#forward(pred, target));
+    return tidy(() => this.#forward(pred, target, true));
   }
 
-  #forward(pred: Tensor, target: Tensor): Tensor {
+  /**
+   * The value `forward` returns for the same inputs (the same bits), computed without the
+   * gradient and without keeping anything for `backward`; what the last `forward` kept
+   * stays. For evaluation: `evaluate` in `@glassbox/trainer` uses it.
+   *
+   * @param pred Probabilities, any shape, values in [0, 1].
+   * @param target Targets of the same shape and dtype.
+   * @returns A scalar for `"mean"`/`"sum"`, the per-element losses (shape of `pred`) for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { BCELoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const bce = new BCELoss();
+   * const p = tensor([0.9, 0.2]), t = tensor([1, 0]);
+   * const value = bce.value(p, t);
+   * deepStrictEqual(value.toTypedArray(), bce.forward(p, t).toTypedArray());
+   * ```
+   */
+  value(pred: Tensor, target: Tensor): Tensor {
+    return tidy(() => this.#forward(pred, target, false));
+  }
+
+  /** The loss; `save` keeps what `backward` needs. */
+  #forward(pred: Tensor, target: Tensor, save: boolean): Tensor {
     checkTensor(pred, "BCELoss", "pred");
     checkSameShape("BCELoss", pred, checkTensor(target, "BCELoss", "target"));
     checkWeight("BCELoss", pred, this.weight, "weight", pred.shape);
     checkProbabilities("BCELoss", pred, "apply sigmoid first, or use BCEWithLogitsLoss on logits");
-    this.#saved = hold({ pred, target });
+    if (save) this.#saved = hold({ pred, target });
     const logP = pred.log().maximum(LOG_FLOOR);
     const log1mP = pred.neg().add(1).log().maximum(LOG_FLOOR);
     // ℓ = −w·(t·log p + (1 − t)·log(1 − p))

@@ -93,16 +93,42 @@ export class BCEWithLogitsLoss implements Loss {
   forward(pred: Tensor, target: Tensor): Tensor {
     drop(this.#saved);
     this.#saved = null;
-    return tidy(() => this.#forward(pred, target));
+    return tidy(() => this.#forward(pred, target, true));
   }
 
-  #forward(pred: Tensor, target: Tensor): Tensor {
+  /**
+   * The value `forward` returns for the same inputs (the same bits), computed without the
+   * gradient and without keeping anything for `backward`; what the last `forward` kept
+   * stays. For evaluation: `evaluate` in `@glassbox/trainer` uses it.
+   *
+   * @param pred Logits, any shape.
+   * @param target Targets of the same shape and dtype.
+   * @returns A scalar for `"mean"`/`"sum"`, the per-element losses (shape of `pred`) for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { BCEWithLogitsLoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const bce = new BCEWithLogitsLoss();
+   * const x = tensor([2.5, -1, 0.3]), t = tensor([1, 0, 1]);
+   * const value = bce.value(x, t);
+   * deepStrictEqual(value.toTypedArray(), bce.forward(x, t).toTypedArray());
+   * ```
+   */
+  value(pred: Tensor, target: Tensor): Tensor {
+    return tidy(() => this.#forward(pred, target, false));
+  }
+
+  /** The loss; `save` keeps what `backward` needs. */
+  #forward(pred: Tensor, target: Tensor, save: boolean): Tensor {
     const name = "BCEWithLogitsLoss";
     checkTensor(pred, name, "pred");
     checkSameShape(name, pred, checkTensor(target, name, "target"));
     checkWeight(name, pred, this.weight, "weight", pred.shape);
     checkWeight(name, pred, this.posWeight, "posWeight", pred.shape);
-    this.#saved = hold({ pred, target });
+    if (save) this.#saved = hold({ pred, target });
     const x = pred, t = target;
     // softplus(−x) = log(1 + e^−x), shifted by m = max(−x, 0) so no exp overflows.
     const m = x.neg().maximum(0);

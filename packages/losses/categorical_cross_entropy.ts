@@ -5,7 +5,7 @@
  */
 
 import { cpu, type Tensor, tidy } from "@glassbox/tensor";
-import { lossValueGrad } from "./_fused.ts";
+import { lossValue, lossValueGrad } from "./_fused.ts";
 import {
   checkMatrix,
   checkProbabilities,
@@ -75,31 +75,54 @@ export class CategoricalCrossEntropy implements Loss {
    */
   forward(pred: Tensor, target: Tensor): Tensor {
     this.release();
-    return tidy(() => this.#forward(pred, target, this.reduction !== "none"));
+    return tidy(() => this.#forward(pred, target, this.reduction !== "none", true));
   }
 
-  #forward(pred: Tensor, target: Tensor, fuse: boolean): Tensor {
+  /**
+   * The value `forward` returns for the same inputs (the same bits), computed without the
+   * gradient and without keeping anything for `backward`; what the last `forward` kept
+   * stays. For evaluation: `evaluate` in `@glassbox/trainer` uses it.
+   *
+   * @param pred Probabilities of shape [N, C], values in [0, 1].
+   * @param target Target distribution (one-hot or soft) of the same shape and dtype.
+   * @returns A scalar for `"mean"`/`"sum"`, the per-row losses [N] for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { CategoricalCrossEntropy } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const ce = new CategoricalCrossEntropy();
+   * const pred = tensor([[0.8, 0.2], [0.4, 0.6]]), target = tensor([[1, 0], [0, 1]]);
+   * const value = ce.value(pred, target);
+   * deepStrictEqual(value.toTypedArray(), ce.forward(pred, target).toTypedArray());
+   * deepStrictEqual(value.item(), -(Math.log(0.8) + Math.log(0.6)) / 2);
+   * ```
+   */
+  value(pred: Tensor, target: Tensor): Tensor {
+    return tidy(() => this.#forward(pred, target, true, false));
+  }
+
+  /** The loss; `fuse` lets the CPU's fused kernel compute it, `save` keeps state for `backward`. */
+  #forward(pred: Tensor, target: Tensor, fuse: boolean, save: boolean): Tensor {
     const name = "CategoricalCrossEntropy";
     checkMatrix(name, checkTensor(pred, name, "pred"), "probabilities");
     checkSameShape(name, pred, checkTensor(target, name, "target"));
     // NaN passes: a diverged network's softmax, for the training loop's non-finite guard.
     checkProbabilities(name, pred, "apply softmax first, or use CrossEntropyLoss on logits", true);
     if (fuse && this.reduction !== "none" && pred.device === cpu) {
+      const kind = "categoricalCrossEntropy", action = `compute ${name}`;
+      if (!save) return lossValue(kind, pred, target, this.reduction, action);
       // Value and gradient in one backend call on the CPU (the same bits as the steps below).
-      const { value, grad } = lossValueGrad(
-        "categoricalCrossEntropy",
-        pred,
-        target,
-        this.reduction,
-        `compute ${name}`,
-      );
+      const { value, grad } = lossValueGrad(kind, pred, target, this.reduction, action);
       this.#fused = hold({ grad, pred, target });
       return value;
     }
     // Where y = 0, use p = max(p, 1) ≥ 1 instead: y·log p and y/p are then exactly 0
     // (never 0·(−∞) or 0/0); elsewhere max(p, 0) = p.
     const safeP = pred.maximum(target.equal(0));
-    this.#saved = hold({ safeP, target });
+    if (save) this.#saved = hold({ safeP, target });
     // ℓ_i = −Σ_c y[i, c]·log p[i, c]
     const perRow = target.mul(safeP.log()).sum(1).neg();
     return reduce(perRow, this.reduction, pred.shape[0]);
@@ -131,7 +154,7 @@ export class CategoricalCrossEntropy implements Loss {
     if (fused !== null) {
       if (gradOutput === undefined) return fused.grad.view();
       drop(this.#saved);
-      this.#forward(fused.pred, fused.target, false); // keeps max(p, [y = 0]) and y
+      this.#forward(fused.pred, fused.target, false, true); // keeps max(p, [y = 0]) and y
     }
     const { safeP, target: y } = stored(this.#saved, "CategoricalCrossEntropy");
     const n = safeP.shape[0];

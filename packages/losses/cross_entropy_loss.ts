@@ -18,7 +18,7 @@ import {
   stored,
 } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
-import { lossValueGrad } from "./_fused.ts";
+import { lossValue, lossValueGrad } from "./_fused.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
 /** Options of `CrossEntropyLoss`. */
@@ -121,7 +121,35 @@ export class CrossEntropyLoss implements Loss {
    */
   forward(pred: Tensor, target: Tensor): Tensor {
     this.release();
-    return tidy(() => this.#forward(pred, target, true));
+    return tidy(() => this.#forward(pred, target, true, true));
+  }
+
+  /**
+   * The value `forward` returns for the same inputs (the same bits), computed without the
+   * gradient and without keeping anything for `backward`; what the last `forward` kept
+   * stays. For evaluation: `evaluate` in `@glassbox/trainer` uses it.
+   *
+   * @param pred Logits of shape [N, C].
+   * @param target Class indices [N] (same dtype as `pred`), or probabilities [N, C].
+   * @returns A scalar for `"mean"`/`"sum"`, the per-sample losses [N] for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { CrossEntropyLoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const ce = new CrossEntropyLoss();
+   * const logits = tensor([[2, 0, -1], [0.5, 0.5, 3]]), labels = tensor([0, 2]);
+   * const value = ce.value(logits, labels);
+   * deepStrictEqual(value.toTypedArray(), ce.forward(logits, labels).toTypedArray());
+   * // Label smoothing takes the composed path; the value is still forward's.
+   * const smooth = new CrossEntropyLoss({ labelSmoothing: 0.1 });
+   * deepStrictEqual(smooth.value(logits, labels).item(), smooth.forward(logits, labels).item());
+   * ```
+   */
+  value(pred: Tensor, target: Tensor): Tensor {
+    return tidy(() => this.#forward(pred, target, true, false));
   }
 
   /**
@@ -147,7 +175,8 @@ export class CrossEntropyLoss implements Loss {
     return true;
   }
 
-  #forward(pred: Tensor, target: Tensor, fuse: boolean): Tensor {
+  /** The loss; `fuse` lets the backend's fused kernel compute it, `save` keeps state for `backward`. */
+  #forward(pred: Tensor, target: Tensor, fuse: boolean, save: boolean): Tensor {
     const name = "CrossEntropyLoss";
     checkMatrix(name, checkTensor(pred, name, "pred"), "logits");
     checkTensor(target, name, "target");
@@ -156,6 +185,7 @@ export class CrossEntropyLoss implements Loss {
       // Value and gradient in one backend call (the same numbers as the steps below).
       const reduction = this.reduction as "mean" | "sum";
       const action = `compute ${name}`;
+      if (!save) return lossValue("softmaxCrossEntropy", pred, target, reduction, action);
       const { value, grad } = lossValueGrad("softmaxCrossEntropy", pred, target, reduction, action);
       this.#fused = hold({ grad, pred, target });
       return value;
@@ -185,7 +215,9 @@ export class CrossEntropyLoss implements Loss {
       // "mean" divides by the total weight of the kept rows. All rows ignored: the
       // loss is 0/0 = NaN, as in PyTorch, and the gradient 0 (divide by 1 there).
       const totalWeight = sampleWeight.sum();
-      this.#saved = hold({ logp, gradLogp, denominator: totalWeight.add(totalWeight.equal(0)) });
+      if (save) {
+        this.#saved = hold({ logp, gradLogp, denominator: totalWeight.add(totalWeight.equal(0)) });
+      }
       return reduce(perSample, this.reduction, totalWeight);
     }
     checkSameShape(name, pred, target);
@@ -194,7 +226,7 @@ export class CrossEntropyLoss implements Loss {
     const weighted = w === undefined ? q : q.mul(w);
     perSample = logp.mul(weighted).sum(1).neg();
     gradLogp = weighted.neg();
-    this.#saved = hold({ logp, gradLogp, denominator: n });
+    if (save) this.#saved = hold({ logp, gradLogp, denominator: n });
     return reduce(perSample, this.reduction, n);
   }
 
@@ -226,7 +258,7 @@ export class CrossEntropyLoss implements Loss {
     if (fused !== null) {
       if (gradOutput === undefined) return fused.grad.view();
       drop(this.#saved);
-      this.#forward(fused.pred, fused.target, false); // keeps log p for the general case
+      this.#forward(fused.pred, fused.target, false, true); // keeps log p for the general case
     }
     const { logp, gradLogp, denominator } = stored(this.#saved, "CrossEntropyLoss");
     const n = logp.shape[0];

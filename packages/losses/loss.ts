@@ -1,6 +1,7 @@
 /**
  * The shape every loss of `@glassbox/losses` shares: `forward(pred, target)`,
- * `backward(gradOutput?)` and a `reduction`.
+ * `backward(gradOutput?)`, a `reduction`, and `value(pred, target)` (forward's
+ * value without the gradient, for evaluation).
  *
  * @module
  */
@@ -49,6 +50,12 @@ export interface Loss {
   forward(pred: Tensor, target: Tensor): Tensor;
   /** ∂L/∂pred for the last `forward`, scaled by `gradOutput` (default ones). */
   backward(gradOutput?: Tensor): Tensor;
+  /**
+   * Optional: the value `forward` would return (the same bits), without keeping anything
+   * for `backward` and without touching what the last `forward` kept — for evaluation,
+   * which needs no gradient (the built-in losses have it; `evaluate` uses it when present).
+   */
+  value?(pred: Tensor, target: Tensor): Tensor;
   /**
    * Optional: disposes what the last `forward` kept for `backward` (the
    * built-in losses have it; `fit` calls it when training ends).

@@ -7,7 +7,7 @@
 import { type Tensor, tidy } from "@glassbox/tensor";
 import { checkReduction, checkSameShape, checkTensor, drop, hold, stored } from "./_checks.ts";
 import { reduce, upstream } from "./_reduction.ts";
-import { lossValueGrad } from "./_fused.ts";
+import { lossValue, lossValueGrad } from "./_fused.ts";
 import type { Loss, LossOptions, Reduction } from "./loss.ts";
 
 /**
@@ -64,20 +64,49 @@ export class MSELoss implements Loss {
    */
   forward(pred: Tensor, target: Tensor): Tensor {
     this.release();
-    return tidy(() => this.#forward(pred, target, this.reduction !== "none"));
+    return tidy(() => this.#forward(pred, target, this.reduction !== "none", true));
   }
 
-  #forward(pred: Tensor, target: Tensor, fuse: boolean): Tensor {
+  /**
+   * The value `forward` returns for the same inputs (the same bits), computed without the
+   * gradient and without keeping anything for `backward`; what the last `forward` kept
+   * stays. For evaluation: `evaluate` in `@glassbox/trainer` uses it.
+   *
+   * @param pred Predictions, any shape.
+   * @param target Targets of the same shape and dtype.
+   * @returns A scalar for `"mean"`/`"sum"`, the squared errors (shape of `pred`) for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { MSELoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const loss = new MSELoss();
+   * const pred = tensor([0.1, 0.7, 2]), target = tensor([0, 1, 1.5]);
+   * const value = loss.value(pred, target);
+   * deepStrictEqual(value.toTypedArray(), loss.forward(pred, target).toTypedArray());
+   * deepStrictEqual(value.item(), (0.1 ** 2 + (0.7 - 1) ** 2 + 0.5 ** 2) / 3);
+   * ```
+   */
+  value(pred: Tensor, target: Tensor): Tensor {
+    return tidy(() => this.#forward(pred, target, true, false));
+  }
+
+  /** The loss; `fuse` lets the backend's fused kernel compute it, `save` keeps state for `backward`. */
+  #forward(pred: Tensor, target: Tensor, fuse: boolean, save: boolean): Tensor {
     checkTensor(pred, "MSELoss", "pred");
     checkSameShape("MSELoss", pred, checkTensor(target, "MSELoss", "target"));
     if (fuse && this.reduction !== "none") {
+      const action = "compute MSELoss";
+      if (!save) return lossValue("mse", pred, target, this.reduction, action);
       // Value and gradient in one backend call (the same numbers as the steps below).
-      const { value, grad } = lossValueGrad("mse", pred, target, this.reduction, "compute MSELoss");
+      const { value, grad } = lossValueGrad("mse", pred, target, this.reduction, action);
       this.#fused = hold({ grad, pred, target });
       return value;
     }
     const diff = pred.sub(target);
-    this.#saved = hold({ diff });
+    if (save) this.#saved = hold({ diff });
     return reduce(diff.square(), this.reduction, pred.size);
   }
 
@@ -109,7 +138,7 @@ export class MSELoss implements Loss {
     if (fused !== null) {
       if (gradOutput === undefined) return fused.grad.view();
       drop(this.#saved);
-      this.#forward(fused.pred, fused.target, false); // keeps p − t for the general case
+      this.#forward(fused.pred, fused.target, false, true); // keeps p − t for the general case
     }
     const { diff } = stored(this.#saved, "MSELoss");
     // ℓ = (p − t)²  ⇒  ∂ℓ/∂p = 2 (p − t); the reduction scales by g (or g / n).

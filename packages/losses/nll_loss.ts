@@ -84,10 +84,37 @@ export class NLLLoss implements Loss {
   forward(pred: Tensor, target: Tensor): Tensor {
     drop(this.#saved);
     this.#saved = null;
-    return tidy(() => this.#forward(pred, target));
+    return tidy(() => this.#forward(pred, target, true));
   }
 
-  #forward(pred: Tensor, target: Tensor): Tensor {
+  /**
+   * The value `forward` returns for the same inputs (the same bits), computed without the
+   * gradient and without keeping anything for `backward`; what the last `forward` kept
+   * stays. For evaluation: `evaluate` in `@glassbox/trainer` uses it.
+   *
+   * @param pred Log-probabilities of shape [N, C].
+   * @param target Class indices [N], same dtype as `pred`.
+   * @returns A scalar for `"mean"`/`"sum"`, the per-sample losses [N] for `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { NLLLoss } from "@glassbox/losses";
+   * import { tensor } from "@glassbox/tensor";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const nll = new NLLLoss();
+   * const logp = tensor([[-0.1, -2.4], [-1.5, -0.3]]), labels = tensor([0, 1]);
+   * const value = nll.value(logp, labels);
+   * deepStrictEqual(value.toTypedArray(), nll.forward(logp, labels).toTypedArray());
+   * deepStrictEqual(value.item(), (0.1 + 0.3) / 2);
+   * ```
+   */
+  value(pred: Tensor, target: Tensor): Tensor {
+    return tidy(() => this.#forward(pred, target, false));
+  }
+
+  /** The loss; `save` keeps what `backward` needs. */
+  #forward(pred: Tensor, target: Tensor, save: boolean): Tensor {
     checkMatrix("NLLLoss", checkTensor(pred, "NLLLoss", "pred"), "log-probabilities");
     checkClassWeight("NLLLoss", pred, this.weight);
     const targets = classTargets(
@@ -102,7 +129,7 @@ export class NLLLoss implements Loss {
       : targets.oneHot.mul(this.weight);
     const sampleWeight = targetWeight.sum(1);
     const totalWeight = sampleWeight.sum();
-    this.#saved = hold({ targetWeight, totalWeight, pred, n: pred.shape[0] });
+    if (save) this.#saved = hold({ targetWeight, totalWeight, pred, n: pred.shape[0] });
     // ℓ_i = −w[t_i] · x[i, t_i]
     const perSample = pick(pred, targets).mul(sampleWeight).neg();
     return reduce(perSample, this.reduction, totalWeight);

@@ -45,14 +45,49 @@ function rowArgmax(values: Float64Array, columns: number): number[] {
   const rows = values.length / columns;
   const out = new Array<number>(rows);
   for (let i = 0, base = 0; i < rows; i++, base += columns) {
-    let best = values[base], at = 0;
-    for (let c = 1; c < columns && best === best; c++) {
-      const v = values[base + c];
-      if (v !== v || v > best) best = v, at = c;
-    }
-    out[i] = at;
+    out[i] = argmaxAt(values, base, columns);
   }
   return out;
+}
+
+/** The argmax of the row of `columns` values starting at `base` (a NaN wins; ties keep the first). */
+export function argmaxAt(values: Float64Array, base: number, columns: number): number {
+  let best = values[base], at = 0;
+  for (let c = 1; c < columns && best === best; c++) {
+    const v = values[base + c];
+    if (v !== v || v > best) best = v, at = c;
+  }
+  return at;
+}
+
+/** Two [N, C] score tensors' values read in place, with their column counts. */
+export interface ScorePair {
+  pred: Float64Array;
+  truth: Float64Array;
+  rows: number;
+  predColumns: number;
+  truthColumns: number;
+}
+
+/**
+ * `pred` and `truth` as two [N, C] score tensors (C ≥ 2 each, the same N ≥ 1) read in
+ * place, for row argmaxes by `labelsOf`'s rule without label arrays; undefined when they
+ * are not two such tensors (`labelPair` then checks and labels them).
+ */
+export function scorePair(metric: string, pred: unknown, truth: unknown): ScorePair | undefined {
+  if (!(pred instanceof Tensor) || !(truth instanceof Tensor)) return undefined;
+  if (pred.rank !== 2 || truth.rank !== 2 || pred.shape[1] < 2 || truth.shape[1] < 2) {
+    return undefined;
+  }
+  const rows = pred.shape[0];
+  if (rows === 0 || truth.shape[0] !== rows) return undefined;
+  return {
+    pred: hostValues(metric, pred, "pred"),
+    truth: hostValues(metric, truth, "truth"),
+    rows,
+    predColumns: pred.shape[1],
+    truthColumns: truth.shape[1],
+  };
 }
 
 /** Labels of `pred` and `truth`, checked to be the same, non-zero number of samples. */

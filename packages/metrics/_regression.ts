@@ -5,11 +5,17 @@ import { fmtShape } from "@glassbox/internal";
 import { checkPair, hostValues } from "./_inputs.ts";
 import type { Multioutput } from "./multioutput.ts";
 
-/** `pred` and `truth` as K columns of N float64 values each. */
+/**
+ * `pred` and `truth` as K columns of N float64 values each, read in place: column j of
+ * row i is element `i·k + j` of the flat row-major arrays (k = 1 for [N] inputs).
+ */
 export interface Columns {
-  pred: Float64Array[];
-  truth: Float64Array[];
+  pred: Float64Array;
+  truth: Float64Array;
+  /** Rows. */
   n: number;
+  /** Columns (outputs). */
+  k: number;
 }
 
 /** Reads [N] (one output) or [N, K] (K outputs) predictions and truths as columns. */
@@ -25,17 +31,41 @@ export function columns(metric: string, pred: unknown, truth: unknown): Columns 
   }
   const [n, k] = shape.length === 1 ? [shape[0], 1] : [shape[0], shape[1]];
   const p = hostValues(metric, pair.pred, "pred"), t = hostValues(metric, pair.truth, "truth");
-  const split = (flat: Float64Array): Float64Array[] => {
-    if (k === 1) return [flat];
-    const out: Float64Array[] = [];
-    for (let j = 0; j < k; j++) {
-      const column = new Float64Array(n);
-      for (let i = 0, at = j; i < n; i++, at += k) column[i] = flat[at];
-      out.push(column);
-    }
-    return out;
-  };
-  return { pred: split(p), truth: split(t), n };
+  return { pred: p, truth: t, n, k };
+}
+
+// Column sums for mse and mae, read in place: each sums its column in row order with one
+// accumulator, as a loop over a copied-out column would. Squares are d·d: the same number
+// as d ** 2 (a call to pow, which returns x·x for an exponent of 2) for every d that is
+// not NaN, at a fraction of the cost.
+
+/** Σ (t[i, j] − p[i, j])² over the rows i, in order. */
+export function columnSquaredError(
+  t: Float64Array,
+  p: Float64Array,
+  n: number,
+  k: number,
+  j: number,
+): number {
+  let s = 0;
+  for (let i = 0, at = j; i < n; i++, at += k) {
+    const d = t[at] - p[at];
+    s += d * d;
+  }
+  return s;
+}
+
+/** Σ |t[i, j] − p[i, j]| over the rows i, in order. */
+export function columnAbsoluteError(
+  t: Float64Array,
+  p: Float64Array,
+  n: number,
+  k: number,
+  j: number,
+): number {
+  let s = 0;
+  for (let i = 0, at = j; i < n; i++, at += k) s += Math.abs(t[at] - p[at]);
+  return s;
 }
 
 /** Validates the `multioutput` option against the number of outputs. */
@@ -94,15 +124,4 @@ export function combine(
     scores,
     multioutput === undefined || multioutput === "uniform_average" ? undefined : multioutput,
   );
-}
-
-/** The mean of `f(pred_i, truth_i)` over one column. */
-export function meanOf(
-  p: Float64Array,
-  t: Float64Array,
-  f: (p: number, t: number) => number,
-): number {
-  let s = 0;
-  for (let i = 0; i < p.length; i++) s += f(p[i], t[i]);
-  return s / p.length;
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Tensor } from "@glassbox/tensor";
-import { labelPair } from "./_labels.ts";
+import { argmaxAt, labelPair, scorePair } from "./_labels.ts";
 
 /** Options of `accuracy`. */
 export interface AccuracyOptions {
@@ -36,8 +36,19 @@ export interface AccuracyOptions {
  * ```
  */
 export function accuracy(truth: Tensor, pred: Tensor, options: AccuracyOptions = {}): number {
+  const normalize = options.normalize ?? true;
+  // Scores against scores or one-hot rows (a classifier's validation): the argmaxes compared
+  // row by row, read in place, with no label arrays. The loop stays here: a helper holding it
+  // would be inlined into this function's first, slower compiled code, and stay there.
+  const scores = scorePair("accuracy", pred, truth);
+  if (scores !== undefined) {
+    const { pred: p, truth: t, rows, predColumns: pc, truthColumns: tc } = scores;
+    let agree = 0;
+    for (let i = 0; i < rows; i++) if (argmaxAt(p, i * pc, pc) === argmaxAt(t, i * tc, tc)) agree++;
+    return normalize ? agree / rows : agree;
+  }
   const labels = labelPair("accuracy", pred, truth);
   let correct = 0;
   for (let i = 0; i < labels.pred.length; i++) if (labels.pred[i] === labels.truth[i]) correct++;
-  return (options.normalize ?? true) ? correct / labels.pred.length : correct;
+  return normalize ? correct / labels.pred.length : correct;
 }

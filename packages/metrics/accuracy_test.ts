@@ -50,3 +50,19 @@ Deno.test("accuracy reads [N, C] scores' labels as Tensor.argmax(1) gives them: 
     }
   }
 });
+
+Deno.test("accuracy() of two [N, C] score tensors counts rows whose argmaxes agree, NaN and ties as argmax", () => {
+  // Row argmaxes: NaN wins (index 1), ties keep the first (0), then plain maxima.
+  const pred = tensor([[0.2, NaN, 0.1], [0.5, 0.5, 0], [0.1, 0.2, 0.7], [0.3, 0.6, 0.1]]);
+  const oneHot = tensor([[0, 1, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0]]);
+  const labels = tensor([1, 0, 1, 1]);
+  strictEqual(accuracy(oneHot, pred), accuracy(labels, pred));
+  strictEqual(accuracy(oneHot, pred), 3 / 4);
+  strictEqual(accuracy(oneHot, pred, { normalize: false }), 3);
+  // Different class counts on each side, float32 scores.
+  const wide = tensor([[0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 2], [0, 1, 0, 0]], {
+    dtype: "float32",
+  });
+  strictEqual(accuracy(wide, pred), accuracy(tensor([2, 0, 3, 1]), pred));
+  throws(() => accuracy(oneHot, tensor([[0.2, 0.8]])), /pred has 1 samples but truth has 4/);
+});

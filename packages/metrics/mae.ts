@@ -5,7 +5,7 @@
  */
 
 import type { Tensor } from "@glassbox/tensor";
-import { checkMultioutput, columns, combine, meanOf } from "./_regression.ts";
+import { checkMultioutput, columnAbsoluteError, columns, combine } from "./_regression.ts";
 import type { RawValuesOptions, RegressionOptions } from "./multioutput.ts";
 
 /**
@@ -67,7 +67,8 @@ export function mae(
   options: RegressionOptions | RawValuesOptions = {},
 ): number | number[] {
   const cols = columns("mae", pred, truth);
-  checkMultioutput("mae", options.multioutput, cols.pred.length, ["uniform_average", "raw_values"]);
-  const scores = cols.pred.map((p, k) => meanOf(p, cols.truth[k], (a, b) => Math.abs(b - a)));
+  const { pred: p, truth: t, n, k } = cols;
+  checkMultioutput("mae", options.multioutput, k, ["uniform_average", "raw_values"]);
+  const scores = Array.from({ length: k }, (_, j) => columnAbsoluteError(t, p, n, k, j) / n);
   return combine("mae", scores, options.multioutput);
 }

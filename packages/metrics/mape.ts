@@ -36,9 +36,19 @@ import { checkPair, hostValues } from "./_inputs.ts";
 export function mape(truth: Tensor | number, pred: Tensor | number): number {
   const pair = checkPair("mape", pred, truth);
   const p = hostValues("mape", pair.pred, "pred"), t = hostValues("mape", pair.truth, "truth");
+  return absolutePercentageSum(t, p, p.length) / p.length * 100;
+}
+
+/**
+ * Σ |(t − p) / t| (|p| where t = 0), in order. A leaf with nothing after its loop: the
+ * optimized code that enters the loop mid-call (validation calls this a few times per
+ * epoch on 10,000s of elements) then has no untried operation after it to bail out on,
+ * and both terms are computed every time, so no branch is left untried either.
+ */
+function absolutePercentageSum(t: Float64Array, p: Float64Array, n: number): number {
   let total = 0;
-  for (let i = 0; i < p.length; i++) {
+  for (let i = 0; i < n; i++) {
     total += t[i] === 0 ? Math.abs(p[i]) : Math.abs((t[i] - p[i]) / t[i]);
   }
-  return total / p.length * 100;
+  return total;
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Tensor } from "@glassbox/tensor";
-import { checkMultioutput, columns, combine, meanOf } from "./_regression.ts";
+import { checkMultioutput, columns, columnSquaredError, combine } from "./_regression.ts";
 import type { RawValuesOptions, RegressionOptions } from "./multioutput.ts";
 
 const ALLOWED = ["uniform_average", "raw_values"];
@@ -141,6 +141,7 @@ function squaredErrors(
   options: RegressionOptions | RawValuesOptions,
 ): { scores: number[] } {
   const cols = columns(metric, pred, truth);
-  checkMultioutput(metric, options.multioutput, cols.pred.length, ALLOWED);
-  return { scores: cols.pred.map((p, k) => meanOf(p, cols.truth[k], (a, b) => (b - a) ** 2)) };
+  const { pred: p, truth: t, n, k } = cols;
+  checkMultioutput(metric, options.multioutput, k, ALLOWED);
+  return { scores: Array.from({ length: k }, (_, j) => columnSquaredError(t, p, n, k, j) / n) };
 }

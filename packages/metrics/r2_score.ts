@@ -85,29 +85,32 @@ export function r2Score(
   pred: Tensor,
   options: R2ScoreOptions | R2ScoreRawOptions = {},
 ): number | number[] {
-  const cols = columns("r2Score", pred, truth);
-  const k = cols.pred.length;
+  const { pred: p, truth: t, n, k } = columns("r2Score", pred, truth);
   const multioutput = options.multioutput;
   checkMultioutput("r2Score", multioutput, k, [
     "uniform_average",
     "variance_weighted",
     "raw_values",
   ]);
-  if (cols.n < 2) {
+  if (n < 2) {
     const nan = new Array<number>(k).fill(NaN);
     return multioutput === "raw_values" ? nan : NaN;
   }
   const forceFinite = options.forceFinite ?? true;
   const numerators: number[] = [], denominators: number[] = [];
+  const end = n * k;
   for (let j = 0; j < k; j++) {
-    const p = cols.pred[j], t = cols.truth[j];
+    // Each sum in row order, one accumulator each, as scikit-learn's per-output sums. The
+    // loops stay in this function: called once per run, it is optimized where its own loops
+    // run long, while small helpers would be inlined into its first, slower compiled code.
     let mean = 0;
-    for (let i = 0; i < t.length; i++) mean += t[i];
-    mean /= t.length;
+    for (let at = j; at < end; at += k) mean += t[at];
+    mean /= n;
     let residual = 0, total = 0;
-    for (let i = 0; i < t.length; i++) {
-      residual += (t[i] - p[i]) ** 2;
-      total += (t[i] - mean) ** 2;
+    for (let at = j; at < end; at += k) {
+      const tv = t[at], d = tv - p[at], e = tv - mean;
+      residual += d * d; // d·d is d ** 2 (for every d but NaN), without a pow call
+      total += e * e;
     }
     numerators.push(residual);
     denominators.push(total);

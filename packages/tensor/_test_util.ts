@@ -65,6 +65,7 @@ export function trackedFused(
   | "denseForward"
   | "denseBackward"
   | "lossValueGrad"
+  | "lossValue"
   | "optimizerUpdate"
 > {
   const maybe = (s: Storage | null) => (s === null ? null : track(s));
@@ -83,6 +84,7 @@ export function trackedFused(
       const r = base.lossValueGrad(kind, p, t, info);
       return { value: track(r.value), grad: track(r.grad) };
     },
+    lossValue: (kind, p, t, info) => track(base.lossValue(kind, p, t, info)),
     optimizerUpdate: (rule, params, grads, states, info) =>
       base.optimizerUpdate(rule, params, grads, states, info),
   };

@@ -352,7 +352,8 @@ export interface MatmulInfo {
 /**
  * The kernels a device implements. Shapes are row-major and contiguous; every
  * kernel returns a new storage and never mutates its inputs, except
- * `optimizerUpdate` (and `lossValueGrad`'s accumulator), which update in place.
+ * `optimizerUpdate` (and the accumulator of `lossValueGrad` and `lossValue`), which update in
+ * place.
  */
 export interface Backend {
   /** Short name shown in `Tensor.device` and error messages, e.g. `"cpu"`. */
@@ -444,6 +445,12 @@ export interface Backend {
    * indices as `rows` numbers of `dtype`. Adds the value into `info.accumulator` when given.
    */
   lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad;
+  /**
+   * `lossValueGrad`'s value alone (a new one-element storage, the same bits), without
+   * computing or storing the gradient: for validation, which never runs a backward pass.
+   * Adds the value into `info.accumulator` when given.
+   */
+  lossValue(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): Storage;
   /**
    * One optimizer step of every parameter: `params[i]` (`sizes[i]` elements)
    * from `grads[i]`, with the rule's state `states[i]` (an `"assign"` rule

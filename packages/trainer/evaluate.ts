@@ -33,7 +33,9 @@ export interface Evaluation {
 
 /**
  * Predicts `x` and scores the predictions against `y`: the loss (one value
- * over all rows, as `loss.forward(model.forward(x), y)`) and every metric.
+ * over all rows, as `loss.forward(model.forward(x), y)`, through `loss.value`
+ * when the loss has it: the same number without computing a gradient) and
+ * every metric.
  *
  * @param model The model.
  * @param x Inputs.
@@ -72,7 +74,13 @@ export function evaluate(
   const metrics = checkMetrics(o.metrics, action);
   const predictions = predict(model, x, { batchSize: o.batchSize });
   const result: Evaluation = { metrics: {}, predictions };
-  if (loss !== undefined) result.loss = lossValue(loss.forward(predictions, y), action);
+  if (loss !== undefined) {
+    // A loss's `value` is forward's number without the gradient nor anything kept for backward.
+    const value = typeof loss.value === "function"
+      ? loss.value(predictions, y)
+      : loss.forward(predictions, y);
+    result.loss = lossValue(value, action);
+  }
   for (const [name, metric] of Object.entries(metrics)) {
     result.metrics[name] = metric(y, predictions);
   }

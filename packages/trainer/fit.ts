@@ -235,7 +235,9 @@ async function score(history: History, p: RunPlan): Promise<number> {
   if (pred !== x) pred.dispose();
   model.release?.(); // inference: nothing is kept for a backward pass
   if (x !== p.validation.x) x.dispose();
-  const value = p.loss.forward(host, y);
+  const value = typeof p.loss.value === "function"
+    ? p.loss.value(host, y)
+    : p.loss.forward(host, y);
   const result = value.item();
   value.dispose();
   host.dispose();

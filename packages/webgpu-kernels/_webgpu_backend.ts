@@ -290,6 +290,12 @@ export class WebGPUBackend implements Backend {
     checkDtype(info.dtype, "lossValueGrad");
     return this.#fused.lossValueGrad(kind, pred, target, info);
   }
+  /** The fused loss kernel's value; its gradient buffer goes straight back to the pool. */
+  lossValue(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): Storage {
+    const { value, grad } = this.lossValueGrad(kind, pred, target, info);
+    this.dispose(grad);
+    return value;
+  }
   prepareUpdate(
     params: readonly Storage[],
     info: { readonly dtype: DType; readonly sizes: readonly number[] },

@@ -4,6 +4,7 @@
 // with both reductions and the accumulator, and three in-place steps of every
 // optimizer rule.
 
+import { deepStrictEqual } from "node:assert/strict";
 import { assertClose, cpu, manualSeed, randn, type Tensor, tensor } from "@glassbox/tensor";
 import {
   ACTIVATION_SAVES,
@@ -117,6 +118,33 @@ test("lossValueGrad matches the CPU for MSE and softmax cross-entropy, and accum
       });
       await same(rc.value, rg.value, 1, `${label} value`);
       await same(rc.grad, rg.grad, 24, `${label} grad`);
+      await same(s.cpu[2], s.gpu[2], 1, `${label} accumulator`);
+    }
+  }
+});
+
+test("lossValue gives lossValueGrad's value on the device, and accumulates", async () => {
+  const pred = values([6, 4], 9, 3), target = values([6, 4], 10);
+  const classes = tensor([1, 0, 3, 2, 0, 1], { dtype: "float32" });
+  for (const kind of ["mse", "softmaxCrossEntropy"] as const) {
+    for (const reduction of ["mean", "sum"] as const) {
+      const label = `${kind} ${reduction}`;
+      const acc = tensor([0.25], { dtype: "float32" });
+      const s = both([pred, kind === "mse" ? target : classes, acc]);
+      const info = { dtype: "float32" as const, rows: 6, cols: 4, reduction };
+      const full = device!.backend.lossValueGrad(kind, s.gpu[0], s.gpu[1], info);
+      const value = device!.backend.lossValue(kind, s.gpu[0], s.gpu[1], {
+        ...info,
+        accumulator: s.gpu[2],
+      });
+      const gpu: Backend = device!.backend;
+      const [want, got] = [await gpu.read(full.value, "float32"), await gpu.read(value, "float32")];
+      deepStrictEqual(got, want, `${label} value`);
+      const onCpu = cpu.backend.lossValue(kind, s.cpu[0], s.cpu[1], {
+        ...info,
+        accumulator: s.cpu[2],
+      });
+      await same(onCpu, value, 1, `${label} value on the CPU`);
       await same(s.cpu[2], s.gpu[2], 1, `${label} accumulator`);
     }
   }

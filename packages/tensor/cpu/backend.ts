@@ -49,7 +49,7 @@ import {
   cpuDenseChain,
   cpuDenseForward,
 } from "./fused_dense.ts";
-import { cpuLossValueGrad } from "./fused_loss.ts";
+import { cpuLossValue, cpuLossValueGrad } from "./fused_loss.ts";
 import { cpuOptimizerUpdate } from "./optimizer_update.ts";
 
 function asTyped(storage: Storage): TypedArray {
@@ -172,6 +172,10 @@ class CpuBackend implements Backend {
   lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
     const acc = info.accumulator === undefined ? null : asTyped(info.accumulator);
     return cpuLossValueGrad(this, kind, asTyped(pred), asTyped(target), info, acc);
+  }
+  lossValue(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): Storage {
+    const acc = info.accumulator === undefined ? null : asTyped(info.accumulator);
+    return cpuLossValue(this, kind, asTyped(pred), asTyped(target), info, acc);
   }
   optimizerUpdate(
     rule: OptimizerRule,

@@ -174,7 +174,6 @@ Deno.test("lossValueGrad gives the composed categorical cross-entropy bits, zero
     pv.splice(0, 4, 0, 1, 0, 0);
     pv.splice(4, 4, 0, 0.5, 0.5, 0);
     pv[8] = NaN;
-    const p = tensor(pv, { dtype, shape: [9, 4] });
     // One-hot rows, a soft row, a row whose target sits on a zero probability.
     const yv: number[] = Array.from(
       { length: 36 },
@@ -182,6 +181,10 @@ Deno.test("lossValueGrad gives the composed categorical cross-entropy bits, zero
     );
     yv.splice(12, 4, ...Array.from(soft.subarray(12, 16)));
     yv.splice(4, 4, 1, 0, 0, 0);
+    // A probability above 1 and a −0 under zero targets (the kernel skips log 1 there only).
+    pv[22] = 1.5;
+    yv[23] = -0;
+    const p = tensor(pv, { dtype, shape: [9, 4] });
     const y = tensor(yv, { dtype, shape: [9, 4] });
     for (const reduction of ["mean", "sum"] as const) {
       const r = backend.lossValueGrad("categoricalCrossEntropy", storageOf(p), storageOf(y), {
@@ -199,6 +202,56 @@ Deno.test("lossValueGrad gives the composed categorical cross-entropy bits, zero
       const what = `${dtype} ${reduction}`;
       deepStrictEqual(wrap(r.value, value).toTypedArray(), value.toTypedArray(), `${what} value`);
       deepStrictEqual(wrap(r.grad, grad).toTypedArray(), grad.toTypedArray(), `${what} grad`);
+    }
+  }
+});
+
+Deno.test("lossValue gives lossValueGrad's value bits for every kind and dtype, and accumulates", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    for (let seed = 0; seed < 8; seed++) {
+      manualSeed(seed);
+      const rows = 97 + seed * 31, cols = 3;
+      const logits = randn([rows, cols], { dtype }).mul(4);
+      const probs = logits.softmax(1), targets = randn([rows, cols], { dtype });
+      const labels = tensor(Array.from({ length: rows }, (_, i) => (i * 7 + seed) % cols), {
+        dtype,
+      });
+      const oneHot = tensor(
+        Array.from(
+          { length: rows * cols },
+          (_, k) => ((k % cols) === (Math.floor(k / cols) * 7 + seed) % cols ? 1 : 0),
+        ),
+        { dtype, shape: [rows, cols] },
+      );
+      const kinds = [
+        ["mse", logits, targets],
+        ["softmaxCrossEntropy", logits, labels],
+        ["categoricalCrossEntropy", probs, oneHot],
+      ] as const;
+      for (const [kind, p, t] of kinds) {
+        for (const reduction of ["mean", "sum"] as const) {
+          const what = `${dtype} ${kind} ${reduction} seed ${seed}`;
+          const info = { dtype, rows, cols, reduction };
+          const both = backend.lossValueGrad(kind, storageOf(p), storageOf(t), info);
+          const scalar = tensor(0, { dtype });
+          const value = backend.lossValue(kind, storageOf(p), storageOf(t), info);
+          deepStrictEqual(
+            wrap(value, scalar).toTypedArray(),
+            wrap(both.value, scalar).toTypedArray(),
+            what,
+          );
+          const accA = tensor([1.25], { dtype }), accB = tensor([1.25], { dtype });
+          backend.lossValueGrad(kind, storageOf(p), storageOf(t), {
+            ...info,
+            accumulator: storageOf(accA),
+          });
+          backend.lossValue(kind, storageOf(p), storageOf(t), {
+            ...info,
+            accumulator: storageOf(accB),
+          });
+          deepStrictEqual(accB.toTypedArray(), accA.toTypedArray(), `${what} accumulator`);
+        }
+      }
     }
   }
 });
