@@ -22,6 +22,7 @@ import { allocHost, releaseHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
 import { denseProduct, wasmDenseForward } from "./wasm_dense.ts";
 import { smallGemmTakes, smallWasmGemm } from "../wasm/small_gemm.ts";
+import { smallDenseBackward, smallDenseTakes } from "../wasm/small_dense.ts";
 import { useWasm } from "./kernel_choice.ts";
 
 const NO_ARGS: readonly number[] = [];
@@ -102,6 +103,23 @@ export function cpuDenseBackward(
 ): DenseGrads {
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
   const identity = activation.op === "identity";
+  const work = rows * inFeatures * outFeatures;
+  if (
+    dtype === "float64" && (identity || activation.op === "relu") &&
+    smallDenseTakes(rows, inFeatures, outFeatures) && useWasm("matmul", work)
+  ) {
+    // δ, both products and the bias gradient in one visit to the small kernel's module (the
+    // products the separate calls would run there too, so the same bits).
+    const dw = allocHost(dtype, outFeatures * inFeatures, false) as Float64Array;
+    const db = info.bias ? allocHost(dtype, outFeatures, false) as Float64Array : null;
+    const dx = info.inputGrad ? allocHost(dtype, rows * inFeatures, false) as Float64Array : null;
+    const y = identity ? null : saved as Float64Array;
+    const grads = { rows, inFeatures, outFeatures, y, dw, db, dx };
+    if (smallDenseBackward(gradOut as Float64Array, x as Float64Array, w as Float64Array, grads)) {
+      return { dw, db, dx };
+    }
+    for (const s of [dw, db, dx]) if (s !== null) releaseHost(s);
+  }
   const delta = identity ? gradOut : cpuActivationBackward(activation, gradOut, saved, dtype);
   const common = { dtype, aOffsets: [0], bOffsets: [0] };
   const dw: Storage = backend.matmul(delta, x, {

@@ -69,7 +69,7 @@ type SmallCall = (
 ) => void;
 
 /** The instantiated module of one build. */
-interface SmallModule {
+export interface SmallModule {
   kind: "relaxed" | "portable";
   views: MemoryViews;
   /** Bytes the views cover (nothing else grows this memory, so no check per call). */
@@ -78,6 +78,10 @@ interface SmallModule {
   f32: SmallCall;
   /** relu in place on `count` float64 elements at byte address `c`. */
   relu: (c: number, count: number) => void;
+  /** relu's backward in place: g[i] ← g[i] · (y[i] > 0 ? 1 : 0), float64, byte addresses. */
+  reluBackward: (g: number, y: number, count: number) => void;
+  /** out[j] = Σ_r x[r, j] in row order, for a row-major float64 `rows` × `cols` at x. */
+  columnSums: (x: number, rows: number, cols: number, out: number) => void;
 }
 
 let current: SmallModule | null = null;
@@ -97,6 +101,8 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
       small_gemm_f64: SmallCall;
       small_gemm_f32: SmallCall;
       relu_f64: SmallModule["relu"];
+      relu_backward_f64: SmallModule["reluBackward"];
+      column_sums_f64: SmallModule["columnSums"];
     }
     | null;
   if (exports === null) {
@@ -110,8 +116,27 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
     relu: exports.relu_f64,
+    reluBackward: exports.relu_backward_f64,
+    columnSums: exports.column_sums_f64,
   };
   return current;
+}
+
+/**
+ * The module of the build `wasmGemmKind` reports (so its products give the packed kernel's
+ * bits), with at least `bytes` of memory; null where WebAssembly SIMD does not run here or
+ * `bytes` is past the module's cap. Its views are valid until the next call.
+ */
+export function smallModule(bytes: number): SmallModule | null {
+  const kind = wasmGemmKind();
+  if (kind === "none") return null;
+  const run = moduleOf(kind);
+  if (run === null) return null;
+  if (bytes > run.reserved) {
+    if (bytes > MAX_BYTES || !run.views.reserve(bytes)) return null;
+    run.reserved = bytes;
+  }
+  return run;
 }
 
 /**
