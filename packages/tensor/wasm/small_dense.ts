@@ -8,7 +8,6 @@
 // δ is each gradient times 1 or 0, as the CPU's `g * +(y > 0)`; each bias-gradient sum adds a
 // column's rows in order from +0, as the CPU's row sums do.
 
-import type { TypedArray } from "../dtype.ts";
 import { align64 } from "./memory.ts";
 import { smallGemmTakes, smallModule } from "./small_gemm.ts";
 
