@@ -100,7 +100,7 @@ export function smallDenseBackward(
     run.reluBackward(gAt, yAt, rows * o);
   }
   // ∂L/∂W = δᵀ·x: op(A)[i, p] = δ[p, i] (a step's rows adjacent), x as stored.
-  run.f64(gAt, 8, o * 8, xAt, n * 8, 8, dwAt, o, n, rows, 0, 0);
+  run.f64(gAt, 8, o * 8, xAt, n * 8, 8, dwAt, o, n, rows, 0, 0, 0);
   dw.set(view.subarray(dwAt / 8, dwAt / 8 + o * n));
   if (db !== null) {
     run.columnSums(gAt, rows, o, dbAt);
@@ -109,7 +109,7 @@ export function smallDenseBackward(
   if (dx !== null) {
     view.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
     // ∂L/∂x = δ·W: δ and W as stored.
-    run.f64(gAt, o * 8, 8, wAt, n * 8, 8, dxAt, rows, n, o, 0, 0);
+    run.f64(gAt, o * 8, 8, wAt, n * 8, 8, dxAt, rows, n, o, 0, 0, 0);
     dx.set(view.subarray(dxAt / 8, dxAt / 8 + rows * n));
   }
   return true;

@@ -3,8 +3,8 @@
 // packing into panels, its padded C and its JavaScript bias loop cost more than the
 // arithmetic. This module writes C in place (row stride n) and adds the bias itself; it
 // takes every product up to about 1.5 M multiply-adds (a 1,000-row forward pass too). The
-// bias goes in each tile's epilogue, after the sum: a fused activation would be one more
-// argument and a few instructions there, with no further copy.
+// bias goes in each tile's epilogue, after the sum, and a dense layer's relu after it (one
+// more argument: a few instructions on the tile's registers, no further pass over C).
 //
 // Same bits as wasm/gemm.ts for the products it takes: both sum each element of C in the
 // same order with the same instruction of the same build (this module follows the build that
@@ -66,6 +66,7 @@ type SmallCall = (
   k: number,
   bias: number,
   scratch: number,
+  relu: number,
 ) => void;
 
 /** The instantiated module of one build. */
@@ -76,8 +77,6 @@ export interface SmallModule {
   reserved: number;
   f64: SmallCall;
   f32: SmallCall;
-  /** relu in place on `count` float64 elements at byte address `c`. */
-  relu: (c: number, count: number) => void;
   /** relu's backward in place: g[i] ← g[i] · (y[i] > 0 ? 1 : 0), float64, byte addresses. */
   reluBackward: (g: number, y: number, count: number) => void;
   /** out[j] = Σ_r x[r, j] in row order, for a row-major float64 `rows` × `cols` at x. */
@@ -100,7 +99,6 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
       memory: WebAssembly.Memory;
       small_gemm_f64: SmallCall;
       small_gemm_f32: SmallCall;
-      relu_f64: SmallModule["relu"];
       relu_backward_f64: SmallModule["reluBackward"];
       column_sums_f64: SmallModule["columnSums"];
     }
@@ -115,7 +113,6 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     reserved: exports.memory.buffer.byteLength,
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
-    relu: exports.relu_f64,
     reluBackward: exports.relu_backward_f64,
     columnSums: exports.column_sums_f64,
   };
@@ -211,8 +208,8 @@ export function smallWasmGemm(
     k,
     bias === undefined ? 0 : biasAt,
     scratch,
+    relu ? 1 : 0,
   );
-  if (relu) run.relu(cAt, m * n);
   const c = cAt / es;
   out.set(view.subarray(c, c + m * n), co);
   return true;
