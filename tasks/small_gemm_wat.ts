@@ -9,7 +9,7 @@
 // build_wasm.ts: a multiply then an add), then + bias[j] in a separate addition — so both
 // modules give the same bits for the same build.
 
-import { columnSums, reluBackward } from "./small_dense_wat.ts";
+import { denseDelta } from "./small_dense_wat.ts";
 
 /** One element type: its name, bytes, lanes per v128 and the instructions that depend on it. */
 interface ElementType {
@@ -346,8 +346,8 @@ export function smallGemmWat(): string {
     ";; contiguous, else after one transposing copy. Each element is summed as wasm/gemm.wat",
     ";; sums it within one k slice, so for k ≤ 256 the two modules of the same build give the",
     ";; same bits. A tile's epilogue adds the bias after the sum, then (when relu ≠ 0) applies a",
-    ";; dense layer's relu; relu_backward_f64 and column_sums_f64 are a small dense layer's relu",
-    ";; backward and bias gradient (tasks/small_dense_wat.ts).",
+    ";; dense layer's relu; dense_delta_f64 is a small dense layer's relu backward and bias",
+    ";; gradient in one pass (tasks/small_dense_wat.ts).",
     "(module",
     '  (memory (export "memory") 1)',
   ];
@@ -361,7 +361,7 @@ export function smallGemmWat(): string {
     parts.push(transpose(t));
     parts.push(product(t));
   }
-  parts.push(reluBackward(), columnSums());
+  parts.push(denseDelta());
   parts.push(")");
   return parts.join("\n") + "\n";
 }

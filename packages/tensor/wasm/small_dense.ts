@@ -95,17 +95,15 @@ export function smallDenseBackward(
   const view = run.views.f64;
   view.set(g.length === rows * o ? g : g.subarray(0, rows * o), gAt / 8);
   view.set(x.length === rows * n ? x : x.subarray(0, rows * n), xAt / 8);
-  if (y !== null) {
-    view.set(y.length === rows * o ? y : y.subarray(0, rows * o), yAt / 8);
-    run.reluBackward(gAt, yAt, rows * o);
+  if (y !== null) view.set(y.length === rows * o ? y : y.subarray(0, rows * o), yAt / 8);
+  // δ in place (relu) and the bias gradient, in one pass.
+  if (y !== null || db !== null) {
+    run.denseDelta(gAt, y === null ? 0 : yAt, rows, o, db === null ? 0 : dbAt);
   }
   // ∂L/∂W = δᵀ·x: op(A)[i, p] = δ[p, i] (a step's rows adjacent), x as stored.
   run.f64(gAt, 8, o * 8, xAt, n * 8, 8, dwAt, o, n, rows, 0, 0, 0);
   dw.set(view.subarray(dwAt / 8, dwAt / 8 + o * n));
-  if (db !== null) {
-    run.columnSums(gAt, rows, o, dbAt);
-    db.set(view.subarray(dbAt / 8, dbAt / 8 + o));
-  }
+  if (db !== null) db.set(view.subarray(dbAt / 8, dbAt / 8 + o));
   if (dx !== null) {
     view.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
     // ∂L/∂x = δ·W: δ and W as stored.

@@ -77,10 +77,12 @@ export interface SmallModule {
   reserved: number;
   f64: SmallCall;
   f32: SmallCall;
-  /** relu's backward in place: g[i] ← g[i] · (y[i] > 0 ? 1 : 0), float64, byte addresses. */
-  reluBackward: (g: number, y: number, count: number) => void;
-  /** out[j] = Σ_r x[r, j] in row order, for a row-major float64 `rows` × `cols` at x. */
-  columnSums: (x: number, rows: number, cols: number, out: number) => void;
+  /**
+   * A dense layer's δ on a row-major float64 `rows` × `cols` g (byte addresses): relu's
+   * backward in place, g ← g · (y > 0 ? 1 : 0), when y ≠ 0; the column sums of δ (in row order
+   * from +0) into `sums` when sums ≠ 0.
+   */
+  denseDelta: (g: number, y: number, rows: number, cols: number, sums: number) => void;
 }
 
 let current: SmallModule | null = null;
@@ -99,8 +101,7 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
       memory: WebAssembly.Memory;
       small_gemm_f64: SmallCall;
       small_gemm_f32: SmallCall;
-      relu_backward_f64: SmallModule["reluBackward"];
-      column_sums_f64: SmallModule["columnSums"];
+      dense_delta_f64: SmallModule["denseDelta"];
     }
     | null;
   if (exports === null) {
@@ -113,8 +114,7 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     reserved: exports.memory.buffer.byteLength,
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
-    reluBackward: exports.relu_backward_f64,
-    columnSums: exports.column_sums_f64,
+    denseDelta: exports.dense_delta_f64,
   };
   return current;
 }

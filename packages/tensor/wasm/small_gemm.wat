@@ -7,8 +7,8 @@
 ;; contiguous, else after one transposing copy. Each element is summed as wasm/gemm.wat
 ;; sums it within one k slice, so for k ≤ 256 the two modules of the same build give the
 ;; same bits. A tile's epilogue adds the bias after the sum, then (when relu ≠ 0) applies a
-;; dense layer's relu; relu_backward_f64 and column_sums_f64 are a small dense layer's relu
-;; backward and bias gradient (tasks/small_dense_wat.ts).
+;; dense layer's relu; dense_delta_f64 is a small dense layer's relu backward and bias
+;; gradient in one pass (tasks/small_dense_wat.ts).
 (module
   (memory (export "memory") 1)
   (func $tile_f64_row_6_2 (param $a i32) (param $ars i32)
@@ -3835,29 +3835,14 @@
             (local.set $c (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 1))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $bands_1))))))
-  (func (export "relu_backward_f64") (param $g i32) (param $y i32) (param $count i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $g) (i32.shl (i32.and (local.get $count) (i32.const -2))
-      (i32.const 3))))
-    (block $pairs_done
-      (loop $pairs
-        (br_if $pairs_done (i32.ge_u (local.get $g) (local.get $end)))
-        (v128.store (local.get $g) (f64x2.mul (v128.load (local.get $g))
-          (v128.and (f64x2.gt (v128.load (local.get $y)) (v128.const f64x2 0 0))
-            (v128.const f64x2 1 1))))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
-        (local.set $y (i32.add (local.get $y) (i32.const 16)))
-        (br $pairs)))
-    (if (i32.and (local.get $count) (i32.const 1))
-      (then
-        (f64.store (local.get $g) (f64.mul (f64.load (local.get $g))
-          (select (f64.const 1) (f64.const 0) (f64.gt (f64.load (local.get $y)) (f64.const 0))))))))
-  ;; out[j] = Σ_r x[r, j] for a row-major rows × cols float64 matrix at x (rows ≥ 1).
-  (func (export "column_sums_f64") (param $x i32) (param $rows i32) (param $cols i32)
-    (param $out i32)
-    (local $j i32) (local $r i32) (local $at i32) (local $dst i32) (local $ld i32)
+  ;; A dense layer's δ = g ⊙ relu′ in place (when y ≠ 0) and 1ᵀ·δ into sums (when sums ≠ 0).
+  (func (export "dense_delta_f64") (param $g i32) (param $y i32) (param $rows i32)
+    (param $cols i32) (param $sums i32)
+    (local $j i32) (local $r i32) (local $at i32) (local $yat i32) (local $dst i32) (local $ld i32)
+    (local $d v128) (local $zero v128) (local $one v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
     (local.set $ld (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $one (v128.const f64x2 1 1))
     (block $done_8
       (loop $blocks_8
         (br_if $done_8 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $cols)))
@@ -3869,56 +3854,145 @@
         (local.set $s5 (v128.const f64x2 0 0))
         (local.set $s6 (v128.const f64x2 0 0))
         (local.set $s7 (v128.const f64x2 0 0))
-        (local.set $at (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $at (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $yat (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $r (local.get $rows))
-        (loop $rows_8
-            (local.set $s0 (f64x2.add (local.get $s0) (v128.load (local.get $at))))
-            (local.set $s1 (f64x2.add (local.get $s1) (v128.load offset=16 (local.get $at))))
-            (local.set $s2 (f64x2.add (local.get $s2) (v128.load offset=32 (local.get $at))))
-            (local.set $s3 (f64x2.add (local.get $s3) (v128.load offset=48 (local.get $at))))
-            (local.set $s4 (f64x2.add (local.get $s4) (v128.load offset=64 (local.get $at))))
-            (local.set $s5 (f64x2.add (local.get $s5) (v128.load offset=80 (local.get $at))))
-            (local.set $s6 (f64x2.add (local.get $s6) (v128.load offset=96 (local.get $at))))
-            (local.set $s7 (f64x2.add (local.get $s7) (v128.load offset=112 (local.get $at))))
-          (local.set $at (i32.add (local.get $at) (local.get $ld)))
-          (br_if $rows_8 (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
-        (local.set $dst (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))))
-        (v128.store (local.get $dst) (local.get $s0))
-        (v128.store offset=16 (local.get $dst) (local.get $s1))
-        (v128.store offset=32 (local.get $dst) (local.get $s2))
-        (v128.store offset=48 (local.get $dst) (local.get $s3))
-        (v128.store offset=64 (local.get $dst) (local.get $s4))
-        (v128.store offset=80 (local.get $dst) (local.get $s5))
-        (v128.store offset=96 (local.get $dst) (local.get $s6))
-        (v128.store offset=112 (local.get $dst) (local.get $s7))
+        (if (local.get $y)
+          (then
+          (loop $rows_8_relu
+            (local.set $d (f64x2.mul (v128.load (local.get $at))
+              (v128.and (f64x2.gt (v128.load (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=16 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=16 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=16 (local.get $at) (local.get $d))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=32 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=32 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=32 (local.get $at) (local.get $d))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=48 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=48 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=48 (local.get $at) (local.get $d))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=64 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=64 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=64 (local.get $at) (local.get $d))
+            (local.set $s4 (f64x2.add (local.get $s4) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=80 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=80 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=80 (local.get $at) (local.get $d))
+            (local.set $s5 (f64x2.add (local.get $s5) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=96 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=96 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=96 (local.get $at) (local.get $d))
+            (local.set $s6 (f64x2.add (local.get $s6) (local.get $d)))
+            (local.set $d (f64x2.mul (v128.load offset=112 (local.get $at))
+              (v128.and (f64x2.gt (v128.load offset=112 (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store offset=112 (local.get $at) (local.get $d))
+            (local.set $s7 (f64x2.add (local.get $s7) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_8_relu
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+          (else
+          (loop $rows_8_plain
+            (local.set $d (v128.load (local.get $at)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $d (v128.load offset=16 (local.get $at)))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $d)))
+            (local.set $d (v128.load offset=32 (local.get $at)))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $d)))
+            (local.set $d (v128.load offset=48 (local.get $at)))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $d)))
+            (local.set $d (v128.load offset=64 (local.get $at)))
+            (local.set $s4 (f64x2.add (local.get $s4) (local.get $d)))
+            (local.set $d (v128.load offset=80 (local.get $at)))
+            (local.set $s5 (f64x2.add (local.get $s5) (local.get $d)))
+            (local.set $d (v128.load offset=96 (local.get $at)))
+            (local.set $s6 (f64x2.add (local.get $s6) (local.get $d)))
+            (local.set $d (v128.load offset=112 (local.get $at)))
+            (local.set $s7 (f64x2.add (local.get $s7) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            
+            (br_if $rows_8_plain
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))
+        (if (local.get $sums)
+          (then
+            (local.set $dst (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
+            (v128.store (local.get $dst) (local.get $s0))
+            (v128.store offset=16 (local.get $dst) (local.get $s1))
+            (v128.store offset=32 (local.get $dst) (local.get $s2))
+            (v128.store offset=48 (local.get $dst) (local.get $s3))
+            (v128.store offset=64 (local.get $dst) (local.get $s4))
+            (v128.store offset=80 (local.get $dst) (local.get $s5))
+            (v128.store offset=96 (local.get $dst) (local.get $s6))
+            (v128.store offset=112 (local.get $dst) (local.get $s7))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $blocks_8)))
     (block $done_1
       (loop $blocks_1
         (br_if $done_1 (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $cols)))
         (local.set $s0 (v128.const f64x2 0 0))
-        (local.set $at (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $at (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $yat (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $r (local.get $rows))
-        (loop $rows_1
-            (local.set $s0 (f64x2.add (local.get $s0) (v128.load (local.get $at))))
-          (local.set $at (i32.add (local.get $at) (local.get $ld)))
-          (br_if $rows_1 (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
-        (local.set $dst (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))))
-        (v128.store (local.get $dst) (local.get $s0))
+        (if (local.get $y)
+          (then
+          (loop $rows_1_relu
+            (local.set $d (f64x2.mul (v128.load (local.get $at))
+              (v128.and (f64x2.gt (v128.load (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_1_relu
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+          (else
+          (loop $rows_1_plain
+            (local.set $d (v128.load (local.get $at)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            
+            (br_if $rows_1_plain
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))
+        (if (local.get $sums)
+          (then
+            (local.set $dst (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
+            (v128.store (local.get $dst) (local.get $s0))))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
         (br $blocks_1)))
     (block $done_s
       (loop $blocks_s
         (br_if $done_s (i32.gt_u (i32.add (local.get $j) (i32.const 1)) (local.get $cols)))
         (local.set $s0 (v128.const f64x2 0 0))
-        (local.set $at (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $at (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $yat (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $r (local.get $rows))
-        (loop $rows_s
-            (local.set $s0 (f64x2.add (local.get $s0) (v128.load64_zero (local.get $at))))
-          (local.set $at (i32.add (local.get $at) (local.get $ld)))
-          (br_if $rows_s (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
-        (local.set $dst (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))))
-        (v128.store64_lane 0 (local.get $dst) (local.get $s0))
+        (if (local.get $y)
+          (then
+          (loop $rows_s_relu
+            (local.set $d (f64x2.mul (v128.load64_zero (local.get $at))
+              (v128.and (f64x2.gt (v128.load64_zero (local.get $yat)) (local.get $zero)) (local.get $one))))
+            (v128.store64_lane 0 (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_s_relu
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+          (else
+          (loop $rows_s_plain
+            (local.set $d (v128.load64_zero (local.get $at)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            
+            (br_if $rows_s_plain
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))
+        (if (local.get $sums)
+          (then
+            (local.set $dst (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
+            (v128.store64_lane 0 (local.get $dst) (local.get $s0))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $blocks_s))))
 )
