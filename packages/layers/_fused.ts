@@ -10,6 +10,25 @@ import {
   tensorFromStorage,
 } from "@glassbox/tensor/backend";
 
+/**
+ * Keys naming weight tensors for a backend's kept copies (`DenseInfo.weightKey`): one number
+ * per tensor, never reused, and a Dense layer's kept view of its weight shares its tensor's.
+ */
+const keys = new WeakMap<Tensor, number>();
+let lastKey = 0;
+
+/** The key of weight tensor `w`, made at its first use. */
+function weightKey(w: Tensor): number {
+  let key = keys.get(w);
+  if (key === undefined) keys.set(w, key = ++lastKey);
+  return key;
+}
+
+/** Gives `view` (a view of `w`: the same storage) the key of `w`. */
+export function shareWeightKey(view: Tensor, w: Tensor): void {
+  keys.set(view, weightKey(w));
+}
+
 function wrap(storage: Storage, shape: readonly number[], like: Tensor): Tensor {
   return tensorFromStorage(storage, { shape: shape, dtype: like.dtype, device: like.device });
 }
@@ -51,7 +70,7 @@ export function denseForward(
     storageOf(x, action),
     storageOf(w, action),
     b === undefined ? null : storageOf(b, action),
-    { dtype: x.dtype, rows, inFeatures, outFeatures, activation },
+    { dtype: x.dtype, rows, inFeatures, outFeatures, activation, weightKey: weightKey(w) },
   );
   const shape = [rows, outFeatures];
   return { out: wrap(r.out, shape, x), pre: r.pre === null ? null : wrap(r.pre, shape, x) };
@@ -72,7 +91,7 @@ export function denseBackward(
     storageOf(x, action),
     storageOf(w, action),
     storageOf(saved, action),
-    { dtype: x.dtype, rows, inFeatures, outFeatures, ...info },
+    { dtype: x.dtype, rows, inFeatures, outFeatures, weightKey: keys.get(w), ...info },
   );
   return {
     dw: wrap(r.dw, w.shape, x),

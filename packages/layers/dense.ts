@@ -31,7 +31,7 @@ import {
 import { type DenseInit, initialParameters } from "./_init.ts";
 import { fmtShape } from "@glassbox/internal";
 import { checkFeatures, checkTensor, describeLayer, layerText } from "./_util.ts";
-import { denseBackward, denseForward } from "./_fused.ts";
+import { denseBackward, denseForward, shareWeightKey } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";
 
@@ -252,6 +252,7 @@ export class Dense implements Layer {
     this.#input = a;
     this.#inputShape = x.shape;
     this.#weight = keep(w.view());
+    shareWeightKey(this.#weight, w); // the same storage: a backend's kept copy of W serves both
     this.#outputShape = outputShape;
     const bias = this.bias?.borrow();
     const fused = follower ?? (this.activation instanceof FusedActivation ? this.activation : null);

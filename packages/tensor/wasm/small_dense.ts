@@ -9,7 +9,7 @@
 // column's rows in order from +0, as the CPU's row sums do.
 
 import { align64 } from "./memory.ts";
-import { smallGemmTakes, smallModule } from "./small_gemm.ts";
+import { keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
 
 /** Where the first operand starts (an address of 0 means "no bias" to the products). */
 const BASE = 64;
@@ -30,6 +30,8 @@ export interface SmallDenseBackward {
   db: Float64Array | null;
   /** ∂L/∂x, `[rows, in]`, or null when not wanted. */
   dx: Float64Array | null;
+  /** W's key for its kept copy (wasm/small_kept.ts), as the forward pass had it; or none. */
+  weightKey?: number;
 }
 
 /**
@@ -81,7 +83,7 @@ export function smallDenseBackward(
   w: Float64Array,
   grads: SmallDenseBackward,
 ): boolean {
-  const { rows, inFeatures: n, outFeatures: o, y, dw, db, dx } = grads;
+  const { rows, inFeatures: n, outFeatures: o, y, dw, db, dx, weightKey } = grads;
   if (!smallDenseTakes(rows, n, o)) return false;
   const gAt = BASE;
   const yAt = align64(gAt + rows * o * 8);
@@ -105,10 +107,13 @@ export function smallDenseBackward(
   dw.set(view.subarray(dwAt / 8, dwAt / 8 + o * n));
   if (db !== null) db.set(view.subarray(dbAt / 8, dbAt / 8 + o));
   if (dx !== null) {
-    view.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
+    // W as stored: its kept copy (the forward pass made it), else a copy now.
+    const copy = weightKey === undefined ? null : keptOf(run, weightKey, w, o * n, 8);
+    if (copy === null) run.views.f64.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
     // ∂L/∂x = δ·W: δ and W as stored.
-    run.f64(gAt, o * 8, 8, wAt, n * 8, 8, dxAt, rows, n, o, 0, 0, 0);
-    dx.set(view.subarray(dxAt / 8, dxAt / 8 + rows * n));
+    run.f64(gAt, o * 8, 8, copy?.raw ?? wAt, n * 8, 8, dxAt, rows, n, o, 0, 0, 0);
+    // (Read through the views again: keeping the copy may have grown the memory.)
+    dx.set(run.views.f64.subarray(dxAt / 8, dxAt / 8 + rows * n));
   }
   return true;
 }

@@ -17,6 +17,7 @@ import { align64, MemoryViews } from "./memory.ts";
 import { decodeBase64, instantiate } from "./loader.ts";
 import { wasmGemm, wasmGemmKind } from "./gemm.ts";
 import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_bytes.ts";
+import { type Kept, KEPT_START, keptWeight, resetKept } from "./small_kept.ts";
 
 /**
  * The most multiply-adds a product may have to run here: wasm/gemm.ts's threshold for
@@ -46,10 +47,11 @@ export function smallGemmTakes(work: number, k: number): boolean {
   return work > 0 && work <= SMALL_GEMM_MAX_WORK && k <= MAX_K;
 }
 /**
- * The module's memory never grows past this (it never shrinks either): a product needing
- * more (a long, thin operand) goes to wasm/gemm.ts.
+ * A product's operands never reach past this (the memory never shrinks): a product needing
+ * more (a long, thin operand) goes to wasm/gemm.ts. Past it lie the kept weights
+ * (wasm/small_kept.ts).
  */
-const MAX_BYTES = 4 * 2 ** 20;
+const MAX_BYTES = KEPT_START;
 /** Where A starts: the first bytes stay unused, so that a bias address is never 0. */
 const BASE = 64;
 
@@ -108,6 +110,7 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     rejected = kind;
     return null;
   }
+  resetKept(); // copies in the previous instance's memory
   current = {
     kind,
     views: new MemoryViews(exports.memory),
@@ -125,15 +128,35 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
  * `bytes` is past the module's cap. Its views are valid until the next call.
  */
 export function smallModule(bytes: number): SmallModule | null {
+  if (bytes > MAX_BYTES) return null;
   const kind = wasmGemmKind();
   if (kind === "none") return null;
   const run = moduleOf(kind);
-  if (run === null) return null;
-  if (bytes > run.reserved) {
-    if (bytes > MAX_BYTES || !run.views.reserve(bytes)) return null;
-    run.reserved = bytes;
-  }
+  if (run === null || !reserve(run, bytes)) return null;
   return run;
+}
+
+/** Grows the module's memory to at least `bytes`; false if it cannot. */
+function reserve(run: SmallModule, bytes: number): boolean {
+  if (bytes <= run.reserved) return true;
+  if (!run.views.reserve(bytes)) return false;
+  run.reserved = bytes;
+  return true;
+}
+
+/**
+ * The kept copy of a dense layer's weight `w` (`length` elements of `dtype`) under `key` in
+ * this module's memory (wasm/small_kept.ts), made now if there is none; null when it cannot
+ * be kept.
+ */
+export function keptOf(
+  run: SmallModule,
+  key: number,
+  w: TypedArray,
+  length: number,
+  bytes: number,
+): Kept | null {
+  return keptWeight(run.views, (size) => reserve(run, size), key, w, length, bytes);
 }
 
 /**
@@ -141,7 +164,10 @@ export function smallModule(bytes: number): SmallModule | null {
  * most {@linkcode SMALL_GEMM_MAX_WORK} multiply-adds, k ≤ 256) and WebAssembly SIMD runs
  * here; returns false (and writes nothing) otherwise. The values are those of
  * {@linkcode wasmGemm} under the same build, bit for bit. With `relu` (float64 only), a dense
- * layer's relu is applied to C before the copy out, with the values of the CPU's relu.
+ * layer's relu is applied to C before the copy out, with the values of the CPU's relu. With
+ * `key` (a dense layer's W, B read transposed from offset 0: see wasm/small_kept.ts for what
+ * the key promises), W is not copied in and transposed again while a kept copy of this
+ * storage under this key is there.
  *
  * @example
  * ```ts
@@ -167,6 +193,7 @@ export function smallWasmGemm(
   co: number,
   info: MatmulInfo,
   relu = false,
+  key?: number,
 ): boolean {
   const { m, n, k } = info;
   const work = m * n * k;
@@ -184,22 +211,31 @@ export function smallWasmGemm(
   const biasAt = align64(cAt + m * n * es);
   const scratch = align64(biasAt + (bias === undefined ? 0 : n * es));
   const end = scratch + (info.transposeB ? k * n * es : 0);
-  if (end > run.reserved) {
-    if (end > MAX_BYTES || !run.views.reserve(end)) return false;
-    run.reserved = end;
-  }
-  const view = double ? run.views.f64 : run.views.f32;
+  if (end > MAX_BYTES || !reserve(run, end)) return false;
   const aLength = m * k, bLength = k * n;
+  // A dense layer's W (B read transposed, whole): its kept copy, transposed by the first call.
+  const copy = key !== undefined && info.transposeB && bo === 0
+    ? keptOf(run, key, b, bLength, es)
+    : null;
+  const view = double ? run.views.f64 : run.views.f32;
   view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
-  view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+  if (copy === null) {
+    view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+  }
   if (bias !== undefined) view.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / es);
   const ars = info.transposeA ? es : k * es, aks = info.transposeA ? m * es : es;
-  const bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;
+  let bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;
+  let bFrom = bAt, into = scratch, transposing = false;
+  if (copy !== null) {
+    if (bcs === es) bFrom = copy.raw; // k = 1: W as stored is Wᵀ (the kernel copies nothing)
+    else if (copy.ready) bFrom = copy.transposed, bks = n * es, bcs = es; // Wᵀ made before
+    else bFrom = copy.raw, into = copy.transposed, transposing = true; // the kernel makes Wᵀ
+  }
   (double ? run.f64 : run.f32)(
     BASE,
     ars,
     aks,
-    bAt,
+    bFrom,
     bks,
     bcs,
     cAt,
@@ -207,9 +243,10 @@ export function smallWasmGemm(
     n,
     k,
     bias === undefined ? 0 : biasAt,
-    scratch,
+    into,
     relu ? 1 : 0,
   );
+  if (transposing) copy!.ready = true;
   const c = cAt / es;
   out.set(view.subarray(c, c + m * n), co);
   return true;

@@ -1,0 +1,114 @@
+// Dense layers' weights kept in the small kernel's memory between calls (wasm/small_gemm.ts).
+// A dense layer's forward reads W transposed: without a kept copy, every call copies W in
+// and transposes it into a k × n scratch (33 rows × 32 × 32: a tenth of the layer's time),
+// and its backward copies W in again for ∂L/∂x. With one, the forward reads the transposed
+// copy in place and the backward the copy as stored.
+//
+// When a copy may be used — the key is the caller's promise, the rest is checked here:
+//
+// - the caller names W's tensor by a key (the layers give one number per Tensor object, and
+//   the same number to views of it, so a key always means one storage while its tensors are
+//   alive; a disposed tensor's storage may go back to the pool and come out as another
+//   tensor's, which gets another key);
+// - the storage passed must be the very array the copy was made from (a key with another
+//   storage makes a new copy);
+// - a storage written in place drops its copies: the CPU backend's only in-place writers,
+//   `optimizerUpdate` and `lossValueGrad`'s accumulator, call `forgetKept` with what they
+//   write before writing it.
+
+import type { TypedArray } from "../dtype.ts";
+import { align64 } from "./memory.ts";
+import type { MemoryViews } from "./memory.ts";
+
+/** Where the kept copies start: past every byte a product may use (its memory cap). */
+export const KEPT_START = 4 * 2 ** 20;
+/** Bytes for kept copies; when full, every copy is dropped and the region starts over. */
+const KEPT_BYTES = 2 ** 20;
+/** The largest weight kept (elements × bytes, as stored): the small layers' weights. */
+const KEPT_MAX = 64 * 1024;
+
+/** One kept weight: W as stored at `raw`, and Wᵀ (k × n, row-major) at `transposed` once made. */
+export interface Kept {
+  readonly storage: TypedArray;
+  readonly length: number;
+  readonly bytes: number;
+  readonly raw: number;
+  readonly transposed: number;
+  /** Whether Wᵀ at `transposed` has been written (by the first forward that used the copy). */
+  ready: boolean;
+}
+
+const kept = new Map<number, Kept>();
+let top = KEPT_START;
+
+/** Drops every kept copy (a new module instance: its memory is another). */
+export function resetKept(): void {
+  kept.clear();
+  top = KEPT_START;
+}
+
+/**
+ * Drops the kept copies of these storages: called before a storage is written in place.
+ *
+ * @example
+ * ```ts
+ * import { forgetKept } from "./small_kept.ts";
+ *
+ * forgetKept([new Float64Array(4)]); // nothing kept of it: nothing to drop
+ * ```
+ */
+export function forgetKept(storages: readonly unknown[]): void {
+  if (kept.size === 0) return;
+  for (const [key, copy] of kept) {
+    for (let i = 0; i < storages.length; i++) {
+      if (copy.storage === storages[i]) {
+        kept.delete(key);
+        break;
+      }
+    }
+  }
+}
+
+/** How many copies are kept now (tests). */
+export function keptCount(): number {
+  return kept.size;
+}
+
+/**
+ * The kept copy of `w` (its first `length` elements of `bytes` each) under `key`: the one
+ * made earlier from this same storage, else a new one copied in now (`ready` false). Null when
+ * W is too large to keep or the memory cannot grow; the caller then copies W as before.
+ * `reserve` grows the module's memory to the given bytes (false if it cannot).
+ */
+export function keptWeight(
+  views: MemoryViews,
+  reserve: (bytes: number) => boolean,
+  key: number,
+  w: TypedArray,
+  length: number,
+  bytes: number,
+): Kept | null {
+  const found = kept.get(key);
+  if (
+    found !== undefined && found.storage === w && found.length === length && found.bytes === bytes
+  ) {
+    return found;
+  }
+  const size = align64(length * bytes);
+  if (size > KEPT_MAX) return null;
+  if (top + 2 * size > KEPT_START + KEPT_BYTES) resetKept();
+  if (!reserve(KEPT_START + KEPT_BYTES)) return null;
+  const copy: Kept = {
+    storage: w,
+    length,
+    bytes,
+    raw: top,
+    transposed: top + size,
+    ready: false,
+  };
+  top += 2 * size;
+  const view = bytes === 8 ? views.f64 : views.f32;
+  view.set(w.length === length ? w : w.subarray(0, length), copy.raw / bytes);
+  kept.set(key, copy);
+  return copy;
+}
