@@ -12,21 +12,17 @@ import {
 
 /**
  * Keys naming weight tensors for a backend's kept copies (`DenseInfo.weightKey`): one number
- * per tensor, never reused, and a Dense layer's kept view of its weight shares its tensor's.
+ * per tensor, never reused. A Dense layer passes its weight's key with the view of it that
+ * its backward reads (the same storage).
  */
 const keys = new WeakMap<Tensor, number>();
 let lastKey = 0;
 
 /** The key of weight tensor `w`, made at its first use. */
-function weightKey(w: Tensor): number {
+export function weightKey(w: Tensor): number {
   let key = keys.get(w);
   if (key === undefined) keys.set(w, key = ++lastKey);
   return key;
-}
-
-/** Gives `view` (a view of `w`: the same storage) the key of `w`. */
-export function shareWeightKey(view: Tensor, w: Tensor): void {
-  keys.set(view, weightKey(w));
 }
 
 function wrap(storage: Storage, shape: readonly number[], like: Tensor): Tensor {
@@ -64,13 +60,14 @@ export function denseForward(
   b: Tensor | undefined,
   activation: ActivationSpec,
   action: string,
+  weightKey?: number,
 ): { out: Tensor; pre: Tensor | null } {
   const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
   const r = x.device.backend.denseForward(
     storageOf(x, action),
     storageOf(w, action),
     b === undefined ? null : storageOf(b, action),
-    { dtype: x.dtype, rows, inFeatures, outFeatures, activation, weightKey: weightKey(w) },
+    { dtype: x.dtype, rows, inFeatures, outFeatures, activation, weightKey },
   );
   const shape = [rows, outFeatures];
   return { out: wrap(r.out, shape, x), pre: r.pre === null ? null : wrap(r.pre, shape, x) };
@@ -82,7 +79,14 @@ export function denseBackward(
   x: Tensor,
   w: Tensor,
   saved: Tensor,
-  info: { activation: ActivationSpec; bias: boolean; inputGrad: boolean; action: string },
+  info: {
+    activation: ActivationSpec;
+    bias: boolean;
+    inputGrad: boolean;
+    action: string;
+    /** W's key (`weightKey`) as the forward pass gave it, w being a view of that tensor. */
+    weightKey?: number;
+  },
 ): { dw: Tensor; db: Tensor | null; dx: Tensor | null } {
   const { action } = info;
   const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
@@ -91,7 +95,7 @@ export function denseBackward(
     storageOf(x, action),
     storageOf(w, action),
     storageOf(saved, action),
-    { dtype: x.dtype, rows, inFeatures, outFeatures, weightKey: keys.get(w), ...info },
+    { dtype: x.dtype, rows, inFeatures, outFeatures, ...info },
   );
   return {
     dw: wrap(r.dw, w.shape, x),
