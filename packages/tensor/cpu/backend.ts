@@ -168,10 +168,10 @@ class CpuBackend implements Backend {
     states: readonly (readonly Storage[])[],
     info: { readonly dtype: DType; readonly sizes: readonly number[] },
   ): void {
+    cpuOptimizerUpdate(rule, params, grads, states, info);
     // Written in place: the small kernel's kept copies of them (dense weights) are dropped.
     forgetKept(params);
     for (const list of states) forgetKept(list);
-    cpuOptimizerUpdate(rule, params, grads, states, info);
   }
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
     const out = allocHost(dtype, sizeOf(shape), false);
