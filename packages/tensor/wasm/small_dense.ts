@@ -9,10 +9,7 @@
 // column's rows in order from +0, as the CPU's row sums do.
 
 import { align64 } from "./memory.ts";
-import { keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
-
-/** Where the first operand starts (an address of 0 means "no bias" to the products). */
-const BASE = 64;
+import { BASE, keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
 
 /** The geometry and outputs of one dense layer's backward. */
 export interface SmallDenseBackward {

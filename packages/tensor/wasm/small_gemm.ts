@@ -17,7 +17,7 @@ import { align64, MemoryViews } from "./memory.ts";
 import { decodeBase64, instantiate } from "./loader.ts";
 import { wasmGemm, wasmGemmKind } from "./gemm.ts";
 import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_bytes.ts";
-import { type Kept, KEPT_START, keptWeight, resetKept } from "./small_kept.ts";
+import { type Kept, KEPT_END, keptWeight, resetKept } from "./small_kept.ts";
 
 /**
  * The most multiply-adds a product may have to run here: wasm/gemm.ts's threshold for
@@ -46,14 +46,13 @@ const MAX_K = 256;
 export function smallGemmTakes(work: number, k: number): boolean {
   return work > 0 && work <= SMALL_GEMM_MAX_WORK && k <= MAX_K;
 }
+/** Where A starts: past the kept weights (wasm/small_kept.ts), which start at byte 64. */
+export const BASE = KEPT_END;
 /**
  * A product's operands never reach past this (the memory never shrinks): a product needing
- * more (a long, thin operand) goes to wasm/gemm.ts. Past it lie the kept weights
- * (wasm/small_kept.ts).
+ * more (a long, thin operand) goes to wasm/gemm.ts.
  */
-const MAX_BYTES = KEPT_START;
-/** Where A starts: the first bytes stay unused, so that a bias address is never 0. */
-const BASE = 64;
+const MAX_BYTES = BASE + 4 * 2 ** 20;
 
 type SmallCall = (
   a: number,

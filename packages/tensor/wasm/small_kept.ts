@@ -22,18 +22,25 @@ import type { TypedArray } from "../dtype.ts";
 import { align64 } from "./memory.ts";
 import type { MemoryViews } from "./memory.ts";
 
-/** Where the kept copies start: past every byte a product may use (its memory cap). */
-export const KEPT_START = 4 * 2 ** 20;
-/** Bytes for kept copies; when full, every copy is dropped and the region starts over. */
-const KEPT_BYTES = 2 ** 20;
 /**
- * Bytes between W and Wᵀ, and after Wᵀ: without them a 32 × 32 float64 W and its Wᵀ lie a
- * multiple of 4 KiB apart, and the transpose that reads one and writes the other stalls on
- * every load (4K aliasing: 1 µs per layer, measured in the classification step).
+ * Where the kept copies start: the first bytes of the memory (an address of 0 stays unused:
+ * it means "no bias" to the kernel). The products' operands start at {@linkcode KEPT_END}.
+ * Low rather than past the operands' 4 MiB cap, so that the memory stays small (the kept
+ * copies of a notebook's network take tens of KiB).
  */
-const SKEW = 33 * 64;
-/** The largest weight kept (elements × bytes, as stored): the small layers' weights. */
-const KEPT_MAX = 64 * 1024;
+const KEPT_START = 64;
+/** Bytes for kept copies; when full, every copy is dropped and the region starts over. */
+const KEPT_BYTES = 128 * 1024;
+/** Where the products' operands start (past the kept copies). */
+export const KEPT_END = KEPT_START + KEPT_BYTES;
+/**
+ * Bytes between W and Wᵀ, and after Wᵀ: without them a 32 × 32 float64 W and its Wᵀ would lie
+ * a multiple of 4 KiB apart, where a transpose that reads one and writes the other can stall
+ * on its loads (4K aliasing).
+ */
+const SKEW = 5 * 64;
+/** The largest weight kept, in bytes (2,048 float64 elements: 32 × 64), small layers'. */
+const KEPT_MAX = 16 * 1024;
 
 /** One kept weight: W as stored at `raw`, and Wᵀ (k × n, row-major) at `transposed` once made. */
 export interface Kept {
@@ -123,7 +130,7 @@ export function keptWeight(
   const size = align64(length * bytes);
   if (size > KEPT_MAX) return null;
   if (top + 2 * (size + SKEW) > KEPT_START + KEPT_BYTES) resetKept();
-  if (!reserve(KEPT_START + KEPT_BYTES)) return null;
+  if (!reserve(KEPT_END)) return null;
   const copy: Kept = {
     storage: w,
     length,
