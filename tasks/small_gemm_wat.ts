@@ -56,10 +56,17 @@ type Width = number | "s";
  * Tile heights, each with its widths from widest to narrowest: C is covered by bands of the
  * first height while they fit, then of the next ones; each band by tiles of its first width
  * while they fit, then of the next ones. A tile keeps rows × vectors accumulators (at most
- * 8 with 3 more registers for the operands: x64 has 16 and V8 keeps one); short bands take
- * wider tiles, so that every tile has about 8 independent sums in flight.
+ * 12, with the operands' registers within x64's 16); short bands take wider tiles, so that
+ * every tile has about 8 or more independent sums in flight. The 3-row band is for batches of
+ * 33 rows (five 6-row bands and one of 3): before it, the last 3 rows went to a 2-row and a
+ * 1-row band, 9% of a Dense(32, 32) forward's samples for a tenth of its rows.
  */
-const BANDS: [number, Width[]][] = [[6, [2, 1, "s"]], [2, [4, 1, "s"]], [1, [8, 2, 1, "s"]]];
+const BANDS: [number, Width[]][] = [
+  [6, [2, 1, "s"]],
+  [3, [3, 1, "s"]],
+  [2, [4, 1, "s"]],
+  [1, [8, 2, 1, "s"]],
+];
 
 const get = (name: string): string => `(local.get $${name})`;
 
