@@ -7,16 +7,15 @@
 // When a copy may be used — the key is the caller's promise, the rest is checked here:
 //
 // - the caller names W's tensor by a key (the layers give one number per Tensor object, and
-//   the same number to views of it, so a key always means one storage while its tensors are
-//   alive; a disposed tensor's storage may go back to the pool and come out as another
-//   tensor's, which gets another key);
+//   pass it with the view of it their backward reads, so a key always means one storage while
+//   its tensors are alive; a disposed tensor's storage may go back to the pool and come out
+//   as another tensor's, which gets another key);
 // - the storage passed must be the very array the copy was made from (a key with another
 //   storage makes a new copy);
 // - a storage written in place drops its copies: the CPU backend's only in-place writers,
 //   `optimizerUpdate` and `lossValueGrad`'s accumulator, call `forgetKept` with what they
-//   write before writing it. The copy's place stays its own: the next call copies the new
-//   values into the same bytes (a training step writes W every step, and fresh bytes each
-//   time would miss the caches: 3 µs more per classification step, measured).
+//   write before writing it (as stale, not deleted: its place stays its own, and the next
+//   call copies the new values into the same bytes, which a training step does every step).
 
 import type { TypedArray } from "../dtype.ts";
 import { align64 } from "./memory.ts";
@@ -51,8 +50,6 @@ export interface Kept {
   readonly transposed: number;
   /** Whether the bytes at `raw` hold the storage's values (false once it was written). */
   current: boolean;
-  /** Asked for once since the storage was written (the next ask copies its values in). */
-  asked: boolean;
   /** Whether Wᵀ at `transposed` has been written (by the first forward that used the copy). */
   ready: boolean;
 }
@@ -84,7 +81,7 @@ export function forgetKept(storages: readonly unknown[]): void {
   for (let k = 0; k < all.length; k++) {
     const copy = all[k];
     for (let i = 0; i < storages.length; i++) {
-      if (copy.storage === storages[i]) copy.current = copy.ready = copy.asked = false;
+      if (copy.storage === storages[i]) copy.current = copy.ready = false;
     }
   }
 }
@@ -114,14 +111,7 @@ export function keptWeight(
     found !== undefined && found.storage === w && found.length === length && found.bytes === bytes
   ) {
     if (!found.current) {
-      // Written since: a training step writes W once per forward pass, and copying W here
-      // then cost more than the plain copy (measured: 3 µs per classification step), so the
-      // first ask after a write declines; a second one (a forward again, or the backward)
-      // copies the new values into the same bytes.
-      if (!found.asked) {
-        found.asked = true;
-        return null;
-      }
+      // Written since (an optimizer step): the new values into the same bytes.
       copyIn(views, found);
       found.current = true;
     }
@@ -138,7 +128,6 @@ export function keptWeight(
     raw: top,
     transposed: top + size + SKEW,
     current: true,
-    asked: false,
     ready: false,
   };
   top += 2 * (size + SKEW);
