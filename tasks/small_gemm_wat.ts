@@ -9,6 +9,8 @@
 // build_wasm.ts: a multiply then an add), then + bias[j] in a separate addition — so both
 // modules give the same bits for the same build.
 
+import { denseDelta } from "./small_dense_wat.ts";
+
 /** One element type: its name, bytes, lanes per v128 and the instructions that depend on it. */
 interface ElementType {
   name: "f64" | "f32";
@@ -54,10 +56,17 @@ type Width = number | "s";
  * Tile heights, each with its widths from widest to narrowest: C is covered by bands of the
  * first height while they fit, then of the next ones; each band by tiles of its first width
  * while they fit, then of the next ones. A tile keeps rows × vectors accumulators (at most
- * 8 with 3 more registers for the operands: x64 has 16 and V8 keeps one); short bands take
- * wider tiles, so that every tile has about 8 independent sums in flight.
+ * 12, with the operands' registers within x64's 16); short bands take wider tiles, so that
+ * every tile has about 8 or more independent sums in flight. The 3-row band is for batches of
+ * 33 rows (five 6-row bands and one of 3): before it, the last 3 rows went to a 2-row and a
+ * 1-row band, 9% of a Dense(32, 32) forward's samples for a tenth of its rows.
  */
-const BANDS: [number, Width[]][] = [[6, [2, 1, "s"]], [2, [4, 1, "s"]], [1, [8, 2, 1, "s"]]];
+const BANDS: [number, Width[]][] = [
+  [6, [2, 1, "s"]],
+  [3, [3, 1, "s"]],
+  [2, [4, 1, "s"]],
+  [1, [8, 2, 1, "s"]],
+];
 
 const get = (name: string): string => `(local.get $${name})`;
 
@@ -86,7 +95,7 @@ function tile(t: ElementType, layout: Layout, rows: number, width: Width): strin
     `  (func $tile_${t.name}_${layout}_${rows}_${width} (param $a i32) (param $ars i32)`,
     `    (param $aks i32)`,
     `    (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $k i32)`,
-    `    (param $bias i32)`,
+    `    (param $bias i32) (param $relu i32)`,
     `    (local $x v128) ${bs.map((n) => `(local $${n} v128)`).join(" ")} (local $bs i32)`,
     `    (local $a2 i32) (local $step i32)`,
     `    ${rowLocals.map((n) => `(local $${n} i32)`).join(" ")}`,
@@ -164,6 +173,17 @@ function tile(t: ElementType, layout: Layout, rows: number, width: Width): strin
     }
   }
   out.push(`    ))`);
+  // A dense layer's relu, after the bias: x where x > 0 or x is NaN, else +0 (the CPU relu's
+  // values: a NaN keeps its bits, −0 becomes +0), as a mask with no branch.
+  const zero = `(v128.const ${t.vec} ${Array(t.lanes).fill(0).join(" ")})`;
+  out.push(`    (if ${get("relu")} (then`);
+  for (const acc of accs.flat()) {
+    out.push(
+      `      (local.set $${acc} (v128.and ${get(acc)} (v128.or (${t.vec}.gt ${get(acc)} ${zero})`,
+      `        (${t.vec}.ne ${get(acc)} ${get(acc)}))))`,
+    );
+  }
+  out.push(`    ))`);
   for (let r = 0; r < rows; r++) {
     if (r > 0) out.push(`    (local.set $c (i32.add ${get("c")} ${get("ldc")}))`);
     if (width === "s") {
@@ -190,13 +210,13 @@ function band(t: ElementType, layout: Layout, rows: number, widths: Width[]): st
           (i32.add ${get("b")} (i32.mul ${get("j")} (i32.const ${es}))) ${get("ldb")}
           (i32.add ${get("c")} (i32.mul ${get("j")} (i32.const ${es}))) ${get("ldc")} ${get("k")}
           (select (i32.add ${get("bias")} (i32.mul ${get("j")} (i32.const ${es}))) (i32.const 0)
-            ${get("bias")}))
+            ${get("bias")}) ${get("relu")})
         (local.set $j (i32.add ${get("j")} (i32.const ${columns})))
         (br $tiles_${width})))`;
   });
   return `  (func $band_${t.name}_${layout}_${rows} (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $n i32) (param $k i32)
-    (param $bias i32)
+    (param $bias i32) (param $relu i32)
     (local $j i32)
 ${loops.join("\n")})`;
 }
@@ -282,10 +302,10 @@ function product(t: ElementType): string {
   return `  ;; C (m × n, row-major, row stride n elements) = op(A) · op(B) (+ bias when bias ≠ 0), in
   ;; ${t.name}. op(A)[i, p] is at a + i·ars + p·aks and op(B)[p, j] at b + p·bks + j·bcs (bytes);
   ;; when op(B)'s columns are not adjacent (bcs ≠ ${es}) it is first copied to \`scratch\` as a
-  ;; k × n row-major matrix. Needs m, n, k ≥ 1.
+  ;; k × n row-major matrix. When relu ≠ 0, C is a dense layer's relu of that. Needs m, n, k ≥ 1.
   (func (export "small_gemm_${t.name}") (param $a i32) (param $ars i32) (param $aks i32)
     (param $b i32) (param $bks i32) (param $bcs i32) (param $c i32) (param $m i32) (param $n i32)
-    (param $k i32) (param $bias i32) (param $scratch i32)
+    (param $k i32) (param $bias i32) (param $scratch i32) (param $relu i32)
     (local $ldb i32) (local $ldc i32) (local $i i32)
     (local.set $ldc (i32.mul ${get("n")} (i32.const ${es})))
     (local.set $ldb ${get("bks")})
@@ -313,39 +333,12 @@ function bands(t: ElementType, layout: Layout): string {
             (call $band_${t.name}_${layout}_${rows} ${get("a")} ${get("ars")} ${get("aks")}
               ${get("b")} ${get("ldb")} ${get("c")} ${get("ldc")} ${get("n")} ${get("k")} ${
       get("bias")
-    })
+    } ${get("relu")})
             (local.set $a (i32.add ${get("a")} (i32.mul ${get("ars")} (i32.const ${rows}))))
             (local.set $c (i32.add ${get("c")} (i32.mul ${get("ldc")} (i32.const ${rows}))))
             (local.set $i (i32.add ${get("i")} (i32.const ${rows})))
             (br $bands_${rows})))`
   ).join("\n");
-}
-
-/**
- * A dense layer's relu on C in place (float64, `count` elements at `c`): x where x > 0 or x
- * is NaN, else +0 — the values of the CPU's relu (a NaN keeps its bits, −0 becomes +0), as a
- * mask with no branch. Pairs first, then a last odd element alone (nothing past C is touched).
- */
-function relu(): string {
-  return `  (func (export "relu_f64") (param $c i32) (param $count i32)
-    (local $x v128) (local $end i32) (local $v f64)
-    (local.set $end (i32.add ${get("c")} (i32.shl (i32.and ${get("count")} (i32.const -2))
-      (i32.const 3))))
-    (block $pairs_done
-      (loop $pairs
-        (br_if $pairs_done (i32.ge_u ${get("c")} ${get("end")}))
-        (local.set $x (v128.load ${get("c")}))
-        (v128.store ${get("c")} (v128.and ${get("x")}
-          (v128.or (f64x2.gt ${get("x")} (v128.const f64x2 0 0)) (f64x2.ne ${get("x")} ${
-    get("x")
-  }))))
-        (local.set $c (i32.add ${get("c")} (i32.const 16)))
-        (br $pairs)))
-    (if (i32.and ${get("count")} (i32.const 1))
-      (then
-        (local.set $v (f64.load ${get("c")}))
-        (f64.store ${get("c")} (select ${get("v")} (f64.const 0)
-          (i32.or (f64.gt ${get("v")} (f64.const 0)) (f64.ne ${get("v")} ${get("v")})))))))`;
 }
 
 /** The whole module's text. */
@@ -359,8 +352,9 @@ export function smallGemmWat(): string {
     ";; op(A) is read in place through its strides; op(B) in place when its rows are",
     ";; contiguous, else after one transposing copy. Each element is summed as wasm/gemm.wat",
     ";; sums it within one k slice, so for k ≤ 256 the two modules of the same build give the",
-    ";; same bits. A tile's epilogue adds the bias after the sum; relu_f64 then applies a dense",
-    ";; layer's relu to C in place, before the copy out.",
+    ";; same bits. A tile's epilogue adds the bias after the sum, then (when relu ≠ 0) applies a",
+    ";; dense layer's relu; dense_delta_f64 is a small dense layer's relu backward and bias",
+    ";; gradient in one pass (tasks/small_dense_wat.ts).",
     "(module",
     '  (memory (export "memory") 1)',
   ];
@@ -374,7 +368,7 @@ export function smallGemmWat(): string {
     parts.push(transpose(t));
     parts.push(product(t));
   }
-  parts.push(relu());
+  parts.push(denseDelta());
   parts.push(")");
   return parts.join("\n") + "\n";
 }

@@ -10,6 +10,21 @@ import {
   tensorFromStorage,
 } from "@glassbox/tensor/backend";
 
+/**
+ * Keys naming weight tensors for a backend's kept copies (`DenseInfo.weightKey`): one number
+ * per tensor, never reused. A Dense layer passes its weight's key with the view of it that
+ * its backward reads (the same storage).
+ */
+const keys = new WeakMap<Tensor, number>();
+let lastKey = 0;
+
+/** The key of weight tensor `w`, made at its first use. */
+export function weightKey(w: Tensor): number {
+  let key = keys.get(w);
+  if (key === undefined) keys.set(w, key = ++lastKey);
+  return key;
+}
+
 function wrap(storage: Storage, shape: readonly number[], like: Tensor): Tensor {
   return tensorFromStorage(storage, { shape: shape, dtype: like.dtype, device: like.device });
 }
@@ -45,13 +60,14 @@ export function denseForward(
   b: Tensor | undefined,
   activation: ActivationSpec,
   action: string,
+  weightKey?: number,
 ): { out: Tensor; pre: Tensor | null } {
   const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];
   const r = x.device.backend.denseForward(
     storageOf(x, action),
     storageOf(w, action),
     b === undefined ? null : storageOf(b, action),
-    { dtype: x.dtype, rows, inFeatures, outFeatures, activation },
+    { dtype: x.dtype, rows, inFeatures, outFeatures, activation, weightKey },
   );
   const shape = [rows, outFeatures];
   return { out: wrap(r.out, shape, x), pre: r.pre === null ? null : wrap(r.pre, shape, x) };
@@ -63,7 +79,14 @@ export function denseBackward(
   x: Tensor,
   w: Tensor,
   saved: Tensor,
-  info: { activation: ActivationSpec; bias: boolean; inputGrad: boolean; action: string },
+  info: {
+    activation: ActivationSpec;
+    bias: boolean;
+    inputGrad: boolean;
+    action: string;
+    /** W's key (`weightKey`) as the forward pass gave it, w being a view of that tensor. */
+    weightKey?: number;
+  },
 ): { dw: Tensor; db: Tensor | null; dx: Tensor | null } {
   const { action } = info;
   const [rows, inFeatures] = x.shape, outFeatures = w.shape[0];

@@ -31,7 +31,7 @@ import {
 import { type DenseInit, initialParameters } from "./_init.ts";
 import { fmtShape } from "@glassbox/internal";
 import { checkFeatures, checkTensor, describeLayer, layerText } from "./_util.ts";
-import { denseBackward, denseForward } from "./_fused.ts";
+import { denseBackward, denseForward, weightKey } from "./_fused.ts";
 
 export type { DenseInit } from "./_init.ts";
 
@@ -109,6 +109,8 @@ export class Dense implements Layer {
   #saved: Tensor | null = null;
   /** The activation the last fused forward ran (this layer's own, or its follower's). */
   #savedSpec: ActivationSpec | null = null;
+  /** The key of the weight tensor the last fused forward read (#weight is a view of it). */
+  #weightKey: number | undefined = undefined;
 
   /**
    * Disposes the views of the input and weight kept from the last forward pass
@@ -260,7 +262,9 @@ export class Dense implements Layer {
       const spec = fused.fused;
       this.#savedSpec = spec;
       return tidy(() => {
-        const { out, pre } = denseForward(a, w, bias, spec, action);
+        // W's key: a backend may keep a copy of W for the next calls (and for backward).
+        const key = this.#weightKey = weightKey(w);
+        const { out, pre } = denseForward(a, w, bias, spec, action, key);
         this.#saved = keep(pre ?? out.view());
         // The activation layer can still run its own backward (it reads z only if it needs it).
         keepPass(fused, pre ?? out, out);
@@ -360,7 +364,13 @@ export class Dense implements Layer {
       return tidy(() => {
         const g = gradOut.rank === 2 ? gradOut : gradOut.reshape([-1, this.outFeatures]);
         const bias = this.bias !== null;
-        const grads = denseBackward(g, a, w, saved, { activation, bias, inputGrad: input, action });
+        const grads = denseBackward(g, a, w, saved, {
+          activation,
+          bias,
+          inputGrad: input,
+          action,
+          weightKey: this.#weightKey,
+        });
         this.weight.accumulate(grads.dw); // ∂L/∂W = δᵀ·A
         if (grads.db !== null) this.bias?.accumulate(grads.db); // ∂L/∂b = 1ᵀ·δ
         if (grads.dx === null) return null;

@@ -108,6 +108,14 @@ export interface DenseInfo {
   readonly outFeatures: number;
   /** The activation f applied after the bias. */
   readonly activation: ActivationSpec;
+  /**
+   * A number naming W's tensor, for a backend that keeps a copy of W between calls (the CPU's
+   * small kernel keeps W and Wᵀ in its WebAssembly memory): the same key always comes with the
+   * same storage, as long as a tensor of that storage is alive (views of one tensor may share
+   * its key). The values are not promised: a backend that keeps a copy drops it when its
+   * storage is written in place (`optimizerUpdate`). Omitted: nothing is kept.
+   */
+  readonly weightKey?: number;
 }
 
 /**

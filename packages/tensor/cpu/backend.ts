@@ -41,6 +41,7 @@ import { softmaxKernel } from "./softmax.ts";
 import { concatKernel, gatherRowsKernel, permuteKernel } from "./layout.ts";
 import { useWasm } from "./kernel_choice.ts";
 import { wasmGemmAny } from "../wasm/small_gemm.ts";
+import { forgetKept } from "../wasm/small_kept.ts";
 import { wasmSoftmaxRows, wasmUnary } from "../wasm/elementwise.ts";
 import {
   cpuActivationBackward,
@@ -171,6 +172,7 @@ class CpuBackend implements Backend {
   }
   lossValueGrad(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): LossValueGrad {
     const acc = info.accumulator === undefined ? null : asTyped(info.accumulator);
+    if (acc !== null) forgetKept([acc]); // written in place: no kept copy of it stays
     return cpuLossValueGrad(this, kind, asTyped(pred), asTyped(target), info, acc);
   }
   lossValue(kind: LossKind, pred: Storage, target: Storage, info: LossInfo): Storage {
@@ -185,6 +187,9 @@ class CpuBackend implements Backend {
     info: { readonly dtype: DType; readonly sizes: readonly number[] },
   ): void {
     cpuOptimizerUpdate(rule, params, grads, states, info);
+    // Written in place: the small kernel's kept copies of them (dense weights) are dropped.
+    forgetKept(params);
+    for (const list of states) forgetKept(list);
   }
   permute(x: Storage, shape: readonly number[], perm: readonly number[], dtype: DType): Storage {
     const out = allocHost(dtype, sizeOf(shape), false);

@@ -23,6 +23,7 @@ import { allocHost, releaseHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
 import { denseProduct, wasmDenseForward } from "./wasm_dense.ts";
 import { smallGemmTakes, smallWasmGemm } from "../wasm/small_gemm.ts";
+import { smallDenseBackward, smallDenseTakes } from "../wasm/small_dense.ts";
 import { useWasm } from "./kernel_choice.ts";
 import { type ChainStep, chainTakes, wasmDenseChain } from "../wasm/dense_chain.ts";
 import { wasmSoftmaxRows } from "../wasm/elementwise.ts";
@@ -72,13 +73,16 @@ export function cpuDenseForward(
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
   const work = rows * outFeatures * inFeatures;
   const small = smallGemmTakes(work, inFeatures);
-  if (small && activation.op === "relu" && dtype === "float64" && useWasm("matmul", work)) {
-    // A small product with its bias and relu in one call of the unpacked kernel (relu's
-    // values are the same on every path; 33 rows: about 2 µs less than a separate relu).
-    const out = allocHost(dtype, rows * outFeatures, false);
-    const product = denseProduct(info, b);
-    if (smallWasmGemm(x, 0, w, 0, out, 0, product, true)) return { out, pre: null };
-    releaseHost(out);
+  if (small && useWasm("matmul", work)) {
+    // The unpacked kernel, as the backend's matmul would run it, with W's kept copy; a float64
+    // relu joins the call (relu's values are the same on every path; 33 rows: about 2 µs
+    // less than a separate relu).
+    const relu = activation.op === "relu" && dtype === "float64";
+    const z = allocHost(dtype, rows * outFeatures, false);
+    if (smallWasmGemm(x, 0, w, 0, z, 0, denseProduct(info, b), relu, info.weightKey)) {
+      return relu ? { out: z, pre: null } : activate(backend, z, info);
+    }
+    releaseHost(z);
   }
   // One WebAssembly call (GEMM, bias, activation) where it applies, except for products the
   // unpacked small kernel takes: it and a separate activation call are faster there (33 rows:
@@ -87,7 +91,12 @@ export function cpuDenseForward(
     const fused = wasmDenseForward(x, w, b, info);
     if (fused !== null) return fused;
   }
-  const z = backend.matmul(x, w, denseProduct(info, b)) as TypedArray;
+  return activate(backend, backend.matmul(x, w, denseProduct(info, b)) as TypedArray, info);
+}
+
+/** y = f(z) for z = x·Wᵀ + b, with z as `pre` when the derivative reads it. */
+function activate(backend: Backend, z: TypedArray, info: DenseInfo): DenseForward {
+  const { activation, dtype } = info;
   const out = cpuActivationForward(backend, activation, z, dtype);
   if (out === z) return { out, pre: null };
   if (ACTIVATION_SAVES[activation.op] === "input") return { out, pre: z };
@@ -161,6 +170,23 @@ export function cpuDenseBackward(
 ): DenseGrads {
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
   const identity = activation.op === "identity";
+  const work = rows * inFeatures * outFeatures;
+  if (
+    dtype === "float64" && (identity || activation.op === "relu") &&
+    smallDenseTakes(rows, inFeatures, outFeatures) && useWasm("matmul", work)
+  ) {
+    // δ, both products and the bias gradient in one visit to the small kernel's module (the
+    // products the separate calls would run there too, so the same bits).
+    const dw = allocHost(dtype, outFeatures * inFeatures, false) as Float64Array;
+    const db = info.bias ? allocHost(dtype, outFeatures, false) as Float64Array : null;
+    const dx = info.inputGrad ? allocHost(dtype, rows * inFeatures, false) as Float64Array : null;
+    const y = identity ? null : saved as Float64Array;
+    const grads = { rows, inFeatures, outFeatures, y, dw, db, dx, weightKey: info.weightKey };
+    if (smallDenseBackward(gradOut as Float64Array, x as Float64Array, w as Float64Array, grads)) {
+      return { dw, db, dx };
+    }
+    for (const s of [dw, db, dx]) if (s !== null) releaseHost(s);
+  }
   const delta = identity ? gradOut : cpuActivationBackward(activation, gradOut, saved, dtype);
   const common = { dtype, aOffsets: [0], bOffsets: [0] };
   const dw: Storage = backend.matmul(delta, x, {

@@ -3,8 +3,8 @@
 // packing into panels, its padded C and its JavaScript bias loop cost more than the
 // arithmetic. This module writes C in place (row stride n) and adds the bias itself; it
 // takes every product up to about 1.5 M multiply-adds (a 1,000-row forward pass too). The
-// bias goes in each tile's epilogue, after the sum: a fused activation would be one more
-// argument and a few instructions there, with no further copy.
+// bias goes in each tile's epilogue, after the sum, and a dense layer's relu after it (one
+// more argument: a few instructions on the tile's registers, no further pass over C).
 //
 // Same bits as wasm/gemm.ts for the products it takes: both sum each element of C in the
 // same order with the same instruction of the same build (this module follows the build that
@@ -17,6 +17,7 @@ import { align64, MemoryViews } from "./memory.ts";
 import { decodeBase64, instantiate } from "./loader.ts";
 import { wasmGemm, wasmGemmKind } from "./gemm.ts";
 import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_bytes.ts";
+import { type Kept, KEPT_END, keptWeight, resetKept } from "./small_kept.ts";
 
 /**
  * The most multiply-adds a product may have to run here: wasm/gemm.ts's threshold for
@@ -45,13 +46,13 @@ const MAX_K = 256;
 export function smallGemmTakes(work: number, k: number): boolean {
   return work > 0 && work <= SMALL_GEMM_MAX_WORK && k <= MAX_K;
 }
+/** Where A starts: past the kept weights (wasm/small_kept.ts), which start at byte 64. */
+export const BASE = KEPT_END;
 /**
- * The module's memory never grows past this (it never shrinks either): a product needing
+ * A product's operands never reach past this (the memory never shrinks): a product needing
  * more (a long, thin operand) goes to wasm/gemm.ts.
  */
-const MAX_BYTES = 4 * 2 ** 20;
-/** Where A starts: the first bytes stay unused, so that a bias address is never 0. */
-const BASE = 64;
+const MAX_BYTES = BASE + 4 * 2 ** 20;
 
 type SmallCall = (
   a: number,
@@ -66,18 +67,23 @@ type SmallCall = (
   k: number,
   bias: number,
   scratch: number,
+  relu: number,
 ) => void;
 
 /** The instantiated module of one build. */
-interface SmallModule {
+export interface SmallModule {
   kind: "relaxed" | "portable";
   views: MemoryViews;
   /** Bytes the views cover (nothing else grows this memory, so no check per call). */
   reserved: number;
   f64: SmallCall;
   f32: SmallCall;
-  /** relu in place on `count` float64 elements at byte address `c`. */
-  relu: (c: number, count: number) => void;
+  /**
+   * A dense layer's δ on a row-major float64 `rows` × `cols` g (byte addresses): relu's
+   * backward in place, g ← g · (y > 0 ? 1 : 0), when y ≠ 0; the column sums of δ (in row order
+   * from +0) into `sums` when sums ≠ 0.
+   */
+  denseDelta: (g: number, y: number, rows: number, cols: number, sums: number) => void;
 }
 
 let current: SmallModule | null = null;
@@ -96,22 +102,60 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
       memory: WebAssembly.Memory;
       small_gemm_f64: SmallCall;
       small_gemm_f32: SmallCall;
-      relu_f64: SmallModule["relu"];
+      dense_delta_f64: SmallModule["denseDelta"];
     }
     | null;
   if (exports === null) {
     rejected = kind;
     return null;
   }
+  resetKept(); // copies in the previous instance's memory
   current = {
     kind,
     views: new MemoryViews(exports.memory),
     reserved: exports.memory.buffer.byteLength,
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
-    relu: exports.relu_f64,
+    denseDelta: exports.dense_delta_f64,
   };
   return current;
+}
+
+/**
+ * The module of the build `wasmGemmKind` reports (so its products give the packed kernel's
+ * bits), with at least `bytes` of memory; null where WebAssembly SIMD does not run here or
+ * `bytes` is past the module's cap. Its views are valid until the next call.
+ */
+export function smallModule(bytes: number): SmallModule | null {
+  if (bytes > MAX_BYTES) return null;
+  const kind = wasmGemmKind();
+  if (kind === "none") return null;
+  const run = moduleOf(kind);
+  if (run === null || !reserve(run, bytes)) return null;
+  return run;
+}
+
+/** Grows the module's memory to at least `bytes`; false if it cannot. */
+function reserve(run: SmallModule, bytes: number): boolean {
+  if (bytes <= run.reserved) return true;
+  if (!run.views.reserve(bytes)) return false;
+  run.reserved = bytes;
+  return true;
+}
+
+/**
+ * The kept copy of a dense layer's weight `w` (`length` elements of `dtype`) under `key` in
+ * this module's memory (wasm/small_kept.ts), made now if there is none; null when it cannot
+ * be kept.
+ */
+export function keptOf(
+  run: SmallModule,
+  key: number,
+  w: TypedArray,
+  length: number,
+  bytes: number,
+): Kept | null {
+  return keptWeight(run.views, (size) => reserve(run, size), key, w, length, bytes);
 }
 
 /**
@@ -119,7 +163,10 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
  * most {@linkcode SMALL_GEMM_MAX_WORK} multiply-adds, k ≤ 256) and WebAssembly SIMD runs
  * here; returns false (and writes nothing) otherwise. The values are those of
  * {@linkcode wasmGemm} under the same build, bit for bit. With `relu` (float64 only), a dense
- * layer's relu is applied to C before the copy out, with the values of the CPU's relu.
+ * layer's relu is applied to C before the copy out, with the values of the CPU's relu. With
+ * `key` (a dense layer's W, B read transposed from offset 0: see wasm/small_kept.ts for what
+ * the key promises), W is not copied in and transposed again while a kept copy of this
+ * storage under this key is there.
  *
  * @example
  * ```ts
@@ -145,6 +192,7 @@ export function smallWasmGemm(
   co: number,
   info: MatmulInfo,
   relu = false,
+  key?: number,
 ): boolean {
   const { m, n, k } = info;
   const work = m * n * k;
@@ -162,22 +210,31 @@ export function smallWasmGemm(
   const biasAt = align64(cAt + m * n * es);
   const scratch = align64(biasAt + (bias === undefined ? 0 : n * es));
   const end = scratch + (info.transposeB ? k * n * es : 0);
-  if (end > run.reserved) {
-    if (end > MAX_BYTES || !run.views.reserve(end)) return false;
-    run.reserved = end;
-  }
-  const view = double ? run.views.f64 : run.views.f32;
+  if (end > MAX_BYTES || !reserve(run, end)) return false;
   const aLength = m * k, bLength = k * n;
+  // A dense layer's W (B read transposed, whole): its kept copy, transposed by the first call.
+  const copy = key !== undefined && info.transposeB && bo === 0
+    ? keptOf(run, key, b, bLength, es)
+    : null;
+  const view = double ? run.views.f64 : run.views.f32;
   view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
-  view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+  if (copy === null) {
+    view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+  }
   if (bias !== undefined) view.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / es);
   const ars = info.transposeA ? es : k * es, aks = info.transposeA ? m * es : es;
-  const bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;
+  let bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;
+  let bFrom = bAt, into = scratch, transposing = false;
+  if (copy !== null) {
+    if (bcs === es) bFrom = copy.raw; // k = 1: W as stored is Wᵀ (the kernel copies nothing)
+    else if (copy.ready) bFrom = copy.transposed, bks = n * es, bcs = es; // Wᵀ made before
+    else bFrom = copy.raw, into = copy.transposed, transposing = true; // the kernel makes Wᵀ
+  }
   (double ? run.f64 : run.f32)(
     BASE,
     ars,
     aks,
-    bAt,
+    bFrom,
     bks,
     bcs,
     cAt,
@@ -185,9 +242,10 @@ export function smallWasmGemm(
     n,
     k,
     bias === undefined ? 0 : biasAt,
-    scratch,
+    into,
+    relu ? 1 : 0,
   );
-  if (relu) run.relu(cAt, m * n);
+  if (transposing) copy!.ready = true;
   const c = cAt / es;
   out.set(view.subarray(c, c + m * n), co);
   return true;

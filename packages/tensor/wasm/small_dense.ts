@@ -1,0 +1,116 @@
+// A small float64 dense layer's backward in one visit to wasm/small_gemm.ts's module: gradOut,
+// x, W (and relu's saved output) go in once; δ = gradOut ⊙ relu′ is made in place there, and
+// both products and the bias gradient read it where it is. Run separately, the CPU makes δ in
+// a TypeScript loop, copies it in for ∂L/∂W, sums its columns in another TypeScript loop, then
+// copies it in again for ∂L/∂x (33 rows × 32: those loops were most of the layer's backward).
+//
+// Same bits as the separate calls: the products are the same module's, with the same strides;
+// δ is each gradient times 1 or 0, as the CPU's `g * +(y > 0)`; each bias-gradient sum adds a
+// column's rows in order from +0, as the CPU's row sums do.
+
+import { align64 } from "./memory.ts";
+import { BASE, keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
+
+/** The geometry and outputs of one dense layer's backward. */
+export interface SmallDenseBackward {
+  /** Rows of the batch. */
+  rows: number;
+  /** Features in (W's columns). */
+  inFeatures: number;
+  /** Features out (W's rows). */
+  outFeatures: number;
+  /** relu's saved output y, or null for no activation (δ = gradOut). */
+  y: Float64Array | null;
+  /** ∂L/∂W, `[out, in]`. */
+  dw: Float64Array;
+  /** ∂L/∂b, `[out]`, or null without bias. */
+  db: Float64Array | null;
+  /** ∂L/∂x, `[rows, in]`, or null when not wanted. */
+  dx: Float64Array | null;
+  /** W's key for its kept copy (wasm/small_kept.ts), as the forward pass had it; or none. */
+  weightKey?: number;
+}
+
+/**
+ * Whether {@linkcode smallDenseBackward} takes a layer of this geometry: both products in the
+ * small kernel's range (its memory may still decline, then nothing is written).
+ *
+ * @example
+ * ```ts
+ * import { smallDenseTakes } from "./small_dense.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(smallDenseTakes(33, 32, 32), true);
+ * strictEqual(smallDenseTakes(300, 32, 32), false); // k = 300 rows for ∂L/∂W
+ * ```
+ */
+export function smallDenseTakes(rows: number, inFeatures: number, outFeatures: number): boolean {
+  const work = rows * inFeatures * outFeatures;
+  return smallGemmTakes(work, rows) && smallGemmTakes(work, outFeatures);
+}
+
+/**
+ * A float64 dense layer's backward from ∂L/∂out `g` (`[rows, out]`), its input `x`
+ * (`[rows, in]`) and weight `w` (`[out, in]`): δ = g ⊙ relu′(y) (or g), then ∂L/∂W = δᵀ·x,
+ * ∂L/∂b = 1ᵀ·δ and ∂L/∂x = δ·W into the given arrays, with the bits of the CPU's separate
+ * calls under the same WebAssembly build. False (nothing written) outside
+ * {@linkcode smallDenseTakes} or where WebAssembly SIMD does not run.
+ *
+ * @example
+ * ```ts
+ * import { smallDenseBackward } from "./small_dense.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const g = new Float64Array([1, 2, 3, 4]); // [2, 2]
+ * const y = new Float64Array([1, 0, 0, 5]); // relu's output: δ = [[1, 0], [0, 4]]
+ * const x = new Float64Array([1, 1, 2, 3]); // [2, 2]
+ * const w = new Float64Array([1, 0, 0, 1]); // [2, 2]
+ * const dw = new Float64Array(4), db = new Float64Array(2), dx = new Float64Array(4);
+ * const grads = { rows: 2, inFeatures: 2, outFeatures: 2, y, dw, db, dx };
+ * if (smallDenseBackward(g, x, w, grads)) {
+ *   deepStrictEqual([...dw], [1, 1, 8, 12]); // δᵀ·x
+ *   deepStrictEqual([...db], [1, 4]);
+ *   deepStrictEqual([...dx], [1, 0, 0, 4]); // δ·W
+ * }
+ * ```
+ */
+export function smallDenseBackward(
+  g: Float64Array,
+  x: Float64Array,
+  w: Float64Array,
+  grads: SmallDenseBackward,
+): boolean {
+  const { rows, inFeatures: n, outFeatures: o, y, dw, db, dx, weightKey } = grads;
+  if (!smallDenseTakes(rows, n, o)) return false;
+  const gAt = BASE;
+  const yAt = align64(gAt + rows * o * 8);
+  const xAt = align64(yAt + (y === null ? 0 : rows * o * 8));
+  const wAt = align64(xAt + rows * n * 8);
+  const dwAt = align64(wAt + (dx === null ? 0 : o * n * 8));
+  const dbAt = align64(dwAt + o * n * 8);
+  const dxAt = align64(dbAt + (db === null ? 0 : o * 8));
+  const run = smallModule(dxAt + (dx === null ? 0 : rows * n * 8));
+  if (run === null) return false;
+  const view = run.views.f64;
+  view.set(g.length === rows * o ? g : g.subarray(0, rows * o), gAt / 8);
+  view.set(x.length === rows * n ? x : x.subarray(0, rows * n), xAt / 8);
+  if (y !== null) view.set(y.length === rows * o ? y : y.subarray(0, rows * o), yAt / 8);
+  // δ in place (relu) and the bias gradient, in one pass.
+  if (y !== null || db !== null) {
+    run.denseDelta(gAt, y === null ? 0 : yAt, rows, o, db === null ? 0 : dbAt);
+  }
+  // ∂L/∂W = δᵀ·x: op(A)[i, p] = δ[p, i] (a step's rows adjacent), x as stored.
+  run.f64(gAt, 8, o * 8, xAt, n * 8, 8, dwAt, o, n, rows, 0, 0, 0);
+  dw.set(view.subarray(dwAt / 8, dwAt / 8 + o * n));
+  if (db !== null) db.set(view.subarray(dbAt / 8, dbAt / 8 + o));
+  if (dx !== null) {
+    // W as stored: its kept copy (the forward pass made it), else a copy now.
+    const copy = weightKey === undefined ? null : keptOf(run, weightKey, w, o * n, 8);
+    if (copy === null) run.views.f64.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
+    // ∂L/∂x = δ·W: δ and W as stored.
+    run.f64(gAt, o * 8, 8, copy?.raw ?? wAt, n * 8, 8, dxAt, rows, n, o, 0, 0, 0);
+    // (Read through the views again: keeping the copy may have grown the memory.)
+    dx.set(run.views.f64.subarray(dxAt / 8, dxAt / 8 + rows * n));
+  }
+  return true;
+}

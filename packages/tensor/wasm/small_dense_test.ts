@@ -1,0 +1,149 @@
+// A small dense layer's backward in one visit to the small kernel's module gives the bits of
+// the CPU's separate calls (relu's backward loop, the two products, the row sums), in both
+// builds, with signed zeros, NaN and infinities in gradOut and y, relu or none, with and
+// without bias and ∂L/∂x.
+
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import type { MatmulInfo } from "../backend.ts";
+import type { TypedArray } from "../dtype.ts";
+import { CPU_ACTIVATIONS } from "../cpu/activations.ts";
+import { reduceKernel } from "../cpu/reduce.ts";
+import { loadWasmGemm } from "./gemm.ts";
+import { wasmGemmAny } from "./small_gemm.ts";
+import { smallDenseBackward, smallDenseTakes } from "./small_dense.ts";
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Values in about [−2, 2), a tenth of them ±0, and NaN / ±Infinity sprinkled in when `special`. */
+function values(length: number, next: () => number, special: boolean): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const u = next();
+    out[i] = special && u < 0.04
+      ? [NaN, Infinity, -Infinity, -0][Math.floor(u * 100) % 4]
+      : u < 0.14
+      ? (u < 0.09 ? 0 : -0)
+      : (next() - 0.5) * 4;
+  }
+  return out;
+}
+
+/** Each element's bytes (signed zeros differ), a NaN as "NaN" whatever its sign and payload. */
+const bytes = (x: TypedArray): (string)[] => {
+  const raw = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  return Array.from(
+    x,
+    (v, i) => Number.isNaN(v) ? "NaN" : raw.subarray(i * 8, i * 8 + 8).join("."),
+  );
+};
+
+/** The CPU's separate calls: relu's backward, δᵀ·x, the row sums of δ, δ·W. */
+function separate(
+  g: Float64Array,
+  x: Float64Array,
+  w: Float64Array,
+  y: Float64Array | null,
+  [rows, n, o]: readonly [number, number, number],
+): { dw: Float64Array; db: Float64Array; dx: Float64Array } {
+  const delta = new Float64Array(rows * o);
+  if (y === null) delta.set(g);
+  else CPU_ACTIVATIONS.relu.backward(g, y, delta, [], (v) => v);
+  const common = { dtype: "float64" as const, aOffsets: [0], bOffsets: [0] };
+  const dw = new Float64Array(o * n), dx = new Float64Array(rows * n), db = new Float64Array(o);
+  const dwInfo: MatmulInfo = { ...common, m: o, n, k: rows, transposeA: true, transposeB: false };
+  const dxInfo: MatmulInfo = { ...common, m: rows, n, k: o, transposeA: false, transposeB: false };
+  ok(wasmGemmAny(delta, 0, x, 0, dw, 0, dwInfo));
+  ok(wasmGemmAny(delta, 0, w, 0, dx, 0, dxInfo));
+  reduceKernel("sum", delta, [1, rows, o], db);
+  return { dw, db, dx };
+}
+
+const SHAPES: [number, number, number][] = [
+  [33, 32, 32],
+  [33, 5, 32],
+  [33, 32, 3],
+  [1, 1, 1],
+  [7, 3, 17],
+  [2, 9, 1],
+  [100, 32, 33],
+  [256, 4, 5],
+];
+
+for (const build of ["relaxed", "portable"] as const) {
+  Deno.test(`small dense backward (${build}) gives the separate calls' bits`, () => {
+    if (!loadWasmGemm(build)) {
+      console.warn(`%cskipped: this runtime rejects the ${build} build`, "color: yellow");
+      return;
+    }
+    let sawNaN = false, masked = 0;
+    for (const [s, shape] of SHAPES.entries()) {
+      const [rows, n, o] = shape;
+      for (const relu of [true, false]) {
+        for (const special of [false, true]) {
+          const next = lcg(s * 4 + (relu ? 2 : 0) + (special ? 1 : 0));
+          const g = values(rows * o, next, special), x = values(rows * n, next, special);
+          const w = values(o * n, next, special);
+          const y = relu
+            ? values(rows * o, next, special).map((v) => v > 0 || v !== v ? v : 0)
+            : null;
+          const want = separate(g, x, w, y, shape);
+          if (relu) masked += y!.filter((v, i) => !(v > 0) && g[i] !== 0).length;
+          for (const [bias, input] of [[true, true], [false, false], [true, false]]) {
+            const dw = new Float64Array(o * n).fill(7), dx = new Float64Array(rows * n).fill(7);
+            const db = new Float64Array(o).fill(7);
+            const gradOut = g.slice();
+            const grads = {
+              rows,
+              inFeatures: n,
+              outFeatures: o,
+              y,
+              dw,
+              db: bias ? db : null,
+              dx: input ? dx : null,
+            };
+            ok(smallDenseBackward(gradOut, x, w, grads), `declined ${shape}`);
+            const what = `${shape}, relu ${relu}, special ${special}, bias ${bias}, dx ${input}`;
+            deepStrictEqual(bytes(gradOut), bytes(g), `gradOut untouched: ${what}`);
+            deepStrictEqual(bytes(dw), bytes(want.dw), `dW: ${what}`);
+            deepStrictEqual(bytes(db), bias ? bytes(want.db) : bytes(db.fill(7)), `db: ${what}`);
+            deepStrictEqual(bytes(dx), input ? bytes(want.dx) : bytes(dx.fill(7)), `dx: ${what}`);
+            sawNaN ||= dx.some((v) => v !== v);
+          }
+        }
+      }
+    }
+    ok(sawNaN, "NaN reached the gradients");
+    ok(masked > 1000, `relu's mask zeroed only ${masked} gradients`);
+  });
+}
+
+Deno.test("small dense backward makes δ by multiplying: an infinite g at y ≤ 0 gives NaN", () => {
+  ok(loadWasmGemm("relaxed") || loadWasmGemm("portable"));
+  // One row, three outputs, one input (x = 1, W = 1): ∂L/∂b = δ and ∂L/∂x = Σ δ.
+  const g = new Float64Array([-3, Infinity, 2]), y = new Float64Array([0, -0, NaN]);
+  const dw = new Float64Array(3), db = new Float64Array(3), dx = new Float64Array(1);
+  const grads = { rows: 1, inFeatures: 1, outFeatures: 3, y, dw, db, dx };
+  ok(smallDenseBackward(g, new Float64Array([1]), new Float64Array([1, 1, 1]), grads));
+  // (−3 · 0 is −0, but every sum starts from +0, and +0 + −0 is +0.)
+  ok(Object.is(db[0], 0), `db[0] = ${db[0]}, expected 0 (−3 · 0)`);
+  ok(Number.isNaN(db[1]), `db[1] = ${db[1]}, expected NaN (∞ · 0, not a mask's 0)`);
+  ok(Object.is(db[2], 0), `db[2] = ${db[2]}, expected 0 (2 · 0, y NaN)`);
+  ok(Number.isNaN(dx[0]));
+});
+
+Deno.test("small dense backward declines what the small kernel does not take, writing nothing", () => {
+  strictEqual(smallDenseTakes(257, 2, 2), false); // ∂L/∂W's k: 257 rows
+  strictEqual(smallDenseTakes(2, 2, 257), false); // ∂L/∂x's k: 257 outputs
+  strictEqual(smallDenseTakes(0, 2, 2), false);
+  const dw = new Float64Array(4).fill(7);
+  const grads = { rows: 257, inFeatures: 2, outFeatures: 2, y: null, dw, db: null, dx: null };
+  const z = new Float64Array(514);
+  strictEqual(smallDenseBackward(z, z, new Float64Array(4), grads), false);
+  deepStrictEqual([...dw], [7, 7, 7, 7]);
+});
