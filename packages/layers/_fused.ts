@@ -103,3 +103,28 @@ export function denseBackward(
     dx: r.dx === null ? null : wrap(r.dx, x.shape, x),
   };
 }
+
+/**
+ * Softmax's backward along `axis` as one backend call, `y ⊙ (gradOut − Σ gradOut ⊙ y)`, or
+ * null when the backend has none (the caller composes the operations: the same values).
+ */
+export function softmaxGradient(
+  gradOut: Tensor,
+  y: Tensor,
+  axis: number,
+  action: string,
+): Tensor | null {
+  const backend = gradOut.device.backend;
+  if (backend.softmaxBackward === undefined || y.rank === 0) return null;
+  const at = axis < 0 ? axis + y.rank : axis;
+  if (!(at >= 0 && at < y.rank)) return null;
+  const size = (axes: readonly number[]) => axes.reduce((p, n) => p * n, 1);
+  const dims = [size(y.shape.slice(0, at)), y.shape[at], size(y.shape.slice(at + 1))] as const;
+  const s = backend.softmaxBackward(
+    storageOf(gradOut, action),
+    storageOf(y, action),
+    dims,
+    y.dtype,
+  );
+  return wrap(s, y.shape, y);
+}

@@ -1,4 +1,4 @@
-import { assertClose, tensor } from "@glassbox/tensor";
+import { assertClose, manualSeed, randn, type Tensor, tensor } from "@glassbox/tensor";
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import {
   ACTIVATION_NAMES,
@@ -62,4 +62,29 @@ Deno.test("createActivation() makes a fresh layer for each name", () => {
   strictEqual(String(createActivation("identity")), "Identity()");
   const id = new Identity();
   strictEqual(createActivation(id), id);
+});
+
+Deno.test("Softmax backward in one backend call gives the composed operations' values, bit for bit", () => {
+  manualSeed(4);
+  const bits = (t: Tensor) => (t.toArray() as number[][]).flat(3).map(String);
+  for (const dtype of ["float64", "float32"] as const) {
+    for (
+      const [shape, axis] of [[[33, 3], -1], [[4, 5, 6], 1], [[4, 5, 6], 0], [[7, 32], 1]] as const
+    ) {
+      const layer = new Softmax({ axis });
+      const x = randn([...shape], { dtype }).mul(3), g = randn([...shape], { dtype });
+      const y = layer.forward(x);
+      const composed = y.mul(g.sub(g.mul(y).sum(axis, { keepDims: true })));
+      const got = layer.backward(g);
+      deepStrictEqual(bits(got), bits(composed), `${dtype} ${shape} axis ${axis}`);
+    }
+  }
+  // NaN and infinities go through as in the composed operations.
+  const layer = new Softmax();
+  const y = layer.forward(tensor([[0, 1, 2], [3, 4, 5]], { dtype: "float64" }));
+  const g = tensor([[NaN, 1, 2], [Infinity, 0, 1]], { dtype: "float64" });
+  deepStrictEqual(
+    bits(layer.backward(g)),
+    bits(y.mul(g.sub(g.mul(y).sum(-1, { keepDims: true })))),
+  );
 });

@@ -7,6 +7,7 @@
 import { checkInteger } from "@glassbox/internal";
 import type { Tensor } from "@glassbox/tensor";
 import { Activation } from "./activation.ts";
+import { softmaxGradient } from "./_fused.ts";
 
 /** Options of `Softmax` and `LogSoftmax`. */
 export interface SoftmaxOptions {
@@ -61,6 +62,9 @@ export class Softmax extends Activation {
 
   /** ∂L/∂x = y ⊙ (Δ − rowsum(Δ ⊙ y)). */
   protected gradient(gradOut: Tensor, _x: Tensor, y: Tensor): Tensor {
+    // One backend call where there is one (the CPU), with the values of these operations.
+    const fused = softmaxGradient(gradOut, y, this.axis, `backward ${this}`);
+    if (fused !== null) return fused;
     const rowDot = gradOut.mul(y).sum(this.axis, { keepDims: true });
     return y.mul(gradOut.sub(rowDot));
   }

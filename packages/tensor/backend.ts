@@ -390,6 +390,19 @@ export interface Backend {
   ): Storage;
   /** Reduces the middle axis of a tensor viewed as [outer, length, inner] to [outer, inner]. */
   reduce(op: ReduceOp, x: Storage, dims: readonly [number, number, number], dtype: DType): Storage;
+  /**
+   * Optional: softmax's backward along the middle axis of [outer, length, inner],
+   * `y ⊙ (gradOut − Σ gradOut ⊙ y)` from its output y, with the values (float64
+   * and float32) of those composed operations: the product, the sum along the
+   * axis from +0 in order, the difference, the product. Absent: the caller
+   * composes them.
+   */
+  softmaxBackward?(
+    gradOut: Storage,
+    y: Storage,
+    dims: readonly [number, number, number],
+    dtype: DType,
+  ): Storage;
   /** Softmax or log-softmax along the middle axis of [outer, length, inner]. */
   softmax(
     op: SoftmaxOp,

@@ -37,7 +37,7 @@ import { cpuMatmul } from "./matmul.ts";
 import { UNARY } from "./unary.ts";
 import { binaryKernel } from "./binary.ts";
 import { reduceKernel } from "./reduce.ts";
-import { softmaxKernel } from "./softmax.ts";
+import { softmaxBackwardKernel, softmaxKernel } from "./softmax.ts";
 import { concatKernel, gatherRowsKernel, permuteKernel } from "./layout.ts";
 import { useWasm } from "./kernel_choice.ts";
 import { wasmGemmAny } from "../wasm/small_gemm.ts";
@@ -106,6 +106,16 @@ class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Storage, dims: readonly [number, number, number], dtype: DType): Storage {
     const out = allocHost(dtype, dims[0] * dims[2]);
     reduceKernel(op, asTyped(x), dims, out);
+    return out;
+  }
+  softmaxBackward(
+    gradOut: Storage,
+    y: Storage,
+    dims: readonly [number, number, number],
+    dtype: DType,
+  ): Storage {
+    const out = allocHost(dtype, dims[0] * dims[1] * dims[2], false);
+    softmaxBackwardKernel(asTyped(gradOut), asTyped(y), dims, out, dtype === "float32");
     return out;
   }
   softmax(

@@ -34,3 +34,28 @@ export function softmaxKernel(
     }
   }
 }
+
+/**
+ * Softmax's backward into `out`: `y ⊙ (g − Σ g ⊙ y)` along the middle axis of
+ * [outer, len, inner], each step rounded as the composed operations round it (a float32
+ * product, a float64 sum of the rounded products rounded once, a float32 difference, a
+ * float32 product), so the values are theirs, bit for bit.
+ */
+export function softmaxBackwardKernel(
+  g: TypedArray,
+  y: TypedArray,
+  [outer, len, inner]: readonly [number, number, number],
+  out: TypedArray,
+  float32: boolean,
+): void {
+  const r = float32 ? Math.fround : (v: number) => v;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i, end = base + len * inner;
+      let acc = 0;
+      for (let at = base; at < end; at += inner) acc += r(g[at] * y[at]);
+      const dot = r(acc);
+      for (let at = base; at < end; at += inner) out[at] = y[at] * r(g[at] - dot);
+    }
+  }
+}
