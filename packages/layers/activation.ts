@@ -51,7 +51,8 @@ export abstract class Activation implements Layer {
     keepPass = (layer, x, y) => {
       layer.#release();
       layer.#x = keep(x.view());
-      layer.#y = keep(y.view());
+      // One view for both when the pass saved one tensor (relu, tanh, sigmoid: y = out).
+      layer.#y = x === y ? layer.#x : keep(y.view());
     };
   }
 
@@ -80,7 +81,7 @@ export abstract class Activation implements Layer {
   /** Disposes the views kept from the last forward pass. */
   #release(): void {
     this.#x?.dispose();
-    this.#y?.dispose();
+    if (this.#y !== this.#x) this.#y?.dispose();
     this.#x = this.#y = null;
   }
 

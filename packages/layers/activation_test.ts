@@ -1,8 +1,9 @@
-import { assertClose, manualSeed, randn, type Tensor, tensor } from "@glassbox/tensor";
+import { assertClose, cpuMemory, manualSeed, randn, type Tensor, tensor } from "@glassbox/tensor";
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import {
   ACTIVATION_NAMES,
   createActivation,
+  Dense,
   Identity,
   LeakyReLU,
   LogSoftmax,
@@ -87,4 +88,28 @@ Deno.test("Softmax backward in one backend call gives the composed operations' v
     bits(layer.backward(g)),
     bits(y.mul(g.sub(g.mul(y).sum(-1, { keepDims: true })))),
   );
+});
+
+Deno.test("a Dense's own activation keeps one view of the output for its backward, and releases it", () => {
+  const dense = new Dense(2, 3, { activation: "relu", dtype: "float64" });
+  dense.loadStateDict({
+    weight: tensor([[1, 0], [0, 1], [-1, -1]], { dtype: "float64" }),
+    bias: tensor([0, 0, 0], { dtype: "float64" }),
+  });
+  const x = tensor([[1, -2]], { dtype: "float64" });
+  const out = dense.forward(x);
+  deepStrictEqual(out.toArray(), [[1, 0, 1]]);
+  out.dispose(); // the layers keep their own views
+  const g = tensor([[5, 6, 7]], { dtype: "float64" });
+  deepStrictEqual(dense.activation.backward(g).toArray(), [[5, 0, 7]]);
+  // The output's storage goes back to the pool once both layers let go of it (once, even
+  // though the activation's input and output are one view).
+  const pooled = cpuMemory().pooledArrays;
+  dense.release();
+  strictEqual(cpuMemory().pooledArrays > pooled, true);
+  const again = cpuMemory().pooledArrays;
+  dense.release();
+  dense.activation.release?.();
+  strictEqual(cpuMemory().pooledArrays, again);
+  throws(() => dense.activation.backward(g), /call forward\(x\) first/);
 });
