@@ -2,6 +2,7 @@
 // one doorway to `activationForward`, `activationBackward`, `denseForward`
 // and `denseBackward`. Each result is a new tensor on the inputs' device.
 
+import { sizeOf } from "@glassbox/internal";
 import type { Tensor } from "@glassbox/tensor";
 import {
   type ActivationSpec,
@@ -118,8 +119,7 @@ export function softmaxGradient(
   if (backend.softmaxBackward === undefined || y.rank === 0) return null;
   const at = axis < 0 ? axis + y.rank : axis;
   if (!(at >= 0 && at < y.rank)) return null;
-  const size = (axes: readonly number[]) => axes.reduce((p, n) => p * n, 1);
-  const dims = [size(y.shape.slice(0, at)), y.shape[at], size(y.shape.slice(at + 1))] as const;
+  const dims = [sizeOf(y.shape.slice(0, at)), y.shape[at], sizeOf(y.shape.slice(at + 1))] as const;
   const s = backend.softmaxBackward(
     storageOf(gradOut, action),
     storageOf(y, action),

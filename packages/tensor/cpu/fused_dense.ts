@@ -147,7 +147,7 @@ export function cpuDenseChain(
   const last = steps.at(-1)!;
   const tail = last.act === "softmax" && !chainTakes(steps, steps[0].k);
   if (tail) steps[steps.length - 1] = { ...last, act: "none" };
-  if (!chainTakes(steps, steps[0].k)) return null;
+  // wasmDenseChain declines (false) what it cannot take.
   const out = allocHost(dtype, rows * last.n, false);
   if (!wasmDenseChain(x, rows, steps, out)) {
     releaseHost(out);

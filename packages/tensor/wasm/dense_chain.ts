@@ -11,7 +11,7 @@
 
 import type { TypedArray } from "../dtype.ts";
 import { align64 } from "./memory.ts";
-import { gemmScratchF64, sharedElementwise } from "./gemm.ts";
+import { copyRowsOut, gemmScratchF64, sharedElementwise } from "./gemm.ts";
 import { matmulThreads, MAX_TASKS } from "./thread_pool.ts";
 import { EPILOGUE, type PoolTask, PROTOCOL, TASK } from "./tasks.ts";
 
@@ -132,14 +132,6 @@ export function wasmDenseChain(
   if (!shared.run(tasks, { scratch: base + scratchAt, stride, pbOffset })) {
     return false;
   }
-  const n = steps.at(-1)!.n, ld = widest;
-  const from = input / 8;
-  if (ld === n) {
-    out.set(view.subarray(from, from + rows * n), 0);
-  } else {
-    for (let i = 0, p = from, o = 0; i < rows; i++, p += ld, o += n) {
-      for (let j = 0; j < n; j++) out[o + j] = view[p + j];
-    }
-  }
+  copyRowsOut(view, input / 8, widest, rows, steps.at(-1)!.n, out, 0);
   return true;
 }

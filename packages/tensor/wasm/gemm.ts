@@ -274,17 +274,7 @@ export function wasmGemm(
     fn(...whole.slice(1, 12), scratch, scratch + pbOffset, 0);
     if (epilogue) run.gemm.dense_epilogue_f64!(cAt, ldc, m, nPad, wasmBias, code);
   }
-  const c = cAt / es;
-  if (n === nPad) {
-    out.set(view.subarray(c, c + m * n), co);
-  } else if (n >= NARROW) {
-    for (let i = 0; i < m; i++) out.set(view.subarray(c + i * nPad, c + i * nPad + n), co + i * n);
-  } else {
-    // Narrow rows (an output layer's few columns): a subarray per row costs more than its copy.
-    for (let i = 0, from = c, to = co; i < m; i++, from += nPad, to += n) {
-      for (let j = 0; j < n; j++) out[to + j] = view[from + j];
-    }
-  }
+  copyRowsOut(view, cAt / es, nPad, m, n, out, co);
   if (bias !== undefined && !epilogue) {
     // A dense layer's + b (float32, or no epilogue), added in `out` after the block copy (the same one addition per
     // element): a loop reads the shared memory's view about 2.5× slower than `out`.
@@ -295,6 +285,33 @@ export function wasmGemm(
   if (stalled !== undefined) workerStalled(stalled, () => replace(run));
   else releaseLater(run.memory, () => replace(run));
   return true;
+}
+
+/**
+ * Copies `rows` rows of `n` elements, `ld` elements apart in `view` from element `from`, to
+ * `out` from `co` with no gap: one copy when the rows are adjacent, else row by row.
+ */
+export function copyRowsOut(
+  view: TypedArray | Float64Array<ArrayBufferLike> | Float32Array<ArrayBufferLike>,
+  from: number,
+  ld: number,
+  rows: number,
+  n: number,
+  out: TypedArray,
+  co: number,
+): void {
+  if (n === ld) {
+    out.set(view.subarray(from, from + rows * n), co);
+  } else if (n >= NARROW) {
+    for (let i = 0; i < rows; i++) {
+      out.set(view.subarray(from + i * ld, from + i * ld + n), co + i * n);
+    }
+  } else {
+    // Narrow rows (an output layer's few columns): a subarray per row costs more than its copy.
+    for (let i = 0, at = from, to = co; i < rows; i++, at += ld, to += n) {
+      for (let j = 0; j < n; j++) out[to + j] = view[at + j];
+    }
+  }
 }
 
 /**
