@@ -40,6 +40,10 @@
  */
 
 import { experimentFlops, type ExperimentWork, forwardFlops, trainFlops } from "./flops.ts";
+import {
+  type AssignmentSettings,
+  findAssignmentExperiment,
+} from "../experiments/assignment_registry.ts";
 
 /** The workload groups `--only` selects, in the order they run. */
 export const GROUPS = ["matmul", "mlp", "micro", "experiments"] as const;
@@ -74,39 +78,31 @@ export interface BenchExperiment {
   long?: boolean;
 }
 
-/** An assignment experiment's settings, as tasks/experiments/assignment_registry.ts defines them. */
-export interface AssignmentBench {
-  /** `train1(hidden_sizes)`. */
-  hidden: number[];
-  /** The width study's widths (`assignment-widths`: one `train1([w])` per width). */
-  widths: number[];
-  /** Repetitions. */
-  nreps: number;
-  /** Hidden activation. */
-  phi: "sigmoid" | "relu";
-  /** SciPy's BFGS (defaults: gtol 1e-5, 200 × parameters iterations) or Adam. */
-  optimizer: "bfgs" | "adam";
-  /** Adam: learning rate, most epochs, tolerance. */
-  lr: number;
-  epochs: number;
-  tol: number;
-  /** manual_seed of the weights; Generator seed of the data. */
-  seed: number;
-  dataSeed: number;
-}
+/**
+ * An assignment experiment's settings that PyTorch's side needs: its part's defaults in
+ * tasks/experiments/assignment_registry.ts (SciPy's BFGS keeps its own gtol and iteration
+ * limit).
+ */
+export type AssignmentBench = Pick<
+  AssignmentSettings,
+  | "hidden"
+  | "widths"
+  | "nreps"
+  | "phi"
+  | "optimizer"
+  | "lr"
+  | "epochs"
+  | "tol"
+  | "seed"
+  | "dataSeed"
+>;
 
-const ASSIGNMENT_BASE: AssignmentBench = {
-  hidden: [2],
-  widths: [1, 2, 3, 10, 50, 100],
-  nreps: 10,
-  phi: "sigmoid",
-  optimizer: "bfgs",
-  lr: 0.01,
-  epochs: 5000,
-  tol: 1e-8,
-  seed: 0,
-  dataSeed: 2,
-};
+/** The settings of assignment experiment `name`, from its registry defaults. */
+function assignmentBench(name: string): AssignmentBench {
+  const d = findAssignmentExperiment(name)!.defaults;
+  const { hidden, widths, nreps, phi, optimizer, lr, epochs, tol, seed, dataSeed } = d;
+  return { hidden, widths, nreps, phi, optimizer, lr, epochs, tol, seed, dataSeed };
+}
 
 /**
  * The experiments the bench times. Notebook experiments must run ≥ 2× as
@@ -152,21 +148,21 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     notebook: "assignment 2a/2b",
     goal: 2,
     work: null,
-    assignment: ASSIGNMENT_BASE,
+    assignment: assignmentBench("assignment-fit"),
   },
   {
     name: "assignment-adam",
     notebook: "assignment 2e",
     goal: 2,
     work: null,
-    assignment: { ...ASSIGNMENT_BASE, hidden: [50], nreps: 1, optimizer: "adam" },
+    assignment: assignmentBench("assignment-adam"),
   },
   {
     name: "assignment-depths",
     notebook: "assignment 2e",
     goal: 2,
     work: null,
-    assignment: { ...ASSIGNMENT_BASE, hidden: [4, 5, 6], nreps: 50, phi: "relu" },
+    assignment: assignmentBench("assignment-depths"),
   },
   // BFGS on 10 to 100 hidden units: 15–80 s a run on glassbox, up to 15 min on PyTorch; --long only.
   {
@@ -174,7 +170,7 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     notebook: "assignment 2c",
     goal: 2,
     work: null,
-    assignment: { ...ASSIGNMENT_BASE, nreps: 1 },
+    assignment: assignmentBench("assignment-widths"),
     long: true,
   },
   {
@@ -182,7 +178,7 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     notebook: "assignment 2d",
     goal: 2,
     work: null,
-    assignment: { ...ASSIGNMENT_BASE, hidden: [10] },
+    assignment: assignmentBench("assignment-units"),
     long: true,
   },
   {
@@ -190,7 +186,7 @@ export const BENCH_EXPERIMENTS: readonly BenchExperiment[] = [
     notebook: "assignment 3",
     goal: 2,
     work: null,
-    assignment: { ...ASSIGNMENT_BASE, hidden: [50], nreps: 1 },
+    assignment: assignmentBench("assignment-backprop"),
     long: true,
   },
 ];
