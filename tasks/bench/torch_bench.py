@@ -20,7 +20,11 @@ Workloads:
   torch.optim.SGD lr 0.08): zero_grad, forward, loss, backward, step, loss.item().
 - experiments: the notebooks' experiments as tasks/golden/experiments.py trains them for the golden
   fixtures (the functions are imported from there): torch.manual_seed, model creation, every epoch
-  with its full validation pass, restarts; data generation happens once, untimed. The assignment's
+  with its full validation pass, restarts; data generation happens once, untimed. Each side does
+  the work `deno task train --experiment <name>` does: every epoch's validation pass also gives the
+  validation metric it logs (MAPE for regression, accuracy for classification, from the same
+  predictions), and after training the winner's summary (validation loss, then MAPE and R^2, or
+  accuracy). The assignment's
   experiments (assignment-fit, -adam, -depths; with --long -widths, -units, -backprop, the last
   without its by-hand backward pass on one example) run the notebook's own code as
   tasks/golden/assignment.py has it: torch.manual_seed, its train1 over MLP([1, *hidden, 1], phi),
@@ -208,9 +212,14 @@ def experiment_runner(w):
     outputs = ex.output_size(c, yt)
     loss_fn = ex.make_loss(c)
 
+    classify = c["loss"] in ("cross-entropy", "categorical-cross-entropy")
+    epoch_metric = accuracy if classify else mape
+    xv, yv = data[2], data[3]
+
     def run():
         for hidden in c["architectures"]:
             torch.manual_seed(c["seed"])
+            best, best_loss = None, math.inf
             for _ in range(c["restarts"]):
                 model = ex.build([xt.shape[1], *hidden, outputs], ex.activations_for(c["activation"], hidden),
                                  softmax_output=c["loss"] == "categorical-cross-entropy")
@@ -218,8 +227,39 @@ def experiment_runner(w):
                     with torch.no_grad():
                         model[0].weight.copy_(init["0.weight"])
                         model[0].bias.copy_(init["0.bias"])
-                ex.train(model, c, loss_fn, data)
+                history = ex.train(model, c, loss_fn, data, epoch_metric)
+                if history[-1]["validLoss"] < best_loss:
+                    best, best_loss = model, history[-1]["validLoss"]
+            # The summary `deno task train` prints: the winner's validation loss and metrics.
+            with torch.no_grad():
+                pred = best(xv)
+                loss_fn(pred, yv).item()
+                if classify:
+                    accuracy(pred, yv)
+                else:
+                    mape(pred, yv)
+                    r2(pred, yv)
     return run
+
+
+def mape(pred, true):
+    """glassbox's mape (the notebooks' torch_mape): |(t - p) / t|, or |p| where t = 0, in percent."""
+    pred, true = pred.flatten(), true.flatten()
+    return torch.where(true == 0, pred.abs(), ((true - pred) / true).abs()).mean().item() * 100
+
+
+def accuracy(pred, true):
+    """glassbox's accuracy: the argmax of each prediction row against a class index or one-hot row."""
+    labels = true.argmax(1) if true.dim() == 2 else true
+    return (pred.argmax(1) == labels).double().mean().item()
+
+
+def r2(pred, true):
+    """glassbox's r2Score (scikit-learn's uniform average of each output's R^2)."""
+    true, pred = true.reshape(len(true), -1), pred.reshape(len(pred), -1)
+    residual = ((true - pred) ** 2).sum(0)
+    total = ((true - true.mean(0)) ** 2).sum(0)
+    return (1 - residual / total).mean().item()
 
 
 RUNNERS = {"matmul": matmul_runner, "mlp": mlp_runner, "micro": micro_runner, "experiment": experiment_runner}

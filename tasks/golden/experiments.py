@@ -155,7 +155,9 @@ def make_optimizer(c, params):
     raise ValueError(kind)
 
 
-def train(model, c, loss_fn, data):
+def train(model, c, loss_fn, data, epoch_metric=None):
+    """Trains model as `deno task train` does; epoch_metric(pred, yv), when given, is also
+    computed each epoch on the validation pass's predictions (the bench's twin uses it)."""
     xt, yt, xv, yv = data
     n = xt.shape[0]
     batch = c["batchSize"] or n
@@ -181,8 +183,12 @@ def train(model, c, loss_fn, data):
                 opt.step()
                 losses.append(value.item())
         with torch.no_grad():
-            valid = loss_fn(model(xv), yv).item()
-        history.append({"epoch": epoch, "loss": sum(losses) / len(losses), "validLoss": valid})
+            pred = model(xv)
+            valid = loss_fn(pred, yv).item()
+            entry = {"epoch": epoch, "loss": sum(losses) / len(losses), "validLoss": valid}
+            if epoch_metric is not None:
+                entry["metric"] = epoch_metric(pred, yv)
+        history.append(entry)
     return history
 
 
