@@ -21,8 +21,10 @@ const CHUNK = 16384;
  * (when there are some).
  */
 const PARALLEL_MIN = 4 * CHUNK;
-/** Bytes 0..63 are left unused; arrays start on 64-byte boundaries. */
-const BASE = 64;
+/** Where the exponential's table of 2^(j/32) lives in the module's own memory (512 bytes). */
+const TABLE_AT = 64;
+/** Bytes 0..63 are left unused, the table follows; arrays start on 64-byte boundaries. */
+const BASE = TABLE_AT + 512;
 
 type Kernel = (src: number, dst: number, n: number) => void;
 interface ElementwiseExports {
@@ -31,6 +33,7 @@ interface ElementwiseExports {
   tanh_f64: Kernel;
   sigmoid_f64: Kernel;
   relu_f64: Kernel;
+  exp_table: (at: number) => void;
   softmax_rows_f64: (x: number, e: number, rows: number, len: number, sums: number) => void;
   rows_apply_f64: (x: number, rows: number, len: number, per: number, op: number) => void;
 }
@@ -177,6 +180,8 @@ export function softmaxBlocks(rows: number, len: number): [number, number][] {
 /** The module on a memory of its own; null without WebAssembly SIMD (the TypeScript kernels run). */
 function load(): ElementwiseExports | null {
   const exports = instantiate(decodeBase64(ELEMENTWISE_WASM)) as ElementwiseExports | null;
-  if (exports !== null) views = new MemoryViews(exports.memory);
+  if (exports === null) return null;
+  exports.exp_table(TABLE_AT);
+  views = new MemoryViews(exports.memory);
   return exports;
 }

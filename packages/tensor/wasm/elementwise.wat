@@ -41,89 +41,105 @@
   ;;   2  sigmoid(x) = 1 / (1 + e^−x), PyTorch's formula and rounding steps. It is stable:
   ;;      for x < −709.78, e^−x is +∞ and the result 0 (the exact value is below 2^−1022),
   ;;      never NaN; for large positive x it is 1.
+  ;; 2^(j/32) for j = 0 … 31, each as hi (the nearest float64) and lo (the remainder), 16
+  ;; bytes an entry; `exp_table` copies it into memory and records where ($table).
+  (data $exp2 "\00\00\00\00\00\00\f0\3f\00\00\00\00\00\00\00\00\74\85\15\d3\b0\59\f0\3f\65\b4\75\a4\e2\73\8d\3c\0f\89\f9\6c\58\b5\f0\3f\0b\61\dc\4a\2e\a6\98\3c\51\5b\12\d0\01\13\f1\3f\3a\9b\44\39\10\c5\96\bc\7b\51\7d\3c\b8\72\f1\3f\76\8a\d7\b9\41\90\81\bc\aa\b9\68\31\87\d4\f1\3f\3c\64\a2\00\6e\01\9e\3c\38\62\75\6e\7a\38\f2\3f\73\05\c7\b6\7e\b0\99\3c\e1\de\1f\f5\9d\9e\f2\3f\55\12\ad\af\e8\12\86\3c\15\b7\31\0a\fe\06\f3\3f\e4\82\31\d2\6a\f4\86\3c\cb\a9\3a\37\a7\71\f3\3f\e2\ea\42\bf\ea\3a\96\bc\22\34\12\4c\a6\de\f3\3f\bc\9e\f0\11\09\da\8a\3c\2d\89\61\60\08\4e\f4\3f\d0\80\ef\04\7a\9b\48\3c\27\2a\36\d5\da\bf\f4\3f\e2\42\ec\af\97\43\7d\3c\82\4f\9d\56\2b\34\f5\3f\ad\3c\b1\1d\be\7a\80\bc\29\54\48\dd\07\ab\f5\3f\ad\47\46\05\4c\32\96\3c\85\55\3a\b0\7e\24\f6\3f\97\b4\40\7e\c1\83\93\bc\cd\3b\7f\66\9e\a0\f6\3f\56\64\b2\13\34\dd\9b\bc\74\5f\ec\e8\75\1f\f7\3f\99\7a\88\86\47\6e\81\bc\87\01\eb\73\14\a1\f7\3f\2f\99\04\ee\77\15\84\bc\13\ce\4c\99\89\25\f8\3f\d8\32\15\d4\1d\4c\9d\bc\db\a0\2a\42\e5\ac\f8\3f\27\4b\86\56\f1\e9\96\3c\e5\c5\cd\b0\37\37\f9\3f\bc\7e\b5\81\c7\5f\67\bc\90\f0\a3\82\91\c4\f9\3f\be\f2\71\b0\46\7c\7c\3c\5d\25\3e\b2\03\55\fa\3f\e1\41\8d\db\6e\2f\9d\bc\ad\d3\5a\99\9f\e8\fa\3f\81\cc\5d\34\cd\a1\97\3c\47\5e\fb\f2\76\7f\fb\3f\3b\ac\54\7e\4f\58\75\bc\9c\52\85\dd\9b\19\fc\3f\dd\48\50\89\65\10\81\3c\69\90\ef\dc\20\b7\fc\3f\db\49\e9\d1\cb\03\75\3c\87\a4\fb\dc\18\58\fd\3f\07\37\5b\d7\02\ed\82\3c\5f\9b\7b\33\97\fc\fd\3f\5c\4b\18\4f\cd\a5\91\bc\da\90\a4\a2\af\a4\fe\3f\93\28\9c\17\23\9c\9e\bc\40\45\6e\5b\76\50\ff\3f\8b\a1\d8\2d\e1\d3\99\3c")
+  (global $table (mut i32) (i32.const 0))
+
+  ;; Copies the table of 2^(j/32) to `at` (512 bytes, 16-byte aligned) and makes $map read it
+  ;; there: call it once per instance before any kernel.
+  (func (export "exp_table") (param $at i32)
+    (memory.init $exp2 (local.get $at) (i32.const 0) (i32.const 512))
+    (global.set $table (local.get $at)))
+
   (func $map (param $src i32) (param $dst i32) (param $n i32) (param $op i32)
-    (local $end i32) (local $x v128) (local $a v128) (local $t v128) (local $hi v128)
-    (local $lo v128) (local $r v128) (local $q v128) (local $s v128) (local $k v128)
-    (local $half v128) (local $scale v128) (local $y v128)
-    (local $one v128) (local $two v128) (local $sign v128) (local $min v128) (local $max v128) (local $cap v128)
-    (local $log2e v128) (local $shifter v128) (local $ln2hi v128) (local $ln2lo v128)
-    (local $bias v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $c8 v128) (local $c9 v128) (local $c10 v128) (local $c11 v128)
+    (local $end i32) (local $tab i32) (local $x v128) (local $a v128) (local $t v128)
+    (local $k v128) (local $r v128) (local $q v128) (local $p v128) (local $e0 v128)
+    (local $e1 v128) (local $th v128) (local $tl v128) (local $w v128) (local $scale v128)
+    (local $half v128) (local $y v128)
+    (local $one v128) (local $two v128) (local $sign v128) (local $min v128) (local $max v128)
+    (local $cap v128) (local $inv v128) (local $shifter v128) (local $lhi v128) (local $llo v128)
+    (local $low v128) (local $bias v128) (local $c3 v128) (local $c4 v128) (local $c5 v128)
+    (local $c6 v128) (local $c7 v128) (local $c2 v128)
+    (local.set $tab (global.get $table))
     (local.set $one (v128.const f64x2 1 1))
     (local.set $two (v128.const f64x2 2 2))
     (local.set $sign (v128.const i64x2 0x8000000000000000 0x8000000000000000))
     (local.set $min (v128.const f64x2 -746 -746))
     (local.set $max (v128.const f64x2 710 710))
     (local.set $cap (v128.const f64x2 20 20))
-    (local.set $log2e (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+    (local.set $inv (v128.const f64x2 46.16624130844683 46.16624130844683))
     (local.set $shifter (v128.const f64x2 6755399441055744 6755399441055744))
-    (local.set $ln2hi (v128.const f64x2 0.6931471805598903 0.6931471805598903))
-    (local.set $ln2lo (v128.const f64x2 5.497923018708371e-14 5.497923018708371e-14))
+    (local.set $lhi (v128.const f64x2 0.021660849392446835 0.021660849392446835))
+    (local.set $llo (v128.const f64x2 5.145609244655338e-14 5.145609244655338e-14))
+    (local.set $low (v128.const i64x2 31 31))
     (local.set $bias (v128.const i64x2 1023 1023))
-    (local.set $c0 (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
-    (local.set $c1 (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09))
-    (local.set $c2 (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))
-    (local.set $c3 (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07))
-    (local.set $c4 (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))
-    (local.set $c5 (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05))
-    (local.set $c6 (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))
-    (local.set $c7 (v128.const f64x2 0.001388888888888889 0.001388888888888889))
-    (local.set $c8 (v128.const f64x2 0.008333333333333333 0.008333333333333333))
-    (local.set $c9 (v128.const f64x2 0.041666666666666664 0.041666666666666664))
-    (local.set $c10 (v128.const f64x2 0.16666666666666666 0.16666666666666666))
-    (local.set $c11 (v128.const f64x2 0.5 0.5))
+    (local.set $c2 (v128.const f64x2 0.5 0.5))
+    (local.set $c3 (v128.const f64x2 0.16666666666666666 0.16666666666666666))
+    (local.set $c4 (v128.const f64x2 0.041666666666666664 0.041666666666666664))
+    (local.set $c5 (v128.const f64x2 0.008333333333333333 0.008333333333333333))
+    (local.set $c6 (v128.const f64x2 0.001388888888888889 0.001388888888888889))
+    (local.set $c7 (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (local.set $x (v128.load (local.get $src)))
-        ;; The argument of the exponential.
-        (local.set $a
-          (if (result v128) (i32.eq (local.get $op) (i32.const 1))
-            (then
-              (local.set $a (f64x2.pmin (f64x2.abs (local.get $x)) (local.get $cap)))
-              (f64x2.add (local.get $a) (local.get $a)))
-            (else
-              (if (result v128) (local.get $op)
-                (then (f64x2.neg (local.get $x)))
-                (else (local.get $x))))))
-        (local.set $a
-          (f64x2.pmax (f64x2.pmin (local.get $a) (local.get $max)) (local.get $min)))
-        ;; n (in the low bits of t), r and r's rounding error (kept in hi).
-        (local.set $t
-          (f64x2.add (f64x2.mul (local.get $a) (local.get $log2e)) (local.get $shifter)))
-        (local.set $k (f64x2.sub (local.get $t) (local.get $shifter)))
-        (local.set $hi (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (local.get $ln2hi))))
-        (local.set $lo (f64x2.mul (local.get $k) (local.get $ln2lo)))
-        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
-        (local.set $hi (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo)))
-        ;; s = e^(r + c) − 1.
-        (local.set $q (local.get $c0))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c1)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c2)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c3)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c4)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c5)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c6)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c7)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c8)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c9)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c10)))
-        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c11)))
-        (local.set $s
-          (f64x2.add (local.get $r)
-            (f64x2.mul (f64x2.mul (local.get $r) (local.get $r)) (local.get $q))))
-        (local.set $s
-          (f64x2.add (local.get $s)
-            (f64x2.mul (local.get $hi) (f64x2.add (local.get $one) (local.get $s)))))
-        ;; n as an integer: the low bits of t minus the shifter's.
-        (local.set $k (i64x2.sub (local.get $t) (local.get $shifter)))
+        ;; The argument of the exponential (tanh's needs no clamp: it is at most 40).
         (if (i32.eq (local.get $op) (i32.const 1))
           (then
+            (local.set $a (f64x2.pmin (f64x2.abs (local.get $x)) (local.get $cap)))
+            (local.set $a (f64x2.add (local.get $a) (local.get $a))))
+          (else
+            (local.set $a
+              (f64x2.pmax
+                (f64x2.pmin
+                  (if (result v128) (local.get $op)
+                    (then (f64x2.neg (local.get $x)))
+                    (else (local.get $x)))
+                  (local.get $max))
+                (local.get $min)))))
+        ;; k = round(a·32/ln 2) in the low bits of t; r = a − k·ln 2/32.
+        (local.set $t
+          (f64x2.add (f64x2.mul (local.get $a) (local.get $inv)) (local.get $shifter)))
+        (local.set $k (f64x2.sub (local.get $t) (local.get $shifter)))
+        (local.set $r
+          (f64x2.sub
+            (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (local.get $lhi)))
+            (f64x2.mul (local.get $k) (local.get $llo))))
+        ;; 2^(j/32), j = k mod 32, as hi + lo: one 16-byte table entry per lane.
+        (local.set $k (i64x2.shl (v128.and (local.get $t) (local.get $low)) (i32.const 4)))
+        (local.set $e0
+          (v128.load (i32.add (local.get $tab) (i32x4.extract_lane 0 (local.get $k)))))
+        (local.set $e1
+          (v128.load (i32.add (local.get $tab) (i32x4.extract_lane 2 (local.get $k)))))
+        (local.set $th
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
+        (local.set $tl
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)))
+        ;; p = e^r − 1 (Taylor to r^7), w = lo + hi·p: 2^(j/32)·e^r = hi + w.
+        (local.set $q (local.get $c7))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c6)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c5)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c4)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c3)))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $r)) (local.get $c2)))
+        (local.set $p
+          (f64x2.add (local.get $r)
+            (f64x2.mul (f64x2.mul (local.get $r) (local.get $r)) (local.get $q))))
+        (local.set $w (f64x2.add (local.get $tl) (f64x2.mul (local.get $th) (local.get $p))))
+        ;; n = floor(k / 32), from k as an integer: the low bits of t minus the shifter's.
+        (local.set $k
+          (i64x2.shr_s (i64x2.sub (local.get $t) (local.get $shifter)) (i32.const 5)))
+        (if (i32.eq (local.get $op) (i32.const 1))
+          (then
+            ;; t = e^(2a) − 1 = (2^n·hi − 1) + 2^n·w; 2^n·hi − 1 is exact while 2^n·hi < 2.
             (local.set $scale
               (i64x2.shl (i64x2.add (local.get $k) (local.get $bias)) (i32.const 52)))
             (local.set $t
-              (f64x2.add (f64x2.mul (local.get $scale) (local.get $s))
-                (f64x2.sub (local.get $scale) (local.get $one))))
+              (f64x2.add
+                (f64x2.sub (f64x2.mul (local.get $scale) (local.get $th)) (local.get $one))
+                (f64x2.mul (local.get $scale) (local.get $w))))
             (local.set $y
               (v128.or
                 (f64x2.div (local.get $t) (f64x2.add (local.get $t) (local.get $two)))
@@ -132,7 +148,7 @@
             (local.set $half (i64x2.shr_s (local.get $k) (i32.const 1)))
             (local.set $y
               (f64x2.mul
-                (f64x2.mul (f64x2.add (local.get $one) (local.get $s))
+                (f64x2.mul (f64x2.add (local.get $th) (local.get $w))
                   (i64x2.shl (i64x2.add (local.get $half) (local.get $bias)) (i32.const 52)))
                 (i64x2.shl
                   (i64x2.add (i64x2.sub (local.get $k) (local.get $half)) (local.get $bias))

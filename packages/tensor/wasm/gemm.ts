@@ -29,7 +29,7 @@ import {
   WorkerPool,
   WorkerStallError,
 } from "./thread_pool.ts";
-import { EPILOGUE, type EpilogueOp, type PoolTask, TASK } from "./tasks.ts";
+import { EPILOGUE, type EpilogueOp, type PoolTask, PROTOCOL, TASK } from "./tasks.ts";
 import {
   mayGrow,
   releaseLater,
@@ -484,7 +484,11 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
       let memory: WebAssembly.Memory | undefined;
       try {
         memory = share
-          ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })
+          ? new WebAssembly.Memory({
+            initial: Math.ceil(CONTROL_BYTES / 65536), // the pool's control block, at least
+            maximum: 65536,
+            shared: true,
+          })
           : undefined;
       } catch {
         continue; // no shared memory here: the next try has a memory of its own
@@ -517,6 +521,7 @@ function addElementwise(run: Engine, memory: WebAssembly.Memory): void {
   const bytes = decodeBase64(ELEMENTWISE_SHARED_WASM);
   const exports = instantiate(bytes, { env: { memory } });
   if (exports === null) return; // the GEMM alone: elementwise kernels stay on one thread
+  (exports.exp_table as (at: number) => void)(PROTOCOL.slot.expTable * 4);
   run.gemm = { ...exports, ...run.gemm } as ModuleCalls;
   run.elementwiseBytes = bytes;
 }

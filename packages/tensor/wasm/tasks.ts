@@ -85,6 +85,11 @@ export const SLOT = {
    * then `chainInts` slots per layer (at most `chainLayers` layers).
    */
   chain: 16128,
+  /**
+   * The elementwise module's table of 2^(j/32) (512 bytes, 128 slots): every instance on the
+   * shared memory copies it here when it starts (the same bytes each time) and reads it there.
+   */
+  expTable: 16384,
 } as const;
 
 /** Everything `claimTasks` and a worker need to agree on with the pool. */
@@ -97,8 +102,8 @@ export const PROTOCOL = {
   ticketBits: 12,
   /** Most UTF-16 code units of a worker's error kept in the control block. */
   faultChars: 500,
-  /** Int32 slots of the control block (64 KiB). */
-  controlInts: 16384,
+  /** Int32 slots of the control block (64 KiB and the exponential's 512-byte table). */
+  controlInts: 16512,
   unaryOps: WASM_UNARY_OPS,
   /**
    * Int32 slots per layer of a dense chain: input address and row stride (bytes), W, output

@@ -14,6 +14,13 @@ Deno.test("PROTOCOL's control block holds every slot, STOP and HOLDING slots per
     true,
     "a HOLDING slot per worker",
   );
+  strictEqual(
+    SLOT.chain + 1 + PROTOCOL.chainLayers * PROTOCOL.chainInts <= SLOT.expTable,
+    true,
+    "a dense chain's description ends before the exponential's table",
+  );
+  strictEqual(SLOT.expTable + 128, PROTOCOL.controlInts, "the table's 512 bytes end the block");
+  strictEqual(CONTROL_BYTES % 64, 0, "data after the block starts on a cache line");
   strictEqual(MAX_TASKS < 2 ** PROTOCOL.ticketBits, true, "a task count fits the ticket word");
 });
 

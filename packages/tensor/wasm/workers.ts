@@ -30,6 +30,7 @@ export interface ModuleCalls {
   dense_epilogue_f64?: Export;
   softmax_rows_f64?: Export;
   rows_apply_f64?: Export;
+  exp_table?: Export;
 }
 
 /**
@@ -179,6 +180,8 @@ function workerMain(data: WorkerData, claim: ClaimTasks): void {
       ...instance(bytes),
       ...(elementwise === undefined ? {} : instance(elementwise)),
     } as unknown as ModuleCalls;
+    // The elementwise kernels read the exponential's table from the control block.
+    if (elementwise !== undefined) calls.exp_table!(slot.expTable * 4);
     alive = true;
     Atomics.add(ctl, slot.alive, 1);
     while (Atomics.load(ctl, slot.stop + id) === 0) {
