@@ -17,7 +17,9 @@
  *   run, each sample thousands of back-to-back runs.
  * - `experiments`: the notebooks' experiments as `deno task train
  *   --experiment <name>` runs them (float64; model creation and every epoch
- *   with its full validation pass; data generation excluded), the two extras
+ *   with its full validation pass and the validation metric it logs — MAPE or
+ *   accuracy — then the winner's summary; PyTorch's twin does the same work;
+ *   data generation excluded), the two extras
  *   (`logistic-regression`, `mlp-1d`) marked as such, and the assignment
  *   notebook's training parts that take seconds: `assignment-fit` (2a/2b:
  *   `train1([2])`, 10 repetitions of SciPy's BFGS), `assignment-adam` (2e:
