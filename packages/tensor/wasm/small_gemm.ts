@@ -9,7 +9,8 @@
 // Same bits as wasm/gemm.ts for the products it takes: both sum each element of C in the
 // same order with the same instruction of the same build (this module follows the build that
 // `wasmGemmKind` reports), and it takes only products whose k fits in one of gemm.wat's
-// 256-deep slices.
+// 256-deep slices — or, for ∂L/∂W = δᵀ·x over more rows (`slicedWasmGemm`), sums each slice
+// as gemm.wat does and adds the slices as it adds them.
 
 import type { TypedArray } from "../dtype.ts";
 import type { MatmulInfo } from "../backend.ts";
@@ -279,5 +280,52 @@ export function wasmGemmAny(
   co: number,
   info: MatmulInfo,
 ): boolean {
-  return smallWasmGemm(a, ao, b, bo, out, co, info) || wasmGemm(a, ao, b, bo, out, co, info);
+  return smallWasmGemm(a, ao, b, bo, out, co, info) ||
+    slicedWasmGemm(a, ao, b, bo, out, co, info) ||
+    wasmGemm(a, ao, b, bo, out, co, info);
+}
+
+/** Each later slice's product, before it is added into C (grown as needed, then reused). */
+let sliceF64 = new Float64Array(0);
+let sliceF32 = new Float32Array(0);
+
+/**
+ * A small product deeper than one slice, `op(A)` transposed and B as stored (a dense layer's
+ * ∂L/∂W = δᵀ·x over a batch of 257 or more rows): both operands' slices of k are then
+ * adjacent rows. Summed as wasm/gemm.wat sums it: C = the first 256-deep slice's product,
+ * then C = slice + C for each later slice (the same additions, one rounding each) — so the
+ * same bits as {@linkcode wasmGemm}, without its packing. False (C maybe part-written, which
+ * the packed kernel's call after it overwrites) outside that shape or the small kernel's range.
+ */
+export function slicedWasmGemm(
+  a: TypedArray,
+  ao: number,
+  b: TypedArray,
+  bo: number,
+  out: TypedArray,
+  co: number,
+  info: MatmulInfo,
+): boolean {
+  const { m, n, k } = info;
+  if (k <= MAX_K || !info.transposeA || info.transposeB || info.bias !== undefined) return false;
+  if (m * n * k > SMALL_GEMM_MAX_WORK) return false;
+  const size = m * n;
+  let part: TypedArray;
+  if (info.dtype === "float64") {
+    if (sliceF64.length < size) sliceF64 = new Float64Array(size);
+    part = sliceF64;
+  } else {
+    if (sliceF32.length < size) sliceF32 = new Float32Array(size);
+    part = sliceF32;
+  }
+  if (!smallWasmGemm(a, ao, b, bo, out, co, { ...info, k: MAX_K })) return false;
+  for (let p = MAX_K; p < k; p += MAX_K) {
+    const depth = Math.min(MAX_K, k - p);
+    if (!smallWasmGemm(a, ao + p * m, b, bo + p * n, part, 0, { ...info, k: depth })) {
+      return false;
+    }
+    // A float32 sum is rounded once by the store, as f32x4.add rounds it.
+    for (let i = 0, at = co; i < size; i++, at++) out[at] = part[i] + out[at];
+  }
+  return true;
 }

@@ -7,7 +7,7 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import type { MatmulInfo } from "../backend.ts";
 import type { DType, TypedArray } from "../dtype.ts";
 import { loadWasmGemm, wasmGemm } from "./gemm.ts";
-import { SMALL_GEMM_MAX_WORK, smallWasmGemm, wasmGemmAny } from "./small_gemm.ts";
+import { slicedWasmGemm, SMALL_GEMM_MAX_WORK, smallWasmGemm, wasmGemmAny } from "./small_gemm.ts";
 
 /** A deterministic generator of uniform numbers in [0, 1). */
 function lcg(seed: number): () => number {
@@ -241,3 +241,76 @@ Deno.test("small wasm GEMM with relu gives the product's bits, then the CPU relu
   );
   deepStrictEqual(Array.from(out), [7, 7, 7, 7]);
 });
+
+for (const build of ["relaxed", "portable"] as const) {
+  for (const dtype of ["float64", "float32"] as const) {
+    Deno.test(`sliced small GEMM (${build}, ${dtype}): δᵀ·x deeper than 256 has the packed kernel's bits`, () => {
+      if (!loadWasmGemm(build)) {
+        console.warn(`%cskipped: this runtime rejects the ${build} build`, "color: yellow");
+        return;
+      }
+      // [m, n, k]: notebook 3.1's ∂L/∂W products on 333 rows, then two, three and more slices.
+      const shapes: [number, number, number][] = [
+        [32, 6, 333],
+        [32, 32, 333],
+        [3, 32, 333],
+        [7, 5, 257],
+        [4, 4, 600],
+        [1, 1, 513],
+        [9, 13, 1000],
+      ];
+      for (const [s, [m, n, k]] of shapes.entries()) {
+        for (const special of [false, true]) {
+          const next = lcg(s * 2 + (special ? 1 : 0) + 100);
+          const offset = s % 3;
+          const a = values(dtype, offset + k * m, next, special);
+          const b = values(dtype, offset + k * n, next, special);
+          const info: MatmulInfo = {
+            dtype,
+            m,
+            n,
+            k,
+            transposeA: true,
+            transposeB: false,
+            aOffsets: [offset],
+            bOffsets: [offset],
+          };
+          const make = () =>
+            dtype === "float64" ? new Float64Array(m * n + 2) : new Float32Array(m * n + 2);
+          const sliced = make(), packed = make();
+          ok(slicedWasmGemm(a, offset, b, offset, sliced, 1, info), `declined ${[m, n, k]}`);
+          ok(wasmGemm(a, offset, b, offset, packed, 1, info), "the packed kernel declined");
+          deepStrictEqual(
+            bytes(sliced),
+            bytes(packed),
+            `[m, n, k] = ${[m, n, k]}, NaN/Inf ${special}`,
+          );
+        }
+      }
+      // Other layouts, a bias, one slice or too much work: declined (the packed kernel runs).
+      const a = new Float64Array(2000 * 300), b = new Float64Array(2000 * 300);
+      const base: MatmulInfo = {
+        dtype: "float64",
+        m: 8,
+        n: 8,
+        k: 300,
+        transposeA: true,
+        transposeB: false,
+        aOffsets: [0],
+        bOffsets: [0],
+      };
+      const out = new Float64Array(300 * 300);
+      for (
+        const info of [
+          { ...base, transposeA: false },
+          { ...base, transposeB: true },
+          { ...base, bias: new Float64Array(8) },
+          { ...base, k: 256 },
+          { ...base, m: 300, n: 300 },
+        ]
+      ) {
+        strictEqual(slicedWasmGemm(a, 0, b, 0, out, 0, info), false, JSON.stringify(info));
+      }
+    });
+  }
+}
