@@ -50,7 +50,15 @@ function sumRows(x: TypedArray, outer: number, len: number, inner: number, out: 
   const acc = sums;
   for (let o = 0; o < outer; o++) {
     acc.fill(0, 0, inner);
-    for (let r = 0, at = o * len * inner; r < len; r++, at += inner) {
+    // Four rows a visit to each sum: the same additions in the same order, a quarter of the
+    // loads and stores of the sums.
+    let r = 0, at = o * len * inner;
+    for (; r + 4 <= len; r += 4, at += 4 * inner) {
+      for (let i = 0, j = at; i < inner; i++, j++) {
+        acc[i] = acc[i] + x[j] + x[j + inner] + x[j + 2 * inner] + x[j + 3 * inner];
+      }
+    }
+    for (; r < len; r++, at += inner) {
       for (let i = 0; i < inner; i++) acc[i] += x[at + i];
     }
     for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i];
