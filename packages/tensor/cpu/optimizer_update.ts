@@ -51,6 +51,7 @@ function sgd64(
   const { maximize, decay, wd, mu, keep, step, first, nesterov } = u;
   if (!maximize && !decay && buf === null) {
     // Plain SGD (the notebooks' optimizer): the same θ + (−γ)·g without the per-element tests.
+    if (grad instanceof Float64Array) return plainSgd64(theta, grad, step);
     for (let k = 0; k < theta.length; k++) theta[k] = theta[k] + step * grad[k];
     return;
   }
@@ -63,6 +64,18 @@ function sgd64(
     }
     theta[k] = theta[k] + step * g;
   }
+}
+
+/** θ ← θ + (−γ)·g with both arrays float64: a loop that sees one array type only. */
+function plainSgd64(theta: Float64Array, grad: Float64Array, step: number): void {
+  const n = theta.length;
+  let k = 0;
+  for (; k + 2 <= n; k += 2) {
+    const t0 = theta[k] + step * grad[k], t1 = theta[k + 1] + step * grad[k + 1];
+    theta[k] = t0;
+    theta[k + 1] = t1;
+  }
+  if (k < n) theta[k] = theta[k] + step * grad[k];
 }
 
 function sgd32(
