@@ -198,10 +198,6 @@ export function smallWasmGemm(
   const { m, n, k } = info;
   const work = m * n * k;
   if (!smallGemmTakes(work, k) || (relu && info.dtype !== "float64")) return false;
-  const kind = wasmGemmKind();
-  if (kind === "none") return false;
-  const run = moduleOf(kind);
-  if (run === null) return false;
   const double = info.dtype === "float64";
   const es = double ? 8 : 4;
   const bias = info.bias as TypedArray | undefined;
@@ -210,8 +206,8 @@ export function smallWasmGemm(
   const cAt = align64(bAt + k * n * es);
   const biasAt = align64(cAt + m * n * es);
   const scratch = align64(biasAt + (bias === undefined ? 0 : n * es));
-  const end = scratch + (info.transposeB ? k * n * es : 0);
-  if (end > MAX_BYTES || !reserve(run, end)) return false;
+  const run = smallModule(scratch + (info.transposeB ? k * n * es : 0));
+  if (run === null) return false;
   const aLength = m * k, bLength = k * n;
   // A dense layer's W (B read transposed, whole): its kept copy, transposed by the first call.
   const copy = key !== undefined && info.transposeB && bo === 0
