@@ -8,6 +8,7 @@
 
 import { isHostArray } from "@glassbox/internal";
 import type { DType, TypedArray } from "../dtype.ts";
+import { arenaFloat64, belongsInArena } from "../wasm/arena.ts";
 
 /** Counters of the CPU backend's typed-array pool (see `cpuMemory()`). */
 export interface CpuMemoryStats {
@@ -60,7 +61,10 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
   }
   let made: TypedArray;
   try {
-    made = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+    // A float64 array of a modest length lives in the small kernel's memory once that exists
+    // (wasm/arena.ts): its products then read and write it in place.
+    made = (dtype === "float64" ? arenaFloat64(size) : null) ??
+      (dtype === "float64" ? new Float64Array(size) : new Float32Array(size));
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     const bytes = size * (dtype === "float64" ? 8 : 4);
@@ -87,6 +91,9 @@ export function releaseHost(values: unknown): void {
   // hold its memory for the life of the process, and a loop of such sizes gains little.
   if (values.byteLength > poolLimitBytes / 8) return;
   if (pooledBytes + values.byteLength > poolLimitBytes) return;
+  // A plain array the arena has room for is left to the garbage collector, so that the next
+  // request of its length is served by an arena array, which the pool then recycles.
+  if (values instanceof Float64Array && belongsInArena(values)) return;
   const bins: Map<number, TypedArray[]> = values instanceof Float64Array ? free64 : free32;
   let bin = bins.get(values.length);
   if (bin === undefined) bins.set(values.length, bin = []);

@@ -10,6 +10,7 @@
 
 import { align64 } from "./memory.ts";
 import { BASE, keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
+import { addressIn } from "./arena.ts";
 
 /** The geometry and outputs of one dense layer's backward. */
 export interface SmallDenseBackward {
@@ -92,25 +93,43 @@ export function smallDenseBackward(
   const run = smallModule(dxAt + (dx === null ? 0 : rows * n * 8));
   if (run === null) return false;
   const view = run.views.f64;
+  // Arrays in this memory (arena arrays: wasm/arena.ts) are read and written where they are;
+  // g is always copied, δ being made in place over the copy.
+  const memory = view.buffer;
   view.set(g.length === rows * o ? g : g.subarray(0, rows * o), gAt / 8);
-  view.set(x.length === rows * n ? x : x.subarray(0, rows * n), xAt / 8);
-  if (y !== null) view.set(y.length === rows * o ? y : y.subarray(0, rows * o), yAt / 8);
+  let xFrom = addressIn(memory, x, 0);
+  if (xFrom < 0) {
+    view.set(x.length === rows * n ? x : x.subarray(0, rows * n), xAt / 8);
+    xFrom = xAt;
+  }
+  let yFrom = 0;
+  if (y !== null) {
+    yFrom = addressIn(memory, y, 0);
+    if (yFrom < 0) {
+      view.set(y.length === rows * o ? y : y.subarray(0, rows * o), yAt / 8);
+      yFrom = yAt;
+    }
+  }
+  const dwTo = addressIn(memory, dw, 0);
+  const dbTo = db === null ? -1 : addressIn(memory, db, 0);
   // δ in place (relu) and the bias gradient, in one pass.
   if (y !== null || db !== null) {
-    run.denseDelta(gAt, y === null ? 0 : yAt, rows, o, db === null ? 0 : dbAt);
+    run.denseDelta(gAt, yFrom, rows, o, db === null ? 0 : dbTo < 0 ? dbAt : dbTo);
   }
   // ∂L/∂W = δᵀ·x: op(A)[i, p] = δ[p, i] (a step's rows adjacent), x as stored.
-  run.f64(gAt, 8, o * 8, xAt, n * 8, 8, dwAt, o, n, rows, 0, 0, 0);
-  dw.set(view.subarray(dwAt / 8, dwAt / 8 + o * n));
-  if (db !== null) db.set(view.subarray(dbAt / 8, dbAt / 8 + o));
+  run.f64(gAt, 8, o * 8, xFrom, n * 8, 8, dwTo < 0 ? dwAt : dwTo, o, n, rows, 0, 0, 0);
+  if (dwTo < 0) dw.set(view.subarray(dwAt / 8, dwAt / 8 + o * n));
+  if (db !== null && dbTo < 0) db.set(view.subarray(dbAt / 8, dbAt / 8 + o));
   if (dx !== null) {
     // W as stored: its kept copy (the forward pass made it), else a copy now.
     const copy = weightKey === undefined ? null : keptOf(run, weightKey, w, o * n, 8);
-    if (copy === null) run.views.f64.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
+    // (Through the views again: keeping the copy grows the memory where it has no arena.)
+    const after = run.views.f64;
+    if (copy === null) after.set(w.length === o * n ? w : w.subarray(0, o * n), wAt / 8);
     // ∂L/∂x = δ·W: δ and W as stored.
-    run.f64(gAt, o * 8, 8, copy?.raw ?? wAt, n * 8, 8, dxAt, rows, n, o, 0, 0, 0);
-    // (Read through the views again: keeping the copy may have grown the memory.)
-    dx.set(run.views.f64.subarray(dxAt / 8, dxAt / 8 + rows * n));
+    const dxTo = addressIn(memory, dx, 0);
+    run.f64(gAt, o * 8, 8, copy?.raw ?? wAt, n * 8, 8, dxTo < 0 ? dxAt : dxTo, rows, n, o, 0, 0, 0);
+    if (dxTo < 0) dx.set(after.subarray(dxAt / 8, dxAt / 8 + rows * n));
   }
   return true;
 }

@@ -19,6 +19,7 @@ import { decodeBase64, instantiate } from "./loader.ts";
 import { wasmGemm, wasmGemmKind } from "./gemm.ts";
 import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_bytes.ts";
 import { type Kept, KEPT_END, keptWeight, resetKept } from "./small_kept.ts";
+import { addressIn, ARENA_BYTES, setArena } from "./arena.ts";
 
 /**
  * The most multiply-adds a product may have to run here: wasm/gemm.ts's threshold for
@@ -54,6 +55,8 @@ export const BASE = KEPT_END;
  * more (a long, thin operand) goes to wasm/gemm.ts.
  */
 const MAX_BYTES = BASE + 4 * 2 ** 20;
+/** Where the arena of float64 tensor storage starts (wasm/arena.ts): past every operand. */
+const ARENA_START = align64(MAX_BYTES);
 
 type SmallCall = (
   a: number,
@@ -111,9 +114,13 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     return null;
   }
   resetKept(); // copies in the previous instance's memory
+  const views = new MemoryViews(exports.memory);
+  // The whole memory now, operands' room and arena: it is never grown after this (a grow
+  // would detach the arena's arrays). Without the room, no arena (the operands still fit).
+  if (views.reserve(ARENA_START + ARENA_BYTES)) setArena(exports.memory, ARENA_START);
   current = {
     kind,
-    views: new MemoryViews(exports.memory),
+    views,
     reserved: exports.memory.buffer.byteLength,
     f64: exports.small_gemm_f64,
     f32: exports.small_gemm_f32,
@@ -214,37 +221,52 @@ export function smallWasmGemm(
     ? keptOf(run, key, b, bLength, es)
     : null;
   const view = double ? run.views.f64 : run.views.f32;
-  view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
-  if (copy === null) {
-    view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+  // Operands and C in this memory (arena arrays: wasm/arena.ts) are used where they are.
+  const memory = view.buffer;
+  let aFrom = addressIn(memory, a, ao);
+  if (aFrom < 0) {
+    view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
+    aFrom = BASE;
   }
-  if (bias !== undefined) view.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / es);
+  let bAddress = copy === null ? addressIn(memory, b, bo) : -1;
+  if (copy === null && bAddress < 0) {
+    view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
+    bAddress = bAt;
+  }
+  let biasFrom = 0;
+  if (bias !== undefined) {
+    biasFrom = addressIn(memory, bias, 0);
+    if (biasFrom < 0) {
+      view.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / es);
+      biasFrom = biasAt;
+    }
+  }
+  const cTo = addressIn(memory, out, co);
   const ars = info.transposeA ? es : k * es, aks = info.transposeA ? m * es : es;
   let bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;
-  let bFrom = bAt, into = scratch, transposing = false;
+  let bFrom = bAddress, into = scratch, transposing = false;
   if (copy !== null) {
     if (bcs === es) bFrom = copy.raw; // k = 1: W as stored is Wᵀ (the kernel copies nothing)
     else if (copy.ready) bFrom = copy.transposed, bks = n * es, bcs = es; // Wᵀ made before
     else bFrom = copy.raw, into = copy.transposed, transposing = true; // the kernel makes Wᵀ
   }
   (double ? run.f64 : run.f32)(
-    BASE,
+    aFrom,
     ars,
     aks,
     bFrom,
     bks,
     bcs,
-    cAt,
+    cTo < 0 ? cAt : cTo,
     m,
     n,
     k,
-    bias === undefined ? 0 : biasAt,
+    biasFrom,
     into,
     relu ? 1 : 0,
   );
   if (transposing) copy!.ready = true;
-  const c = cAt / es;
-  out.set(view.subarray(c, c + m * n), co);
+  if (cTo < 0) out.set(view.subarray(cAt / es, cAt / es + m * n), co);
   return true;
 }
 

@@ -1,0 +1,97 @@
+// Float64 tensor storage inside the small kernel's WebAssembly memory (wasm/small_gemm.ts),
+// so that its products read their operands and write their results where the tensors are,
+// instead of copying each operand in and each result out (a 33-row training step copies
+// about twenty such arrays: a few µs of its ~55).
+//
+// The CPU pool (cpu/memory.ts) asks here for a new float64 array of a modest length once the
+// small kernel's module exists; it gets a view of a region of that module's memory, or null
+// (then a plain array, as before). Regions are handed out once, from the bottom up: the
+// pool, which recycles released arrays by length, is what reuses them. An array the program
+// drops without disposing keeps its region (it cannot be reclaimed safely: a subarray of it
+// may still be in use); when the region runs out, new arrays are plain ones again, and the
+// kernels copy them in and out as they always did. The values are the same either way: the
+// kernels run the same instructions on the same numbers, only their addresses differ.
+//
+// The memory is grown to its full size before any region is handed out and never grown
+// again: growing a non-shared WebAssembly memory detaches every view of it.
+
+/** The most elements one arena array has (256 KiB: a 1,000-row batch of 32 features). */
+export const ARENA_MAX_ELEMENTS = 32 * 1024;
+/** Bytes of the arena. */
+export const ARENA_BYTES = 16 * 1024 * 1024;
+
+interface Arena {
+  readonly buffer: ArrayBufferLike;
+  /** The next free byte. */
+  top: number;
+  readonly end: number;
+}
+
+let arena: Arena | null = null;
+
+/**
+ * Makes `[start, start + ARENA_BYTES)` of `memory` the arena: called by the small kernel's
+ * module once its memory has that size, which it then never grows. Arrays of an earlier
+ * arena stay valid (they keep their memory alive) but count as plain arrays from now on.
+ */
+export function setArena(memory: WebAssembly.Memory, start: number): void {
+  if (start % 64 !== 0 || start + ARENA_BYTES > memory.buffer.byteLength) {
+    throw new RangeError(
+      `Cannot set the arena at byte ${start}: expected a multiple of 64 with ${ARENA_BYTES} ` +
+        `bytes after it in a memory of ${memory.buffer.byteLength}`,
+    );
+  }
+  arena = { buffer: memory.buffer, top: start, end: start + ARENA_BYTES };
+}
+
+/**
+ * A new zeroed float64 array of `size` elements in the arena, or null: no arena yet, `size`
+ * outside 1…{@linkcode ARENA_MAX_ELEMENTS}, or no room left.
+ *
+ * @example
+ * ```ts
+ * import { arenaFloat64 } from "./arena.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const a = arenaFloat64(4); // null until the small kernel's module exists
+ * ok(a === null || (a.length === 4 && a.every((v) => v === 0)));
+ * ```
+ */
+export function arenaFloat64(size: number): Float64Array | null {
+  if (arena === null || size < 1 || size > ARENA_MAX_ELEMENTS) return null;
+  const bytes = Math.ceil(size / 8) * 64; // whole cache lines: arrays never share one
+  if (arena.top + bytes > arena.end) return null;
+  const view = new Float64Array(arena.buffer, arena.top, size);
+  arena.top += bytes;
+  // Never used before (regions are handed out once), so zero: the memory starts zeroed and
+  // the kernels write only their own scratch and the arrays they are given.
+  return view;
+}
+
+/**
+ * Whether a released array of this kind should leave the pool for an arena one: a plain
+ * (or an earlier arena's) float64 array of an arena length while the arena has room for it.
+ * The pool then drops it, and the next request of that length gets an arena array.
+ */
+export function belongsInArena(values: Float64Array): boolean {
+  if (arena === null || values.buffer === arena.buffer) return false;
+  const size = values.length;
+  return size >= 1 && size <= ARENA_MAX_ELEMENTS &&
+    arena.top + Math.ceil(size / 8) * 64 <= arena.end;
+}
+
+/** The byte address of `a[offset]` when `a` is a view of `buffer`, else -1. */
+export function addressIn(
+  buffer: ArrayBufferLike,
+  a: Float64Array | Float32Array,
+  offset: number,
+): number {
+  return a.buffer === buffer ? a.byteOffset + offset * a.BYTES_PER_ELEMENT : -1;
+}
+
+/** Bytes of the arena handed out so far, and its size (tests, diagnostics). */
+export function arenaUse(): { used: number; bytes: number } {
+  return arena === null
+    ? { used: 0, bytes: 0 }
+    : { used: arena.top - (arena.end - ARENA_BYTES), bytes: ARENA_BYTES };
+}
