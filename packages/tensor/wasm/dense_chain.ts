@@ -81,6 +81,10 @@ export function wasmDenseChain(
   };
   const xAt = place(rows * steps[0].k * 8 + 16);
   const wAt = steps.map((s) => place(s.n * s.k * 8));
+  // Wᵀ too for the layers as wide as the widest (C's rows then lie n apart, as the small
+  // product writes them), which run without packing where the threads have that product.
+  const unpacked = (s: ChainStep) => s.n === widest;
+  const wtAt = steps.map((s) => unpacked(s) ? place(s.n * s.k * 8) : -1);
   const biasAt = steps.map((s) => s.b === null ? -1 : place(pad(s.n) * 8));
   const buffers = [place(mPad * widest * 8 + 16), place(mPad * widest * 8 + 16)];
   const eAt = softmax ? place(mPad * widest * 8 + 16) : 0;
@@ -100,6 +104,14 @@ export function wasmDenseChain(
   let input = base + xAt, inLd = steps[0].k * 8;
   steps.forEach((s, l) => {
     view.set(s.w.subarray(0, s.n * s.k), (base + wAt[l]) / 8);
+    const small = shared.small && wtAt[l] >= 0;
+    if (small) {
+      // Wᵀ[p, j] = W[j, p].
+      const { w, n, k } = s, to = (base + wtAt[l]) / 8;
+      for (let j = 0; j < n; j++) {
+        for (let p = 0; p < k; p++) view[to + p * n + j] = w[j * k + p];
+      }
+    }
     const bias = s.b === null ? 0 : base + biasAt[l];
     if (s.b !== null) {
       view.set(s.b.subarray(0, s.n), bias / 8);
@@ -111,8 +123,22 @@ export function wasmDenseChain(
     const output = base + buffers[l % 2], outLd = widest * 8;
     const q = d + 1 + l * PROTOCOL.chainInts;
     const act = s.act === "softmax" ? 4 : EPILOGUE[s.act];
+    const wt = small ? base + wtAt[l] : 0;
     ctl.set(
-      [input, inLd, base + wAt[l], output, outLd, s.n, s.k, bias, act, base + eAt, base + sumsAt],
+      [
+        input,
+        inLd,
+        base + wAt[l],
+        output,
+        outLd,
+        s.n,
+        s.k,
+        bias,
+        act,
+        base + eAt,
+        base + sumsAt,
+        wt,
+      ],
       q,
     );
     input = s.act === "softmax" ? base + eAt : output;

@@ -1,14 +1,15 @@
 // The dense chain on the worker pool against the CPU backend's own calls, one layer after the
 // other (denseForward, then softmax where a Softmax layer follows), bit for bit: row counts
-// that split into blocks unevenly, narrow and wide layers mixed, every activation, no bias,
-// NaN and ±Infinity in the input; and the chains it declines.
+// that split into blocks unevenly, narrow and wide layers mixed (the wide ones on the small
+// product, the narrow on the packed one), every activation, no bias, NaN and ±Infinity in the
+// input, in both builds; and the chains it declines.
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { cpu as cpuDevice } from "../cpu/backend.ts";
 import type { DenseChainLayer } from "../backend.ts";
 import { matmulThreads, setMatmulThreads } from "./thread_pool.ts";
 import { type ChainStep, chainTakes, wasmDenseChain } from "./dense_chain.ts";
-import { wasmGemmThreads } from "./gemm.ts";
+import { loadWasmGemm, sharedElementwise, wasmGemmThreads } from "./gemm.ts";
 import { setWasmMode } from "../cpu/kernel_choice.ts";
 
 function lcg(seed: number): () => number {
@@ -100,8 +101,22 @@ async function poolReady(): Promise<void> {
   }
 }
 
-Deno.test("a dense chain on the pool gives the layers' own values, bit for bit", async () => {
+for (const build of ["relaxed", "portable"] as const) {
+  Deno.test(`a dense chain on the pool (${build}) gives the layers' own values, bit for bit`, async () => {
+    if (!loadWasmGemm(build)) return; // this runtime rejects the build
+    try {
+      await chainMatchesLayers();
+    } finally {
+      ok(loadWasmGemm("relaxed") || loadWasmGemm("portable"));
+    }
+  });
+}
+
+async function chainMatchesLayers(): Promise<void> {
   await poolReady();
+  // Where threads run, their layers as wide as the chain's widest run the small product
+  // (no packing), the others the packed one: both are compared with the layers' own calls.
+  if (wasmGemmThreads().shared) strictEqual(sharedElementwise(0)?.small, true);
   setWasmMode("always");
   const skipped: string[] = [];
   let viaBackendRan = 0;
@@ -150,7 +165,7 @@ Deno.test("a dense chain on the pool gives the layers' own values, bit for bit",
     ok(viaBackendRan >= 6, `the backend ran ${viaBackendRan} chains`);
   }
   setMatmulThreads(threadsBefore);
-});
+}
 
 Deno.test("a dense chain keeps each block's rows its own when layer widths differ", async () => {
   // Every layer's rows lie the widest layer's width apart: with a narrow last layer written

@@ -20,6 +20,10 @@ import {
 } from "./gemm_bytes.ts";
 import { ELEMENTWISE_SHARED_WASM } from "./elementwise_bytes.ts";
 import {
+  SMALL_GEMM_PORTABLE_SHARED_WASM,
+  SMALL_GEMM_RELAXED_SHARED_WASM,
+} from "./small_gemm_bytes.ts";
+import {
   CONTROL_BYTES,
   defaultWorkerFactory,
   matmulThreads,
@@ -79,6 +83,8 @@ interface Engine {
   sharedBytes?: Uint8Array<ArrayBuffer>;
   /** The elementwise module's shared build, when it runs on this memory too (threads). */
   elementwiseBytes?: Uint8Array<ArrayBuffer>;
+  /** The small product's shared float64 build of the same kind (dense chains' layers). */
+  smallBytes?: Uint8Array<ArrayBuffer>;
   memory: WebAssembly.Memory;
   /** Typed views of `memory`, made again after it grows. */
   views: MemoryViews;
@@ -446,6 +452,7 @@ function poolOf(run: Engine): WorkerPool | undefined {
       threads,
       factory: make,
       elementwise: run.elementwiseBytes,
+      small: run.smallBytes,
     });
     run.poolFor = [threads, make];
   }
@@ -506,7 +513,10 @@ function load(builds: ("relaxed" | "portable")[], shared: boolean): void {
         views: new MemoryViews(own),
         gemm: exports,
       };
-      if (memory !== undefined) addElementwise(engine, memory);
+      if (memory !== undefined) {
+        addElementwise(engine, memory);
+        addSmall(engine, memory);
+      }
       return;
     }
   }
@@ -526,6 +536,21 @@ function addElementwise(run: Engine, memory: WebAssembly.Memory): void {
   run.elementwiseBytes = bytes;
 }
 
+/**
+ * Instantiates the small product's shared float64 build of the engine's kind on its memory
+ * (wasm/small_gemm.ts: the same bits as this module's product for k ≤ 256), so that a dense
+ * chain's tasks can run their layers without packing (`SharedElementwise.small`).
+ */
+function addSmall(run: Engine, memory: WebAssembly.Memory): void {
+  const bytes = decodeBase64(
+    run.kind === "relaxed" ? SMALL_GEMM_RELAXED_SHARED_WASM : SMALL_GEMM_PORTABLE_SHARED_WASM,
+  );
+  const exports = instantiate(bytes, { env: { memory } });
+  if (exports === null) return; // the chains pack, as before
+  run.gemm = { ...exports, ...run.gemm } as ModuleCalls;
+  run.smallBytes = bytes;
+}
+
 /** The shared memory and threads, lent to the elementwise kernels for one large call. */
 export interface SharedElementwise {
   /** A float64 view of the whole memory (refreshed after a grow). */
@@ -534,6 +559,8 @@ export interface SharedElementwise {
   base: number;
   /** The number of threads that take tasks (the calling thread and the workers). */
   threads: number;
+  /** Whether every thread has the small product (`small_gemm_f64`) for dense-chain tasks. */
+  small: boolean;
   /**
    * Runs the tasks (see tasks.ts) on every thread; false if one failed or a worker stalled.
    * `layout` gives each thread its scratch (GEMM tasks pack there); by default none.
@@ -573,6 +600,7 @@ export function sharedElementwise(bytes: number): SharedElementwise | null {
     f64: run.views.f64,
     base: CONTROL_BYTES,
     threads: pool.workers + 1,
+    small: run.smallBytes !== undefined,
     run: (tasks, layout = { scratch: CONTROL_BYTES, stride: 0, pbOffset: 0 }) => {
       let ran = false;
       try {

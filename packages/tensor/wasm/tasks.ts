@@ -108,9 +108,10 @@ export const PROTOCOL = {
   /**
    * Int32 slots per layer of a dense chain: input address and row stride (bytes), W, output
    * address and row stride, n, k, bias (0: none), activation (EPILOGUE's codes, or 4:
-   * softmax over the row), then softmax's output and row-sum addresses.
+   * softmax over the row), then softmax's output and row-sum addresses, then Wᵀ's address
+   * (k × n, for the small product; 0: the packed product runs, reading W).
    */
-  chainInts: 11,
+  chainInts: 12,
   /** Most layers in one dense chain (its description fits the control block's last slots). */
   chainLayers: 20,
 } as const;

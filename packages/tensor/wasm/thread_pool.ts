@@ -81,10 +81,11 @@ export class WorkerPool {
   constructor(
     memory: WebAssembly.Memory,
     bytes: Uint8Array<ArrayBuffer>,
-    { threads, factory, elementwise }: {
+    { threads, factory, elementwise, small }: {
       threads: number;
       factory: WorkerFactory | undefined;
       elementwise?: Uint8Array<ArrayBuffer>;
+      small?: Uint8Array<ArrayBuffer>;
     },
   ) {
     this.threads = threads;
@@ -95,7 +96,9 @@ export class WorkerPool {
         if (!this.#closed) this.#lost ??= `worker ${id} ${what}`;
       };
       try {
-        this.#workers.push(factory({ memory, bytes, elementwise, protocol: PROTOCOL, id }, lost));
+        this.#workers.push(
+          factory({ memory, bytes, elementwise, small, protocol: PROTOCOL, id }, lost),
+        );
       } catch (error) {
         // One worker fewer, or none: the calling thread takes their tasks.
         workersDidNotStart(threads, id, error);

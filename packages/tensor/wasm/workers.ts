@@ -17,7 +17,10 @@ import type { Protocol } from "./tasks.ts";
 /** An exported function of a module, as the threads call it. */
 type Export = (...args: number[]) => void;
 
-/** What a thread calls: the GEMM module's exports, and the elementwise module's where loaded. */
+/**
+ * What a thread calls: the GEMM module's exports, and the elementwise and small-product
+ * modules' where loaded.
+ */
 export interface ModuleCalls {
   gemm_f64: Export;
   gemm_f32: Export;
@@ -31,6 +34,7 @@ export interface ModuleCalls {
   softmax_rows_f64?: Export;
   rows_apply_f64?: Export;
   exp_table?: Export;
+  small_gemm_f64?: Export;
 }
 
 /**
@@ -71,11 +75,18 @@ export function claimTasks(
         for (let l = 0, q = d + 1; l < ctl[d]; l++, q += p.chainInts) {
           const inLd = ctl[q + 1], outLd = ctl[q + 4], n = ctl[q + 5], k = ctl[q + 6];
           const bias = ctl[q + 7], act = ctl[q + 8], a = ctl[q] + from * inLd;
-          const c = ctl[q + 3] + from * outLd;
-          calls.gemm_f64(a, inLd, 8, ctl[q + 2], 8, k * 8, c, outLd, rows, n, k, pa, pb, 0);
+          const c = ctl[q + 3] + from * outLd, wt = ctl[q + 11];
           const pointwise = act === 4 ? 0 : act;
-          if (bias !== 0 || pointwise !== 0) {
-            calls.dense_epilogue_f64!(c, outLd, rows, (n + 3) & ~3, bias, pointwise);
+          if (wt !== 0) {
+            // Wᵀ as stored (k × n), no packing: the small product with the bias (and relu)
+            // in its tiles' epilogue; tanh and sigmoid after it, as the epilogue applies them.
+            calls.small_gemm_f64!(a, inLd, 8, wt, n * 8, 8, c, rows, n, k, bias, 0, +(act === 1));
+            if (pointwise > 1) calls.dense_epilogue_f64!(c, outLd, rows, n, 0, pointwise);
+          } else {
+            calls.gemm_f64(a, inLd, 8, ctl[q + 2], 8, k * 8, c, outLd, rows, n, k, pa, pb, 0);
+            if (bias !== 0 || pointwise !== 0) {
+              calls.dense_epilogue_f64!(c, outLd, rows, (n + 3) & ~3, bias, pointwise);
+            }
           }
           if (act === 4) {
             const e = ctl[q + 9] + from * outLd, sums = ctl[q + 10] + from * 8;
@@ -139,6 +150,8 @@ export interface WorkerData {
   bytes: Uint8Array<ArrayBuffer>;
   /** The elementwise module (shared-memory build), when the runtime accepted it. */
   elementwise?: Uint8Array<ArrayBuffer>;
+  /** The small product's float64 module (shared-memory build), when the runtime accepted it. */
+  small?: Uint8Array<ArrayBuffer>;
   id: number;
 }
 
@@ -152,7 +165,7 @@ export interface WorkerData {
  * thread's deadline covers those.
  */
 function workerMain(data: WorkerData, claim: ClaimTasks): void {
-  const { memory, bytes, elementwise, protocol: p, id } = data;
+  const { memory, bytes, elementwise, small, protocol: p, id } = data;
   const { slot } = p;
   const ctl = new Int32Array(memory.buffer, 0, p.controlInts);
   let alive = false, ended = false;
@@ -179,6 +192,7 @@ function workerMain(data: WorkerData, claim: ClaimTasks): void {
     const calls = {
       ...instance(bytes),
       ...(elementwise === undefined ? {} : instance(elementwise)),
+      ...(small === undefined ? {} : instance(small)),
     } as unknown as ModuleCalls;
     // The elementwise kernels read the exponential's table from the control block.
     if (elementwise !== undefined) calls.exp_table!(slot.expTable * 4);

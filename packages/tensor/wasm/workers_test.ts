@@ -80,7 +80,7 @@ function faultyClaim(target: Target, fault: string): string {
 function faultyKernels(target: Target, fault: string): string {
   return `((claim) => (ctl, calls, p, id) => {
     const bad = { ...calls };
-    for (const name of ["gemm_f64", "gemm_f32", "tanh_f64", "softmax_rows_f64"]) {
+    for (const name of ["gemm_f64", "gemm_f32", "small_gemm_f64", "tanh_f64", "softmax_rows_f64"]) {
       const kernel = calls[name];
       bad[name] = (...args) => { ${fault} };
     }
