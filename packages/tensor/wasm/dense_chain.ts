@@ -82,9 +82,13 @@ export function wasmDenseChain(
   const xAt = place(rows * steps[0].k * 8 + 16);
   const wAt = steps.map((s) => place(s.n * s.k * 8));
   // Wᵀ too for the layers as wide as the widest (C's rows then lie n apart, as the small
-  // product writes them), which run without packing where the threads have that product.
-  const unpacked = (s: ChainStep) => s.n === widest;
-  const wtAt = steps.map((s) => unpacked(s) ? place(s.n * s.k * 8) : -1);
+  // product writes them) and for a narrower last layer, which then writes its rows n apart
+  // in an array of its own: these run without packing where the threads have that product.
+  const last = steps.length - 1;
+  const narrowLast = steps[last].n !== widest && steps[last].act !== "softmax";
+  const unpacked = (s: ChainStep, l: number) => s.n === widest || (l === last && narrowLast);
+  const wtAt = steps.map((s, l) => unpacked(s, l) ? place(s.n * s.k * 8) : -1);
+  const lastAt = narrowLast ? place(rows * steps[last].n * 8 + 16) : -1;
   const biasAt = steps.map((s) => s.b === null ? -1 : place(pad(s.n) * 8));
   const buffers = [place(mPad * widest * 8 + 16), place(mPad * widest * 8 + 16)];
   const eAt = softmax ? place(mPad * widest * 8 + 16) : 0;
@@ -120,7 +124,9 @@ export function wasmDenseChain(
     // Every layer's rows are `widest` apart, so that each task's rows stay its own in both
     // buffers whatever the layer (a narrower stride would put one task's rows of a narrow
     // layer where another task's rows of a wide layer lie).
-    const output = base + buffers[l % 2], outLd = widest * 8;
+    const own = small && l === last && narrowLast;
+    const output = own ? base + lastAt : base + buffers[l % 2];
+    const outLd = own ? s.n * 8 : widest * 8;
     const q = d + 1 + l * PROTOCOL.chainInts;
     const act = s.act === "softmax" ? 4 : EPILOGUE[s.act];
     const wt = small ? base + wtAt[l] : 0;
@@ -158,6 +164,6 @@ export function wasmDenseChain(
   if (!shared.run(tasks, { scratch: base + scratchAt, stride, pbOffset })) {
     return false;
   }
-  copyRowsOut(view, input / 8, widest, rows, steps.at(-1)!.n, out, 0);
+  copyRowsOut(view, input / 8, inLd / 8, rows, steps[last].n, out, 0);
   return true;
 }
