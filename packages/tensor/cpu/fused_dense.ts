@@ -23,7 +23,7 @@ import { allocHost, releaseHost } from "./memory.ts";
 import { CPU_ACTIVATIONS } from "./activations.ts";
 import { denseProduct, wasmDenseForward } from "./wasm_dense.ts";
 import { smallGemmTakes, smallWasmGemm } from "../wasm/small_gemm.ts";
-import { smallDenseBackward, smallDenseTakes } from "../wasm/small_dense.ts";
+import { smallDenseBackward, smallDenseDelta, smallDenseTakes } from "../wasm/small_dense.ts";
 import { useWasm } from "./kernel_choice.ts";
 import { type ChainStep, chainTakes, wasmDenseChain } from "../wasm/dense_chain.ts";
 import { wasmSoftmaxRows } from "../wasm/elementwise.ts";
@@ -171,23 +171,50 @@ export function cpuDenseBackward(
   const { dtype, rows, inFeatures, outFeatures, activation } = info;
   const identity = activation.op === "identity";
   const work = rows * inFeatures * outFeatures;
-  if (
-    dtype === "float64" && (identity || activation.op === "relu") &&
-    smallDenseTakes(rows, inFeatures, outFeatures) && useWasm("matmul", work)
-  ) {
+  // The activations whose δ the small kernel's module makes from their output (tanh′ and
+  // sigmoid′ with the CPU loops' operations, relu′ as its mask product: the same bits).
+  const op = activation.op;
+  const fromOutput = op === "relu" || op === "tanh" || op === "sigmoid" ? op : null;
+  const wasm = dtype === "float64" && useWasm("matmul", work);
+  if (wasm && (identity || fromOutput !== null) && smallDenseTakes(rows, inFeatures, outFeatures)) {
     // δ, both products and the bias gradient in one visit to the small kernel's module (the
     // products the separate calls would run there too, so the same bits).
     const dw = allocHost(dtype, outFeatures * inFeatures, false) as Float64Array;
     const db = info.bias ? allocHost(dtype, outFeatures, false) as Float64Array : null;
     const dx = info.inputGrad ? allocHost(dtype, rows * inFeatures, false) as Float64Array : null;
     const y = identity ? null : saved as Float64Array;
-    const grads = { rows, inFeatures, outFeatures, y, dw, db, dx, weightKey: info.weightKey };
+    const grads = {
+      rows,
+      inFeatures,
+      outFeatures,
+      y,
+      activation: fromOutput ?? undefined,
+      dw,
+      db,
+      dx,
+      weightKey: info.weightKey,
+    };
     if (smallDenseBackward(gradOut as Float64Array, x as Float64Array, w as Float64Array, grads)) {
       return { dw, db, dx };
     }
     for (const s of [dw, db, dx]) if (s !== null) releaseHost(s);
   }
-  const delta = identity ? gradOut : cpuActivationBackward(activation, gradOut, saved, dtype);
+  let delta: TypedArray | null = identity ? gradOut : null;
+  let db: Storage | null = null;
+  if (delta === null && wasm && fromOutput !== null) {
+    // A batch too deep for one visit: δ and ∂L/∂b in one pass of that module all the same.
+    const d = allocHost(dtype, rows * outFeatures, false) as Float64Array;
+    const sums = info.bias ? allocHost(dtype, outFeatures, false) as Float64Array : null;
+    const g = gradOut as Float64Array, y = saved as Float64Array;
+    if (smallDenseDelta(g, y, d, sums, rows, outFeatures, fromOutput)) {
+      delta = d;
+      db = sums;
+    } else {
+      releaseHost(d);
+      if (sums !== null) releaseHost(sums);
+    }
+  }
+  delta ??= cpuActivationBackward(activation, gradOut, saved, dtype);
   const common = { dtype, aOffsets: [0], bOffsets: [0] };
   const dw: Storage = backend.matmul(delta, x, {
     ...common,
@@ -197,7 +224,7 @@ export function cpuDenseBackward(
     transposeA: true,
     transposeB: false,
   });
-  const db = info.bias ? backend.reduce("sum", delta, [1, rows, outFeatures], dtype) : null;
+  if (info.bias && db === null) db = backend.reduce("sum", delta, [1, rows, outFeatures], dtype);
   const dx = info.inputGrad
     ? backend.matmul(delta, w, {
       ...common,

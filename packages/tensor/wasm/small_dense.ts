@@ -12,6 +12,12 @@ import { align64 } from "./memory.ts";
 import { BASE, keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
 import { addressIn } from "./arena.ts";
 
+/** The activations whose backward the module computes from their output y. */
+export type DeltaActivation = "relu" | "tanh" | "sigmoid";
+
+/** dense_delta_f64's activation codes. */
+const DELTA_CODE: { readonly [K in DeltaActivation]: number } = { relu: 1, tanh: 2, sigmoid: 3 };
+
 /** The geometry and outputs of one dense layer's backward. */
 export interface SmallDenseBackward {
   /** Rows of the batch. */
@@ -20,8 +26,10 @@ export interface SmallDenseBackward {
   inFeatures: number;
   /** Features out (W's rows). */
   outFeatures: number;
-  /** relu's saved output y, or null for no activation (δ = gradOut). */
+  /** The activation's saved output y, or null for no activation (δ = gradOut). */
   y: Float64Array | null;
+  /** The activation y is the output of (default relu). */
+  activation?: DeltaActivation;
   /** ∂L/∂W, `[out, in]`. */
   dw: Float64Array;
   /** ∂L/∂b, `[out]`, or null without bias. */
@@ -82,6 +90,7 @@ export function smallDenseBackward(
   grads: SmallDenseBackward,
 ): boolean {
   const { rows, inFeatures: n, outFeatures: o, y, dw, db, dx, weightKey } = grads;
+  const act = DELTA_CODE[grads.activation ?? "relu"];
   if (!smallDenseTakes(rows, n, o)) return false;
   const gAt = BASE;
   const yAt = align64(gAt + rows * o * 8);
@@ -114,7 +123,7 @@ export function smallDenseBackward(
   const dbTo = db === null ? -1 : addressIn(memory, db, 0);
   // δ in place (relu) and the bias gradient, in one pass.
   if (y !== null || db !== null) {
-    run.denseDelta(gAt, yFrom, rows, o, db === null ? 0 : dbTo < 0 ? dbAt : dbTo);
+    run.denseDelta(gAt, yFrom, rows, o, db === null ? 0 : dbTo < 0 ? dbAt : dbTo, act);
   }
   // ∂L/∂W = δᵀ·x: op(A)[i, p] = δ[p, i] (a step's rows adjacent), x as stored.
   run.f64(gAt, 8, o * 8, xFrom, n * 8, 8, dwTo < 0 ? dwAt : dwTo, o, n, rows, 0, 0, 0);
@@ -131,5 +140,70 @@ export function smallDenseBackward(
     run.f64(gAt, o * 8, 8, copy?.raw ?? wAt, n * 8, 8, dxTo < 0 ? dxAt : dxTo, rows, n, o, 0, 0, 0);
     if (dxTo < 0) dx.set(after.subarray(dxAt / 8, dxAt / 8 + rows * n));
   }
+  return true;
+}
+
+/**
+ * A float64 dense layer's δ = g ⊙ f′(y) (f: relu, tanh or sigmoid, from its output y `[rows,
+ * cols]`) into `delta`, and its column sums 1ᵀ·δ into `db` when given, in one pass of the
+ * small kernel's module, with the bits of the CPU's activation backward and row sums. For any
+ * number of rows: a layer whose products the small kernel cannot take in one visit (a batch
+ * of more than 256 rows) still gets δ and ∂L/∂b from WebAssembly. False (nothing written)
+ * where WebAssembly SIMD does not run or the arrays do not fit its memory.
+ *
+ * @example
+ * ```ts
+ * import { smallDenseDelta } from "./small_dense.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const g = new Float64Array([1, 2, 3, 4]); // [2, 2]
+ * const y = new Float64Array([0.5, 0, -0.5, 1]); // tanh's output
+ * const delta = new Float64Array(4), db = new Float64Array(2);
+ * if (smallDenseDelta(g, y, delta, db, 2, 2, "tanh")) {
+ *   deepStrictEqual([...delta], [0.75, 2, 2.25, 0]); // g · (1 − y²)
+ *   deepStrictEqual([...db], [3, 2]);
+ * }
+ * ```
+ */
+export function smallDenseDelta(
+  g: Float64Array,
+  y: Float64Array,
+  delta: Float64Array,
+  db: Float64Array | null,
+  rows: number,
+  cols: number,
+  activation: DeltaActivation,
+): boolean {
+  const size = rows * cols;
+  if (size < 1) return false;
+  const yAt = align64(BASE + size * 8);
+  const dbAt = align64(yAt + size * 8);
+  const run = smallModule(dbAt + cols * 8);
+  if (run === null) return false;
+  const view = run.views.f64, memory = view.buffer;
+  // δ in place over a copy of g: delta itself when it is in this memory (an arena array).
+  let at = addressIn(memory, delta, 0);
+  const inPlace = at >= 0;
+  if (inPlace) delta.set(g.length === size ? g : g.subarray(0, size));
+  else {
+    view.set(g.length === size ? g : g.subarray(0, size), BASE / 8);
+    at = BASE;
+  }
+  let yFrom = addressIn(memory, y, 0);
+  if (yFrom < 0) {
+    view.set(y.length === size ? y : y.subarray(0, size), yAt / 8);
+    yFrom = yAt;
+  }
+  const dbTo = db === null ? 0 : addressIn(memory, db, 0);
+  run.denseDelta(
+    at,
+    yFrom,
+    rows,
+    cols,
+    db === null ? 0 : dbTo < 0 ? dbAt : dbTo,
+    DELTA_CODE[activation],
+  );
+  if (!inPlace) delta.set(view.subarray(BASE / 8, BASE / 8 + size));
+  if (db !== null && dbTo < 0) db.set(view.subarray(dbAt / 8, dbAt / 8 + cols));
   return true;
 }

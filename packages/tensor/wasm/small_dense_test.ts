@@ -10,7 +10,12 @@ import { CPU_ACTIVATIONS } from "../cpu/activations.ts";
 import { reduceKernel } from "../cpu/reduce.ts";
 import { loadWasmGemm } from "./gemm.ts";
 import { wasmGemmAny } from "./small_gemm.ts";
-import { smallDenseBackward, smallDenseTakes } from "./small_dense.ts";
+import {
+  type DeltaActivation,
+  smallDenseBackward,
+  smallDenseDelta,
+  smallDenseTakes,
+} from "./small_dense.ts";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -50,10 +55,11 @@ function separate(
   w: Float64Array,
   y: Float64Array | null,
   [rows, n, o]: readonly [number, number, number],
+  activation: DeltaActivation = "relu",
 ): { dw: Float64Array; db: Float64Array; dx: Float64Array } {
   const delta = new Float64Array(rows * o);
   if (y === null) delta.set(g);
-  else CPU_ACTIVATIONS.relu.backward(g, y, delta, [], (v) => v);
+  else CPU_ACTIVATIONS[activation].backward(g, y, delta, [], (v) => v);
   const common = { dtype: "float64" as const, aOffsets: [0], bOffsets: [0] };
   const dw = new Float64Array(o * n), dx = new Float64Array(rows * n), db = new Float64Array(o);
   const dwInfo: MatmulInfo = { ...common, m: o, n, k: rows, transposeA: true, transposeB: false };
@@ -62,6 +68,21 @@ function separate(
   ok(wasmGemmAny(delta, 0, w, 0, dx, 0, dxInfo));
   reduceKernel("sum", delta, [1, rows, o], db);
   return { dw, db, dx };
+}
+
+const ACTS = ["relu", "tanh", "sigmoid", null] as const;
+
+/** An activation's outputs (its saved y): relu's ≥ 0, tanh's in (−1, 1), sigmoid's in (0, 1). */
+function outputs(
+  activation: DeltaActivation,
+  length: number,
+  next: () => number,
+  special: boolean,
+): Float64Array {
+  const v = values(length, next, special);
+  if (activation === "relu") return v.map((u) => u > 0 || u !== u ? u : 0);
+  if (activation === "tanh") return v.map((u) => Math.tanh(u));
+  return v.map((u) => 1 / (1 + Math.exp(-u)));
 }
 
 const SHAPES: [number, number, number][] = [
@@ -84,15 +105,14 @@ for (const build of ["relaxed", "portable"] as const) {
     let sawNaN = false, masked = 0;
     for (const [s, shape] of SHAPES.entries()) {
       const [rows, n, o] = shape;
-      for (const relu of [true, false]) {
+      for (const activation of ["relu", "tanh", "sigmoid", null] as const) {
+        const relu = activation === "relu";
         for (const special of [false, true]) {
-          const next = lcg(s * 4 + (relu ? 2 : 0) + (special ? 1 : 0));
+          const next = lcg(s * 8 + ACTS.indexOf(activation) * 2 + (special ? 1 : 0));
           const g = values(rows * o, next, special), x = values(rows * n, next, special);
           const w = values(o * n, next, special);
-          const y = relu
-            ? values(rows * o, next, special).map((v) => v > 0 || v !== v ? v : 0)
-            : null;
-          const want = separate(g, x, w, y, shape);
+          const y = activation === null ? null : outputs(activation, rows * o, next, special);
+          const want = separate(g, x, w, y, shape, activation ?? undefined);
           if (relu) masked += y!.filter((v, i) => !(v > 0) && g[i] !== 0).length;
           for (const [bias, input] of [[true, true], [false, false], [true, false]]) {
             const dw = new Float64Array(o * n).fill(7), dx = new Float64Array(rows * n).fill(7);
@@ -103,12 +123,13 @@ for (const build of ["relaxed", "portable"] as const) {
               inFeatures: n,
               outFeatures: o,
               y,
+              activation: activation ?? undefined,
               dw,
               db: bias ? db : null,
               dx: input ? dx : null,
             };
             ok(smallDenseBackward(gradOut, x, w, grads), `declined ${shape}`);
-            const what = `${shape}, relu ${relu}, special ${special}, bias ${bias}, dx ${input}`;
+            const what = `${shape}, ${activation}, special ${special}, bias ${bias}, dx ${input}`;
             deepStrictEqual(bytes(gradOut), bytes(g), `gradOut untouched: ${what}`);
             deepStrictEqual(bytes(dw), bytes(want.dw), `dW: ${what}`);
             deepStrictEqual(bytes(db), bias ? bytes(want.db) : bytes(db.fill(7)), `db: ${what}`);
@@ -146,4 +167,34 @@ Deno.test("small dense backward declines what the small kernel does not take, wr
   const z = new Float64Array(514);
   strictEqual(smallDenseBackward(z, z, new Float64Array(4), grads), false);
   deepStrictEqual([...dw], [7, 7, 7, 7]);
+});
+
+Deno.test("a dense layer's δ and ∂L/∂b for any number of rows: the CPU loops' bits", () => {
+  for (const build of ["relaxed", "portable"] as const) {
+    if (!loadWasmGemm(build)) continue;
+    for (const activation of ["relu", "tanh", "sigmoid"] as const) {
+      for (const [rows, cols] of [[333, 32], [1000, 3], [257, 5], [1, 1], [7, 33]]) {
+        for (const special of [false, true]) {
+          const next = lcg(rows * 31 + cols + (special ? 7 : 0));
+          const g = values(rows * cols, next, special);
+          const y = outputs(activation, rows * cols, next, special);
+          const want = new Float64Array(rows * cols), wantDb = new Float64Array(cols);
+          CPU_ACTIVATIONS[activation].backward(g, y, want, [], (v) => v);
+          reduceKernel("sum", want, [1, rows, cols], wantDb);
+          const delta = new Float64Array(rows * cols).fill(7), db = new Float64Array(cols);
+          const gIn = g.slice();
+          ok(smallDenseDelta(gIn, y, delta, db, rows, cols, activation));
+          const what = `${build} ${activation} [${rows}, ${cols}] special ${special}`;
+          deepStrictEqual(bytes(delta), bytes(want), `δ: ${what}`);
+          deepStrictEqual(bytes(db), bytes(wantDb), `db: ${what}`);
+          deepStrictEqual(bytes(gIn), bytes(g), `g untouched: ${what}`);
+          // Without a bias: δ alone.
+          const alone = new Float64Array(rows * cols);
+          ok(smallDenseDelta(g, y, alone, null, rows, cols, activation));
+          deepStrictEqual(bytes(alone), bytes(want), `δ without db: ${what}`);
+        }
+      }
+    }
+  }
+  ok(loadWasmGemm("relaxed") || loadWasmGemm("portable"));
 });

@@ -83,11 +83,19 @@ export interface SmallModule {
   f64: SmallCall;
   f32: SmallCall;
   /**
-   * A dense layer's δ on a row-major float64 `rows` × `cols` g (byte addresses): relu's
-   * backward in place, g ← g · (y > 0 ? 1 : 0), when y ≠ 0; the column sums of δ (in row order
-   * from +0) into `sums` when sums ≠ 0.
+   * A dense layer's δ on a row-major float64 `rows` × `cols` g (byte addresses): the
+   * activation's backward in place from its output y when y ≠ 0 (`act` 1: relu, g ← g ·
+   * (y > 0 ? 1 : 0); 2: tanh, g · (−(y · y) + 1); 3: sigmoid, (g · (−y + 1)) · y); the column
+   * sums of δ (in row order from +0) into `sums` when sums ≠ 0.
    */
-  denseDelta: (g: number, y: number, rows: number, cols: number, sums: number) => void;
+  denseDelta: (
+    g: number,
+    y: number,
+    rows: number,
+    cols: number,
+    sums: number,
+    act: number,
+  ) => void;
 }
 
 let current: SmallModule | null = null;

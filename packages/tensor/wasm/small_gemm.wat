@@ -4949,11 +4949,12 @@
             (local.set $c (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 1))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $bands_1))))))
-  ;; A dense layer's δ = g ⊙ relu′ in place (when y ≠ 0) and 1ᵀ·δ into sums (when sums ≠ 0).
+  ;; A dense layer's δ = g ⊙ f′ in place (when y ≠ 0; f by act: 1 relu, 2 tanh, 3 sigmoid)
+  ;; and 1ᵀ·δ into sums (when sums ≠ 0).
   (func (export "dense_delta_f64") (param $g i32) (param $y i32) (param $rows i32)
-    (param $cols i32) (param $sums i32)
+    (param $cols i32) (param $sums i32) (param $act i32)
     (local $j i32) (local $r i32) (local $at i32) (local $yat i32) (local $dst i32) (local $ld i32)
-    (local $d v128) (local $zero v128) (local $one v128)
+    (local $d v128) (local $e v128) (local $zero v128) (local $one v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
     (local.set $ld (i32.shl (local.get $cols) (i32.const 3)))
     (local.set $one (v128.const f64x2 1 1))
@@ -4971,8 +4972,126 @@
         (local.set $at (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $yat (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $r (local.get $rows))
-        (if (local.get $y)
+        (if (i32.eqz (local.get $y))
           (then
+          (loop $rows_8_plain
+            (local.set $d (v128.load (local.get $at)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $d (v128.load offset=16 (local.get $at)))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $d)))
+            (local.set $d (v128.load offset=32 (local.get $at)))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $d)))
+            (local.set $d (v128.load offset=48 (local.get $at)))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $d)))
+            (local.set $d (v128.load offset=64 (local.get $at)))
+            (local.set $s4 (f64x2.add (local.get $s4) (local.get $d)))
+            (local.set $d (v128.load offset=80 (local.get $at)))
+            (local.set $s5 (f64x2.add (local.get $s5) (local.get $d)))
+            (local.set $d (v128.load offset=96 (local.get $at)))
+            (local.set $s6 (f64x2.add (local.get $s6) (local.get $d)))
+            (local.set $d (v128.load offset=112 (local.get $at)))
+            (local.set $s7 (f64x2.add (local.get $s7) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            
+            (br_if $rows_8_plain
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+          (else
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then
+          (loop $rows_8_tanh
+            (local.set $e (v128.load (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $e (v128.load offset=16 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=16 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=16 (local.get $at) (local.get $d))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $d)))
+            (local.set $e (v128.load offset=32 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=32 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=32 (local.get $at) (local.get $d))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $d)))
+            (local.set $e (v128.load offset=48 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=48 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=48 (local.get $at) (local.get $d))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $d)))
+            (local.set $e (v128.load offset=64 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=64 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=64 (local.get $at) (local.get $d))
+            (local.set $s4 (f64x2.add (local.get $s4) (local.get $d)))
+            (local.set $e (v128.load offset=80 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=80 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=80 (local.get $at) (local.get $d))
+            (local.set $s5 (f64x2.add (local.get $s5) (local.get $d)))
+            (local.set $e (v128.load offset=96 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=96 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=96 (local.get $at) (local.get $d))
+            (local.set $s6 (f64x2.add (local.get $s6) (local.get $d)))
+            (local.set $e (v128.load offset=112 (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load offset=112 (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store offset=112 (local.get $at) (local.get $d))
+            (local.set $s7 (f64x2.add (local.get $s7) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_8_tanh
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+              (else
+                (if (i32.eq (local.get $act) (i32.const 3))
+                  (then
+          (loop $rows_8_sigmoid
+            (local.set $e (v128.load (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $e (v128.load offset=16 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=16 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=16 (local.get $at) (local.get $d))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $d)))
+            (local.set $e (v128.load offset=32 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=32 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=32 (local.get $at) (local.get $d))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $d)))
+            (local.set $e (v128.load offset=48 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=48 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=48 (local.get $at) (local.get $d))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $d)))
+            (local.set $e (v128.load offset=64 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=64 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=64 (local.get $at) (local.get $d))
+            (local.set $s4 (f64x2.add (local.get $s4) (local.get $d)))
+            (local.set $e (v128.load offset=80 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=80 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=80 (local.get $at) (local.get $d))
+            (local.set $s5 (f64x2.add (local.get $s5) (local.get $d)))
+            (local.set $e (v128.load offset=96 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=96 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=96 (local.get $at) (local.get $d))
+            (local.set $s6 (f64x2.add (local.get $s6) (local.get $d)))
+            (local.set $e (v128.load offset=112 (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load offset=112 (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store offset=112 (local.get $at) (local.get $d))
+            (local.set $s7 (f64x2.add (local.get $s7) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_8_sigmoid
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+                  (else
           (loop $rows_8_relu
             (local.set $d (f64x2.mul (v128.load (local.get $at))
               (v128.and (f64x2.gt (v128.load (local.get $yat)) (local.get $zero)) (local.get $one))))
@@ -5009,29 +5128,7 @@
             (local.set $at (i32.add (local.get $at) (local.get $ld)))
             (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
             (br_if $rows_8_relu
-              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
-          (else
-          (loop $rows_8_plain
-            (local.set $d (v128.load (local.get $at)))
-            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
-            (local.set $d (v128.load offset=16 (local.get $at)))
-            (local.set $s1 (f64x2.add (local.get $s1) (local.get $d)))
-            (local.set $d (v128.load offset=32 (local.get $at)))
-            (local.set $s2 (f64x2.add (local.get $s2) (local.get $d)))
-            (local.set $d (v128.load offset=48 (local.get $at)))
-            (local.set $s3 (f64x2.add (local.get $s3) (local.get $d)))
-            (local.set $d (v128.load offset=64 (local.get $at)))
-            (local.set $s4 (f64x2.add (local.get $s4) (local.get $d)))
-            (local.set $d (v128.load offset=80 (local.get $at)))
-            (local.set $s5 (f64x2.add (local.get $s5) (local.get $d)))
-            (local.set $d (v128.load offset=96 (local.get $at)))
-            (local.set $s6 (f64x2.add (local.get $s6) (local.get $d)))
-            (local.set $d (v128.load offset=112 (local.get $at)))
-            (local.set $s7 (f64x2.add (local.get $s7) (local.get $d)))
-            (local.set $at (i32.add (local.get $at) (local.get $ld)))
-            
-            (br_if $rows_8_plain
-              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))))))
         (if (local.get $sums)
           (then
             (local.set $dst (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
@@ -5052,8 +5149,42 @@
         (local.set $at (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $yat (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $r (local.get $rows))
-        (if (local.get $y)
+        (if (i32.eqz (local.get $y))
           (then
+          (loop $rows_1_plain
+            (local.set $d (v128.load (local.get $at)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            
+            (br_if $rows_1_plain
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+          (else
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then
+          (loop $rows_1_tanh
+            (local.set $e (v128.load (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_1_tanh
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+              (else
+                (if (i32.eq (local.get $act) (i32.const 3))
+                  (then
+          (loop $rows_1_sigmoid
+            (local.set $e (v128.load (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_1_sigmoid
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+                  (else
           (loop $rows_1_relu
             (local.set $d (f64x2.mul (v128.load (local.get $at))
               (v128.and (f64x2.gt (v128.load (local.get $yat)) (local.get $zero)) (local.get $one))))
@@ -5062,15 +5193,7 @@
             (local.set $at (i32.add (local.get $at) (local.get $ld)))
             (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
             (br_if $rows_1_relu
-              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
-          (else
-          (loop $rows_1_plain
-            (local.set $d (v128.load (local.get $at)))
-            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
-            (local.set $at (i32.add (local.get $at) (local.get $ld)))
-            
-            (br_if $rows_1_plain
-              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))))))
         (if (local.get $sums)
           (then
             (local.set $dst (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
@@ -5084,8 +5207,42 @@
         (local.set $at (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $yat (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $r (local.get $rows))
-        (if (local.get $y)
+        (if (i32.eqz (local.get $y))
           (then
+          (loop $rows_s_plain
+            (local.set $d (v128.load64_zero (local.get $at)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            
+            (br_if $rows_s_plain
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+          (else
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then
+          (loop $rows_s_tanh
+            (local.set $e (v128.load64_zero (local.get $yat)))
+            (local.set $d (f64x2.mul (v128.load64_zero (local.get $at))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $e) (local.get $e))) (local.get $one))))
+            (v128.store64_lane 0 (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_s_tanh
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+              (else
+                (if (i32.eq (local.get $act) (i32.const 3))
+                  (then
+          (loop $rows_s_sigmoid
+            (local.set $e (v128.load64_zero (local.get $yat)))
+            (local.set $d (f64x2.mul (f64x2.mul (v128.load64_zero (local.get $at))
+              (f64x2.add (f64x2.neg (local.get $e)) (local.get $one))) (local.get $e)))
+            (v128.store64_lane 0 (local.get $at) (local.get $d))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $ld)))
+            (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
+            (br_if $rows_s_sigmoid
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
+                  (else
           (loop $rows_s_relu
             (local.set $d (f64x2.mul (v128.load64_zero (local.get $at))
               (v128.and (f64x2.gt (v128.load64_zero (local.get $yat)) (local.get $zero)) (local.get $one))))
@@ -5094,15 +5251,7 @@
             (local.set $at (i32.add (local.get $at) (local.get $ld)))
             (local.set $yat (i32.add (local.get $yat) (local.get $ld)))
             (br_if $rows_s_relu
-              (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))
-          (else
-          (loop $rows_s_plain
-            (local.set $d (v128.load64_zero (local.get $at)))
-            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d)))
-            (local.set $at (i32.add (local.get $at) (local.get $ld)))
-            
-            (br_if $rows_s_plain
-              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))
+              (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))))))))
         (if (local.get $sums)
           (then
             (local.set $dst (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
