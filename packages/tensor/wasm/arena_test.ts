@@ -1,7 +1,7 @@
 // Float64 storage in the small kernel's memory (arena.ts): once the module exists the pool's
 // new float64 arrays of modest length are views of that memory; the small products and the
-// dense backward read and write them in place with the bits of plain arrays, and write
-// nothing outside their results; a released plain array of an arena length leaves the pool
+// dense backward (and the elementwise kernels, instantiated on that memory) read and write
+// them in place with the bits of plain arrays, and write nothing outside their results; a released plain array of an arena length leaves the pool
 // for an arena one; and a full arena hands out plain arrays again. The exhaustion test is
 // last: it spends this module's arena.
 
@@ -12,6 +12,7 @@ import { loadWasmGemm, wasmGemmKind } from "./gemm.ts";
 import { ARENA_BYTES, ARENA_MAX_ELEMENTS, arenaFloat64, arenaUse } from "./arena.ts";
 import { smallModule, smallWasmGemm } from "./small_gemm.ts";
 import { smallDenseBackward } from "./small_dense.ts";
+import { wasmUnary } from "./elementwise.ts";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -188,6 +189,27 @@ Deno.test("a dense backward in place in the arena gives plain arrays' bits, noth
       strictEqual(bits(arena.dx), bits(plain.dx), `dx ${label}`);
       strictEqual(bits(gIn), bits(g), `gradOut is not written: ${label}`);
       ok(guard.every((v) => v === SENTINEL) && guard2.every((v) => v === SENTINEL));
+    }
+  }
+});
+
+Deno.test("exp, tanh, sigmoid and relu of arena arrays run in place: plain arrays' bits", () => {
+  if (moduleMemory() === null) return;
+  const next = lcg(5);
+  for (const op of ["exp", "tanh", "sigmoid", "relu"] as const) {
+    for (const n of [1, 7, 1056, 10656]) {
+      const x = fill(new Float64Array(n), next).map((v) => v * 10);
+      x[0] = -0;
+      if (n > 4) x[1] = NaN, x[2] = Infinity, x[3] = -Infinity;
+      const want = new Float64Array(n);
+      ok(wasmUnary(op, x, want, n));
+      const src = placed(x, true);
+      const out = arenaFloat64(n)!;
+      const after = arenaFloat64(8)!.fill(SENTINEL);
+      ok(wasmUnary(op, src, out, n));
+      strictEqual(bits(out), bits(want), `${op} of ${n}`);
+      strictEqual(bits(src), bits(x), `${op} of ${n}: input untouched`);
+      ok(after.every((v) => v === SENTINEL), `${op} of ${n}: nothing written past the output`);
     }
   }
 });

@@ -9,7 +9,8 @@
 import type { TypedArray } from "../dtype.ts";
 import type { SoftmaxOp, UnaryOp } from "../backend.ts";
 import { sharedElementwise } from "./gemm.ts";
-import { ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
+import { ELEMENTWISE_IMPORTED_WASM, ELEMENTWISE_WASM } from "./elementwise_bytes.ts";
+import { SMALL_TABLE_AT, smallArenaMemory } from "./small_gemm.ts";
 import { align64, MemoryViews } from "./memory.ts";
 import { decodeBase64, instantiate } from "./loader.ts";
 import { type PoolTask, TASK, WASM_UNARY_OPS, type WasmUnaryOp } from "./tasks.ts";
@@ -52,6 +53,31 @@ function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
   return (WASM_UNARY_OPS as readonly string[]).includes(op);
 }
 
+/** The kernels instantiated on the small product's memory, and that memory. */
+let onArena: { memory: WebAssembly.Memory; kernels: ElementwiseExports | null } | null = null;
+
+/**
+ * The kernels on the memory of the float64 arena (wasm/arena.ts) when both arrays are arena
+ * arrays there (and `out`'s region absorbs the kernels' write past an odd n); else null.
+ */
+function arenaKernels(src: TypedArray, out: TypedArray, n: number): ElementwiseExports | null {
+  if (!(out instanceof Float64Array) || !(src instanceof Float64Array) || out.length !== n) {
+    return null;
+  }
+  const memory = smallArenaMemory();
+  if (memory === null || out.buffer !== memory.buffer || src.buffer !== memory.buffer) {
+    return null;
+  }
+  if (onArena?.memory !== memory) {
+    const kernels = instantiate(decodeBase64(ELEMENTWISE_IMPORTED_WASM), { env: { memory } }) as
+      | ElementwiseExports
+      | null;
+    kernels?.exp_table(SMALL_TABLE_AT);
+    onArena = { memory, kernels };
+  }
+  return onArena.kernels;
+}
+
 /**
  * `out[i] = op(src[i])` for `i < n` with WebAssembly. Returns false, having written
  * nothing, when the operation has no kernel or there is no WebAssembly SIMD.
@@ -59,6 +85,12 @@ function isWasmUnary(op: UnaryOp): op is WasmUnaryOp {
 export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
   if (!isWasmUnary(op) || !wasmElementwiseAvailable()) return false;
   if (n >= PARALLEL_MIN && unaryOnThreads(op, src, out, n)) return true;
+  // Arena arrays: the same kernels on the memory they are in, with no copy in or out.
+  const inPlace = n > 0 ? arenaKernels(src, out, n) : null;
+  if (inPlace !== null) {
+    inPlace[`${op}_f64`](src.byteOffset, out.byteOffset, n);
+    return true;
+  }
   const kernel = module![`${op}_f64`];
   const span = Math.min(n, CHUNK);
   if (!views.reserve(BASE + span * 8 + 16)) return false;

@@ -55,8 +55,13 @@ export const BASE = KEPT_END;
  * more (a long, thin operand) goes to wasm/gemm.ts.
  */
 const MAX_BYTES = BASE + 4 * 2 ** 20;
-/** Where the arena of float64 tensor storage starts (wasm/arena.ts): past every operand. */
-const ARENA_START = align64(MAX_BYTES);
+/**
+ * 512 bytes past every operand for the exponential's table of the elementwise kernels that
+ * run on this memory (wasm/elementwise.ts: activations of arena arrays, in place).
+ */
+export const SMALL_TABLE_AT = align64(MAX_BYTES);
+/** Where the arena of float64 tensor storage starts (wasm/arena.ts): after that table. */
+const ARENA_START = SMALL_TABLE_AT + 512;
 
 type SmallCall = (
   a: number,
@@ -135,6 +140,16 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
     denseDelta: exports.dense_delta_f64,
   };
   return current;
+}
+
+/**
+ * The memory of the small product's module where it exists and holds the arena (nothing is
+ * instantiated here): the elementwise kernels run on it for arrays in the arena.
+ */
+export function smallArenaMemory(): WebAssembly.Memory | null {
+  return current !== null && current.reserved >= ARENA_START + ARENA_BYTES
+    ? current.views.memory
+    : null;
 }
 
 /**
