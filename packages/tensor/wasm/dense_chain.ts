@@ -4,10 +4,15 @@
 // layer by layer instead, each layer copies its input in and its output out and wakes the
 // threads once or twice (a 9,100-row validation pass of six layers: a dozen copies of 2 MB).
 //
+// Where the threads have the small product (wasm/small_gemm.ts, its shared float64 build), a
+// layer as wide as the chain's widest, and a narrower last layer, run it on a Wᵀ written once,
+// with no packing and the bias (and relu) in its tiles; other layers run the packed GEMM.
+//
 // The values are those of the layers run one by one, bit for bit: each block of C is summed
-// by the same GEMM kernel with the same build, with every element's multiply-adds in the same
-// order (k is at most one of the kernel's 256-deep slices), and the bias, the activations and
-// softmax's passes are the elementwise kernels the separate calls run, row by row.
+// by a GEMM kernel of the same build with every element's multiply-adds in the same order
+// (k is at most one of the kernels' 256-deep slices; the small and packed products of one
+// build give the same bits), and the bias, the activations and softmax's passes are the
+// elementwise kernels the separate calls run, row by row.
 
 import type { TypedArray } from "../dtype.ts";
 import { align64 } from "./memory.ts";
