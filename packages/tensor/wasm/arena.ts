@@ -30,11 +30,16 @@ interface Arena {
 let arena: Arena | null = null;
 
 /**
- * Makes `[start, start + ARENA_BYTES)` of `memory` the arena: called by the small kernel's
- * module once its memory has that size, which it then never grows. Arrays of an earlier
- * arena stay valid (they keep their memory alive) but count as plain arrays from now on.
+ * Makes `[start, start + ARENA_BYTES)` of `memory` the arena (null: no arena): called by the
+ * small kernel's module once its memory has that size, which it then never grows. Arrays of
+ * an earlier arena stay valid (they keep their memory alive) but count as plain arrays from
+ * now on.
  */
-export function setArena(memory: WebAssembly.Memory, start: number): void {
+export function setArena(memory: WebAssembly.Memory | null, start = 0): void {
+  if (memory === null) {
+    arena = null;
+    return;
+  }
   if (start % 64 !== 0 || start + ARENA_BYTES > memory.buffer.byteLength) {
     throw new RangeError(
       `Cannot set the arena at byte ${start}: expected a multiple of 64 with ${ARENA_BYTES} ` +

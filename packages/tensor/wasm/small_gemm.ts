@@ -130,7 +130,7 @@ function moduleOf(kind: "relaxed" | "portable"): SmallModule | null {
   const views = new MemoryViews(exports.memory);
   // The whole memory now, operands' room and arena: it is never grown after this (a grow
   // would detach the arena's arrays). Without the room, no arena (the operands still fit).
-  if (views.reserve(ARENA_START + ARENA_BYTES)) setArena(exports.memory, ARENA_START);
+  setArena(views.reserve(ARENA_START + ARENA_BYTES) ? exports.memory : null, ARENA_START);
   current = {
     kind,
     views,
