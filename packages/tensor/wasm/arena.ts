@@ -29,6 +29,11 @@ interface Arena {
 
 let arena: Arena | null = null;
 
+/** The bytes an array of `size` float64 elements takes: whole cache lines, never shared. */
+function regionBytes(size: number): number {
+  return Math.ceil(size / 8) * 64;
+}
+
 /**
  * Makes `[start, start + ARENA_BYTES)` of `memory` the arena (null: no arena): called by the
  * small kernel's module once its memory has that size, which it then never grows. Arrays of
@@ -64,7 +69,7 @@ export function setArena(memory: WebAssembly.Memory | null, start = 0): void {
  */
 export function arenaFloat64(size: number): Float64Array | null {
   if (arena === null || size < 1 || size > ARENA_MAX_ELEMENTS) return null;
-  const bytes = Math.ceil(size / 8) * 64; // whole cache lines: arrays never share one
+  const bytes = regionBytes(size);
   if (arena.top + bytes > arena.end) return null;
   const view = new Float64Array(arena.buffer, arena.top, size);
   arena.top += bytes;
@@ -81,8 +86,7 @@ export function arenaFloat64(size: number): Float64Array | null {
 export function belongsInArena(values: Float64Array): boolean {
   if (arena === null || values.buffer === arena.buffer) return false;
   const size = values.length;
-  return size >= 1 && size <= ARENA_MAX_ELEMENTS &&
-    arena.top + Math.ceil(size / 8) * 64 <= arena.end;
+  return size >= 1 && size <= ARENA_MAX_ELEMENTS && arena.top + regionBytes(size) <= arena.end;
 }
 
 /** The byte address of `a[offset]` when `a` is a view of `buffer`, else -1. */
@@ -92,6 +96,26 @@ export function addressIn(
   offset: number,
 ): number {
   return a.buffer === buffer ? a.byteOffset + offset * a.BYTES_PER_ELEMENT : -1;
+}
+
+/**
+ * The byte address where a kernel reads `length` elements of `a` from `offset`: where they
+ * are when `a` is a view of `memory` (an arena array), else `scratch`, after copying them
+ * there through `view`, a view of all of `memory`.
+ */
+export function operandAt(
+  memory: ArrayBufferLike,
+  view: Float64Array<ArrayBufferLike> | Float32Array<ArrayBufferLike>,
+  a: Float64Array | Float32Array,
+  offset: number,
+  length: number,
+  scratch: number,
+): number {
+  const at = addressIn(memory, a, offset);
+  if (at >= 0) return at;
+  const part = offset === 0 && a.length === length ? a : a.subarray(offset, offset + length);
+  view.set(part, scratch / view.BYTES_PER_ELEMENT);
+  return scratch;
 }
 
 /** Bytes of the arena handed out so far, and its size (tests, diagnostics). */

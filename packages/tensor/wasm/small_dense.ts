@@ -10,7 +10,7 @@
 
 import { align64 } from "./memory.ts";
 import { BASE, keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
-import { addressIn } from "./arena.ts";
+import { addressIn, operandAt } from "./arena.ts";
 
 /** The activations whose backward the module computes from their output y. */
 export type DeltaActivation = "relu" | "tanh" | "sigmoid";
@@ -106,19 +106,8 @@ export function smallDenseBackward(
   // g is always copied, δ being made in place over the copy.
   const memory = view.buffer;
   view.set(g.length === rows * o ? g : g.subarray(0, rows * o), gAt / 8);
-  let xFrom = addressIn(memory, x, 0);
-  if (xFrom < 0) {
-    view.set(x.length === rows * n ? x : x.subarray(0, rows * n), xAt / 8);
-    xFrom = xAt;
-  }
-  let yFrom = 0;
-  if (y !== null) {
-    yFrom = addressIn(memory, y, 0);
-    if (yFrom < 0) {
-      view.set(y.length === rows * o ? y : y.subarray(0, rows * o), yAt / 8);
-      yFrom = yAt;
-    }
-  }
+  const xFrom = operandAt(memory, view, x, 0, rows * n, xAt);
+  const yFrom = y === null ? 0 : operandAt(memory, view, y, 0, rows * o, yAt);
   const dwTo = addressIn(memory, dw, 0);
   const dbTo = db === null ? -1 : addressIn(memory, db, 0);
   // δ in place (relu) and the bias gradient, in one pass.
@@ -189,11 +178,7 @@ export function smallDenseDelta(
     view.set(g.length === size ? g : g.subarray(0, size), BASE / 8);
     at = BASE;
   }
-  let yFrom = addressIn(memory, y, 0);
-  if (yFrom < 0) {
-    view.set(y.length === size ? y : y.subarray(0, size), yAt / 8);
-    yFrom = yAt;
-  }
+  const yFrom = operandAt(memory, view, y, 0, size, yAt);
   const dbTo = db === null ? 0 : addressIn(memory, db, 0);
   run.denseDelta(
     at,

@@ -19,7 +19,7 @@ import { decodeBase64, instantiate } from "./loader.ts";
 import { wasmGemm, wasmGemmKind } from "./gemm.ts";
 import { SMALL_GEMM_PORTABLE_WASM, SMALL_GEMM_RELAXED_WASM } from "./small_gemm_bytes.ts";
 import { type Kept, KEPT_END, keptWeight, resetKept } from "./small_kept.ts";
-import { addressIn, ARENA_BYTES, setArena } from "./arena.ts";
+import { addressIn, ARENA_BYTES, operandAt, setArena } from "./arena.ts";
 
 /**
  * The most multiply-adds a product may have to run here: wasm/gemm.ts's threshold for
@@ -246,24 +246,9 @@ export function smallWasmGemm(
   const view = double ? run.views.f64 : run.views.f32;
   // Operands and C in this memory (arena arrays: wasm/arena.ts) are used where they are.
   const memory = view.buffer;
-  let aFrom = addressIn(memory, a, ao);
-  if (aFrom < 0) {
-    view.set(ao === 0 && a.length === aLength ? a : a.subarray(ao, ao + aLength), BASE / es);
-    aFrom = BASE;
-  }
-  let bAddress = copy === null ? addressIn(memory, b, bo) : -1;
-  if (copy === null && bAddress < 0) {
-    view.set(bo === 0 && b.length === bLength ? b : b.subarray(bo, bo + bLength), bAt / es);
-    bAddress = bAt;
-  }
-  let biasFrom = 0;
-  if (bias !== undefined) {
-    biasFrom = addressIn(memory, bias, 0);
-    if (biasFrom < 0) {
-      view.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / es);
-      biasFrom = biasAt;
-    }
-  }
+  const aFrom = operandAt(memory, view, a, ao, aLength, BASE);
+  const bAddress = copy === null ? operandAt(memory, view, b, bo, bLength, bAt) : -1;
+  const biasFrom = bias === undefined ? 0 : operandAt(memory, view, bias, 0, n, biasAt);
   const cTo = addressIn(memory, out, co);
   const ars = info.transposeA ? es : k * es, aks = info.transposeA ? m * es : es;
   let bks = info.transposeB ? es : n * es, bcs = info.transposeB ? k * es : es;

@@ -5,6 +5,7 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import type { MatmulInfo } from "../backend.ts";
+import type { GemmBatch } from "../cpu/matmul.ts";
 import type { DType, TypedArray } from "../dtype.ts";
 import { loadWasmGemm, wasmGemm } from "./gemm.ts";
 import { slicedWasmGemm, SMALL_GEMM_MAX_WORK, smallWasmGemm, wasmGemmAny } from "./small_gemm.ts";
@@ -30,10 +31,13 @@ function values(dtype: DType, length: number, next: () => number, special: boole
   return out;
 }
 
-/** Both kernels on one product; the two outputs (each NaN compared by its bits too). */
+/**
+ * The small kernel (or `kernel`, another unpacked one) and the packed one on one product; the
+ * two outputs (each NaN compared by its bits too) and whether the first took the product.
+ */
 function both(
   [m, n, k]: readonly [number, number, number],
-  { dtype, ta, tb, bias, special, seed, offset = 0 }: {
+  { dtype, ta, tb, bias, special, seed, offset = 0, kernel = smallWasmGemm }: {
     dtype: DType;
     ta: boolean;
     tb: boolean;
@@ -41,6 +45,7 @@ function both(
     special: boolean;
     seed: number;
     offset?: number;
+    kernel?: GemmBatch;
   },
 ): { small: TypedArray; packed: TypedArray; took: boolean } {
   const next = lcg(seed);
@@ -59,7 +64,7 @@ function both(
   };
   const small = dtype === "float64" ? new Float64Array(m * n + 2) : new Float32Array(m * n + 2);
   const packed = small.slice();
-  const took = smallWasmGemm(a, offset, b, offset, small, 1, info);
+  const took = kernel(a, offset, b, offset, small, 1, info);
   ok(wasmGemm(a, offset, b, offset, packed, 1, info), "the packed kernel declined");
   return { small, packed, took };
 }
@@ -261,25 +266,17 @@ for (const build of ["relaxed", "portable"] as const) {
       ];
       for (const [s, [m, n, k]] of shapes.entries()) {
         for (const special of [false, true]) {
-          const next = lcg(s * 2 + (special ? 1 : 0) + 100);
-          const offset = s % 3;
-          const a = values(dtype, offset + k * m, next, special);
-          const b = values(dtype, offset + k * n, next, special);
-          const info: MatmulInfo = {
+          const { small: sliced, packed, took } = both([m, n, k], {
             dtype,
-            m,
-            n,
-            k,
-            transposeA: true,
-            transposeB: false,
-            aOffsets: [offset],
-            bOffsets: [offset],
-          };
-          const make = () =>
-            dtype === "float64" ? new Float64Array(m * n + 2) : new Float32Array(m * n + 2);
-          const sliced = make(), packed = make();
-          ok(slicedWasmGemm(a, offset, b, offset, sliced, 1, info), `declined ${[m, n, k]}`);
-          ok(wasmGemm(a, offset, b, offset, packed, 1, info), "the packed kernel declined");
+            ta: true,
+            tb: false,
+            bias: false,
+            special,
+            seed: s * 2 + (special ? 1 : 0) + 100,
+            offset: s % 3,
+            kernel: slicedWasmGemm,
+          });
+          ok(took, `declined ${[m, n, k]}`);
           deepStrictEqual(
             bytes(sliced),
             bytes(packed),
