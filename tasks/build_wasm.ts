@@ -10,6 +10,7 @@
 
 import wabtInit from "npm:wabt@1.0.39";
 import { smallGemmWat } from "./small_gemm_wat.ts";
+import { ELEMENTWISE_WAYS, interleaveLoops } from "./interleave_wat.ts";
 
 const ROOT = new URL("../packages/tensor/", import.meta.url);
 const SOURCE = new URL("wasm/gemm.wat", ROOT);
@@ -85,7 +86,12 @@ export const GEMM_PORTABLE_SHARED_WASM =
 
 // The elementwise kernels (exp, tanh, sigmoid, softmax rows): standard SIMD only, on a memory
 // of their own and, for the GEMM threads, over the same imported shared memory.
-const elementwiseWat = await Deno.readTextFile(new URL("wasm/elementwise.wat", ROOT));
+// Their element loops run 8 pairs of elements side by side (tasks/interleave_wat.ts says why;
+// the same operations per element, so the same bits).
+const elementwiseWat = interleaveLoops(
+  await Deno.readTextFile(new URL("wasm/elementwise.wat", ROOT)),
+  ELEMENTWISE_WAYS,
+);
 const elementwise = await assemble("elementwise.wat", elementwiseWat);
 const elementwiseShared = await assemble("elementwise_shared.wat", shared(elementwiseWat));
 // ... and over an imported memory that is not shared: the small product's, whose float64

@@ -26,7 +26,7 @@ import { smallGemmTakes, smallWasmGemm } from "../wasm/small_gemm.ts";
 import { smallDenseBackward, smallDenseDelta, smallDenseTakes } from "../wasm/small_dense.ts";
 import { useWasm } from "./kernel_choice.ts";
 import { type ChainStep, chainTakes, wasmDenseChain } from "../wasm/dense_chain.ts";
-import { wasmSoftmaxRows } from "../wasm/elementwise.ts";
+import { wasmActivationBackward, wasmSoftmaxRows } from "../wasm/elementwise.ts";
 import { softmaxKernel } from "./softmax.ts";
 
 const NO_ARGS: readonly number[] = [];
@@ -58,7 +58,12 @@ export function cpuActivationBackward(
   dtype: DType,
 ): TypedArray {
   const out = allocHost(dtype, g.length, false);
-  CPU_ACTIVATIONS[spec.op].backward(g, saved, out, spec.args ?? NO_ARGS, rounding(dtype));
+  const op = spec.op;
+  // float64 relu, tanh and sigmoid on arena arrays: the same loop in WebAssembly SIMD (5,000
+  // sigmoid elements: about 1.3 instead of 8 µs).
+  const wasm = (op === "relu" || op === "tanh" || op === "sigmoid") && dtype === "float64" &&
+    useWasm(op, g.length) && wasmActivationBackward(op, g, saved, out);
+  if (!wasm) CPU_ACTIVATIONS[op].backward(g, saved, out, spec.args ?? NO_ARGS, rounding(dtype));
   return out;
 }
 

@@ -12,7 +12,8 @@ import { loadWasmGemm, wasmGemmKind } from "./gemm.ts";
 import { ARENA_BYTES, ARENA_MAX_ELEMENTS, arenaFloat64, arenaUse } from "./arena.ts";
 import { smallModule, smallWasmGemm } from "./small_gemm.ts";
 import { smallDenseBackward } from "./small_dense.ts";
-import { wasmUnary } from "./elementwise.ts";
+import { wasmActivationBackward, wasmUnary } from "./elementwise.ts";
+import { CPU_ACTIVATIONS } from "../cpu/activations.ts";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -45,6 +46,10 @@ function placed(values: Float64Array, arena: boolean): Float64Array {
 }
 
 const SENTINEL = 1234.5;
+
+/** A copy with every NaN as the one `NaN` constant. */
+const oneNaN = (x: Float64Array): Float64Array =>
+  Float64Array.from(x, (v) => (Number.isNaN(v) ? NaN : v));
 
 /** The default build again (the relaxed one where it runs). */
 function restoreBuild(): void {
@@ -210,6 +215,34 @@ Deno.test("exp, tanh, sigmoid and relu of arena arrays run in place: plain array
       strictEqual(bits(out), bits(want), `${op} of ${n}`);
       strictEqual(bits(src), bits(x), `${op} of ${n}: input untouched`);
       ok(after.every((v) => v === SENTINEL), `${op} of ${n}: nothing written past the output`);
+    }
+  }
+});
+
+Deno.test("relu, tanh and sigmoid backward of arena arrays: the TypeScript loop's bits, n written", () => {
+  if (moduleMemory() === null) return;
+  const next = lcg(11);
+  for (const op of ["relu", "tanh", "sigmoid"] as const) {
+    for (const n of [1, 2, 3, 7, 1056, 5001]) {
+      const g = fill(new Float64Array(n), next).map((v) => v * 10);
+      const y = fill(new Float64Array(n), next);
+      g[0] = -0;
+      if (n > 6) g[1] = NaN, g[2] = Infinity, y[3] = NaN, y[4] = -0, y[5] = Infinity, y[6] = 1;
+      const want = new Float64Array(n);
+      CPU_ACTIVATIONS[op].backward(g, y, want, [], (v) => v);
+      // Arena arrays, the output a subarray between two sentinels: exactly n elements written.
+      const [gA, yA, outer] = [placed(g, true), placed(y, true), arenaFloat64(n + 2)!];
+      outer.fill(SENTINEL);
+      const out = outer.subarray(1, n + 1);
+      ok(wasmActivationBackward(op, gA, yA, out));
+      // A NaN's sign may differ (−y of a NaN y flips it in WebAssembly): any NaN counts as one.
+      strictEqual(bits(oneNaN(out)), bits(oneNaN(want)), `${op} backward of ${n}`);
+      ok(outer[0] === SENTINEL && outer[n + 1] === SENTINEL, `${op} of ${n}: only n written`);
+      strictEqual(bits(gA) + bits(yA), bits(g) + bits(y), `${op} of ${n}: inputs untouched`);
+      // A plain array anywhere: declined, nothing written.
+      const plain = new Float64Array(n).fill(SENTINEL);
+      strictEqual(wasmActivationBackward(op, gA, y, plain), false);
+      ok(plain.every((v) => v === SENTINEL));
     }
   }
 });

@@ -35,6 +35,7 @@ interface ElementwiseExports {
   sigmoid_f64: Kernel;
   relu_f64: Kernel;
   exp_table: (at: number) => void;
+  activation_backward_f64: (g: number, y: number, out: number, n: number, act: number) => void;
   softmax_rows_f64: (x: number, e: number, rows: number, len: number, sums: number) => void;
   rows_apply_f64: (x: number, rows: number, len: number, per: number, op: number) => void;
 }
@@ -61,11 +62,17 @@ let onArena: { memory: WebAssembly.Memory; kernels: ElementwiseExports | null } 
  * arrays there (and `out`'s region absorbs the kernels' write past an odd n); else null.
  */
 function arenaKernels(src: TypedArray, out: TypedArray, n: number): ElementwiseExports | null {
-  if (!(out instanceof Float64Array) || !(src instanceof Float64Array) || out.length !== n) {
-    return null;
-  }
+  return out.length === n ? kernelsOn(src, out, out) : null;
+}
+
+/** The kernels on the arena's memory when all three arrays are float64 views of it, else null. */
+function kernelsOn(a: TypedArray, b: TypedArray, c: TypedArray): ElementwiseExports | null {
   const memory = smallArenaMemory();
-  if (memory === null || out.buffer !== memory.buffer || src.buffer !== memory.buffer) {
+  if (
+    memory === null || !(a instanceof Float64Array) || !(b instanceof Float64Array) ||
+    !(c instanceof Float64Array) || a.buffer !== memory.buffer || b.buffer !== memory.buffer ||
+    c.buffer !== memory.buffer
+  ) {
     return null;
   }
   if (onArena?.memory !== memory) {
@@ -101,6 +108,34 @@ export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: numb
     kernel(BASE, BASE, count);
     out.set(f64.subarray(at, at + count), start);
   }
+  return true;
+}
+
+/** The activation codes of `activation_backward_f64` (elementwise.wat). */
+const BACKWARD_CODES = { relu: 1, tanh: 2, sigmoid: 3 } as const;
+
+/**
+ * `out = g ⊙ f′(y)` for relu, tanh or sigmoid from the activation's output `y`, with the
+ * WebAssembly kernel, in place, when `g`, `y` and `out` are float64 arrays of the arena
+ * (wasm/arena.ts): the CPU backward's operations in its order (cpu/activations.ts), so the
+ * same values. Returns false, having written nothing, for any other arrays (the caller's
+ * loop then runs). `g` and `y` have at least `out.length` elements.
+ */
+export function wasmActivationBackward(
+  op: keyof typeof BACKWARD_CODES,
+  g: TypedArray,
+  y: TypedArray,
+  out: TypedArray,
+): boolean {
+  const kernels = out.length > 0 ? kernelsOn(g, y, out) : null;
+  if (kernels === null) return false;
+  kernels.activation_backward_f64(
+    g.byteOffset,
+    y.byteOffset,
+    out.byteOffset,
+    out.length,
+    BACKWARD_CODES[op],
+  );
   return true;
 }
 
