@@ -2,6 +2,8 @@
 
 import type { ReduceOp } from "../backend.ts";
 import type { TypedArray } from "../dtype.ts";
+import { smallColumnSums } from "../wasm/small_dense.ts";
+import { useWasm } from "./kernel_choice.ts";
 
 /**
  * `out[o, i] = op over r of x[o, r, i]`; max/min/argmax/argmin: a NaN wins, as in
@@ -46,6 +48,16 @@ let sums = new Float64Array(64);
  * `inner` independent sums instead of one chain of dependent adds down each strided column.
  */
 function sumRows(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+  // float64: the small product's module has this loop (the bias gradient of its dense
+  // backward), the same additions in the same order (5,000 elements: about 0.7 instead of
+  // 2.8 µs). It is gated as a product is.
+  if (
+    x instanceof Float64Array && out instanceof Float64Array && useWasm("matmul", len * inner)
+  ) {
+    let o = 0;
+    while (o < outer && smallColumnSums(x, o * len * inner, len, inner, out, o * inner)) o++;
+    if (o === outer) return;
+  }
   if (sums.length < inner) sums = new Float64Array(inner);
   const acc = sums;
   for (let o = 0; o < outer; o++) {

@@ -297,53 +297,71 @@
   ;;   2  tanh: g · (−(y·y) + 1);
   ;;   3  sigmoid: (g · (−y + 1)) · y.
   ;; Exactly n elements are read and written (pairs, then a last odd one on its own), so the
-  ;; arrays need no room after them. Any other `act` writes nothing.
+  ;; arrays need no room after them (out may be g or y itself, but not overlap them in part).
+  ;; Any other `act` writes nothing.
   (func (export "activation_backward_f64") (param $g i32) (param $y i32) (param $out i32)
     (param $n i32) (param $act i32)
-    (local $left i32) (local $gv v128) (local $yv v128) (local $d v128) (local $one v128)
-    (local $zero v128)
-    (if (i32.or (i32.lt_s (local.get $act) (i32.const 1)) (i32.gt_s (local.get $act) (i32.const 3)))
-      (then (return)))
+    (local $end i32) (local $one v128) (local $zero v128) (local $v v128) (local $s f64)
     (local.set $one (v128.const f64x2 1 1))
     (local.set $zero (v128.const f64x2 0 0))
-    (local.set $left (local.get $n))
+    ;; The pairs: one loop per activation, nothing else in it.
+    (local.set $end (i32.add (local.get $out) (i32.shl (i32.shr_u (local.get $n) (i32.const 1)) (i32.const 4))))
     (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $left) (i32.const 0)))
-        (if (i32.ge_s (local.get $left) (i32.const 2))
-          (then
-            (local.set $gv (v128.load (local.get $g)))
-            (local.set $yv (v128.load (local.get $y))))
-          (else
-            (local.set $gv (f64x2.splat (f64.load (local.get $g))))
-            (local.set $yv (f64x2.splat (f64.load (local.get $y))))))
-        (if (i32.eq (local.get $act) (i32.const 1))
-          (then
-            (local.set $d
-              (f64x2.mul (local.get $gv)
-                (v128.and (f64x2.gt (local.get $yv) (local.get $zero)) (local.get $one))))))
-        (if (i32.eq (local.get $act) (i32.const 2))
-          (then
-            (local.set $d
-              (f64x2.mul (local.get $gv)
-                (f64x2.add (f64x2.neg (f64x2.mul (local.get $yv) (local.get $yv)))
-                  (local.get $one))))))
-        (if (i32.eq (local.get $act) (i32.const 3))
-          (then
-            (local.set $d
-              (f64x2.mul
-                (f64x2.mul (local.get $gv) (f64x2.add (f64x2.neg (local.get $yv)) (local.get $one)))
-                (local.get $yv)))))
-        (if (i32.ge_s (local.get $left) (i32.const 2))
-          (then (v128.store (local.get $out) (local.get $d)))
-          (else (f64.store (local.get $out) (f64x2.extract_lane 0 (local.get $d)))))
+      (block $sigmoid
+        (block $tanh
+          (block $relu
+            (br_table $done $relu $tanh $sigmoid $done (local.get $act)))
+          (loop $pairs
+            (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+            (v128.store (local.get $out)
+              (f64x2.mul (v128.load (local.get $g))
+                (v128.and (f64x2.gt (v128.load (local.get $y)) (local.get $zero)) (local.get $one))))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (br $pairs)))
+        (loop $pairs
+          (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+          (local.set $v (v128.load (local.get $y)))
+          (v128.store (local.get $out)
+            (f64x2.mul (v128.load (local.get $g))
+              (f64x2.add (f64x2.neg (f64x2.mul (local.get $v) (local.get $v))) (local.get $one))))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br $pairs)))
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (local.set $v (v128.load (local.get $y)))
+        (v128.store (local.get $out)
+          (f64x2.mul
+            (f64x2.mul (v128.load (local.get $g)) (f64x2.add (f64x2.neg (local.get $v)) (local.get $one)))
+            (local.get $v)))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
-        (local.set $left (i32.sub (local.get $left) (i32.const 2)))
-        (br $next))))
+        (br $pairs)))
+    ;; A last odd element: the same operations on one lane.
+    (if (i32.eqz (i32.and (local.get $n) (i32.const 1))) (then (return)))
+    (local.set $s (f64.load (local.get $y)))
+    (if (i32.eq (local.get $act) (i32.const 1))
+      (then
+        (f64.store (local.get $out)
+          (f64.mul (f64.load (local.get $g))
+            (f64.convert_i32_u (f64.gt (local.get $s) (f64.const 0)))))))
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then
+        (f64.store (local.get $out)
+          (f64.mul (f64.load (local.get $g))
+            (f64.add (f64.neg (f64.mul (local.get $s) (local.get $s))) (f64.const 1))))))
+    (if (i32.eq (local.get $act) (i32.const 3))
+      (then
+        (f64.store (local.get $out)
+          (f64.mul
+            (f64.mul (f64.load (local.get $g)) (f64.add (f64.neg (local.get $s)) (f64.const 1)))
+            (local.get $s))))))
 
-    ;; A dense layer's epilogue on a block of C in place: `rows` rows of `cols` elements (cols
+  ;; A dense layer's epilogue on a block of C in place: `rows` rows of `cols` elements (cols
   ;; even) at c, `ldc` bytes apart. c[i, j] += bias[j] first when bias ≠ 0 (the f64 add the
   ;; caller's copy out would do), then c = f(c) by `act` as $activate has it (0: nothing):
   ;; the same kernels, so the same bits, as a separate exp / tanh / sigmoid / relu call.

@@ -192,3 +192,41 @@ export function smallDenseDelta(
   if (db !== null && dbTo < 0) db.set(view.subarray(dbAt / 8, dbAt / 8 + cols));
   return true;
 }
+
+/**
+ * The column sums of a row-major `rows` × `cols` float64 matrix at `x[xOffset]` (a dense
+ * layer's bias gradient 1ᵀ·δ) into `out[outOffset…]`, with the small kernel module's
+ * `dense_delta_f64` (no activation): each column summed down its rows in order from +0, as
+ * the CPU's row sums add them, so the same bits. In place when the arrays are arena arrays.
+ * False (nothing written) where WebAssembly SIMD does not run or x does not fit its memory.
+ *
+ * @example
+ * ```ts
+ * import { smallColumnSums } from "./small_dense.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const x = new Float64Array([1, 2, 3, 4, 5, 6]); // [3, 2]
+ * const out = new Float64Array(2);
+ * if (smallColumnSums(x, 0, 3, 2, out, 0)) deepStrictEqual([...out], [9, 12]);
+ * ```
+ */
+export function smallColumnSums(
+  x: Float64Array,
+  xOffset: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+  outOffset: number,
+): boolean {
+  const size = rows * cols;
+  if (size < 1) return false;
+  const sumsAt = align64(BASE + size * 8);
+  const run = smallModule(sumsAt + cols * 8);
+  if (run === null) return false;
+  const view = run.views.f64, memory = view.buffer;
+  const at = operandAt(memory, view, x, xOffset, size, BASE);
+  const to = addressIn(memory, out, outOffset);
+  run.denseDelta(at, 0, rows, cols, to < 0 ? sumsAt : to, 0);
+  if (to < 0) out.set(view.subarray(sumsAt / 8, sumsAt / 8 + cols), outOffset);
+  return true;
+}

@@ -12,10 +12,12 @@ import { loadWasmGemm } from "./gemm.ts";
 import { wasmGemmAny } from "./small_gemm.ts";
 import {
   type DeltaActivation,
+  smallColumnSums,
   smallDenseBackward,
   smallDenseDelta,
   smallDenseTakes,
 } from "./small_dense.ts";
+import { setWasmMode, wasmMode } from "../cpu/kernel_choice.ts";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -66,8 +68,19 @@ function separate(
   const dxInfo: MatmulInfo = { ...common, m: rows, n, k: o, transposeA: false, transposeB: false };
   ok(wasmGemmAny(delta, 0, x, 0, dw, 0, dwInfo));
   ok(wasmGemmAny(delta, 0, w, 0, dx, 0, dxInfo));
-  reduceKernel("sum", delta, [1, rows, o], db);
+  db.set(columnSums(delta, 0, rows, o));
   return { dw, db, dx };
+}
+
+/** Each column's sum down its rows in order from +0 (the CPU's row sums, written out). */
+function columnSums(x: Float64Array, offset: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += x[offset + r * cols + j];
+    out[j] = sum;
+  }
+  return out;
 }
 
 const ACTS = ["relu", "tanh", "sigmoid", null] as const;
@@ -180,7 +193,7 @@ Deno.test("a dense layer's δ and ∂L/∂b for any number of rows: the CPU loop
           const y = outputs(activation, rows * cols, next, special);
           const want = new Float64Array(rows * cols), wantDb = new Float64Array(cols);
           CPU_ACTIVATIONS[activation].backward(g, y, want, [], (v) => v);
-          reduceKernel("sum", want, [1, rows, cols], wantDb);
+          wantDb.set(columnSums(want, 0, rows, cols));
           const delta = new Float64Array(rows * cols).fill(7), db = new Float64Array(cols);
           const gIn = g.slice();
           ok(smallDenseDelta(gIn, y, delta, db, rows, cols, activation));
@@ -197,4 +210,33 @@ Deno.test("a dense layer's δ and ∂L/∂b for any number of rows: the CPU loop
     }
   }
   ok(loadWasmGemm("relaxed") || loadWasmGemm("portable"));
+});
+
+Deno.test("column sums in WebAssembly (a bias gradient, a float64 sum over rows): the loop's bits", () => {
+  for (const [rows, cols] of [[100, 50], [1000, 3], [333, 32], [7, 33], [1, 1], [2, 17]]) {
+    for (const special of [false, true]) {
+      const next = lcg(rows * 7 + cols + (special ? 3 : 0));
+      // Two slices, the second read at an offset, written at an offset.
+      const x = values(2 * rows * cols, next, special);
+      const what = `[${rows}, ${cols}] special ${special}`;
+      const want = [columnSums(x, 0, rows, cols), columnSums(x, rows * cols, rows, cols)];
+      const out = new Float64Array(2 * cols + 2).fill(7);
+      ok(smallColumnSums(x, rows * cols, rows, cols, out, 1));
+      deepStrictEqual(bytes(out.subarray(1, cols + 1)), bytes(want[1]), `at an offset: ${what}`);
+      ok(out[0] === 7 && out[cols + 1] === 7, `only cols written: ${what}`);
+      // The CPU's reduction over the middle axis of [2, rows, cols], with and without it.
+      const before = wasmMode();
+      for (const mode of ["auto", "off"] as const) {
+        setWasmMode(mode);
+        const sums = new Float64Array(2 * cols);
+        reduceKernel("sum", x, [2, rows, cols], sums);
+        deepStrictEqual(
+          bytes(sums),
+          bytes(Float64Array.of(...want[0], ...want[1])),
+          `${mode}: ${what}`,
+        );
+      }
+      setWasmMode(before);
+    }
+  }
 });
