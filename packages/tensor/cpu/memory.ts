@@ -8,7 +8,7 @@
 
 import { isHostArray } from "@glassbox/internal";
 import type { DType, TypedArray } from "../dtype.ts";
-import { arenaFloat64, belongsInArena } from "../wasm/arena.ts";
+import { ARENA_MIN_ELEMENTS, arenaFloat64, belongsInArena } from "../wasm/arena.ts";
 
 /** Counters of the CPU backend's typed-array pool (see `cpuMemory()`). */
 export interface CpuMemoryStats {
@@ -63,7 +63,7 @@ export function allocHost(dtype: DType, size: number, zero = true): TypedArray {
   try {
     // A float64 array of a modest length lives in the small kernel's memory once that exists
     // (wasm/arena.ts): its products then read and write it in place.
-    made = (dtype === "float64" ? arenaFloat64(size) : null) ??
+    made = (dtype === "float64" && size >= ARENA_MIN_ELEMENTS ? arenaFloat64(size) : null) ??
       (dtype === "float64" ? new Float64Array(size) : new Float32Array(size));
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
