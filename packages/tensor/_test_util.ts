@@ -100,6 +100,38 @@ export const WORKSPACE_CONFIG: string = fileURLToPath(
   new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
 );
 
+/**
+ * Runs `script` (TypeScript, which may import this package by file URL) in a child `deno
+ * run` with read permission and the workspace's config, killed after `timeoutMs`.
+ *
+ * @param script The module's source.
+ * @param v8Flags Extra V8 flags (`--expose-gc`, say).
+ * @returns The exit code and the decoded output.
+ */
+export async function runChild(
+  script: string,
+  { v8Flags = [], timeoutMs = 30_000 }: { v8Flags?: string[]; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-lock",
+      "--quiet",
+      "--allow-read",
+      "--config",
+      WORKSPACE_CONFIG,
+      ...(v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : []),
+      `data:application/typescript,${encodeURIComponent(script)}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
+  }).spawn();
+  const { code, stdout, stderr } = await child.output();
+  const text = new TextDecoder();
+  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+}
+
 /** Polls (yielding to the event loop) until a worker has instantiated the WebAssembly modules. */
 export async function workersAlive(timeoutMs = 10_000): Promise<boolean> {
   const end = Date.now() + timeoutMs;

@@ -15,7 +15,7 @@ import { smallModule, smallWasmGemm } from "./small_gemm.ts";
 import { smallDenseBackward } from "./small_dense.ts";
 import { wasmActivationBackward, wasmUnary } from "./elementwise.ts";
 import { CPU_ACTIVATIONS } from "../cpu/activations.ts";
-import { WORKSPACE_CONFIG } from "../_test_util.ts";
+import { runChild } from "../_test_util.ts";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -259,7 +259,7 @@ Deno.test("the regions of collected arena arrays are handed out again, zeroed", 
     import { arenaUse } from ${url("./arena.ts")};
     import { smallModule } from ${url("./small_gemm.ts")};
     smallModule(0);
-    const spent = (n) => {
+    const spent = (n: number) => {
       const offsets = new Set();
       for (let i = 0; i < n; i++) {
         const a = allocHost("float64", 1000);
@@ -280,24 +280,9 @@ Deno.test("the regions of collected arena arrays are handed out again, zeroed", 
       before, after, reused: first.has(again.byteOffset), zero: again.every((v) => v === 0),
     }));
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-lock",
-      "--quiet",
-      "--allow-read",
-      "--config",
-      WORKSPACE_CONFIG,
-      "--v8-flags=--expose-gc",
-      `data:application/javascript,${encodeURIComponent(script)}`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).spawn();
-  const { code, stdout, stderr } = await child.output();
-  strictEqual(code, 0, new TextDecoder().decode(stderr));
-  const got = JSON.parse(new TextDecoder().decode(stdout));
+  const { code, stdout, stderr } = await runChild(script, { v8Flags: ["--expose-gc"] });
+  strictEqual(code, 0, stderr);
+  const got = JSON.parse(stdout);
   ok(got.before >= 200 * 8000, `200 arrays of 1,000 elements spent ${got.before} bytes`);
   ok(got.after < got.before - 100 * 8000, `collected: ${got.before} -> ${got.after} bytes used`);
   deepStrictEqual([got.reused, got.zero], [true, true]);

@@ -24,12 +24,7 @@ import {
   webWorkerFactory,
   type WorkerFactory,
 } from "./workers.ts";
-import {
-  captureWarnings,
-  lcgTensor as values,
-  workersAlive,
-  WORKSPACE_CONFIG,
-} from "../_test_util.ts";
+import { captureWarnings, lcgTensor as values, runChild, workersAlive } from "../_test_util.ts";
 
 /** The depth of the products a faulty worker fails on (others it runs as usual). */
 const FAULT_K = 777;
@@ -436,24 +431,9 @@ Deno.test({
       for (let i = 0; i < 20 && wasmGemmThreads().restarts === 0; i++) a.matmul(b);
       console.log(JSON.stringify({ restarts: wasmGemmThreads().restarts }));
     `;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-lock",
-        "--quiet",
-        "--allow-read",
-        "--config",
-        WORKSPACE_CONFIG,
-        `data:application/typescript,${encodeURIComponent(script)}`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).spawn();
-    const { code, stdout, stderr } = await child.output();
-    const text = new TextDecoder().decode(stderr);
+    const { code, stdout, stderr: text } = await runChild(script);
     strictEqual(code, 0, `the child hung (killed after 30 s) or failed: ${text}`);
-    deepStrictEqual(JSON.parse(new TextDecoder().decode(stdout)), { restarts: 1 }, text);
+    deepStrictEqual(JSON.parse(stdout), { restarts: 1 }, text);
     match(text, AT_DEADLINE);
   },
 });
