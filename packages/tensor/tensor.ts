@@ -1375,7 +1375,10 @@ export function tensorFromStorage(storage: Storage, options: FromStorageOptions)
 /**
  * A tensor's backend storage, which kernels of `t.device.backend` take (a
  * `Float64Array` or `Float32Array` on the CPU). The tensor still owns it:
- * never mutate or dispose it.
+ * never mutate or dispose it, and keep neither it nor a subarray of it past
+ * the tensor's life (the CPU pool hands a disposed tensor's array out again,
+ * and a float64 array in the WebAssembly arena gives its memory back once the
+ * garbage collector takes the array, whatever subarrays of it remain).
  *
  * @param t The tensor.
  * @param action What the caller is doing, for the error message.
