@@ -13,7 +13,14 @@ import { ELEMENTWISE_IMPORTED_WASM, ELEMENTWISE_WASM } from "./elementwise_bytes
 import { SMALL_TABLE_AT, smallArenaMemory } from "./small_gemm.ts";
 import { align64, MemoryViews } from "./memory.ts";
 import { decodeBase64, instantiate } from "./loader.ts";
-import { type PoolTask, TASK, WASM_UNARY_OPS, type WasmUnaryOp } from "./tasks.ts";
+import {
+  EPILOGUE,
+  type EpilogueOp,
+  type PoolTask,
+  TASK,
+  WASM_UNARY_OPS,
+  type WasmUnaryOp,
+} from "./tasks.ts";
 
 /** Elements per chunk copied through the module's memory (128 KiB of float64). */
 const CHUNK = 16384;
@@ -111,9 +118,6 @@ export function wasmUnary(op: UnaryOp, src: TypedArray, out: TypedArray, n: numb
   return true;
 }
 
-/** The activation codes of `activation_backward_f64` (elementwise.wat). */
-const BACKWARD_CODES = { relu: 1, tanh: 2, sigmoid: 3 } as const;
-
 /**
  * `out = g ⊙ f′(y)` for relu, tanh or sigmoid from the activation's output `y`, with the
  * WebAssembly kernel, in place, when `g`, `y` and `out` are float64 arrays of the arena
@@ -122,7 +126,7 @@ const BACKWARD_CODES = { relu: 1, tanh: 2, sigmoid: 3 } as const;
  * loop then runs). `g` and `y` have at least `out.length` elements.
  */
 export function wasmActivationBackward(
-  op: keyof typeof BACKWARD_CODES,
+  op: Exclude<EpilogueOp, "none">,
   g: TypedArray,
   y: TypedArray,
   out: TypedArray,
@@ -134,7 +138,7 @@ export function wasmActivationBackward(
     y.byteOffset,
     out.byteOffset,
     out.length,
-    BACKWARD_CODES[op],
+    EPILOGUE[op], // elementwise.wat's activation codes, as the dense epilogue's
   );
   return true;
 }

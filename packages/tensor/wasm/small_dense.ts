@@ -11,12 +11,11 @@
 import { align64 } from "./memory.ts";
 import { BASE, keptOf, smallGemmTakes, smallModule } from "./small_gemm.ts";
 import { addressIn, operandAt } from "./arena.ts";
+// dense_delta_f64's activation codes are the dense epilogue's (1 relu, 2 tanh, 3 sigmoid).
+import { EPILOGUE } from "./tasks.ts";
 
 /** The activations whose backward the module computes from their output y. */
 export type DeltaActivation = "relu" | "tanh" | "sigmoid";
-
-/** dense_delta_f64's activation codes. */
-const DELTA_CODE: { readonly [K in DeltaActivation]: number } = { relu: 1, tanh: 2, sigmoid: 3 };
 
 /** The geometry and outputs of one dense layer's backward. */
 export interface SmallDenseBackward {
@@ -90,7 +89,7 @@ export function smallDenseBackward(
   grads: SmallDenseBackward,
 ): boolean {
   const { rows, inFeatures: n, outFeatures: o, y, dw, db, dx, weightKey } = grads;
-  const act = DELTA_CODE[grads.activation ?? "relu"];
+  const act = EPILOGUE[grads.activation ?? "relu"];
   if (!smallDenseTakes(rows, n, o)) return false;
   const gAt = BASE;
   const yAt = align64(gAt + rows * o * 8);
@@ -186,7 +185,7 @@ export function smallDenseDelta(
     rows,
     cols,
     db === null ? 0 : dbTo < 0 ? dbAt : dbTo,
-    DELTA_CODE[activation],
+    EPILOGUE[activation],
   );
   if (!inPlace) delta.set(view.subarray(BASE / 8, BASE / 8 + size));
   if (db !== null && dbTo < 0) db.set(view.subarray(dbAt / 8, dbAt / 8 + cols));

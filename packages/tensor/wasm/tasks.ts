@@ -37,7 +37,8 @@ export const TASK = {
 
 /**
  * The activations the dense epilogue applies in place on C (elementwise.wat's `$activate`),
- * by the code a task or `dense_epilogue_f64` takes.
+ * by the code a task or `dense_epilogue_f64` takes; `activation_backward_f64` and the small
+ * module's `dense_delta_f64` take the same codes.
  */
 export const EPILOGUE = { none: 0, relu: 1, tanh: 2, sigmoid: 3 } as const;
 
