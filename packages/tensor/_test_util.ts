@@ -4,6 +4,7 @@ import { strictEqual, throws } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type DType, type Tensor, tensor } from "./mod.ts";
 import type { Backend, Storage } from "./backend.ts";
+import type { TypedArray } from "./dtype.ts";
 import { wasmGemmThreads } from "./wasm/gemm.ts";
 
 /**
@@ -99,6 +100,22 @@ export function trackedFused(
 export const WORKSPACE_CONFIG: string = fileURLToPath(
   new URL("../../deno.json", import.meta.resolve("@glassbox/internal")),
 );
+
+/**
+ * Each element's bytes as text (so −0 and +0 differ), with any NaN as "NaN" whatever its
+ * sign and payload: WebAssembly and V8's loops may give the same NaN different bits.
+ *
+ * @param x The values (a float64 or float32 array, or a view into one).
+ * @returns One string per element.
+ */
+export function bytesAnyNaN(x: TypedArray): string[] {
+  const raw = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  const es = x.BYTES_PER_ELEMENT;
+  return Array.from(
+    x,
+    (v, i) => Number.isNaN(v) ? "NaN" : raw.subarray(i * es, i * es + es).join("."),
+  );
+}
 
 /**
  * Runs `script` (TypeScript, which may import this package by file URL) in a child `deno

@@ -5,7 +5,6 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import type { MatmulInfo } from "../backend.ts";
-import type { TypedArray } from "../dtype.ts";
 import { CPU_ACTIVATIONS } from "../cpu/activations.ts";
 import { reduceKernel } from "../cpu/reduce.ts";
 import { loadWasmGemm } from "./gemm.ts";
@@ -18,6 +17,7 @@ import {
   smallDenseTakes,
 } from "./small_dense.ts";
 import { setWasmMode, wasmMode } from "../cpu/kernel_choice.ts";
+import { bytesAnyNaN as bytes } from "../_test_util.ts";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -40,15 +40,6 @@ function values(length: number, next: () => number, special: boolean): Float64Ar
   }
   return out;
 }
-
-/** Each element's bytes (signed zeros differ), a NaN as "NaN" whatever its sign and payload. */
-const bytes = (x: TypedArray): (string)[] => {
-  const raw = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  return Array.from(
-    x,
-    (v, i) => Number.isNaN(v) ? "NaN" : raw.subarray(i * 8, i * 8 + 8).join("."),
-  );
-};
 
 /** The CPU's separate calls: relu's backward, δᵀ·x, the row sums of δ, δ·W. */
 function separate(

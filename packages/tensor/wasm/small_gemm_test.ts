@@ -9,6 +9,7 @@ import type { GemmBatch } from "../cpu/matmul.ts";
 import type { DType, TypedArray } from "../dtype.ts";
 import { loadWasmGemm, wasmGemm } from "./gemm.ts";
 import { slicedWasmGemm, SMALL_GEMM_MAX_WORK, smallWasmGemm, wasmGemmAny } from "./small_gemm.ts";
+import { bytesAnyNaN as bytes } from "../_test_util.ts";
 
 /** A deterministic generator of uniform numbers in [0, 1). */
 function lcg(seed: number): () => number {
@@ -69,20 +70,10 @@ function both(
   return { small, packed, took };
 }
 
-/**
- * The bytes of a typed array, so that signed zeros and every last bit compare too — NaN
- * aside, each one mapped to "NaN": where a bias and a sum are both NaN, which one's sign and
- * payload the addition keeps is the hardware's choice, and the packed kernel's JavaScript
- * bias loop was seen to keep either one, depending on V8's tier.
- */
-const bytes = (x: TypedArray): (number | string)[] => {
-  const raw = new Uint8Array(x.buffer, 0, x.byteLength);
-  const es = x.BYTES_PER_ELEMENT;
-  return Array.from(
-    x,
-    (v, i) => Number.isNaN(v) ? "NaN" : Array.from(raw.subarray(i * es, i * es + es)).join("."),
-  );
-};
+// Results are compared byte for byte with any NaN as one (`bytes`, from _test_util.ts): where
+// a bias and a sum are both NaN, which one's sign and payload the addition keeps is the
+// hardware's choice, and the packed kernel's JavaScript bias loop was seen to keep either
+// one, depending on V8's tier.
 
 /** [m, n, k]: the classification step's 11 products, then edges, odd and larger sizes. */
 const FIXED: [number, number, number][] = [
